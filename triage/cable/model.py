@@ -1,0 +1,212 @@
+"""The cable as triage understands it: frozen dataclasses and the enums the console sorts on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Precedence(StrEnum):
+    """Precedences, highest first. `rank` orders them for sorting (0 = most urgent)."""
+
+    EMERGENCY = "EMERGENCY"
+    FLASH = "FLASH"
+    NIACT_IMMEDIATE = "NIACT IMMEDIATE"
+    IMMEDIATE = "IMMEDIATE"
+    PRIORITY = "PRIORITY"
+    ROUTINE = "ROUTINE"
+
+    @property
+    def rank(self) -> int:
+        return list(Precedence).index(self)
+
+    @property
+    def badge(self) -> str:
+        return PRECEDENCE_BADGES[self]
+
+
+PRECEDENCE_BADGES = {
+    Precedence.EMERGENCY: "EMERG",
+    Precedence.FLASH: "FLASH",
+    Precedence.NIACT_IMMEDIATE: "NIACT",
+    Precedence.IMMEDIATE: "IMMED",
+    Precedence.PRIORITY: "PRIOR",
+    Precedence.ROUTINE: "ROUTN",
+}
+
+PROSIGNS = {
+    "Y": Precedence.EMERGENCY,
+    "Z": Precedence.FLASH,
+    "O": Precedence.IMMEDIATE,
+    "P": Precedence.PRIORITY,
+    "R": Precedence.ROUTINE,
+}
+
+
+class Level(StrEnum):
+    """Classification levels, lowest first."""
+
+    UNCLASSIFIED = "UNCLASSIFIED"
+    CONFIDENTIAL = "CONFIDENTIAL"
+    SECRET = "SECRET"
+    TOP_SECRET = "TOP SECRET"
+
+    @property
+    def rank(self) -> int:
+        return list(Level).index(self)
+
+
+class Status(StrEnum):
+    """Follow-up status of a cable, in the order a desk officer moves it."""
+
+    NEW = "NEW"
+    ASSIGNED = "ASSIGNED"
+    IN_PROGRESS = "IN PROGRESS"
+    AWAITING_REPLY = "AWAITING REPLY"
+    DONE = "DONE"
+    NO_ACTION = "NO ACTION"
+
+    @property
+    def closed(self) -> bool:
+        return self in (Status.DONE, Status.NO_ACTION)
+
+
+def classification_badge(level: str | None, caveats: list[str] | tuple[str, ...]) -> str:
+    """The short badge for the list (`U`, `U//FOUO`, `C`, `C//NF`, `S//NF`, `TS`)."""
+    short = {
+        "UNCLASSIFIED": "U",
+        "CONFIDENTIAL": "C",
+        "SECRET": "S",
+        "TOP SECRET": "TS",
+    }.get(level or "", "?")
+    cav = set(caveats)
+    if short == "U" and ("FOUO" in cav or "SBU" in cav):
+        return "U//FOUO"
+    if "NOFORN" in cav and short != "U":
+        return short + "//NF"
+    return short
+
+
+@dataclass(frozen=True)
+class Addressee:
+    ri: str | None
+    name: str
+    precedence: str | None
+    niact: bool
+    mcn: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ri": self.ri,
+            "name": self.name,
+            "precedence": self.precedence,
+            "niact": self.niact,
+            "mcn": self.mcn,
+        }
+
+
+@dataclass(frozen=True)
+class Reference:
+    letter: str | None
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"letter": self.letter, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int | None
+    marking: str | None
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "marking": self.marking, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Cable:
+    """Everything the parser read from one cable. Absent fields are None or empty."""
+
+    reference_id: str | None = None
+    transmission_id: str | None = None
+    precedence: str | None = None
+    info_precedence: str | None = None
+    dtg: str | None = None
+    dtg_raw: str | None = None
+    dtg_estimated: bool = False
+    classification: str | None = None
+    level: str | None = None
+    caveats: tuple[str, ...] = ()
+    from_: str | None = None
+    origin: str | None = None
+    to: tuple[Addressee, ...] = ()
+    info: tuple[Addressee, ...] = ()
+    station: str | None = None
+    station_serial: str | None = None
+    security_line: str | None = None
+    tags: tuple[str, ...] = ()
+    subject: str | None = None
+    references: tuple[Reference, ...] = ()
+    classified_by: str | None = None
+    reasons: str | None = None
+    declassify: str | None = None
+    declassify_on: str | None = None
+    partial: bool = False
+    corrected: bool = False
+    section: str | None = None
+    signature: str | None = None
+    paragraphs: tuple[Paragraph, ...] = ()
+    body: str = ""
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def precedence_rank(self) -> int:
+        try:
+            return Precedence(self.precedence).rank if self.precedence else 5
+        except ValueError:
+            return 5
+
+    @property
+    def level_rank(self) -> int:
+        try:
+            return Level(self.level).rank if self.level else 0
+        except ValueError:
+            return 0
+
+    @property
+    def classification_badge(self) -> str:
+        return classification_badge(self.level, self.caveats)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reference_id": self.reference_id,
+            "transmission_id": self.transmission_id,
+            "precedence": self.precedence,
+            "info_precedence": self.info_precedence,
+            "dtg": self.dtg,
+            "dtg_raw": self.dtg_raw,
+            "dtg_estimated": self.dtg_estimated,
+            "classification": self.classification,
+            "level": self.level,
+            "caveats": list(self.caveats),
+            "from": self.from_,
+            "origin": self.origin,
+            "to": [a.to_json() for a in self.to],
+            "info": [a.to_json() for a in self.info],
+            "security_line": self.security_line,
+            "tags": list(self.tags),
+            "subject": self.subject,
+            "references": [r.to_json() for r in self.references],
+            "classified_by": self.classified_by,
+            "reasons": self.reasons,
+            "declassify": self.declassify,
+            "declassify_on": self.declassify_on,
+            "partial": self.partial,
+            "corrected": self.corrected,
+            "section": self.section,
+            "signature": self.signature,
+            "paragraphs": [p.to_json() for p in self.paragraphs],
+            "warnings": list(self.warnings),
+        }

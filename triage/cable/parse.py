@@ -1,0 +1,1252 @@
+"""Text in, a Cable out. Never raises on text: what it cannot read becomes a warning.
+
+The parser walks the cable in the order traffic is written: an optional partial-extract
+notice, the ACP-127 header (FL1 transmission id, FL2 precedence + routing indicators, FL3 `DE`
+line, FL4 security line, FL5 precedence + DTG, FM/TO/INFO/XMT), the classification banner,
+caption and passing lines, then the E.O./TAGS/SUBJECT/REF/Classified-by block (which partial
+extracts glue onto one line), then numbered, portion-marked paragraphs and the signature.
+Every rule is written against the format, not against one file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from .model import PROSIGNS, Addressee, Cable, Paragraph, Precedence, Reference
+
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    )
+}
+MONTH_NAMES = {
+    name: i + 1
+    for i, name in enumerate(
+        [
+            "JANUARY",
+            "FEBRUARY",
+            "MARCH",
+            "APRIL",
+            "MAY",
+            "JUNE",
+            "JULY",
+            "AUGUST",
+            "SEPTEMBER",
+            "OCTOBER",
+            "NOVEMBER",
+            "DECEMBER",
+        ]
+    )
+}
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Bytes to text: UTF-8 (BOM dropped), else cp1252, else Latin-1; a warning when not UTF-8."""
+    warnings: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), warnings
+    except UnicodeDecodeError as exc:
+        warnings.append(f"not valid UTF-8 (byte {exc.start}); read as cp1252")
+    try:
+        return data.decode("cp1252"), warnings
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), warnings
+
+
+def looks_binary(data: bytes) -> str | None:
+    """Why these bytes hold no cable at all, or None when they may hold one."""
+    if not data.strip():
+        return "empty file"
+    head = data[:8192]
+    for magic, kind in (
+        (b"\x89PNG", "PNG image"),
+        (b"%PDF", "PDF document"),
+        (b"PK\x03\x04", "ZIP archive"),
+        (b"\x1f\x8b", "gzip archive"),
+        (b"\x7fELF", "executable"),
+        (b"GIF8", "GIF image"),
+        (b"\xff\xd8\xff", "JPEG image"),
+    ):
+        if head.startswith(magic):
+            return f"binary data ({kind}), not a cable"
+    bad = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    if bad > max(8, len(head) // 10):
+        return "binary data, not a cable"
+    letters = sum(1 for b in head if 65 <= b <= 90 or 97 <= b <= 122)
+    if letters < len(head) // 5:
+        return "binary data, not a cable"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Header patterns
+
+RE_VZCZC = re.compile(r"^\s*VZCZC([A-Z0-9]{2,})\b(.*)$")
+RE_FL2 = re.compile(r"^\s*([ZOPRY]{2})\s+((?:[A-Z][A-Z0-9]{3,}\s*)+)$")
+RE_DE = re.compile(r"^\s*DE\s+([A-Z][A-Z0-9]{3,})\s+#\s*(\d+)(?:/(\d+))?(?:\s+(\d{7}))?")
+RE_SECURITY = re.compile(r"^\s*(ZNY|ZNR)\s+([A-Z])\2{3,5}\b(.*)$")
+RE_DTG_LINE = re.compile(
+    r"^\s*((?:[ZOPRY]\s+){0,3})(\d{2})(\d{2})(\d{2})\s*Z\s+([A-Za-z]{3})\s+(\d{2,4})\b(.*)$"
+)
+RE_NEWSPAPER = re.compile(
+    r"^\s*(?:MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY),\s+(\d{1,2})\s+"
+    r"([A-Z]+)\s+(\d{4}),\s+(\d{1,2}):(\d{2})\s*$",
+    re.I,
+)
+RE_FM = re.compile(r"^\s*FM\s+(\S.*?)\s*$")
+RE_TO = re.compile(r"^\s*TO\s+(\S.*?)\s*$")
+RE_INFO = re.compile(r"^\s*INFO\s+(\S.*?)\s*$")
+RE_XMT = re.compile(r"^\s*XMT\s+(.*)$")
+RE_BT = re.compile(r"^\s*BT\s*$")
+RE_PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\b", re.I)
+RE_PARTIAL = re.compile(r"partial extract of the original cable", re.I)
+RE_ADDRESSEE = re.compile(
+    r"^(?:(?P<ri>[A-Z][A-Z0-9]{2,7}|ZEN)/)?(?P<name>.*?)"
+    r"(?:\s+(?P<niact>NIACT)\s*)?"
+    r"(?:\s+(?P<prec>FLASH|IMMEDIATE|IMMEDATE|PRIORITY|PIORITY|PRIORTY|ROUTINE|EMERGENCY))?"
+    r"(?:\s+(?P<mcn>\d{4}(?:\s*-\s*\d{4})?))?\s*$"
+)
+
+# Pseudo-header patterns (the body's first block)
+LEVEL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^T ?O ?P ?S ?E ?C ?R ?E ?T\b"), "TOP SECRET"),
+    (re.compile(r"^[A-Z ]{0,3}E ?C ?R ?E ?T\b"), "SECRET"),
+    (re.compile(r"^[A-Z ]{0,3}O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L\b"), "CONFIDENTIAL"),
+    (re.compile(r"^[A-Z ]{0,3}N ?C ?L ?A ?S(?: ?S ?I ?F ?I ?E ?D)?\b"), "UNCLASSIFIED"),
+    (
+        re.compile(r"^L ?I ?M ?I ?T ?E ?D ?O ?F ?F ?I ?C ?I ?A ?L ?U ?S ?E\b"),
+        "LIMITED OFFICIAL USE",
+    ),
+]
+RE_SECTION = re.compile(r"^\s*SECTION\s+(\d+)\s+OF\s+(\d+)\s*", re.I)
+RE_STATION_SERIAL = re.compile(r"^(?:(\d{2})\s+)?([A-Z][A-Z .'-]*?[A-Z])\s+(\d{1,7})\b(.*)$")
+RE_PAGE_MARKER = re.compile(
+    r"^\s*(?:PAGE\s+\d+\s+.*|[A-Z][A-Z .'-]{1,30}\s+0{0,6}\d{3,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*)$"
+)
+RE_EO = re.compile(
+    r"(?:^|(?<=\s))E\.?\s?O\.?\s*1\d{2,4}\b\s*:?|(?:^|(?<=\s))E\.?\s?O\.?\s*:|^\s*DECL\s*:",
+    re.I,
+)
+RE_TAGS_START = re.compile(r"^\s*(?:TAGS?|TAGE|TAS|TABS|TGS|AGS)\b\s*:?\s*", re.I)
+RE_TAGS_INLINE = re.compile(r"(?<=\s)TAGS?\s*:\s*", re.I)
+RE_SUBJECT = re.compile(r"(?:^|(?<=\s))SUBJ(?:ECT)?\s*:\s*|^\s*SUBJECT\b\s*", re.I)
+RE_REF = re.compile(
+    r"(?:^|(?<=\s)|(?<=[a-z]))(?:REF(?:S|\(S\)|TEL(?:S|\(S\))?|ERENCES?)?)\s*:\s*"
+    r"|^\s*REF(?:S|TELS?)?\b\s*(?=[A-Z(]\s*[.)]|\d|[A-Z]{3,})",
+    re.I,
+)
+RE_CLASSIFIED_BY = re.compile(r"\bClassified\s+By\b\s*:?\s*", re.I)
+RE_CLASSIFIED_BY_START = re.compile(r"^\s*(?:\(U\)\s*)?Classified\s+By\b\s*:?\s*", re.I)
+RE_REASONS = re.compile(
+    r"\b(?:for\s+)?reasons?\s*:?\s*((?:E\.?O\.?\s*\d+\s*,?\s*)?\d[.,]\s?\d.*)$", re.I
+)
+RE_REASON_NUM = re.compile(r"\b1[.,]\s?[45]\s*\(?\s*[a-h].*$", re.I)
+
+RE_PARA = re.compile(
+    r"^\s*(?:-\s*)?(?P<pil>¶|&para;)?\s*(?P<num>\d{1,3})\s*\.(?!\d)\s*"
+    r"(?:\(\s*(?P<mark>[^()\n]{1,40}?)\s*\))?\s*(?P<rest>.*)$"
+)
+RE_DASH_ONLY = re.compile(r"^\s*-[\s-]*$")
+RE_PORTION = re.compile(
+    r"^(?:U|C|S|TS|SBU|FOUO|LOU|UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP\s*SECRET|SENSITIVE)"
+    r"(?:\s*(?:/+|\s)\s*[A-Z][A-Z ]{0,30})*$",
+    re.I,
+)
+
+CAVEAT_WORDS = ["NOFORN", "SIPDIS", "EXDIS", "NODIS", "LIMDIS", "STADIS", "ROGER", "SPECAT"]
+RE_SBU_LINE = re.compile(
+    r"^\s*(?:SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?|SBU|FOR\s+OFFICIAL\s+USE\s+ONLY|FOUO)\b", re.I
+)
+
+STATE_STATIONS = {"STATE", "SECSTATE"}
+
+CONSULATES = {
+    "ADANA", "ALEXANDRIA", "AMSTERDAM", "AUCKLAND", "BARCELONA", "BASRAH", "BELFAST",
+    "CALGARY", "CAPE TOWN", "CASABLANCA", "CHENGDU", "CHENNAI", "CHIANG MAI", "CIUDAD JUAREZ",
+    "CURACAO", "DHAHRAN", "DUBAI", "DURBAN", "DUSSELDORF", "EDINBURGH", "ERBIL", "FLORENCE",
+    "FRANKFURT", "FUKUOKA", "GUADALAJARA", "GUANGZHOU", "GUAYAQUIL", "HALIFAX", "HAMBURG",
+    "HERMOSILLO", "HO CHI MINH CITY", "HONG KONG", "HYDERABAD", "ISTANBUL", "JEDDAH",
+    "JERUSALEM", "JOHANNESBURG", "KARACHI", "KIRKUK", "KOLKATA", "CALCUTTA", "KRAKOW", "LAGOS",
+    "LAHORE", "LEIPZIG", "LYON", "MARSEILLE", "MATAMOROS", "MAZAR-I-SHARIF", "MELBOURNE",
+    "MERIDA", "MILAN", "MONTERREY", "MONTREAL", "MUMBAI", "BOMBAY", "MUNICH", "NAHA", "NAPLES",
+    "NOGALES", "NUEVO LAREDO", "OSAKA KOBE", "PERTH", "PESHAWAR", "PONTA DELGADA", "QUEBEC",
+    "RECIFE", "RIO DE JANEIRO", "SAO PAULO", "SAPPORO", "SHANGHAI", "SHENYANG", "ST PETERSBURG",
+    "STRASBOURG", "SURABAYA", "SYDNEY", "THESSALONIKI", "TIJUANA", "TORONTO", "VANCOUVER",
+    "VLADIVOSTOK", "WUHAN", "YEKATERINBURG", "NAGOYA", "HILLAH", "MOSUL", "HERAT",
+    "KANDAHAR", "PORTO ALEGRE", "MADRAS", "BRISBANE", "HAMILTON",
+}  # fmt: skip
+
+# FM-line forms that name a mission rather than a city post
+SPECIAL_ORIGINS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^SEC\s*STATE\b|^SECSTATE\b|^DEPT OF STATE\b"), "Secretary of State"),
+    (re.compile(r"^USMISSION\s+USUN\b|^USUN\b"), "Mission USUN"),
+    (re.compile(r"^USMISSION\s+USNATO\b|^USNATO\b"), "Mission USNATO"),
+    (re.compile(r"^USMISSION\s+UNVIE\b|^UNVIE\b"), "UNVIE"),
+    (re.compile(r"^USMISSION\s+USOSCE\b|^USOSCE\b"), "Mission USOSCE"),
+    (re.compile(r"^USMISSION\s+GENEVA\b"), "Mission Geneva"),
+    (re.compile(r"^USMISSION\s+UNESCO\b|^UNESCO\b"), "Mission UNESCO"),
+    (re.compile(r"^USMISSION\s+(?:UN\s+)?ROME\b|^UNROME\b|^USUN ROME\b"), "UN Rome"),
+    (re.compile(r"^USEU\s+BRUSSELS\b|^USEU\b"), "USEU Brussels"),
+    (re.compile(r"^USINT\s+HAVANA\b"), "US Interests Section Havana"),
+    (re.compile(r"^(?:IRAN\s+)?RPO\s+DUBAI\b"), "Iran RPO Dubai"),
+    (re.compile(r"^USOFFICE\s+(.+)$"), "US Office {0}"),
+    (re.compile(r"^AIT\s+TAIPEI\b"), "American Institute Taiwan, Taipei"),
+    (re.compile(r"^USLO\s+(.+)$"), "US Liaison Office {0}"),
+]
+
+# Banner stations that name a mission (the reference id keeps the compact form)
+BANNER_ORIGINS = {
+    "STATE": "Secretary of State",
+    "SECSTATE": "Secretary of State",
+    "USUN NEW YORK": "Mission USUN",
+    "USNATO": "Mission USNATO",
+    "UNVIE VIENNA": "UNVIE",
+    "UNVIE": "UNVIE",
+    "USEU BRUSSELS": "USEU Brussels",
+    "RPO DUBAI": "Iran RPO Dubai",
+    "HAVANA": "US Interests Section Havana",
+    "USOSCE": "Mission USOSCE",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _collapse(s: str) -> str:
+    return re.sub(r"[^A-Z]", "", s.upper())
+
+
+def _year4(yy: str) -> int:
+    y = int(yy)
+    if len(yy) >= 4:
+        return y
+    return 1900 + y if y >= 50 else 2000 + y
+
+
+def _title_place(s: str) -> str:
+    words = []
+    for w in s.split():
+        words.append(w if w in {"US", "USG", "UN", "EU"} else w.capitalize())
+    return " ".join(words)
+
+
+def _norm_precedence(word: str | None) -> str | None:
+    if not word:
+        return None
+    w = word.upper()
+    if w.startswith("FLASH"):
+        return Precedence.FLASH.value
+    if w.startswith("IMMED"):
+        return Precedence.IMMEDIATE.value
+    if w in {"PRIORITY", "PIORITY", "PRIORTY"}:
+        return Precedence.PRIORITY.value
+    if w == "ROUTINE":
+        return Precedence.ROUTINE.value
+    if w == "EMERGENCY":
+        return Precedence.EMERGENCY.value
+    return None
+
+
+def origin_from_fm(fm: str) -> str | None:
+    """`AMEMBASSY PARIS` -> `Embassy Paris`, `SECSTATE WASHDC` -> `Secretary of State`."""
+    s = _clean(re.sub(r"[^A-Z0-9 /.'-]", " ", fm.upper()))
+    s = re.sub(r"\s*//.*$", "", s).strip(" .")
+    if not s:
+        return None
+    for pat, name in SPECIAL_ORIGINS:
+        m = pat.search(s)
+        if m:
+            return name.format(*(_title_place(g) for g in m.groups())) if m.groups() else name
+    m = re.match(r"^AM\s*EMBASSY\s+(.+)$", s)
+    if m:
+        return "Embassy " + _title_place(m.group(1))
+    m = re.match(r"^AM\s*CONSUL(?:ATE)?(?:\s+GENERAL)?\s+(.+)$", s)
+    if m:
+        return "Consulate " + _title_place(m.group(1))
+    m = re.match(r"^USMISSION\s+(.+)$", s)
+    if m:
+        return "Mission " + _title_place(m.group(1))
+    return None
+
+
+def origin_from_station(station: str) -> str | None:
+    s = _clean(station.upper())
+    if s in BANNER_ORIGINS:
+        return BANNER_ORIGINS[s]
+    if not re.fullmatch(r"[A-Z][A-Z .'-]+", s) or "XXXX" in s:
+        return None
+    if s in CONSULATES:
+        return "Consulate " + _title_place(s)
+    return "Embassy " + _title_place(s)
+
+
+def parse_decl_date(text: str) -> str | None:
+    """An ISO date from a declassification phrase, when it holds one."""
+    m = re.search(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b", text)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(2)), _year4(m.group(3))
+        for month, day in ((a, b), (b, a)):
+            try:
+                return dt.date(y, month, day).isoformat()
+            except ValueError:
+                continue
+        return None
+    m = re.search(r"\b(\d{4})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{1,2})\b", text)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+    m = re.search(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),\s+(\d{4})\b", text)
+    if m:
+        mon = MONTH_NAMES.get(m.group(1).upper()) or MONTHS.get(m.group(1)[:3].upper())
+        if mon:
+            try:
+                return dt.date(int(m.group(3)), mon, int(m.group(2))).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def normalise_marking(raw: str) -> str | None:
+    """`S/NF` -> `S//NF`, `c` -> `C`, `S/Rel to Ukraine` -> `S//REL TO UKRAINE`; None if not a mark."""
+    s = _clean(raw.upper())
+    if not s:
+        return None
+    compact = s.replace(" ", "")
+    special = {"SNF": "S//NF", "CNF": "C//NF", "N/SF": "S//NF", "SBUN": "SBU//NF"}
+    if compact in special:
+        return special[compact]
+    if not RE_PORTION.match(s):
+        return None
+    parts = [p.strip() for p in re.split(r"/+", s) if p.strip()]
+    if len(parts) == 1 and " " in parts[0]:
+        head, _, tail = parts[0].partition(" ")
+        if head in {"U", "C", "S", "TS", "SBU"} and tail in {"NF", "NOFORN"}:
+            parts = [head, tail]
+        elif head in {"U", "C", "S", "TS", "SBU"} and tail not in {"SECRET"}:
+            return None
+    words = {
+        "UNCLASSIFIED": "U",
+        "CONFIDENTIAL": "C",
+        "SECRET": "S",
+        "TOP SECRET": "TS",
+        "TOPSECRET": "TS",
+        "NOFORN": "NF",
+        "SENSITIVE": "SBU",
+    }
+    out = [words.get(p, p) for p in parts]
+    return "//".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# The parser
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.warnings: list[str] = []
+        if "\x00" in text:
+            self.warnings.append("NUL bytes in the text were ignored")
+            text = text.replace("\x00", "")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text
+        self.lines = text.split("\n")
+        self.fields: dict[str, object] = {}
+
+    # -- header ---------------------------------------------------------------------------
+
+    def parse(self) -> Cable:
+        f = self.fields
+        lines = self.lines
+        n = len(lines)
+        i = 0
+        partial = False
+        # skip leading blank lines and a partial-extract notice
+        while i < n and not lines[i].strip():
+            i += 1
+        if i < n and RE_PARTIAL.search(lines[i]):
+            partial = True
+            i += 1
+        f["partial"] = partial
+
+        # an old teletype header (PAGE 01, ACTION/INFO office lists, DRAFTED BY...) may come
+        # before the message proper: start at the first FL1 or DTG line that has an FM line
+        # just after it
+        i = self._find_header_start(i)
+        to: list[Addressee] = []
+        info: list[Addressee] = []
+        fl2_prosigns: str | None = None
+        dtg_prosigns: list[str] = []
+        header_end = i
+        block: list[Addressee] | None = None
+        security_level: str | None = None
+        newspaper_date: dt.datetime | None = None
+        saw_header = False
+        j = i
+        limit = min(n, i + 400)
+        while j < limit:
+            line = lines[j]
+            s = line.strip()
+            if not s:
+                j += 1
+                if block is not None and to:
+                    # a blank line after the addressees ends the header
+                    block = None
+                continue
+            m = RE_VZCZC.match(s)
+            if m and "transmission_id" not in f:
+                f["transmission_id"] = "VZCZC" + m.group(1)
+                rest = m.group(2).strip()
+                m2 = RE_FL2.match(rest) if rest else None
+                if m2:
+                    fl2_prosigns = m2.group(1)
+                saw_header = True
+                j += 1
+                header_end = j
+                continue
+            m = RE_FL2.match(s)
+            if m and fl2_prosigns is None and saw_header and "dtg_raw" not in f:
+                fl2_prosigns = m.group(1)
+                j += 1
+                header_end = j
+                continue
+            if (
+                saw_header
+                and "de" not in f
+                and "dtg_raw" not in f
+                and fl2_prosigns
+                and re.fullmatch(r"[A-Z0-9 ]+", s)
+                and not s.startswith("DE ")
+                and not RE_SECURITY.match(s)
+                and not RE_DTG_LINE.match(s)
+            ):
+                # FL2 routing indicators wrapped onto a second line
+                j += 1
+                header_end = j
+                continue
+            m = RE_DE.match(s)
+            if m and "de" not in f:
+                f["de"] = (m.group(1), m.group(2), m.group(3), m.group(4))
+                saw_header = True
+                j += 1
+                header_end = j
+                continue
+            m = RE_SECURITY.match(s)
+            if m and "security_line" not in f:
+                f["security_line"] = s
+                security_level = {
+                    "U": "UNCLASSIFIED",
+                    "E": "UNCLASSIFIED",
+                    "C": "CONFIDENTIAL",
+                    "S": "SECRET",
+                    "T": "TOP SECRET",
+                }.get(m.group(2))
+                saw_header = True
+                j += 1
+                header_end = j
+                continue
+            m = RE_DTG_LINE.match(s)
+            if m and "dtg_raw" not in f:
+                self._read_dtg(m, s)
+                dtg_prosigns = m.group(1).split()
+                saw_header = True
+                j += 1
+                header_end = j
+                continue
+            if "dtg_raw" in f or saw_header or partial:
+                m = RE_FM.match(s)
+                if m and "from" not in f:
+                    f["from"] = m.group(1)
+                    block = None
+                    j += 1
+                    header_end = j
+                    continue
+                m = RE_TO.match(s)
+                if m and "from" in f and not to:
+                    block = to
+                    self._add_addressee(block, m.group(1))
+                    j += 1
+                    header_end = j
+                    continue
+                m = RE_INFO.match(s)
+                if m and "from" in f and (to or block is not None):
+                    block = info
+                    if not RE_PAGE_HEADER.match(m.group(1)):
+                        self._add_addressee(block, m.group(1))
+                    j += 1
+                    header_end = j
+                    continue
+                if RE_XMT.match(s) and block is not None:
+                    block = None
+                    j += 1
+                    header_end = j
+                    while j < limit and lines[j].strip() and not self._is_banner(lines[j]):
+                        if RE_INFO.match(lines[j].strip()) or RE_TO.match(lines[j].strip()):
+                            break
+                        j += 1
+                        header_end = j
+                    continue
+                if RE_BT.match(s):
+                    block = None
+                    j += 1
+                    header_end = j
+                    continue
+                if block is not None and self._ends_addressees(s):
+                    break
+                if block is not None and not self._is_banner(line) and not RE_NEWSPAPER.match(s):
+                    if (
+                        RE_PAGE_HEADER.match(s)
+                        or s.startswith("ACTION ")
+                        or RE_PAGE_MARKER.match(s)
+                    ):
+                        j += 1
+                        header_end = j
+                        continue
+                    self._add_addressee(block, s)
+                    j += 1
+                    header_end = j
+                    continue
+            m = RE_NEWSPAPER.match(s)
+            if m:
+                newspaper_date = self._newspaper(m)
+                j += 1
+                header_end = j
+                continue
+            # old-style teletype header of a partial extract: PAGE 01, ACTION/INFO office
+            # lists, routing lines; skip until FM or the banner
+            if partial and j - i < 40 and not self._is_banner(line) and "from" not in f:
+                j += 1
+                continue
+            break
+        fallback = f.pop("_fallback_dtg", None)
+        if "dtg_raw" not in f and isinstance(fallback, str):
+            m = RE_DTG_LINE.match(fallback)
+            if m:
+                self._read_dtg(m, fallback)
+        body_start = header_end
+        # a partial extract with a teletype block: restart where the header really ended
+        f["to"] = to
+        f["info"] = info
+
+        # -- precedence ------------------------------------------------------------------
+        action_prec: str | None = None
+        info_prec: str | None = None
+        prosigns = dtg_prosigns or (list(fl2_prosigns) if fl2_prosigns else [])
+        if prosigns:
+            unknown = [p for p in prosigns if p not in PROSIGNS]
+            if unknown:
+                self.warnings.append(f"unknown precedence prosign {' '.join(unknown)}")
+            known = [PROSIGNS[p].value for p in prosigns if p in PROSIGNS]
+            if known:
+                action_prec = known[0]
+                info_prec = known[1] if len(known) > 1 else None
+        to_precs = [a.precedence for a in to if a.precedence]
+        if action_prec is None and to_precs:
+            action_prec = min(to_precs, key=lambda p: Precedence(p).rank)
+        if info_prec is None:
+            info_precs = [a.precedence for a in info if a.precedence]
+            if info_precs:
+                info_prec = min(info_precs, key=lambda p: Precedence(p).rank)
+            else:
+                info_prec = action_prec
+        if any(a.niact for a in to):
+            action_prec = Precedence.NIACT_IMMEDIATE.value
+        f["precedence"] = action_prec
+        f["info_precedence"] = info_prec
+
+        # -- banner and pseudo-header -----------------------------------------------------
+        self._read_body(body_start, security_level, newspaper_date)
+        return self._build()
+
+    def _find_header_start(self, i: int) -> int:
+        """Where the message header proper starts.
+
+        Old teletype copies put PAGE/ACTION/INFO office lists, DRAFTED BY lines and the like
+        before it, and some copies repeat the header block: start at the last FL1, DTG or FM
+        anchor before the first real banner. A DTG passed over on the way is still read.
+        """
+        lines = self.lines
+        n = len(lines)
+        start = None
+        first_dtg: int | None = None
+        for k in range(i, min(n, i + 150)):
+            s = lines[k].strip()
+            if RE_VZCZC.match(s):
+                start = k
+                continue
+            if RE_DTG_LINE.match(s):
+                if first_dtg is None:
+                    first_dtg = k
+                has_fm = any(RE_FM.match(lines[k2].strip()) for k2 in range(k + 1, min(n, k + 4)))
+                if has_fm and (start is None or k - start > 10):
+                    start = k
+                continue
+            if RE_FM.match(s) and k + 1 < n and RE_TO.match(lines[k + 1].strip()):
+                if start is None or k - start > 10:
+                    start = k
+                continue
+            if self._is_real_banner(s):
+                break
+        if start is None:
+            return i
+        if first_dtg is not None and first_dtg < start:
+            self.fields["_fallback_dtg"] = lines[first_dtg].strip()
+        return start
+
+    @staticmethod
+    def _ends_addressees(s: str) -> bool:
+        """A line that cannot be an addressee: the pseudo-header or body has begun."""
+        if RE_TAGS_START.match(s) and re.match(r"^\s*TAGS?\b", s, re.I):
+            return True
+        if RE_SUBJECT.match(s) or RE_CLASSIFIED_BY_START.match(s) or RE_EO.match(s):
+            return True
+        if re.match(r"^\s*(?:SIPDIS|NOFORN|SENSITIVE|EXDIS|NODIS|LIMDIS)\b", s, re.I):
+            return True
+        m = RE_PARA.match(s)
+        return bool(m and (m.group("pil") or m.group("mark")))
+
+    def _is_real_banner(self, line: str) -> bool:
+        got = self._banner_level(line)
+        if not got:
+            return False
+        rest = RE_SECTION.sub("", got[1]).strip()
+        return bool(re.match(r"^(?:\d{2}\s+)?[A-Za-z][A-Za-z .'-]*\s\d{2,7}\s*$", rest))
+
+    def _read_dtg(self, m: re.Match[str], s: str) -> None:
+        f = self.fields
+        f["dtg_raw"] = s
+        day, hour, minute = int(m.group(2)), int(m.group(3)), int(m.group(4))
+        mon = MONTHS.get(m.group(5).upper())
+        year = _year4(m.group(6))
+        f["dtg_year"] = year
+        try:
+            if mon is None:
+                raise ValueError(f"unknown month {m.group(5)!r}")
+            if hour > 23 or minute > 59:
+                raise ValueError("time out of range")
+            when = dt.datetime(year, mon, day, hour, minute, tzinfo=dt.UTC)
+            f["dtg"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            self.warnings.append(f"impossible date-time group {s!r}")
+
+    def _newspaper(self, m: re.Match[str]) -> dt.datetime | None:
+        month = MONTH_NAMES.get(m.group(2).upper())
+        if not month:
+            return None
+        try:
+            return dt.datetime(
+                int(m.group(3)),
+                month,
+                int(m.group(1)),
+                int(m.group(4)),
+                int(m.group(5)),
+                tzinfo=dt.UTC,
+            )
+        except ValueError:
+            return None
+
+    def _add_addressee(self, block: list[Addressee], raw: str) -> None:
+        s = _clean(raw)
+        if not s:
+            return
+        m = RE_ADDRESSEE.match(s)
+        if not m:
+            block.append(Addressee(None, s, None, False, None))
+            return
+        ri = m.group("ri")
+        name = m.group("name").strip()
+        if ri == "ZEN":
+            ri = None
+        prec = _norm_precedence(m.group("prec"))
+        niact = bool(m.group("niact"))
+        if niact and prec is None:
+            prec = Precedence.IMMEDIATE.value
+        mcn = re.sub(r"\s+", "", m.group("mcn")) if m.group("mcn") else None
+        if not name:
+            name = s
+        block.append(Addressee(ri, name, prec, niact, mcn))
+
+    @staticmethod
+    def _banner_level(line: str) -> tuple[str, str] | None:
+        """(level, rest of line) when the line opens with a classification banner."""
+        s = line.strip().lstrip(">").strip()
+        up = s.upper()
+        for pat, level in LEVEL_PATTERNS:
+            m = pat.match(up)
+            if m:
+                return level, s[m.end() :].strip()
+        return None
+
+    def _is_banner(self, line: str) -> bool:
+        return self._banner_level(line) is not None
+
+    # -- body -------------------------------------------------------------------------------
+
+    def _read_body(
+        self, start: int, security_level: str | None, newspaper_date: dt.datetime | None
+    ) -> None:
+        f = self.fields
+        lines = self.lines
+        n = len(lines)
+        caveats: list[str] = []
+        level: str | None = None
+        station: str | None = None
+        serial: str | None = None
+        banner_year: int | None = None
+        i = start
+        # the banner: first classification line within the next lines
+        scan_end = min(n, start + 40)
+        banner_idx = None
+        for k in range(start, scan_end):
+            s = lines[k].strip()
+            if not s:
+                continue
+            if RE_NEWSPAPER.match(s):
+                newspaper_date = newspaper_date or self._newspaper(RE_NEWSPAPER.match(s))  # type: ignore[arg-type]
+                continue
+            if RE_PARA.match(s) and RE_PARA.match(s).group("mark"):  # type: ignore[union-attr]
+                break
+            if RE_EO.search(s) or RE_TAGS_START.match(s) or RE_SUBJECT.match(s):
+                break
+            got = self._banner_level(s)
+            if got and not RE_PAGE_HEADER.match(s):
+                lvl, rest = got
+                level = lvl
+                banner_idx = k
+                rest = re.sub(r"\bNOFORN\b", "", rest, flags=re.I).strip(" /")
+                ms = RE_SECTION.match(rest)
+                if ms:
+                    f["section"] = f"{int(ms.group(1))} of {int(ms.group(2))}"
+                    rest = rest[ms.end() :]
+                mt = RE_STATION_SERIAL.match(_clean(rest.upper()))
+                if mt:
+                    if mt.group(1):
+                        banner_year = _year4(mt.group(1))
+                    station = _clean(mt.group(2))
+                    serial = mt.group(3)
+                break
+        if banner_idx is not None:
+            i = banner_idx + 1
+            banner_line = lines[banner_idx].upper()
+            for w in CAVEAT_WORDS:
+                if re.search(rf"\b{w}\b", banner_line):
+                    caveats.append(w)
+        if level is None:
+            for k in range(start, scan_end):
+                mc = re.match(r"^\s*CLASSIFICATION:\s*(.+)$", lines[k], re.I)
+                got = self._banner_level(mc.group(1)) if mc else None
+                if got:
+                    level = got[0]
+                    break
+        if level is None:
+            if security_level:
+                level = security_level
+                self.warnings.append("no classification banner; level taken from the security line")
+            else:
+                self.warnings.append("no classification banner")
+        elif security_level and security_level != level and level != "LIMITED OFFICIAL USE":
+            self.warnings.append(
+                f"classification banner says {level} but the security line says {security_level}"
+            )
+
+        # corrected copy, page markers: scan the whole text once
+        collapsed_lines = self.text.upper()
+        if "CORRECTED" in collapsed_lines or "C O R R E C T E D" in collapsed_lines:
+            for s in lines[start : min(n, start + 60)]:
+                if "CORRECTEDCOPY" in _collapse(s) or "CORRECTEDCO" in _collapse(s):
+                    f["corrected"] = True
+                    break
+
+        # -- pre-body block: from the banner to the first paragraph ---------------------
+        pre: list[str] = []
+        k = i
+        para_start = n
+        expect_first = True
+        while k < n:
+            s = lines[k]
+            st = s.strip()
+            m = RE_PARA.match(st) if st else None
+            if m and self._para_ok(m, 0, expect_first, st):
+                para_start = k
+                break
+            pre.append(s)
+            k += 1
+        # if nothing looked like a paragraph, the pre-body is the header block until a blank
+        # line after SUBJECT/REF/Classified-by; the rest is one unnumbered body
+        self._read_pseudo_header(pre, caveats)
+        pre_used = f.pop("_pre_used", len(pre))
+        assert isinstance(pre_used, int)
+        body_lines = pre[pre_used:] + lines[para_start:]
+        self._read_paragraphs(body_lines)
+
+        # -- level, caveats, classification --------------------------------------------
+        if level == "LIMITED OFFICIAL USE":
+            level = "UNCLASSIFIED"
+            caveats.append("LOU")
+        f["level"] = level
+        f["caveats"] = list(dict.fromkeys(caveats))
+        f["station"] = station
+        f["station_serial"] = serial
+        f["classification"] = self._classification(level, caveats)
+
+        # -- date --------------------------------------------------------------------------
+        if "dtg" not in f and newspaper_date is not None:
+            f["dtg"] = newspaper_date.strftime("%Y-%m-%dT%H:%M:%SZ")
+            f["dtg_year"] = newspaper_date.year
+            self.warnings.append("no date-time group; date taken from the release date line")
+        if "dtg" not in f and "dtg_year" not in f and f.get("declassify_on"):
+            # E.O. 12958's default declassification is ten years after origination: a partial
+            # extract without a DTG gets that estimate, marked as such
+            d = dt.date.fromisoformat(str(f["declassify_on"]))
+            est = d.replace(year=d.year - 10, day=min(d.day, 28) if d.month == 2 else d.day)
+            f["dtg"] = f"{est.isoformat()}T00:00:00Z"
+            f["dtg_year"] = est.year
+            f["dtg_estimated"] = True
+            self.warnings.append(
+                "no date-time group; date estimated as ten years before declassification"
+            )
+        if "dtg" not in f and "dtg_raw" not in f:
+            self.warnings.append("no date-time group")
+
+        # -- reference id -----------------------------------------------------------------
+        year_v = f.get("dtg_year") or banner_year
+        year = year_v if isinstance(year_v, int) else None
+        de = f.get("de")
+        if (serial is None or station is None) and isinstance(de, tuple):
+            serial = de[1]
+        if (station is None or "XXX" in station) and f.get("from"):
+            st2 = re.sub(
+                r"^(?:AM\s*EMBASSY|AM\s*CONSUL(?:ATE)?(?:\s+GENERAL)?|USMISSION)\s+",
+                "",
+                str(f["from"]).upper(),
+            )
+            if re.match(r"^SEC\s*STATE\b", st2):
+                st2 = "STATE"
+            station = _clean(st2)
+        if year and station and serial:
+            compact = re.sub(r"[^A-Z0-9]", "", station.upper())
+            f["reference_id"] = f"{year % 100:02d}{compact}{int(serial)}"
+        else:
+            self.warnings.append("could not build a reference id")
+
+        # -- origin -------------------------------------------------------------------------
+        origin = None
+        if f.get("from"):
+            origin = origin_from_fm(str(f["from"]))
+        if origin is None and station:
+            origin = origin_from_station(station)
+        f["origin"] = origin
+
+    def _classification(self, level: str | None, caveats: list[str]) -> str | None:
+        if level is None:
+            return None
+        if "NOFORN" in caveats and level != "UNCLASSIFIED":
+            return f"{level}//NOFORN"
+        if level == "UNCLASSIFIED" and ("SBU" in caveats or "FOUO" in caveats or "LOU" in caveats):
+            return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+        return level
+
+    def _para_ok(self, m: re.Match[str], expected: int, first: bool, line: str) -> bool:
+        """Is this numbered line a paragraph marker (and not `1.4 (b)` or a list item)?"""
+        num = int(m.group("num"))
+        mark = m.group("mark")
+        if m.group("pil"):
+            return True
+        if mark is not None and normalise_marking(mark) is not None:
+            return True
+        if first:
+            return num in (1, 11) and bool(m.group("rest"))
+        return False
+
+    def _read_pseudo_header(self, pre: list[str], caveats: list[str]) -> None:
+        """E.O., TAGS, SUBJECT, REF, Classified By, captions: lines or one glued line."""
+        f = self.fields
+        # drop page markers
+        items: list[tuple[str, str]] = []  # (kind, text)
+        current_kind = "caption"
+        current: list[str] = []
+        last_used = 0
+        blank_after_subject = False
+
+        def flush() -> None:
+            if current:
+                items.append((current_kind, "\n".join(current)))
+
+        for idx, raw in enumerate(pre):
+            s = raw.strip()
+            if not s:
+                if current_kind in ("subject", "tags", "ref", "classified_by", "eo"):
+                    flush()
+                    current = []
+                    current_kind = "gap"
+                    if any(k == "subject" for k, _ in items):
+                        blank_after_subject = True
+                continue
+            if RE_PAGE_MARKER.match(s) or RE_PAGE_HEADER.match(s):
+                continue
+            if self._is_banner(s) and len(s) < 100 and re.search(r"\d{3,}|^\S+\s*$", s):
+                # repeated banner at a page break
+                continue
+            # split the line at the keywords it holds (partial extracts glue them)
+            pieces = self._split_keywords(s)
+            if pieces[0][0] is None and current_kind in ("gap",) and blank_after_subject:
+                # free text after the header block: the body begins
+                last_used = idx
+                break
+            for kind, text in pieces:
+                if kind is None:
+                    if current_kind == "gap":
+                        current_kind = "caption"
+                    current.append(text)
+                else:
+                    flush()
+                    current_kind = kind
+                    current = [text]
+            last_used = idx + 1
+        else:
+            last_used = len(pre)
+        flush()
+        f["_pre_used"] = last_used
+
+        tags_text: list[str] = []
+        for kind, text in items:
+            if kind == "caption":
+                for w in CAVEAT_WORDS:
+                    if re.search(rf"\b{w}\b", text, re.I):
+                        caveats.append(w)
+                for ln in text.split("\n"):
+                    if RE_SBU_LINE.match(ln):
+                        caveats.append("SBU")
+                if "CORRECTEDCOPY" in _collapse(text):
+                    f["corrected"] = True
+            elif kind == "eo":
+                self._read_eo(text)
+            elif kind == "tags":
+                tags_text.append(text)
+            elif kind == "subject" and "subject" not in f:
+                subj = _clean(text)
+                subj = (
+                    re.sub(
+                        r"^\((?:U|C|S|SBU|S/NF|C/NF|S//NF|C//NF|U//FOUO|SBU/NF)\)\s*",
+                        "",
+                        subj,
+                        flags=re.I,
+                    )
+                    if False
+                    else subj
+                )
+                f["subject"] = subj or None
+            elif kind == "ref":
+                refs = f.setdefault("references", [])
+                assert isinstance(refs, list)
+                refs.extend(self._read_refs(text))
+            elif kind == "classified_by" and "classified_by" not in f:
+                self._read_classified_by(text)
+        if tags_text:
+            f["tags"] = self._read_tags(tags_text[0])
+            if "SIPDIS" in tags_text[0].upper():
+                caveats.append("SIPDIS")
+        else:
+            f["tags"] = []
+
+    def _split_keywords(self, s: str) -> list[tuple[str | None, str]]:
+        """Split one line into (keyword kind, text) pieces; kind None for plain text."""
+        hits: list[tuple[int, int, str]] = []
+        m = RE_TAGS_START.match(s)
+        if (
+            m
+            and (
+                m.group(0).strip().upper().startswith(("TAGS", "TAGS:"))
+                or ":" in m.group(0)
+                or re.match(r"^[A-Z]{2,6}\b", s[m.end() :] or "")
+            )
+            and not re.match(r"^\s*TAGS?\s+[a-z]", s)
+        ):
+            hits.append((m.start(), m.end(), "tags"))
+        for m in RE_TAGS_INLINE.finditer(s):
+            hits.append((m.start(), m.end(), "tags"))
+        for m in RE_EO.finditer(s):
+            hits.append((m.start(), m.end(), "eo"))
+        for m in RE_SUBJECT.finditer(s):
+            hits.append((m.start(), m.end(), "subject"))
+        for m in RE_REF.finditer(s):
+            hits.append((m.start(), m.end(), "ref"))
+        m = RE_CLASSIFIED_BY_START.match(s)
+        if m:
+            hits.append((m.start(), m.end(), "classified_by"))
+        else:
+            for m in RE_CLASSIFIED_BY.finditer(s):
+                hits.append((m.start(), m.end(), "classified_by"))
+        if not hits:
+            return [(None, s)]
+        hits.sort()
+        # drop overlapping hits, keeping the earliest; the EO keyword is kept from the
+        # start of a DECL phrase to the next keyword
+        kept: list[tuple[int, int, str]] = []
+        for h in hits:
+            if kept and h[0] < kept[-1][1]:
+                continue
+            # keywords inside a subject or classified-by text (other than REF and Classified
+            # By, which are glued there in real traffic) are not keywords
+            if kept and kept[-1][2] in ("subject",) and h[2] in ("tags", "eo"):
+                continue
+            if kept and kept[-1][2] == "classified_by" and h[2] in ("eo", "subject", "tags"):
+                continue
+            kept.append(h)
+        out: list[tuple[str | None, str]] = []
+        if kept[0][0] > 0:
+            out.append((None, s[: kept[0][0]].strip()))
+        for idx, (_start, end, kind) in enumerate(kept):
+            stop = kept[idx + 1][0] if idx + 1 < len(kept) else len(s)
+            out.append((kind, s[end:stop].strip()))
+        if out and out[0][0] is None and not out[0][1]:
+            out.pop(0)
+        return out
+
+    def _read_eo(self, text: str) -> None:
+        f = self.fields
+        t = _clean(text)
+        m = re.search(r"DECL(?:ASSIFY)?\s*:?\s*(.*)$", t, re.I)
+        decl = m.group(1).strip(" .") if m else t.strip(" .:")
+        decl = re.sub(r"^:\s*", "", decl)
+        f["declassify"] = decl or None
+        iso = parse_decl_date(decl) if decl else None
+        f["declassify_on"] = iso
+
+    def _read_tags(self, text: str) -> list[str]:
+        tags: list[str] = []
+        for line in text.split("\n"):
+            t = _clean(line)
+            t = re.sub(r"\bSIPDIS\b.*$", "", t, flags=re.I).strip()
+            t = t.strip(" ,;:.")
+            if not t:
+                continue
+            if "," in t or ";" in t:
+                parts = re.split(r"[,;]\s*(?![^()]*\))", t)
+            else:
+                # a person's name in parentheses belongs to the tag before it
+                parts = []
+                for p in re.findall(r"\([^)]*\)|\S+", t):
+                    if p.startswith("(") and parts:
+                        parts[-1] += " " + p
+                    else:
+                        parts.append(p)
+            for p in parts:
+                p = _clean(p).strip(" .:")
+                if p:
+                    tags.append(p.upper())
+        return list(dict.fromkeys(tags))
+
+    def _read_refs(self, text: str) -> list[Reference]:
+        t = _clean(text)
+        if not t:
+            return []
+        # bullets A. / A) / (A) / ¶B.
+        parts = re.split(r"(?:^|\s)¶?\(?([A-Z])[.)]\s+(?=\S)", t)
+        refs: list[Reference] = []
+        if len(parts) >= 3 and not parts[0].strip():
+            for k in range(1, len(parts) - 1, 2):
+                txt = parts[k + 1].strip()
+                if txt:
+                    refs.append(Reference(parts[k], txt))
+            return refs
+        if len(parts) >= 3 and parts[0].strip():
+            refs.append(Reference(None, parts[0].strip()))
+            for k in range(1, len(parts) - 1, 2):
+                txt = parts[k + 1].strip()
+                if txt:
+                    refs.append(Reference(parts[k], txt))
+            return refs
+        return [Reference(None, t)]
+
+    def _read_classified_by(self, text: str) -> None:
+        f = self.fields
+        t = _clean(text)
+        t = re.sub(r"^(?:Classified\s+By\s*:?\s*)+", "", t, flags=re.I)
+        m = RE_REASONS.search(t)
+        if m:
+            f["reasons"] = m.group(1).strip(" .")
+            t = t[: m.start()].strip(" .,;")
+        else:
+            m = RE_REASON_NUM.search(t)
+            if m:
+                f["reasons"] = m.group(0).strip(" .")
+                t = t[: m.start()].strip(" .,;")
+                t = re.sub(
+                    r"\s*(?:for\s+)?(?:reasons?|per|F0R REASONS)\s*:?\s*$", "", t, flags=re.I
+                )
+        t = re.sub(r"\s*(?:for|,)\s*$", "", t, flags=re.I).strip(" .,;:")
+        f["classified_by"] = t or None
+
+    def _read_paragraphs(self, lines: list[str]) -> None:
+        f = self.fields
+        paras: list[tuple[int | None, str | None, list[str]]] = []
+        expected = 1
+        repaired: list[str] = []
+        pending_dash = False
+        preamble: list[str] = []
+        for raw in lines:
+            s = raw.rstrip()
+            st = s.strip()
+            if RE_PAGE_MARKER.match(st) or (RE_PAGE_HEADER.match(st) and len(st) < 120):
+                continue
+            if RE_DASH_ONLY.match(st) and len(st) <= 3:
+                pending_dash = True
+                continue
+            m = RE_PARA.match(st) if st else None
+            if m:
+                num = int(m.group("num"))
+                mark_raw = m.group("mark")
+                mark = normalise_marking(mark_raw) if mark_raw is not None else None
+                rest = m.group("rest")
+                if mark_raw is not None and mark is None:
+                    rest = f"({mark_raw}) {rest}".strip()
+                is_para = bool(m.group("pil")) or mark is not None
+                got: int | None = None
+                if num == expected:
+                    got = num
+                elif str(num) == "1" + str(expected) and (is_para or st.startswith("-")):
+                    got = expected
+                    repaired.append(f"{num}->{expected}")
+                elif is_para:
+                    got = num
+                elif not paras and num == 1:
+                    got = 1
+                if got is not None and (is_para or num == expected or pending_dash):
+                    if paras and got < expected:
+                        self.warnings.append(f"paragraph {got} follows paragraph {expected - 1}")
+                    paras.append((got, mark, [rest] if rest else []))
+                    expected = got + 1
+                    pending_dash = False
+                    continue
+            pending_dash = False
+            if paras:
+                paras[-1][2].append(s)
+            else:
+                preamble.append(s)
+        if repaired:
+            self.warnings.append(
+                "paragraph numbers garbled in transit repaired: " + ", ".join(repaired)
+            )
+        out: list[Paragraph] = []
+        pre_text = "\n".join(preamble).strip()
+        if pre_text:
+            out.append(Paragraph(None, None, pre_text))
+        for pnum, mark, body in paras:
+            out.append(Paragraph(pnum, mark, "\n".join(body).strip()))
+        # signature: a short capitalised last line, or a surname glued after the last sentence
+        sig = None
+        if out:
+            last = out[-1]
+            tlines = [ln for ln in last.text.split("\n") if ln.strip()]
+            while tlines and re.fullmatch(r"\s*(?:NNNN|BT|#\d+)\s*", tlines[-1]):
+                tlines.pop()
+            if len(tlines) >= 2 and self._signature_like(tlines[-1]):
+                sig = _clean(tlines[-1])
+                tlines.pop()
+            elif tlines:
+                mm = re.search(r"(?<=[.!?\"')\]])\s+([A-Z][A-Za-z'-]{1,30})\s*$", tlines[-1])
+                if mm and mm.group(1) not in {"END", "End"}:
+                    sig = mm.group(1)
+                    tlines[-1] = tlines[-1][: mm.start()].rstrip()
+            if sig:
+                out[-1] = Paragraph(last.number, last.marking, "\n".join(tlines).strip())
+        f["signature"] = sig
+        f["paragraphs"] = out
+
+    @staticmethod
+    def _signature_like(line: str) -> bool:
+        s = line.strip()
+        if not s or len(s) > 40 or s.endswith((".", ",", ":", ";")):
+            return False
+        words = s.split()
+        return len(words) <= 3 and all(re.fullmatch(r"[A-Z][A-Za-z'.-]*", w) for w in words)
+
+    def _build(self) -> Cable:
+        f = self.fields
+
+        def s(key: str) -> str | None:
+            v = f.get(key)
+            return str(v) if v is not None else None
+
+        refs = f.get("references") or []
+        assert isinstance(refs, list)
+        tags = f.get("tags") or []
+        assert isinstance(tags, list)
+        caveats = f.get("caveats") or []
+        assert isinstance(caveats, list)
+        to = f.get("to") or []
+        info = f.get("info") or []
+        paras = f.get("paragraphs") or []
+        assert isinstance(to, list) and isinstance(info, list) and isinstance(paras, list)
+        return Cable(
+            reference_id=s("reference_id"),
+            transmission_id=s("transmission_id"),
+            precedence=s("precedence"),
+            info_precedence=s("info_precedence"),
+            dtg=s("dtg"),
+            dtg_raw=s("dtg_raw"),
+            dtg_estimated=bool(f.get("dtg_estimated")),
+            classification=s("classification"),
+            level=s("level"),
+            caveats=tuple(caveats),
+            from_=s("from"),
+            origin=s("origin"),
+            to=tuple(to),
+            info=tuple(info),
+            station=s("station"),
+            station_serial=s("station_serial"),
+            security_line=s("security_line"),
+            tags=tuple(tags),
+            subject=s("subject"),
+            references=tuple(refs),
+            classified_by=s("classified_by"),
+            reasons=s("reasons"),
+            declassify=s("declassify"),
+            declassify_on=s("declassify_on"),
+            partial=bool(f.get("partial")),
+            corrected=bool(f.get("corrected")),
+            section=s("section"),
+            signature=s("signature"),
+            paragraphs=tuple(paras),
+            body=self.text,
+            warnings=tuple(self.warnings),
+        )
+
+
+def parse_cable(text: str) -> Cable:
+    """Parse one cable's text. Never raises: on an internal error the Cable says so."""
+    try:
+        return _Parser(text).parse()
+    except Exception as exc:  # pragma: no cover - the property test hunts for these
+        return Cable(body=text, warnings=(f"parser error: {type(exc).__name__}: {exc}",))
+
+
+def parse_bytes(data: bytes) -> Cable:
+    text, warnings = decode(data)
+    cable = parse_cable(text)
+    if warnings:
+        from dataclasses import replace
+
+        cable = replace(cable, warnings=tuple(warnings) + cable.warnings)
+    return cable
+
+
+def iter_lines(text: str) -> Iterable[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
