@@ -849,6 +849,8 @@ class _Parser:
         origin = None
         if f.get("from"):
             origin = origin_from_fm(str(f["from"]))
+        if origin is None and f.get("from"):
+            origin = _title_place(re.sub(r"^[A-Z0-9]{4,8}/", "", str(f["from"])).strip())
         if origin is None and station:
             origin = origin_from_station(station)
         f["origin"] = origin
@@ -1037,7 +1039,7 @@ class _Parser:
             t = t.strip(" ,;:.")
             if not t:
                 continue
-            if "," in t or ";" in t:
+            if re.search(r"[,;]", re.sub(r"\([^)]*\)", "", t)):
                 parts = re.split(r"[,;]\s*(?![^()]*\))", t)
             else:
                 # a person's name in parentheses belongs to the tag before it

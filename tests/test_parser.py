@@ -1,0 +1,132 @@
+"""Parser rules on cables written in the tests, and the never-raises property."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.cable import decode, looks_binary, parse_bytes, parse_cable
+from triage.cable.parse import normalise_marking, origin_from_fm
+
+HEADER = """VZCZCXYZ0042 OO RUEHWEB
+DE RUEHFR #1234/01 3202023
+ZNY CCCCC ZZH
+O 162023Z NOV 26
+FM AMEMBASSY PARIS
+TO RUEHC/SECSTATE WASHDC IMMEDIATE 3128
+INFO RUEHLO/AMEMBASSY LONDON PRIORITY 0634
+"""
+
+
+def test_full_header() -> None:
+    c = parse_cable(HEADER + "\nC O N F I D E N T I A L PARIS 001234\n\nSIPDIS\n\n"
+                    "E.O. 12958: DECL: 11/16/2036\nTAGS: PREL FR\nSUBJECT: A TEST\n\n"
+                    "¶1. (C) Hello there.\n\nMARSH\n")
+    assert c.reference_id == "26PARIS1234"
+    assert c.transmission_id == "VZCZCXYZ0042"
+    assert c.precedence == "IMMEDIATE"
+    assert c.info_precedence == "PRIORITY"
+    assert c.dtg == "2026-11-16T20:23:00Z"
+    assert c.classification == "CONFIDENTIAL"
+    assert c.origin == "Embassy Paris"
+    assert c.to[0].ri == "RUEHC" and c.to[0].mcn == "3128"
+    assert c.declassify_on == "2036-11-16"
+    assert c.paragraphs[0].marking == "C"
+    assert c.signature == "MARSH"
+
+
+def test_niact_on_action_addressee_makes_niact_immediate() -> None:
+    text = HEADER.replace("SECSTATE WASHDC IMMEDIATE", "SECSTATE WASHDC NIACT IMMEDIATE")
+    c = parse_cable(text + "\nS E C R E T PARIS 001234\n\n¶1. (S) Go.\n")
+    assert c.precedence == "NIACT IMMEDIATE"
+    assert c.to[0].niact
+
+
+def test_banner_contradicting_security_line_warns() -> None:
+    c = parse_cable(HEADER + "\nS E C R E T PARIS 001234\n\n¶1. (S) Go.\n")
+    assert c.level == "SECRET"
+    assert any("security line says CONFIDENTIAL" in w for w in c.warnings)
+
+
+def test_impossible_dtg_is_a_warning() -> None:
+    c = parse_cable("O 322023Z NOV 26\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC\n\nUNCLAS PARIS 000001\n")
+    assert c.dtg is None
+    assert c.dtg_raw == "O 322023Z NOV 26"
+    assert any("impossible date-time group" in w for w in c.warnings)
+
+
+def test_garbled_paragraph_numbers_are_repaired() -> None:
+    body = "\n\nC O N F I D E N T I A L PARIS 001234\n\nSUBJECT: X\n\n- 11. (C) One.\n- ¶2. (C) Two.\n- 13. (C) Three.\n"
+    c = parse_cable(HEADER + body)
+    assert [p.number for p in c.paragraphs] == [1, 2, 3]
+    assert any("11->1" in w and "13->3" in w for w in c.warnings)
+
+
+def test_markings_normalised() -> None:
+    assert normalise_marking("S/NF") == "S//NF"
+    assert normalise_marking("c") == "C"
+    assert normalise_marking("C NF") == "C//NF"
+    assert normalise_marking("SBU") == "SBU"
+    assert normalise_marking("Iran") is None
+
+
+def test_origins() -> None:
+    assert origin_from_fm("SECSTATE WASHDC") == "Secretary of State"
+    assert origin_from_fm("AMCONSUL RIO DE JANEIRO") == "Consulate Rio De Janeiro"
+    assert origin_from_fm("USMISSION USNATO") == "Mission USNATO"
+
+
+def test_decode_falls_back_to_cp1252_with_warning() -> None:
+    text, warnings = decode("caf\u00e9 \u2019".encode("cp1252"))
+    assert text == "caf\u00e9 \u2019"
+    assert warnings and "cp1252" in warnings[0]
+    c = parse_bytes(b"\xef\xbb\xbfUNCLAS PARIS 000001\n\n\xe9t\xe9\n")
+    assert c.level == "UNCLASSIFIED"
+    assert any("cp1252" in w for w in c.warnings)
+
+
+def test_binary_detection() -> None:
+    assert looks_binary(b"") == "empty file"
+    assert "PNG" in (looks_binary(b"\x89PNG\r\n\x1a\n" + bytes(range(256))) or "")
+    assert looks_binary(b"UNCLAS PARIS 000001\n\x00\x00 text\n") is None
+
+
+def test_crlf_and_lone_cr() -> None:
+    text = (HEADER + "\nUNCLAS PARIS 001234\n\nSUBJECT: LINE ENDS\n\n¶1. (U) Fine.\n")
+    for eol in ("\r\n", "\r"):
+        c = parse_cable(text.replace("\n", eol))
+        assert c.subject == "LINE ENDS"
+        assert c.reference_id == "26PARIS1234"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_never_raises_on_arbitrary_text(text: str) -> None:
+    c = parse_cable(text)
+    assert not any(w.startswith("parser error") for w in c.warnings)
+
+
+FRAGMENTS = [
+    "VZCZCXYZ0001 OO RUEHWEB", "DE RUEHC #0001/01 0010000", "ZNY SSSSS ZZH", "O R 010000Z JAN 26",
+    "Z 999999Z XXX 99", "FM AMEMBASSY PARIS", "TO ZEN/AMEMBASSY ROME NIACT IMMEDIATE 0001-0004",
+    "INFO PAGE 02 STATE 000001 010000Z", "XMT AMCONSUL LYON", "S E C R E T SECTION 01 OF 02 STATE 000001",
+    "SIPDIS", "NOFORN", "E.O. 12958: DECL: 13/45/2031", "TAGS: PREL, (A, B", "SUBJECT: [/b] [@click=app.quit]",
+    "REF: A. B. C.", "Classified By: Classified By:", "¶1. (S/NF) x", "- 11. (C) y", "-", "12.", "(", "",
+    "This record is a partial extract of the original cable.", "PARIS 00000001 002 OF 002", "\x1b[31m", "\x00",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=20), max_size=40))
+def test_never_raises_on_mutated_cables(parts: list[str]) -> None:
+    c = parse_cable("\n".join(parts))
+    assert not any(w.startswith("parser error") for w in c.warnings)
+
+
+def test_cable_layer_does_not_import_textual() -> None:
+    code = "import sys, triage.cable, triage.cable.parse; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
