@@ -22,9 +22,11 @@ INFO RUEHLO/AMEMBASSY LONDON PRIORITY 0634
 
 
 def test_full_header() -> None:
-    c = parse_cable(HEADER + "\nC O N F I D E N T I A L PARIS 001234\n\nSIPDIS\n\n"
-                    "E.O. 12958: DECL: 11/16/2036\nTAGS: PREL FR\nSUBJECT: A TEST\n\n"
-                    "¶1. (C) Hello there.\n\nMARSH\n")
+    c = parse_cable(
+        HEADER + "\nC O N F I D E N T I A L PARIS 001234\n\nSIPDIS\n\n"
+        "E.O. 12958: DECL: 11/16/2036\nTAGS: PREL FR\nSUBJECT: A TEST\n\n"
+        "¶1. (C) Hello there.\n\nMARSH\n"
+    )
     assert c.reference_id == "26PARIS1234"
     assert c.transmission_id == "VZCZCXYZ0042"
     assert c.precedence == "IMMEDIATE"
@@ -52,7 +54,9 @@ def test_banner_contradicting_security_line_warns() -> None:
 
 
 def test_impossible_dtg_is_a_warning() -> None:
-    c = parse_cable("O 322023Z NOV 26\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC\n\nUNCLAS PARIS 000001\n")
+    c = parse_cable(
+        "O 322023Z NOV 26\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC\n\nUNCLAS PARIS 000001\n"
+    )
     assert c.dtg is None
     assert c.dtg_raw == "O 322023Z NOV 26"
     assert any("impossible date-time group" in w for w in c.warnings)
@@ -95,7 +99,7 @@ def test_binary_detection() -> None:
 
 
 def test_crlf_and_lone_cr() -> None:
-    text = (HEADER + "\nUNCLAS PARIS 001234\n\nSUBJECT: LINE ENDS\n\n¶1. (U) Fine.\n")
+    text = HEADER + "\nUNCLAS PARIS 001234\n\nSUBJECT: LINE ENDS\n\n¶1. (U) Fine.\n"
     for eol in ("\r\n", "\r"):
         c = parse_cable(text.replace("\n", eol))
         assert c.subject == "LINE ENDS"
@@ -110,12 +114,33 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
 
 
 FRAGMENTS = [
-    "VZCZCXYZ0001 OO RUEHWEB", "DE RUEHC #0001/01 0010000", "ZNY SSSSS ZZH", "O R 010000Z JAN 26",
-    "Z 999999Z XXX 99", "FM AMEMBASSY PARIS", "TO ZEN/AMEMBASSY ROME NIACT IMMEDIATE 0001-0004",
-    "INFO PAGE 02 STATE 000001 010000Z", "XMT AMCONSUL LYON", "S E C R E T SECTION 01 OF 02 STATE 000001",
-    "SIPDIS", "NOFORN", "E.O. 12958: DECL: 13/45/2031", "TAGS: PREL, (A, B", "SUBJECT: [/b] [@click=app.quit]",
-    "REF: A. B. C.", "Classified By: Classified By:", "¶1. (S/NF) x", "- 11. (C) y", "-", "12.", "(", "",
-    "This record is a partial extract of the original cable.", "PARIS 00000001 002 OF 002", "\x1b[31m", "\x00",
+    "VZCZCXYZ0001 OO RUEHWEB",
+    "DE RUEHC #0001/01 0010000",
+    "ZNY SSSSS ZZH",
+    "O R 010000Z JAN 26",
+    "Z 999999Z XXX 99",
+    "FM AMEMBASSY PARIS",
+    "TO ZEN/AMEMBASSY ROME NIACT IMMEDIATE 0001-0004",
+    "INFO PAGE 02 STATE 000001 010000Z",
+    "XMT AMCONSUL LYON",
+    "S E C R E T SECTION 01 OF 02 STATE 000001",
+    "SIPDIS",
+    "NOFORN",
+    "E.O. 12958: DECL: 13/45/2031",
+    "TAGS: PREL, (A, B",
+    "SUBJECT: [/b] [@click=app.quit]",
+    "REF: A. B. C.",
+    "Classified By: Classified By:",
+    "¶1. (S/NF) x",
+    "- 11. (C) y",
+    "-",
+    "12.",
+    "(",
+    "",
+    "This record is a partial extract of the original cable.",
+    "PARIS 00000001 002 OF 002",
+    "\x1b[31m",
+    "\x00",
 ]
 
 

@@ -10,7 +10,10 @@ import pytest
 from triage.cable import parse_bytes
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_cables"
-ROWS = [json.loads(line) for line in (SAMPLES / "expected.jsonl").read_text().splitlines()]
+ROWS = [
+    json.loads(line)
+    for line in (Path(__file__).resolve().parent / "sample_expected.jsonl").read_text().splitlines()
+]
 
 SIMPLE_FIELDS = [
     "reference_id",

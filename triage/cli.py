@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from .cable import Cable, looks_binary, parse_bytes
+from .config import ConfigError, load_config, resolve_db_path
+from .store.ingest import Summary
 
 
 def _read_cable_file(path: str) -> tuple[bytes | None, str | None]:
@@ -98,6 +100,140 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
     sys.stdout.flush()
     if failed:
         sys.exit(1)
+
+
+def _open_store(
+    ctx: click.Context, db_opt: str | None, create: bool = True
+) -> tuple[sqlite3.Connection, Path]:
+    """Open the cache named by --db (here or on the group), $TRIAGE_DB, the config, the default."""
+    from .store import StoreError, connect
+
+    try:
+        cfg = load_config()
+    except ConfigError as exc:
+        raise click.ClickException(f"config file {exc}") from exc
+    path = resolve_db_path(db_opt or (ctx.obj or {}).get("db"), cfg)
+    try:
+        return connect(path, group=cfg.group, create=create), path
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"triage: {msg}", err=True)
+
+
+@main.command()
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.argument("paths", nargs=-1, required=True)
+@click.pass_context
+def ingest(ctx: click.Context, db_opt: str | None, paths: tuple[str, ...]) -> None:
+    """Store cable files, folders, - (stdin) and cablegate CSV exports in the cache."""
+    from .store.ingest import ingest as run_ingest
+    from .store.ingest import iter_paths
+
+    conn, _path = _open_store(ctx, db_opt)
+
+    def on_reject(source: str, reason: str) -> None:
+        _fail(f"{source}: rejected: {reason}")
+
+    items = iter_paths(paths)
+    try:
+        if sys.stderr.isatty():
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            total = _count_inputs(paths)
+            with Progress(
+                TextColumn("ingest"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            ) as progress:
+                task = progress.add_task("ingest", total=total, rate="")
+
+                def advance(n: int) -> None:
+                    progress.advance(task, n)
+                    t = progress.tasks[0]
+                    if t.speed:
+                        progress.update(task, rate=f"{t.speed:,.0f}/s")
+
+                summary = run_ingest(conn, items, on_reject=on_reject, on_progress=advance)
+        else:
+            summary = run_ingest(conn, items, on_reject=on_reject)
+    except OSError as exc:
+        raise click.ClickException(f"ingest stopped: {exc}") from exc
+    except Exception as exc:  # sqlite3 errors such as a full disk
+        raise click.ClickException(f"ingest stopped: {exc}; what was committed is kept") from exc
+    click.echo(summary.line())
+    sys.exit(1 if summary.rejected else 0)
+
+
+def _count_inputs(paths: tuple[str, ...]) -> int | None:
+    n = 0
+    for raw in paths:
+        p = Path(raw)
+        if raw == "-" or p.suffix.lower() == ".csv":
+            return None
+        if p.is_dir():
+            n += sum(1 for c in p.rglob("*") if c.is_file() and not c.name.startswith("."))
+        else:
+            n += 1
+    return n
+
+
+@main.command()
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between looks.")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.pass_context
+def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) -> None:
+    """Ingest files as they appear in FOLDER (skipping dot-files and *.tmp) until interrupted."""
+    from .store.watch import Watcher
+
+    conn, path = _open_store(ctx, db_opt)
+    click.echo(f"watching {folder} into {path} (ctrl+c to stop)")
+
+    def report(summary: Summary) -> None:
+        for ref in summary.stored:
+            click.echo(f"ingested {ref}")
+        click.echo(summary.line())
+        sys.stdout.flush()
+
+    try:
+        Watcher(conn, Path(folder), interval).run(
+            report, on_reject=lambda s, r: _fail(f"{s}: rejected: {r}")
+        )
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@main.command()
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--version", "version", type=int, default=None, help="An earlier version.")
+@click.argument("ref")
+@click.pass_context
+def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -> None:
+    """Print cable REF exactly as it was received, byte for byte."""
+    from .store.ingest import raw_bytes
+
+    conn, path = _open_store(ctx, db_opt, create=False)
+    data = raw_bytes(conn, ref.strip().upper(), version)
+    if data is None:
+        data = raw_bytes(conn, ref.strip(), version)
+    if data is None:
+        raise click.ClickException(f"no cable {ref} in {path}")
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover

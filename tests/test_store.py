@@ -1,0 +1,243 @@
+"""The cache: round trips, idempotence, corrected copies, CSV, stdin, watch, rejects, modes."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from triage.cli import main
+from triage.config import resolve_db_path
+from triage.store import SCHEMA_VERSION, StoreError, connect
+from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
+from triage.store.watch import Watcher
+
+
+def test_every_sample_round_trips_byte_for_byte(tmp_path: Path, samples: Path) -> None:
+    conn = connect(tmp_path / "c.db")
+    summary = ingest(conn, iter_paths([str(samples)]))
+    files = sorted(samples.glob("*.txt"))
+    assert summary.added == len(files) and summary.rejected == 0
+    for f in files:
+        ref = conn.execute(
+            "SELECT reference_id FROM cables WHERE source = ?", (str(f),)
+        ).fetchone()[0]
+        assert raw_bytes(conn, ref) == f.read_bytes()
+
+
+def test_ingest_is_idempotent(tmp_path: Path, samples: Path) -> None:
+    conn = connect(tmp_path / "c.db")
+    ingest(conn, iter_paths([str(samples)]))
+    again = ingest(conn, iter_paths([str(samples)]))
+    n = len(list(samples.glob("*.txt")))
+    assert (again.added, again.updated, again.unchanged) == (0, 0, n)
+    assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] == n
+    assert conn.execute("SELECT count(*) FROM cables_fts").fetchone()[0] == n
+
+
+def test_corrected_copy_updates_and_keeps_triage_state(tmp_path: Path, samples: Path) -> None:
+    conn = connect(tmp_path / "c.db")
+    original = (samples / "04_immediate_paris.txt").read_bytes()
+    ingest(conn, [Item("a.txt", original)])
+    conn.execute(
+        "UPDATE workflow SET officer = 'kwalker', status = 'IN PROGRESS', note = 'draft reply'"
+    )
+    corrected = original.replace(b"\n\nSIPDIS", b"\n\nC O R R E C T E D C O PY (TEXT)\n\nSIPDIS", 1)
+    assert b"Post will" in corrected
+    corrected = corrected.replace(b"Post will", b"Embassy will")
+    s = ingest(conn, [Item("b.txt", corrected)])
+    assert s.updated == 1
+    ref = "26PARIS1877"
+    assert raw_bytes(conn, ref) == corrected
+    assert raw_bytes(conn, ref, version=1) == original
+    row = conn.execute(
+        "SELECT c.corrected, c.version, w.officer, w.status, w.note FROM cables c "
+        "JOIN workflow w ON w.cable_id = c.id WHERE reference_id = ?",
+        (ref,),
+    ).fetchone()
+    assert row == (1, 2, "kwalker", "IN PROGRESS", "draft reply")
+
+    # the search index follows the new text and forgets the old
+    def hits(q: str) -> int:
+        sql = "SELECT count(*) FROM cables_fts WHERE cables_fts MATCH ?"
+        return int(conn.execute(sql, (q,)).fetchone()[0])
+
+    assert hits('"embassy will"') == 1
+    assert hits('"post will"') == 0
+    # the old text again is not a new version
+    assert ingest(conn, [Item("a.txt", original)]).unchanged == 1
+
+
+def _write_cablegate_csv(path: Path, samples: Path, broken_row: int | None = None) -> list[str]:
+    refs = []
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        for k, f in enumerate(sorted(samples.glob("*.txt"))[:10], start=1):
+            text = f.read_text(encoding="utf-8")
+            header, _, body = text.partition("\n\n")
+            from triage.cable import parse_cable
+
+            ref = parse_cable(text).reference_id
+            refs.append(ref)
+            w.writerow([k, "11/27/2026 12:00", ref, "Embassy Test", "SECRET", "", header, body])
+    if broken_row is not None:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        starts = [i for i, ln in enumerate(lines) if ln.startswith(f'"{broken_row}","')]
+        lines[starts[0]] = lines[starts[0]].replace('"11/27/2026 12:00"', '"11/27/2026 12:00')
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return refs
+
+
+def test_cablegate_csv_import(tmp_path: Path, samples: Path) -> None:
+    path = tmp_path / "cables.csv"
+    refs = _write_cablegate_csv(path, samples)
+    conn = connect(tmp_path / "c.db")
+    s = ingest(conn, iter_paths([str(path)]))
+    assert s.added == 10 and s.rejected == 0
+    got = {r[0] for r in conn.execute("SELECT reference_id FROM cables")}
+    assert got == set(refs)
+
+
+def test_cablegate_csv_with_a_broken_quote_keeps_the_other_rows(
+    tmp_path: Path, samples: Path
+) -> None:
+    path = tmp_path / "cables.csv"
+    refs = _write_cablegate_csv(path, samples, broken_row=3)
+    result = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "c.db"), str(path)])
+    assert result.exit_code == 1
+    assert "added 9, updated 0, unchanged 0, rejected 1" in result.stdout
+    assert f"{path}:row 3: rejected: malformed CSV record" in result.stderr
+    conn = connect(tmp_path / "c.db")
+    got = {r[0] for r in conn.execute("SELECT reference_id FROM cables")}
+    assert got == set(refs) - {refs[2]}
+    assert conn.execute("SELECT path FROM rejects").fetchall() == [(f"{path}:row 3",)]
+
+
+def test_stdin(tmp_path: Path, samples: Path) -> None:
+    data = (samples / "01_flash_hijack.txt").read_bytes()
+    result = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "c.db"), "-"], input=data)
+    assert result.exit_code == 0, result.output
+    assert "added 1, updated 0, unchanged 0, rejected 0" in result.stdout
+    out = CliRunner().invoke(main, ["raw", "--db", str(tmp_path / "c.db"), "26STATE104233"])
+    assert out.stdout_bytes == data
+
+
+def test_rejects_are_reported_and_kept(tmp_path: Path, samples: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    (tmp_path / "in" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
+    (tmp_path / "in" / "ok.txt").write_bytes((samples / "05_priority_berlin.txt").read_bytes())
+    result = CliRunner().invoke(
+        main,
+        [
+            "ingest",
+            "--db",
+            str(tmp_path / "c.db"),
+            str(tmp_path / "in"),
+            str(tmp_path / "gone.txt"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "added 1, updated 0, unchanged 0, rejected 3" in result.stdout
+    assert "empty.txt: rejected: empty file" in result.stderr
+    assert "pic.png: rejected: binary data (PNG image)" in result.stderr
+    assert "gone.txt: rejected: no such file" in result.stderr
+    conn = connect(tmp_path / "c.db")
+    assert conn.execute("SELECT count(*) FROM rejects").fetchone()[0] == 3
+
+
+def test_damaged_cable_is_stored_with_warnings(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "c.db")
+    s = ingest(conn, [Item("junk.txt", b"just some words, no header at all\n")])
+    assert s.added == 1
+    ref, warnings = conn.execute("SELECT reference_id, warnings_json FROM cables").fetchone()
+    assert ref.startswith("UNKNOWN-")
+    assert "no classification banner" in warnings
+
+
+def test_watch_reads_a_file_written_in_two_steps_once_whole(tmp_path: Path, samples: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    conn = connect(tmp_path / "c.db")
+    w = Watcher(conn, drop)
+    data = (samples / "06_routine_tokyo.txt").read_bytes()
+    target = drop / "incoming.txt"
+    target.write_bytes(data[:200])
+    assert w.poll() is None  # first sight
+    with target.open("ab") as fh:
+        fh.write(data[200:])
+    assert w.poll() is None  # still growing
+    s = w.poll()
+    assert s is not None and s.added == 1
+    assert w.poll() is None  # not again
+    (drop / ".hidden").write_bytes(data)
+    (drop / "part.tmp").write_bytes(data)
+    assert w.poll() is None and w.poll() is None
+    assert raw_bytes(conn, "26TOKYO2291") == data
+    assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] == 1
+    assert target.exists()  # never moved or deleted
+
+
+def test_new_cache_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    connect(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_schema_version_and_newer_cache_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    conn = connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer triage"):
+        connect(path)
+
+
+def test_older_cache_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    plain = sqlite3.connect(path)
+    plain.execute("CREATE TABLE unrelated (x)")
+    plain.close()
+    conn = connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] == 0
+
+
+def test_garbage_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a triage cache"):
+        connect(path)
+
+
+def test_audit_log_refuses_update_and_delete(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "c.db")
+    conn.execute("INSERT INTO audit (at, who, field) VALUES ('t', 'me', 'status')")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE audit SET who = 'you'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM audit")
+
+
+def test_db_path_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg_dir = tmp_path / "xdg-config" / "triage"
+    assert resolve_db_path(None).name == "triage.db"
+    cfg_dir.mkdir(parents=True)
+    (cfg_dir / "config.toml").write_text(f'db = "{tmp_path / "from-config.db"}"\n')
+    assert resolve_db_path(None) == tmp_path / "from-config.db"
+    monkeypatch.setenv("TRIAGE_DB", str(tmp_path / "env.db"))
+    assert resolve_db_path(None) == tmp_path / "env.db"
+    assert resolve_db_path(str(tmp_path / "cli.db")) == tmp_path / "cli.db"
+
+
+def test_raw_unknown_reference(tmp_path: Path) -> None:
+    connect(tmp_path / "c.db")
+    r = CliRunner().invoke(main, ["raw", "--db", str(tmp_path / "c.db"), "99NOWHERE1"])
+    assert r.exit_code != 0
+    assert "no cable 99NOWHERE1" in r.output

@@ -1,0 +1,410 @@
+"""Files, folders, stdin and cablegate CSV exports into the cache. Nothing is lost: every
+input is stored, or rejected with its reason (printed and kept in `rejects`)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cable import Cable, looks_binary, parse_bytes
+from ..cable.model import Precedence, classification_badge
+
+BATCH = 200
+
+
+def utcnow() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class Item:
+    """One input: its name (path, `-`, or `file.csv:row N`) and bytes, or why it has none."""
+
+    source: str
+    data: bytes | None
+    problem: str | None = None
+    meta: dict[str, str] | None = None
+
+
+@dataclass
+class Summary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejects: list[tuple[str, str]] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, rejected {self.rejected}"
+        )
+
+
+# -- inputs -----------------------------------------------------------------------------------
+
+
+def is_cablegate_csv(path: Path) -> bool:
+    return path.suffix.lower() == ".csv"
+
+
+def iter_paths(paths: Iterable[str]) -> Iterator[Item]:
+    """Items from files, folders (recursively, sorted) and `-` for standard input."""
+    for raw in paths:
+        if raw == "-":
+            yield Item("-", sys.stdin.buffer.read())
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and not child.name.startswith("."):
+                    yield from _file_items(child)
+            continue
+        yield from _file_items(p)
+
+
+def _file_items(p: Path) -> Iterator[Item]:
+    if is_cablegate_csv(p) and p.is_file():
+        yield from iter_cablegate_csv(p)
+        return
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        yield Item(str(p), None, "no such file")
+        return
+    except IsADirectoryError:
+        yield Item(str(p), None, "is a folder")
+        return
+    except OSError as exc:
+        yield Item(str(p), None, exc.strerror or str(exc))
+        return
+    yield Item(str(p), data)
+
+
+CABLEGATE_COLUMNS = [
+    "id",
+    "date",
+    "reference_id",
+    "origin",
+    "classification",
+    "references",
+    "header",
+    "body",
+]
+
+
+def iter_cablegate_csv(path: Path) -> Iterator[Item]:
+    """Rows of a cablegate `cables.csv` (no header row, quoted multi-line fields), streamed.
+
+    A row with the wrong number of fields (a broken quote swallows the rows after it) is
+    rejected with its row number; a broken quote is resynchronised at the next line that starts
+    a new record, so the rows after it are still read.
+    """
+    csv.field_size_limit(1 << 30)
+    try:
+        fh = path.open("r", encoding="utf-8", errors="replace", newline="")
+    except OSError as exc:
+        yield Item(str(path), None, exc.strerror or str(exc))
+        return
+    with fh:
+        for rowno, (fields, problem) in enumerate(_csv_records(fh), start=1):
+            name = f"{path}:row {rowno}"
+            if problem:
+                yield Item(name, None, problem)
+                continue
+            if len(fields) == 8 and fields[0].strip().lower() == "id" and rowno == 1:
+                continue  # a header row
+            if len(fields) != 8:
+                yield Item(name, None, f"expected 8 fields, found {len(fields)}")
+                continue
+            row = dict(zip(CABLEGATE_COLUMNS, fields, strict=True))
+            text = row["header"].rstrip("\n") + "\n\n" + row["body"]
+            yield Item(name, text.encode("utf-8"), meta=row)
+
+
+def _csv_records(fh: io.TextIOBase) -> Iterator[tuple[list[str], str | None]]:
+    """Records of a cablegate CSV; a record that does not parse is reported, and reading goes on."""
+    import re
+
+    start = re.compile(r'^"\d+","')
+    buf: list[str] = []
+    for line in fh:
+        if buf and start.match(line):
+            yield _one_record("".join(buf))
+            buf = []
+        buf.append(line)
+    if buf:
+        yield _one_record("".join(buf))
+
+
+def _one_record(text: str) -> tuple[list[str], str | None]:
+    try:
+        rows = list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as exc:
+        return [], f"malformed CSV record ({exc})"
+    rows = [r for r in rows if r]
+    if len(rows) != 1:
+        return [], f"malformed CSV record (a quote is not closed: {len(rows)} records run together)"
+    return rows[0], None
+
+
+# -- storing ----------------------------------------------------------------------------------
+
+
+def _reference_for(cable: Cable, meta: dict[str, str] | None, sha: str) -> tuple[str, list[str]]:
+    extra: list[str] = []
+    ref = cable.reference_id
+    if meta and meta.get("reference_id"):
+        mref = meta["reference_id"].strip()
+        if ref and ref != mref:
+            extra.append(f"the export names this cable {mref}; the text reads as {ref}")
+        ref = mref or ref
+    if not ref:
+        ref = f"UNKNOWN-{sha[:12]}"
+        extra.append(f"no reference id could be read; stored as {ref}")
+    return ref, extra
+
+
+def store_item(conn: sqlite3.Connection, item: Item, received_at: str) -> tuple[str, str]:
+    """Store one readable input inside the caller's transaction: ('added'|'updated'|'unchanged', ref)."""
+    assert item.data is not None
+    sha = hashlib.sha256(item.data).hexdigest()
+    cable = parse_bytes(item.data)
+    ref, extra = _reference_for(cable, item.meta, sha)
+    warnings = list(cable.warnings) + extra
+    row = conn.execute(
+        "SELECT id, sha256, version FROM cables WHERE reference_id = ?", (ref,)
+    ).fetchone()
+    if row is not None:
+        cable_id, old_sha, version = row
+        if old_sha == sha:
+            return "unchanged", ref
+        seen = conn.execute(
+            "SELECT 1 FROM cable_versions WHERE cable_id = ? AND sha256 = ?", (cable_id, sha)
+        ).fetchone()
+        if seen:
+            return "unchanged", ref
+        version += 1
+        old = conn.execute(
+            "SELECT reference_id, subject, tags, body FROM cable_text WHERE id = ?", (cable_id,)
+        ).fetchone()
+        if old:
+            conn.execute(
+                "INSERT INTO cables_fts (cables_fts, rowid, reference_id, subject, tags, body) "
+                "VALUES ('delete', ?, ?, ?, ?, ?)",
+                (cable_id, *old),
+            )
+        _write_cable(conn, cable, ref, sha, item, received_at, warnings, cable_id, version)
+        return "updated", ref
+    cable_id = _write_cable(conn, cable, ref, sha, item, received_at, warnings, None, 1)
+    conn.execute(
+        "INSERT INTO workflow (cable_id, status, row_version) VALUES (?, 'NEW', 1)", (cable_id,)
+    )
+    return "added", ref
+
+
+def _write_cable(
+    conn: sqlite3.Connection,
+    cable: Cable,
+    ref: str,
+    sha: str,
+    item: Item,
+    received_at: str,
+    warnings: list[str],
+    cable_id: int | None,
+    version: int,
+) -> int:
+    meta = item.meta or {}
+    try:
+        prec_rank = Precedence(cable.precedence).rank if cable.precedence else 6
+    except ValueError:
+        prec_rank = 6
+    level = cable.level or _level_from_meta(meta.get("classification"))
+    caveats = list(cable.caveats)
+    classification = cable.classification or (meta.get("classification") or None)
+    level_rank = {"UNCLASSIFIED": 0, "CONFIDENTIAL": 1, "SECRET": 2, "TOP SECRET": 3}.get(
+        level or "", 0
+    )
+    tags_joined = "|".join(cable.tags)
+    values = {
+        "reference_id": ref,
+        "transmission_id": cable.transmission_id,
+        "precedence": cable.precedence,
+        "prec_rank": prec_rank,
+        "info_precedence": cable.info_precedence,
+        "dtg": cable.dtg or _date_from_meta(meta.get("date")),
+        "dtg_raw": cable.dtg_raw,
+        "dtg_estimated": int(cable.dtg_estimated),
+        "classification": classification,
+        "level": level,
+        "level_rank": level_rank,
+        "badge": classification_badge(level, caveats),
+        "caveats": " ".join(caveats),
+        "from_line": cable.from_,
+        "origin": cable.origin or (meta.get("origin") or None),
+        "subject": cable.subject,
+        "tags": tags_joined,
+        "security_line": cable.security_line,
+        "section": cable.section,
+        "classified_by": cable.classified_by,
+        "reasons": cable.reasons,
+        "declassify": cable.declassify,
+        "declassify_on": cable.declassify_on,
+        "partial": int(cable.partial),
+        "corrected": int(cable.corrected),
+        "signature": cable.signature,
+        "references_json": json.dumps([r.to_json() for r in cable.references], ensure_ascii=False),
+        "warnings_json": json.dumps(warnings, ensure_ascii=False),
+        "paragraph_count": len(cable.paragraphs),
+        "version": version,
+        "sha256": sha,
+        "source": item.source,
+        "updated_at": received_at,
+    }
+    if cable_id is None:
+        values["received_at"] = received_at
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = conn.execute(f"INSERT INTO cables ({cols}) VALUES ({marks})", list(values.values()))
+        assert cur.lastrowid is not None
+        cable_id = int(cur.lastrowid)
+    else:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        conn.execute(f"UPDATE cables SET {sets} WHERE id = ?", [*values.values(), cable_id])
+        conn.execute("DELETE FROM cable_tags WHERE cable_id = ?", (cable_id,))
+        conn.execute("DELETE FROM addressees WHERE cable_id = ?", (cable_id,))
+        conn.execute("DELETE FROM paragraphs WHERE cable_id = ?", (cable_id,))
+    assert item.data is not None
+    conn.execute(
+        "INSERT INTO cable_versions (cable_id, version, sha256, raw, source, received_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (cable_id, version, sha, item.data, item.source, received_at),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO cable_tags (cable_id, tag) VALUES (?, ?)",
+        [(cable_id, t) for t in cable.tags],
+    )
+    addressees = [("to", k, a) for k, a in enumerate(cable.to)] + [
+        ("info", k, a) for k, a in enumerate(cable.info)
+    ]
+    conn.executemany(
+        "INSERT INTO addressees (cable_id, kind, seq, ri, name, precedence, niact, mcn) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (cable_id, kind, k, a.ri, a.name, a.precedence, int(a.niact), a.mcn)
+            for kind, k, a in addressees
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO paragraphs (cable_id, seq, number, marking, text) VALUES (?, ?, ?, ?, ?)",
+        [(cable_id, k, p.number, p.marking, p.text) for k, p in enumerate(cable.paragraphs)],
+    )
+    body = cable.body
+    conn.execute(
+        "INSERT OR REPLACE INTO cable_text (id, reference_id, subject, tags, body) VALUES (?, ?, ?, ?, ?)",
+        (cable_id, ref, cable.subject, " ".join(cable.tags), body),
+    )
+    conn.execute(
+        "INSERT INTO cables_fts (rowid, reference_id, subject, tags, body) VALUES (?, ?, ?, ?, ?)",
+        (cable_id, ref, cable.subject, " ".join(cable.tags), body),
+    )
+    return cable_id
+
+
+def _level_from_meta(classification: str | None) -> str | None:
+    if not classification:
+        return None
+    c = classification.upper()
+    for level in ("TOP SECRET", "SECRET", "CONFIDENTIAL", "UNCLASSIFIED"):
+        if c.startswith(level):
+            return level
+    return None
+
+
+def _date_from_meta(date: str | None) -> str | None:
+    if not date:
+        return None
+    for fmt in ("%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M"):
+        try:
+            return dt.datetime.strptime(date.strip(), fmt).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            continue
+    return None
+
+
+def record_reject(conn: sqlite3.Connection, source: str, reason: str, at: str) -> None:
+    conn.execute("INSERT INTO rejects (path, reason, at) VALUES (?, ?, ?)", (source, reason, at))
+
+
+def ingest(
+    conn: sqlite3.Connection,
+    items: Iterable[Item],
+    *,
+    on_reject: Callable[[str, str], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    batch: int = BATCH,
+) -> Summary:
+    """Store items in short BEGIN IMMEDIATE batches, so readers keep reading and a killed run
+    leaves a consistent cache that the same ingest completes."""
+    summary = Summary()
+    pending = 0
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for item in items:
+            at = utcnow()
+            problem = item.problem
+            if problem is None and item.data is not None:
+                problem = looks_binary(item.data)
+            if problem is not None or item.data is None:
+                reason = problem or "unreadable"
+                record_reject(conn, item.source, reason, at)
+                summary.rejected += 1
+                summary.rejects.append((item.source, reason))
+                if on_reject:
+                    on_reject(item.source, reason)
+            else:
+                outcome, ref = store_item(conn, item, at)
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+                if outcome != "unchanged":
+                    summary.stored.append(ref)
+            pending += 1
+            if on_progress:
+                on_progress(1)
+            if pending >= batch:
+                conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+                pending = 0
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return summary
+
+
+def raw_bytes(
+    conn: sqlite3.Connection, reference_id: str, version: int | None = None
+) -> bytes | None:
+    """The cable exactly as received (the current version unless one is named)."""
+    if version is None:
+        row = conn.execute(
+            "SELECT v.raw FROM cables c JOIN cable_versions v ON v.cable_id = c.id "
+            "AND v.version = c.version WHERE c.reference_id = ?",
+            (reference_id,),
+        ).fetchone()
+    else:
+        row = conn.execute(
+            "SELECT v.raw FROM cables c JOIN cable_versions v ON v.cable_id = c.id "
+            "WHERE c.reference_id = ? AND v.version = ?",
+            (reference_id, version),
+        ).fetchone()
+    return bytes(row[0]) if row else None

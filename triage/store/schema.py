@@ -1,0 +1,270 @@
+"""The cache's tables, indexes, FTS5 index and migrations keyed on PRAGMA user_version.
+
+FTS5 uses detail=full: phrase and NEAR queries need token positions, and the console's `/`
+offers phrases. The index is an external-content table over `cable_text`, so the body is stored
+once; the original bytes of every version live in `cable_versions`.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+
+class StoreError(Exception):
+    """A cache problem a user can act on; the message says what and where."""
+
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """
+        CREATE TABLE cables (
+            id INTEGER PRIMARY KEY,
+            reference_id TEXT NOT NULL UNIQUE,
+            transmission_id TEXT,
+            precedence TEXT,
+            prec_rank INTEGER NOT NULL DEFAULT 5,
+            info_precedence TEXT,
+            dtg TEXT,
+            dtg_raw TEXT,
+            dtg_estimated INTEGER NOT NULL DEFAULT 0,
+            classification TEXT,
+            level TEXT,
+            level_rank INTEGER NOT NULL DEFAULT 0,
+            badge TEXT,
+            caveats TEXT NOT NULL DEFAULT '',
+            from_line TEXT,
+            origin TEXT,
+            subject TEXT,
+            tags TEXT NOT NULL DEFAULT '',
+            security_line TEXT,
+            section TEXT,
+            classified_by TEXT,
+            reasons TEXT,
+            declassify TEXT,
+            declassify_on TEXT,
+            partial INTEGER NOT NULL DEFAULT 0,
+            corrected INTEGER NOT NULL DEFAULT 0,
+            signature TEXT,
+            references_json TEXT NOT NULL DEFAULT '[]',
+            warnings_json TEXT NOT NULL DEFAULT '[]',
+            paragraph_count INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            sha256 TEXT NOT NULL,
+            source TEXT,
+            received_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX cables_prec ON cables (prec_rank, dtg DESC, id)",
+        "CREATE INDEX cables_dtg ON cables (dtg DESC, id)",
+        "CREATE INDEX cables_received ON cables (received_at DESC, id)",
+        "CREATE INDEX cables_level ON cables (level_rank, dtg DESC)",
+        "CREATE INDEX cables_origin ON cables (origin)",
+        """
+        CREATE TABLE cable_versions (
+            id INTEGER PRIMARY KEY,
+            cable_id INTEGER NOT NULL REFERENCES cables(id),
+            version INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            source TEXT,
+            received_at TEXT NOT NULL,
+            UNIQUE (cable_id, version)
+        )
+        """,
+        "CREATE INDEX cable_versions_sha ON cable_versions (sha256)",
+        """
+        CREATE TABLE cable_text (
+            id INTEGER PRIMARY KEY REFERENCES cables(id),
+            reference_id TEXT NOT NULL,
+            subject TEXT,
+            tags TEXT,
+            body TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE VIRTUAL TABLE cables_fts USING fts5 (
+            reference_id, subject, tags, body,
+            content='cable_text', content_rowid='id', detail=full
+        )
+        """,
+        """
+        CREATE TABLE cable_tags (
+            cable_id INTEGER NOT NULL REFERENCES cables(id),
+            tag TEXT NOT NULL,
+            PRIMARY KEY (tag, cable_id)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX cable_tags_cable ON cable_tags (cable_id)",
+        """
+        CREATE TABLE addressees (
+            cable_id INTEGER NOT NULL REFERENCES cables(id),
+            kind TEXT NOT NULL CHECK (kind IN ('to', 'info')),
+            seq INTEGER NOT NULL,
+            ri TEXT,
+            name TEXT NOT NULL,
+            precedence TEXT,
+            niact INTEGER NOT NULL DEFAULT 0,
+            mcn TEXT,
+            PRIMARY KEY (cable_id, kind, seq)
+        )
+        """,
+        "CREATE INDEX addressees_ri ON addressees (ri)",
+        """
+        CREATE TABLE paragraphs (
+            cable_id INTEGER NOT NULL REFERENCES cables(id),
+            seq INTEGER NOT NULL,
+            number INTEGER,
+            marking TEXT,
+            text TEXT NOT NULL,
+            PRIMARY KEY (cable_id, seq)
+        )
+        """,
+        """
+        CREATE TABLE officers (
+            login TEXT PRIMARY KEY,
+            added_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE workflow (
+            cable_id INTEGER PRIMARY KEY REFERENCES cables(id),
+            officer TEXT,
+            status TEXT NOT NULL DEFAULT 'NEW',
+            due_at TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            ack_by TEXT,
+            ack_at TEXT,
+            row_version INTEGER NOT NULL DEFAULT 1,
+            changed_at TEXT,
+            changed_by TEXT
+        )
+        """,
+        "CREATE INDEX workflow_status ON workflow (status)",
+        "CREATE INDEX workflow_officer ON workflow (officer)",
+        "CREATE INDEX workflow_due ON workflow (due_at)",
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            cable_id INTEGER,
+            reference_id TEXT,
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT
+        )
+        """,
+        "CREATE INDEX audit_cable ON audit (cable_id, id)",
+        """
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+        """,
+        """
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+        """,
+        """
+        CREATE TABLE rejects (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        )
+        """,
+    ],
+}
+
+
+def _create_file(path: Path, group: str | None) -> None:
+    """Create the cache file 0600, or 0660 owned by the configured group, before SQLite opens it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = 0o660 if group else 0o600
+    old_umask = os.umask(0o007 if group else 0o077)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+        os.close(fd)
+    except FileExistsError:
+        return
+    finally:
+        os.umask(old_umask)
+    if group:
+        try:
+            gid = grp.getgrnam(group).gr_gid
+        except KeyError as exc:
+            raise StoreError(f"{path}: the configured group {group!r} does not exist") from exc
+        try:
+            os.chown(path, -1, gid)
+        except PermissionError as exc:
+            raise StoreError(f"{path}: cannot give the cache to group {group!r}: {exc}") from exc
+        os.chmod(path, 0o660)
+
+
+def connect(
+    path: Path | str, *, group: str | None = None, create: bool = True
+) -> sqlite3.Connection:
+    """Open (creating and migrating as needed) the cache; WAL, busy timeout, autocommit mode.
+
+    Writes use explicit short `BEGIN IMMEDIATE` transactions (see `write`).
+    """
+    p = Path(path)
+    if str(path) != ":memory:":
+        if not p.exists():
+            if not create:
+                raise StoreError(f"{p}: no cache here; run `triage ingest --db {p} FILES` first")
+            _create_file(p, group)
+        elif p.is_dir():
+            raise StoreError(f"{p}: is a folder, not a cache file")
+    try:
+        conn = sqlite3.connect(
+            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA busy_timeout = 30000")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if mode.lower() != "wal" and str(path) != ":memory:":
+            raise StoreError(f"{p}: could not switch the cache to WAL mode ({mode})")
+        migrate(conn, p)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{p}: not a triage cache or damaged ({exc})") from exc
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: this cache was written by a newer triage (schema {current}; this triage "
+            f"knows up to {SCHEMA_VERSION}); upgrade triage to open it"
+        )
+    if current == SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            for stmt in MIGRATIONS[version]:
+                conn.execute(stmt)
+            conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    return sqlite_utils.Database(conn)
