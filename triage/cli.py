@@ -76,7 +76,56 @@ def main(ctx: click.Context, db_path: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db_path
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        _console(ctx, db_path)
+
+
+def _console(ctx: click.Context, db_path: str | None, path: Path | None = None) -> None:
+    from .store import StoreError, connect
+
+    try:
+        cfg = load_config()
+    except ConfigError as exc:
+        raise click.ClickException(f"config file {exc}") from exc
+    if path is None:
+        path = resolve_db_path(db_path, cfg)
+    try:
+        connect(path, group=cfg.group).close()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    from .tui.app import run_console
+
+    run_console(path, cfg)
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Build the demo cache anew.")
+@click.pass_context
+def demo(ctx: click.Context, rebuild: bool) -> None:
+    """Build a demo cache from the bundled sample cables and open the console on it."""
+    from .config import demo_db_path
+    from .store import connect
+    from .store.ingest import ingest as run_ingest
+    from .store.ingest import iter_paths
+
+    path = demo_db_path()
+    if rebuild and path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    samples = _samples_dir()
+    if samples is None:
+        raise click.ClickException("the sample cables are not installed with this triage")
+    conn = connect(path)
+    run_ingest(conn, iter_paths([str(samples)]))
+    conn.close()
+    _console(ctx, None, path)
+
+
+def _samples_dir() -> Path | None:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "sample_cables", here.parent / "sample_cables"):
+        if candidate.is_dir() and any(candidate.glob("*.txt")):
+            return candidate
+    return None
 
 
 @main.command()

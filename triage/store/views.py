@@ -1,0 +1,499 @@
+"""A View (tab + filters + search + sort) -> counts, the ordered ids, pages of rows, one cable.
+
+The console never holds every row: it holds the ordered id array of the current view (8 bytes
+a cable) and fetches the rows it draws, a page at a time. Every value from the user reaches SQL
+only as a bound parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from array import array
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..cable.model import PRECEDENCE_BADGES, Precedence
+from ..config import DEFAULT_OBJECTIVES_MIN
+
+CLOSED = ("DONE", "NO ACTION")
+
+BUILTIN_TABS = ["Inbox", "New", "Mine", "Overdue", "Due", "All"]
+
+SORTS: dict[str, tuple[str, str]] = {
+    # name: (ORDER BY ascending form, label)
+    "precedence": ("c.prec_rank ASC, c.dtg DESC, c.id DESC", "precedence"),
+    "dtg": ("c.dtg DESC, c.id DESC", "date-time group"),
+    "received": ("c.received_at DESC, c.id DESC", "arrival"),
+    "reference": ("c.reference_id ASC", "reference id"),
+    "origin": ("c.origin ASC, c.dtg DESC, c.id DESC", "origin"),
+    "subject": ("c.subject ASC, c.id DESC", "subject"),
+    "classification": ("c.level_rank DESC, c.dtg DESC, c.id DESC", "classification"),
+    "officer": ("w.officer ASC, c.prec_rank ASC, c.id DESC", "officer"),
+    "status": ("w.status ASC, c.prec_rank ASC, c.id DESC", "status"),
+    "due": ("w.due_at IS NULL, w.due_at ASC, c.id DESC", "due date"),
+}
+
+STATUSES = ["NEW", "ASSIGNED", "IN PROGRESS", "AWAITING REPLY", "DONE", "NO ACTION"]
+PREC_WORDS = {
+    "EMERG": "EMERGENCY",
+    "EMERGENCY": "EMERGENCY",
+    "Y": "EMERGENCY",
+    "FLASH": "FLASH",
+    "Z": "FLASH",
+    "NIACT": "NIACT IMMEDIATE",
+    "IMMED": "IMMEDIATE",
+    "IMMEDIATE": "IMMEDIATE",
+    "O": "IMMEDIATE",
+    "PRIOR": "PRIORITY",
+    "PRIORITY": "PRIORITY",
+    "P": "PRIORITY",
+    "ROUTN": "ROUTINE",
+    "ROUTINE": "ROUTINE",
+    "R": "ROUTINE",
+}
+LEVEL_WORDS = {
+    "U": 0,
+    "UNCLASSIFIED": 0,
+    "UNCLAS": 0,
+    "C": 1,
+    "CONFIDENTIAL": 1,
+    "S": 2,
+    "SECRET": 2,
+    "TS": 3,
+    "TOP SECRET": 3,
+    "TOPSECRET": 3,
+}
+
+
+class FilterError(ValueError):
+    """A filter the user typed that triage cannot read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    key: str
+    value: str
+
+    def label(self) -> str:
+        return f"{self.key}:{self.value}"
+
+
+@dataclass(frozen=True)
+class View:
+    tab: str = "Inbox"
+    search: str | None = None
+    filters: tuple[Filter, ...] = ()
+    sort: str = "precedence"
+    reverse: bool = False
+
+    def with_filters(self, more: list[Filter]) -> View:
+        return replace(self, filters=self.filters + tuple(more))
+
+
+@dataclass
+class Context:
+    """What a view needs to know about the user and the clock."""
+
+    login: str
+    office_ris: list[str] = field(default_factory=list)
+    office_names: list[str] = field(default_factory=list)
+    objectives_min: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_OBJECTIVES_MIN))
+    custom_tabs: dict[str, list[Filter]] = field(default_factory=dict)
+    now: dt.datetime | None = None
+
+    def clock(self) -> dt.datetime:
+        return self.now or dt.datetime.now(dt.UTC)
+
+
+def parse_filters(text: str) -> list[Filter]:
+    """`status:NEW officer:kwalker prec:>=IMMED class:S//NF tag:PREL origin:paris action
+    since:2026-11-01 until:2026-11-30`; quoted values keep their spaces."""
+    out: list[Filter] = []
+    for m in re.finditer(r'(\w+)(?::("([^"]*)"|\S+))?', text.strip()):
+        key = m.group(1).lower()
+        value = m.group(3) if m.group(3) is not None else (m.group(2) or "")
+        key = {
+            "prec": "precedence",
+            "p": "precedence",
+            "class": "classification",
+            "cls": "classification",
+            "level": "classification",
+            "tags": "tag",
+            "from": "origin",
+            "o": "officer",
+            "s": "status",
+            "after": "since",
+            "before": "until",
+        }.get(key, key)
+        if key in ("action", "info") and not value:
+            out.append(Filter("addressed", key))
+            continue
+        if key not in {
+            "status",
+            "officer",
+            "precedence",
+            "classification",
+            "tag",
+            "origin",
+            "addressed",
+            "since",
+            "until",
+        }:
+            raise FilterError(
+                f"unknown filter {m.group(0)!r}: use status:, officer:, prec:, class:, tag:, "
+                "origin:, action, info, since:, until:"
+            )
+        if not value:
+            raise FilterError(f"filter {key}: needs a value")
+        _check(key, value)
+        out.append(Filter(key, value))
+    if not out:
+        raise FilterError("no filter given")
+    return out
+
+
+def _check(key: str, value: str) -> None:
+    v = value.upper()
+    if key == "status" and v.replace("_", " ").replace("-", " ") not in STATUSES:
+        raise FilterError(f"unknown status {value!r}: one of {', '.join(STATUSES)}")
+    if key == "precedence" and v.lstrip("<>=") not in PREC_WORDS:
+        raise FilterError(f"unknown precedence {value!r}: FLASH, NIACT, IMMED, PRIOR, ROUTN")
+    if key == "classification":
+        base = v.lstrip("<>=").split("//")[0]
+        if base not in LEVEL_WORDS:
+            raise FilterError(f"unknown classification {value!r}: U, C, S, TS (with //NF)")
+    if key in ("since", "until"):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise FilterError(f"{key}: wants a date like 2026-11-27, not {value!r}") from exc
+
+
+def _cmp(value: str) -> tuple[str, str]:
+    m = re.match(r"^(>=|<=|>|<|=)?(.*)$", value)
+    assert m
+    return m.group(1) or "=", m.group(2)
+
+
+def _where(view: View, ctx: Context) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    tab = view.tab
+    now = ctx.clock()
+    if tab == "Inbox":
+        where.append("w.status NOT IN ('DONE', 'NO ACTION')")
+    elif tab == "New":
+        where.append("w.officer IS NULL AND w.status NOT IN ('DONE', 'NO ACTION')")
+    elif tab == "Mine":
+        where.append("w.officer = ? AND w.status NOT IN ('DONE', 'NO ACTION')")
+        params.append(ctx.login)
+    elif tab == "Overdue":
+        sql, p = overdue_sql(ctx, now)
+        where.append(sql)
+        params.extend(p)
+    elif tab == "Due":
+        where.append("w.due_at IS NOT NULL AND w.status NOT IN ('DONE', 'NO ACTION')")
+    elif tab in ctx.custom_tabs:
+        for f in ctx.custom_tabs[tab]:
+            s, p = _filter_sql(f, ctx)
+            where.append(s)
+            params.extend(p)
+    for f in view.filters:
+        s, p = _filter_sql(f, ctx)
+        where.append(s)
+        params.extend(p)
+    if view.search:
+        where.append("c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)")
+        params.append(view.search)
+    return where, params
+
+
+def overdue_sql(ctx: Context, now: dt.datetime) -> tuple[str, list[Any]]:
+    """Still unassigned past its handling objective, or past its due date, and not closed."""
+    cases = []
+    params: list[Any] = []
+    for prec in Precedence:
+        minutes = ctx.objectives_min.get(prec.value, DEFAULT_OBJECTIVES_MIN.get(prec.value, 360))
+        cases.append("WHEN ? THEN ?")
+        params.extend([prec.rank, _iso(now - dt.timedelta(minutes=minutes))])
+    routine = ctx.objectives_min.get("ROUTINE", 360)
+    params.append(_iso(now - dt.timedelta(minutes=routine)))
+    deadline = f"CASE c.prec_rank {' '.join(cases)} ELSE ? END"
+    sql = (
+        "(w.status NOT IN ('DONE', 'NO ACTION') AND ("
+        f"(w.officer IS NULL AND c.received_at < {deadline}) OR (w.due_at IS NOT NULL AND w.due_at < ?)"
+        "))"
+    )
+    params.append(_iso(now))
+    return sql, params
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
+    v = f.value
+    if f.key == "status":
+        return "w.status = ?", [v.upper().replace("_", " ").replace("-", " ")]
+    if f.key == "officer":
+        if v.lower() in ("none", "-", "nobody"):
+            return "w.officer IS NULL", []
+        if v.lower() in ("me", "mine"):
+            return "w.officer = ?", [ctx.login]
+        return "w.officer = ?", [v]
+    if f.key == "precedence":
+        op, word = _cmp(v.upper())
+        rank = Precedence(PREC_WORDS[word]).rank
+        # "higher" precedence means a smaller rank
+        sql_op = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "="}[op]
+        return f"c.prec_rank {sql_op} ?", [rank]
+    if f.key == "classification":
+        op, word = _cmp(v.upper())
+        base, _, cav = word.partition("//")
+        rank = LEVEL_WORDS[base]
+        sql = f"c.level_rank {op} ?"
+        params: list[Any] = [rank]
+        if cav:
+            sql += " AND (' ' || c.caveats || ' ') LIKE ?"
+            params.append("% NOFORN %" if cav in ("NF", "NOFORN") else f"% {cav} %")
+        return sql, params
+    if f.key == "tag":
+        return "c.id IN (SELECT cable_id FROM cable_tags WHERE tag = ?)", [v.upper()]
+    if f.key == "origin":
+        return "c.origin LIKE ?", [f"%{v}%"]
+    if f.key == "addressed":
+        sql, params = addressed_sql(ctx, "to" if v == "action" else "info")
+        return sql, params
+    if f.key == "since":
+        return "c.dtg >= ?", [v]
+    if f.key == "until":
+        return "c.dtg < ?", [(dt.date.fromisoformat(v) + dt.timedelta(days=1)).isoformat()]
+    raise FilterError(f"unknown filter {f.key}")
+
+
+def addressed_sql(ctx: Context, kind: str) -> tuple[str, list[Any]]:
+    if not ctx.office_ris and not ctx.office_names:
+        return "0", []
+    conds = []
+    params: list[Any] = [kind]
+    if ctx.office_ris:
+        conds.append(f"a.ri IN ({', '.join('?' for _ in ctx.office_ris)})")
+        params.extend(ctx.office_ris)
+    if ctx.office_names:
+        conds.append(f"upper(a.name) IN ({', '.join('?' for _ in ctx.office_names)})")
+        params.extend(ctx.office_names)
+    sql = (
+        "c.id IN (SELECT a.cable_id FROM addressees a WHERE a.kind = ? AND ("
+        + " OR ".join(conds)
+        + "))"
+    )
+    return sql, params
+
+
+def _order(view: View) -> str:
+    order = SORTS.get(view.sort, SORTS["precedence"])[0]
+    if view.reverse:
+        flipped = []
+        for part in order.split(","):
+            part = part.strip()
+            if part.endswith(" DESC"):
+                flipped.append(part[:-5] + " ASC")
+            elif part.endswith(" ASC"):
+                flipped.append(part[:-4] + " DESC")
+            else:
+                flipped.append(part + " DESC")
+        order = ", ".join(flipped)
+    return order
+
+
+def view_ids(conn: sqlite3.Connection, view: View, ctx: Context) -> array[int]:
+    """The ordered ids of the view. Raises FilterError for a search FTS5 cannot parse."""
+    where, params = _where(view, ctx)
+    sql = "SELECT c.id FROM cables c JOIN workflow w ON w.cable_id = c.id"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY " + _order(view)
+    try:
+        cur = conn.execute(sql, params)
+        ids = array("q")
+        while True:
+            chunk = cur.fetchmany(20000)
+            if not chunk:
+                break
+            ids.extend(r[0] for r in chunk)
+        return ids
+    except sqlite3.OperationalError as exc:
+        if view.search and ("fts5" in str(exc) or "syntax" in str(exc) or "MATCH" in str(exc)):
+            raise FilterError(f"search {view.search!r}: {exc}") from exc
+        raise
+
+
+def tab_counts(
+    conn: sqlite3.Connection, view: View, ctx: Context, tabs: list[str]
+) -> dict[str, int]:
+    """Live counts for each tab, with the view's search and filters applied."""
+    out = {}
+    for tab in tabs:
+        where, params = _where(replace(view, tab=tab), ctx)
+        sql = "SELECT count(*) FROM cables c JOIN workflow w ON w.cable_id = c.id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        try:
+            out[tab] = int(conn.execute(sql, params).fetchone()[0])
+        except sqlite3.OperationalError:
+            out[tab] = 0
+    return out
+
+
+def max_level(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[int, bool]:
+    """The highest level in the view, and whether any cable at that level is NOFORN."""
+    where, params = _where(view, ctx)
+    sql = "SELECT max(c.level_rank) FROM cables c JOIN workflow w ON w.cable_id = c.id"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    try:
+        top = conn.execute(sql, params).fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0, False
+    if top is None:
+        return -1, False
+    nf_sql = (
+        sql.replace("SELECT max(c.level_rank)", "SELECT 1")
+        + (" AND " if where else " WHERE ")
+        + "c.level_rank = ? AND (' ' || c.caveats || ' ') LIKE '% NOFORN %' LIMIT 1"
+    )
+    nf = conn.execute(nf_sql, [*params, top]).fetchone() is not None
+    return int(top), nf
+
+
+ROW_COLUMNS = (
+    "c.id, c.reference_id, c.precedence, c.prec_rank, c.badge, c.level_rank, c.dtg, c.dtg_raw, "
+    "c.received_at, c.origin, c.subject, c.tags, w.officer, w.status, w.due_at, w.ack_by, "
+    "w.ack_at, c.caveats"
+)
+
+
+@dataclass
+class Row:
+    id: int
+    reference_id: str
+    precedence: str | None
+    prec_rank: int
+    badge: str
+    level_rank: int
+    dtg: str | None
+    dtg_raw: str | None
+    received_at: str
+    origin: str | None
+    subject: str | None
+    tags: str
+    officer: str | None
+    status: str
+    due_at: str | None
+    ack_by: str | None
+    ack_at: str | None
+    caveats: str
+    addressed: str | None = None
+
+    @property
+    def prec_badge(self) -> str:
+        if not self.precedence:
+            return "-----"
+        try:
+            return PRECEDENCE_BADGES[Precedence(self.precedence)]
+        except ValueError:
+            return "?????"
+
+
+def fetch_rows(
+    conn: sqlite3.Connection, ids: list[int], ctx: Context | None = None
+) -> dict[int, Row]:
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    sql = (
+        f"SELECT {ROW_COLUMNS} FROM cables c JOIN workflow w ON w.cable_id = c.id "
+        f"WHERE c.id IN ({marks})"
+    )
+    rows = {r[0]: Row(*r) for r in conn.execute(sql, ids)}
+    if ctx and (ctx.office_ris or ctx.office_names):
+        for kind in ("info", "to"):
+            s, p = addressed_sql(ctx, kind)
+            q = f"SELECT c.id FROM cables c WHERE c.id IN ({marks}) AND {s}"
+            for (cid,) in conn.execute(q, [*ids, *p]):
+                rows[cid].addressed = "ACTION" if kind == "to" else "INFO"
+    return rows
+
+
+@dataclass
+class CableDetail:
+    id: int
+    fields: dict[str, Any]
+    to: list[dict[str, Any]]
+    info: list[dict[str, Any]]
+    paragraphs: list[dict[str, Any]]
+    references: list[dict[str, Any]]
+    warnings: list[str]
+    workflow: dict[str, Any]
+    body: str
+
+
+def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
+    conn.row_factory = sqlite3.Row
+    try:
+        c = conn.execute("SELECT * FROM cables WHERE id = ?", (cable_id,)).fetchone()
+        if c is None:
+            return None
+        w = conn.execute("SELECT * FROM workflow WHERE cable_id = ?", (cable_id,)).fetchone()
+        adds = [
+            dict(r)
+            for r in conn.execute(
+                "SELECT * FROM addressees WHERE cable_id = ? ORDER BY kind, seq", (cable_id,)
+            )
+        ]
+        paras = [
+            dict(r)
+            for r in conn.execute(
+                "SELECT number, marking, text FROM paragraphs WHERE cable_id = ? ORDER BY seq",
+                (cable_id,),
+            )
+        ]
+        body_row = conn.execute("SELECT body FROM cable_text WHERE id = ?", (cable_id,)).fetchone()
+    finally:
+        conn.row_factory = None
+    fields = dict(c)
+    return CableDetail(
+        id=cable_id,
+        fields=fields,
+        to=[a for a in adds if a["kind"] == "to"],
+        info=[a for a in adds if a["kind"] == "info"],
+        paragraphs=paras,
+        references=json.loads(fields.get("references_json") or "[]"),
+        warnings=json.loads(fields.get("warnings_json") or "[]"),
+        workflow=dict(w) if w else {},
+        body=body_row[0] if body_row else "",
+    )
+
+
+def resolve_reference(conn: sqlite3.Connection, text: str, year: int | None) -> int | None:
+    """The id of a cable named by a REF text (`PARIS 1877`, `25 PARIS 1500`, `STATE 98412`)."""
+    m = re.match(r"^\s*(?:(\d{2}|\d{4})\s+)?([A-Z][A-Z .'-]*?[A-Z])\s+0*(\d{1,7})\b", text.upper())
+    if not m:
+        return None
+    yy = m.group(1)
+    if yy:
+        y = int(yy) % 100
+    elif year is not None:
+        y = year % 100
+    else:
+        return None
+    station = re.sub(r"[^A-Z0-9]", "", m.group(2))
+    if station == "SECSTATE":
+        station = "STATE"
+    ref = f"{y:02d}{station}{int(m.group(3))}"
+    row = conn.execute("SELECT id FROM cables WHERE reference_id = ?", (ref,)).fetchone()
+    return int(row[0]) if row else None

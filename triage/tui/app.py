@@ -1,0 +1,897 @@
+"""The console: the triage list and the split view of a cable.
+
+All SQLite work that can take more than a few milliseconds (a view's ids, counts, the banner
+level, change checks) runs in thread workers that post a message; handlers on the screen change
+widgets. Rows on screen are fetched by id on the UI thread (one indexed query a page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..config import Config, current_login
+from ..store.cache import Cache
+from ..store.schema import StoreError, connect
+from ..store.views import (
+    BUILTIN_TABS,
+    SORTS,
+    CableDetail,
+    Context,
+    FilterError,
+    Row,
+    View,
+    fetch_rows,
+    load_cable,
+    max_level,
+    parse_filters,
+    resolve_reference,
+    tab_counts,
+    view_ids,
+)
+from .cable_list import CableList
+from .dialogs import HelpScreen, PickScreen, PromptScreen
+from .safe import LEVEL_COLOURS, PREC_STYLES, banner_text, class_style, visible
+
+POLL_SECONDS = 1.0
+
+
+class Banner(Static):
+    """The classification banner: the level always in words, colour only adds to it."""
+
+    DEFAULT_CSS = """
+    Banner { width: 100%; height: 1; content-align: center middle; text-style: bold; }
+    """
+
+    def show_level(self, level_rank: int, noforn: bool) -> None:
+        colour = LEVEL_COLOURS.get(level_rank, "#808080")
+        self.styles.background = colour
+        self.styles.color = "black" if level_rank in (0, 3) else "white"
+        self.update(Text(banner_text(level_rank, noforn), style=Style(reverse=self.app.no_color)))
+
+
+# -- messages posted by workers ----------------------------------------------------------------
+
+
+@dataclass
+class ViewData:
+    generation: int
+    ids: array[int]
+    counts: dict[str, int]
+    level: int
+    noforn: bool
+
+
+class ViewLoaded(Message):
+    def __init__(self, data: ViewData, keep_id: int | None) -> None:
+        self.data = data
+        self.keep_id = keep_id
+        super().__init__()
+
+
+class ViewFailed(Message):
+    def __init__(self, error: str, generation: int) -> None:
+        self.error = error
+        self.generation = generation
+        super().__init__()
+
+
+class CacheChanged(Message):
+    """Another process committed to the cache."""
+
+    def __init__(self, flash: list[tuple[str, str]]) -> None:
+        self.flash = flash
+        super().__init__()
+
+
+class CacheLost(Message):
+    def __init__(self, error: str) -> None:
+        self.error = error
+        super().__init__()
+
+
+# -- the list ----------------------------------------------------------------------------------
+
+
+class ListScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="list.open"),
+        Binding("slash", "search", "Search", id="list.search"),
+        Binding("f", "filter", "Filter", id="list.filter"),
+        Binding("escape", "clear", "Clear filters", id="list.clear"),
+        Binding("o", "sort", "Sort", id="list.sort"),
+        Binding("O", "reverse", "Reverse", id="list.reverse"),
+        Binding("tab", "next_tab", "Next view", id="list.next_view"),
+        Binding("shift+tab", "prev_tab", "Prev view", show=False, id="list.prev_view"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="list.quit"),
+    ]
+
+    DEFAULT_CSS = """
+    #tabs { height: 1; padding: 0 1; }
+    #filters { height: 1; padding: 0 1; color: $text-muted; }
+    #empty { height: auto; padding: 1 2; display: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = View()
+        self.generation = 0
+        self.counts: dict[str, int] = {}
+        self.level = -1
+        self.noforn = False
+        self.loaded = False
+
+    @property
+    def tapp(self) -> TriageApp:
+        assert isinstance(self.app, TriageApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Banner(id="banner-top")
+        yield Static(id="tabs", markup=False)
+        yield Static(id="filters", markup=False)
+        yield Static(id="empty", markup=False)
+        yield CableList(
+            self._fetch, self.tapp.is_overdue, show_addressed=self.tapp.has_office, id="list"
+        )
+        yield Footer()
+        yield Banner(id="banner-bottom")
+
+    def on_mount(self) -> None:
+        self.query_one(CableList).focus()
+        self._draw_bars()
+        self.reload()
+
+    # data
+
+    def _fetch(self, ids: list[int]) -> dict[int, Row]:
+        try:
+            return fetch_rows(self.tapp.cache.conn(), ids, self.tapp.ctx)
+        except (sqlite3.Error, StoreError) as exc:
+            self.tapp.report_cache_error(exc)
+            return {}
+
+    def reload(self, keep_current: bool = True) -> None:
+        self.generation += 1
+        lst = self.query_one(CableList)
+        keep = lst.current_id if keep_current else None
+        self._load(self.view, self.generation, keep)
+
+    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
+    def _load(self, view: View, generation: int, keep_id: int | None) -> None:
+        app = self.tapp
+        try:
+            with app.cache.borrow() as conn:
+                ids = view_ids(conn, view, app.ctx)
+                counts = tab_counts(conn, view, app.ctx, app.tabs)
+                level, noforn = max_level(conn, view, app.ctx)
+        except FilterError as exc:
+            self.post_message(ViewFailed(str(exc), generation))
+            return
+        except (sqlite3.Error, StoreError) as exc:
+            self.post_message(ViewFailed(f"cache: {exc}", generation))
+            return
+        self.post_message(ViewLoaded(ViewData(generation, ids, counts, level, noforn), keep_id))
+
+    @on(ViewLoaded)
+    def _loaded(self, msg: ViewLoaded) -> None:
+        if msg.data.generation != self.generation:
+            return
+        self.counts = msg.data.counts
+        self.level, self.noforn = msg.data.level, msg.data.noforn
+        lst = self.query_one(CableList)
+        lst.set_ids(msg.data.ids, msg.keep_id)
+        self.loaded = True
+        self._draw_bars()
+
+    @on(ViewFailed)
+    def _failed(self, msg: ViewFailed) -> None:
+        self.notify(msg.error, severity="error", markup=False, timeout=8)
+        if self.view.search and msg.error.startswith("search"):
+            self.view = replace(self.view, search=None)
+            self.reload()
+
+    @on(CableList.CursorMoved)
+    def _moved(self) -> None:
+        self._draw_filters()
+
+    def _draw_bars(self) -> None:
+        for b in self.query(Banner):
+            b.show_level(self.level, self.noforn)
+        t = Text(end="")
+        for k, tab in enumerate(self.tapp.tabs):
+            if k:
+                t.append("  ")
+            n = self.counts.get(tab)
+            label = f" {tab} {n:,} " if n is not None else f" {tab} … "
+            t.append(label, style=Style(reverse=True, bold=True) if tab == self.view.tab else "")
+        self.query_one("#tabs", Static).update(t)
+        self._draw_filters()
+        empty = self.query_one("#empty", Static)
+        total_all = self.counts.get("All")
+        if self.loaded and total_all == 0 and not self.view.search and not self.view.filters:
+            empty.update(
+                Text(
+                    "The cache is empty. Add cables with:\n\n"
+                    f"    triage ingest --db {self.tapp.cache.path} FILES-OR-FOLDERS\n\n"
+                    "or leave `triage watch DIR` running on the incoming-traffic folder; "
+                    "new cables appear here as they arrive."
+                )
+            )
+            empty.display = True
+        else:
+            empty.display = False
+
+    def _draw_filters(self) -> None:
+        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        if self.view.search:
+            t.append("/", style="bold")
+            t.append(visible(self.view.search, one_line=True))
+            t.append("  ")
+        for f in self.view.filters:
+            t.append(visible(f.label(), one_line=True), style="bold")
+            t.append("  ")
+        label = SORTS.get(self.view.sort, ("", self.view.sort))[1]
+        t.append(f"sort {label} {'^' if self.view.reverse else 'v'}")
+        lst = self.query_one(CableList)
+        n = len(lst.ids)
+        pos = f"{lst.cursor + 1:,} of {n:,}" if n else "0 of 0"
+        t.append(f"   {pos}")
+        if lst.tagged:
+            t.append(f"   {len(lst.tagged)} tagged", style="bold")
+        self.query_one("#filters", Static).update(t)
+
+    # actions
+
+    def action_open(self) -> None:
+        lst = self.query_one(CableList)
+        if lst.current_id is None:
+            return
+        self.app.push_screen(CableScreen(self, lst.cursor))
+
+    def action_search(self) -> None:
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            self.view = replace(self.view, search=value.strip() or None)
+            self.reload(keep_current=False)
+
+        self.app.push_screen(
+            PromptScreen(
+                'Search (words, "a phrase", prefix*, AND/OR/NOT; empty clears)',
+                self.view.search or "",
+            ),
+            done,
+        )
+
+    def action_filter(self) -> None:
+        def done(value: str | None) -> None:
+            if not value or not value.strip():
+                return
+            try:
+                more = parse_filters(value)
+            except FilterError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.view = self.view.with_filters(more)
+            self.reload(keep_current=False)
+
+        self.app.push_screen(
+            PromptScreen(
+                "Add filter",
+                "",
+                "status:NEW officer:me prec:>=IMMED class:S//NF tag:PREL origin:paris "
+                "action info since:2026-11-01 until:2026-11-30",
+            ),
+            done,
+        )
+
+    def action_clear(self) -> None:
+        if not self.view.search and not self.view.filters:
+            return
+        self.view = replace(self.view, search=None, filters=())
+        self.reload()
+
+    def action_sort(self) -> None:
+        def done(key: str | None) -> None:
+            if key:
+                self.view = replace(self.view, sort=key, reverse=False)
+                self.reload()
+
+        choices = [(k, label) for k, (_sql, label) in SORTS.items()]
+        self.app.push_screen(PickScreen("Sort by", choices, self.view.sort), done)
+
+    def action_sort_by(self, key: str) -> None:
+        self.view = replace(self.view, sort=key, reverse=False)
+        self.reload()
+
+    def action_reverse(self) -> None:
+        self.view = replace(self.view, reverse=not self.view.reverse)
+        self.reload()
+
+    def action_next_tab(self) -> None:
+        self._switch_tab(1)
+
+    def action_prev_tab(self) -> None:
+        self._switch_tab(-1)
+
+    def _switch_tab(self, step: int) -> None:
+        tabs = self.tapp.tabs
+        k = tabs.index(self.view.tab) if self.view.tab in tabs else 0
+        self.view = replace(self.view, tab=tabs[(k + step) % len(tabs)])
+        self._draw_bars()
+        self.reload(keep_current=False)
+
+    def select_tab(self, tab: str) -> None:
+        self.view = replace(self.view, tab=tab)
+        self._draw_bars()
+        self.reload(keep_current=False)
+
+    def action_help(self) -> None:
+        self.tapp.show_help()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    # live traffic
+
+    def on_cache_changed(self, msg: CacheChanged) -> None:
+        self.query_one(CableList).invalidate()
+        self.reload()
+
+
+# -- the split view ----------------------------------------------------------------------------
+
+
+class CableScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="cable.back"),
+        Binding("n", "step(1)", "Next", id="cable.next"),
+        Binding("p", "step(-1)", "Prev", id="cable.prev"),
+        Binding("v", "toggle_raw", "Raw", id="cable.raw"),
+        Binding("slash", "find", "Find", id="cable.find"),
+        Binding("ctrl+g", "find_next", "Find next", show=False, id="cable.find_next"),
+        Binding("r", "open_reference", "Open ref", id="cable.open_ref"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="cable.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="cable.up"),
+        Binding("pagedown,space", "scroll_page(1)", "Page down", show=False, id="cable.page_down"),
+        Binding("pageup,b", "scroll_page(-1)", "Page up", show=False, id="cable.page_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="cable.top"),
+        Binding("G,end", "scroll_end", "End", show=False, id="cable.end"),
+        Binding("question_mark", "help", "Help", id="cable.help"),
+    ]
+
+    DEFAULT_CSS = """
+    CableScreen #title { height: 1; padding: 0 1; }
+    CableScreen #panes { height: 1fr; }
+    CableScreen #header-pane { width: 56; border-right: solid $primary; padding: 0 1; }
+    CableScreen #body-pane { width: 1fr; padding: 0 1; }
+    CableScreen.stacked #panes { layout: vertical; }
+    CableScreen.stacked #header-pane { width: 100%; height: auto; max-height: 40%;
+        border-right: none; border-bottom: solid $primary; }
+    """
+
+    def __init__(
+        self, list_screen: ListScreen | None, index: int, cable_id: int | None = None
+    ) -> None:
+        super().__init__()
+        self.list_screen = list_screen
+        self.index = index
+        self.cable_id = cable_id
+        self.detail: CableDetail | None = None
+        self.raw = False
+        self.find_text: str | None = None
+        self.find_hits: list[int] = []
+        self.find_pos = -1
+
+    @property
+    def tapp(self) -> TriageApp:
+        assert isinstance(self.app, TriageApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Banner(id="banner-top")
+        yield Static(id="title", markup=False)
+        with Horizontal(id="panes"):
+            with VerticalScroll(id="header-pane"):
+                yield Static(id="header", markup=False)
+            with VerticalScroll(id="body-pane"):
+                yield Static(id="body", markup=False)
+        yield Footer()
+        yield Banner(id="banner-bottom")
+
+    def on_mount(self) -> None:
+        self._apply_width(self.size.width or self.app.size.width)
+        self.load()
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < 120, "stacked")
+        if self.detail is not None:
+            self.call_after_refresh(self.draw)
+
+    def _pane_width(self, selector: str) -> int:
+        pane = self.query_one(selector, VerticalScroll)
+        w = pane.content_region.width or pane.size.width
+        if not w:
+            total = self.app.size.width
+            w = total - 58 if total >= 120 else total - 2
+        return max(10, w - 3)
+
+    def _list_ids(self) -> array[int]:
+        if self.list_screen is None:
+            return array("q")
+        return self.list_screen.query_one(CableList).ids
+
+    def load(self) -> None:
+        ids = self._list_ids()
+        if self.list_screen is not None and 0 <= self.index < len(ids):
+            self.cable_id = int(ids[self.index])
+        if self.cable_id is None:
+            return
+        try:
+            self.detail = load_cable(self.tapp.cache.conn(), self.cable_id)
+        except (sqlite3.Error, StoreError) as exc:
+            self.tapp.report_cache_error(exc)
+            return
+        self.find_hits, self.find_pos = [], -1
+        self.draw()
+        self.query_one("#body-pane", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#header-pane", VerticalScroll).scroll_home(animate=False)
+
+    def draw(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        f = d.fields
+        nf = "NOFORN" in (f.get("caveats") or "").split()
+        for b in self.query(Banner):
+            b.show_level(int(f.get("level_rank") or 0), nf)
+        title = Text(end="", no_wrap=True, overflow="ellipsis")
+        title.append(visible(f["reference_id"], one_line=True), style="bold")
+        prec = f.get("precedence") or "no precedence"
+        title.append("  ")
+        badge = {"FLASH": "FLASH", "NIACT IMMEDIATE": "NIACT", "EMERGENCY": "EMERG"}.get(prec, "")
+        title.append(prec, style=PREC_STYLES.get(badge, Style(bold=True)))
+        title.append("  " + visible(f.get("dtg_raw") or f.get("dtg") or "", one_line=True))
+        mode = "Raw" if self.raw else "Header"
+        title.append(f"   [{mode}]  v toggles raw")
+        ids = self._list_ids()
+        if self.list_screen is not None and ids:
+            title.append(f"   {self.index + 1:,} of {len(ids):,} in {self.list_screen.view.tab}")
+        self.query_one("#title", Static).update(title)
+        self.query_one("#header", Static).update(self._header_text(d))
+        self.query_one("#body", Static).update(self._body_text(d))
+
+    def _header_text(self, d: CableDetail) -> Text:
+        f = d.fields
+        t = Text()
+
+        width = max(20, self._pane_width("#header-pane"))
+
+        def row(label: str, value: str | Text | None, style: str | Style = "") -> None:
+            if not isinstance(value, Text):
+                value = Text(visible(value or "-"), style=style)
+            t.append_text(hang(Text(f"{label:<11} ", style="bold"), value, width, self.app))
+            t.append("\n")
+
+        prec_line = Text()
+        prec_line.append(visible(f.get("precedence") or "-"))
+        prec_line.append(" (action)  ", style="dim")
+        prec_line.append(visible(f.get("info_precedence") or "-"))
+        prec_line.append(" (info)", style="dim")
+        row("Precedence", prec_line)
+        dtg = f.get("dtg_raw") or "-"
+        if f.get("dtg"):
+            dtg += f"  ({f['dtg']}{', estimated' if f.get('dtg_estimated') else ''})"
+        row("DTG", dtg)
+        row("From", f.get("from_line"))
+        row("Origin", f.get("origin"))
+        office = set(self.tapp.config.office_ris) | set(self.tapp.config.office_names)
+        for label, adds in (("To", d.to), ("Info", d.info)):
+            if not adds:
+                row(label, "-")
+            for k, a in enumerate(adds):
+                line = Text()
+                line.append(visible(a["name"]))
+                if a.get("ri"):
+                    line.append(f" ({visible(a['ri'])})", style="dim")
+                if a.get("precedence"):
+                    line.append(f"  {'NIACT ' if a.get('niact') else ''}{a['precedence']}")
+                if (a.get("ri") or "").upper() in office or a["name"].upper() in office:
+                    line.append("  ACTION" if label == "To" else "  INFO", style="bold")
+                row(label if k == 0 else "", line)
+        row("Security", f.get("security_line"))
+        cls = Text(
+            visible(f.get("classification") or "-"),
+            style=class_style(int(f.get("level_rank") or 0)),
+        )
+        if f.get("caveats"):
+            cls.append("  " + visible(f["caveats"]))
+        row("Class.", cls)
+        row("E.O.", f"declassify {f.get('declassify') or '-'}")
+        row("TAGS", " ".join((f.get("tags") or "").split("|")) or "-")
+        row("Subject", f.get("subject"))
+        if d.references:
+            for k, r in enumerate(d.references):
+                letter = f"{r['letter']}. " if r.get("letter") else ""
+                row("Refs" if k == 0 else "", f"{letter}{r['text']}")
+        else:
+            row("Refs", "-")
+        by = f.get("classified_by") or "-"
+        if f.get("reasons"):
+            by += f", {f['reasons']}"
+        row("By", by)
+        if f.get("section"):
+            row("Section", f["section"])
+        if f.get("corrected"):
+            row("Copy", "CORRECTED COPY", "bold")
+        if f.get("version", 1) > 1:
+            row("Version", f"{f['version']} (earlier versions: triage raw --version N)")
+        w = d.workflow
+        t.append("─ Triage " + "─" * 30 + "\n", style="dim")
+        row("Officer", w.get("officer") or "-")
+        row("Status", w.get("status") or "NEW")
+        row("Due", w.get("due_at") or "-")
+        ack = f"{w['ack_by']} {w.get('ack_at') or ''}" if w.get("ack_by") else "-"
+        row("Ack", ack)
+        row("Note", w.get("note") or "-")
+        row("Received", (f.get("received_at") or "")[:16].replace("T", " ") + "Z")
+        for warning in d.warnings:
+            t.append("⚠ ", style="bold yellow")
+            t.append(visible(warning) + "\n")
+        return t
+
+    def _body_text(self, d: CableDetail) -> Text:
+        if self.raw:
+            t = Text(visible(d.body))
+        else:
+            t = Text()
+            width = max(30, self._pane_width("#body-pane"))
+            for p in d.paragraphs:
+                num = str(p["number"]) if p["number"] is not None else ""
+                lead = Text(f"{num:>3} ", style="bold")
+                mark = p["marking"] or ""
+                lead.append(f"{mark:<6}", style=_mark_style(mark))
+                lead.append(" ")
+                t.append_text(hang(lead, Text(visible(p["text"])), width, self.app))
+                t.append("\n\n")
+            sig = d.fields.get("signature")
+            if sig:
+                t.append(f"          {visible(sig)}\n", style="bold")
+        if self.find_text:
+            self.find_hits = []
+            plain_text = t.plain.lower()
+            needle = self.find_text.lower()
+            start = 0
+            while needle and (k := plain_text.find(needle, start)) >= 0:
+                t.stylize(Style(reverse=True, bold=True), k, k + len(needle))
+                self.find_hits.append(plain_text.count("\n", 0, k))
+                start = k + len(needle)
+        return t
+
+    # actions
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_step(self, step: int) -> None:
+        ids = self._list_ids()
+        if self.list_screen is None or not ids:
+            return
+        new = max(0, min(len(ids) - 1, self.index + step))
+        if new == self.index:
+            self.notify("no more cables in this view", markup=False, timeout=2)
+            return
+        self.index = new
+        self.list_screen.query_one(CableList).move_to(new)
+        self.load()
+
+    def action_toggle_raw(self) -> None:
+        self.raw = not self.raw
+        self.draw()
+
+    def action_find(self) -> None:
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            self.find_text = value or None
+            self.find_pos = -1
+            self.draw()
+            if self.find_text and not self.find_hits:
+                self.notify(f"not found: {visible(value, one_line=True)}", markup=False)
+            self.action_find_next()
+
+        self.app.push_screen(PromptScreen("Find in this cable", self.find_text or ""), done)
+
+    def action_find_next(self) -> None:
+        if not self.find_hits:
+            return
+        self.find_pos = (self.find_pos + 1) % len(self.find_hits)
+        line = self.find_hits[self.find_pos]
+        pane = self.query_one("#body-pane", VerticalScroll)
+        pane.scroll_to(y=max(0, line - 2), animate=False)
+
+    def action_open_reference(self) -> None:
+        d = self.detail
+        if d is None or not d.references:
+            self.notify("this cable cites no references", markup=False)
+            return
+        dtg = d.fields.get("dtg") or ""
+        year = int(dtg[:4]) if dtg[:4].isdigit() else None
+        conn = self.tapp.cache.conn()
+        found: list[tuple[str, str]] = []
+        for r in d.references:
+            cid = resolve_reference(conn, r["text"], year)
+            if cid is not None:
+                found.append(
+                    (str(cid), visible(f"{r.get('letter') or '-'}. {r['text']}", one_line=True))
+                )
+        if not found:
+            self.notify("none of the referenced cables is in the cache", markup=False)
+            return
+
+        def done(key: str | None) -> None:
+            if key:
+                self.app.push_screen(CableScreen(None, 0, int(key)))
+
+        if len(found) == 1:
+            done(found[0][0])
+        else:
+            self.app.push_screen(PickScreen("Open reference", found), done)
+
+    def action_scroll(self, n: int) -> None:
+        self.query_one("#body-pane", VerticalScroll).scroll_relative(y=n, animate=False)
+
+    def action_scroll_page(self, n: int) -> None:
+        pane = self.query_one("#body-pane", VerticalScroll)
+        pane.scroll_relative(y=n * max(1, pane.size.height - 1), animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.query_one("#body-pane", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.query_one("#body-pane", VerticalScroll).scroll_end(animate=False)
+
+    def action_help(self) -> None:
+        self.tapp.show_help()
+
+    def on_cache_changed(self, msg: CacheChanged) -> None:
+        # the open cable does not move; its triage fields may have changed
+        if self.cable_id is not None:
+            try:
+                self.detail = load_cable(self.tapp.cache.conn(), self.cable_id) or self.detail
+            except (sqlite3.Error, StoreError):
+                return
+            self.draw()
+        if self.list_screen is not None:
+            self.list_screen.on_cache_changed(msg)
+
+
+def hang(lead: Text, body: Text, width: int, app: App[None]) -> Text:
+    """`lead` then `body` wrapped to `width`, continuation lines indented under the body."""
+    indent = lead.cell_len
+    out = lead.copy()
+    avail = max(10, width - indent)
+    lines: list[Text] = []
+    for para in body.split("\n", allow_blank=True):
+        wrapped = para.wrap(app.console, avail, overflow="fold", no_wrap=False)
+        lines.extend(wrapped or [Text("")])
+    for k, line in enumerate(lines):
+        if k:
+            out.append("\n" + " " * indent)
+        out.append_text(line)
+    return out
+
+
+def _mark_style(mark: str) -> Style:
+    base = mark.split("//")[0]
+    rank = {"U": 0, "SBU": 0, "C": 1, "S": 2, "TS": 3}.get(base)
+    return class_style(rank) if rank is not None else Style(dim=True)
+
+
+# -- the app -----------------------------------------------------------------------------------
+
+
+class TriageApp(App[None]):
+    TITLE = "triage"
+    CSS = """
+    Screen { background: $background; }
+    """
+    BINDINGS = [
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
+    ]
+
+    def __init__(self, db_path: Path, config: Config, *, login: str | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.cache = Cache(db_path, config.group)
+        self.login = login or current_login()
+        custom = {}
+        for v in config.views:
+            name = str(v.get("name") or "").strip()
+            if not name:
+                continue
+            try:
+                custom[name] = parse_filters(str(v.get("filter") or ""))
+            except FilterError:
+                continue
+        self.ctx = Context(
+            login=self.login,
+            office_ris=config.office_ris,
+            office_names=config.office_names,
+            objectives_min=dict(config.objectives_min),
+            custom_tabs=custom,
+        )
+        self.tabs = BUILTIN_TABS + list(custom)
+        self.has_office = bool(config.office_ris or config.office_names)
+        self._data_version: int | None = None
+        self._poll_conn: sqlite3.Connection | None = None
+        self._max_id = 0
+        self._lost = False
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        try:
+            conn = self.cache.conn()
+            self._max_id = int(
+                conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0]
+            )
+        except (sqlite3.Error, StoreError) as exc:
+            self.report_cache_error(exc)
+        self.push_screen(ListScreen())
+        self.set_interval(POLL_SECONDS, self.check_for_changes)
+
+    # overdue rule, used by the list when drawing
+
+    def is_overdue(self, row: Row) -> bool:
+        if row.status in ("DONE", "NO ACTION"):
+            return False
+        now = dt.datetime.now(dt.UTC)
+        if row.due_at and row.due_at < now.strftime("%Y-%m-%dT%H:%M:%S"):
+            return True
+        if row.officer:
+            return False
+        minutes = self.ctx.objectives_min.get(row.precedence or "ROUTINE", 360)
+        deadline = (now - dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S")
+        return row.received_at < deadline
+
+    # live traffic
+
+    def check_for_changes(self) -> None:
+        if not self._lost:
+            self._check()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _check(self) -> None:
+        """PRAGMA data_version on a connection of its own changes whenever any other
+        connection (another ssh session's console, `triage watch`, an ingest) commits."""
+        try:
+            self.cache.check_file()
+            if self._poll_conn is None:
+                self._poll_conn = connect(self.cache.path, group=self.cache.group)
+            conn = self._poll_conn
+            version = int(conn.execute("PRAGMA data_version").fetchone()[0])
+            if self._data_version is None or version == self._data_version:
+                self._data_version = version
+                return
+            self._data_version = version
+            latest = int(conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0])
+            flash = [
+                (str(ref), str(subj))
+                for ref, subj in conn.execute(
+                    "SELECT reference_id, coalesce(subject, '') FROM cables "
+                    "WHERE id > ? AND prec_rank <= 1 ORDER BY id",
+                    (self._max_id,),
+                )
+            ]
+            self._max_id = max(self._max_id, latest)
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            self.post_message(CacheLost(str(exc)))
+            return
+        self.post_message(CacheChanged(flash))
+
+    def on_cache_changed(self, msg: CacheChanged) -> None:
+        for ref, subject in msg.flash:
+            self.bell()
+            self.notify(
+                f"FLASH {visible(ref, one_line=True)}: {visible(subject, one_line=True)}",
+                title="FLASH traffic",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+        screen = self.screen
+        if isinstance(screen, ListScreen | CableScreen):
+            screen.post_message(CacheChanged([]))
+        else:
+            for s in self.screen_stack:
+                if isinstance(s, ListScreen):
+                    s.on_cache_changed(msg)
+
+    def on_cache_lost(self, msg: CacheLost) -> None:
+        self.report_cache_error(msg.error)
+
+    def report_cache_error(self, exc: object) -> None:
+        if self._lost:
+            return
+        self._lost = True
+        self.notify(
+            f"{exc}. The console can no longer read the cache; press q to quit.",
+            title="Cache problem",
+            severity="error",
+            markup=False,
+            timeout=30,
+        )
+
+    # help and command palette
+
+    def show_help(self) -> None:
+        rows: list[tuple[str, str, str]] = []
+        seen = set()
+        for node in [self.screen, *self.screen.query("*"), self]:
+            for binding in getattr(node, "BINDINGS", []):
+                if not isinstance(binding, Binding) or binding.id in seen:
+                    continue
+                seen.add(binding.id)
+                keys = self.config.keymap.get(binding.id or "", binding.key)
+                rows.append(
+                    (
+                        keys.replace("question_mark", "?").replace("slash", "/"),
+                        binding.description,
+                        binding.id or "",
+                    )
+                )
+        rows.append(("ctrl+p", "Command palette", "app.command_palette"))
+        self.push_screen(HelpScreen(rows))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ListScreen):
+            for tab in self.tabs:
+                yield SystemCommand(
+                    f"View: {tab}", f"Show the {tab} view", lambda t=tab: screen.select_tab(t)
+                )
+            for key, (_sql, label) in SORTS.items():
+                yield SystemCommand(
+                    f"Sort by {label}",
+                    "Order the list",
+                    lambda k=key: screen.run_action(f"sort_by('{k}')"),
+                )
+            yield SystemCommand("Search", "Full-text search of the cache", screen.action_search)
+            yield SystemCommand(
+                "Add filter", "Filter by status, officer, ...", screen.action_filter
+            )
+            yield SystemCommand(
+                "Clear filters", "Remove the search and filters", screen.action_clear
+            )
+        if isinstance(screen, CableScreen):
+            yield SystemCommand(
+                "Toggle raw text", "Show the cable as received", screen.action_toggle_raw
+            )
+            yield SystemCommand(
+                "Open a reference", "Open a cited cable", screen.action_open_reference
+            )
+        yield SystemCommand("Help: keys", "List every key binding", self.show_help)
+
+
+def run_console(db_path: Path, config: Config) -> None:
+    TriageApp(db_path, config).run()

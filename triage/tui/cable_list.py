@@ -1,0 +1,354 @@
+"""The triage list: a Line-API widget that draws only the rows on screen.
+
+It holds the view's ordered id array and an LRU cache of pages of rows fetched by id; no
+widget per row, no table of every row. Moving the cursor is arithmetic on the array.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from ..store.views import Row
+from .safe import PREC_STYLES, class_style, plain
+
+PAGE = 128
+PAGES_KEPT = 64
+
+STATUS_SHORT = {
+    "NEW": "NEW",
+    "ASSIGNED": "ASGN",
+    "IN PROGRESS": "PROG",
+    "AWAITING REPLY": "WAIT",
+    "DONE": "DONE",
+    "NO ACTION": "NOAC",
+}
+
+
+@dataclass
+class Column:
+    key: str
+    title: str
+    width: int
+
+
+def layout_columns(width: int, show_addressed: bool) -> list[Column]:
+    """Columns that fit the width; the subject keeps at least 30 cells. ORIGIN and TAGS go
+    first, then the DTG, then OFFICER and STATUS shorten."""
+    cols = [
+        Column("mark", "", 1),
+        Column("prec", "PREC", 5),
+        Column("class", "CLASS", 7),
+        Column("dtg", "DTG", 14),
+        Column("age", "AGE", 5),
+        Column("ref", "REFERENCE", 18),
+        Column("origin", "ORIGIN", 20),
+        Column("subject", "SUBJECT", 30),
+        Column("tags", "TAGS", 14),
+        Column("officer", "OFFICER", 10),
+        Column("status", "STATUS", 14),
+    ]
+    if show_addressed:
+        cols.append(Column("addressed", "ACT", 6))
+
+    def used() -> int:
+        return sum(c.width for c in cols) + len(cols) - 1
+
+    def drop(key: str) -> None:
+        cols[:] = [c for c in cols if c.key != key]
+
+    def shrink(key: str, to: int) -> None:
+        for c in cols:
+            if c.key == key:
+                c.width = min(c.width, to)
+
+    steps: list[Callable[[], None]] = [
+        lambda: shrink("status", 8),
+        lambda: drop("tags"),
+        lambda: shrink("origin", 16),
+        lambda: shrink("officer", 8),
+        lambda: shrink("ref", 17),
+        lambda: drop("origin"),
+        lambda: shrink("addressed", 3),
+        lambda: drop("dtg"),
+        lambda: shrink("status", 4),
+        lambda: shrink("ref", 16),
+        lambda: shrink("officer", 6),
+        lambda: drop("addressed"),
+        lambda: drop("age"),
+    ]
+    for step in steps:
+        if used() <= width:
+            break
+        step()
+    spare = width - used()
+    for c in cols:
+        if c.key == "subject":
+            c.width += max(0, spare)
+    return cols
+
+
+def age_text(row: Row, now: dt.datetime, overdue: bool) -> str:
+    try:
+        t = dt.datetime.strptime(row.received_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return "?"
+    secs = max(0, int((now - t).total_seconds()))
+    if secs < 3600:
+        s = f"{secs // 60}m"
+    elif secs < 86400 * 2:
+        s = f"{secs // 3600}h"
+    elif secs < 86400 * 365:
+        s = f"{secs // 86400}d"
+    else:
+        s = f"{secs // (86400 * 365)}y"
+    return s + ("!" if overdue else "")
+
+
+def dtg_short(row: Row) -> str:
+    raw = row.dtg_raw or ""
+    import re
+
+    m = re.search(r"(\d{6}Z\s+[A-Za-z]{3}\s+\d{2,4})", raw)
+    if m:
+        return m.group(1).upper()
+    if row.dtg:
+        try:
+            t = dt.datetime.strptime(row.dtg[:16], "%Y-%m-%dT%H:%M")
+            return t.strftime("%d%H%MZ %b %y").upper()
+        except ValueError:
+            return row.dtg[:14]
+    return "-"
+
+
+class CableList(Widget, can_focus=True):
+    """The list of the current view. The screen gives it ids and a row fetcher."""
+
+    DEFAULT_CSS = """
+    CableList { height: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "cursor_first", "First", show=False, id="list.first"),
+        Binding("G,end", "cursor_last", "Last", show=False, id="list.last"),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="list.half_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="list.half_up"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="list.page_up"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class CursorMoved(Message):
+        def __init__(self, index: int) -> None:
+            self.index = index
+            super().__init__()
+
+    def __init__(
+        self,
+        fetch: Callable[[list[int]], dict[int, Row]],
+        overdue: Callable[[Row], bool],
+        *,
+        show_addressed: bool = False,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.ids: array[int] = array("q")
+        self._fetch = fetch
+        self._overdue = overdue
+        self._pages: OrderedDict[int, dict[int, Row]] = OrderedDict()
+        self.top = 0
+        self.tagged: set[int] = set()
+        self.show_addressed = show_addressed
+        self.now = dt.datetime.now(dt.UTC)
+
+    # -- data -------------------------------------------------------------------------------
+
+    def set_ids(self, ids: array[int], keep_id: int | None = None) -> None:
+        """New contents. The cursor stays on `keep_id` if it is still in the view, and keeps its
+        place on the screen; otherwise it stays at the same index."""
+        old_cursor, old_top = self.cursor, self.top
+        self.ids = ids
+        self._pages.clear()
+        self.now = dt.datetime.now(dt.UTC)
+        index = None
+        if keep_id is not None:
+            try:
+                index = ids.index(keep_id)
+            except ValueError:
+                index = None
+        if index is None:
+            index = min(old_cursor, max(0, len(ids) - 1))
+        offset = old_cursor - old_top
+        self.top = max(0, index - offset)
+        self.cursor = index
+        self._clamp()
+        self.refresh()
+
+    def invalidate(self) -> None:
+        """Rows changed (not the order): fetch again what is drawn."""
+        self._pages.clear()
+        self.now = dt.datetime.now(dt.UTC)
+        self.refresh()
+
+    @property
+    def current_id(self) -> int | None:
+        if 0 <= self.cursor < len(self.ids):
+            return int(self.ids[self.cursor])
+        return None
+
+    def row_at(self, index: int) -> Row | None:
+        if not 0 <= index < len(self.ids):
+            return None
+        page_no = index // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            chunk = [int(i) for i in self.ids[page_no * PAGE : (page_no + 1) * PAGE]]
+            page = self._fetch(chunk)
+            self._pages[page_no] = page
+            while len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page.get(int(self.ids[index]))
+
+    # -- movement ---------------------------------------------------------------------------
+
+    @property
+    def page_height(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def _clamp(self) -> None:
+        n = len(self.ids)
+        self.cursor = max(0, min(self.cursor, n - 1)) if n else 0
+        h = self.page_height
+        if self.cursor < self.top:
+            self.top = self.cursor
+        elif self.cursor >= self.top + h:
+            self.top = self.cursor - h + 1
+        self.top = max(0, min(self.top, max(0, n - h)))
+
+    def move_to(self, index: int) -> None:
+        self.cursor = index
+        self._clamp()
+        self.refresh()
+        self.post_message(self.CursorMoved(self.cursor))
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_cursor_first(self) -> None:
+        self.move_to(0)
+
+    def action_cursor_last(self) -> None:
+        self.move_to(len(self.ids) - 1)
+
+    def action_half_page(self, direction: int) -> None:
+        step = max(1, self.page_height // 2) * direction
+        self.top = max(0, self.top + step)
+        self.move_to(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        step = self.page_height * direction
+        self.top = max(0, self.top + step)
+        self.move_to(self.cursor + step)
+
+    def on_resize(self) -> None:
+        self._clamp()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return container.height
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        cols = layout_columns(width, self.show_addressed)
+        if y == 0:
+            return self._header_strip(cols, width)
+        index = self.top + y - 1
+        if index >= len(self.ids):
+            return Strip.blank(width)
+        row = self.row_at(index)
+        if row is None:
+            return Strip([Segment(" " * width)], width)
+        text = self._row_text(row, cols, index)
+        if index == self.cursor:
+            text.stylize(Style(reverse=True))
+        segments = list(text.render(self.app.console))
+        return Strip(segments).crop_extend(0, width, None)
+
+    def _header_strip(self, cols: list[Column], width: int) -> Strip:
+        t = Text(end="", style=Style(bold=True, underline=True))
+        for k, c in enumerate(cols):
+            if k:
+                t.append(" ")
+            t.append(c.title.ljust(c.width)[: c.width])
+        return Strip(list(t.render(self.app.console))).crop_extend(0, width, None)
+
+    def _row_text(self, row: Row, cols: list[Column], index: int) -> Text:
+        overdue = self._overdue(row)
+        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        for k, c in enumerate(cols):
+            if k:
+                t.append(" ")
+            t.append_text(self._cell(row, c, index, overdue))
+        return t
+
+    def _cell(self, row: Row, c: Column, index: int, overdue: bool) -> Text:
+        w = c.width
+        style: Style | str = ""
+        if c.key == "mark":
+            value = "*" if row.id in self.tagged else (">" if index == self.cursor else " ")
+            style = Style(bold=True)
+        elif c.key == "prec":
+            value = row.prec_badge
+            style = PREC_STYLES.get(value, Style())
+        elif c.key == "class":
+            value = row.badge or "?"
+            style = class_style(row.level_rank)
+        elif c.key == "dtg":
+            value = dtg_short(row)
+        elif c.key == "age":
+            value = age_text(row, self.now, overdue)
+            if overdue:
+                style = Style(bold=True, color="red")
+        elif c.key == "ref":
+            value = row.reference_id
+        elif c.key == "origin":
+            value = row.origin or "-"
+        elif c.key == "subject":
+            value = row.subject or "(no subject)"
+            if row.prec_rank <= 2 and not row.ack_by:
+                value = value  # acknowledgement marks come with the workflow
+        elif c.key == "tags":
+            value = " ".join(row.tags.split("|")) if row.tags else "-"
+        elif c.key == "officer":
+            value = row.officer or "-"
+        elif c.key == "status":
+            value = row.status if w >= 14 else STATUS_SHORT.get(row.status, row.status)
+        elif c.key == "addressed":
+            value = (row.addressed or "")[:w]
+        else:
+            value = ""
+        cell = plain(value, style, one_line=True)
+        cell.truncate(w, overflow="ellipsis", pad=True)
+        return cell
