@@ -327,8 +327,8 @@ def view_ids(conn: sqlite3.Connection, view: View, ctx: Context) -> array[int]:
             ids.extend(r[0] for r in chunk)
         return ids
     except sqlite3.OperationalError as exc:
-        if view.search and ("fts5" in str(exc) or "syntax" in str(exc) or "MATCH" in str(exc)):
-            raise FilterError(f"search {view.search!r}: {exc}") from exc
+        if view.search and "locked" not in str(exc) and "disk" not in str(exc):
+            raise FilterError(f"search {view.search!r} cannot be read: {exc}") from exc
         raise
 
 

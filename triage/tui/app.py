@@ -350,7 +350,7 @@ class ListScreen(Screen[None]):
 
     # live traffic
 
-    def on_cache_changed(self, msg: CacheChanged) -> None:
+    def cache_changed(self) -> None:
         self.query_one(CableList).invalidate()
         self.reload()
 
@@ -673,7 +673,7 @@ class CableScreen(Screen[None]):
     def action_help(self) -> None:
         self.tapp.show_help()
 
-    def on_cache_changed(self, msg: CacheChanged) -> None:
+    def cache_changed(self) -> None:
         # the open cable does not move; its triage fields may have changed
         if self.cable_id is not None:
             try:
@@ -681,8 +681,6 @@ class CableScreen(Screen[None]):
             except (sqlite3.Error, StoreError):
                 return
             self.draw()
-        if self.list_screen is not None:
-            self.list_screen.on_cache_changed(msg)
 
 
 def hang(lead: Text, body: Text, width: int, app: App[None]) -> Text:
@@ -819,13 +817,10 @@ class TriageApp(App[None]):
                 markup=False,
                 timeout=15,
             )
-        screen = self.screen
-        if isinstance(screen, ListScreen | CableScreen):
-            screen.post_message(CacheChanged([]))
-        else:
-            for s in self.screen_stack:
-                if isinstance(s, ListScreen):
-                    s.on_cache_changed(msg)
+        # the list reloads (keeping its cursor); an open cable redraws in place
+        for s in self.screen_stack:
+            if isinstance(s, ListScreen | CableScreen):
+                s.cache_changed()
 
     def on_cache_lost(self, msg: CacheLost) -> None:
         self.report_cache_error(msg.error)

@@ -1,0 +1,329 @@
+"""The console as a desk officer drives it (Textual's Pilot), asserting on what is on screen."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from triage.config import Config
+from triage.store import connect
+from triage.store.ingest import Item, ingest, iter_paths
+from triage.tui.app import Banner, CableScreen, ListScreen, TriageApp
+from triage.tui.cable_list import CableList
+from triage.tui.dialogs import HelpScreen
+
+
+@pytest.fixture
+def db(tmp_path: Path, samples: Path) -> Path:
+    path = tmp_path / "cache.db"
+    conn = connect(path)
+    ingest(conn, iter_paths([str(samples)]))
+    conn.close()
+    return path
+
+
+def make_app(db: Path, **cfg: object) -> TriageApp:
+    return TriageApp(db, Config(**cfg), login="tester")  # type: ignore[arg-type]
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for the workers and the messages they posted (no sleeps)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def list_lines(app: TriageApp) -> list[str]:
+    lst = app.screen.query_one(CableList)
+    return ["".join(seg.text for seg in lst.render_line(y)) for y in range(lst.size.height)]
+
+
+def static_text(app: TriageApp, selector: str) -> str:
+    w = app.screen.query_one(selector, Static)
+    return str(w.content)
+
+
+async def test_list_shows_badges_in_letters_and_banner(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lines = list_lines(app)
+        assert "PREC" in lines[0] and "SUBJECT" in lines[0] and "ORIGIN" in lines[0]
+        seen = "\n".join(lines[1:])
+        await pilot.press("G")
+        seen += "\n".join(list_lines(app)[1:])
+        await pilot.press("g")
+        lines = list_lines(app)
+        for badge in ("EMERG", "FLASH", "NIACT", "IMMED", "PRIOR", "ROUTN"):
+            assert f" {badge} " in seen
+        for cls in ("TS", "S//NF", "C//NF", "U//FOUO", "U", "C", "S"):
+            assert f" {cls} " in seen
+        # default order: precedence first
+        assert lines[1][2:7] == "EMERG"
+        assert lines[1].startswith(">")
+        banner = str(app.screen.query_one("#banner-top", Banner).content)
+        assert "T O P  S E C R E T" in banner
+        tabs = static_text(app, "#tabs")
+        assert "Inbox 42" in tabs and "All 42" in tabs
+
+
+async def test_subject_keeps_thirty_cells_at_80_columns(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = list_lines(app)[0]
+        start = header.index("SUBJECT")
+        rest = header[start:]
+        width = len(rest) - len(rest[len("SUBJECT") :].lstrip(" ")) if rest.strip() != "SUBJECT" else len(rest)
+        assert width >= 30
+
+
+async def test_cursor_keys(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        await pilot.press("j", "j", "down")
+        assert lst.cursor == 3
+        await pilot.press("k")
+        assert lst.cursor == 2
+        await pilot.press("G")
+        assert lst.cursor == 41
+        assert list_lines(app)[-1].startswith(">")
+        await pilot.press("g")
+        assert lst.cursor == 0
+        await pilot.press("ctrl+d")
+        assert lst.cursor > 0
+        await pilot.press("pagedown")
+        assert lst.cursor >= lst.page_height
+        await pilot.press("ctrl+u", "pageup")
+        assert lst.cursor < lst.page_height
+
+
+async def test_open_split_view_next_prev_raw_and_back(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CableScreen)
+        assert not screen.has_class("stacked")
+        title = static_text(app, "#title")
+        assert "26STATE104233" in title and "FLASH" in title and "2 of 42 in Inbox" in title
+        header = static_text(app, "#header")
+        assert "AMEMBASSY VALLETTA (RUEHVL)" in header
+        assert "SECRET//NOFORN" in header
+        body = static_text(app, "#body")
+        assert "  1 S//NF" in body
+        await pilot.press("n")
+        assert "3 of 42" in static_text(app, "#title")
+        await pilot.press("p", "p")
+        assert "1 of 42" in static_text(app, "#title")
+        await pilot.press("v")
+        assert "VZCZC" in static_text(app, "#body")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ListScreen)
+        assert app.screen.query_one(CableList).cursor == 0
+
+
+async def test_split_view_stacks_below_120_columns(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.has_class("stacked")
+
+
+async def test_find_in_cable_and_garbled_numbers_warning(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"25USUNNEWYORK1190", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "paragraph numbers garbled in transit repaired" in static_text(app, "#header")
+        body = static_text(app, "#body")
+        assert "  1 C" in body and "  2 C" in body and "  3 C" in body
+        await pilot.press("slash", *"cabinet", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CableScreen)
+        assert app.screen.find_hits
+
+
+async def test_search_filters_stack_and_survive_the_split_view(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"class:S", "enter")
+        await settle(pilot)
+        await pilot.press("f", *"prec:>=IMMED", "enter")
+        await settle(pilot)
+        bar = static_text(app, "#filters")
+        assert "classification:S" in bar and "precedence:>=IMMED" in bar
+        lines = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert lines and all(" S" in ln[6:15] for ln in lines)
+        assert all(ln[2:7] in ("FLASH", "NIACT", "IMMED", "EMERG") for ln in lines)
+        n = len(app.screen.query_one(CableList).ids)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.screen.query_one(CableList).ids) == n
+        assert "classification:S" in static_text(app, "#filters")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.screen.query_one(CableList).ids) == 42
+
+
+async def test_fts_search_phrase_prefix_and_bad_query(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *'"cargo vessel"', "enter")
+        await settle(pilot)
+        assert len(app.screen.query_one(CableList).ids) == 1
+        await pilot.press("slash", "ctrl+u", *"fisher*", "enter")
+        await settle(pilot)
+        assert len(app.screen.query_one(CableList).ids) >= 1
+        await pilot.press("slash", "ctrl+u", *'"unbalanced AND (', "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen)
+        assert any("search" in n.message for n in app._notifications)
+        assert len(app.screen.query_one(CableList).ids) == 42
+
+
+async def test_sort_and_reverse(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("j", "enter")  # the second choice: date-time group
+        await settle(pilot)
+        assert "sort date-time group v" in static_text(app, "#filters")
+        # like mutt, a new order keeps the cursor on the same cable; g goes to the top
+        await pilot.press("g")
+        first = list_lines(app)[1]
+        assert "26STATE104233" in first  # 27 Nov 26, the newest
+        await pilot.press("O")
+        await settle(pilot)
+        await pilot.press("g")
+        assert "66MONTEVIDEO2481" in list_lines(app)[1]
+
+
+async def test_tabs_and_empty_cache_hint(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "empty.db")
+    connect(tmp_path / "empty.db").close()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        hint = static_text(app, "#empty")
+        assert "triage ingest" in hint
+        await pilot.press("tab")
+        await settle(pilot)
+        assert "New" in static_text(app, "#tabs")
+
+
+async def test_live_arrival_from_another_connection(db: Path, samples: Path) -> None:
+    app = make_app(db)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")
+        lst = app.screen.query_one(CableList)
+        before_id = lst.current_id
+        app.check_for_changes()
+        await settle(pilot)
+        other = connect(db)
+        flash = (samples / "01_flash_hijack.txt").read_bytes()
+        new_flash = flash.replace(b"104233", b"104299").replace(b"#4233", b"#4299")
+        ingest(other, [Item("incoming.txt", new_flash)])
+        other.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert "All 43" in static_text(app, "#tabs")
+        assert lst.current_id == before_id
+        assert bells
+        assert any("26STATE104299" in n.message for n in app._notifications)
+
+
+async def test_hostile_subject_renders_literally(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    conn = connect(path)
+    subject = "[/b] [@click=app.quit]x[/] ref [/ \x1b]0;pwned\x07 \x1b[31mred"
+    text = (
+        "O 271200Z NOV 26\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC IMMEDIATE\n\n"
+        f"C O N F I D E N T I A L PARIS 000001\n\nTAGS: PREL\nSUBJECT: {subject}\n\n"
+        "¶1. (C) [link=http://x]click[/link] \x1b[2J body.\n"
+    )
+    ingest(conn, [Item("h.txt", text.encode())])
+    conn.close()
+    app = make_app(path)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        row = list_lines(app)[1]
+        assert "[/b] [@click=app.quit]x[/] ref [/ ␛]0;pwn" in row
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CableScreen)
+        assert "[link=http://x]click[/link] ␛[2J body." in static_text(app, "#body")
+        header = re.sub(r" *\n +", " ", static_text(app, "#header"))
+        assert "[/b] [@click=app.quit]x[/] ref [/ ␛]0;pwned␇ ␛[31mred" in header
+        assert app.is_running
+
+
+async def test_help_lists_every_binding_with_ids(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one(Static).content)
+        for bid in ("list.open", "list.search", "list.filter", "list.down", "list.quit", "list.sort"):
+            assert bid in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ListScreen)
+
+
+async def test_keymap_from_config_rebinds(db: Path) -> None:
+    app = make_app(db, keymap={"list.down": "x"})
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "x")
+        assert app.screen.query_one(CableList).cursor == 2
+
+
+async def test_quit_with_q(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+
+
+def _snap_app(db: Path) -> TriageApp:
+    return make_app(db)
+
+
+def test_snapshot_list_80x24(db: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(_snap_app(db), terminal_size=(80, 24), run_before=before)
+
+
+def test_snapshot_list_160x50(db: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(_snap_app(db), terminal_size=(160, 50), run_before=before)
