@@ -267,7 +267,7 @@ async def test_hostile_subject_renders_literally(tmp_path: Path) -> None:
     ingest(conn, [Item("h.txt", text.encode())])
     conn.close()
     app = make_app(path)
-    async with app.run_test(size=(160, 30)) as pilot:
+    async with app.run_test(size=(200, 30)) as pilot:
         await settle(pilot)
         row = list_lines(app)[1]
         assert "[/b] [@click=app.quit]x[/] ref [/ ␛]0;pwn" in row

@@ -286,5 +286,178 @@ def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -
     sys.stdout.buffer.flush()
 
 
+# -- the workflow from the shell ---------------------------------------------------------------
+
+
+def _workflow(ctx: click.Context, db_opt: str | None, ref: str, change: str, *args: str) -> None:
+    from .config import current_login
+    from .store import workflow as wf
+
+    conn, _path = _open_store(ctx, db_opt, create=False)
+    who = current_login()
+    try:
+        cable_id = wf.find_cable(conn, ref)
+        fn = getattr(wf, change)
+        st = fn(conn, cable_id, *args, who)
+    except wf.WorkflowError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise click.ClickException(f"could not change {ref}: {exc}") from exc
+    click.echo(
+        f"{st.reference_id}: officer {st.officer or '-'}, status {st.status}, "
+        f"due {st.due_at or '-'}, ack {st.ack_by or '-'}"
+    )
+
+
+_db_option = click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+
+
+@main.command()
+@_db_option
+@click.argument("ref")
+@click.argument("officer")
+@click.pass_context
+def assign(ctx: click.Context, db_opt: str | None, ref: str, officer: str) -> None:
+    """Make OFFICER the action officer of cable REF (a NEW cable becomes ASSIGNED)."""
+    _workflow(ctx, db_opt, ref, "assign", officer)
+
+
+@main.command()
+@_db_option
+@click.argument("ref")
+@click.pass_context
+def unassign(ctx: click.Context, db_opt: str | None, ref: str) -> None:
+    """Remove the action officer of cable REF."""
+    _workflow(ctx, db_opt, ref, "unassign")
+
+
+@main.command()
+@_db_option
+@click.argument("ref")
+@click.argument("status", nargs=-1, required=True)
+@click.pass_context
+def status(ctx: click.Context, db_opt: str | None, ref: str, status: tuple[str, ...]) -> None:
+    """Set the follow-up STATUS of cable REF (NEW, ASSIGNED, IN PROGRESS, AWAITING REPLY,
+    DONE, NO ACTION)."""
+    _workflow(ctx, db_opt, ref, "set_status", " ".join(status))
+
+
+@main.command()
+@_db_option
+@click.argument("ref")
+@click.argument("when", nargs=-1, required=True)
+@click.pass_context
+def due(ctx: click.Context, db_opt: str | None, ref: str, when: tuple[str, ...]) -> None:
+    """Set the due date of cable REF: 'today 17:00', 'tomorrow', '+2d', 'fri', '2026-12-01',
+    'none'."""
+    from .store.workflow import WorkflowError, parse_when
+
+    try:
+        at = parse_when(" ".join(when))
+    except WorkflowError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _workflow(ctx, db_opt, ref, "set_due", at)  # type: ignore[arg-type]
+
+
+@main.command()
+@_db_option
+@click.argument("ref")
+@click.argument("text")
+@click.pass_context
+def note(ctx: click.Context, db_opt: str | None, ref: str, text: str) -> None:
+    """Set the note of cable REF ('-' reads it from standard input)."""
+    if text == "-":
+        text = sys.stdin.read()
+    _workflow(ctx, db_opt, ref, "set_note", text)
+
+
+@main.command()
+@_db_option
+@click.argument("ref")
+@click.pass_context
+def ack(ctx: click.Context, db_opt: str | None, ref: str) -> None:
+    """Acknowledge FLASH or NIACT IMMEDIATE cable REF."""
+    _workflow(ctx, db_opt, ref, "acknowledge")
+
+
+@main.command()
+@_db_option
+@click.option(
+    "--view",
+    "view_name",
+    default="All",
+    show_default=True,
+    help="Inbox, New, Mine, Overdue, Due, All, or a view from the config.",
+)
+@click.option("--status", "status_opt", multiple=True, help="Only this status (repeatable).")
+@click.option("--officer", help="Only this officer ('me' for yourself, 'none' for unassigned).")
+@click.option("--precedence", help="Only this precedence, or a range such as '>=IMMED'.")
+@click.option("--since", help="Only cables dated on or after this day (2026-11-01).")
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="File to write, or - for stdout."
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    db_opt: str | None,
+    view_name: str,
+    status_opt: tuple[str, ...],
+    officer: str | None,
+    precedence: str | None,
+    since: str | None,
+    output: str,
+) -> None:
+    """Export the action list as CSV (safe to open in a spreadsheet)."""
+    from .config import current_login
+    from .store.export import open_private, write_csv
+    from .store.views import BUILTIN_TABS, Context, Filter, FilterError, View, _check, view_ids
+    from .store.workflow import WorkflowError, normalise_status, record_export
+
+    cfg = load_config()
+    conn, _path = _open_store(ctx, db_opt, create=False)
+    who = current_login()
+    custom = {}
+    for v in cfg.views:
+        if v.get("name"):
+            from .store.views import parse_filters
+
+            custom[str(v["name"])] = parse_filters(str(v.get("filter") or ""))
+    tabs = {t.lower(): t for t in [*BUILTIN_TABS, *custom]}
+    if view_name.lower() not in tabs:
+        raise click.ClickException(f"unknown view {view_name!r}: one of {', '.join(tabs.values())}")
+    filters: list[Filter] = []
+    try:
+        for st in status_opt:
+            filters.append(Filter("status", normalise_status(st)))
+        for key, value in (("officer", officer), ("precedence", precedence), ("since", since)):
+            if value:
+                _check(key, value)
+                filters.append(Filter(key, value))
+    except (FilterError, WorkflowError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    context = Context(
+        login=who,
+        office_ris=cfg.office_ris,
+        office_names=cfg.office_names,
+        objectives_min=cfg.objectives_min,
+        custom_tabs=custom,
+    )
+    view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
+    ids = view_ids(conn, view, context)
+    if output == "-":
+        n, top = write_csv(conn, ids, sys.stdout)
+        sys.stdout.flush()
+        target = "standard output"
+    else:
+        try:
+            with open_private(Path(output).expanduser(), cfg.group) as fh:
+                n, top = write_csv(conn, ids, fh)
+        except OSError as exc:
+            raise click.ClickException(f"{output}: {exc.strerror or exc}") from exc
+        target = output
+    record_export(conn, who, target, n, top)
+    click.echo(f"exported {n} rows to {target}; highest classification {top or 'none'}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -373,7 +373,7 @@ def max_level(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[int, 
 ROW_COLUMNS = (
     "c.id, c.reference_id, c.precedence, c.prec_rank, c.badge, c.level_rank, c.dtg, c.dtg_raw, "
     "c.received_at, c.origin, c.subject, c.tags, w.officer, w.status, w.due_at, w.ack_by, "
-    "w.ack_at, c.caveats"
+    "w.ack_at, c.caveats, w.row_version"
 )
 
 
@@ -397,7 +397,9 @@ class Row:
     ack_by: str | None
     ack_at: str | None
     caveats: str
+    row_version: int = 0
     addressed: str | None = None
+    suggested: str | None = None
 
     @property
     def prec_badge(self) -> str:

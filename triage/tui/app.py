@@ -8,6 +8,7 @@ widgets. Rows on screen are fetched by id on the UI thread (one indexed query a 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from array import array
 from collections.abc import Iterable
@@ -25,7 +26,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..config import Config, current_login
+from ..store import workflow as wf
 from ..store.cache import Cache
+from ..store.export import open_private, write_csv
 from ..store.schema import StoreError, connect
 from ..store.views import (
     BUILTIN_TABS,
@@ -46,6 +49,7 @@ from ..store.views import (
 from .cable_list import CableList
 from .dialogs import HelpScreen, PickScreen, PromptScreen
 from .safe import LEVEL_COLOURS, PREC_STYLES, banner_text, class_style, visible
+from .workflow_ui import WORKFLOW_BINDINGS, Target, WorkflowActions
 
 POLL_SECONDS = 1.0
 
@@ -107,8 +111,13 @@ class CacheLost(Message):
 # -- the list ----------------------------------------------------------------------------------
 
 
-class ListScreen(Screen[None]):
+class ListScreen(WorkflowActions):
     BINDINGS = [
+        *WORKFLOW_BINDINGS,
+        Binding("space", "tag", "Tag", show=False, id="list.tag"),
+        Binding("V", "tag_range", "Tag range", show=False, id="list.tag_range"),
+        Binding("U", "untag", "Clear tags", show=False, id="list.untag"),
+        Binding("e", "export", "Export", id="list.export"),
         Binding("enter", "open", "Open", id="list.open"),
         Binding("slash", "search", "Search", id="list.search"),
         Binding("f", "filter", "Filter", id="list.filter"),
@@ -135,6 +144,8 @@ class ListScreen(Screen[None]):
         self.level = -1
         self.noforn = False
         self.loaded = False
+        self._whole_view = False
+        self._tag_anchor: int | None = None
 
     @property
     def tapp(self) -> TriageApp:
@@ -161,10 +172,144 @@ class ListScreen(Screen[None]):
 
     def _fetch(self, ids: list[int]) -> dict[int, Row]:
         try:
-            return fetch_rows(self.tapp.cache.conn(), ids, self.tapp.ctx)
+            rows = fetch_rows(self.tapp.cache.conn(), ids, self.tapp.ctx)
         except (sqlite3.Error, StoreError) as exc:
             self.tapp.report_cache_error(exc)
             return {}
+        routes = self.tapp.config.routes
+        if routes:
+            for r in rows.values():
+                if not r.officer and r.status == "NEW":
+                    r.suggested = wf.suggest_officer(
+                        routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
+                    )
+        return rows
+
+    # workflow hooks
+
+    def targets(self) -> list[Target]:
+        lst = self.query_one(CableList)
+        if self._whole_view:
+            return [Target(int(i), None, f"#{int(i)}") for i in lst.ids]
+        if lst.tagged:
+            out = []
+            for cid, version in lst.tagged.items():
+                out.append(Target(cid, version, self._ref_of(cid)))
+            return out
+        row = lst.row_at(lst.cursor)
+        if row is None:
+            return []
+        return [Target(row.id, row.row_version, row.reference_id)]
+
+    def _ref_of(self, cid: int) -> str:
+        try:
+            r = (
+                self.tapp.cache.conn()
+                .execute("SELECT reference_id FROM cables WHERE id = ?", (cid,))
+                .fetchone()
+            )
+        except (sqlite3.Error, StoreError):
+            r = None
+        return str(r[0]) if r else f"#{cid}"
+
+    def bulk(self) -> bool:
+        lst = self.query_one(CableList)
+        return bool(lst.tagged) or self._whole_view
+
+    def suggested_officer(self) -> str | None:
+        lst = self.query_one(CableList)
+        row = lst.row_at(lst.cursor)
+        return row.suggested if row else None
+
+    def refresh_after_change(self) -> None:
+        lst = self.query_one(CableList)
+        if self.bulk():
+            lst.tagged.clear()
+        self._whole_view = False
+        lst.invalidate()
+        self.reload()
+
+    def whole_view(self, action: str) -> None:
+        """The palette's 'for every cable in this view': the same dialogs, after a confirmation."""
+        self._whole_view = True
+        getattr(self, f"action_{action}")()
+
+    def action_tag(self) -> None:
+        lst = self.query_one(CableList)
+        row = lst.row_at(lst.cursor)
+        if row is None:
+            return
+        if row.id in lst.tagged:
+            del lst.tagged[row.id]
+        else:
+            lst.tagged[row.id] = row.row_version
+        self._tag_anchor = lst.cursor
+        lst.action_cursor_down()
+        lst.refresh()
+        self._draw_filters()
+
+    def action_tag_range(self) -> None:
+        lst = self.query_one(CableList)
+        anchor = self._tag_anchor if self._tag_anchor is not None else lst.cursor
+        lo, hi = sorted((anchor, lst.cursor))
+        for k in range(lo, hi + 1):
+            row = lst.row_at(k)
+            if row is not None:
+                lst.tagged[row.id] = row.row_version
+        self._tag_anchor = lst.cursor
+        lst.refresh()
+        self._draw_filters()
+
+    def action_untag(self) -> None:
+        lst = self.query_one(CableList)
+        lst.tagged.clear()
+        self._tag_anchor = None
+        lst.refresh()
+        self._draw_filters()
+
+    def action_export(self) -> None:
+        lst = self.query_one(CableList)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        proposed = str(Path.home() / f"triage-actions-{stamp}.csv")
+        what = (
+            f"{len(lst.tagged)} tagged cables"
+            if lst.tagged
+            else f"the {self.view.tab} view ({len(lst.ids):,} cables)"
+        )
+
+        def chosen(path: str | None) -> None:
+            if path and path.strip():
+                if lst.tagged:
+                    tagged = set(lst.tagged)
+                    ids = [int(i) for i in lst.ids if int(i) in tagged]
+                else:
+                    ids = [int(i) for i in lst.ids]
+                self._export(Path(path.strip()).expanduser(), ids)
+
+        self.app.push_screen(PromptScreen(f"Export {what} as CSV to", proposed), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, path: Path, ids: list[int]) -> None:
+        app = self.tapp
+        try:
+            with app.cache.borrow() as conn, open_private(path, app.config.group) as fh:
+                n, top = write_csv(conn, ids, fh)
+            with app.cache.borrow() as conn:
+                wf.record_export(conn, app.login, str(path), n, top)
+        except OSError as exc:
+            app.notify(
+                f"{path}: could not export: {exc.strerror or exc}", severity="error", markup=False
+            )
+            return
+        except (sqlite3.Error, StoreError) as exc:
+            app.notify(f"export failed: {exc}", severity="error", markup=False)
+            return
+        app.notify(
+            f"exported {n:,} rows to {path}; highest classification {top or 'none'}",
+            title="Export",
+            markup=False,
+            timeout=10,
+        )
 
     def reload(self, keep_current: bool = True) -> None:
         self.generation += 1
@@ -358,8 +503,10 @@ class ListScreen(Screen[None]):
 # -- the split view ----------------------------------------------------------------------------
 
 
-class CableScreen(Screen[None]):
+class CableScreen(WorkflowActions):
     BINDINGS = [
+        *WORKFLOW_BINDINGS,
+        Binding("h", "toggle_history", "History", id="cable.history"),
         Binding("escape,q", "back", "Back", id="cable.back"),
         Binding("n", "step(1)", "Next", id="cable.next"),
         Binding("p", "step(-1)", "Prev", id="cable.prev"),
@@ -398,6 +545,7 @@ class CableScreen(Screen[None]):
         self.find_text: str | None = None
         self.find_hits: list[int] = []
         self.find_pos = -1
+        self.show_history = False
 
     @property
     def tapp(self) -> TriageApp:
@@ -471,13 +619,16 @@ class CableScreen(Screen[None]):
         badge = {"FLASH": "FLASH", "NIACT IMMEDIATE": "NIACT", "EMERGENCY": "EMERG"}.get(prec, "")
         title.append(prec, style=PREC_STYLES.get(badge, Style(bold=True)))
         title.append("  " + visible(f.get("dtg_raw") or f.get("dtg") or "", one_line=True))
-        mode = "Raw" if self.raw else "Header"
-        title.append(f"   [{mode}]  v toggles raw")
+        left = "History" if self.show_history else "Header"
+        right = "Raw" if self.raw else "Paragraphs"
+        title.append(f"   [{left}|{right}]  h history  v raw")
         ids = self._list_ids()
         if self.list_screen is not None and ids:
             title.append(f"   {self.index + 1:,} of {len(ids):,} in {self.list_screen.view.tab}")
         self.query_one("#title", Static).update(title)
-        self.query_one("#header", Static).update(self._header_text(d))
+        self.query_one("#header", Static).update(
+            self._history_text(d) if self.show_history else self._header_text(d)
+        )
         self.query_one("#body", Static).update(self._body_text(d))
 
     def _header_text(self, d: CableDetail) -> Text:
@@ -571,7 +722,7 @@ class CableScreen(Screen[None]):
                 mark = p["marking"] or ""
                 lead.append(f"{mark:<6}", style=_mark_style(mark))
                 lead.append(" ")
-                t.append_text(hang(lead, Text(visible(p["text"])), width, self.app))
+                t.append_text(hang(lead, Text(visible(reflow(p["text"]))), width, self.app))
                 t.append("\n\n")
             sig = d.fields.get("signature")
             if sig:
@@ -585,6 +736,54 @@ class CableScreen(Screen[None]):
                 t.stylize(Style(reverse=True, bold=True), k, k + len(needle))
                 self.find_hits.append(plain_text.count("\n", 0, k))
                 start = k + len(needle)
+        return t
+
+    # workflow hooks
+
+    def targets(self) -> list[Target]:
+        d = self.detail
+        if d is None:
+            return []
+        return [Target(d.id, d.workflow.get("row_version"), str(d.fields["reference_id"]))]
+
+    def suggested_officer(self) -> str | None:
+        d = self.detail
+        if d is None or d.workflow.get("officer") or not self.tapp.config.routes:
+            return None
+        tags = (d.fields.get("tags") or "").split("|")
+        return wf.suggest_officer(
+            self.tapp.config.routes, tags, d.fields.get("origin"), d.fields.get("subject")
+        )
+
+    def refresh_after_change(self) -> None:
+        self.cache_changed()
+        if self.list_screen is not None:
+            self.list_screen.cache_changed()
+
+    def action_toggle_history(self) -> None:
+        self.show_history = not self.show_history
+        self.draw()
+
+    def _history_text(self, d: CableDetail) -> Text:
+        t = Text()
+        t.append("History", style="bold underline")
+        t.append("   (h: back to the header)\n\n", style="dim")
+        try:
+            rows = wf.history(self.tapp.cache.conn(), d.id)
+        except (sqlite3.Error, StoreError) as exc:
+            t.append(f"could not read the history: {exc}")
+            return t
+        t.append(f"{(d.fields.get('received_at') or '')[:16].replace('T', ' ')}Z  received\n")
+        for at, who, field_name, old, new in rows:
+            t.append(f"{at[:16].replace('T', ' ')}Z  ", style="dim")
+            t.append(visible(who, one_line=True), style="bold")
+            t.append(f"  {field_name}  ")
+            t.append(visible(_when(old) or "-", one_line=True))
+            t.append(" -> ")
+            t.append(visible(_when(new) or "-", one_line=True))
+            t.append("\n")
+        if not rows:
+            t.append("no changes yet\n", style="dim")
         return t
 
     # actions
@@ -683,6 +882,21 @@ class CableScreen(Screen[None]):
             self.draw()
 
 
+_BREAK_BEFORE = re.compile(r"^\s*(?:-{1,2}\s|[A-Z][.)]\s|\(?[a-z0-9]\)\s|[*•]\s|$)")
+
+
+def reflow(text: str) -> str:
+    """Join a paragraph's teletype line breaks into running text for reading; blank lines,
+    list items and dashes keep their breaks (the raw view, `v`, shows the lines as sent)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and out[-1] and line.strip() and not _BREAK_BEFORE.match(line):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line.rstrip())
+    return "\n".join(out)
+
+
 def hang(lead: Text, body: Text, width: int, app: App[None]) -> Text:
     """`lead` then `body` wrapped to `width`, continuation lines indented under the body."""
     indent = lead.cell_len
@@ -697,6 +911,13 @@ def hang(lead: Text, body: Text, width: int, app: App[None]) -> Text:
             out.append("\n" + " " * indent)
         out.append_text(line)
     return out
+
+
+def _when(value: str | None) -> str | None:
+    """Timestamps in the audit log read as `2026-11-27 21:04Z`."""
+    if value and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z", value):
+        return value[:16].replace("T", " ") + "Z"
+    return value
 
 
 def _mark_style(mark: str) -> Style:
@@ -877,6 +1098,19 @@ class TriageApp(App[None]):
             )
             yield SystemCommand(
                 "Clear filters", "Remove the search and filters", screen.action_clear
+            )
+            yield SystemCommand(
+                "Assign every cable in this view",
+                "One officer for all, after a confirmation",
+                lambda: screen.whole_view("assign"),
+            )
+            yield SystemCommand(
+                "Set status for every cable in this view",
+                "One status for all, after a confirmation",
+                lambda: screen.whole_view("status"),
+            )
+            yield SystemCommand(
+                "Export this view as CSV", "The action list for the meeting", screen.action_export
             )
         if isinstance(screen, CableScreen):
             yield SystemCommand(

@@ -61,6 +61,7 @@ def layout_columns(width: int, show_addressed: bool) -> list[Column]:
         Column("officer", "OFFICER", 10),
         Column("status", "STATUS", 14),
     ]
+    cols.append(Column("ack", "ACK", 13))
     if show_addressed:
         cols.append(Column("addressed", "ACT", 6))
 
@@ -81,6 +82,7 @@ def layout_columns(width: int, show_addressed: bool) -> list[Column]:
         lambda: shrink("origin", 16),
         lambda: shrink("officer", 8),
         lambda: shrink("ref", 17),
+        lambda: drop("ack"),
         lambda: drop("origin"),
         lambda: shrink("addressed", 3),
         lambda: drop("dtg"),
@@ -173,7 +175,7 @@ class CableList(Widget, can_focus=True):
         self._overdue = overdue
         self._pages: OrderedDict[int, dict[int, Row]] = OrderedDict()
         self.top = 0
-        self.tagged: set[int] = set()
+        self.tagged: dict[int, int] = {}  # cable id -> row version when tagged
         self.show_addressed = show_addressed
         self.now = dt.datetime.now(dt.UTC)
 
@@ -291,6 +293,8 @@ class CableList(Widget, can_focus=True):
         if row is None:
             return Strip([Segment(" " * width)], width)
         text = self._row_text(row, cols, index)
+        if row.id in self.tagged:
+            text.stylize(Style(bold=True))
         if index == self.cursor:
             text.stylize(Style(reverse=True))
         segments = list(text.render(self.app.console))
@@ -343,8 +347,23 @@ class CableList(Widget, can_focus=True):
             value = " ".join(row.tags.split("|")) if row.tags else "-"
         elif c.key == "officer":
             value = row.officer or "-"
+            if not row.officer and row.suggested:
+                value = f"{row.suggested}?"
+                style = Style(dim=True, italic=True)
         elif c.key == "status":
             value = row.status if w >= 14 else STATUS_SHORT.get(row.status, row.status)
+            if row.prec_rank <= 2 and not row.ack_by and row.status not in ("DONE", "NO ACTION"):
+                # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow
+                value = "ACK?" if w < 9 else f"{value[: w - 5]} ACK?"
+                style = Style(bold=True, color="red")
+        elif c.key == "ack":
+            if row.ack_by:
+                value = f"{row.ack_by[:7]} {(row.ack_at or '')[11:16]}"
+            elif row.prec_rank <= 2:
+                value = "ack?"
+                style = Style(bold=True, color="red")
+            else:
+                value = ""
         elif c.key == "addressed":
             value = (row.addressed or "")[:w]
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -83,6 +84,14 @@ class PickScreen(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
+    def on_key(self, event: events.Key) -> None:
+        # digits pick the nth choice directly
+        if event.character and event.character.isdigit():
+            n = int(event.character)
+            if 1 <= n <= len(self._choices):
+                event.stop()
+                self.dismiss(self._choices[n - 1][0])
+
     def action_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()
 
@@ -129,3 +138,163 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, n: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=n, animate=False)
+
+
+class OfficerPicker(ModalScreen[str | None]):
+    """Type-ahead over the known officers; a new name can be typed. Enter takes the highlighted
+    officer when the arrows chose one, else the typed name (or the one officer it starts)."""
+
+    DEFAULT_CSS = """
+    OfficerPicker { align: center middle; }
+    OfficerPicker > Vertical {
+        width: 60; height: auto; max-height: 80%; border: round $accent; background: $surface;
+    }
+    OfficerPicker OptionList { height: auto; max-height: 12; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="officer.cancel"),
+        Binding("down", "down", "Down", show=False, id="officer.down"),
+        Binding("up", "up", "Up", show=False, id="officer.up"),
+    ]
+
+    def __init__(self, title: str, officers: list[str], suggested: str | None = None) -> None:
+        super().__init__()
+        self._title = title
+        self._officers = officers
+        self._suggested = suggested
+        self._chosen_by_arrows = False
+
+    def compose(self) -> ComposeResult:
+        from textual.suggester import SuggestFromList
+
+        with Vertical():
+            yield Label(Text(self._title, style="bold"), markup=False)
+            yield Input(
+                value=self._suggested or "",
+                placeholder="login or name",
+                suggester=SuggestFromList(self._officers, case_sensitive=False),
+                id="officer-input",
+            )
+            yield OptionList(*[Option(Text(o), id=o) for o in self._officers], id="officer-list")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def _matches(self, text: str) -> list[str]:
+        t = text.strip().lower()
+        return [o for o in self._officers if t in o.lower()] if t else list(self._officers)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        ol.add_options([Option(Text(o), id=o) for o in self._matches(event.value)])
+        self._chosen_by_arrows = False
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        ol = self.query_one(OptionList)
+        if self._chosen_by_arrows and ol.highlighted is not None:
+            option = ol.get_option_at_index(ol.highlighted)
+            self.dismiss(option.id)
+            return
+        typed = event.value.strip()
+        starts = [o for o in self._officers if o.lower().startswith(typed.lower())] if typed else []
+        exact = [o for o in self._officers if o.lower() == typed.lower()]
+        if exact:
+            self.dismiss(exact[0])
+        elif len(starts) == 1:
+            self.dismiss(starts[0])
+        else:
+            self.dismiss(typed or None)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_down(self) -> None:
+        ol = self.query_one(OptionList)
+        if ol.option_count:
+            self._chosen_by_arrows = True
+            ol.highlighted = (
+                0 if ol.highlighted is None else min(ol.option_count - 1, ol.highlighted + 1)
+            )
+
+    def action_up(self) -> None:
+        ol = self.query_one(OptionList)
+        if ol.option_count and ol.highlighted is not None:
+            self._chosen_by_arrows = True
+            ol.highlighted = max(0, ol.highlighted - 1)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """A multi-line note: ctrl+s saves, esc cancels."""
+
+    DEFAULT_CSS = """
+    NoteEditor { align: center middle; }
+    NoteEditor > Vertical {
+        width: 80%; max-width: 100; height: 60%; border: round $accent; background: $surface;
+    }
+    NoteEditor TextArea { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note.save"),
+        Binding("escape", "cancel", "Cancel", id="note.cancel"),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self._title = title
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        with Vertical():
+            yield Label(
+                Text(self._title + "   (ctrl+s saves, esc cancels)", style="bold"), markup=False
+            )
+            yield TextArea(self._text, id="note-text")
+
+    def on_mount(self) -> None:
+        from textual.widgets import TextArea
+
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        from textual.widgets import TextArea
+
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """y or enter confirms; n or esc cancels."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 70; height: auto; border: round $warning; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("y,enter", "yes", "Yes", id="confirm.yes"),
+        Binding("n,escape", "no", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self._question), markup=False)
+            yield Label(Text("y / enter: yes    n / esc: no", style="dim"), markup=False)
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,230 @@
+"""The workflow keys in the console, single and bulk, with conflicts and the export notice."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from triage.config import Config
+from triage.store import connect
+from triage.store import workflow as wf
+from triage.store.ingest import ingest, iter_paths
+from triage.tui.app import CableScreen, ListScreen, TriageApp
+from triage.tui.cable_list import CableList
+from triage.tui.dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen
+
+from .test_console import list_lines, settle, static_text
+
+
+@pytest.fixture
+def db(tmp_path: Path, samples: Path) -> Path:
+    path = tmp_path / "cache.db"
+    conn = connect(path)
+    ingest(conn, iter_paths([str(samples)]))
+    conn.close()
+    return path
+
+
+def make_app(db: Path, **cfg: object) -> TriageApp:
+    return TriageApp(db, Config(**cfg), login="tester")  # type: ignore[arg-type]
+
+
+def state(db: Path, ref: str) -> wf.State:
+    conn = connect(db)
+    return wf.state(conn, wf.find_cable(conn, ref))
+
+
+def messages(app: TriageApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_assign_with_type_ahead_then_status_digits_due_note_ack(db: Path) -> None:
+    app = make_app(db, officers=["kwalker", "jsmith"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # 26STATE104233, FLASH
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, OfficerPicker)
+        await pilot.press("k", "w", "enter")  # a unique prefix picks kwalker
+        await settle(pilot)
+        st = state(db, "26STATE104233")
+        assert (st.officer, st.status) == ("kwalker", "ASSIGNED")
+        assert "kwalker" in list_lines(app)[2]
+        await pilot.press("3")
+        await settle(pilot)
+        assert state(db, "26STATE104233").status == "IN PROGRESS"
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("4")
+        await settle(pilot)
+        assert state(db, "26STATE104233").status == "AWAITING REPLY"
+        await pilot.press("d", *"+2d", "enter")
+        await settle(pilot)
+        assert state(db, "26STATE104233").due_at
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"line one", "enter", *"line two", "ctrl+s")
+        await settle(pilot)
+        assert state(db, "26STATE104233").note == "line one\nline two"
+        assert "ACK?" in list_lines(app)[2]
+        await pilot.press("K")
+        await settle(pilot)
+        st = state(db, "26STATE104233")
+        assert st.ack_by == "tester"
+        assert "ACK?" not in list_lines(app)[2]
+        assert "tester" in list_lines(app)[2]  # who acknowledged, in the list
+        await pilot.press("A")
+        await settle(pilot)
+        assert state(db, "26STATE104233").officer is None
+
+
+async def test_new_name_can_be_typed(db: Path) -> None:
+    app = make_app(db, officers=["kwalker"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"newbie", "enter")
+        await settle(pilot)
+        assert state(db, "26JCS911").officer == "newbie"
+
+
+async def test_done_leaves_the_inbox(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert "Inbox 41" in static_text(app, "#tabs")
+        assert "26JCS911" not in list_lines(app)[1]
+
+
+async def test_tag_bulk_status_with_one_confirmation(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "space")
+        lst = app.screen.query_one(CableList)
+        assert len(lst.tagged) == 3 and lst.cursor == 3
+        assert "3 tagged" in static_text(app, "#filters")
+        await pilot.press("s", "6")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "3 tagged cables" in str(app.screen.query_one(Static).content) or True
+        await pilot.press("y")
+        await settle(pilot)
+        for ref in ("26JCS911", "26STATE104233", "26ANKARA3401"):
+            assert state(db, ref).status == "NO ACTION"
+        assert not lst.tagged
+
+
+async def test_tag_range_and_clear(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")  # tags row 0, anchor 0, cursor 1
+        await pilot.press("j", "j", "j", "V")
+        lst = app.screen.query_one(CableList)
+        assert len(lst.tagged) == 5
+        await pilot.press("U")
+        assert not lst.tagged
+
+
+async def test_conflict_in_the_console_names_who_and_keeps_their_change(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        # another officer, in another ssh session, assigns the cable first
+        other = connect(db)
+        wf.assign(other, wf.find_cable(other, "26JCS911"), "jsmith", "bob")
+        other.close()
+        await pilot.press("a", *"kwalker", "enter")
+        await settle(pilot)
+        assert state(db, "26JCS911").officer == "jsmith"
+        assert any("changed by bob" in m for m in messages(app))
+        # the row shows their change
+        assert "jsmith" in list_lines(app)[1]
+
+
+async def test_change_by_another_console_shows_up(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        app.check_for_changes()
+        await settle(pilot)
+        other = connect(db)
+        wf.assign(other, wf.find_cable(other, "26JCS911"), "jsmith", "bob")
+        other.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert "jsmith" in list_lines(app)[1]
+
+
+async def test_history_tab_in_split_view(db: Path) -> None:
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26JCS911")
+    wf.assign(conn, cid, "kwalker", "alice")
+    wf.set_status(conn, cid, "IN PROGRESS", "bob")
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "h")
+        await pilot.pause()
+        assert isinstance(app.screen, CableScreen)
+        hist = static_text(app, "#header")
+        lines = [ln for ln in hist.splitlines() if "->" in ln]
+        assert "alice  officer  - -> kwalker" in lines[0]
+        assert "alice  status  NEW -> ASSIGNED" in lines[1]
+        assert "bob  status  ASSIGNED -> IN PROGRESS" in lines[2]
+        # and a change from the split view lands on the open cable
+        await pilot.press("h", "6")
+        await settle(pilot)
+        assert state(db, "26JCS911").status == "NO ACTION"
+        assert "NO ACTION" in static_text(app, "#header")
+
+
+async def test_export_view_tagged_only_with_notice(db: Path, tmp_path: Path) -> None:
+    app = make_app(db)
+    out = tmp_path / "out.csv"
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "space", "space")  # tag rows 1 and 2
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *str(out), "enter")
+        await settle(pilot)
+        rows = list(csv.reader(out.open(newline="", encoding="utf-8")))
+        assert [r[0] for r in rows[1:]] == ["26STATE104233", "26ANKARA3401"]
+        assert any("exported 2 rows" in m and "TOP SECRET" in m for m in messages(app))
+
+
+async def test_routing_suggestion_accepted_with_one_key(db: Path) -> None:
+    app = make_app(db, routes=[{"tags": ["MARR"], "officer": "mil-desk"}])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert "mil-desk?" in list_lines(app)[1]  # 26JCS911 has TAGS MARR
+        await pilot.press("y")
+        await settle(pilot)
+        assert state(db, "26JCS911").officer == "mil-desk"
+
+
+async def test_palette_offers_bulk_for_the_whole_view(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Assign every cable in this view" in titles
+        assert "Set status for every cable in this view" in titles
+        app.screen.whole_view("status")
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Inbox 0" in static_text(app, "#tabs")

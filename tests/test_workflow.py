@@ -1,0 +1,168 @@
+"""The workflow from the shell and in the store: assignment, status, due, notes, acks, the audit
+log, conflicts between two connections, and the CSV read back cell by cell."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from triage.cli import main
+from triage.config import current_login
+from triage.store import connect
+from triage.store import workflow as wf
+from triage.store.export import COLUMNS, safe_cell
+from triage.store.ingest import ingest, iter_paths
+
+
+@pytest.fixture
+def db(tmp_path: Path, samples: Path) -> Path:
+    path = tmp_path / "cache.db"
+    conn = connect(path)
+    ingest(conn, iter_paths([str(samples)]))
+    conn.close()
+    return path
+
+
+def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def audit(db: Path) -> list[tuple[str, str | None, str, str | None, str | None]]:
+    conn = connect(db)
+    return [tuple(r) for r in conn.execute("SELECT who, reference_id, field, old, new FROM audit ORDER BY id")]  # type: ignore[misc]
+
+
+def test_cli_commands_change_state_and_write_the_audit_log(db: Path) -> None:
+    me = current_login()
+    r = run("assign", "--db", str(db), "26STATE104233", "kwalker")
+    assert r.exit_code == 0, r.output
+    assert "officer kwalker, status ASSIGNED" in r.output
+    assert run("status", "--db", str(db), "26STATE104233", "in", "progress").exit_code == 0
+    assert run("due", "--db", str(db), "26STATE104233", "2026-12-01", "09:30").exit_code == 0
+    assert run("note", "--db", str(db), "26STATE104233", "Draft reply by noon").exit_code == 0
+    assert run("ack", "--db", str(db), "26STATE104233").exit_code == 0
+    assert run("unassign", "--db", str(db), "26STATE104233").exit_code == 0
+    rows = audit(db)
+    fields = [r[2] for r in rows]
+    assert fields == ["officer", "status", "status", "due_at", "note", "ack_by", "ack_at", "officer"]
+    assert all(r[0] == me and r[1] == "26STATE104233" for r in rows)
+    assert rows[0][3:] == (None, "kwalker")
+    assert rows[1][3:] == ("NEW", "ASSIGNED")
+    assert rows[2][3:] == ("ASSIGNED", "IN PROGRESS")
+
+
+def test_cli_errors_exit_non_zero_with_a_clear_message(db: Path) -> None:
+    r = run("status", "--db", str(db), "26STATE104233", "finished")
+    assert r.exit_code != 0 and "unknown status 'finished'" in r.output
+    r = run("assign", "--db", str(db), "99NOWHERE1", "kwalker")
+    assert r.exit_code != 0 and "no cable 99NOWHERE1" in r.output
+    r = run("ack", "--db", str(db), "26TOKYO2291")
+    assert r.exit_code != 0 and "only FLASH and NIACT IMMEDIATE" in r.output
+    r = run("due", "--db", str(db), "26STATE104233", "next", "blue", "moon")
+    assert r.exit_code != 0 and "say when like" in r.output
+    assert audit(db) == []
+
+
+def test_digits_and_aliases_for_status() -> None:
+    assert wf.normalise_status("5") == "DONE"
+    assert wf.normalise_status("no_action") == "NO ACTION"
+    assert wf.normalise_status("awaiting") == "AWAITING REPLY"
+
+
+def test_two_connections_conflict_is_refused_and_names_who(db: Path) -> None:
+    a = connect(db)
+    b = connect(db)
+    cid = wf.find_cable(a, "26PARIS1877")
+    seen_by_a = wf.state(a, cid).row_version
+    seen_by_b = wf.state(b, cid).row_version
+    wf.assign(b, cid, "jsmith", "bob", seen_by_b)
+    with pytest.raises(wf.Conflict) as exc:
+        wf.assign(a, cid, "kwalker", "alice", seen_by_a)
+    assert "changed by bob" in str(exc.value)
+    st = wf.state(a, cid)
+    assert st.officer == "jsmith"  # nothing overwritten
+    fields = [r[2:] for r in audit(db)]
+    assert ("officer", None, "jsmith") in fields
+    assert not any(r[4] == "kwalker" for r in audit(db))
+    # starting again from the fresh row works
+    wf.assign(a, cid, "kwalker", "alice", st.row_version)
+    assert wf.state(b, cid).officer == "kwalker"
+
+
+def test_parse_when() -> None:
+    now = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
+    assert wf.parse_when("+2d", now) == "2026-11-29T10:00:00Z"
+    assert wf.parse_when("+4h", now) == "2026-11-27T14:00:00Z"
+    assert wf.parse_when("none", now) is None
+    got = wf.parse_when("2026-12-01", now)
+    assert got is not None and got.startswith("2026-12-0")
+    with pytest.raises(wf.WorkflowError):
+        wf.parse_when("today 25:00", now)
+
+
+def test_routing_rules_suggest_an_officer() -> None:
+    routes = [{"tags": ["PTER"], "officer": "ct-desk"}, {"origin": "Paris", "officer": "eur"}]
+    assert wf.suggest_officer(routes, ["PREL", "PTER"], None, None) == "ct-desk"
+    assert wf.suggest_officer(routes, ["ECON"], "Embassy Paris", None) == "eur"
+    assert wf.suggest_officer(routes, ["ECON"], "Embassy Rome", None) is None
+
+
+def test_export_csv_read_back_cell_by_cell(db: Path, tmp_path: Path) -> None:
+    conn = connect(db)
+    me = current_login()
+    cid = wf.find_cable(conn, "26STATE104233")
+    wf.assign(conn, cid, "=cmd|' /C calc'!A0", me)
+    wf.set_note(conn, cid, "-2+3 first line\nsecond, \"quoted\" line", me)
+    cid2 = wf.find_cable(conn, "26PARIS1877")
+    wf.assign(conn, cid2, "@kwalker", me)
+    out = tmp_path / "actions.csv"
+    r = run("export", "--db", str(db), "--view", "All", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert "exported 42 rows" in r.output and "highest classification TOP SECRET" in r.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == COLUMNS
+    by_ref = {row[0]: dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]}
+    assert len(by_ref) == 42
+    flash = by_ref["26STATE104233"]
+    assert flash["action_officer"] == "'=cmd|' /C calc'!A0"
+    assert flash["note"] == "'-2+3 first line\nsecond, \"quoted\" line"
+    assert flash["precedence"] == "FLASH"
+    assert flash["classification"] == "SECRET//NOFORN"
+    assert flash["dtg_utc"] == "2026-11-27T12:00:00Z"
+    assert flash["status"] == "ASSIGNED"
+    assert flash["last_change_by"] == me
+    assert flash["tags"] == "EWWT PTER MOPS MT IT"
+    assert by_ref["26PARIS1877"]["action_officer"] == "'@kwalker"
+    assert any(a[2] == "export" and "42 rows" in (a[4] or "") for a in audit(db))
+
+
+def test_export_filters_and_stdout(db: Path) -> None:
+    conn = connect(db)
+    wf.assign(conn, wf.find_cable(conn, "26PARIS1877"), "kwalker", "me")
+    r = run("export", "--db", str(db), "--officer", "kwalker", "-o", "-")
+    assert r.exit_code == 0
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert [row[0] for row in rows[1:]] == ["26PARIS1877"]
+    r = run("export", "--db", str(db), "--precedence", ">=NIACT", "-o", "-")
+    refs = {row[0] for row in list(csv.reader(io.StringIO(r.stdout)))[1:]}
+    assert {"26STATE104233", "26STATE98412", "26JCS911"} <= refs
+    assert "26PARIS1877" not in refs
+    r = run("export", "--db", str(db), "--status", "bogus")
+    assert r.exit_code != 0 and "unknown status" in r.output
+    r = run("export", "--db", str(db), "--view", "Nope")
+    assert r.exit_code != 0 and "unknown view" in r.output
+
+
+def test_safe_cell() -> None:
+    for bad in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\nx"):
+        assert safe_cell(bad) == "'" + bad
+    assert safe_cell("plain") == "plain"
+    assert safe_cell(None) == ""

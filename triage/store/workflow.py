@@ -1,0 +1,337 @@
+"""Officers, assignment, status, suspense, notes, acknowledgement, and the audit log.
+
+Every change runs in one short BEGIN IMMEDIATE transaction that checks the row version the
+user started from: a change to a cable someone else changed meanwhile is refused with who and
+when, never written over. Who did it is the operating system's login, passed in by the caller
+from `config.current_login()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from ..cable.model import Status
+from .ingest import utcnow
+
+STATUSES = [s.value for s in Status]
+
+
+class WorkflowError(Exception):
+    """A change that cannot be made; the message says why."""
+
+
+class Conflict(WorkflowError):
+    """Someone else changed the cable after this user read it."""
+
+    def __init__(self, reference_id: str, who: str | None, when: str | None) -> None:
+        self.reference_id = reference_id
+        self.who = who
+        self.when = when
+        super().__init__(
+            f"{reference_id} was changed by {who or 'someone'} at {_short(when)} since you "
+            "opened it; nothing was overwritten, the row now shows their change"
+        )
+
+
+def _short(when: str | None) -> str:
+    return (when or "?")[:16].replace("T", " ") + "Z" if when else "?"
+
+
+@dataclass
+class State:
+    cable_id: int
+    reference_id: str
+    precedence: str | None
+    prec_rank: int
+    officer: str | None
+    status: str
+    due_at: str | None
+    note: str
+    ack_by: str | None
+    ack_at: str | None
+    row_version: int
+    changed_at: str | None
+    changed_by: str | None
+
+
+@contextmanager
+def _write(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def find_cable(conn: sqlite3.Connection, reference_id: str) -> int:
+    ref = reference_id.strip()
+    row = conn.execute("SELECT id FROM cables WHERE reference_id = ?", (ref,)).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT id FROM cables WHERE reference_id = ?", (ref.upper(),)
+        ).fetchone()
+    if row is None:
+        raise WorkflowError(f"no cable {reference_id} in the cache")
+    return int(row[0])
+
+
+def state(conn: sqlite3.Connection, cable_id: int) -> State:
+    row = conn.execute(
+        "SELECT c.id, c.reference_id, c.precedence, c.prec_rank, w.officer, w.status, w.due_at, "
+        "w.note, w.ack_by, w.ack_at, w.row_version, w.changed_at, w.changed_by "
+        "FROM cables c JOIN workflow w ON w.cable_id = c.id WHERE c.id = ?",
+        (cable_id,),
+    ).fetchone()
+    if row is None:
+        raise WorkflowError(f"no cable with id {cable_id}")
+    return State(*row)
+
+
+def normalise_status(value: str) -> str:
+    v = re.sub(r"[\s_-]+", " ", value.strip().upper())
+    aliases = {"INPROGRESS": "IN PROGRESS", "AWAITING": "AWAITING REPLY", "NOACTION": "NO ACTION"}
+    v = aliases.get(v.replace(" ", ""), v)
+    if v.isdigit() and 1 <= int(v) <= len(STATUSES):
+        v = STATUSES[int(v) - 1]
+    if v not in STATUSES:
+        raise WorkflowError(f"unknown status {value!r}: one of {', '.join(STATUSES)}")
+    return v
+
+
+def _change(
+    conn: sqlite3.Connection,
+    cable_id: int,
+    who: str,
+    expected_version: int | None,
+    changes: dict[str, Any],
+) -> State:
+    """Apply field changes to one cable, with the audit rows, if its version is as expected."""
+    now = utcnow()
+    with _write(conn):
+        st = state(conn, cable_id)
+        if expected_version is not None and st.row_version != expected_version:
+            raise Conflict(st.reference_id, st.changed_by, st.changed_at)
+        audit = []
+        for field, new in changes.items():
+            old = getattr(st, field)
+            if old == new:
+                continue
+            audit.append((now, who, cable_id, st.reference_id, field, old, new))
+        if not audit:
+            return st
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        cur = conn.execute(
+            f"UPDATE workflow SET {sets}, row_version = row_version + 1, changed_at = ?, "
+            "changed_by = ? WHERE cable_id = ? AND row_version = ?",
+            [*changes.values(), now, who, cable_id, st.row_version],
+        )
+        if cur.rowcount != 1:  # pragma: no cover - BEGIN IMMEDIATE makes this impossible
+            raise Conflict(st.reference_id, None, None)
+        conn.executemany(
+            "INSERT INTO audit (at, who, cable_id, reference_id, field, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (a, b, c, d, e, None if f is None else str(f), None if g is None else str(g))
+                for a, b, c, d, e, f, g in audit
+            ],
+        )
+        if "officer" in changes and changes["officer"]:
+            conn.execute(
+                "INSERT OR IGNORE INTO officers (login, added_at) VALUES (?, ?)",
+                (changes["officer"], now),
+            )
+        return state(conn, cable_id)
+
+
+def assign(
+    conn: sqlite3.Connection,
+    cable_id: int,
+    officer: str,
+    who: str,
+    expected_version: int | None = None,
+) -> State:
+    officer = officer.strip()
+    if not officer or any(ord(ch) < 32 for ch in officer) or len(officer) > 64:
+        raise WorkflowError("an officer is a login or name of 1 to 64 printable characters")
+    st = state(conn, cable_id)
+    changes: dict[str, Any] = {"officer": officer}
+    if st.status == "NEW":
+        changes["status"] = "ASSIGNED"
+    return _change(conn, cable_id, who, expected_version, changes)
+
+
+def unassign(
+    conn: sqlite3.Connection, cable_id: int, who: str, expected_version: int | None = None
+) -> State:
+    st = state(conn, cable_id)
+    changes: dict[str, Any] = {"officer": None}
+    if st.status == "ASSIGNED":
+        changes["status"] = "NEW"
+    return _change(conn, cable_id, who, expected_version, changes)
+
+
+def set_status(
+    conn: sqlite3.Connection,
+    cable_id: int,
+    status: str,
+    who: str,
+    expected_version: int | None = None,
+) -> State:
+    return _change(conn, cable_id, who, expected_version, {"status": normalise_status(status)})
+
+
+def set_due(
+    conn: sqlite3.Connection,
+    cable_id: int,
+    due_utc: str | None,
+    who: str,
+    expected_version: int | None = None,
+) -> State:
+    return _change(conn, cable_id, who, expected_version, {"due_at": due_utc})
+
+
+def set_note(
+    conn: sqlite3.Connection,
+    cable_id: int,
+    note: str,
+    who: str,
+    expected_version: int | None = None,
+) -> State:
+    return _change(conn, cable_id, who, expected_version, {"note": note})
+
+
+def acknowledge(
+    conn: sqlite3.Connection, cable_id: int, who: str, expected_version: int | None = None
+) -> State:
+    st = state(conn, cable_id)
+    if st.prec_rank > 2:
+        raise WorkflowError(
+            f"{st.reference_id} is {st.precedence or 'without precedence'}: only FLASH and "
+            "NIACT IMMEDIATE cables are acknowledged"
+        )
+    if st.ack_by:
+        raise WorkflowError(
+            f"{st.reference_id} was already acknowledged by {st.ack_by} at {_short(st.ack_at)}"
+        )
+    return _change(conn, cable_id, who, expected_version, {"ack_by": who, "ack_at": utcnow()})
+
+
+def known_officers(conn: sqlite3.Connection, configured: list[str]) -> list[str]:
+    names = list(configured)
+    names += [r[0] for r in conn.execute("SELECT login FROM officers ORDER BY login")]
+    names += [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT officer FROM workflow WHERE officer IS NOT NULL ORDER BY officer"
+        )
+    ]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def history(
+    conn: sqlite3.Connection, cable_id: int
+) -> list[tuple[str, str, str, str | None, str | None]]:
+    """Every change to the cable, oldest first: (at, who, field, old, new)."""
+    return [
+        (r[0], r[1], r[2], r[3], r[4])
+        for r in conn.execute(
+            "SELECT at, who, field, old, new FROM audit WHERE cable_id = ? ORDER BY id", (cable_id,)
+        )
+    ]
+
+
+def record_export(
+    conn: sqlite3.Connection, who: str, target: str, rows: int, top: str | None
+) -> None:
+    with _write(conn):
+        conn.execute(
+            "INSERT INTO audit (at, who, cable_id, reference_id, field, old, new) "
+            "VALUES (?, ?, NULL, NULL, 'export', NULL, ?)",
+            (utcnow(), who, f"{rows} rows to {target} (highest {top or 'none'})"),
+        )
+
+
+# -- due dates in words people type -------------------------------------------------------------
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def parse_when(text: str, now: dt.datetime | None = None) -> str | None:
+    """`today 17:00`, `tomorrow`, `+2d`, `+4h`, `fri 12:00`, `2026-12-01`, `2026-12-01 17:00`,
+    `none` -> an ISO UTC time (local times are the host's), or None to clear."""
+    s = text.strip().lower()
+    local_now = (now or dt.datetime.now(dt.UTC)).astimezone()
+    if s in ("", "none", "clear", "-"):
+        return None
+    m = re.fullmatch(r"\+\s*(\d+)\s*([mhdw])", s)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        delta = {
+            "m": dt.timedelta(minutes=n),
+            "h": dt.timedelta(hours=n),
+            "d": dt.timedelta(days=n),
+            "w": dt.timedelta(weeks=n),
+        }[unit]
+        return _utc(local_now + delta)
+    time_part = None
+    m = re.search(r"(\d{1,2}):(\d{2})$", s)
+    if m:
+        time_part = (int(m.group(1)), int(m.group(2)))
+        s = s[: m.start()].strip()
+        if time_part[0] > 23 or time_part[1] > 59:
+            raise WorkflowError(f"{text!r}: no such time of day")
+    day: dt.date | None = None
+    if s in ("", "today"):
+        day = local_now.date()
+    elif s == "tomorrow":
+        day = local_now.date() + dt.timedelta(days=1)
+    elif s[:3] in WEEKDAYS and s.isalpha():
+        target = WEEKDAYS.index(s[:3])
+        ahead = (target - local_now.weekday()) % 7 or 7
+        day = local_now.date() + dt.timedelta(days=ahead)
+    else:
+        try:
+            day = dt.date.fromisoformat(s)
+        except ValueError as exc:
+            raise WorkflowError(
+                f"{text!r}: say when like 'today 17:00', 'tomorrow', '+2d', 'fri', '2026-12-01'"
+            ) from exc
+    hh, mm = time_part if time_part else (17, 0)
+    local = dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=local_now.tzinfo)
+    return _utc(local)
+
+
+def _utc(t: dt.datetime) -> str:
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- routing rules --------------------------------------------------------------------------------
+
+
+def suggest_officer(
+    routes: list[dict[str, Any]], tags: list[str], origin: str | None, subject: str | None
+) -> str | None:
+    """The first [[route]] whose tags, origin or subject pattern matches names the officer."""
+    for r in routes:
+        officer = r.get("officer")
+        if not officer:
+            continue
+        want_tags = {str(t).upper() for t in r.get("tags", [])}
+        if want_tags and want_tags & {t.upper() for t in tags}:
+            return str(officer)
+        pat = r.get("origin")
+        if pat and origin and re.search(str(pat), origin, re.I):
+            return str(officer)
+        pat = r.get("subject")
+        if pat and subject and re.search(str(pat), subject, re.I):
+            return str(officer)
+    return None

@@ -1,0 +1,250 @@
+"""Workflow keys shared by the list and the split view: assign, status, due, note, acknowledge,
+and the bulk forms over tagged cables. Writes run in a thread worker; conflicts come back as a
+notice naming who changed the cable and when."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+from ..store import workflow as wf
+from ..store.schema import StoreError
+from .dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen, PromptScreen
+from .safe import visible
+
+
+@dataclass
+class Target:
+    cable_id: int
+    row_version: int | None
+    reference_id: str
+
+
+@dataclass
+class Outcome:
+    label: str
+    done: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class ChangesApplied(Message):
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        super().__init__()
+
+
+WORKFLOW_BINDINGS = [
+    Binding("a", "assign", "Assign", id="workflow.assign"),
+    Binding("A", "unassign", "Unassign", show=False, id="workflow.unassign"),
+    Binding("s", "status", "Status", id="workflow.status"),
+    Binding("1", "status_to(1)", "NEW", show=False, id="workflow.status_new"),
+    Binding("2", "status_to(2)", "ASSIGNED", show=False, id="workflow.status_assigned"),
+    Binding("3", "status_to(3)", "IN PROGRESS", show=False, id="workflow.status_in_progress"),
+    Binding("4", "status_to(4)", "AWAITING REPLY", show=False, id="workflow.status_awaiting"),
+    Binding("5", "status_to(5)", "DONE", show=False, id="workflow.status_done"),
+    Binding("6", "status_to(6)", "NO ACTION", show=False, id="workflow.status_no_action"),
+    Binding("d", "due", "Due", show=False, id="workflow.due"),
+    Binding("c", "note", "Note", show=False, id="workflow.note"),
+    Binding("K", "acknowledge", "Ack", show=False, id="workflow.ack"),
+    Binding("y", "accept_suggestion", "Take suggestion", show=False, id="workflow.accept"),
+]
+
+
+class WorkflowActions(Screen[None]):
+    """Mixed into the list and the split view. Subclasses say which cables a key acts on."""
+
+    def targets(self) -> list[Target]:  # pragma: no cover - overridden
+        return []
+
+    def bulk(self) -> bool:
+        return False
+
+    def refresh_after_change(self) -> None:  # pragma: no cover - overridden
+        pass
+
+    def suggested_officer(self) -> str | None:
+        return None
+
+    # the keys
+
+    def _confirm_then(self, what: str, run: Callable[[], None]) -> None:
+        targets = self.targets()
+        if not targets:
+            return
+        if self.bulk() and len(targets) > 1:
+            self.app.push_screen(
+                ConfirmScreen(f"{what} for {len(targets)} tagged cables?"),
+                lambda ok: run() if ok else None,
+            )
+        else:
+            run()
+
+    def action_assign(self) -> None:
+        targets = self.targets()
+        if not targets:
+            return
+        app = self.app
+        try:
+            officers = wf.known_officers(app.cache.conn(), app.config.officers)  # type: ignore[attr-defined]
+        except (sqlite3.Error, StoreError):
+            officers = list(app.config.officers)  # type: ignore[attr-defined]
+        n = len(targets)
+        title = f"Assign {targets[0].reference_id}" if n == 1 else f"Assign {n} tagged cables"
+
+        def chosen(officer: str | None) -> None:
+            if officer:
+                self._confirm_then(
+                    f"Assign to {visible(officer, one_line=True)}",
+                    lambda: self.apply(
+                        "assign",
+                        lambda c, t, who: wf.assign(c, t.cable_id, officer, who, t.row_version),
+                    ),
+                )
+
+        app.push_screen(OfficerPicker(title, officers, self.suggested_officer()), chosen)
+
+    def action_unassign(self) -> None:
+        self._confirm_then(
+            "Remove the assignment",
+            lambda: self.apply(
+                "unassign", lambda c, t, who: wf.unassign(c, t.cable_id, who, t.row_version)
+            ),
+        )
+
+    def action_status(self) -> None:
+        if not self.targets():
+            return
+        choices = [(s, f"{k + 1}  {s}") for k, s in enumerate(wf.STATUSES)]
+
+        def chosen(status: str | None) -> None:
+            if status:
+                self._set_status(status)
+
+        self.app.push_screen(PickScreen("Set status (1-6)", choices), chosen)
+
+    def action_status_to(self, n: int) -> None:
+        self._set_status(wf.STATUSES[n - 1])
+
+    def _set_status(self, status: str) -> None:
+        self._confirm_then(
+            f"Set status {status}",
+            lambda: self.apply(
+                f"status {status}",
+                lambda c, t, who: wf.set_status(c, t.cable_id, status, who, t.row_version),
+            ),
+        )
+
+    def action_due(self) -> None:
+        if not self.targets():
+            return
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                at = wf.parse_when(text)
+            except wf.WorkflowError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self._confirm_then(
+                f"Set due {at or 'none'}",
+                lambda: self.apply(
+                    "due", lambda c, t, who: wf.set_due(c, t.cable_id, at, who, t.row_version)
+                ),
+            )
+
+        self.app.push_screen(
+            PromptScreen(
+                "Due (suspense)", "", "today 17:00, tomorrow, +2d, +4h, fri, 2026-12-01 09:00, none"
+            ),
+            chosen,
+        )
+
+    def action_note(self) -> None:
+        targets = self.targets()
+        if len(targets) != 1:
+            if targets:
+                self.notify("a note is written for one cable at a time", markup=False)
+            return
+        t = targets[0]
+        try:
+            current = wf.state(self.app.cache.conn(), t.cable_id).note  # type: ignore[attr-defined]
+        except (sqlite3.Error, StoreError, wf.WorkflowError):
+            current = ""
+
+        def saved(text: str | None) -> None:
+            if text is not None:
+                self.apply(
+                    "note",
+                    lambda c, tt, who: wf.set_note(c, tt.cable_id, text, who, tt.row_version),
+                )
+
+        self.app.push_screen(NoteEditor(f"Note on {t.reference_id}", current), saved)
+
+    def action_acknowledge(self) -> None:
+        self.apply(
+            "acknowledge", lambda c, t, who: wf.acknowledge(c, t.cable_id, who, t.row_version)
+        )
+
+    def action_accept_suggestion(self) -> None:
+        officer = self.suggested_officer()
+        if not officer:
+            self.notify("no routing rule suggests an officer for this cable", markup=False)
+            return
+        self.apply(
+            "assign", lambda c, t, who: wf.assign(c, t.cable_id, officer, who, t.row_version)
+        )
+
+    # applying
+
+    def apply(
+        self, label: str, change: Callable[[sqlite3.Connection, Target, str], object]
+    ) -> None:
+        targets = self.targets()
+        if targets:
+            self._apply(label, targets, change)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _apply(
+        self,
+        label: str,
+        targets: list[Target],
+        change: Callable[[sqlite3.Connection, Target, str], object],
+    ) -> None:
+        app = self.app
+        outcome = Outcome(label)
+        try:
+            with app.cache.borrow() as conn:  # type: ignore[attr-defined]
+                for t in targets:
+                    try:
+                        change(conn, t, app.login)  # type: ignore[attr-defined]
+                        outcome.done.append(t.reference_id)
+                    except wf.Conflict as exc:
+                        outcome.conflicts.append(str(exc))
+                    except wf.WorkflowError as exc:
+                        outcome.errors.append(str(exc))
+                    except sqlite3.Error as exc:
+                        outcome.errors.append(f"{t.reference_id}: not saved: {exc}")
+        except (sqlite3.Error, StoreError) as exc:
+            outcome.errors.append(f"not saved: {exc}")
+        self.post_message(ChangesApplied(outcome))
+
+    def on_changes_applied(self, msg: ChangesApplied) -> None:
+        o = msg.outcome
+        for text in o.conflicts:
+            self.notify(
+                text, title="Changed by someone else", severity="warning", markup=False, timeout=10
+            )
+        for text in o.errors:
+            self.notify(text, severity="error", markup=False, timeout=8)
+        if o.done:
+            what = o.done[0] if len(o.done) == 1 else f"{len(o.done)} cables"
+            self.notify(f"{o.label}: {what}", markup=False, timeout=3)
+        self.refresh_after_change()
