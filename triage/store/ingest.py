@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -174,18 +175,21 @@ def _reference_for(cable: Cable, meta: dict[str, str] | None, sha: str) -> tuple
     return ref, extra
 
 
-def store_item(conn: sqlite3.Connection, item: Item, received_at: str) -> tuple[str, str]:
+def store_item(
+    conn: sqlite3.Connection, item: Item, received_at: str, cable: Cable | None = None
+) -> tuple[str, str]:
     """Store one readable input inside the caller's transaction: ('added'|'updated'|'unchanged', ref)."""
     assert item.data is not None
     sha = hashlib.sha256(item.data).hexdigest()
-    cable = parse_bytes(item.data)
+    if cable is None:
+        cable = parse_bytes(item.data)
     ref, extra = _reference_for(cable, item.meta, sha)
     warnings = list(cable.warnings) + extra
     row = conn.execute(
-        "SELECT id, sha256, version FROM cables WHERE reference_id = ?", (ref,)
+        "SELECT id, sha256, version, subject, tags FROM cables WHERE reference_id = ?", (ref,)
     ).fetchone()
     if row is not None:
-        cable_id, old_sha, version = row
+        cable_id, old_sha, version, old_subject, old_tags = row
         if old_sha == sha:
             return "unchanged", ref
         seen = conn.execute(
@@ -193,23 +197,41 @@ def store_item(conn: sqlite3.Connection, item: Item, received_at: str) -> tuple[
         ).fetchone()
         if seen:
             return "unchanged", ref
-        version += 1
-        old = conn.execute(
-            "SELECT reference_id, subject, tags, body FROM cable_text WHERE id = ?", (cable_id,)
+        old_raw = conn.execute(
+            "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?", (cable_id, version)
         ).fetchone()
-        if old:
+        if old_raw is not None:
+            # a contentless index forgets a row given exactly the values it indexed
             conn.execute(
                 "INSERT INTO cables_fts (cables_fts, rowid, reference_id, subject, tags, body) "
                 "VALUES ('delete', ?, ?, ?, ?, ?)",
-                (cable_id, *old),
+                (
+                    cable_id,
+                    ref,
+                    old_subject,
+                    " ".join((old_tags or "").split("|")),
+                    indexed_body(bytes(old_raw[0])),
+                ),
             )
-        _write_cable(conn, cable, ref, sha, item, received_at, warnings, cable_id, version)
+        _write_cable(conn, cable, ref, sha, item, received_at, warnings, cable_id, version + 1)
         return "updated", ref
     cable_id = _write_cable(conn, cable, ref, sha, item, received_at, warnings, None, 1)
     conn.execute(
         "INSERT INTO workflow (cable_id, status, row_version) VALUES (?, 'NEW', 1)", (cable_id,)
     )
     return "added", ref
+
+
+def indexed_body(raw: bytes) -> str:
+    """The text the index holds for these bytes (the parser's decoding, line ends as stored)."""
+    return parse_text_of(raw)
+
+
+def parse_text_of(raw: bytes) -> str:
+    from ..cable.parse import decode
+
+    text, _ = decode(raw)
+    return text
 
 
 def _write_cable(
@@ -305,14 +327,10 @@ def _write_cable(
         ],
     )
     conn.executemany(
-        "INSERT INTO paragraphs (cable_id, seq, number, marking, text) VALUES (?, ?, ?, ?, ?)",
-        [(cable_id, k, p.number, p.marking, p.text) for k, p in enumerate(cable.paragraphs)],
+        "INSERT INTO paragraphs (cable_id, seq, number, marking, chars) VALUES (?, ?, ?, ?, ?)",
+        [(cable_id, k, p.number, p.marking, len(p.text)) for k, p in enumerate(cable.paragraphs)],
     )
-    body = cable.body
-    conn.execute(
-        "INSERT OR REPLACE INTO cable_text (id, reference_id, subject, tags, body) VALUES (?, ?, ?, ?, ?)",
-        (cable_id, ref, cable.subject, " ".join(cable.tags), body),
-    )
+    body = parse_text_of(item.data)
     conn.execute(
         "INSERT INTO cables_fts (rowid, reference_id, subject, tags, body) VALUES (?, ?, ?, ?, ?)",
         (cable_id, ref, cable.subject, " ".join(cable.tags), body),
@@ -345,6 +363,66 @@ def record_reject(conn: sqlite3.Connection, source: str, reason: str, at: str) -
     conn.execute("INSERT INTO rejects (path, reason, at) VALUES (?, ?, ?)", (source, reason, at))
 
 
+def _parse_chunk(chunk: list[bytes | None]) -> list[Cable | None]:
+    """Run in the parser process: parse what is readable; None for what is not."""
+    return [parse_bytes(d) if d is not None and looks_binary(d) is None else None for d in chunk]
+
+
+class _Parsed:
+    """Items paired with their parse, in input order. After the first chunk, parsing runs in
+    another process, a few chunks ahead of the writer, so SQLite writes on one core while the
+    parser works on the other; at most `ahead` chunks are in flight, so memory stays flat."""
+
+    def __init__(
+        self, items: Iterable[Item], chunk: int = 64, ahead: int = 4, processes: int | None = None
+    ) -> None:
+        self.items = iter(items)
+        self.chunk = chunk
+        self.ahead = ahead
+        self.processes = processes
+
+    def __iter__(self) -> Iterator[tuple[Item, Cable | None]]:
+        from collections import deque
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        def take() -> list[Item]:
+            out: list[Item] = []
+            for it in self.items:
+                out.append(it)
+                if len(out) >= self.chunk:
+                    break
+            return out
+
+        first = take()
+        if len(first) < self.chunk or (self.processes is not None and self.processes <= 0):
+            for it in first:
+                yield it, None
+            for it in self.items:
+                yield it, None
+            return
+        workers = self.processes or max(1, min(2, (os.cpu_count() or 2) - 1))
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        pending: deque[tuple[list[Item], Future[list[Cable | None]]]] = deque()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+
+            def submit(batch: list[Item]) -> None:
+                data = [it.data if it.problem is None else None for it in batch]
+                pending.append((batch, pool.submit(_parse_chunk, data)))
+
+            submit(first)
+            while pending:
+                while len(pending) < self.ahead:
+                    batch = take()
+                    if not batch:
+                        break
+                    submit(batch)
+                batch, fut = pending.popleft()
+                for it, cable in zip(batch, fut.result(), strict=True):
+                    yield it, cable
+
+
 def ingest(
     conn: sqlite3.Connection,
     items: Iterable[Item],
@@ -352,6 +430,7 @@ def ingest(
     on_reject: Callable[[str, str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     batch: int = BATCH,
+    processes: int | None = None,
 ) -> Summary:
     """Store items in short BEGIN IMMEDIATE batches, so readers keep reading and a killed run
     leaves a consistent cache that the same ingest completes."""
@@ -359,7 +438,7 @@ def ingest(
     pending = 0
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for item in items:
+        for item, cable in _Parsed(items, processes=processes):
             at = utcnow()
             problem = item.problem
             if problem is None and item.data is not None:
@@ -372,7 +451,7 @@ def ingest(
                 if on_reject:
                     on_reject(item.source, reason)
             else:
-                outcome, ref = store_item(conn, item, at)
+                outcome, ref = store_item(conn, item, at, cable)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 if outcome != "unchanged":
                     summary.stored.append(ref)

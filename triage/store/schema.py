@@ -1,8 +1,11 @@
 """The cache's tables, indexes, FTS5 index and migrations keyed on PRAGMA user_version.
 
 FTS5 uses detail=full: phrase and NEAR queries need token positions, and the console's `/`
-offers phrases. The index is an external-content table over `cable_text`, so the body is stored
-once; the original bytes of every version live in `cable_versions`.
+offers phrases (detail=column would index faster but could not answer "a phrase"). The index
+is contentless: the text is stored once, as the original bytes of every version in
+`cable_versions`; the current text is those bytes decoded, and an update deletes the old
+entry from the index with the values it was indexed with. Paragraph rows keep number, portion
+mark and length for queries; their text is read from the body when a cable is opened.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX cables_received ON cables (received_at DESC, id)",
         "CREATE INDEX cables_level ON cables (level_rank, dtg DESC)",
         "CREATE INDEX cables_origin ON cables (origin)",
+        "CREATE INDEX cables_updated ON cables (updated_at)",
         """
         CREATE TABLE cable_versions (
             id INTEGER PRIMARY KEY,
@@ -81,18 +85,8 @@ MIGRATIONS: dict[int, list[str]] = {
         """,
         "CREATE INDEX cable_versions_sha ON cable_versions (sha256)",
         """
-        CREATE TABLE cable_text (
-            id INTEGER PRIMARY KEY REFERENCES cables(id),
-            reference_id TEXT NOT NULL,
-            subject TEXT,
-            tags TEXT,
-            body TEXT NOT NULL
-        )
-        """,
-        """
         CREATE VIRTUAL TABLE cables_fts USING fts5 (
-            reference_id, subject, tags, body,
-            content='cable_text', content_rowid='id', detail=full
+            reference_id, subject, tags, body, content='', detail=full
         )
         """,
         """
@@ -123,7 +117,7 @@ MIGRATIONS: dict[int, list[str]] = {
             seq INTEGER NOT NULL,
             number INTEGER,
             marking TEXT,
-            text TEXT NOT NULL,
+            chars INTEGER NOT NULL,
             PRIMARY KEY (cable_id, seq)
         )
         """,

@@ -15,6 +15,7 @@ from array import array
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..cable import parse_bytes
 from ..cable.model import PRECEDENCE_BADGES, Precedence
 from ..config import DEFAULT_OBJECTIVES_MIN
 
@@ -457,17 +458,20 @@ def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
                 "SELECT * FROM addressees WHERE cable_id = ? ORDER BY kind, seq", (cable_id,)
             )
         ]
-        paras = [
-            dict(r)
-            for r in conn.execute(
-                "SELECT number, marking, text FROM paragraphs WHERE cable_id = ? ORDER BY seq",
-                (cable_id,),
-            )
-        ]
-        body_row = conn.execute("SELECT body FROM cable_text WHERE id = ?", (cable_id,)).fetchone()
+        raw = conn.execute(
+            "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?",
+            (cable_id, c["version"]),
+        ).fetchone()
     finally:
         conn.row_factory = None
     fields = dict(c)
+    # the text is stored once, as received; paragraphs are read from it again when opened
+    parsed = parse_bytes(bytes(raw[0])) if raw else None
+    paras = (
+        [{"number": p.number, "marking": p.marking, "text": p.text} for p in parsed.paragraphs]
+        if parsed
+        else []
+    )
     return CableDetail(
         id=cable_id,
         fields=fields,
@@ -477,7 +481,7 @@ def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
         references=json.loads(fields.get("references_json") or "[]"),
         warnings=json.loads(fields.get("warnings_json") or "[]"),
         workflow=dict(w) if w else {},
-        body=body_row[0] if body_row else "",
+        body=parsed.body if parsed else "",
     )
 
 

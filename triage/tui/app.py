@@ -87,6 +87,15 @@ class ViewLoaded(Message):
         super().__init__()
 
 
+class CountsLoaded(Message):
+    def __init__(self, generation: int, counts: dict[str, int], level: int, noforn: bool) -> None:
+        self.generation = generation
+        self.counts = counts
+        self.level = level
+        self.noforn = noforn
+        super().__init__()
+
+
 class ViewFailed(Message):
     def __init__(self, error: str, generation: int) -> None:
         self.error = error
@@ -146,6 +155,7 @@ class ListScreen(WorkflowActions):
         self.loaded = False
         self._whole_view = False
         self._tag_anchor: int | None = None
+        self._shown = 0
 
     @property
     def tapp(self) -> TriageApp:
@@ -319,29 +329,48 @@ class ListScreen(WorkflowActions):
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def _load(self, view: View, generation: int, keep_id: int | None) -> None:
+        """The view's ordered ids first (what the list needs to draw), then, in a second
+        worker, the tab counts and the banner's level, which may take longer."""
         app = self.tapp
         try:
             with app.cache.borrow() as conn:
                 ids = view_ids(conn, view, app.ctx)
-                counts = tab_counts(conn, view, app.ctx, app.tabs)
-                level, noforn = max_level(conn, view, app.ctx)
         except FilterError as exc:
             self.post_message(ViewFailed(str(exc), generation))
             return
         except (sqlite3.Error, StoreError) as exc:
             self.post_message(ViewFailed(f"cache: {exc}", generation))
             return
-        self.post_message(ViewLoaded(ViewData(generation, ids, counts, level, noforn), keep_id))
+        self.post_message(ViewLoaded(ViewData(generation, ids, {}, -1, False), keep_id))
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _load_counts(self, view: View, generation: int) -> None:
+        app = self.tapp
+        try:
+            with app.cache.borrow() as conn:
+                counts = tab_counts(conn, view, app.ctx, app.tabs)
+                level, noforn = max_level(conn, view, app.ctx)
+        except (FilterError, sqlite3.Error, StoreError):
+            return
+        self.post_message(CountsLoaded(generation, counts, level, noforn))
 
     @on(ViewLoaded)
     def _loaded(self, msg: ViewLoaded) -> None:
         if msg.data.generation != self.generation:
             return
-        self.counts = msg.data.counts
-        self.level, self.noforn = msg.data.level, msg.data.noforn
         lst = self.query_one(CableList)
         lst.set_ids(msg.data.ids, msg.keep_id)
         self.loaded = True
+        self._shown = msg.data.generation
+        self._draw_filters()
+        self._load_counts(self.view, msg.data.generation)
+
+    @on(CountsLoaded)
+    def _counts_loaded(self, msg: CountsLoaded) -> None:
+        if msg.generation != self.generation:
+            return
+        self.counts = msg.counts
+        self.level, self.noforn = msg.level, msg.noforn
         self._draw_bars()
 
     @on(ViewFailed)

@@ -1,0 +1,151 @@
+"""Run by bench/run.py in a fresh process: time the console's first screen (or a bare Textual
+app's, with `bare`) from process start, then what a desk officer does, and print JSON.
+
+    python bench/console_probe.py triage START_TIME CACHE.db
+    python bench/console_probe.py bare START_TIME
+"""
+
+import asyncio
+import json
+import resource
+import statistics
+import sys
+import time
+
+T0 = float(sys.argv[2])
+MODE = sys.argv[1]
+out: dict[str, object] = {}
+
+
+def stats(times: list[float]) -> dict[str, float]:
+    times = sorted(times)
+    return {
+        "median": statistics.median(times),
+        "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
+    }
+
+
+async def first_frame(app) -> None:  # type: ignore[no-untyped-def]
+    done = asyncio.Event()
+    app.call_after_refresh(done.set)
+    await done.wait()
+    out["first_screen"] = time.time() - T0
+
+
+def bare() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("one line")
+
+    async def pilot_fn(pilot) -> None:  # type: ignore[no-untyped-def]
+        await first_frame(pilot.app)
+        pilot.app.exit()
+
+    Bare().run(headless=True, size=(120, 40), auto_pilot=pilot_fn)
+
+
+def console(db: str) -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from triage.config import Config
+    from triage.store.views import Filter
+    from triage.tui.app import CableScreen, ListScreen, TriageApp
+    from triage.tui.cable_list import CableList
+
+    async def pilot_fn(pilot) -> None:  # type: ignore[no-untyped-def]
+        app = pilot.app
+        while not (isinstance(app.screen, ListScreen) and app.screen.loaded):
+            await asyncio.sleep(0.001)
+        await first_frame(app)
+        screen = app.screen
+        lst = screen.query_one(CableList)
+        height = lst.size.height
+
+        def redraw() -> None:
+            for y in range(height):
+                lst.render_line(y)
+
+        async def apply(view) -> float:  # type: ignore[no-untyped-def]
+            t = time.perf_counter()
+            screen.view = view
+            screen.reload(keep_current=False)
+            gen = screen.generation
+            while screen._shown != gen:
+                await asyncio.sleep(0.0005)
+            redraw()
+            return time.perf_counter() - t
+
+        base = screen.view
+        words = [
+            "government",
+            "minister embassy",
+            '"said the"',
+            "gra*",
+            "officials",
+            "embassy NOT minister",
+            "meeting",
+        ]
+        out["fts_search"] = stats([await apply(replace(base, search=w)) for w in words])
+        tags = [
+            r[0]
+            for r in app.cache.conn().execute(
+                "SELECT tag FROM cable_tags GROUP BY tag ORDER BY count(*) DESC LIMIT 7"
+            )
+        ]
+        out["tag_filter"] = stats(
+            [await apply(replace(base, filters=(Filter("tag", t),))) for t in tags]
+        )
+        statuses = ["NEW", "ASSIGNED", "DONE", "NEW", "ASSIGNED", "DONE", "NEW"]
+        out["status_filter"] = stats(
+            [
+                await apply(replace(base, tab="All", filters=(Filter("status", s),)))
+                for s in statuses
+            ]
+        )
+        await apply(base)
+
+        def timed_key(action, n: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+            times = []
+            for _ in range(n):
+                t = time.perf_counter()
+                action()
+                redraw()
+                times.append(time.perf_counter() - t)
+            return stats(times)
+
+        out["cursor_row"] = timed_key(lst.action_cursor_down, 50)
+        out["cursor_page"] = timed_key(lambda: lst.action_page(1), 30)
+        flip = iter(range(10**6))
+        out["cursor_end"] = timed_key(
+            lambda: lst.action_cursor_last() if next(flip) % 2 == 0 else lst.action_cursor_first(),
+            10,
+        )
+        opens = []
+        for k in range(9):
+            lst.move_to(k * 37 % max(1, len(lst.ids)))
+            t = time.perf_counter()
+            cs = CableScreen(screen, lst.cursor)
+            await app.push_screen(cs)
+            while cs.detail is None:
+                await asyncio.sleep(0.0005)
+            opens.append(time.perf_counter() - t)
+            app.pop_screen()
+            await asyncio.sleep(0)
+        out["open_cable"] = stats(opens)
+        out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        app.exit()
+
+    TriageApp(Path(db), Config(), login="bench").run(
+        headless=True, size=(120, 40), auto_pilot=pilot_fn
+    )
+
+
+if MODE == "bare":
+    bare()
+else:
+    console(sys.argv[3])
+print(json.dumps(out), flush=True)

@@ -1,0 +1,238 @@
+"""Build caches of several sizes and print one table of what a desk officer would feel.
+
+    python bench/run.py                       # 1,000 10,000 100,000 250,000
+    python bench/run.py --sizes 1000 10000    # a quicker look
+    python bench/run.py --sizes 1000 --quick  # the smoke run the tests use
+
+For each size: synthesize the cables (bench/synthesize.py, seed 1) as a cablegate CSV; time the
+floor (SQLite storing and FTS-indexing the same texts with the same schema, no parsing); time
+`triage ingest`; start the console headless in a fresh process and time its first screen next to
+a bare Textual app showing one line; then, in that console, time FTS search, a tag filter, a
+status filter, one row down, a page down, to the end, and opening a cable (median and p95); the
+console's peak RSS; and `triage export` of the whole cache (time and peak RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+PY = sys.executable
+
+
+def synth(n: int, out: Path) -> None:
+    subprocess.run(
+        [PY, str(HERE / "synthesize.py"), "--count", str(n), "--seed", "1", "--csv", str(out)],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def floor(csv_path: Path, db: Path) -> float:
+    """Seconds SQLite spends storing and FTS-indexing the texts, with triage's schema, batches
+    and pragmas, and no parsing: the limit ingest is measured against."""
+    import hashlib
+
+    from triage.cable.parse import decode
+    from triage.store import connect
+    from triage.store.ingest import iter_cablegate_csv, utcnow
+
+    conn = connect(db)
+    spent = 0.0
+    pending = 0
+    t = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    spent += time.perf_counter() - t
+    for k, item in enumerate(iter_cablegate_csv(csv_path)):
+        assert item.data is not None
+        text, _ = decode(item.data)
+        sha = hashlib.sha256(item.data).hexdigest()
+        now = utcnow()
+        t = time.perf_counter()
+        cid = conn.execute(
+            "INSERT INTO cables (reference_id, sha256, received_at, updated_at) VALUES (?, ?, ?, ?)",
+            (f"R{k}", sha, now, now),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO cable_versions (cable_id, version, sha256, raw, source, received_at) "
+            "VALUES (?, 1, ?, ?, ?, ?)",
+            (cid, sha, item.data, item.source, now),
+        )
+        conn.execute(
+            "INSERT INTO cables_fts (rowid, reference_id, subject, tags, body) VALUES (?, ?, ?, ?, ?)",
+            (cid, f"R{k}", "", "", text),
+        )
+        pending += 1
+        if pending >= 200:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            pending = 0
+        spent += time.perf_counter() - t
+    t = time.perf_counter()
+    conn.execute("COMMIT")
+    spent += time.perf_counter() - t
+    conn.close()
+    return spent
+
+
+def console(mode: str, db: Path) -> dict[str, object]:
+    """Run bench/console_probe.py in a fresh process and read its JSON."""
+    t0 = time.time()
+    res = subprocess.run(
+        [PY, str(HERE / "console_probe.py"), mode, repr(t0), str(db)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr[-3000:])
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def timed_cmd(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"{args}: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def fmt_ms(d: object) -> str:
+    assert isinstance(d, dict)
+    return f"{d['median'] * 1000:.0f} / {d['p95'] * 1000:.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000, 250_000])
+    ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
+    ap.add_argument("--quick", action="store_true", help="skip the floor (for the smoke test)")
+    ap.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = ap.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="triage-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    triage = shutil.which("triage", path=str(Path(PY).parent)) or "triage"
+    results = []
+    try:
+        for n in args.sizes:
+            csv_path = work / f"cables-{n}.csv"
+            if not csv_path.exists():
+                synth(n, csv_path)
+            row: dict[str, object] = {"n": n, "csv_mb": csv_path.stat().st_size / 1e6}
+            if not args.quick:
+                fdb = work / f"floor-{n}.db"
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(fdb) + suffix).unlink(missing_ok=True)
+                row["floor_s"] = floor(csv_path, fdb)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(fdb) + suffix).unlink(missing_ok=True)
+            db = work / f"cache-{n}.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(db) + suffix).unlink(missing_ok=True)
+            wall, _rss = timed_cmd([triage, "ingest", "--db", str(db), str(csv_path)])
+            row["ingest_s"] = wall
+            row["ingest_rate"] = n / wall
+            row["cache_mb"] = db.stat().st_size / 1e6
+            # some workflow state, so status filters have something to find
+            conn = sqlite3.connect(db)
+            conn.execute(
+                "UPDATE workflow SET status = 'ASSIGNED', officer = 'kwalker' WHERE cable_id % 7 = 0"
+            )
+            conn.execute("UPDATE workflow SET status = 'DONE' WHERE cable_id % 11 = 0")
+            conn.commit()
+            conn.close()
+            row["bare"] = console("bare", db)["first_screen"]
+            row["console"] = console("triage", db)
+            out = work / f"export-{n}.csv"
+            wall, rss = timed_cmd([triage, "export", "--db", str(db), "-o", str(out)])
+            row["export_s"], row["export_rss_mb"] = wall, rss
+            out.unlink(missing_ok=True)
+            results.append(row)
+            print(f"done {n}", file=sys.stderr, flush=True)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def print_table(results: list[dict[str, object]]) -> None:
+    uname = platform.uname()
+    print(
+        f"machine: {uname.system} {uname.machine}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
+    head = [
+        "cables",
+        "ingest/s",
+        "floor x",
+        "cache MB",
+        "1st screen s",
+        "bare s",
+        "ratio",
+        "RSS MB",
+        "search ms",
+        "tag ms",
+        "status ms",
+        "row ms",
+        "page ms",
+        "end ms",
+        "open ms",
+        "export s",
+        "exp RSS",
+    ]
+    rows = []
+    for r in results:
+        c = r["console"]
+        assert isinstance(c, dict)
+        floor_x = f"{float(r['ingest_s']) / float(r['floor_s']):.2f}" if "floor_s" in r else "-"  # type: ignore[arg-type]
+        rows.append(
+            [
+                f"{r['n']:,}",
+                f"{float(r['ingest_rate']):,.0f}",
+                floor_x,
+                f"{float(r['cache_mb']):,.0f}",  # type: ignore[arg-type]
+                f"{c['first_screen']:.2f}",
+                f"{float(r['bare']):.2f}",
+                f"{c['first_screen'] / float(r['bare']):.2f}",  # type: ignore[arg-type]
+                f"{c['peak_rss_mb']:.0f}",
+                fmt_ms(c["fts_search"]),
+                fmt_ms(c["tag_filter"]),
+                fmt_ms(c["status_filter"]),
+                fmt_ms(c["cursor_row"]),
+                fmt_ms(c["cursor_page"]),
+                fmt_ms(c["cursor_end"]),
+                fmt_ms(c["open_cable"]),
+                f"{float(r['export_s']):.2f}",
+                f"{float(r['export_rss_mb']):.0f}",  # type: ignore[arg-type]
+            ]
+        )
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    print(" | ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
+    print("-|-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
+    print("(ms columns: median / p95; floor x = triage ingest time / SQLite-only time)")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
