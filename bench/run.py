@@ -50,6 +50,7 @@ def floor(csv_path: Path, db: Path) -> float:
     from triage.store.ingest import iter_cablegate_csv, utcnow
 
     conn = connect(db)
+    conn.execute("PRAGMA cache_size = -65536")
     spent = 0.0
     pending = 0
     t = time.perf_counter()

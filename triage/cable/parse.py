@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .model import PROSIGNS, Addressee, Cable, Paragraph, Precedence, Reference
 
@@ -61,6 +62,10 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         return data.decode("latin-1"), warnings
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
 def looks_binary(data: bytes) -> str | None:
     """Why these bytes hold no cable at all, or None when they may hold one."""
     if not data.strip():
@@ -77,10 +82,10 @@ def looks_binary(data: bytes) -> str | None:
     ):
         if head.startswith(magic):
             return f"binary data ({kind}), not a cable"
-    bad = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    bad = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if bad > max(8, len(head) // 10):
         return "binary data, not a cable"
-    letters = sum(1 for b in head if 65 <= b <= 90 or 97 <= b <= 122)
+    letters = len(head) - len(head.translate(None, _LETTER_BYTES))
     if letters < len(head) // 5:
         return "binary data, not a cable"
     return None
@@ -321,6 +326,7 @@ def parse_decl_date(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def normalise_marking(raw: str) -> str | None:
     """`S/NF` -> `S//NF`, `c` -> `C`, `S/Rel to Ukraine` -> `S//REL TO UKRAINE`; None if not a mark."""
     s = _clean(raw.upper())
@@ -1106,12 +1112,23 @@ class _Parser:
         for raw in lines:
             s = raw.rstrip()
             st = s.strip()
-            if RE_PAGE_MARKER.match(st) or (RE_PAGE_HEADER.match(st) and len(st) < 120):
+            if not st:
+                pending_dash = False
+                if paras:
+                    paras[-1][2].append(s)
+                else:
+                    preamble.append(s)
                 continue
-            if RE_DASH_ONLY.match(st) and len(st) <= 3:
+            first = st[0]
+            # cheap tests first: most lines are running text
+            if (" OF " in st or first == "P") and (
+                RE_PAGE_MARKER.match(st) or (RE_PAGE_HEADER.match(st) and len(st) < 120)
+            ):
+                continue
+            if first == "-" and len(st) <= 3 and RE_DASH_ONLY.match(st):
                 pending_dash = True
                 continue
-            m = RE_PARA.match(st) if st else None
+            m = RE_PARA.match(st) if (first.isdigit() or first in "-¶&") else None
             if m:
                 num = int(m.group("num"))
                 mark_raw = m.group("mark")

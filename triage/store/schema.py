@@ -69,8 +69,6 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX cables_dtg ON cables (dtg DESC, id)",
         "CREATE INDEX cables_received ON cables (received_at DESC, id)",
         "CREATE INDEX cables_level ON cables (level_rank, dtg DESC)",
-        "CREATE INDEX cables_origin ON cables (origin)",
-        "CREATE INDEX cables_updated ON cables (updated_at)",
         """
         CREATE TABLE cable_versions (
             id INTEGER PRIMARY KEY,
@@ -108,7 +106,7 @@ MIGRATIONS: dict[int, list[str]] = {
             niact INTEGER NOT NULL DEFAULT 0,
             mcn TEXT,
             PRIMARY KEY (cable_id, kind, seq)
-        )
+        ) WITHOUT ROWID
         """,
         "CREATE INDEX addressees_ri ON addressees (ri)",
         """
@@ -119,7 +117,7 @@ MIGRATIONS: dict[int, list[str]] = {
             marking TEXT,
             chars INTEGER NOT NULL,
             PRIMARY KEY (cable_id, seq)
-        )
+        ) WITHOUT ROWID
         """,
         """
         CREATE TABLE officers (
