@@ -175,10 +175,14 @@ def _fail(msg: str) -> None:
 
 @main.command()
 @click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not list cables stored with warnings.")
 @click.argument("paths", nargs=-1, required=True)
 @click.pass_context
-def ingest(ctx: click.Context, db_opt: str | None, paths: tuple[str, ...]) -> None:
-    """Store cable files, folders, - (stdin) and cablegate CSV exports in the cache."""
+def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str, ...]) -> None:
+    """Store cable files, folders, - (stdin) and cablegate CSV exports in the cache.
+
+    Each rejected input gets a line on stderr naming it and why; so does each cable stored with
+    warnings (damaged, repaired, or a new version of a reference already held), unless -q."""
     from .store.ingest import ingest as run_ingest
     from .store.ingest import iter_paths
 
@@ -186,6 +190,10 @@ def ingest(ctx: click.Context, db_opt: str | None, paths: tuple[str, ...]) -> No
 
     def on_reject(source: str, reason: str) -> None:
         _fail(f"{source}: rejected: {reason}")
+
+    def on_note(source: str, message: str) -> None:
+        if not quiet:
+            _fail(f"{source}: {message}")
 
     items = iter_paths(paths)
     try:
@@ -217,9 +225,11 @@ def ingest(ctx: click.Context, db_opt: str | None, paths: tuple[str, ...]) -> No
                     if t.speed:
                         progress.update(task, rate=f"{t.speed:,.0f}/s")
 
-                summary = run_ingest(conn, items, on_reject=on_reject, on_progress=advance)
+                summary = run_ingest(
+                    conn, items, on_reject=on_reject, on_progress=advance, on_note=on_note
+                )
         else:
-            summary = run_ingest(conn, items, on_reject=on_reject)
+            summary = run_ingest(conn, items, on_reject=on_reject, on_note=on_note)
     except OSError as exc:
         raise click.ClickException(f"ingest stopped: {exc}") from exc
     except Exception as exc:  # sqlite3 errors such as a full disk

@@ -86,8 +86,8 @@ def looks_binary(data: bytes) -> str | None:
     if bad > max(8, len(head) // 10):
         return "binary data, not a cable"
     letters = len(head) - len(head.translate(None, _LETTER_BYTES))
-    if letters < len(head) // 5:
-        return "binary data, not a cable"
+    if letters == 0:
+        return "no text: not a cable"
     return None
 
 
@@ -156,7 +156,7 @@ RE_REASONS = re.compile(
 RE_REASON_NUM = re.compile(r"\b1[.,]\s?[45]\s*\(?\s*[a-h].*$", re.I)
 
 RE_PARA = re.compile(
-    r"^\s*(?:-\s*)?(?P<pil>¶|&para;)?\s*(?P<num>\d{1,3})\s*\.(?!\d)\s*"
+    r"^\s*(?:-\s*)?(?P<pil>¶|&para;)?\s*(?P<num>\d{1,5})\s*\.(?!\d)\s*"
     r"(?:\(\s*(?P<mark>[^()\n]{1,40}?)\s*\))?\s*(?P<rest>.*)$"
 )
 RE_DASH_ONLY = re.compile(r"^\s*-[\s-]*$")

@@ -208,7 +208,11 @@ def prepare(data: bytes) -> Prepared:
 
 
 def store_item(
-    conn: sqlite3.Connection, item: Item, received_at: str, prepared: Prepared | None = None
+    conn: sqlite3.Connection,
+    item: Item,
+    received_at: str,
+    prepared: Prepared | None = None,
+    on_note: Callable[[str, str], None] | None = None,
 ) -> tuple[str, str]:
     """Store one readable input inside the caller's transaction: ('added'|'updated'|'unchanged', ref)."""
     assert item.data is not None
@@ -246,8 +250,18 @@ def store_item(
         _write_cable(
             conn, cable, ref, sha, body, item, received_at, warnings, cable_id, version + 1
         )
+        if on_note:
+            on_note(
+                item.source,
+                f"{ref} was already in the cache with other text; this is now version "
+                f"{version + 1} (earlier versions: triage raw --version N {ref})",
+            )
+            if warnings:
+                on_note(item.source, f"{ref} stored with warnings: " + "; ".join(warnings))
         return "updated", ref
     cable_id = _write_cable(conn, cable, ref, sha, body, item, received_at, warnings, None, 1)
+    if on_note and warnings:
+        on_note(item.source, f"{ref} stored with warnings: " + "; ".join(warnings))
     conn.execute(
         "INSERT INTO workflow (cable_id, status, row_version) VALUES (?, 'NEW', 1)", (cable_id,)
     )
@@ -461,6 +475,7 @@ def ingest(
     *,
     on_reject: Callable[[str, str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_note: Callable[[str, str], None] | None = None,
     batch: int = BATCH,
     processes: int | None = None,
 ) -> Summary:
@@ -484,7 +499,7 @@ def ingest(
                 if on_reject:
                     on_reject(item.source, reason)
             else:
-                outcome, ref = store_item(conn, item, at, prepared)
+                outcome, ref = store_item(conn, item, at, prepared, on_note)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 if outcome != "unchanged":
                     summary.stored.append(ref)

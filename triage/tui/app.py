@@ -52,6 +52,7 @@ from .safe import LEVEL_COLOURS, PREC_STYLES, banner_text, class_style, visible
 from .workflow_ui import WORKFLOW_BINDINGS, Target, WorkflowActions
 
 POLL_SECONDS = 1.0
+DISPLAY_LIMIT = 400_000  # characters of a cable drawn at once in the split view
 
 
 class Banner(Static):
@@ -740,12 +741,29 @@ class CableScreen(WorkflowActions):
         return t
 
     def _body_text(self, d: CableDetail) -> Text:
+        limit = DISPLAY_LIMIT
         if self.raw:
-            t = Text(visible(d.body))
+            body = d.body
+            t = Text(visible(body[:limit]))
+            if len(body) > limit:
+                t.append(
+                    f"\n\n[the cable is {len(body):,} characters; the first {limit:,} are shown; "
+                    "`triage raw` prints it all]",
+                    style="bold",
+                )
         else:
             t = Text()
             width = max(30, self._pane_width("#body-pane"))
-            for p in d.paragraphs:
+            shown = 0
+            for k, p in enumerate(d.paragraphs):
+                shown += len(p["text"])
+                if shown > limit:
+                    t.append(
+                        f"[{len(d.paragraphs) - k:,} more paragraphs not shown: the cable is too "
+                        "large to draw whole; `triage raw` prints it all]\n",
+                        style="bold",
+                    )
+                    break
                 num = str(p["number"]) if p["number"] is not None else ""
                 lead = Text(f"{num:>3} ", style="bold")
                 mark = p["marking"] or ""
