@@ -430,6 +430,7 @@ class _Parsed:
     def __iter__(self) -> Iterator[tuple[Item, Prepared | None]]:
         from collections import deque
         from concurrent.futures import Future, ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         def take() -> list[Item]:
             out: list[Item] = []
@@ -465,7 +466,18 @@ class _Parsed:
                         break
                     submit(batch)
                 batch, fut = pending.popleft()
-                for it, cable in zip(batch, fut.result(), strict=True):
+                try:
+                    results = fut.result()
+                except BrokenProcessPool:
+                    # the parser process died (killed, out of memory): parse here instead
+                    for b, _f in [(batch, fut), *pending]:
+                        for it in b:
+                            yield it, None
+                    pending.clear()
+                    for it in self.items:
+                        yield it, None
+                    return
+                for it, cable in zip(batch, results, strict=True):
                     yield it, cable
 
 
