@@ -409,6 +409,22 @@ def record_reject(conn: sqlite3.Connection, source: str, reason: str, at: str) -
     conn.execute("INSERT INTO rejects (path, reason, at) VALUES (?, ?, ?)", (source, reason, at))
 
 
+def _die_with_parent() -> None:
+    """In a parser process: be killed when the ingest process dies (Linux PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _parse_chunk(chunk: list[bytes | None]) -> list[Prepared | None]:
     """Run in the parser process: prepare what is readable; None for what is not."""
     return [prepare(d) if d is not None and looks_binary(d) is None else None for d in chunk]
@@ -450,9 +466,13 @@ class _Parsed:
         workers = self.processes or max(1, min(2, (os.cpu_count() or 2) - 1))
         import multiprocessing
 
-        ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        # fork: the ingest process has no threads, and its children start at once; each child
+        # asks the kernel to kill it when the ingest dies, so a killed ingest leaves nothing behind
+        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         pending: deque[tuple[list[Item], Future[list[Prepared | None]]]] = deque()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_die_with_parent
+        ) as pool:
 
             def submit(batch: list[Item]) -> None:
                 data = [it.data if it.problem is None else None for it in batch]

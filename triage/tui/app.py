@@ -51,7 +51,7 @@ from .dialogs import HelpScreen, PickScreen, PromptScreen
 from .safe import LEVEL_COLOURS, PREC_STYLES, banner_text, class_style, visible
 from .workflow_ui import WORKFLOW_BINDINGS, Target, WorkflowActions
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
 DISPLAY_LIMIT = 400_000  # characters of a cable drawn at once in the split view
 
 
@@ -555,6 +555,7 @@ class CableScreen(WorkflowActions):
 
     DEFAULT_CSS = """
     CableScreen #title { height: 1; padding: 0 1; }
+    CableScreen #triage-line { height: 1; padding: 0 1; background: $boost; }
     CableScreen #panes { height: 1fr; }
     CableScreen #header-pane { width: 56; border-right: solid $primary; padding: 0 1; }
     CableScreen #body-pane { width: 1fr; padding: 0 1; }
@@ -585,6 +586,7 @@ class CableScreen(WorkflowActions):
     def compose(self) -> ComposeResult:
         yield Banner(id="banner-top")
         yield Static(id="title", markup=False)
+        yield Static(id="triage-line", markup=False)
         with Horizontal(id="panes"):
             with VerticalScroll(id="header-pane"):
                 yield Static(id="header", markup=False)
@@ -656,6 +658,26 @@ class CableScreen(WorkflowActions):
         if self.list_screen is not None and ids:
             title.append(f"   {self.index + 1:,} of {len(ids):,} in {self.list_screen.view.tab}")
         self.query_one("#title", Static).update(title)
+        w = d.workflow
+        tl = Text(end="", no_wrap=True, overflow="ellipsis")
+        tl.append("Officer ", style="dim")
+        tl.append(visible(w.get("officer") or "-", one_line=True), style="bold")
+        tl.append("   Status ", style="dim")
+        tl.append(w.get("status") or "NEW", style="bold")
+        tl.append("   Due ", style="dim")
+        tl.append(_when(w.get("due_at")) or "-")
+        if int(f.get("prec_rank") or 9) <= 2 or w.get("ack_by"):
+            tl.append("   Ack ", style="dim")
+            if w.get("ack_by"):
+                tl.append(f"{visible(w['ack_by'], one_line=True)} {_when(w.get('ack_at')) or ''}")
+            else:
+                tl.append("not yet (K acknowledges)", style=Style(bold=True, color="red"))
+        suggested = self.suggested_officer()
+        if suggested:
+            tl.append(
+                f"   suggested {visible(suggested, one_line=True)} (y takes it)", style="italic"
+            )
+        self.query_one("#triage-line", Static).update(tl)
         self.query_one("#header", Static).update(
             self._history_text(d) if self.show_history else self._header_text(d)
         )

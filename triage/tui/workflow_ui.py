@@ -246,5 +246,5 @@ class WorkflowActions(Screen[None]):
             self.notify(text, severity="error", markup=False, timeout=8)
         if o.done:
             what = o.done[0] if len(o.done) == 1 else f"{len(o.done)} cables"
-            self.notify(f"{o.label}: {what}", markup=False, timeout=3)
+            self.notify(f"{what}: {o.label}", markup=False, timeout=4)
         self.refresh_after_change()
