@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -44,10 +45,8 @@ class Tmux:
 
     def __exit__(self, *exc: object) -> None:
         self._tmux("kill-server", check=False)
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self.socket)
-        except OSError:
-            pass
 
     def run(self, command: str) -> None:
         self.type(f"exec {command}")
