@@ -805,6 +805,7 @@ class _Parser:
         if level == "LIMITED OFFICIAL USE":
             level = "UNCLASSIFIED"
             caveats.append("LOU")
+        level = self._at_least_portions(level, caveats)
         f["level"] = level
         f["caveats"] = list(dict.fromkeys(caveats))
         f["station"] = station
@@ -860,6 +861,29 @@ class _Parser:
         if origin is None and station:
             origin = origin_from_station(station)
         f["origin"] = origin
+
+    def _at_least_portions(self, level: str | None, caveats: list[str]) -> str | None:
+        """A cable is classified at least as high as its highest paragraph. The banner stays the
+        cable's classification (as cablegate records it); a paragraph marked above it is a
+        warning the officer sees in the split view."""
+        order = ["UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "TOP SECRET"]
+        ranks = {"U": 0, "SBU": 0, "C": 1, "S": 2, "TS": 3}
+        paras = self.fields.get("paragraphs") or []
+        assert isinstance(paras, list)
+        top, where = -1, None
+        for p in paras:
+            if not p.marking:
+                continue
+            parts = p.marking.split("//")
+            r = ranks.get(parts[0], -1)
+            if r > top:
+                top, where = r, p
+        current = order.index(level) if level in order else -1
+        if top > current and where is not None and level is not None:
+            self.warnings.append(
+                f"paragraph {where.number} is marked {where.marking}, above the banner's {level}"
+            )
+        return level
 
     def _classification(self, level: str | None, caveats: list[str]) -> str | None:
         if level is None:
