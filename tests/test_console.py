@@ -327,3 +327,45 @@ def test_snapshot_list_160x50(db: Path, snap_compare) -> None:  # type: ignore[n
         await settle(pilot)
 
     assert snap_compare(_snap_app(db), terminal_size=(160, 50), run_before=before)
+
+
+async def test_action_and_info_marks_for_the_users_office(db: Path) -> None:
+    app = make_app(db, office_ris=["RUEHLO"], office_names=["SECSTATE WASHDC"])
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        header = list_lines(app)[0]
+        assert "ACT" in header
+        body = "\n".join(list_lines(app)[1:])
+        assert "ACTION" in body  # cables sent TO SECSTATE WASHDC
+        assert "INFO" in body  # cables with AMEMBASSY LONDON (RUEHLO) as info addressee
+        await pilot.press("f", *"action", "enter")
+        await settle(pilot)
+        rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert rows and all("ACTION" in ln for ln in rows)
+
+
+async def test_views_from_the_config(db: Path) -> None:
+    app = make_app(db, views=[{"name": "Terror", "filter": "tag:PTER"}])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert "Terror" in static_text(app, "#tabs")
+        assert isinstance(app.screen, ListScreen)
+        app.screen.select_tab("Terror")
+        await settle(pilot)
+        assert "Terror 6" in static_text(app, "#tabs")
+        rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert len(rows) == 6 and all("PTER" in ln for ln in rows)
+
+
+async def test_a_reference_in_the_cache_opens(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"26PARIS2001", "enter")  # REF: PARIS 1877
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, CableScreen)
+        assert "26PARIS1877" in static_text(app, "#title")

@@ -241,3 +241,37 @@ def test_raw_unknown_reference(tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["raw", "--db", str(tmp_path / "c.db"), "99NOWHERE1"])
     assert r.exit_code != 0
     assert "no cable 99NOWHERE1" in r.output
+
+
+def test_watch_command_ingests_what_arrives(tmp_path: Path, samples: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    db = tmp_path / "c.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "triage.cli", "watch", "--db", str(db), "--interval", "0.2", str(drop)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert "watching" in proc.stdout.readline()
+        data = (samples / "01_flash_hijack.txt").read_bytes()
+        (drop / "incoming.tmp").write_bytes(data)  # a writer writes, then renames
+        (drop / "incoming.tmp").rename(drop / "incoming.txt")
+        (drop / "left-behind.tmp").write_bytes((samples / "04_immediate_paris.txt").read_bytes())
+        line = proc.stdout.readline()  # the watcher says what it ingests
+        assert line.strip() == "ingested 26STATE104233"
+        deadline = time.monotonic() + 10
+        while connect(db).execute("SELECT count(*) FROM cables").fetchone()[0] != 1:
+            assert time.monotonic() < deadline
+        assert raw_bytes(connect(db), "26STATE104233") == data
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert "stopped" in out
+    assert "Traceback" not in err
+    assert (drop / "incoming.txt").exists()
