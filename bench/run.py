@@ -47,7 +47,8 @@ def floor(csv_path: Path, db: Path) -> float:
 
     from triage.cable.parse import decode
     from triage.store import connect
-    from triage.store.ingest import iter_cablegate_csv, utcnow
+    from triage.store.clock import utcnow
+    from triage.store.ingest import iter_cablegate_csv
 
     conn = connect(db)
     conn.execute("PRAGMA cache_size = -65536")

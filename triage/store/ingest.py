@@ -17,12 +17,9 @@ from pathlib import Path
 
 from ..cable import Cable, looks_binary, parse_bytes
 from ..cable.model import Precedence, classification_badge
+from .clock import utcnow
 
 BATCH = 200
-
-
-def utcnow() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass
@@ -406,7 +403,9 @@ def _date_from_meta(date: str | None) -> str | None:
 
 
 def record_reject(conn: sqlite3.Connection, source: str, reason: str, at: str) -> None:
-    conn.execute("INSERT INTO rejects (path, reason, at) VALUES (?, ?, ?)", (source, reason, at))
+    from .schema import database
+
+    database(conn).table("rejects").insert({"path": source, "reason": reason, "at": at})
 
 
 def _die_with_parent() -> None:

@@ -14,8 +14,10 @@ import grp
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SCHEMA_VERSION = 1
 
@@ -259,4 +261,8 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """The cache through sqlite-utils, for the paths where its convenience beats raw SQL (imported
+    on first use: the console starts without it)."""
+    import sqlite_utils
+
     return sqlite_utils.Database(conn)

@@ -15,7 +15,6 @@ from array import array
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..cable import parse_bytes
 from ..cable.model import PRECEDENCE_BADGES, Precedence
 from ..config import DEFAULT_OBJECTIVES_MIN
 
@@ -466,6 +465,8 @@ def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
         conn.row_factory = None
     fields = dict(c)
     # the text is stored once, as received; paragraphs are read from it again when opened
+    from ..cable.parse import parse_bytes
+
     parsed = parse_bytes(bytes(raw[0])) if raw else None
     paras = (
         [{"number": p.number, "marking": p.marking, "text": p.text} for p in parsed.paragraphs]

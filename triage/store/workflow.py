@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..cable.model import Status
-from .ingest import utcnow
+from .clock import utcnow
 
 STATUSES = [s.value for s in Status]
 
