@@ -369,3 +369,21 @@ async def test_a_reference_in_the_cache_opens(db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CableScreen)
         assert "26PARIS1877" in static_text(app, "#title")
+
+
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "xterm", "COLORTERM": ""}, {"TERM": "linux"}])
+async def test_no_color_and_16_colour_terminals_draw(db: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
+    """Textual's colour filters (NO_COLOR, few colours) must be able to draw every strip."""
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CableScreen)
+        assert "Ack not yet" in static_text(app, "#triage-line")
+        app.save_screenshot(str(Path(app.cache.path).parent / "shot.svg"))
+        await pilot.press("escape")
+        app.save_screenshot(str(Path(app.cache.path).parent / "shot2.svg"))
+        assert app.is_running

@@ -65,7 +65,7 @@ class Tmux:
     def title(self) -> str:
         return self._tmux("display-message", "-p", "-t", self.name, "#{pane_title}").strip()
 
-    def wait_for(self, text: str, timeout: float = 10.0) -> str:
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
         """Poll the screen until `text` shows (what a user waits for), or fail showing it."""
         deadline = time.monotonic() + timeout
         screen = ""
@@ -76,7 +76,7 @@ class Tmux:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} did not appear within {timeout}s; the screen:\n{screen}")
 
-    def wait_for_exit(self, timeout: float = 10.0) -> None:
+    def wait_for_exit(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             dead = self._tmux("display-message", "-p", "-t", self.name, "#{pane_dead}", check=False).strip()

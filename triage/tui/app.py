@@ -666,7 +666,8 @@ class CableScreen(WorkflowActions):
         tl.append(w.get("status") or "NEW", style="bold")
         tl.append("   Due ", style="dim")
         tl.append(_when(w.get("due_at")) or "-")
-        if int(f.get("prec_rank") or 9) <= 2 or w.get("ack_by"):
+        rank = f.get("prec_rank")
+        if (rank is not None and int(rank) <= 2) or w.get("ack_by"):
             tl.append("   Ack ", style="dim")
             if w.get("ack_by"):
                 tl.append(f"{visible(w['ack_by'], one_line=True)} {_when(w.get('ack_at')) or ''}")

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -36,6 +37,16 @@ STATUS_SHORT = {
     "DONE": "DONE",
     "NO ACTION": "NOAC",
 }
+
+
+_PLAIN = Style()
+
+
+def _strip(text: Text, console: Console, width: int) -> Strip:
+    """A strip of exactly `width` cells in which every segment has a style (Textual's colour
+    filters for NO_COLOR and 16-colour terminals expect one)."""
+    segments = [Segment(t, style or _PLAIN, c) for t, style, c in text.render(console)]
+    return Strip(segments).crop_extend(0, width, _PLAIN)
 
 
 @dataclass
@@ -288,17 +299,16 @@ class CableList(Widget, can_focus=True):
             return self._header_strip(cols, width)
         index = self.top + y - 1
         if index >= len(self.ids):
-            return Strip.blank(width)
+            return Strip.blank(width, _PLAIN)
         row = self.row_at(index)
         if row is None:
-            return Strip([Segment(" " * width)], width)
+            return Strip([Segment(" " * width, _PLAIN)], width)
         text = self._row_text(row, cols, index)
         if row.id in self.tagged:
             text.stylize(Style(bold=True))
         if index == self.cursor:
             text.stylize(Style(reverse=True))
-        segments = list(text.render(self.app.console))
-        return Strip(segments).crop_extend(0, width, None)
+        return _strip(text, self.app.console, width)
 
     def _header_strip(self, cols: list[Column], width: int) -> Strip:
         t = Text(end="", style=Style(bold=True, underline=True))
@@ -306,7 +316,7 @@ class CableList(Widget, can_focus=True):
             if k:
                 t.append(" ")
             t.append(c.title.ljust(c.width)[: c.width])
-        return Strip(list(t.render(self.app.console))).crop_extend(0, width, None)
+        return _strip(t, self.app.console, width)
 
     def _row_text(self, row: Row, cols: list[Column], index: int) -> Text:
         overdue = self._overdue(row)
