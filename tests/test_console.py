@@ -387,3 +387,21 @@ async def test_no_color_and_16_colour_terminals_draw(db: Path, monkeypatch: pyte
         await pilot.press("escape")
         app.save_screenshot(str(Path(app.cache.path).parent / "shot2.svg"))
         assert app.is_running
+
+
+async def test_first_rows_then_the_whole_view(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import triage.tui.app as tui_app
+
+    monkeypatch.setattr(tui_app, "FIRST_ROWS", 5)
+    seen: list[tuple[bool, int]] = []
+    app = make_app(db)
+
+    def hook(message: object) -> None:
+        if isinstance(message, tui_app.ViewLoaded):
+            seen.append((message.partial, len(message.data.ids)))
+
+    async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
+        await settle(pilot)
+        assert (True, 5) in seen and (False, 42) in seen
+        assert "1 of 42" in static_text(app, "#filters")
+        assert len(app.screen.query_one(CableList).ids) == 42

@@ -310,13 +310,18 @@ def _order(view: View) -> str:
     return order
 
 
-def view_ids(conn: sqlite3.Connection, view: View, ctx: Context) -> array[int]:
-    """The ordered ids of the view. Raises FilterError for a search FTS5 cannot parse."""
+def view_ids(
+    conn: sqlite3.Connection, view: View, ctx: Context, limit: int | None = None
+) -> array[int]:
+    """The ordered ids of the view (the first `limit` of them, when given: an index-ordered scan
+    that stops early, for the first screen). Raises FilterError for a search FTS5 cannot parse."""
     where, params = _where(view, ctx)
     sql = "SELECT c.id FROM cables c JOIN workflow w ON w.cable_id = c.id"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY " + _order(view)
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     try:
         cur = conn.execute(sql, params)
         ids = array("q")

@@ -52,6 +52,7 @@ from .safe import LEVEL_COLOURS, PREC_STYLES, banner_text, class_style, visible
 from .workflow_ui import WORKFLOW_BINDINGS, Target, WorkflowActions
 
 POLL_SECONDS = 0.5
+FIRST_ROWS = 256  # rows fetched first, before the whole ordered list of a view
 DISPLAY_LIMIT = 400_000  # characters of a cable drawn at once in the split view
 
 
@@ -82,9 +83,10 @@ class ViewData:
 
 
 class ViewLoaded(Message):
-    def __init__(self, data: ViewData, keep_id: int | None) -> None:
+    def __init__(self, data: ViewData, keep_id: int | None, partial: bool = False) -> None:
         self.data = data
         self.keep_id = keep_id
+        self.partial = partial
         super().__init__()
 
 
@@ -157,6 +159,8 @@ class ListScreen(WorkflowActions):
         self._whole_view = False
         self._tag_anchor: int | None = None
         self._shown = 0
+        self._first_shown = 0
+        self.partial = False
 
     @property
     def tapp(self) -> TriageApp:
@@ -240,8 +244,15 @@ class ListScreen(WorkflowActions):
         lst.invalidate()
         self.reload()
 
+    def _still_counting(self) -> bool:
+        if self.partial:
+            self.notify("the view is still being counted; try again in a moment", markup=False)
+        return self.partial
+
     def whole_view(self, action: str) -> None:
         """The palette's 'for every cable in this view': the same dialogs, after a confirmation."""
+        if self._still_counting():
+            return
         self._whole_view = True
         getattr(self, f"action_{action}")()
 
@@ -279,6 +290,8 @@ class ListScreen(WorkflowActions):
         self._draw_filters()
 
     def action_export(self) -> None:
+        if self._still_counting():
+            return
         lst = self.query_one(CableList)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         proposed = str(Path.home() / f"triage-actions-{stamp}.csv")
@@ -335,6 +348,16 @@ class ListScreen(WorkflowActions):
         app = self.tapp
         try:
             with app.cache.borrow() as conn:
+                if keep_id is None:
+                    # the first screenful at once (an index scan that stops early); the whole
+                    # ordered list follows, for the count, the scrollbar and the far end
+                    first = view_ids(conn, view, app.ctx, limit=FIRST_ROWS)
+                    if len(first) == FIRST_ROWS:
+                        self.post_message(
+                            ViewLoaded(
+                                ViewData(generation, first, {}, -1, False), None, partial=True
+                            )
+                        )
                 ids = view_ids(conn, view, app.ctx)
         except FilterError as exc:
             self.post_message(ViewFailed(str(exc), generation))
@@ -360,9 +383,20 @@ class ListScreen(WorkflowActions):
         if msg.data.generation != self.generation:
             return
         lst = self.query_one(CableList)
-        lst.set_ids(msg.data.ids, msg.keep_id)
+        if msg.partial:
+            lst.set_ids(msg.data.ids, None)
+            self.partial = True
+            self.loaded = True
+            self._first_shown = msg.data.generation
+            self._draw_filters()
+            return
+        keep = (
+            msg.keep_id if msg.keep_id is not None else (lst.current_id if self.partial else None)
+        )
+        lst.set_ids(msg.data.ids, keep)
+        self.partial = False
         self.loaded = True
-        self._shown = msg.data.generation
+        self._first_shown = self._shown = msg.data.generation
         self._draw_filters()
         self._load_counts(self.view, msg.data.generation)
 
@@ -426,6 +460,8 @@ class ListScreen(WorkflowActions):
         lst = self.query_one(CableList)
         n = len(lst.ids)
         pos = f"{lst.cursor + 1:,} of {n:,}" if n else "0 of 0"
+        if self.partial:
+            pos += "+ (counting…)"
         t.append(f"   {pos}")
         if lst.tagged:
             t.append(f"   {len(lst.tagged)} tagged", style="bold")
