@@ -51,7 +51,9 @@ def console(db: str) -> None:
     from dataclasses import replace
     from pathlib import Path
 
-    from triage.config import Config
+    import triage.cli  # noqa: F401 - what the `triage` command loads before the console
+    from triage.config import load_config, resolve_db_path
+    from triage.store import connect
     from triage.store.views import Filter
     from triage.tui.app import CableScreen, ListScreen, TriageApp
     from triage.tui.cable_list import CableList
@@ -148,7 +150,10 @@ def console(db: str) -> None:
         out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         app.exit()
 
-    TriageApp(Path(db), Config(), login="bench").run(
+    cfg = load_config()
+    path = resolve_db_path(db, cfg)
+    connect(path).close()  # as `triage` checks the cache before opening the console
+    TriageApp(Path(path), cfg, login="bench").run(
         headless=True, size=(120, 40), auto_pilot=pilot_fn
     )
 

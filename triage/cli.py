@@ -6,16 +6,21 @@ import json
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .cable import Cable, looks_binary, parse_bytes
+from .cable import Cable
 from .config import ConfigError, load_config, resolve_db_path
-from .store.ingest import Summary
+
+if TYPE_CHECKING:
+    from .store.ingest import Summary
 
 
 def _read_cable_file(path: str) -> tuple[bytes | None, str | None]:
     """The file's bytes, or None and why it cannot be read."""
+    from .cable import looks_binary
+
     p = Path(path)
     try:
         if p.is_dir():
@@ -133,6 +138,8 @@ def _samples_dir() -> Path | None:
 @click.argument("files", nargs=-1, required=True)
 def parse(files: tuple[str, ...], as_json: bool) -> None:
     """Parse cable FILES and print what was understood."""
+    from .cable import parse_bytes
+
     failed = False
     for path in files:
         data, why = _read_cable_file(path)

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..config import Config, current_login
 from ..store import workflow as wf
@@ -54,6 +54,31 @@ from .workflow_ui import WORKFLOW_BINDINGS, Target, WorkflowActions
 POLL_SECONDS = 0.5
 FIRST_ROWS = 256  # rows fetched first, before the whole ordered list of a view
 DISPLAY_LIMIT = 400_000  # characters of a cable drawn at once in the split view
+
+
+class KeyHints(Static):
+    """One line of key hints, like mutt's: the screen's shown bindings with the keys the user's
+    keymap gives them (a Footer of one widget per key costs the first screen ~60 ms)."""
+
+    DEFAULT_CSS = """
+    KeyHints { height: 1; padding: 0 1; background: $panel; }
+    """
+
+    def __init__(self, bindings: list[Binding], keymap: dict[str, str]) -> None:
+        super().__init__(markup=False)
+        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        for b in bindings:
+            if not b.show:
+                continue
+            key = keymap.get(b.id or "", b.key).split(",")[0]
+            key = {"question_mark": "?", "slash": "/", "escape": "esc", "enter": "enter"}.get(
+                key, key
+            )
+            t.append(key, style="bold")
+            t.append(f" {b.description}  ")
+        t.append("ctrl+p", style="bold")
+        t.append(" palette")
+        self.update(t)
 
 
 class Banner(Static):
@@ -175,7 +200,7 @@ class ListScreen(WorkflowActions):
         yield CableList(
             self._fetch, self.tapp.is_overdue, show_addressed=self.tapp.has_office, id="list"
         )
-        yield Footer()
+        yield KeyHints(_hint_bindings(self), self.tapp.config.keymap)
         yield Banner(id="banner-bottom")
 
     def on_mount(self) -> None:
@@ -628,7 +653,7 @@ class CableScreen(WorkflowActions):
                 yield Static(id="header", markup=False)
             with VerticalScroll(id="body-pane"):
                 yield Static(id="body", markup=False)
-        yield Footer()
+        yield KeyHints(_hint_bindings(self), self.tapp.config.keymap)
         yield Banner(id="banner-bottom")
 
     def on_mount(self) -> None:
@@ -1017,6 +1042,38 @@ def hang(lead: Text, body: Text, width: int, app: App[None]) -> Text:
             out.append("\n" + " " * indent)
         out.append_text(line)
     return out
+
+
+HINT_ORDER = [
+    "list.open",
+    "cable.back",
+    "workflow.assign",
+    "workflow.status",
+    "list.search",
+    "list.filter",
+    "list.tag",
+    "list.export",
+    "cable.next",
+    "cable.prev",
+    "cable.raw",
+    "cable.history",
+    "cable.find",
+    "list.sort",
+    "app.help",
+    "cable.help",
+    "list.quit",
+]
+
+
+def _hint_bindings(screen: Screen[None]) -> list[Binding]:
+    """The bindings worth a hint, in the order a desk officer needs them."""
+    found: dict[str, Binding] = {}
+    for klass in type(screen).__mro__:
+        for b in getattr(klass, "BINDINGS", []):
+            if isinstance(b, Binding) and b.id and b.id not in found:
+                found[b.id] = b
+    hints = [replace(found[i], show=True) for i in HINT_ORDER if i in found]
+    return hints
 
 
 def _when(value: str | None) -> str | None:
