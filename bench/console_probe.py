@@ -138,11 +138,18 @@ def console(db: str) -> None:
         opens = []
         for k in range(9):
             lst.move_to(k * 37 % max(1, len(lst.ids)))
+            target = int(lst.ids[lst.cursor])
             t = time.perf_counter()
-            cs = CableScreen(screen, lst.cursor)
-            await app.push_screen(cs)
-            while cs.detail is None:
+            screen.action_open()  # what enter does
+            while not (
+                isinstance(app.screen, CableScreen)
+                and app.screen.detail is not None
+                and app.screen.detail.id == target
+            ):
                 await asyncio.sleep(0.0005)
+            frame = asyncio.Event()
+            app.call_after_refresh(frame.set)
+            await frame.wait()
             opens.append(time.perf_counter() - t)
             app.pop_screen()
             await asyncio.sleep(0)

@@ -186,6 +186,7 @@ class ListScreen(WorkflowActions):
         self._shown = 0
         self._first_shown = 0
         self.partial = False
+        self._reader: CableScreen | None = None
 
     @property
     def tapp(self) -> TriageApp:
@@ -498,7 +499,13 @@ class ListScreen(WorkflowActions):
         lst = self.query_one(CableList)
         if lst.current_id is None:
             return
-        self.app.push_screen(CableScreen(self, lst.cursor))
+        # one split view, built once and kept: opening a cable only loads and draws it
+        if self._reader is None:
+            self._reader = CableScreen(self, lst.cursor)
+            self.app.install_screen(self._reader, name=f"reader-{id(self)}")
+        else:
+            self._reader.reopen(lst.cursor)
+        self.app.push_screen(self._reader)
 
     def action_search(self) -> None:
         def done(value: str | None) -> None:
@@ -638,6 +645,7 @@ class CableScreen(WorkflowActions):
         self.find_hits: list[int] = []
         self.find_pos = -1
         self.show_history = False
+        self._drawn_width = -1
 
     @property
     def tapp(self) -> TriageApp:
@@ -660,12 +668,21 @@ class CableScreen(WorkflowActions):
         self._apply_width(self.size.width or self.app.size.width)
         self.load()
 
+    def reopen(self, index: int) -> None:
+        """Show another cable in this (kept) split view."""
+        self.index = index
+        self.cable_id = None
+        self.raw = False
+        self.find_text = None
+        self.show_history = False
+        self.load()
+
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < 120, "stacked")
-        if self.detail is not None:
+        if self.detail is not None and width != self._drawn_width:
             self.call_after_refresh(self.draw)
 
     def _pane_width(self, selector: str) -> int:
@@ -743,7 +760,10 @@ class CableScreen(WorkflowActions):
         self.query_one("#header", Static).update(
             self._history_text(d) if self.show_history else self._header_text(d)
         )
-        self.query_one("#body", Static).update(self._body_text(d))
+        body = self._body_text(d)
+        body.no_wrap = True  # wrapped here already, with hanging indents
+        self.query_one("#body", Static).update(body)
+        self._drawn_width = self.size.width
 
     def _header_text(self, d: CableDetail) -> Text:
         f = d.fields
@@ -1050,18 +1070,18 @@ HINT_ORDER = [
     "workflow.assign",
     "workflow.status",
     "list.search",
-    "list.filter",
-    "list.tag",
-    "list.export",
     "cable.next",
     "cable.prev",
-    "cable.raw",
-    "cable.history",
-    "cable.find",
-    "list.sort",
+    "list.filter",
+    "list.export",
     "app.help",
     "cable.help",
     "list.quit",
+    "cable.raw",
+    "cable.history",
+    "cable.find",
+    "list.tag",
+    "list.sort",
 ]
 
 

@@ -29,6 +29,8 @@ from .safe import PREC_STYLES, class_style, plain
 PAGE = 128
 PAGES_KEPT = 64
 
+SHORT_TITLES = {"OFFICER": "OFCR", "STATUS": "STAT", "REFERENCE": "REF", "ORIGIN": "FROM"}
+
 STATUS_SHORT = {
     "NEW": "NEW",
     "ASSIGNED": "ASGN",
@@ -315,7 +317,8 @@ class CableList(Widget, can_focus=True):
         for k, c in enumerate(cols):
             if k:
                 t.append(" ")
-            t.append(c.title.ljust(c.width)[: c.width])
+            title = c.title if len(c.title) <= c.width else SHORT_TITLES.get(c.title, c.title)
+            t.append(title.ljust(c.width)[: c.width])
         return _strip(t, self.app.console, width)
 
     def _row_text(self, row: Row, cols: list[Column], index: int) -> Text:
