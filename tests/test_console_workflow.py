@@ -134,7 +134,11 @@ async def test_tag_range_and_clear(db: Path) -> None:
         assert not lst.tagged
 
 
-async def test_conflict_in_the_console_names_who_and_keeps_their_change(db: Path) -> None:
+async def test_conflict_in_the_console_names_who_and_keeps_their_change(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the other officer's change lands between two polls: this console still shows the old row
+    monkeypatch.setattr(TriageApp, "check_for_changes", lambda self: None)
     app = make_app(db)
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)

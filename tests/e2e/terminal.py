@@ -76,6 +76,16 @@ class Tmux:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} did not appear within {timeout}s; the screen:\n{screen}")
 
+    def wait_for_gone(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} still on the screen after {timeout}s:\n{screen}")
+
     def wait_for_exit(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

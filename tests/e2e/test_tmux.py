@@ -66,7 +66,9 @@ def test_a_desk_officers_round_trip(tmp_path: Path, width: int, height: int, ter
         t.keys("e")
         t.wait_for("as CSV to")
         t.keys("C-u")
+        t.wait_for_gone("triage-actions-")  # the proposed path is cleared
         t.type(str(out))
+        t.wait_for(str(out)[-30:])  # the whole path is in the prompt
         t.keys("Enter")
         t.wait_for("exported")
         t.keys("q")
@@ -101,6 +103,7 @@ def test_terminal_state_is_restored_and_no_escape_from_cable_text(tmp_path: Path
         assert "␛]8;;http://x␛\\link" in screen
         assert t.title() == title_before
         t.keys("Escape")
+        t.wait_for("sort precedence")
         t.keys("q")
         t.wait_for_exit()
 

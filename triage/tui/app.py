@@ -1153,9 +1153,12 @@ class TriageApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         try:
-            conn = self.cache.conn()
+            # the change-watch baseline is taken before the first view is read, so a change
+            # committed by someone else while this console starts is not missed
+            self._poll_conn = connect(self.cache.path, group=self.cache.group)
+            self._data_version = int(self._poll_conn.execute("PRAGMA data_version").fetchone()[0])
             self._max_id = int(
-                conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0]
+                self._poll_conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0]
             )
         except (sqlite3.Error, StoreError) as exc:
             self.report_cache_error(exc)
@@ -1192,8 +1195,7 @@ class TriageApp(App[None]):
                 self._poll_conn = connect(self.cache.path, group=self.cache.group)
             conn = self._poll_conn
             version = int(conn.execute("PRAGMA data_version").fetchone()[0])
-            if self._data_version is None or version == self._data_version:
-                self._data_version = version
+            if version == self._data_version:
                 return
             self._data_version = version
             latest = int(conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0])

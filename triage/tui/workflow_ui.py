@@ -103,7 +103,7 @@ class WorkflowActions(Screen[None]):
                 self._confirm_then(
                     f"Assign to {visible(officer, one_line=True)}",
                     lambda: self.apply(
-                        "assign",
+                        f"assigned to {visible(officer, one_line=True)}",
                         lambda c, t, who: wf.assign(c, t.cable_id, officer, who, t.row_version),
                     ),
                 )
@@ -114,7 +114,8 @@ class WorkflowActions(Screen[None]):
         self._confirm_then(
             "Remove the assignment",
             lambda: self.apply(
-                "unassign", lambda c, t, who: wf.unassign(c, t.cable_id, who, t.row_version)
+                "assignment removed",
+                lambda c, t, who: wf.unassign(c, t.cable_id, who, t.row_version),
             ),
         )
 
@@ -136,7 +137,7 @@ class WorkflowActions(Screen[None]):
         self._confirm_then(
             f"Set status {status}",
             lambda: self.apply(
-                f"status {status}",
+                f"status set to {status}",
                 lambda c, t, who: wf.set_status(c, t.cable_id, status, who, t.row_version),
             ),
         )
@@ -156,7 +157,8 @@ class WorkflowActions(Screen[None]):
             self._confirm_then(
                 f"Set due {at or 'none'}",
                 lambda: self.apply(
-                    "due", lambda c, t, who: wf.set_due(c, t.cable_id, at, who, t.row_version)
+                    f"due {at or 'cleared'}",
+                    lambda c, t, who: wf.set_due(c, t.cable_id, at, who, t.row_version),
                 ),
             )
 
@@ -182,7 +184,7 @@ class WorkflowActions(Screen[None]):
         def saved(text: str | None) -> None:
             if text is not None:
                 self.apply(
-                    "note",
+                    "note saved",
                     lambda c, tt, who: wf.set_note(c, tt.cable_id, text, who, tt.row_version),
                 )
 
@@ -190,7 +192,7 @@ class WorkflowActions(Screen[None]):
 
     def action_acknowledge(self) -> None:
         self.apply(
-            "acknowledge", lambda c, t, who: wf.acknowledge(c, t.cable_id, who, t.row_version)
+            "acknowledged", lambda c, t, who: wf.acknowledge(c, t.cable_id, who, t.row_version)
         )
 
     def action_accept_suggestion(self) -> None:
@@ -199,7 +201,8 @@ class WorkflowActions(Screen[None]):
             self.notify("no routing rule suggests an officer for this cable", markup=False)
             return
         self.apply(
-            "assign", lambda c, t, who: wf.assign(c, t.cable_id, officer, who, t.row_version)
+            f"assigned to {visible(officer, one_line=True)}",
+            lambda c, t, who: wf.assign(c, t.cable_id, officer, who, t.row_version),
         )
 
     # applying
