@@ -20,3 +20,16 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def samples() -> Path:
     return SAMPLES
+
+
+@pytest.fixture
+def db(tmp_path: Path, samples: Path) -> Path:
+    """A cache holding the sample cables."""
+    from triage.store import connect
+    from triage.store.ingest import ingest, iter_paths
+
+    path = tmp_path / "cache.db"
+    conn = connect(path)
+    ingest(conn, iter_paths([str(samples)]))
+    conn.close()
+    return path

@@ -11,19 +11,10 @@ from textual.widgets import Static
 
 from triage.config import Config
 from triage.store import connect
-from triage.store.ingest import Item, ingest, iter_paths
+from triage.store.ingest import Item, ingest
 from triage.tui.app import Banner, CableScreen, ListScreen, TriageApp
 from triage.tui.cable_list import CableList
 from triage.tui.dialogs import HelpScreen
-
-
-@pytest.fixture
-def db(tmp_path: Path, samples: Path) -> Path:
-    path = tmp_path / "cache.db"
-    conn = connect(path)
-    ingest(conn, iter_paths([str(samples)]))
-    conn.close()
-    return path
 
 
 def make_app(db: Path, **cfg: object) -> TriageApp:

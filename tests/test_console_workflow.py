@@ -8,28 +8,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from triage.config import Config
 from triage.store import connect
 from triage.store import workflow as wf
-from triage.store.ingest import ingest, iter_paths
 from triage.tui.app import CableScreen, ListScreen, TriageApp
 from triage.tui.cable_list import CableList
 from triage.tui.dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen
 
-from .test_console import list_lines, settle, static_text
-
-
-@pytest.fixture
-def db(tmp_path: Path, samples: Path) -> Path:
-    path = tmp_path / "cache.db"
-    conn = connect(path)
-    ingest(conn, iter_paths([str(samples)]))
-    conn.close()
-    return path
-
-
-def make_app(db: Path, **cfg: object) -> TriageApp:
-    return TriageApp(db, Config(**cfg), login="tester")  # type: ignore[arg-type]
+from .test_console import list_lines, make_app, settle, static_text
 
 
 def state(db: Path, ref: str) -> wf.State:

@@ -17,16 +17,6 @@ from triage.config import current_login
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.export import COLUMNS, safe_cell
-from triage.store.ingest import ingest, iter_paths
-
-
-@pytest.fixture
-def db(tmp_path: Path, samples: Path) -> Path:
-    path = tmp_path / "cache.db"
-    conn = connect(path)
-    ingest(conn, iter_paths([str(samples)]))
-    conn.close()
-    return path
 
 
 def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]

@@ -188,11 +188,6 @@ class ListScreen(WorkflowActions):
         self.partial = False
         self._reader: CableScreen | None = None
 
-    @property
-    def tapp(self) -> TriageApp:
-        assert isinstance(self.app, TriageApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Banner(id="banner-top")
         yield Static(id="tabs", markup=False)
@@ -646,11 +641,6 @@ class CableScreen(WorkflowActions):
         self.find_pos = -1
         self.show_history = False
         self._drawn_width = -1
-
-    @property
-    def tapp(self) -> TriageApp:
-        assert isinstance(self.app, TriageApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Banner(id="banner-top")

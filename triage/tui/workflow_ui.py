@@ -7,11 +7,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from .app import TriageApp
 
 from ..store import workflow as wf
 from ..store.schema import StoreError
@@ -60,6 +64,13 @@ WORKFLOW_BINDINGS = [
 class WorkflowActions(Screen[None]):
     """Mixed into the list and the split view. Subclasses say which cables a key acts on."""
 
+    @property
+    def tapp(self) -> TriageApp:
+        from .app import TriageApp
+
+        assert isinstance(self.app, TriageApp)
+        return self.app
+
     def targets(self) -> list[Target]:  # pragma: no cover - overridden
         return []
 
@@ -90,11 +101,11 @@ class WorkflowActions(Screen[None]):
         targets = self.targets()
         if not targets:
             return
-        app = self.app
+        app = self.tapp
         try:
-            officers = wf.known_officers(app.cache.conn(), app.config.officers)  # type: ignore[attr-defined]
+            officers = wf.known_officers(app.cache.conn(), app.config.officers)
         except (sqlite3.Error, StoreError):
-            officers = list(app.config.officers)  # type: ignore[attr-defined]
+            officers = list(app.config.officers)
         n = len(targets)
         title = f"Assign {targets[0].reference_id}" if n == 1 else f"Assign {n} tagged cables"
 
@@ -177,7 +188,7 @@ class WorkflowActions(Screen[None]):
             return
         t = targets[0]
         try:
-            current = wf.state(self.app.cache.conn(), t.cable_id).note  # type: ignore[attr-defined]
+            current = wf.state(self.tapp.cache.conn(), t.cable_id).note
         except (sqlite3.Error, StoreError, wf.WorkflowError):
             current = ""
 
@@ -221,13 +232,13 @@ class WorkflowActions(Screen[None]):
         targets: list[Target],
         change: Callable[[sqlite3.Connection, Target, str], object],
     ) -> None:
-        app = self.app
+        app = self.tapp
         outcome = Outcome(label)
         try:
-            with app.cache.borrow() as conn:  # type: ignore[attr-defined]
+            with app.cache.borrow() as conn:
                 for t in targets:
                     try:
-                        change(conn, t, app.login)  # type: ignore[attr-defined]
+                        change(conn, t, app.login)
                         outcome.done.append(t.reference_id)
                     except wf.Conflict as exc:
                         outcome.conflicts.append(str(exc))
