@@ -72,6 +72,37 @@ class Status(StrEnum):
         return self in (Status.DONE, Status.NO_ACTION)
 
 
+NO_PRECEDENCE_RANK = len(Precedence)  # a cable without precedence sorts after ROUTINE
+
+
+def precedence_rank(precedence: str | None) -> int:
+    """0 for EMERGENCY ... 5 for ROUTINE; after them for none or an unknown word."""
+    try:
+        return Precedence(precedence).rank if precedence else NO_PRECEDENCE_RANK
+    except ValueError:
+        return NO_PRECEDENCE_RANK
+
+
+def level_rank(level: str | None) -> int:
+    """0 UNCLASSIFIED ... 3 TOP SECRET; unknown reads as unclassified."""
+    try:
+        return Level(level).rank if level else 0
+    except ValueError:
+        return 0
+
+
+def marking_rank(marking: str | None) -> int | None:
+    """The level rank of a portion mark (`S//NF` -> 2, `SBU` -> 0), None when it names none."""
+    if not marking:
+        return None
+    return {"U": 0, "SBU": 0, "C": 1, "S": 2, "TS": 3}.get(marking.split("//")[0])
+
+
+def level_word(rank: int) -> str | None:
+    levels = list(Level)
+    return levels[rank].value if 0 <= rank < len(levels) else None
+
+
 def classification_badge(level: str | None, caveats: list[str] | tuple[str, ...]) -> str:
     """The short badge for the list (`U`, `U//FOUO`, `C`, `C//NF`, `S//NF`, `TS`)."""
     short = {
@@ -160,20 +191,6 @@ class Cable:
     paragraphs: tuple[Paragraph, ...] = ()
     body: str = ""
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def precedence_rank(self) -> int:
-        try:
-            return Precedence(self.precedence).rank if self.precedence else 5
-        except ValueError:
-            return 5
-
-    @property
-    def level_rank(self) -> int:
-        try:
-            return Level(self.level).rank if self.level else 0
-        except ValueError:
-            return 0
 
     @property
     def classification_badge(self) -> str:

@@ -12,10 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 
-from .model import PROSIGNS, Addressee, Cable, Paragraph, Precedence, Reference
+from .model import (
+    PROSIGNS,
+    Addressee,
+    Cable,
+    Paragraph,
+    Precedence,
+    Reference,
+    level_rank,
+    marking_rank,
+)
 
 MONTHS = {
     m: i + 1
@@ -772,10 +781,10 @@ class _Parser:
             )
 
         # corrected copy, page markers: scan the whole text once
-        collapsed_lines = self.text.upper()
-        if "CORRECTED" in collapsed_lines or "C O R R E C T E D" in collapsed_lines:
+        upper = self.text.upper()
+        if "CORRECTED" in upper or "C O R R E C T E D" in upper:
             for s in lines[start : min(n, start + 60)]:
-                if "CORRECTEDCOPY" in _collapse(s) or "CORRECTEDCO" in _collapse(s):
+                if "CORRECTEDCO" in _collapse(s):
                     f["corrected"] = True
                     break
 
@@ -783,12 +792,11 @@ class _Parser:
         pre: list[str] = []
         k = i
         para_start = n
-        expect_first = True
         while k < n:
             s = lines[k]
             st = s.strip()
             m = RE_PARA.match(st) if st else None
-            if m and self._para_ok(m, 0, expect_first, st):
+            if m and self._opens_paragraphs(m):
                 para_start = k
                 break
             pre.append(s)
@@ -805,7 +813,7 @@ class _Parser:
         if level == "LIMITED OFFICIAL USE":
             level = "UNCLASSIFIED"
             caveats.append("LOU")
-        level = self._at_least_portions(level, caveats)
+        self._warn_portions_above_banner(level)
         f["level"] = level
         f["caveats"] = list(dict.fromkeys(caveats))
         f["station"] = station
@@ -862,28 +870,22 @@ class _Parser:
             origin = origin_from_station(station)
         f["origin"] = origin
 
-    def _at_least_portions(self, level: str | None, caveats: list[str]) -> str | None:
-        """A cable is classified at least as high as its highest paragraph. The banner stays the
-        cable's classification (as cablegate records it); a paragraph marked above it is a
-        warning the officer sees in the split view."""
-        order = ["UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "TOP SECRET"]
-        ranks = {"U": 0, "SBU": 0, "C": 1, "S": 2, "TS": 3}
+    def _warn_portions_above_banner(self, level: str | None) -> None:
+        """The banner stays the cable's classification (as cablegate records it); a paragraph
+        marked above it is a warning the officer sees in the split view."""
+        if level is None:
+            return
         paras = self.fields.get("paragraphs") or []
         assert isinstance(paras, list)
         top, where = -1, None
         for p in paras:
-            if not p.marking:
-                continue
-            parts = p.marking.split("//")
-            r = ranks.get(parts[0], -1)
-            if r > top:
+            r = marking_rank(p.marking)
+            if r is not None and r > top:
                 top, where = r, p
-        current = order.index(level) if level in order else -1
-        if top > current and where is not None and level is not None:
+        if where is not None and top > level_rank(level):
             self.warnings.append(
                 f"paragraph {where.number} is marked {where.marking}, above the banner's {level}"
             )
-        return level
 
     def _classification(self, level: str | None, caveats: list[str]) -> str | None:
         if level is None:
@@ -894,17 +896,15 @@ class _Parser:
             return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
         return level
 
-    def _para_ok(self, m: re.Match[str], expected: int, first: bool, line: str) -> bool:
-        """Is this numbered line a paragraph marker (and not `1.4 (b)` or a list item)?"""
-        num = int(m.group("num"))
-        mark = m.group("mark")
+    @staticmethod
+    def _opens_paragraphs(m: re.Match[str]) -> bool:
+        """Is this numbered line the first paragraph (and not `1.4 (b)` or a list item)?"""
         if m.group("pil"):
             return True
+        mark = m.group("mark")
         if mark is not None and normalise_marking(mark) is not None:
             return True
-        if first:
-            return num in (1, 11) and bool(m.group("rest"))
-        return False
+        return int(m.group("num")) in (1, 11) and bool(m.group("rest"))
 
     def _read_pseudo_header(self, pre: list[str], caveats: list[str]) -> None:
         """E.O., TAGS, SUBJECT, REF, Classified By, captions: lines or one glued line."""
@@ -972,18 +972,7 @@ class _Parser:
             elif kind == "tags":
                 tags_text.append(text)
             elif kind == "subject" and "subject" not in f:
-                subj = _clean(text)
-                subj = (
-                    re.sub(
-                        r"^\((?:U|C|S|SBU|S/NF|C/NF|S//NF|C//NF|U//FOUO|SBU/NF)\)\s*",
-                        "",
-                        subj,
-                        flags=re.I,
-                    )
-                    if False
-                    else subj
-                )
-                f["subject"] = subj or None
+                f["subject"] = _clean(text) or None
             elif kind == "ref":
                 refs = f.setdefault("references", [])
                 assert isinstance(refs, list)
@@ -1283,13 +1272,12 @@ def parse_cable(text: str) -> Cable:
 
 def parse_bytes(data: bytes) -> Cable:
     text, warnings = decode(data)
+    return parse_decoded(text, warnings)
+
+
+def parse_decoded(text: str, decode_warnings: list[str]) -> Cable:
+    """Parse text that `decode` gave, keeping what decoding had to say as the first warnings."""
     cable = parse_cable(text)
-    if warnings:
-        from dataclasses import replace
-
-        cable = replace(cable, warnings=tuple(warnings) + cable.warnings)
+    if decode_warnings:
+        cable = replace(cable, warnings=tuple(decode_warnings) + cable.warnings)
     return cable
-
-
-def iter_lines(text: str) -> Iterable[str]:
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

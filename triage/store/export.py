@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+from ..cable.model import level_word
+
 COLUMNS = [
     "reference_id",
     "dtg_utc",
@@ -37,8 +39,6 @@ _SQL = (
     "w.changed_by, c.level_rank FROM cables c JOIN workflow w ON w.cable_id = c.id "
     "WHERE c.id IN ({marks})"
 )
-
-LEVELS = {0: "UNCLASSIFIED", 1: "CONFIDENTIAL", 2: "SECRET", 3: "TOP SECRET"}
 
 
 def safe_cell(value: object) -> str:
@@ -101,7 +101,7 @@ def write_csv(conn: sqlite3.Connection, ids: Iterable[int], out: IO[str]) -> tup
         w.writerow(values)
         n += 1
         top = max(top, level)
-    return n, LEVELS.get(top)
+    return n, level_word(top)
 
 
 def open_private(path: Path, group: str | None = None) -> IO[str]:

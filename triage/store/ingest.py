@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cable import Cable, looks_binary, parse_bytes
-from ..cable.model import Precedence, classification_badge
+from ..cable import Cable, looks_binary
+from ..cable.model import classification_badge, level_rank, precedence_rank
+from ..cable.parse import decode, parse_decoded
 from .clock import utcnow
 
 BATCH = 200
@@ -200,8 +201,9 @@ Prepared = tuple[Cable, str, str]  # the parse, the bytes' sha256, the text the 
 
 
 def prepare(data: bytes) -> Prepared:
-    """Everything ingest needs from the bytes that is not SQLite's work."""
-    return parse_bytes(data), hashlib.sha256(data).hexdigest(), parse_text_of(data)
+    """Everything ingest needs from the bytes that is not SQLite's work (decoded once)."""
+    text, warnings = decode(data)
+    return parse_decoded(text, warnings), hashlib.sha256(data).hexdigest(), text
 
 
 def store_item(
@@ -241,7 +243,7 @@ def store_item(
                     ref,
                     old_subject,
                     " ".join((old_tags or "").split("|")),
-                    indexed_body(bytes(old_raw[0])),
+                    decode(bytes(old_raw[0]))[0],
                 ),
             )
         _write_cable(
@@ -265,18 +267,6 @@ def store_item(
     return "added", ref
 
 
-def indexed_body(raw: bytes) -> str:
-    """The text the index holds for these bytes (the parser's decoding, line ends as stored)."""
-    return parse_text_of(raw)
-
-
-def parse_text_of(raw: bytes) -> str:
-    from ..cable.parse import decode
-
-    text, _ = decode(raw)
-    return text
-
-
 def _write_cable(
     conn: sqlite3.Connection,
     cable: Cable,
@@ -290,29 +280,22 @@ def _write_cable(
     version: int,
 ) -> int:
     meta = item.meta or {}
-    try:
-        prec_rank = Precedence(cable.precedence).rank if cable.precedence else 6
-    except ValueError:
-        prec_rank = 6
     level = cable.level or _level_from_meta(meta.get("classification"))
     caveats = list(cable.caveats)
     classification = cable.classification or (meta.get("classification") or None)
-    level_rank = {"UNCLASSIFIED": 0, "CONFIDENTIAL": 1, "SECRET": 2, "TOP SECRET": 3}.get(
-        level or "", 0
-    )
     tags_joined = "|".join(cable.tags)
     values = {
         "reference_id": ref,
         "transmission_id": cable.transmission_id,
         "precedence": cable.precedence,
-        "prec_rank": prec_rank,
+        "prec_rank": precedence_rank(cable.precedence),
         "info_precedence": cable.info_precedence,
         "dtg": cable.dtg or _date_from_meta(meta.get("date")),
         "dtg_raw": cable.dtg_raw,
         "dtg_estimated": int(cable.dtg_estimated),
         "classification": classification,
         "level": level,
-        "level_rank": level_rank,
+        "level_rank": level_rank(level),
         "badge": classification_badge(level, caveats),
         "caveats": " ".join(caveats),
         "from_line": cable.from_,

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ..cable.model import marking_rank
 from ..config import Config, current_login
 from ..store import workflow as wf
 from ..store.cache import Cache
@@ -1094,8 +1095,7 @@ def _when(value: str | None) -> str | None:
 
 
 def _mark_style(mark: str) -> Style:
-    base = mark.split("//")[0]
-    rank = {"U": 0, "SBU": 0, "C": 1, "S": 2, "TS": 3}.get(base)
+    rank = marking_rank(mark)
     return class_style(rank) if rank is not None else Style(dim=True)
 
 

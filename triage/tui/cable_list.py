@@ -7,6 +7,7 @@ widget per row, no table of every row. Moving the cursor is arithmetic on the ar
 from __future__ import annotations
 
 import datetime as dt
+import re
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
@@ -133,11 +134,11 @@ def age_text(row: Row, now: dt.datetime, overdue: bool) -> str:
     return s + ("!" if overdue else "")
 
 
-def dtg_short(row: Row) -> str:
-    raw = row.dtg_raw or ""
-    import re
+RE_DTG = re.compile(r"(\d{6}Z\s+[A-Za-z]{3}\s+\d{2,4})")
 
-    m = re.search(r"(\d{6}Z\s+[A-Za-z]{3}\s+\d{2,4})", raw)
+
+def dtg_short(row: Row) -> str:
+    m = RE_DTG.search(row.dtg_raw or "")
     if m:
         return m.group(1).upper()
     if row.dtg:

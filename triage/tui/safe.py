@@ -11,6 +11,8 @@ import re
 from rich.style import Style
 from rich.text import Text
 
+from ..cable.model import level_word
+
 # C0 controls (but tab and newline), DEL, C1 controls, and the bidirectional overrides that can
 # make text read differently from what it is
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -51,7 +53,6 @@ PREC_STYLES = {
 
 LEVEL_COLOURS = {0: "#00a651", 1: "#0033a0", 2: "#c8102e", 3: "#ff8c00"}
 LEVEL_TEXT_COLOURS = {0: "#2ecc71", 1: "#5b8def", 2: "#ff4d4d", 3: "#ff8c00"}
-LEVEL_WORDS = {0: "UNCLASSIFIED", 1: "CONFIDENTIAL", 2: "SECRET", 3: "TOP SECRET"}
 
 
 def class_style(level_rank: int) -> Style:
@@ -62,7 +63,7 @@ def banner_text(level_rank: int, noforn: bool) -> str:
     """`S E C R E T // N O F O R N`: the level always in words."""
     if level_rank < 0:
         return "NO CABLES IN VIEW"
-    word = LEVEL_WORDS.get(level_rank, "UNCLASSIFIED")
+    word = level_word(level_rank) or "UNCLASSIFIED"
     spaced = "  ".join(" ".join(w) for w in word.split())
     if noforn and level_rank > 0:
         spaced += " // N O F O R N"
