@@ -11,7 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_bench_runs_at_1000(tmp_path: Path) -> None:
     res = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "1000", "--work", str(tmp_path)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--sizes",
+            "1000",
+            "--work",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         timeout=900,

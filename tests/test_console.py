@@ -69,7 +69,11 @@ async def test_subject_keeps_thirty_cells_at_80_columns(db: Path) -> None:
         header = list_lines(app)[0]
         start = header.index("SUBJECT")
         rest = header[start:]
-        width = len(rest) - len(rest[len("SUBJECT") :].lstrip(" ")) if rest.strip() != "SUBJECT" else len(rest)
+        width = (
+            len(rest) - len(rest[len("SUBJECT") :].lstrip(" "))
+            if rest.strip() != "SUBJECT"
+            else len(rest)
+        )
         assert width >= 30
 
 
@@ -279,7 +283,14 @@ async def test_help_lists_every_binding_with_ids(db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one(Static).content)
-        for bid in ("list.open", "list.search", "list.filter", "list.down", "list.quit", "list.sort"):
+        for bid in (
+            "list.open",
+            "list.search",
+            "list.filter",
+            "list.down",
+            "list.quit",
+            "list.sort",
+        ):
             assert bid in text
         await pilot.press("escape")
         assert isinstance(app.screen, ListScreen)
@@ -362,8 +373,12 @@ async def test_a_reference_in_the_cache_opens(db: Path) -> None:
         assert "26PARIS1877" in static_text(app, "#title")
 
 
-@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "xterm", "COLORTERM": ""}, {"TERM": "linux"}])
-async def test_no_color_and_16_colour_terminals_draw(db: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "env", [{"NO_COLOR": "1"}, {"TERM": "xterm", "COLORTERM": ""}, {"TERM": "linux"}]
+)
+async def test_no_color_and_16_colour_terminals_draw(
+    db: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
     """Textual's colour filters (NO_COLOR, few colours) must be able to draw every strip."""
     for k, v in env.items():
         monkeypatch.setenv(k, v)

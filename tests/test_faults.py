@@ -30,7 +30,16 @@ TRIAGE = [sys.executable, "-m", "triage.cli"]
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("corpus")
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "synthesize.py"), "--count", "600", "--seed", "7", "--out", str(out)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "synthesize.py"),
+            "--count",
+            "600",
+            "--seed",
+            "7",
+            "--out",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )
@@ -46,8 +55,11 @@ def test_sigkill_during_ingest_leaves_a_consistent_cache(tmp_path: Path, corpus:
     rng = random.Random(20261127)
     n = count_files(corpus)
     for _run in range(20):
-        proc = subprocess.Popen([*TRIAGE, "ingest", "-q", "--db", str(db), str(corpus)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*TRIAGE, "ingest", "-q", "--db", str(db), str(corpus)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # the fault: a kill at a random moment of the run (not a wait for work to finish)
         try:
             proc.wait(timeout=rng.uniform(0.05, 1.5))
@@ -65,7 +77,9 @@ def test_sigkill_during_ingest_leaves_a_consistent_cache(tmp_path: Path, corpus:
         assert conn.execute("SELECT count(*) FROM workflow").fetchone()[0] == cables
         assert conn.execute("SELECT count(*) FROM cable_versions").fetchone()[0] == cables
         conn.close()
-    done = subprocess.run([*TRIAGE, "ingest", "-q", "--db", str(db), str(corpus)], capture_output=True, text=True)
+    done = subprocess.run(
+        [*TRIAGE, "ingest", "-q", "--db", str(db), str(corpus)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -73,7 +87,12 @@ def test_sigkill_during_ingest_leaves_a_consistent_cache(tmp_path: Path, corpus:
     assert conn.execute("SELECT count(DISTINCT reference_id) FROM cables").fetchone()[0] == n
     assert conn.execute("SELECT count(*) FROM cable_versions").fetchone()[0] == n
     # the search index holds each cable once
-    assert conn.execute("SELECT count(*) FROM cables_fts WHERE cables_fts MATCH 'sipdis'").fetchone()[0] == n
+    assert (
+        conn.execute("SELECT count(*) FROM cables_fts WHERE cables_fts MATCH 'sipdis'").fetchone()[
+            0
+        ]
+        == n
+    )
 
 
 WRITER = textwrap.dedent(
@@ -108,7 +127,9 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_four_writers_and_an_ingest_lose_nothing(tmp_path: Path, corpus: Path, samples: Path) -> None:
+def test_four_writers_and_an_ingest_lose_nothing(
+    tmp_path: Path, corpus: Path, samples: Path
+) -> None:
     db = tmp_path / "c.db"
     conn = connect(db)
     ingest(conn, iter_paths([str(samples)]))
@@ -118,12 +139,19 @@ def test_four_writers_and_an_ingest_lose_nothing(tmp_path: Path, corpus: Path, s
     script.write_text(WRITER)
     outs = [tmp_path / f"w{k}.json" for k in range(4)]
     writers = [
-        subprocess.Popen([sys.executable, str(script), str(db), f"officer{k}", "20", str(outs[k])],
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(script), str(db), f"officer{k}", "20", str(outs[k])],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for k in range(4)
     ]
-    ingester = subprocess.Popen([*TRIAGE, "ingest", "-q", "--db", str(db), str(corpus)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ingester = subprocess.Popen(
+        [*TRIAGE, "ingest", "-q", "--db", str(db), str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for w in writers:
         _, err = w.communicate(timeout=120)
         assert w.returncode == 0, err
@@ -141,7 +169,9 @@ def test_four_writers_and_an_ingest_lose_nothing(tmp_path: Path, corpus: Path, s
     for cid, _version in accepted:
         per_cable[cid] = per_cable.get(cid, 0) + 1
     for cid, n in per_cable.items():
-        version = conn.execute("SELECT row_version FROM workflow WHERE cable_id = ?", (cid,)).fetchone()[0]
+        version = conn.execute(
+            "SELECT row_version FROM workflow WHERE cable_id = ?", (cid,)
+        ).fetchone()[0]
         assert version == 1 + n
     # the versions each writer saw accepted are all different (no two accepted on the same base)
     assert len(set(accepted)) == len(accepted)
@@ -157,8 +187,9 @@ def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
     """An 8 MB tmpfs: the disk really fills up (CI runs as root and may mount one)."""
     mnt = tmp_path / "small"
     mnt.mkdir()
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)], capture_output=True, text=True
+    )
     if res.returncode != 0:
         pytest.fail(f"this test needs to mount a small tmpfs (as root): {res.stderr.strip()}")
     try:
@@ -169,7 +200,9 @@ def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_full_disk_during_ingest_and_during_a_change(small_disk: Path, corpus: Path) -> None:
     db = small_disk / "c.db"
-    res = subprocess.run([*TRIAGE, "ingest", "-q", "--db", str(db), str(corpus)], capture_output=True, text=True)
+    res = subprocess.run(
+        [*TRIAGE, "ingest", "-q", "--db", str(db), str(corpus)], capture_output=True, text=True
+    )
     assert res.returncode != 0
     assert "Traceback" not in res.stderr
     assert "full" in res.stderr and "what was committed is kept" in res.stderr
@@ -188,8 +221,12 @@ def test_full_disk_during_ingest_and_during_a_change(small_disk: Path, corpus: P
                 fh.flush()
         except OSError:
             pass
-    note = subprocess.run([*TRIAGE, "note", "--db", str(db), ref, "-"], input="y" * 300_000,
-                          capture_output=True, text=True)
+    note = subprocess.run(
+        [*TRIAGE, "note", "--db", str(db), ref, "-"],
+        input="y" * 300_000,
+        capture_output=True,
+        text=True,
+    )
     assert note.returncode != 0
     assert "Traceback" not in note.stderr
     assert "full" in note.stderr
@@ -197,9 +234,13 @@ def test_full_disk_during_ingest_and_during_a_change(small_disk: Path, corpus: P
     conn = connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] == stored
-    assert conn.execute(
-        "SELECT note FROM workflow w JOIN cables c ON c.id = w.cable_id WHERE reference_id = ?", (ref,)
-    ).fetchone()[0] == ""
+    assert (
+        conn.execute(
+            "SELECT note FROM workflow w JOIN cables c ON c.id = w.cable_id WHERE reference_id = ?",
+            (ref,),
+        ).fetchone()[0]
+        == ""
+    )
 
 
 @pytest.mark.parametrize("fault", ["deleted", "garbage"])

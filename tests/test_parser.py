@@ -158,7 +158,11 @@ def test_cable_layer_does_not_import_textual() -> None:
 
 
 def test_paragraph_marked_above_the_banner_warns() -> None:
-    c = parse_cable(HEADER + "\nC O N F I D E N T I A L PARIS 001234\n\nSUBJECT: X\n\n"
-                    "¶1. (C) Fine.\n\n¶2. (S//NF) Higher than the banner.\n")
+    c = parse_cable(
+        HEADER + "\nC O N F I D E N T I A L PARIS 001234\n\nSUBJECT: X\n\n"
+        "¶1. (C) Fine.\n\n¶2. (S//NF) Higher than the banner.\n"
+    )
     assert c.classification == "CONFIDENTIAL"
-    assert any("paragraph 2 is marked S//NF, above the banner's CONFIDENTIAL" in w for w in c.warnings)
+    assert any(
+        "paragraph 2 is marked S//NF, above the banner's CONFIDENTIAL" in w for w in c.warnings
+    )

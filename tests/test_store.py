@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -253,8 +254,20 @@ def test_watch_command_ingests_what_arrives(tmp_path: Path, samples: Path) -> No
     drop.mkdir()
     db = tmp_path / "c.db"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "triage.cli", "watch", "--db", str(db), "--interval", "0.2", str(drop)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "triage.cli",
+            "watch",
+            "--db",
+            str(db),
+            "--interval",
+            "0.2",
+            str(drop),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None
@@ -275,3 +288,141 @@ def test_watch_command_ingests_what_arrives(tmp_path: Path, samples: Path) -> No
     assert "stopped" in out
     assert "Traceback" not in err
     assert (drop / "incoming.txt").exists()
+
+
+def _many_items(samples: Path, copies: int = 4) -> list[Item]:
+    """More items than one parser chunk, so ingest hands them to its parser process."""
+    files = sorted(samples.glob("*.txt"))
+    return [
+        Item(f"{f.name}#{k}", f.read_bytes(), meta={"reference_id": f"26COPY{k}{n:03d}"})
+        for k in range(copies)
+        for n, f in enumerate(files)
+    ]
+
+
+def _rows(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
+    cols = [
+        r[1]
+        for r in conn.execute("PRAGMA table_info(cables)")
+        if r[1] not in ("id", "received_at", "updated_at")
+    ]
+    rows = conn.execute(f"SELECT {', '.join(cols)} FROM cables ORDER BY reference_id").fetchall()
+    tags = conn.execute("SELECT count(*), count(DISTINCT tag) FROM cable_tags").fetchone()
+    adds = conn.execute("SELECT count(*) FROM addressees").fetchone()
+    hits = conn.execute(
+        "SELECT count(*) FROM cables_fts WHERE cables_fts MATCH 'embassy'"
+    ).fetchone()
+    return [*rows, tags, adds, hits]
+
+
+def test_the_parser_process_stores_what_parsing_here_stores(tmp_path: Path, samples: Path) -> None:
+    items = _many_items(samples)
+    here = connect(tmp_path / "here.db")
+    there = connect(tmp_path / "there.db")
+    a = ingest(here, items, processes=0)
+    b = ingest(there, items)
+    assert a.line() == b.line() == f"added {len(items)}, updated 0, unchanged 0, rejected 0"
+    assert _rows(here) == _rows(there)
+
+
+def test_a_dead_parser_process_loses_nothing(tmp_path: Path, samples: Path) -> None:
+    import multiprocessing
+
+    items = _many_items(samples, copies=8)
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        if done == 200:  # the writer holds the second chunk; the parser is on the third
+            for child in multiprocessing.active_children():
+                child.kill()  # as the kernel's out-of-memory killer would
+
+    conn = connect(tmp_path / "c.db")
+    summary = ingest(conn, items, on_progress=progress)
+    assert summary.line() == f"added {len(items)}, updated 0, unchanged 0, rejected 0"
+    stored = {r[0] for r in conn.execute("SELECT reference_id FROM cables")}
+    assert stored == {it.meta["reference_id"] for it in items if it.meta}
+    assert conn.execute("SELECT count(*) FROM cables_fts").fetchone()[0] == len(items)
+
+
+def test_an_input_that_fails_midway_is_raised_to_the_caller(tmp_path: Path, samples: Path) -> None:
+    items = _many_items(samples, copies=8)
+
+    def feed() -> Iterator[Item]:
+        yield from items[:100]
+        raise OSError("the disk holding the inputs went away")
+
+    conn = connect(tmp_path / "c.db")
+    with pytest.raises(OSError, match="went away"):
+        ingest(conn, feed())
+    assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] <= 100
+
+
+def test_a_first_schema_cache_is_migrated_and_keeps_its_cables(
+    tmp_path: Path, samples: Path
+) -> None:
+    from triage.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("PRAGMA journal_mode = WAL")
+    for stmt in MIGRATIONS[1]:
+        old.execute(stmt)
+    old.execute(
+        "INSERT INTO cables (reference_id, sha256, received_at, updated_at) "
+        "VALUES ('07PARIS1', 'x', 'now', 'now')"
+    )
+    old.execute("PRAGMA user_version = 1")
+    old.close()
+    conn = connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "paragraphs" not in tables and "cable_tags_cable" not in tables
+    assert conn.execute("SELECT reference_id FROM cables").fetchall() == [("07PARIS1",)]
+    assert ingest(conn, iter_paths([str(samples)])).rejected == 0
+
+
+def _index_names(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_a_bulk_load_builds_its_indexes_at_the_end(tmp_path: Path, samples: Path) -> None:
+    from triage.store.schema import DEFERRABLE_INDEXES
+
+    items = _many_items(samples)
+    conn = connect(tmp_path / "c.db")
+    summary = ingest(conn, items, batch=20, bulk_after=40)
+    assert summary.added == len(items)
+    assert set(DEFERRABLE_INDEXES) <= _index_names(conn)
+    plan = " ".join(
+        str(r[3])
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT cable_id FROM cable_tags WHERE tag = 'PREL'"
+        )
+    )
+    assert "cable_tags_tag" in plan
+    hits = conn.execute("SELECT count(*) FROM cable_tags WHERE tag = 'PREL'").fetchone()[0]
+    assert hits == 4 * sum(1 for f in samples.glob("*.txt") if b"PREL" in f.read_bytes())
+
+
+def test_a_bulk_load_killed_midway_is_mended_by_the_next_ingest(
+    tmp_path: Path, samples: Path
+) -> None:
+    from triage.store.schema import DEFERRABLE_INDEXES
+
+    items = _many_items(samples, copies=8)
+
+    def feed() -> Iterator[Item]:
+        yield from items[:300]
+        raise KeyboardInterrupt
+
+    conn = connect(tmp_path / "c.db")
+    with pytest.raises(KeyboardInterrupt):
+        ingest(conn, feed(), batch=20, bulk_after=40)
+    assert not set(DEFERRABLE_INDEXES) & _index_names(conn)  # the run was cut in bulk mode
+    kept = conn.execute("SELECT count(*) FROM cables").fetchone()[0]
+    assert kept == 300  # every item read before the failure was stored
+    again = ingest(conn, items)
+    assert again.added == len(items) - kept and again.unchanged == kept
+    assert set(DEFERRABLE_INDEXES) <= _index_names(conn)

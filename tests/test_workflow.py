@@ -25,7 +25,10 @@ def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
 
 def audit(db: Path) -> list[tuple[str, str | None, str, str | None, str | None]]:
     conn = connect(db)
-    return [tuple(r) for r in conn.execute("SELECT who, reference_id, field, old, new FROM audit ORDER BY id")]  # type: ignore[misc]
+    return [
+        tuple(r)
+        for r in conn.execute("SELECT who, reference_id, field, old, new FROM audit ORDER BY id")
+    ]  # type: ignore[misc]
 
 
 def test_cli_commands_change_state_and_write_the_audit_log(db: Path) -> None:
@@ -40,7 +43,16 @@ def test_cli_commands_change_state_and_write_the_audit_log(db: Path) -> None:
     assert run("unassign", "--db", str(db), "26STATE104233").exit_code == 0
     rows = audit(db)
     fields = [r[2] for r in rows]
-    assert fields == ["officer", "status", "status", "due_at", "note", "ack_by", "ack_at", "officer"]
+    assert fields == [
+        "officer",
+        "status",
+        "status",
+        "due_at",
+        "note",
+        "ack_by",
+        "ack_at",
+        "officer",
+    ]
     assert all(r[0] == me and r[1] == "26STATE104233" for r in rows)
     assert rows[0][3:] == (None, "kwalker")
     assert rows[1][3:] == ("NEW", "ASSIGNED")
@@ -108,7 +120,7 @@ def test_export_csv_read_back_cell_by_cell(db: Path, tmp_path: Path) -> None:
     me = current_login()
     cid = wf.find_cable(conn, "26STATE104233")
     wf.assign(conn, cid, "=cmd|' /C calc'!A0", me)
-    wf.set_note(conn, cid, "-2+3 first line\nsecond, \"quoted\" line", me)
+    wf.set_note(conn, cid, '-2+3 first line\nsecond, "quoted" line', me)
     cid2 = wf.find_cable(conn, "26PARIS1877")
     wf.assign(conn, cid2, "@kwalker", me)
     out = tmp_path / "actions.csv"
@@ -123,7 +135,7 @@ def test_export_csv_read_back_cell_by_cell(db: Path, tmp_path: Path) -> None:
     assert len(by_ref) == 42
     flash = by_ref["26STATE104233"]
     assert flash["action_officer"] == "'=cmd|' /C calc'!A0"
-    assert flash["note"] == "'-2+3 first line\nsecond, \"quoted\" line"
+    assert flash["note"] == '\'-2+3 first line\nsecond, "quoted" line'
     assert flash["precedence"] == "FLASH"
     assert flash["classification"] == "SECRET//NOFORN"
     assert flash["dtg_utc"] == "2026-11-27T12:00:00Z"

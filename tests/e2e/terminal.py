@@ -30,7 +30,9 @@ class Tmux:
         self.socket = f"/tmp/{self.name}.sock"
 
     def _tmux(self, *args: str, check: bool = True) -> str:
-        res = subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=False)
+        res = subprocess.run(
+            ["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=False
+        )
         if check and res.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {res.stderr}")
         return res.stdout
@@ -38,8 +40,19 @@ class Tmux:
     def __enter__(self) -> Tmux:
         env_prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
         # a plain shell that exits when the command does; `exec env ...` sets TERM for the app
-        self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.name, "-x", str(self.width),
-                   "-y", str(self.height), f"env {env_prefix} sh")
+        self._tmux(
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            f"env {env_prefix} sh",
+        )
         self._tmux("set-option", "-t", self.name, "remain-on-exit", "on")
         return self
 
@@ -89,9 +102,10 @@ class Tmux:
     def wait_for_exit(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            dead = self._tmux("display-message", "-p", "-t", self.name, "#{pane_dead}", check=False).strip()
+            dead = self._tmux(
+                "display-message", "-p", "-t", self.name, "#{pane_dead}", check=False
+            ).strip()
             if dead == "1":
                 return
             time.sleep(0.05)
         raise AssertionError("triage did not exit:\n" + self.screen())
-

@@ -64,9 +64,13 @@ def _install_for_users(target: Path) -> None:
     """triage and what it needs, where the test users can read them (root's home is closed):
     the site-packages this test runs with, and the project's package on top."""
     site = Path(sysconfig.get_paths()["purelib"])
-    shutil.copytree(site, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        site, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     shutil.rmtree(target / "triage", ignore_errors=True)
-    shutil.copytree(ROOT / "triage", target / "triage", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "triage", target / "triage", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copytree(ROOT / "sample_cables", target / "triage" / "sample_cables", dirs_exist_ok=True)
     for p in [target, *target.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)
@@ -89,8 +93,12 @@ def sshd() -> Iterator[Sshd]:
     work.chmod(0o755)
     keys = work / "keys"
     keys.mkdir(mode=0o755)
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / "host_key")], check=True)
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / "client_key")], check=True)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / "host_key")], check=True
+    )
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / "client_key")], check=True
+    )
     pub = (work / "client_key.pub").read_text()
     for user in USERS:
         (keys / user).write_text(pub)
@@ -106,8 +114,12 @@ def sshd() -> Iterator[Sshd]:
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
     lib = work / "lib"
     _install_for_users(lib)
-    proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(config)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        ["/usr/sbin/sshd", "-D", "-e", "-f", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -115,7 +127,9 @@ def sshd() -> Iterator[Sshd]:
                 break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"sshd did not start: {proc.stderr.read() if proc.stderr else ''}") from None
+                raise RuntimeError(
+                    f"sshd did not start: {proc.stderr.read() if proc.stderr else ''}"
+                ) from None
             time.sleep(0.05)
     try:
         yield Sshd(port, work / "client_key", work, lib)
@@ -141,16 +155,32 @@ def test_two_officers_over_ssh_see_each_others_changes(sshd: Sshd) -> None:
         p.chmod(0o755 if p.is_dir() else 0o644)
     db = shared / "cache.db"
     env = {**os.environ, "XDG_CONFIG_HOME": str(sshd.work / "config")}
-    subprocess.run([sys.executable, "-m", "triage.cli", "ingest", "--db", str(db), str(ROOT / "sample_cables")],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "triage.cli",
+            "ingest",
+            "--db",
+            str(db),
+            str(ROOT / "sample_cables"),
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     st = db.stat()
     assert st.st_gid == gid and (st.st_mode & 0o777) == 0o660
 
     def login(user: str) -> str:
-        remote = (f"cd /tmp && env TERM=xterm-256color XDG_CONFIG_HOME={sshd.work / 'config'} "
-                  f"PYTHONPATH={sshd.pythonpath} {SYSTEM_PYTHON} -m triage.cli --db {db}")
-        return (f"ssh -tt -i {sshd.key} -p {sshd.port} -o StrictHostKeyChecking=no "
-                f"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR {user}@127.0.0.1 '{remote}'")
+        remote = (
+            f"cd /tmp && env TERM=xterm-256color XDG_CONFIG_HOME={sshd.work / 'config'} "
+            f"PYTHONPATH={sshd.pythonpath} {SYSTEM_PYTHON} -m triage.cli --db {db}"
+        )
+        return (
+            f"ssh -tt -i {sshd.key} -p {sshd.port} -o StrictHostKeyChecking=no "
+            f"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR {user}@127.0.0.1 '{remote}'"
+        )
 
     env_t = {"TERM": "xterm-256color", "HOME": str(sshd.work)}
     with Tmux(140, 30, env_t) as a, Tmux(140, 30, env_t) as b:

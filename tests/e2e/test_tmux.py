@@ -27,9 +27,14 @@ COMBOS = [
 ]
 
 
-@pytest.mark.parametrize(("width", "height", "term", "no_color"), COMBOS,
-                         ids=[f"{w}x{h}-{t}{'-NO_COLOR' if n else ''}" for w, h, t, n in COMBOS])
-def test_a_desk_officers_round_trip(tmp_path: Path, width: int, height: int, term: str, no_color: bool) -> None:
+@pytest.mark.parametrize(
+    ("width", "height", "term", "no_color"),
+    COMBOS,
+    ids=[f"{w}x{h}-{t}{'-NO_COLOR' if n else ''}" for w, h, t, n in COMBOS],
+)
+def test_a_desk_officers_round_trip(
+    tmp_path: Path, width: int, height: int, term: str, no_color: bool
+) -> None:
     require("tmux")
     env = {
         "TERM": term,
@@ -106,4 +111,3 @@ def test_terminal_state_is_restored_and_no_escape_from_cable_text(tmp_path: Path
         t.wait_for("sort precedence")
         t.keys("q")
         t.wait_for_exit()
-

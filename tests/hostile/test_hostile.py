@@ -110,7 +110,9 @@ async def test_console_shows_text_literally(tmp_path: Path, case: Case) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CableScreen)
-        seen = re.sub(r" *\n +", " ", static_text(app, "#header") + "\n" + static_text(app, "#body"))
+        seen = re.sub(
+            r" *\n +", " ", static_text(app, "#header") + "\n" + static_text(app, "#body")
+        )
         for text in case.show:
             assert text in seen
         # and the list draws without breaking its cell

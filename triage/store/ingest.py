@@ -14,13 +14,16 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..cable import Cable, looks_binary
 from ..cable.model import classification_badge, level_rank, precedence_rank
 from ..cable.parse import decode, parse_decoded
 from .clock import utcnow
+from .schema import drop_indexes, ensure_indexes
 
 BATCH = 200
+BULK_AFTER = 5000
 
 
 @dataclass
@@ -127,7 +130,8 @@ def iter_cablegate_csv(path: Path) -> Iterator[Item]:
                 continue
             row = dict(zip(CABLEGATE_COLUMNS, fields, strict=True))
             text = row["header"].rstrip("\n") + "\n\n" + row["body"]
-            yield Item(name, text.encode("utf-8"), meta=row)
+            meta = {k: row[k] for k in CABLEGATE_COLUMNS[:6]}  # the text travels once, as data
+            yield Item(name, text.encode("utf-8"), meta=meta)
 
 
 def _csv_records(fh: io.TextIOBase) -> Iterator[tuple[list[str], str | None]]:
@@ -197,94 +201,31 @@ def _reference_for(cable: Cable, meta: dict[str, str] | None, sha: str) -> tuple
     return ref, extra
 
 
-Prepared = tuple[Cable, str, str]  # the parse, the bytes' sha256, the text the index holds
+@dataclass(slots=True)
+class Prepared:
+    """Everything ingest needs from one cable's bytes that is not SQLite's work, in plain
+    values: it is built in the parser process and crosses to the writer cheaply (no Cable,
+    no paragraph text; the writer decodes the bytes again for the index, a C call)."""
+
+    sha: str
+    ref: str
+    warnings: list[str]
+    row: dict[str, object]  # the cables row but for version, source and times
+    tags: list[str]
+    addressees: list[tuple[str, int, str | None, str, str | None, int, str | None]]
 
 
-def prepare(data: bytes) -> Prepared:
-    """Everything ingest needs from the bytes that is not SQLite's work (decoded once)."""
-    text, warnings = decode(data)
-    return parse_decoded(text, warnings), hashlib.sha256(data).hexdigest(), text
-
-
-def store_item(
-    conn: sqlite3.Connection,
-    item: Item,
-    received_at: str,
-    prepared: Prepared | None = None,
-    on_note: Callable[[str, str], None] | None = None,
-) -> tuple[str, str]:
-    """Store one readable input inside the caller's transaction: ('added'|'updated'|'unchanged', ref)."""
-    assert item.data is not None
-    cable, sha, body = prepared if prepared is not None else prepare(item.data)
-    ref, extra = _reference_for(cable, item.meta, sha)
+def prepare(data: bytes, meta: dict[str, str] | None = None) -> Prepared:
+    """Parse the bytes (decoded once) and build the rows they will be stored as."""
+    text, decode_warnings = decode(data)
+    cable = parse_decoded(text, decode_warnings)
+    sha = hashlib.sha256(data).hexdigest()
+    ref, extra = _reference_for(cable, meta, sha)
     warnings = list(cable.warnings) + extra
-    row = conn.execute(
-        "SELECT id, sha256, version, subject, tags FROM cables WHERE reference_id = ?", (ref,)
-    ).fetchone()
-    if row is not None:
-        cable_id, old_sha, version, old_subject, old_tags = row
-        if old_sha == sha:
-            return "unchanged", ref
-        seen = conn.execute(
-            "SELECT 1 FROM cable_versions WHERE cable_id = ? AND sha256 = ?", (cable_id, sha)
-        ).fetchone()
-        if seen:
-            return "unchanged", ref
-        old_raw = conn.execute(
-            "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?", (cable_id, version)
-        ).fetchone()
-        if old_raw is not None:
-            # a contentless index forgets a row given exactly the values it indexed
-            conn.execute(
-                "INSERT INTO cables_fts (cables_fts, rowid, reference_id, subject, tags, body) "
-                "VALUES ('delete', ?, ?, ?, ?, ?)",
-                (
-                    cable_id,
-                    ref,
-                    old_subject,
-                    " ".join((old_tags or "").split("|")),
-                    decode(bytes(old_raw[0]))[0],
-                ),
-            )
-        _write_cable(
-            conn, cable, ref, sha, body, item, received_at, warnings, cable_id, version + 1
-        )
-        if on_note:
-            on_note(
-                item.source,
-                f"{ref} was already in the cache with other text; this is now version "
-                f"{version + 1} (earlier versions: triage raw --version N {ref})",
-            )
-            if warnings:
-                on_note(item.source, f"{ref} stored with warnings: " + "; ".join(warnings))
-        return "updated", ref
-    cable_id = _write_cable(conn, cable, ref, sha, body, item, received_at, warnings, None, 1)
-    if on_note and warnings:
-        on_note(item.source, f"{ref} stored with warnings: " + "; ".join(warnings))
-    conn.execute(
-        "INSERT INTO workflow (cable_id, status, row_version) VALUES (?, 'NEW', 1)", (cable_id,)
-    )
-    return "added", ref
-
-
-def _write_cable(
-    conn: sqlite3.Connection,
-    cable: Cable,
-    ref: str,
-    sha: str,
-    body: str,
-    item: Item,
-    received_at: str,
-    warnings: list[str],
-    cable_id: int | None,
-    version: int,
-) -> int:
-    meta = item.meta or {}
+    meta = meta or {}
     level = cable.level or _level_from_meta(meta.get("classification"))
     caveats = list(cable.caveats)
-    classification = cable.classification or (meta.get("classification") or None)
-    tags_joined = "|".join(cable.tags)
-    values = {
+    row: dict[str, object] = {
         "reference_id": ref,
         "transmission_id": cable.transmission_id,
         "precedence": cable.precedence,
@@ -293,7 +234,7 @@ def _write_cable(
         "dtg": cable.dtg or _date_from_meta(meta.get("date")),
         "dtg_raw": cable.dtg_raw,
         "dtg_estimated": int(cable.dtg_estimated),
-        "classification": classification,
+        "classification": cable.classification or (meta.get("classification") or None),
         "level": level,
         "level_rank": level_rank(level),
         "badge": classification_badge(level, caveats),
@@ -301,7 +242,7 @@ def _write_cable(
         "from_line": cable.from_,
         "origin": cable.origin or (meta.get("origin") or None),
         "subject": cable.subject,
-        "tags": tags_joined,
+        "tags": "|".join(cable.tags),
         "security_line": cable.security_line,
         "section": cable.section,
         "classified_by": cable.classified_by,
@@ -314,11 +255,91 @@ def _write_cable(
         "references_json": json.dumps([r.to_json() for r in cable.references], ensure_ascii=False),
         "warnings_json": json.dumps(warnings, ensure_ascii=False),
         "paragraph_count": len(cable.paragraphs),
-        "version": version,
         "sha256": sha,
-        "source": item.source,
-        "updated_at": received_at,
     }
+    addressees = [
+        (kind, k, a.ri, a.name, a.precedence, int(a.niact), a.mcn)
+        for kind, group in (("to", cable.to), ("info", cable.info))
+        for k, a in enumerate(group)
+    ]
+    return Prepared(sha, ref, warnings, row, list(dict.fromkeys(cable.tags)), addressees)
+
+
+def _index_values(ref: str, subject: object, tags: str, body: str) -> tuple[str, object, str, str]:
+    """What the FTS5 index holds for a cable (a contentless index forgets a row only when given
+    exactly these values again)."""
+    return ref, subject, " ".join(tags.split("|")) if tags else "", body
+
+
+def store_item(
+    conn: sqlite3.Connection,
+    item: Item,
+    received_at: str,
+    prepared: Prepared | None = None,
+    on_note: Callable[[str, str], None] | None = None,
+) -> tuple[str, str]:
+    """Store one readable input inside the caller's transaction: ('added'|'updated'|'unchanged', ref)."""
+    assert item.data is not None
+    p = prepared if prepared is not None else prepare(item.data, item.meta)
+    ref = p.ref
+    row = conn.execute(
+        "SELECT id, sha256, version, subject, tags FROM cables WHERE reference_id = ?", (ref,)
+    ).fetchone()
+    if row is not None:
+        cable_id, old_sha, version, old_subject, old_tags = row
+        if old_sha == p.sha:
+            return "unchanged", ref
+        seen = conn.execute(
+            "SELECT 1 FROM cable_versions WHERE cable_id = ? AND sha256 = ?", (cable_id, p.sha)
+        ).fetchone()
+        if seen:
+            return "unchanged", ref
+        old_raw = conn.execute(
+            "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?", (cable_id, version)
+        ).fetchone()
+        if old_raw is not None:
+            conn.execute(
+                "INSERT INTO cables_fts (cables_fts, rowid, reference_id, subject, tags, body) "
+                "VALUES ('delete', ?, ?, ?, ?, ?)",
+                (
+                    cable_id,
+                    *_index_values(ref, old_subject, old_tags or "", decode(bytes(old_raw[0]))[0]),
+                ),
+            )
+        conn.execute("DELETE FROM cable_tags WHERE cable_id = ?", (cable_id,))
+        conn.execute("DELETE FROM addressees WHERE cable_id = ?", (cable_id,))
+        _write_cable(conn, p, item, received_at, cable_id, version + 1)
+        if on_note:
+            on_note(
+                item.source,
+                f"{ref} was already in the cache with other text; this is now version "
+                f"{version + 1} (earlier versions: triage raw --version N {ref})",
+            )
+            if p.warnings:
+                on_note(item.source, f"{ref} stored with warnings: " + "; ".join(p.warnings))
+        return "updated", ref
+    cable_id = _write_cable(conn, p, item, received_at, None, 1)
+    if on_note and p.warnings:
+        on_note(item.source, f"{ref} stored with warnings: " + "; ".join(p.warnings))
+    conn.execute(
+        "INSERT INTO workflow (cable_id, status, row_version) VALUES (?, 'NEW', 1)", (cable_id,)
+    )
+    return "added", ref
+
+
+def _write_cable(
+    conn: sqlite3.Connection,
+    p: Prepared,
+    item: Item,
+    received_at: str,
+    cable_id: int | None,
+    version: int,
+) -> int:
+    assert item.data is not None
+    values = dict(p.row)
+    values["version"] = version
+    values["source"] = item.source
+    values["updated_at"] = received_at
     if cable_id is None:
         values["received_at"] = received_at
         cols = ", ".join(values)
@@ -329,37 +350,26 @@ def _write_cable(
     else:
         sets = ", ".join(f"{k} = ?" for k in values)
         conn.execute(f"UPDATE cables SET {sets} WHERE id = ?", [*values.values(), cable_id])
-        conn.execute("DELETE FROM cable_tags WHERE cable_id = ?", (cable_id,))
-        conn.execute("DELETE FROM addressees WHERE cable_id = ?", (cable_id,))
-        conn.execute("DELETE FROM paragraphs WHERE cable_id = ?", (cable_id,))
-    assert item.data is not None
     conn.execute(
         "INSERT INTO cable_versions (cable_id, version, sha256, raw, source, received_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (cable_id, version, sha, item.data, item.source, received_at),
+        (cable_id, version, p.sha, item.data, item.source, received_at),
     )
-    conn.executemany(
-        "INSERT OR IGNORE INTO cable_tags (cable_id, tag) VALUES (?, ?)",
-        [(cable_id, t) for t in cable.tags],
-    )
-    addressees = [("to", k, a) for k, a in enumerate(cable.to)] + [
-        ("info", k, a) for k, a in enumerate(cable.info)
-    ]
-    conn.executemany(
-        "INSERT INTO addressees (cable_id, kind, seq, ri, name, precedence, niact, mcn) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (cable_id, kind, k, a.ri, a.name, a.precedence, int(a.niact), a.mcn)
-            for kind, k, a in addressees
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO paragraphs (cable_id, seq, number, marking, chars) VALUES (?, ?, ?, ?, ?)",
-        [(cable_id, k, p.number, p.marking, len(p.text)) for k, p in enumerate(cable.paragraphs)],
-    )
+    if p.tags:
+        conn.executemany(
+            "INSERT INTO cable_tags (cable_id, tag) VALUES (?, ?)",
+            [(cable_id, t) for t in p.tags],
+        )
+    if p.addressees:
+        conn.executemany(
+            "INSERT INTO addressees (cable_id, kind, seq, ri, name, precedence, niact, mcn) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(cable_id, *a) for a in p.addressees],
+        )
+    body = decode(item.data)[0]
     conn.execute(
         "INSERT INTO cables_fts (rowid, reference_id, subject, tags, body) VALUES (?, ?, ?, ?, ?)",
-        (cable_id, ref, cable.subject, " ".join(cable.tags), body),
+        (cable_id, *_index_values(p.ref, p.row["subject"], str(p.row["tags"]), body)),
     )
     return cable_id
 
@@ -407,18 +417,68 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _parse_chunk(chunk: list[bytes | None]) -> list[Prepared | None]:
+def _parse_chunk(chunk: list[tuple[bytes | None, dict[str, str] | None]]) -> list[Prepared | None]:
     """Run in the parser process: prepare what is readable; None for what is not."""
-    return [prepare(d) if d is not None and looks_binary(d) is None else None for d in chunk]
+    return [prepare(d, m) if d is not None and looks_binary(d) is None else None for d, m in chunk]
+
+
+def _produce(items: Iterator[Item], first: list[Item], chunk: int, ahead: int, out: Any) -> None:
+    """The parser process: read the inputs (files, CSV rows) and parse them, sending chunks of
+    (items, their Prepared) down the pipe, up to `ahead` chunks ahead of the writer; then
+    ("done", None), or ("error", exception) after the items read before an input failed."""
+    import pickle
+    import queue
+    import signal
+    import threading
+
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=ahead)
+
+    def send() -> None:
+        while True:
+            msg = ready.get()
+            try:
+                out.send(msg)  # waits while the writer is busy storing
+            except OSError:  # the writer has gone
+                os._exit(0)
+            if msg[0] != "chunk":
+                return
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    batch = first
+    try:
+        while batch:
+            data = [(it.data if it.problem is None else None, it.meta) for it in batch]
+            ready.put(("chunk", (batch, _parse_chunk(data))))
+            batch = []
+            for it in items:
+                batch.append(it)
+                if len(batch) >= chunk:
+                    break
+    except BaseException as exc:
+        if batch:
+            ready.put(("chunk", (batch, [None] * len(batch))))
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError(repr(exc))
+        ready.put(("error", exc))
+    else:
+        ready.put(("done", None))
+    sender.join()
+    out.close()
 
 
 class _Parsed:
-    """Items paired with their parse, in input order. After the first chunk, parsing runs in
-    another process, a few chunks ahead of the writer, so SQLite writes on one core while the
-    parser works on the other; at most `ahead` chunks are in flight, so memory stays flat."""
+    """Items paired with their parse, in input order. A parser process reads the inputs and
+    parses them, a few chunks ahead of the writer (memory stays flat), while this process's
+    one thread runs SQLite: nothing here competes with it for the GIL. If the parser process
+    dies, the items it did not deliver are read and parsed here."""
 
     def __init__(
-        self, items: Iterable[Item], chunk: int = 64, ahead: int = 4, processes: int | None = None
+        self, items: Iterable[Item], chunk: int = 128, ahead: int = 8, processes: int | None = None
     ) -> None:
         self.items = iter(items)
         self.chunk = chunk
@@ -426,61 +486,59 @@ class _Parsed:
         self.processes = processes
 
     def __iter__(self) -> Iterator[tuple[Item, Prepared | None]]:
-        from collections import deque
-        from concurrent.futures import Future, ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
+        import multiprocessing
 
-        def take() -> list[Item]:
-            out: list[Item] = []
-            for it in self.items:
-                out.append(it)
-                if len(out) >= self.chunk:
-                    break
-            return out
-
-        first = take()
-        if len(first) < self.chunk or (self.processes is not None and self.processes <= 0):
+        first: list[Item] = []
+        for it in self.items:
+            first.append(it)
+            if len(first) >= self.chunk:
+                break
+        inline = len(first) < self.chunk or (self.processes is not None and self.processes <= 0)
+        if inline or not sys.platform.startswith("linux"):
+            # few inputs, or no fork (the iterator cannot be handed to a spawned process)
             for it in first:
                 yield it, None
             for it in self.items:
                 yield it, None
             return
-        workers = self.processes or max(1, min(2, (os.cpu_count() or 2) - 1))
-        import multiprocessing
-
-        # fork: the ingest process has no threads, and its children start at once; each child
-        # asks the kernel to kill it when the ingest dies, so a killed ingest leaves nothing behind
-        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        pending: deque[tuple[list[Item], Future[list[Prepared | None]]]] = deque()
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_die_with_parent
-        ) as pool:
-
-            def submit(batch: list[Item]) -> None:
-                data = [it.data if it.problem is None else None for it in batch]
-                pending.append((batch, pool.submit(_parse_chunk, data)))
-
-            submit(first)
-            while pending:
-                while len(pending) < self.ahead:
-                    batch = take()
-                    if not batch:
-                        break
-                    submit(batch)
-                batch, fut = pending.popleft()
+        ctx = multiprocessing.get_context("fork")
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(
+            target=_produce,
+            args=(self.items, first, self.chunk, self.ahead, send),
+            name="triage-parser",
+            daemon=True,
+        )
+        proc.start()
+        send.close()  # so that the parser's death reads as the end of the pipe
+        delivered = 0
+        try:
+            while True:
                 try:
-                    results = fut.result()
-                except BrokenProcessPool:
-                    # the parser process died (killed, out of memory): parse here instead
-                    for b, _f in [(batch, fut), *pending]:
-                        for it in b:
-                            yield it, None
-                    pending.clear()
-                    for it in self.items:
-                        yield it, None
+                    kind, payload = receive.recv()
+                except (EOFError, OSError):
+                    break  # the parser process died: carry on here
+                if kind == "done":
                     return
-                for it, cable in zip(batch, results, strict=True):
-                    yield it, cable
+                if kind == "error":
+                    raise payload
+                batch, results = payload
+                for it, p in zip(batch, results, strict=True):
+                    delivered += 1
+                    yield it, p
+        finally:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+            receive.close()
+        # this process's copy of the inputs is where it was at the fork, after `first`:
+        # skip what was delivered and read the rest here
+        skip = max(0, delivered - len(first))
+        for it in first[delivered:]:
+            yield it, None
+        for k, it in enumerate(self.items):
+            if k >= skip:
+                yield it, None
 
 
 def ingest(
@@ -492,14 +550,29 @@ def ingest(
     on_note: Callable[[str, str], None] | None = None,
     batch: int = BATCH,
     processes: int | None = None,
+    bulk_after: int = BULK_AFTER,
 ) -> Summary:
     """Store items in short BEGIN IMMEDIATE batches, so readers keep reading and a killed run
-    leaves a consistent cache that the same ingest completes."""
+    leaves a consistent cache that the same ingest completes.
+
+    A bulk load (this run has stored `bulk_after` cables and more than the cache held when it
+    started) drops the indexes whose keys arrive in random order and builds them once, sorted,
+    in its last transaction; meanwhile readers still read, sorted lists just sort for
+    themselves. A bulk load killed midway leaves them out; the next ingest builds them first.
+    """
     summary = Summary()
     pending = 0
+    stored = 0
+    bulk = False
     conn.execute("PRAGMA cache_size = -65536")  # 64 MB of page cache while writing
+    # the main thread hands the GIL back and forth with the input reader at every SQLite call;
+    # a short switch interval keeps it from waiting 5 ms for the reader to let go
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, 0.0005))
     conn.execute("BEGIN IMMEDIATE")
     try:
+        ensure_indexes(conn)
+        at_start = conn.execute("SELECT max(id) FROM cables").fetchone()[0] or 0
         for item, prepared in _Parsed(items, processes=processes):
             at = utcnow()
             problem = item.problem
@@ -517,18 +590,26 @@ def ingest(
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 if outcome != "unchanged":
                     summary.stored.append(ref)
+                    stored += 1
             pending += 1
             if on_progress:
                 on_progress(1)
             if pending >= batch:
+                if not bulk and stored >= bulk_after and stored > at_start:
+                    drop_indexes(conn)
+                    bulk = True
                 conn.execute("COMMIT")
                 conn.execute("BEGIN IMMEDIATE")
                 pending = 0
+        if bulk:
+            ensure_indexes(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    finally:
+        sys.setswitchinterval(switch)
     return summary
 
 

@@ -4,8 +4,8 @@ FTS5 uses detail=full: phrase and NEAR queries need token positions, and the con
 offers phrases (detail=column would index faster but could not answer "a phrase"). The index
 is contentless: the text is stored once, as the original bytes of every version in
 `cable_versions`; the current text is those bytes decoded, and an update deletes the old
-entry from the index with the values it was indexed with. Paragraph rows keep number, portion
-mark and length for queries; their text is read from the body when a cable is opened.
+entry from the index with the values it was indexed with. Paragraphs are read from the text
+when a cable is opened.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class StoreError(Exception):
@@ -180,7 +180,65 @@ MIGRATIONS: dict[int, list[str]] = {
         )
         """,
     ],
+    # Ingest writes less: paragraph rows were never queried (a cable's paragraphs are read from
+    # its text when it is opened), and these three indexes served no query (the tag filter uses
+    # the (tag, cable_id) key; an update deletes its old tags by that key).
+    2: [
+        "DROP TABLE paragraphs",
+        "DROP INDEX addressees_ri",
+        "DROP INDEX cable_versions_sha",
+        # tags keyed by cable (rows are appended in cable order), looked up through an index
+        # by tag that a bulk load can build once at its end
+        """
+        CREATE TABLE cable_tags_2 (
+            cable_id INTEGER NOT NULL REFERENCES cables(id),
+            tag TEXT NOT NULL,
+            PRIMARY KEY (cable_id, tag)
+        ) WITHOUT ROWID
+        """,
+        "INSERT INTO cable_tags_2 (cable_id, tag) SELECT cable_id, tag FROM cable_tags",
+        "DROP TABLE cable_tags",
+        "ALTER TABLE cable_tags_2 RENAME TO cable_tags",
+        "CREATE INDEX cable_tags_tag ON cable_tags (tag, cable_id)",
+    ],
 }
+
+# Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts
+# dirties pages all over them. A bulk load (see ingest) drops them and builds each once at its
+# end, sorted, which is how databases load in bulk; `ensure_indexes` puts back any that a bulk
+# load killed midway left out.
+DEFERRABLE_INDEXES = {
+    "cables_prec": "CREATE INDEX IF NOT EXISTS cables_prec ON cables (prec_rank, dtg DESC, id)",
+    "cables_dtg": "CREATE INDEX IF NOT EXISTS cables_dtg ON cables (dtg DESC, id)",
+    "cables_received": "CREATE INDEX IF NOT EXISTS cables_received ON cables (received_at DESC, id)",
+    "cables_level": "CREATE INDEX IF NOT EXISTS cables_level ON cables (level_rank, dtg DESC)",
+    "cable_tags_tag": "CREATE INDEX IF NOT EXISTS cable_tags_tag ON cable_tags (tag, cable_id)",
+}
+
+
+def missing_indexes(conn: sqlite3.Connection) -> list[str]:
+    names = list(DEFERRABLE_INDEXES)
+    have = {
+        r[0]
+        for r in conn.execute(
+            f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
+            f"({', '.join('?' for _ in names)})",
+            names,
+        )
+    }
+    return [n for n in names if n not in have]
+
+
+def drop_indexes(conn: sqlite3.Connection) -> None:
+    """Inside the caller's write transaction."""
+    for name in DEFERRABLE_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def ensure_indexes(conn: sqlite3.Connection) -> None:
+    """Inside the caller's write transaction: build whichever deferrable index is missing."""
+    for name in missing_indexes(conn):
+        conn.execute(DEFERRABLE_INDEXES[name])
 
 
 def _create_file(path: Path, group: str | None) -> None:
