@@ -166,3 +166,60 @@ def test_paragraph_marked_above_the_banner_warns() -> None:
     assert any(
         "paragraph 2 is marked S//NF, above the banner's CONFIDENTIAL" in w for w in c.warnings
     )
+
+
+PARTIAL = (
+    "This record is a partial extract of the original cable. The full text of the original "
+    "cable is not available.\n"
+    "S E C R E T SECTION 01 OF 02 VALDORIA 004417\n\nSIPDIS\n\n"
+    "E.O. {order}: DECL: {decl}\nTAGS: PREL PGOV\nSUBJECT: THE CABINET AFTER THE FLOODS\n"
+    "{ref}\n¶1. (S) The cabinet met on Tuesday.\n"
+)
+
+
+def test_a_partial_extract_is_dated_ten_years_before_declassification() -> None:
+    c = parse_cable(PARTIAL.format(order="12958", decl="03/09/2016", ref=""))
+    assert (c.dtg, c.dtg_estimated, c.reference_id) == (
+        "2006-03-09T00:00:00Z",
+        True,
+        "06VALDORIA4417",
+    )
+    assert "estimated as 10 years before declassification" in " ".join(c.warnings)
+
+
+def test_an_estimate_outside_the_cited_order_takes_the_25_year_period() -> None:
+    # E.O. 12958 was superseded in 2010: a cable citing it cannot be from 2019
+    c = parse_cable(PARTIAL.format(order="12958", decl="12/14/2029", ref=""))
+    assert (c.dtg, c.reference_id) == ("2004-12-14T00:00:00Z", "04VALDORIA4417")
+    assert "estimated as 25 years before declassification" in " ".join(c.warnings)
+
+
+def test_a_reference_with_a_year_bounds_the_estimate() -> None:
+    # citing a 2004 cable, it cannot be from 2003: the next period that fits is five years
+    c = parse_cable(
+        PARTIAL.format(
+            order="12958", decl="06/01/2013", ref="REF: A. 04 STATE 12345\n     B. VALDORIA 399\n"
+        )
+    )
+    assert c.reference_id == "08VALDORIA4417"
+    assert "estimated as 5 years before declassification" in " ".join(c.warnings)
+
+
+def test_a_telegram_printout_gives_its_date_sender_and_serial() -> None:
+    c = parse_cable(
+        "Cable\nText:\n\nCONFIDENTIAL\n\nSIPDIS\n"
+        "TELEGRAM                                  March 07, 2004\n\n\n"
+        "To:       No Action Addressee\n\nAction:   Unknown\n\n"
+        "From:     AMEMBASSY VALDORIA (VALDORIA 812 - UNKNOWN)\n\n"
+        "TAGS:     PREL, PGOV\n\nCaptions: None\n\n"
+        "Subject:  FLOOD RELIEF PLEDGES\n\nRef:      None\n"
+        "__________________________________\n\n"
+        "1. (C) Donors pledged more than expected.\n"
+    )
+    assert (c.dtg, c.reference_id, c.from_, c.origin) == (
+        "2004-03-07T00:00:00Z",
+        "04VALDORIA812",
+        "AMEMBASSY VALDORIA",
+        "Embassy Valdoria",
+    )
+    assert c.classification == "CONFIDENTIAL" and c.subject == "FLOOD RELIEF PLEDGES"

@@ -115,6 +115,19 @@ RE_NEWSPAPER = re.compile(
     r"([A-Z]+)\s+(\d{4}),\s+(\d{1,2}):(\d{2})\s*$",
     re.I,
 )
+RE_TELEGRAM = re.compile(r"^\s*TELEGRAM\s+([A-Za-z]+)\.?\s+(\d{1,2}),\s+(\d{4})\s*$")
+RE_TELEGRAM_FROM = re.compile(
+    r"^\s*From:\s+(\S.*?)\s*(?:\(([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})\s*-[^)]*\))?\s*$"
+)
+# the years each executive order on classification was in force (signed to superseded)
+EO_YEARS = {
+    "11652": (1972, 1978),
+    "12065": (1978, 1982),
+    "12356": (1982, 1995),
+    "12958": (1995, 2010),
+    "13292": (2003, 2010),
+    "13526": (2009, 9999),
+}
 RE_FM = re.compile(r"^\s*FM\s+(\S.*?)\s*$")
 RE_TO = re.compile(r"^\s*TO\s+(\S.*?)\s*$")
 RE_INFO = re.compile(r"^\s*INFO\s+(\S.*?)\s*$")
@@ -825,16 +838,37 @@ class _Parser:
             f["dtg"] = newspaper_date.strftime("%Y-%m-%dT%H:%M:%SZ")
             f["dtg_year"] = newspaper_date.year
             self.warnings.append("no date-time group; date taken from the release date line")
+        if "dtg" not in f and "dtg_year" not in f:
+            telegram = self._telegram_date()
+            if telegram is not None:
+                f["dtg"] = f"{telegram.isoformat()}T00:00:00Z"
+                f["dtg_year"] = telegram.year
+                self.warnings.append("no date-time group; date taken from the TELEGRAM line")
+                for line in self.lines[:80]:
+                    mf = RE_TELEGRAM_FROM.match(line)
+                    if mf:
+                        f.setdefault("from", _clean(mf.group(1)))
+                        if mf.group(2) and (station is None or serial is None):
+                            station, serial = _clean(mf.group(2)), mf.group(3)
+                        break
         if "dtg" not in f and "dtg_year" not in f and f.get("declassify_on"):
-            # E.O. 12958's default declassification is ten years after origination: a partial
-            # extract without a DTG gets that estimate, marked as such
+            # E.O. 12958's default declassification is ten years after origination, 25 the
+            # longest: a partial extract without a DTG gets the first of 10, 25, 5, 15 and 20
+            # years before declassification that falls while the order it cites was in force
+            # and not before a cable it cites by year; marked as an estimate
             d = dt.date.fromisoformat(str(f["declassify_on"]))
-            est = d.replace(year=d.year - 10, day=min(d.day, 28) if d.month == 2 else d.day)
+            lo, hi = self._year_bounds()
+            years = 10
+            for back in (10, 25, 5, 15, 20):
+                if lo <= d.year - back <= hi:
+                    years = back
+                    break
+            est = d.replace(year=d.year - years, day=min(d.day, 28) if d.month == 2 else d.day)
             f["dtg"] = f"{est.isoformat()}T00:00:00Z"
             f["dtg_year"] = est.year
             f["dtg_estimated"] = True
             self.warnings.append(
-                "no date-time group; date estimated as ten years before declassification"
+                f"no date-time group; date estimated as {years} years before declassification"
             )
         if "dtg" not in f and "dtg_raw" not in f:
             self.warnings.append("no date-time group")
@@ -1039,6 +1073,31 @@ class _Parser:
         if out and out[0][0] is None and not out[0][1]:
             out.pop(0)
         return out
+
+    def _year_bounds(self) -> tuple[int, int]:
+        """The years a cable can be from: while the executive order it cites was in force, and
+        not before the latest cable it cites with a year (`REF: A. 04 STATE 274965`)."""
+        order = re.search(r"\bE\.?\s?O\.?\s*(1[1-3]\d{3})\b", self.text[:6000])
+        lo, hi = EO_YEARS.get(order.group(1), (1900, 9999)) if order else (1900, 9999)
+        for ref in self.fields.get("references") or []:
+            assert isinstance(ref, Reference)
+            m = re.match(r"^\s*(\d{2}|\d{4})\s+[A-Z]", ref.text)
+            if m:
+                lo = max(lo, _year4(m.group(1)))
+        return lo, hi
+
+    def _telegram_date(self) -> dt.date | None:
+        """The date of a State Department TELEGRAM printout (`TELEGRAM   June 03, 2003`)."""
+        for line in self.lines[:60]:
+            m = RE_TELEGRAM.match(line)
+            if m:
+                word = m.group(1).upper()
+                month = next((v for k, v in MONTH_NAMES.items() if k.startswith(word[:3])), 0)
+                try:
+                    return dt.date(int(m.group(3)), month or 0, int(m.group(2)))
+                except ValueError:
+                    return None
+        return None
 
     def _read_eo(self, text: str) -> None:
         f = self.fields

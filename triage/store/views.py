@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import time
 from array import array
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -178,7 +179,7 @@ def _cmp(value: str) -> tuple[str, str]:
     return m.group(1) or "=", m.group(2)
 
 
-def _where(view: View, ctx: Context) -> tuple[list[str], list[Any]]:
+def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     tab = view.tab
@@ -206,7 +207,12 @@ def _where(view: View, ctx: Context) -> tuple[list[str], list[Any]]:
         where.append(s)
         params.extend(p)
     if view.search:
-        where.append("c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)")
+        if probe:  # asked of each row as the list's index is scanned in order
+            where.append(
+                "EXISTS (SELECT 1 FROM cables_fts f WHERE f.rowid = c.id AND cables_fts MATCH ?)"
+            )
+        else:  # the whole match set, collected first
+            where.append("c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)")
         params.append(view.search)
     return where, params
 
@@ -315,6 +321,10 @@ def view_ids(
 ) -> array[int]:
     """The ordered ids of the view (the first `limit` of them, when given: an index-ordered scan
     that stops early, for the first screen). Raises FilterError for a search FTS5 cannot parse."""
+    if limit is not None and view.search and view.sort in INDEXED_SORTS:
+        first = _first_matches(conn, view, ctx, limit)
+        if first is not None:
+            return first
     where, params = _where(view, ctx)
     sql = "SELECT c.id FROM cables c JOIN workflow w ON w.cable_id = c.id"
     if where:
@@ -335,6 +345,34 @@ def view_ids(
         if view.search and "locked" not in str(exc) and "disk" not in str(exc):
             raise FilterError(f"search {view.search!r} cannot be read: {exc}") from exc
         raise
+
+
+PROBE_BUDGET_S = 0.04
+INDEXED_SORTS = {"precedence", "dtg", "received", "classification", "reference"}
+
+
+def _first_matches(
+    conn: sqlite3.Connection, view: View, ctx: Context, limit: int
+) -> array[int] | None:
+    """The first page of a search, found by walking the list's index in order and asking the
+    FTS index about each cable: a word found in most cables fills a page after a few hundred
+    rows, where collecting its whole match set to sort it takes ~0.3 s at 250,000 cables.
+    A selective word would make the walk long, so it is given up after PROBE_BUDGET_S and the
+    match set is collected instead (quick when it is small). None when given up."""
+    where, params = _where(view, ctx, probe=True)
+    sql = (
+        "SELECT c.id FROM cables c JOIN workflow w ON w.cable_id = c.id WHERE "
+        + " AND ".join(where)
+        + f" ORDER BY {_order(view)} LIMIT {int(limit)}"
+    )
+    deadline = time.monotonic() + PROBE_BUDGET_S
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
+    try:
+        return array("q", (r[0] for r in conn.execute(sql, params).fetchall()))
+    except sqlite3.OperationalError:  # given up, or a search FTS5 cannot read (said later)
+        return None
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 def tab_counts(

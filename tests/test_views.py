@@ -1,0 +1,54 @@
+"""The first page of a search: walked in index order, or collected whole; the same cables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import triage.store.views as views
+from triage.store import connect
+from triage.store.ingest import Item, ingest
+from triage.store.views import Context, View, view_ids
+
+SEARCHES = ["the", "minister", "government post", '"the government"', "gov*", "the NOT minister", "zzzz"]
+
+
+@pytest.fixture
+def conn(tmp_path: Path, samples: Path):  # type: ignore[no-untyped-def]
+    c = connect(tmp_path / "c.db")
+    files = sorted(samples.glob("*.txt"))
+    items = [
+        Item(f"{f.name}#{k}", f.read_bytes(), meta={"reference_id": f"26COPY{k}{n:03d}"})
+        for k in range(5)
+        for n, f in enumerate(files)
+    ]
+    ingest(c, items, processes=0)
+    return c
+
+
+@pytest.mark.parametrize("sort", ["precedence", "dtg", "classification", "subject"])
+@pytest.mark.parametrize("search", SEARCHES)
+def test_the_first_page_of_a_search_is_the_top_of_the_whole_list(
+    conn, search: str, sort: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    ctx = Context(login="kwalker")
+    view = View(tab="All", search=search, sort=sort)
+    whole = list(view_ids(conn, view, ctx))
+    walked = list(view_ids(conn, view, ctx, limit=7))
+    monkeypatch.setattr(views, "PROBE_BUDGET_S", 0.0)  # always give the walk up
+    collected = list(view_ids(conn, view, ctx, limit=7))
+    assert walked == collected == whole[:7]
+    if search != "zzzz":
+        assert whole
+
+
+def test_a_common_word_is_walked_not_collected(conn) -> None:  # type: ignore[no-untyped-def]
+    view = View(tab="All", search="the")
+    first = views._first_matches(conn, view, Context(login="kwalker"), 7)
+    assert first is not None and len(first) == 7
+
+
+def test_a_bad_search_still_says_what_is_wrong(conn) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(views.FilterError, match="cannot be read"):
+        view_ids(conn, View(tab="All", search='"unclosed'), Context(login="k"), limit=7)
