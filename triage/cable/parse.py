@@ -1079,7 +1079,9 @@ class _Parser:
         not before the latest cable it cites with a year (`REF: A. 04 STATE 274965`)."""
         order = re.search(r"\bE\.?\s?O\.?\s*(1[1-3]\d{3})\b", self.text[:6000])
         lo, hi = EO_YEARS.get(order.group(1), (1900, 9999)) if order else (1900, 9999)
-        for ref in self.fields.get("references") or []:
+        refs = self.fields.get("references") or []
+        assert isinstance(refs, list)
+        for ref in refs:
             assert isinstance(ref, Reference)
             m = re.match(r"^\s*(\d{2}|\d{4})\s+[A-Z]", ref.text)
             if m:
