@@ -223,3 +223,42 @@ def test_a_telegram_printout_gives_its_date_sender_and_serial() -> None:
         "Embassy Valdoria",
     )
     assert c.classification == "CONFIDENTIAL" and c.subject == "FLOOD RELIEF PLEDGES"
+
+
+BARE = (
+    "O 130854Z AUG 26\nFM AMEMBASSY VALDORIA\nTO SECSTATE WASHDC IMMEDIATE 2981\n"
+    "INFO AMEMBASSY OSTRAVEN PRIORITY\n"
+)
+
+
+def test_a_copied_metadata_block_gives_the_id_and_classification() -> None:
+    c = parse_cable(
+        ">\n8/13/2026 8:54\n26VALDORIA234\nEmbassy Valdoria\nSECRET//NOFORN\n\n"
+        + BARE
+        + "TAGS: PREL PGOV\nSUBJECT: PARTY CONGRESS\n\n1. (S) The congress opened.\n"
+    )
+    assert (c.reference_id, c.classification) == ("26VALDORIA234", "SECRET//NOFORN")
+    assert any("taken from a line that lists it" in w for w in c.warnings)
+
+
+def test_a_listed_id_of_another_year_is_not_taken() -> None:
+    c = parse_cable("25VALDORIA234\n\n" + BARE + "TAGS: PREL\nSUBJECT: X\n\n1. (U) Text.\n")
+    assert c.reference_id is None
+
+
+def test_a_table_export_record_line_gives_the_id_and_classification() -> None:
+    c = parse_cable(
+        BARE
+        + "2026-08-13 08:54:00\t26VALDORIA881\tEmbassy Valdoria\tSECRET\t26STATE1\tVZCZC\\\n"
+        + "TAGS: PREL\nSUBJECT: X\n\n1. (S) Text.\n"
+    )
+    assert (c.reference_id, c.classification) == ("26VALDORIA881", "SECRET")
+
+
+def test_a_year_before_the_station_stays_in_the_cablegate_id() -> None:
+    c = parse_cable(
+        "O R 181205Z NOV 75 ZFF4\nFM AMEMBASSY VALDORIA\nTO SECSTATE WASHDC IMMEDIATE 7102\n"
+        "C O N F I D E N T I A L 75 VALDORIA 1895\nE.O. 11652: NGDS\n\nTAGS: PFOR UNGA\n\n"
+        "SUBJ: A VOTE\n\n1. THE VOTE WAS CLOSE.\n"
+    )
+    assert c.reference_id == "7575VALDORIA1895" and c.level == "CONFIDENTIAL"

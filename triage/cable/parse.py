@@ -115,6 +115,10 @@ RE_NEWSPAPER = re.compile(
     r"([A-Z]+)\s+(\d{4}),\s+(\d{1,2}):(\d{2})\s*$",
     re.I,
 )
+RE_DUMP_RECORD = re.compile(
+    r"^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\t(\d{2}[A-Z]{3,}\d{1,7})\t[^\t]*\t([A-Z][A-Z/ ]+)\t"
+)
+RE_LISTED_ID = re.compile(r"^\s*(\d{2})[A-Z]{3,}\d{1,7}\s*$")
 RE_TELEGRAM = re.compile(r"^\s*TELEGRAM\s+([A-Za-z]+)\.?\s+(\d{1,2}),\s+(\d{4})\s*$")
 RE_TELEGRAM_FROM = re.compile(
     r"^\s*From:\s+(\S.*?)\s*(?:\(([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})\s*-[^)]*\))?\s*$"
@@ -782,6 +786,17 @@ class _Parser:
                 if got:
                     level = got[0]
                     break
+        record = self._dump_record()
+        if level is None and record is not None:
+            got = self._banner_level(record[1])
+            if got:
+                level = got[0]
+                for w in CAVEAT_WORDS:
+                    if re.search(rf"\b{w}\b", record[1]):
+                        caveats.append(w)
+                self.warnings.append(
+                    "no classification banner; level taken from the export record line"
+                )
         if level is None:
             if security_level:
                 level = security_level
@@ -890,9 +905,18 @@ class _Parser:
             station = _clean(st2)
         if year and station and serial:
             compact = re.sub(r"[^A-Z0-9]", "", station.upper())
+            if banner_year is not None and f.get("dtg_year"):
+                # cablegate's id keeps a year written before the station in the banner
+                # (`75 LIBREVILLE 1895` sent in 1975 is 7575LIBREVILLE1895)
+                compact = f"{banner_year % 100:02d}{compact}"
             f["reference_id"] = f"{year % 100:02d}{compact}{int(serial)}"
         else:
-            self.warnings.append("could not build a reference id")
+            listed = self._listed_reference(year)
+            if listed:
+                f["reference_id"] = listed
+                self.warnings.append(f"reference id {listed} taken from a line that lists it")
+            else:
+                self.warnings.append("could not build a reference id")
 
         # -- origin -------------------------------------------------------------------------
         origin = None
@@ -1073,6 +1097,36 @@ class _Parser:
         if out and out[0][0] is None and not out[0][1]:
             out.pop(0)
         return out
+
+    def _listed_reference(self, year: int | None) -> str | None:
+        """A cablegate reference id standing alone on a line near the top, as a copied record's
+        metadata lists it (`09ULAANBAATAR234`), when its year agrees with the cable's."""
+        record = self._dump_record()
+        candidates = [record[0]] if record else []
+        candidates += [ln for ln in self.lines[:80] if RE_LISTED_ID.match(ln)]
+        for c in candidates:
+            m = RE_LISTED_ID.match(c)
+            if m and (year is None or int(m.group(1)) == year % 100):
+                return c.strip()
+        return None
+
+    def _dump_record(self) -> tuple[str, str] | None:
+        """(reference id, classification) from a line of a cablegate table export copied into
+        the text (`2007-09-11 09:44:00<TAB>07BERN881<TAB>Embassy Bern<TAB>SECRET<TAB>...`)."""
+        head = self.lines[:200]
+        for k, line in enumerate(head):
+            if "\t" in line:
+                m = RE_DUMP_RECORD.match(line)
+                if m:
+                    return m.group(1), m.group(2)
+            elif RE_LISTED_ID.match(line):
+                # a copied page's metadata block: the id, the origin, the classification
+                for nxt in head[k + 1 : k + 4]:
+                    got = self._banner_level(nxt.strip())
+                    rest = re.split(r"[/\s]+", got[1].upper().strip(" /")) if got else []
+                    if got and all(w in CAVEAT_WORDS for w in rest if w):
+                        return line.strip(), nxt.strip()
+        return None
 
     def _year_bounds(self) -> tuple[int, int]:
         """The years a cable can be from: while the executive order it cites was in force, and
