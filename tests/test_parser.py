@@ -262,3 +262,27 @@ def test_a_year_before_the_station_stays_in_the_cablegate_id() -> None:
         "SUBJ: A VOTE\n\n1. THE VOTE WAS CLOSE.\n"
     )
     assert c.reference_id == "7575VALDORIA1895" and c.level == "CONFIDENTIAL"
+
+
+def test_a_year_in_the_subject_picks_the_declassification_period() -> None:
+    text = PARTIAL.format(order="12958", decl="11/17/2009", ref="").replace(
+        "THE CABINET AFTER THE FLOODS", "SCENESETTER FOR THE VISIT, NOVEMBER 30 - DECEMBER 1, 2004"
+    )
+    c = parse_cable(text)
+    assert (c.dtg, c.reference_id) == ("2004-11-17T00:00:00Z", "04VALDORIA4417")
+
+
+def test_an_extract_without_any_date_takes_the_first_full_date_it_gives() -> None:
+    text = PARTIAL.format(order="12958", decl="N/A", ref="").replace(
+        "The cabinet met on Tuesday.",
+        "The judge arrives on February 28, 2005 and stays until December 1, 2005.",
+    )
+    c = parse_cable(text)
+    assert (c.dtg, c.dtg_estimated, c.reference_id) == (
+        "2005-02-28T00:00:00Z",
+        True,
+        "05VALDORIA4417",
+    )
+    # outside the cited order's years, a date says nothing about when the cable was sent
+    c = parse_cable(text.replace("2005 and", "1989 and").replace("E.O. 12958", "E.O. 13526"))
+    assert c.reference_id is None and c.dtg is None

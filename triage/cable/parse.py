@@ -118,6 +118,10 @@ RE_NEWSPAPER = re.compile(
 RE_DUMP_RECORD = re.compile(
     r"^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\t(\d{2}[A-Z]{3,}\d{1,7})\t[^\t]*\t([A-Z][A-Z/ ]+)\t"
 )
+RE_FULL_DATE = re.compile(
+    r"\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?\s+(\d{1,2}),\s+((?:19|20)\d{2})\b",
+    re.I,
+)
 RE_LISTED_ID = re.compile(r"^\s*(\d{2})[A-Z]{3,}\d{1,7}\s*$")
 RE_TELEGRAM = re.compile(r"^\s*TELEGRAM\s+([A-Za-z]+)\.?\s+(\d{1,2}),\s+(\d{4})\s*$")
 RE_TELEGRAM_FROM = re.compile(
@@ -873,9 +877,10 @@ class _Parser:
             # and not before a cable it cites by year; marked as an estimate
             d = dt.date.fromisoformat(str(f["declassify_on"]))
             lo, hi = self._year_bounds()
+            said = self._years_said(lo, hi)
             years = 10
             for back in (10, 25, 5, 15, 20):
-                if lo <= d.year - back <= hi:
+                if lo <= d.year - back <= hi and (not said or d.year - back in said):
                     years = back
                     break
             est = d.replace(year=d.year - years, day=min(d.day, 28) if d.month == 2 else d.day)
@@ -885,6 +890,18 @@ class _Parser:
             self.warnings.append(
                 f"no date-time group; date estimated as {years} years before declassification"
             )
+        if "dtg" not in f and "dtg_year" not in f and f.get("partial"):
+            # no DTG and no declassification date: the first date written out in full in the
+            # subject or the first paragraph, while the cited order was in force
+            first = self._dates_said(*self._year_bounds())
+            if first is not None:
+                f["dtg"] = f"{first.isoformat()}T00:00:00Z"
+                f["dtg_year"] = first.year
+                f["dtg_estimated"] = True
+                self.warnings.append(
+                    "no date-time group or declassification date; date estimated from a date "
+                    "in the subject or first paragraph"
+                )
         if "dtg" not in f and "dtg_raw" not in f:
             self.warnings.append("no date-time group")
 
@@ -1127,6 +1144,29 @@ class _Parser:
                     if got and all(w in CAVEAT_WORDS for w in rest if w):
                         return line.strip(), nxt.strip()
         return None
+
+    def _lead_text(self) -> str:
+        """The subject and the first paragraph: what the cable is about, usually recent."""
+        paras = self.fields.get("paragraphs") or []
+        assert isinstance(paras, list)
+        return " ".join([str(self.fields.get("subject") or "")] + [p.text for p in paras[:1]])
+
+    def _dates_said(self, lo: int, hi: int) -> dt.date | None:
+        for m in RE_FULL_DATE.finditer(self._lead_text()):
+            word = m.group(1).upper()
+            month = next((v for k, v in MONTH_NAMES.items() if k.startswith(word[:3])), 0)
+            try:
+                d = dt.date(int(m.group(3)), month, int(m.group(2)))
+            except ValueError:
+                continue
+            if lo <= d.year <= hi:
+                return d
+        return None
+
+    def _years_said(self, lo: int, hi: int) -> set[int]:
+        """Years written out in the subject (`VISIT TO CANADA, NOVEMBER 30 - DECEMBER 1, 2004`)."""
+        subject = str(self.fields.get("subject") or "")
+        return {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", subject) if lo <= int(y) <= hi}
 
     def _year_bounds(self) -> tuple[int, int]:
         """The years a cable can be from: while the executive order it cites was in force, and
