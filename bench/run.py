@@ -89,6 +89,19 @@ def floor(csv_path: Path, db: Path) -> float:
     return spent
 
 
+def floor_in_child(csv_path: Path, db: Path) -> float:
+    """The floor, in a process of its own: this process stays small, so the peak memory the
+    console and export children report is theirs (Linux hands a parent's peak RSS down at fork
+    to ru_maxrss)."""
+    res = subprocess.run(
+        [PY, str(Path(__file__).resolve()), "--floor-only", str(csv_path), str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(res.stdout.strip().splitlines()[-1])
+
+
 def console(mode: str, db: Path) -> dict[str, object]:
     """Run bench/console_probe.py in a fresh process and read its JSON."""
     t0 = time.time()
@@ -127,7 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
     ap.add_argument("--quick", action="store_true", help="skip the floor (for the smoke test)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
+    ap.add_argument("--floor-only", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.floor_only:
+        print(floor(*args.floor_only))
+        return 0
     work = args.work or Path(tempfile.mkdtemp(prefix="triage-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     triage = shutil.which("triage", path=str(Path(PY).parent)) or "triage"
@@ -142,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                 fdb = work / f"floor-{n}.db"
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(fdb) + suffix).unlink(missing_ok=True)
-                row["floor_s"] = floor(csv_path, fdb)
+                row["floor_s"] = floor_in_child(csv_path, fdb)
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(fdb) + suffix).unlink(missing_ok=True)
             db = work / f"cache-{n}.db"
