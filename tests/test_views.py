@@ -9,9 +9,17 @@ import pytest
 import triage.store.views as views
 from triage.store import connect
 from triage.store.ingest import Item, ingest
-from triage.store.views import Context, View, view_ids
+from triage.store.views import Context, Filter, View, view_ids
 
-SEARCHES = ["the", "minister", "government post", '"the government"', "gov*", "the NOT minister", "zzzz"]
+SEARCHES = [
+    "the",
+    "minister",
+    "government post",
+    '"the government"',
+    "gov*",
+    "the NOT minister",
+    "zzzz",
+]
 
 
 @pytest.fixture
@@ -52,3 +60,30 @@ def test_a_common_word_is_walked_not_collected(conn) -> None:  # type: ignore[no
 def test_a_bad_search_still_says_what_is_wrong(conn) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(views.FilterError, match="cannot be read"):
         view_ids(conn, View(tab="All", search='"unclosed'), Context(login="k"), limit=7)
+
+
+VIEWS = [
+    View(),
+    View(tab="New"),
+    View(tab="Mine"),
+    View(tab="All", filters=(Filter("status", "ASSIGNED"),)),
+    View(tab="All", filters=(Filter("status", "AWAITING REPLY"),)),
+    View(tab="All", filters=(Filter("tag", "PREL"), Filter("classification", ">=SECRET"))),
+    View(tab="All", filters=(Filter("precedence", ">=IMMEDIATE"),), search="government"),
+    View(tab="All", sort="dtg", reverse=True),
+]
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: f"{v.tab}-{v.filters}-{v.search}-{v.sort}")
+def test_the_first_page_of_any_view_is_the_top_of_the_whole_list(
+    conn, view: View, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(
+        "UPDATE workflow SET status = 'ASSIGNED', officer = 'kwalker' WHERE cable_id % 3 = 0"
+    )
+    ctx = Context(login="kwalker")
+    whole = list(view_ids(conn, view, ctx))
+    walked = list(view_ids(conn, view, ctx, limit=9))
+    monkeypatch.setattr(views, "PROBE_BUDGET_S", 0.0)
+    collected = list(view_ids(conn, view, ctx, limit=9))
+    assert walked == collected == whole[:9]
