@@ -148,6 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="triage-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     triage = shutil.which("triage", path=str(Path(PY).parent)) or "triage"
+    # byte-compile triage as `pip install .` does (an editable install under
+    # PYTHONDONTWRITEBYTECODE would compile it from source at every start)
+    import triage as triage_pkg
+
+    subprocess.run(
+        [PY, "-m", "compileall", "-q", str(Path(triage_pkg.__file__).parent)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     results = []
     try:
         for n in args.sizes:

@@ -161,6 +161,7 @@ LEVEL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         "LIMITED OFFICIAL USE",
     ),
 ]
+RE_ANY_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in LEVEL_PATTERNS))
 RE_SECTION = re.compile(r"^\s*SECTION\s+(\d+)\s+OF\s+(\d+)\s*", re.I)
 RE_STATION_SERIAL = re.compile(r"^(?:(\d{2})\s+)?([A-Z][A-Z .'-]*?[A-Z])\s+(\d{1,7})\b(.*)$")
 RE_PAGE_MARKER = re.compile(
@@ -723,6 +724,8 @@ class _Parser:
         """(level, rest of line) when the line opens with a classification banner."""
         s = line.strip().lstrip(">").strip()
         up = s.upper()
+        if not RE_ANY_LEVEL.match(up):  # one test for most lines, which are not banners
+            return None
         for pat, level in LEVEL_PATTERNS:
             m = pat.match(up)
             if m:
@@ -790,8 +793,8 @@ class _Parser:
                 if got:
                     level = got[0]
                     break
-        record = self._dump_record()
-        if level is None and record is not None:
+        record = self._dump_record() if level is None else None
+        if record is not None:
             got = self._banner_level(record[1])
             if got:
                 level = got[0]

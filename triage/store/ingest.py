@@ -478,7 +478,7 @@ class _Parsed:
     dies, the items it did not deliver are read and parsed here."""
 
     def __init__(
-        self, items: Iterable[Item], chunk: int = 128, ahead: int = 8, processes: int | None = None
+        self, items: Iterable[Item], chunk: int = 128, ahead: int = 64, processes: int | None = None
     ) -> None:
         self.items = iter(items)
         self.chunk = chunk
@@ -565,10 +565,6 @@ def ingest(
     stored = 0
     bulk = False
     conn.execute("PRAGMA cache_size = -65536")  # 64 MB of page cache while writing
-    # the main thread hands the GIL back and forth with the input reader at every SQLite call;
-    # a short switch interval keeps it from waiting 5 ms for the reader to let go
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(min(switch, 0.0005))
     conn.execute("BEGIN IMMEDIATE")
     try:
         ensure_indexes(conn)
@@ -608,8 +604,6 @@ def ingest(
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    finally:
-        sys.setswitchinterval(switch)
     return summary
 
 
