@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -388,6 +389,7 @@ class ListScreen(WorkflowActions):
             self.post_message(ViewFailed(f"cache: {exc}", generation))
             return
         self.post_message(ViewLoaded(ViewData(generation, ids, {}, -1, False), keep_id))
+        _release_memory()
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _load_counts(self, view: View, generation: int) -> None:
@@ -399,6 +401,7 @@ class ListScreen(WorkflowActions):
         except (FilterError, sqlite3.Error, StoreError):
             return
         self.post_message(CountsLoaded(generation, counts, level, noforn))
+        _release_memory()
 
     @on(ViewLoaded)
     def _loaded(self, msg: ViewLoaded) -> None:
@@ -1298,22 +1301,36 @@ class TriageApp(App[None]):
         yield SystemCommand("Help: keys", "List every key binding", self.show_help)
 
 
+def _libc() -> Any:
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
 def _limit_malloc_arenas(arenas: int = 2) -> None:
     """glibc gives each thread that allocates its own malloc arena, and memory freed in one
     is rarely handed back: the console's workers (one per query) left ~20 MB of such pieces
     at 250,000 cables. Two arenas keep the console's peak memory near its working set (what
     MALLOC_ARENA_MAX=2 does for long-running Python services)."""
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
+    libc = _libc()
+    if libc is not None:
         libc.mallopt(-8, arenas)  # M_ARENA_MAX
-    except (OSError, AttributeError):
-        pass
+
+
+def _release_memory() -> None:
+    """After a view's queries (sorting 250,000 rows, an FTS5 match set): hand the freed
+    memory back to the system (glibc keeps it otherwise, and the console's peak grows with
+    each search)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 def run_console(db_path: Path, config: Config) -> None:
