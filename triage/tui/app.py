@@ -8,6 +8,7 @@ widgets. Rows on screen are fetched by id on the UI thread (one indexed query a 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sqlite3
 from array import array
@@ -1140,6 +1141,7 @@ class TriageApp(App[None]):
         self.has_office = bool(config.office_ris or config.office_names)
         self._data_version: int | None = None
         self._poll_conn: sqlite3.Connection | None = None
+        self._tty: int | None = None
         self._max_id = 0
         self._lost = False
 
@@ -1158,6 +1160,24 @@ class TriageApp(App[None]):
             self.report_cache_error(exc)
         self.push_screen(ListScreen())
         self.set_interval(POLL_SECONDS, self.check_for_changes)
+        self._tty = _terminal_fd() if not self.is_headless else None
+        if self._tty is not None:
+            self.set_interval(TTY_CHECK_SECONDS, self.check_terminal)
+
+    def check_terminal(self) -> None:
+        """Exit when the terminal has hung up. A hang-up normally comes with SIGHUP, but not to
+        a console started under `su` when its terminal goes away: the console then stayed
+        behind, spinning on end-of-file or stuck writing to a terminal that is gone."""
+        import termios
+
+        assert self._tty is not None
+        try:
+            termios.tcgetattr(self._tty)
+        except (termios.error, OSError):
+            # Textual's shutdown writes to the terminal, and with the terminal gone its writer
+            # thread has died: a clean exit would wait forever. Every change this console
+            # made is already committed (each is its own transaction), so nothing is lost.
+            os._exit(1)
 
     # overdue rule, used by the list when drawing
 
@@ -1299,6 +1319,21 @@ class TriageApp(App[None]):
                 "Open a reference", "Open a cited cable", screen.action_open_reference
             )
         yield SystemCommand("Help: keys", "List every key binding", self.show_help)
+
+
+TTY_CHECK_SECONDS = 1.0
+
+
+def _terminal_fd() -> int | None:
+    """The terminal the console reads keys from, or None when it reads no terminal."""
+    import sys
+
+    stream = sys.__stdin__
+    try:
+        fd = stream.fileno() if stream is not None else -1
+        return fd if fd >= 0 and os.isatty(fd) else None
+    except (OSError, ValueError):
+        return None
 
 
 def _libc() -> Any:
