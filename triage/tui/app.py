@@ -8,6 +8,7 @@ widgets. Rows on screen are fetched by id on the UI thread (one indexed query a 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import sqlite3
@@ -1173,7 +1174,10 @@ class TriageApp(App[None]):
         assert self._tty is not None
         try:
             termios.tcgetattr(self._tty)
-        except (termios.error, OSError):
+        except (termios.error, OSError) as exc:
+            code = exc.args[0] if exc.args else None
+            if code not in (errno.EIO, errno.ENXIO, errno.EBADF, errno.ENOTTY):
+                return  # a passing failure (EINTR): ask again next time
             # Textual's shutdown writes to the terminal, and with the terminal gone its writer
             # thread has died: a clean exit would wait forever. Every change this console
             # made is already committed (each is its own transaction), so nothing is lost.
