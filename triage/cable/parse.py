@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .model import (
     PROSIGNS,
@@ -198,6 +198,14 @@ RE_PORTION = re.compile(
 )
 
 CAVEAT_WORDS = ["NOFORN", "SIPDIS", "EXDIS", "NODIS", "LIMDIS", "STADIS", "ROGER", "SPECAT"]
+RE_CAVEATS = {w: re.compile(rf"\b{w}\b", re.I) for w in CAVEAT_WORDS}
+
+
+def _caveats_in(text: str) -> list[str]:
+    """The dissemination caveats a banner, caption or record line names, in CAVEAT_WORDS order."""
+    return [w for w, pat in RE_CAVEATS.items() if pat.search(text)]
+
+
 RE_SBU_LINE = re.compile(
     r"^\s*(?:SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?|SBU|FOR\s+OFFICIAL\s+USE\s+ONLY|FOUO)\b", re.I
 )
@@ -783,9 +791,7 @@ class _Parser:
         if banner_idx is not None:
             i = banner_idx + 1
             banner_line = lines[banner_idx].upper()
-            for w in CAVEAT_WORDS:
-                if re.search(rf"\b{w}\b", banner_line):
-                    caveats.append(w)
+            caveats.extend(_caveats_in(banner_line))
         if level is None:
             for k in range(start, scan_end):
                 mc = re.match(r"^\s*CLASSIFICATION:\s*(.+)$", lines[k], re.I)
@@ -793,14 +799,12 @@ class _Parser:
                 if got:
                     level = got[0]
                     break
-        record = self._dump_record() if level is None else None
+        record = self._dump_record if level is None else None
         if record is not None:
             got = self._banner_level(record[1])
             if got:
                 level = got[0]
-                for w in CAVEAT_WORDS:
-                    if re.search(rf"\b{w}\b", record[1]):
-                        caveats.append(w)
+                caveats.extend(_caveats_in(record[1]))
                 self.warnings.append(
                     "no classification banner; level taken from the export record line"
                 )
@@ -1037,9 +1041,7 @@ class _Parser:
         tags_text: list[str] = []
         for kind, text in items:
             if kind == "caption":
-                for w in CAVEAT_WORDS:
-                    if re.search(rf"\b{w}\b", text, re.I):
-                        caveats.append(w)
+                caveats.extend(_caveats_in(text))
                 for ln in text.split("\n"):
                     if RE_SBU_LINE.match(ln):
                         caveats.append("SBU")
@@ -1121,7 +1123,7 @@ class _Parser:
     def _listed_reference(self, year: int | None) -> str | None:
         """A cablegate reference id standing alone on a line near the top, as a copied record's
         metadata lists it (`09ULAANBAATAR234`), when its year agrees with the cable's."""
-        record = self._dump_record()
+        record = self._dump_record
         candidates = [record[0]] if record else []
         candidates += [ln for ln in self.lines[:80] if RE_LISTED_ID.match(ln)]
         for c in candidates:
@@ -1130,6 +1132,7 @@ class _Parser:
                 return c.strip()
         return None
 
+    @cached_property
     def _dump_record(self) -> tuple[str, str] | None:
         """(reference id, classification) from a line of a cablegate table export copied into
         the text (`2007-09-11 09:44:00<TAB>07BERN881<TAB>Embassy Bern<TAB>SECRET<TAB>...`)."""
@@ -1156,8 +1159,7 @@ class _Parser:
 
     def _dates_said(self, lo: int, hi: int) -> dt.date | None:
         for m in RE_FULL_DATE.finditer(self._lead_text()):
-            word = m.group(1).upper()
-            month = next((v for k, v in MONTH_NAMES.items() if k.startswith(word[:3])), 0)
+            month = MONTHS.get(m.group(1)[:3].upper(), 0)
             try:
                 d = dt.date(int(m.group(3)), month, int(m.group(2)))
             except ValueError:
@@ -1190,10 +1192,9 @@ class _Parser:
         for line in self.lines[:60]:
             m = RE_TELEGRAM.match(line)
             if m:
-                word = m.group(1).upper()
-                month = next((v for k, v in MONTH_NAMES.items() if k.startswith(word[:3])), 0)
+                month = MONTHS.get(m.group(1)[:3].upper(), 0)
                 try:
-                    return dt.date(int(m.group(3)), month or 0, int(m.group(2)))
+                    return dt.date(int(m.group(3)), month, int(m.group(2)))
                 except ValueError:
                     return None
         return None
