@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from triage.store.ingest import Item
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_cables"
 
@@ -20,6 +24,19 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def samples() -> Path:
     return SAMPLES
+
+
+def sample_copies(copies: int) -> list[Item]:
+    """The samples `copies` times over, each copy under its own reference id (`26COPY<k><n>`):
+    more items than one parser chunk, so ingest hands them to its parser process."""
+    from triage.store.ingest import Item
+
+    files = sorted(SAMPLES.glob("*.txt"))
+    return [
+        Item(f"{f.name}#{k}", f.read_bytes(), meta={"reference_id": f"26COPY{k}{n:03d}"})
+        for k in range(copies)
+        for n, f in enumerate(files)
+    ]
 
 
 @pytest.fixture

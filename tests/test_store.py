@@ -17,6 +17,8 @@ from triage.store import SCHEMA_VERSION, StoreError, connect
 from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
 from triage.store.watch import Watcher
 
+from .conftest import sample_copies
+
 
 def test_every_sample_round_trips_byte_for_byte(tmp_path: Path, samples: Path) -> None:
     conn = connect(tmp_path / "c.db")
@@ -290,16 +292,6 @@ def test_watch_command_ingests_what_arrives(tmp_path: Path, samples: Path) -> No
     assert (drop / "incoming.txt").exists()
 
 
-def _many_items(samples: Path, copies: int = 4) -> list[Item]:
-    """More items than one parser chunk, so ingest hands them to its parser process."""
-    files = sorted(samples.glob("*.txt"))
-    return [
-        Item(f"{f.name}#{k}", f.read_bytes(), meta={"reference_id": f"26COPY{k}{n:03d}"})
-        for k in range(copies)
-        for n, f in enumerate(files)
-    ]
-
-
 def _rows(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
     cols = [
         r[1]
@@ -316,10 +308,10 @@ def _rows(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
 
 
 def test_the_parser_process_stores_what_parsing_here_stores(tmp_path: Path, samples: Path) -> None:
-    items = _many_items(samples)
+    items = sample_copies(4)
     here = connect(tmp_path / "here.db")
     there = connect(tmp_path / "there.db")
-    a = ingest(here, items, processes=0)
+    a = ingest(here, items, parser_process=False)
     b = ingest(there, items)
     assert a.line() == b.line() == f"added {len(items)}, updated 0, unchanged 0, rejected 0"
     assert _rows(here) == _rows(there)
@@ -328,7 +320,7 @@ def test_the_parser_process_stores_what_parsing_here_stores(tmp_path: Path, samp
 def test_a_dead_parser_process_loses_nothing(tmp_path: Path, samples: Path) -> None:
     import multiprocessing
 
-    items = _many_items(samples, copies=8)
+    items = sample_copies(8)
     done = 0
 
     def progress(n: int) -> None:
@@ -347,7 +339,7 @@ def test_a_dead_parser_process_loses_nothing(tmp_path: Path, samples: Path) -> N
 
 
 def test_an_input_that_fails_midway_is_raised_to_the_caller(tmp_path: Path, samples: Path) -> None:
-    items = _many_items(samples, copies=8)
+    items = sample_copies(8)
 
     def feed() -> Iterator[Item]:
         yield from items[:100]
@@ -390,7 +382,7 @@ def _index_names(conn: sqlite3.Connection) -> set[str]:
 def test_a_bulk_load_builds_its_indexes_at_the_end(tmp_path: Path, samples: Path) -> None:
     from triage.store.schema import DEFERRABLE_INDEXES
 
-    items = _many_items(samples)
+    items = sample_copies(4)
     conn = connect(tmp_path / "c.db")
     summary = ingest(conn, items, batch=20, bulk_after=40)
     assert summary.added == len(items)
@@ -411,7 +403,7 @@ def test_a_bulk_load_killed_midway_is_mended_by_the_next_ingest(
 ) -> None:
     from triage.store.schema import DEFERRABLE_INDEXES
 
-    items = _many_items(samples, copies=8)
+    items = sample_copies(8)
 
     def feed() -> Iterator[Item]:
         yield from items[:300]

@@ -8,8 +8,10 @@ import pytest
 
 import triage.store.views as views
 from triage.store import connect
-from triage.store.ingest import Item, ingest
+from triage.store.ingest import ingest
 from triage.store.views import Context, Filter, View, view_ids
+
+from .conftest import sample_copies
 
 SEARCHES = [
     "the",
@@ -23,15 +25,9 @@ SEARCHES = [
 
 
 @pytest.fixture
-def conn(tmp_path: Path, samples: Path):  # type: ignore[no-untyped-def]
+def conn(tmp_path: Path):  # type: ignore[no-untyped-def]
     c = connect(tmp_path / "c.db")
-    files = sorted(samples.glob("*.txt"))
-    items = [
-        Item(f"{f.name}#{k}", f.read_bytes(), meta={"reference_id": f"26COPY{k}{n:03d}"})
-        for k in range(5)
-        for n, f in enumerate(files)
-    ]
-    ingest(c, items, processes=0)
+    ingest(c, sample_copies(5), parser_process=False)
     return c
 
 

@@ -422,6 +422,16 @@ def _parse_chunk(chunk: list[tuple[bytes | None, dict[str, str] | None]]) -> lis
     return [prepare(d, m) if d is not None and looks_binary(d) is None else None for d, m in chunk]
 
 
+def _fill(batch: list[Item], items: Iterator[Item], size: int) -> list[Item]:
+    """Append items to `batch` until it holds `size` (in place: what was read before an input
+    failed is still in it)."""
+    for it in items:
+        batch.append(it)
+        if len(batch) >= size:
+            break
+    return batch
+
+
 def _produce(items: Iterator[Item], first: list[Item], chunk: int, ahead: int, out: Any) -> None:
     """The parser process: read the inputs (files, CSV rows) and parse them, sending chunks of
     (items, their Prepared) down the pipe, up to `ahead` chunks ahead of the writer; then
@@ -453,10 +463,7 @@ def _produce(items: Iterator[Item], first: list[Item], chunk: int, ahead: int, o
             data = [(it.data if it.problem is None else None, it.meta) for it in batch]
             ready.put(("chunk", (batch, _parse_chunk(data))))
             batch = []
-            for it in items:
-                batch.append(it)
-                if len(batch) >= chunk:
-                    break
+            _fill(batch, items, chunk)
     except BaseException as exc:
         if batch:
             ready.put(("chunk", (batch, [None] * len(batch))))
@@ -478,22 +485,18 @@ class _Parsed:
     dies, the items it did not deliver are read and parsed here."""
 
     def __init__(
-        self, items: Iterable[Item], chunk: int = 128, ahead: int = 64, processes: int | None = None
+        self, items: Iterable[Item], chunk: int = 128, ahead: int = 64, parser_process: bool = True
     ) -> None:
         self.items = iter(items)
         self.chunk = chunk
         self.ahead = ahead
-        self.processes = processes
+        self.parser_process = parser_process
 
     def __iter__(self) -> Iterator[tuple[Item, Prepared | None]]:
         import multiprocessing
 
-        first: list[Item] = []
-        for it in self.items:
-            first.append(it)
-            if len(first) >= self.chunk:
-                break
-        inline = len(first) < self.chunk or (self.processes is not None and self.processes <= 0)
+        first = _fill([], self.items, self.chunk)
+        inline = len(first) < self.chunk or not self.parser_process
         if inline or not sys.platform.startswith("linux"):
             # few inputs, or no fork (the iterator cannot be handed to a spawned process)
             for it in first:
@@ -549,7 +552,7 @@ def ingest(
     on_progress: Callable[[int], None] | None = None,
     on_note: Callable[[str, str], None] | None = None,
     batch: int = BATCH,
-    processes: int | None = None,
+    parser_process: bool = True,
     bulk_after: int = BULK_AFTER,
 ) -> Summary:
     """Store items in short BEGIN IMMEDIATE batches, so readers keep reading and a killed run
@@ -562,14 +565,13 @@ def ingest(
     """
     summary = Summary()
     pending = 0
-    stored = 0
     bulk = False
     conn.execute("PRAGMA cache_size = -65536")  # 64 MB of page cache while writing
     conn.execute("BEGIN IMMEDIATE")
     try:
         ensure_indexes(conn)
         at_start = conn.execute("SELECT max(id) FROM cables").fetchone()[0] or 0
-        for item, prepared in _Parsed(items, processes=processes):
+        for item, prepared in _Parsed(items, parser_process=parser_process):
             at = utcnow()
             problem = item.problem
             if problem is None and item.data is not None and prepared is None:
@@ -586,11 +588,11 @@ def ingest(
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 if outcome != "unchanged":
                     summary.stored.append(ref)
-                    stored += 1
             pending += 1
             if on_progress:
                 on_progress(1)
             if pending >= batch:
+                stored = len(summary.stored)
                 if not bulk and stored >= bulk_after and stored > at_start:
                     drop_indexes(conn)
                     bulk = True

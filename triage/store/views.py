@@ -316,6 +316,22 @@ def _order(view: View) -> str:
     return order
 
 
+def _ids_query(
+    view: View, ctx: Context, limit: int | None, walk: bool = False
+) -> tuple[str, list[Any]]:
+    """The SELECT of a view's ordered ids. `walk`: cables in the list's index order outside
+    (CROSS JOIN fixes the order), each one's workflow row and search match tested inside."""
+    where, params = _where(view, ctx, probe=walk)
+    join = "CROSS JOIN" if walk else "JOIN"
+    sql = f"SELECT c.id FROM cables c {join} workflow w ON w.cable_id = c.id"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY " + _order(view)
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return sql, params
+
+
 def view_ids(
     conn: sqlite3.Connection, view: View, ctx: Context, limit: int | None = None
 ) -> array[int]:
@@ -325,13 +341,7 @@ def view_ids(
         first = _first_matches(conn, view, ctx, limit)
         if first is not None:
             return first
-    where, params = _where(view, ctx)
-    sql = "SELECT c.id FROM cables c JOIN workflow w ON w.cable_id = c.id"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY " + _order(view)
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+    sql, params = _ids_query(view, ctx, limit)
     try:
         cur = conn.execute(sql, params)
         ids = array("q")
@@ -360,12 +370,7 @@ def _first_matches(
     0.1-0.3 s at 250,000 cables. A selective one would make the walk long, so the walk is given
     up after PROBE_BUDGET_S and the matches are collected instead (quick when they are few).
     None when given up."""
-    where, params = _where(view, ctx, probe=True)
-    # CROSS JOIN: cables in the list's index order outside, each one's workflow row inside
-    sql = "SELECT c.id FROM cables c CROSS JOIN workflow w ON w.cable_id = c.id"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {_order(view)} LIMIT {int(limit)}"
+    sql, params = _ids_query(view, ctx, limit, walk=True)
     deadline = time.monotonic() + PROBE_BUDGET_S
     conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
     try:

@@ -12,9 +12,11 @@ import errno
 import os
 import re
 import sqlite3
+import sys
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -1330,8 +1332,6 @@ TTY_CHECK_SECONDS = 1.0
 
 def _terminal_fd() -> int | None:
     """The terminal the console reads keys from, or None when it reads no terminal."""
-    import sys
-
     stream = sys.__stdin__
     try:
         fd = stream.fileno() if stream is not None else -1
@@ -1340,9 +1340,9 @@ def _terminal_fd() -> int | None:
         return None
 
 
+@cache
 def _libc() -> Any:
-    import sys
-
+    """The C library, loaded once (None off Linux)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
