@@ -286,3 +286,52 @@ def test_an_extract_without_any_date_takes_the_first_full_date_it_gives() -> Non
     # outside the cited order's years, a date says nothing about when the cable was sent
     c = parse_cable(text.replace("2005 and", "1989 and").replace("E.O. 12958", "E.O. 13526"))
     assert c.reference_id is None and c.dtg is None
+
+
+def test_an_event_reported_as_past_rules_out_a_period_that_ends_before_it() -> None:
+    # ten years before DECL would be April 2004, but the cable reports December 2004 as past:
+    # the longest shorter period that fits is nine years
+    text = PARTIAL.format(order="12958", decl="04/06/2014", ref="").replace(
+        "The cabinet met on Tuesday.",
+        "The cabinet met on Tuesday.\n\n¶2. (S) Also, in December 2004, then-Minister Arlo "
+        "Venn led a delegation to the donors' meeting.",
+    )
+    c = parse_cable(text)
+    assert (c.dtg, c.reference_id) == ("2005-04-06T00:00:00Z", "05VALDORIA4417")
+    assert "estimated as 9 years before declassification" in " ".join(c.warnings)
+
+
+def test_a_month_named_in_a_plan_or_forecast_is_not_evidence() -> None:
+    for sentence in (
+        "The minister will retire in December 2004.",
+        "The cabinet expects elections in December 2004, as was agreed.",
+        "He was to stay in office until December 2004.",
+    ):
+        text = PARTIAL.format(order="12958", decl="04/06/2014", ref="").replace(
+            "The cabinet met on Tuesday.", sentence
+        )
+        c = parse_cable(text)
+        assert (c.dtg, c.reference_id) == ("2004-04-06T00:00:00Z", "04VALDORIA4417"), sentence
+
+
+def test_an_extract_with_no_date_takes_the_day_after_the_day_it_reports() -> None:
+    lead = (
+        "Minister Arlo Venn, who was named in July 2005 to head the flood commission, told the "
+        "Ambassador December 20 that the dikes would hold."
+    )
+    text = PARTIAL.format(order="12958", decl="N/A", ref="").replace(
+        "The cabinet met on Tuesday.", lead
+    )
+    c = parse_cable(text)
+    assert (c.dtg, c.dtg_estimated, c.reference_id) == (
+        "2005-12-21T00:00:00Z",
+        True,
+        "05VALDORIA4417",
+    )
+    assert "the latest day its first paragraph reports" in " ".join(c.warnings)
+    # a day that comes before the past month named is in the next year
+    c = parse_cable(text.replace("December 20", "March 3"))
+    assert (c.dtg, c.reference_id) == ("2006-03-04T00:00:00Z", "06VALDORIA4417")
+    # with no past month and year to place it, a bare day says nothing about the year
+    c = parse_cable(text.replace("was named in July 2005", "was named last summer"))
+    assert (c.dtg, c.reference_id) == (None, None)

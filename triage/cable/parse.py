@@ -127,6 +127,22 @@ RE_TELEGRAM = re.compile(r"^\s*TELEGRAM\s+([A-Za-z]+)\.?\s+(\d{1,2}),\s+(\d{4})\
 RE_TELEGRAM_FROM = re.compile(
     r"^\s*From:\s+(\S.*?)\s*(?:\(([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})\s*-[^)]*\))?\s*$"
 )
+# evidence of when a dateless extract was sent: a month and year named as past, and days
+_MONTH_WORD = r"(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?"
+RE_PAST_MONTH = re.compile(
+    r"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?"
+    + _MONTH_WORD
+    + r"\s+(?:of\s+)?((?:19|20)\d{2})\b",
+    re.I,
+)
+RE_MONTH_DAY = re.compile(r"\b" + _MONTH_WORD + r"\s+(\d{1,2})\b(?!\s*,?\s*(?:19|20)\d{2})", re.I)
+RE_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+RE_PAST_MARK = re.compile(r"\b(?:was|were|had|did)\b|\bthen-", re.I)
+RE_FUTURE_MARK = re.compile(
+    r"\b(?:will|would|shall|could|may|might|should|plans?|planned|expects?|expected|intends?"
+    r"|scheduled|next|upcoming|until|by|before|ahead|forthcoming|due)\b",
+    re.I,
+)
 # the years each executive order on classification was in force (signed to superseded)
 EO_YEARS = {
     "11652": (1972, 1978),
@@ -882,15 +898,29 @@ class _Parser:
             # longest: a partial extract without a DTG gets the first of 10, 25, 5, 15 and 20
             # years before declassification that falls while the order it cites was in force
             # and not before a cable it cites by year; marked as an estimate
+            # ... and not before an event it reports as past (`was named in July 2005`): when
+            # that rules out ten years, the longest shorter period that fits
             d = dt.date.fromisoformat(str(f["declassify_on"]))
             lo, hi = self._year_bounds()
             said = self._years_said(lo, hi)
-            years = 10
-            for back in (10, 25, 5, 15, 20):
-                if lo <= d.year - back <= hi and (not said or d.year - back in said):
-                    years = back
-                    break
-            est = d.replace(year=d.year - years, day=min(d.day, 28) if d.month == 2 else d.day)
+            floor = self._past_event_floor
+
+            def back_by(n: int) -> dt.date:
+                return d.replace(year=d.year - n, day=min(d.day, 28) if d.month == 2 else d.day)
+
+            def fits(n: int) -> bool:
+                y = d.year - n
+                return (
+                    lo <= y <= hi
+                    and (not said or y in said)
+                    and (floor is None or back_by(n) >= floor)
+                )
+
+            order: tuple[int, ...] = (10, 25, 5, 15, 20)
+            if floor is not None and back_by(10) < floor:
+                order = tuple(range(9, 0, -1))
+            years = next((n for n in order if fits(n)), 10)
+            est = back_by(years)
             f["dtg"] = f"{est.isoformat()}T00:00:00Z"
             f["dtg_year"] = est.year
             f["dtg_estimated"] = True
@@ -901,13 +931,16 @@ class _Parser:
             # no DTG and no declassification date: the first date written out in full in the
             # subject or the first paragraph, while the cited order was in force
             first = self._dates_said(*self._year_bounds())
+            how = "a date in the subject or first paragraph"
+            if first is None:
+                first = self._reported_day()
+                how = "the latest day its first paragraph reports and a past month it names"
             if first is not None:
                 f["dtg"] = f"{first.isoformat()}T00:00:00Z"
                 f["dtg_year"] = first.year
                 f["dtg_estimated"] = True
                 self.warnings.append(
-                    "no date-time group or declassification date; date estimated from a date "
-                    "in the subject or first paragraph"
+                    f"no date-time group or declassification date; date estimated from {how}"
                 )
         if "dtg" not in f and "dtg_raw" not in f:
             self.warnings.append("no date-time group")
@@ -1167,6 +1200,52 @@ class _Parser:
             if lo <= d.year <= hi:
                 return d
         return None
+
+    @cached_property
+    def _past_event_floor(self) -> dt.date | None:
+        """The first day of the latest month a sentence names, with its year, as past
+        (`was named in July 2005`, `in December 2004, then-Secretary ... led`): the cable was
+        sent after it. Sentences that speak of the future or of plans are not evidence."""
+        text = " ".join(p.text for p in self._paragraphs_list[:12])
+        lo, hi = self._year_bounds()
+        best: dt.date | None = None
+        for sentence in RE_SENTENCE_END.split(text[:30000]):
+            for m in RE_PAST_MONTH.finditer(sentence):
+                # a past verb near it, and no word of plans or the future just around it
+                near = sentence[max(0, m.start() - 80) : m.end() + 80]
+                around = sentence[max(0, m.start() - 60) : m.end() + 40]
+                if not RE_PAST_MARK.search(near) or RE_FUTURE_MARK.search(around):
+                    continue
+                month, year = MONTHS.get(m.group(1)[:3].upper(), 0), int(m.group(2))
+                if month and lo <= year <= hi:
+                    d = dt.date(year, month, 1)
+                    best = d if best is None or d > best else best
+        return best
+
+    def _reported_day(self) -> dt.date | None:
+        """For an extract with no date at all: the day after the latest day without a year
+        that its first paragraph reports (`told the Ambassador December 20`), in the year of
+        the latest past month it names, or the next year when that day comes before it."""
+        floor = self._past_event_floor
+        paras = self._paragraphs_list
+        if floor is None or not paras:
+            return None
+        latest: dt.date | None = None
+        for m in RE_MONTH_DAY.finditer(paras[0].text):
+            month, day = MONTHS.get(m.group(1)[:3].upper(), 0), int(m.group(2))
+            year = floor.year if (month, day) >= (floor.month, 1) else floor.year + 1
+            try:
+                d = dt.date(year, month, day)
+            except ValueError:
+                continue
+            latest = d if latest is None or d > latest else latest
+        return latest + dt.timedelta(days=1) if latest is not None else None
+
+    @property
+    def _paragraphs_list(self) -> list[Paragraph]:
+        paras = self.fields.get("paragraphs") or []
+        assert isinstance(paras, list)
+        return paras
 
     def _years_said(self, lo: int, hi: int) -> set[int]:
         """Years written out in the subject (`VISIT TO CANADA, NOVEMBER 30 - DECEMBER 1, 2004`)."""
