@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,34 @@ def test_the_first_page_of_any_view_is_the_top_of_the_whole_list(
     monkeypatch.setattr(views, "PROBE_BUDGET_S", 0.0)
     collected = list(view_ids(conn, view, ctx, limit=9))
     assert walked == collected == whole[:9]
+
+
+@pytest.mark.parametrize("search", [None, "the", "gov*"])
+def test_a_view_no_longer_wanted_stops_its_queries(conn, search: str | None) -> None:  # type: ignore[no-untyped-def]
+    """A console that has moved on to another view stops the last one's queries: they end with
+    Cancelled, not with wrong counts, an empty list or a 'search cannot be read' message."""
+    ctx = Context(login="kwalker")
+    view = View(tab="All", search=search, sort="subject")
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return True
+
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(views, "STOP_CHECK_STEPS", 1)
+    try:
+        for run in (
+            lambda: view_ids(conn, view, ctx, stop=stop),
+            lambda: view_ids(conn, replace(view, sort="dtg"), ctx, limit=7, stop=stop),
+            lambda: views.tab_counts(conn, view, ctx, ["All"], stop=stop),
+            lambda: views.max_level(conn, view, ctx, stop=stop),
+        ):
+            with pytest.raises(views.Cancelled):
+                run()
+    finally:
+        monkeypatch.undo()
+    assert asked
+    # the same connection answers the next view in full
+    assert len(view_ids(conn, view, ctx, stop=lambda: False)) == len(view_ids(conn, view, ctx))
+    assert views.tab_counts(conn, view, ctx, ["All"], stop=lambda: False)["All"] > 0

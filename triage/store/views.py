@@ -13,6 +13,8 @@ import re
 import sqlite3
 import time
 from array import array
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -36,6 +38,36 @@ SORTS: dict[str, tuple[str, str]] = {
     "status": ("w.status ASC, c.prec_rank ASC, c.id DESC", "status"),
     "due": ("w.due_at IS NULL, w.due_at ASC, c.id DESC", "due date"),
 }
+
+# how often (in SQLite VM steps) a running query asks whether it is still wanted
+STOP_CHECK_STEPS = 5000
+
+
+class Cancelled(Exception):
+    """A view's query was stopped because its answer is no longer wanted (the user has moved
+    on to another view)."""
+
+
+Stop = Callable[[], bool] | None
+
+
+@contextmanager
+def _stoppable(conn: sqlite3.Connection, stop: Stop) -> Iterator[None]:
+    """Run queries that end with Cancelled as soon as `stop()` is true: a console that has
+    moved on to another search does not keep sorting or counting the last one's matches."""
+    if stop is None:
+        yield
+        return
+    conn.set_progress_handler(lambda: int(stop()), STOP_CHECK_STEPS)
+    try:
+        yield
+    except sqlite3.OperationalError:
+        if stop():
+            raise Cancelled() from None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+
 
 STATUSES = ["NEW", "ASSIGNED", "IN PROGRESS", "AWAITING REPLY", "DONE", "NO ACTION"]
 PREC_WORDS = {
@@ -333,36 +365,45 @@ def _ids_query(
 
 
 def view_ids(
-    conn: sqlite3.Connection, view: View, ctx: Context, limit: int | None = None
+    conn: sqlite3.Connection,
+    view: View,
+    ctx: Context,
+    limit: int | None = None,
+    stop: Stop = None,
 ) -> array[int]:
     """The ordered ids of the view (the first `limit` of them, when given: an index-ordered scan
-    that stops early, for the first screen). Raises FilterError for a search FTS5 cannot parse."""
+    that stops early, for the first screen). Raises FilterError for a search FTS5 cannot parse,
+    Cancelled when `stop()` turns true while it runs."""
     if limit is not None and view.sort in INDEXED_SORTS:
-        first = _first_matches(conn, view, ctx, limit)
+        first = _first_matches(conn, view, ctx, limit, stop)
         if first is not None:
             return first
     sql, params = _ids_query(view, ctx, limit)
     try:
-        cur = conn.execute(sql, params)
-        ids = array("q")
-        while True:
-            chunk = cur.fetchmany(20000)
-            if not chunk:
-                break
-            ids.extend(r[0] for r in chunk)
-        return ids
+        with _stoppable(conn, stop):
+            cur = conn.execute(sql, params)
+            ids = array("q")
+            while True:
+                chunk = cur.fetchmany(FETCH_CHUNK)
+                if not chunk:
+                    break
+                ids.extend(r[0] for r in chunk)
+            return ids
     except sqlite3.OperationalError as exc:
         if view.search and "locked" not in str(exc) and "disk" not in str(exc):
             raise FilterError(f"search {view.search!r} cannot be read: {exc}") from exc
         raise
 
 
+# rows taken from SQLite at a time when collecting a whole list's ids (a few hundred KB of
+# Python tuples at once, not the whole list's)
+FETCH_CHUNK = 4096
 PROBE_BUDGET_S = 0.04
 INDEXED_SORTS = {"precedence", "dtg", "received", "classification", "reference"}
 
 
 def _first_matches(
-    conn: sqlite3.Connection, view: View, ctx: Context, limit: int
+    conn: sqlite3.Connection, view: View, ctx: Context, limit: int, stop: Stop = None
 ) -> array[int] | None:
     """The first page of a view, found by walking the list's index in order and testing each
     cable (its status, tags, the FTS index for a search): a status or a word most cables have
@@ -372,17 +413,22 @@ def _first_matches(
     None when given up."""
     sql, params = _ids_query(view, ctx, limit, walk=True)
     deadline = time.monotonic() + PROBE_BUDGET_S
-    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 2000)
+    conn.set_progress_handler(
+        lambda: int(time.monotonic() > deadline or (stop is not None and stop())),
+        STOP_CHECK_STEPS,
+    )
     try:
         return array("q", (r[0] for r in conn.execute(sql, params).fetchall()))
     except sqlite3.OperationalError:  # given up, or a search FTS5 cannot read (said later)
+        if stop is not None and stop():
+            raise Cancelled() from None
         return None
     finally:
         conn.set_progress_handler(None, 0)
 
 
 def tab_counts(
-    conn: sqlite3.Connection, view: View, ctx: Context, tabs: list[str]
+    conn: sqlite3.Connection, view: View, ctx: Context, tabs: list[str], stop: Stop = None
 ) -> dict[str, int]:
     """Live counts for each tab, with the view's search and filters applied."""
     out = {}
@@ -392,20 +438,24 @@ def tab_counts(
         if where:
             sql += " WHERE " + " AND ".join(where)
         try:
-            out[tab] = int(conn.execute(sql, params).fetchone()[0])
+            with _stoppable(conn, stop):
+                out[tab] = int(conn.execute(sql, params).fetchone()[0])
         except sqlite3.OperationalError:
             out[tab] = 0
     return out
 
 
-def max_level(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[int, bool]:
+def max_level(
+    conn: sqlite3.Connection, view: View, ctx: Context, stop: Stop = None
+) -> tuple[int, bool]:
     """The highest level in the view, and whether any cable at that level is NOFORN."""
     where, params = _where(view, ctx)
     sql = "SELECT max(c.level_rank) FROM cables c JOIN workflow w ON w.cable_id = c.id"
     if where:
         sql += " WHERE " + " AND ".join(where)
     try:
-        top = conn.execute(sql, params).fetchone()[0]
+        with _stoppable(conn, stop):
+            top = conn.execute(sql, params).fetchone()[0]
     except sqlite3.OperationalError:
         return 0, False
     if top is None:
@@ -415,7 +465,8 @@ def max_level(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[int, 
         + (" AND " if where else " WHERE ")
         + "c.level_rank = ? AND (' ' || c.caveats || ' ') LIKE '% NOFORN %' LIMIT 1"
     )
-    nf = conn.execute(nf_sql, [*params, top]).fetchone() is not None
+    with _stoppable(conn, stop):
+        nf = conn.execute(nf_sql, [*params, top]).fetchone() is not None
     return int(top), nf
 
 

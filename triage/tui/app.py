@@ -40,6 +40,7 @@ from ..store.views import (
     BUILTIN_TABS,
     SORTS,
     CableDetail,
+    Cancelled,
     Context,
     FilterError,
     Row,
@@ -373,19 +374,25 @@ class ListScreen(WorkflowActions):
         """The view's ordered ids first (what the list needs to draw), then, in a second
         worker, the tab counts and the banner's level, which may take longer."""
         app = self.tapp
+
+        def stale() -> bool:  # the user has moved on: stop this view's queries
+            return self.generation != generation
+
         try:
             with app.cache.borrow() as conn:
                 if keep_id is None:
                     # the first screenful at once (an index scan that stops early); the whole
                     # ordered list follows, for the count, the scrollbar and the far end
-                    first = view_ids(conn, view, app.ctx, limit=FIRST_ROWS)
+                    first = view_ids(conn, view, app.ctx, limit=FIRST_ROWS, stop=stale)
                     if len(first) == FIRST_ROWS:
                         self.post_message(
                             ViewLoaded(
                                 ViewData(generation, first, {}, -1, False), None, partial=True
                             )
                         )
-                ids = view_ids(conn, view, app.ctx)
+                ids = view_ids(conn, view, app.ctx, stop=stale)
+        except Cancelled:
+            return
         except FilterError as exc:
             self.post_message(ViewFailed(str(exc), generation))
             return
@@ -398,11 +405,15 @@ class ListScreen(WorkflowActions):
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _load_counts(self, view: View, generation: int) -> None:
         app = self.tapp
+
+        def stale() -> bool:
+            return self.generation != generation
+
         try:
             with app.cache.borrow() as conn:
-                counts = tab_counts(conn, view, app.ctx, app.tabs)
-                level, noforn = max_level(conn, view, app.ctx)
-        except (FilterError, sqlite3.Error, StoreError):
+                counts = tab_counts(conn, view, app.ctx, app.tabs, stop=stale)
+                level, noforn = max_level(conn, view, app.ctx, stop=stale)
+        except (Cancelled, FilterError, sqlite3.Error, StoreError):
             return
         self.post_message(CountsLoaded(generation, counts, level, noforn))
         _release_memory()
