@@ -418,3 +418,30 @@ def test_a_bulk_load_killed_midway_is_mended_by_the_next_ingest(
     again = ingest(conn, items)
     assert again.added == len(items) - kept and again.unchanged == kept
     assert set(DEFERRABLE_INDEXES) <= _index_names(conn)
+
+
+def test_a_new_cache_indexes_prefixes_and_an_older_full_one_keeps_its_index(
+    tmp_path: Path, samples: Path
+) -> None:
+    from triage.store.schema import MIGRATIONS
+    from triage.store.views import Context, View, prefix_lengths, view_ids
+
+    fresh = connect(tmp_path / "new.db")
+    assert prefix_lengths(fresh) == {3}
+    ingest(fresh, iter_paths([str(samples)]), parser_process=False)
+    # a schema-2 cache holding cables: its FTS index is not rebuilt on open (that would mean
+    # re-indexing every text), and prefix searches still find what they should
+    path = tmp_path / "old.db"
+    old = connect(path)
+    old.execute("DROP TABLE cables_fts")
+    old.execute(next(str(s) for s in MIGRATIONS[1] if "fts5" in str(s)))
+    old.execute("PRAGMA user_version = 2")
+    ingest(old, iter_paths([str(samples)]), parser_process=False)
+    old.close()
+    again = connect(path)
+    assert again.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert prefix_lengths(again) == set()
+    ctx = Context(login="k")
+    for search in ("gov*", "go*", "govern* NOT minister"):
+        view = View(tab="All", search=search)
+        assert list(view_ids(again, view, ctx)) == list(view_ids(fresh, view, ctx))

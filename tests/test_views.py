@@ -9,7 +9,7 @@ import pytest
 
 import triage.store.views as views
 from triage.store import connect
-from triage.store.ingest import ingest
+from triage.store.ingest import ingest, iter_paths
 from triage.store.views import Context, Filter, View, view_ids
 
 from .conftest import sample_copies
@@ -115,3 +115,66 @@ def test_a_view_no_longer_wanted_stops_its_queries(conn, search: str | None) -> 
     # the same connection answers the next view in full
     assert len(view_ids(conn, view, ctx, stop=lambda: False)) == len(view_ids(conn, view, ctx))
     assert views.tab_counts(conn, view, ctx, ["All"], stop=lambda: False)["All"] > 0
+
+
+PREFIX_SEARCHES = [
+    "go*",
+    "govern*",
+    "subject:go*",
+    "{subject tags}: go*",
+    "go* NOT minister",
+    "go* AND (minist* OR zzz*)",
+    '"the gov"*',
+    "NEAR(go* minister)",
+    "^go*",
+    "the + go*",
+    "gov*",
+]
+
+
+@pytest.mark.parametrize("search", PREFIX_SEARCHES)
+def test_a_prefix_search_finds_what_fts5_finds(
+    conn, search: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Written out as the words it stands for, a prefix finds exactly what FTS5's own prefix
+    matching finds, in every place a prefix can stand."""
+    ctx = Context(login="kwalker")
+    view = View(tab="All", search=search)
+    ours = list(view_ids(conn, view, ctx))
+    counts = views.tab_counts(conn, view, ctx, ["All", "Inbox"])
+    monkeypatch.setattr(views, "expand_prefixes", lambda c, s: s)
+    assert ours == list(view_ids(conn, view, ctx))
+    assert counts == views.tab_counts(conn, view, ctx, ["All", "Inbox"])
+
+
+def test_a_prefix_is_written_out_as_its_words_unless_the_index_has_it(conn) -> None:  # type: ignore[no-untyped-def]
+    assert views.prefix_lengths(conn) == {3}
+    assert views.expand_prefixes(conn, "govern*") == '("government" OR "governor" OR "governors")'
+    assert views.expand_prefixes(conn, "gov*") == "gov*"  # the three-letter prefix index
+    assert views.expand_prefixes(conn, '"go"* NEAR(go* x)') == '"go"* NEAR(go* x)'
+
+
+def test_a_short_prefix_of_too_many_words_is_refused_with_a_reason(
+    conn, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(views, "PREFIX_WORDS_MAX", 2)
+    with pytest.raises(views.FilterError, match="give at least three letters"):
+        view_ids(conn, View(tab="All", search="go*"), Context(login="k"))
+    # a longer prefix of many words is left to FTS5: still found
+    assert list(view_ids(conn, View(tab="All", search="govern*"), Context(login="k")))
+
+
+def test_a_prefix_finds_a_word_that_arrived_after_the_last_search(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ctx = Context(login="k")
+    view = View(tab="All", search="govern*")
+    before = len(view_ids(conn, view, ctx))
+    other = connect(tmp_path / "c.db")  # another officer's ingest, then this connection's own
+    for c, n in ((other, 1), (conn, 2)):
+        new = tmp_path / f"new{n}.txt"
+        new.write_text(
+            f"O 011200Z JAN 26\nFM AMEMBASSY VALDORIA\nTO SECSTATE WASHDC IMMEDIATE {n}\n"
+            f"C O N F I D E N T I A L VALDORIA 00077{n}\n\nSUBJECT: GOVERNANCEWATCH{n}\n\n"
+            "1. (C) Nothing else.\n"
+        )
+        ingest(c, iter_paths([str(new)]), parser_process=False)
+        assert len(view_ids(conn, view, ctx)) == before + n

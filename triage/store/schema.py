@@ -6,6 +6,12 @@ is contentless: the text is stored once, as the original bytes of every version 
 `cable_versions`; the current text is those bytes decoded, and an update deletes the old
 entry from the index with the values it was indexed with. Paragraphs are read from the text
 when a cable is opened.
+
+Since schema 3 the FTS index also indexes every word's first three letters (`prefix='3'`): a
+prefix search such as `gra*` then reads one list from the index instead of merging the lists of
+every word that starts so in memory (100 MB at 250,000 cables; ~30% more FTS work at ingest).
+A cache that already held cables when it reached schema 3 keeps its index as it was (rebuilding
+it means re-indexing every text); searches work the same on both, see views.prefix_lengths.
 """
 
 from __future__ import annotations
@@ -13,20 +19,37 @@ from __future__ import annotations
 import grp
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class StoreError(Exception):
     """A cache problem a user can act on; the message says what and where."""
 
 
-MIGRATIONS: dict[int, list[str]] = {
+FTS_WITH_PREFIXES = """
+    CREATE VIRTUAL TABLE cables_fts USING fts5 (
+        reference_id, subject, tags, body, content='', detail=full, prefix='3'
+    )
+"""
+
+
+def _prefix_index_when_empty(conn: sqlite3.Connection) -> None:
+    """Schema 3: a new (empty) cache gets the FTS index with its three-letter prefix index."""
+    if conn.execute("SELECT 1 FROM cables LIMIT 1").fetchone() is None:
+        conn.execute("DROP TABLE cables_fts")
+        conn.execute(FTS_WITH_PREFIXES)
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: dict[int, list[Migration]] = {
     1: [
         """
         CREATE TABLE cables (
@@ -201,6 +224,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE cable_tags_2 RENAME TO cable_tags",
         "CREATE INDEX cable_tags_tag ON cable_tags (tag, cable_id)",
     ],
+    3: [_prefix_index_when_empty],
 }
 
 # Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts
@@ -309,8 +333,11 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            for stmt in MIGRATIONS[version]:
-                conn.execute(stmt)
+            for step in MIGRATIONS[version]:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
             conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("COMMIT")
     except BaseException:
