@@ -445,3 +445,69 @@ def test_a_new_cache_indexes_prefixes_and_an_older_full_one_keeps_its_index(
     for search in ("gov*", "go*", "govern* NOT minister"):
         view = View(tab="All", search=search)
         assert list(view_ids(again, view, ctx)) == list(view_ids(fresh, view, ctx))
+
+
+def _old_style_cache(path: Path) -> sqlite3.Connection:
+    """A cache whose FTS index is the one schema 1 created (no prefix index)."""
+    from triage.store.schema import MIGRATIONS
+
+    c = connect(path)
+    c.execute("DROP TABLE cables_fts")
+    c.execute(next(str(s) for s in MIGRATIONS[1] if "fts5" in str(s)))
+    return c
+
+
+def test_reindex_rebuilds_the_search_index_from_the_stored_texts(
+    tmp_path: Path, samples: Path
+) -> None:
+    from triage.store.ingest import reindex
+    from triage.store.views import Context, View, prefix_lengths, view_ids
+
+    first = (samples / "04_immediate_paris.txt").read_text()
+    second = first.replace("SUBJECT:", "SUBJECT: QUAYSIDEWORD").replace(
+        "1. (", "1. (U) Now with a harbourmasterword.\n\n2. (", 1
+    )
+    v1, v2 = tmp_path / "v1.txt", tmp_path / "v2.txt"
+    v1.write_text(first.replace("SUBJECT:", "SUBJECT: OLDONLYWORD"))
+    v2.write_text(second)
+    old = _old_style_cache(tmp_path / "old.db")
+    fresh = connect(tmp_path / "fresh.db")
+    for c in (old, fresh):
+        for inputs in ([str(samples)], [str(v1)], [str(v2)]):
+            ingest(c, iter_paths(inputs), parser_process=False)
+    assert prefix_lengths(old) == set()
+    seen = []
+    assert reindex(old, lambda done, total: seen.append((done, total))) == 42
+    assert seen[-1] == (42, 42) and prefix_lengths(old) == {3}
+    ctx = Context(login="k")
+    searches = [
+        "26PARIS1877",
+        "quaysideword",
+        "harbourmasterword",
+        "oldonlyword",  # only in a text that is no longer the current version
+        "PREL",
+        "gra*",
+        "govern* NOT minister",
+        '"the government"',
+    ]
+    for search in searches:
+        view = View(tab="All", search=search)
+        assert list(view_ids(old, view, ctx)) == list(view_ids(fresh, view, ctx)), search
+    assert not view_ids(old, View(tab="All", search="oldonlyword"), ctx)
+    assert view_ids(old, View(tab="All", search="harbourmasterword"), ctx)
+    # a later version still replaces the reindexed entry
+    v3 = tmp_path / "v3.txt"
+    v3.write_text(second.replace("QUAYSIDEWORD", "THIRDWORD"))
+    ingest(old, iter_paths([str(v3)]), parser_process=False)
+    assert not view_ids(old, View(tab="All", search="quaysideword"), ctx)
+    assert view_ids(old, View(tab="All", search="thirdword"), ctx)
+
+
+def test_reindex_from_the_shell_says_what_it_did(tmp_path: Path, samples: Path) -> None:
+    db = tmp_path / "c.db"
+    ingest(_old_style_cache(db), iter_paths([str(samples)]), parser_process=False)
+    result = CliRunner().invoke(main, ["reindex", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert f"{db}: search index rebuilt for 42 cables" in result.output
+    missing = CliRunner().invoke(main, ["reindex", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code != 0 and "none.db: no cache here" in missing.output

@@ -303,6 +303,39 @@ def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -
     sys.stdout.buffer.flush()
 
 
+@main.command()
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.pass_context
+def reindex(ctx: click.Context, db_opt: str | None) -> None:
+    """Build the search index again from the stored cable texts.
+
+    For a cache made by an earlier triage (the index then also learns three-letter prefixes,
+    which keeps searches like `gra*` fast and small) or a damaged index. Takes one write
+    transaction: ingest, watch and workflow changes wait until it ends.
+    """
+    import time
+
+    from .store.ingest import reindex as rebuild
+
+    conn, path = _open_store(ctx, db_opt, create=False)
+    started = time.monotonic()
+    last = [started]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 5 or done == total:
+            last[0] = now
+            click.echo(f"{path}: {done:,} of {total:,} cables indexed", err=True)
+
+    try:
+        n = rebuild(conn, progress)
+    except sqlite3.OperationalError as exc:
+        raise click.ClickException(f"{path}: could not rebuild the search index: {exc}") from exc
+    click.echo(
+        f"{path}: search index rebuilt for {n:,} cables in {time.monotonic() - started:.1f} s"
+    )
+
+
 # -- the workflow from the shell ---------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from ..cable import Cable, looks_binary
 from ..cable.model import classification_badge, level_rank, precedence_rank
 from ..cable.parse import decode, parse_decoded
 from .clock import utcnow
-from .schema import drop_indexes, ensure_indexes
+from .schema import FTS_WITH_PREFIXES, drop_indexes, ensure_indexes
 
 BATCH = 200
 BULK_AFTER = 5000
@@ -269,6 +269,43 @@ def _index_values(ref: str, subject: object, tags: str, body: str) -> tuple[str,
     """What the FTS5 index holds for a cable (a contentless index forgets a row only when given
     exactly these values again)."""
     return ref, subject, " ".join(tags.split("|")) if tags else "", body
+
+
+def reindex(conn: sqlite3.Connection, on_progress: Callable[[int, int], None] | None = None) -> int:
+    """Build the FTS index again from the stored texts (the current version of every cable), with
+    the three-letter prefix index: for a cache made before schema 3, or an index that has been
+    damaged. One write transaction: other writers wait (or give up after the busy timeout) until
+    it ends, readers go on seeing the old index until it commits. Returns the cables indexed."""
+    total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DROP TABLE IF EXISTS cables_fts")
+        conn.execute(FTS_WITH_PREFIXES)
+        rows = conn.execute(
+            "SELECT c.id, c.reference_id, c.subject, c.tags, v.raw FROM cables c "
+            "JOIN cable_versions v ON v.cable_id = c.id AND v.version = c.version ORDER BY c.id"
+        )
+        done = 0
+        insert = (
+            "INSERT INTO cables_fts (rowid, reference_id, subject, tags, body) "
+            "VALUES (?, ?, ?, ?, ?)"
+        )
+        while chunk := rows.fetchmany(500):
+            conn.executemany(
+                insert,
+                [
+                    (cid, *_index_values(ref, subject, tags or "", decode(bytes(raw))[0]))
+                    for cid, ref, subject, tags, raw in chunk
+                ],
+            )
+            done += len(chunk)
+            if on_progress:
+                on_progress(done, total)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return done
 
 
 def store_item(
