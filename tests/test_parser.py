@@ -285,7 +285,7 @@ def test_an_extract_without_any_date_takes_the_first_full_date_it_gives() -> Non
     )
     # outside the cited order's years, a date says nothing about when the cable was sent
     c = parse_cable(text.replace("2005 and", "1989 and").replace("E.O. 12958", "E.O. 13526"))
-    assert c.reference_id is None and c.dtg is None
+    assert c.reference_id is None and "copied DATE line" not in " ".join(c.warnings)
 
 
 def test_an_event_reported_as_past_rules_out_a_period_that_ends_before_it() -> None:
@@ -335,3 +335,70 @@ def test_an_extract_with_no_date_takes_the_day_after_the_day_it_reports() -> Non
     # with no past month and year to place it, a bare day says nothing about the year
     c = parse_cable(text.replace("was named in July 2005", "was named last summer"))
     assert (c.dtg, c.reference_id) == (None, None)
+
+
+ACP_HEAD = (
+    "VZCZCXRO4410\nPP RUEHVL\nDE RUEHVL #0441/01 0451200\nZNY CCCCC ZZH\nP 141200Z FEB 26\n"
+    "FM AMEMBASSY VALDORIA\nTO RUEHC/SECSTATE WASHDC PRIORITY 3301\n"
+    "INFO RUEHOS/AMEMBASSY OSTRAVEN PRIORITY 0112\n"
+)
+META_BLOCK = (
+    "ID: 310442\nORIGIN: 26VALDORIA441\nDATE: 2026-02-14 12:00:00\nSOURCE: Embassy Valdoria\n"
+    "CLASSIFICATION: CONFIDENTIAL\nMISC: 26VALDORIA400\n"
+    "DESTINATION: VZCZCXRO4410RUEHVL #0441/01 0451200CCCCC ZZH141200Z FEB 26AMEMBASSY VALDORIA\n"
+)
+
+
+def test_a_copied_page_metadata_block_is_not_read_as_addressees() -> None:
+    c = parse_cable(
+        ACP_HEAD + META_BLOCK + "\nC O N F I D E N T I A L VALDORIA 000441\n\nSIPDIS\n\n"
+        "E.O. 12958: DECL: 02/14/2036\nTAGS: PREL\nSUBJECT: DAM TALKS\n\n1. (C) Text.\n"
+    )
+    assert [a.name for a in c.info] == ["AMEMBASSY OSTRAVEN"]
+    assert (c.reference_id, c.classification, c.dtg) == (
+        "26VALDORIA441",
+        "CONFIDENTIAL",
+        "2026-02-14T12:00:00Z",
+    )
+
+
+def test_without_header_or_banner_the_metadata_block_gives_id_date_and_level() -> None:
+    body = "\nSIPDIS\n\nE.O. 12958: DECL: 02/14/2036\nTAGS: PREL\nSUBJECT: DAM TALKS\n\n1. (C) Text.\n"
+    c = parse_cable(
+        "TO RUEHC/SECSTATE WASHDC PRIORITY 3301\nINFO RUEHOS/AMEMBASSY OSTRAVEN\n"
+        + META_BLOCK
+        + body
+    )
+    assert (c.reference_id, c.classification, c.dtg) == (
+        "26VALDORIA441",
+        "CONFIDENTIAL",
+        "2026-02-14T12:00:00Z",
+    )
+    warned = " ".join(c.warnings)
+    assert "copied DATE line" in warned and "copied CLASSIFICATION line" in warned
+    # redacted values say nothing
+    redacted = META_BLOCK.replace("26VALDORIA441", "XXXXXXXXXXXX").replace(
+        "2026-02-14 12:00:00", "XXXXXXXXXXXX"
+    )
+    c = parse_cable("TO RUEHC/SECSTATE WASHDC PRIORITY 3301\n" + redacted + body)
+    assert c.reference_id is None and "copied DATE line" not in " ".join(c.warnings)
+
+
+def test_a_banner_with_the_captions_and_subject_run_onto_it() -> None:
+    c = parse_cable(
+        "P R 041820Z JAN 26\nFM SECSTATE WASHDC\nTO RUEHVL/AMEMBASSY VALDORIA PRIORITY 1742\n"
+        "C O N F I D E N T I A L SECTION 01 OF 02 STATE 000284 SIPDIS E.O. 12958: DECL: "
+        "01/04/2036 TAGS: MARR, PREL SUBJECT: Talks on the Harbor Agreement\n\n"
+        "1.(U) This is an action request.\n\n2.(C) The talks begin.\n"
+    )
+    assert (c.reference_id, c.classification, c.section) == (
+        "26STATE284",
+        "CONFIDENTIAL",
+        "1 of 2",
+    )
+    assert (c.subject, c.tags, c.declassify_on) == (
+        "Talks on the Harbor Agreement",
+        ("MARR", "PREL"),
+        "2036-01-04",
+    )
+    assert "SIPDIS" in c.caveats

@@ -122,6 +122,11 @@ RE_FULL_DATE = re.compile(
     r"\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?\s+(\d{1,2}),\s+((?:19|20)\d{2})\b",
     re.I,
 )
+# a cablegate page's metadata block copied into the text (between the addressees and the banner)
+RE_META_LINE = re.compile(
+    r"^\s*(ID|ORIGIN|DATE|SOURCE|CLASSIFICATION|MISC|DESTINATION):\s*(.*?)\s*$"
+)
+RE_META_DATE = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2})?)?$")
 RE_LISTED_ID = re.compile(r"^\s*(\d{2})[A-Z]{3,}\d{1,7}\s*$")
 RE_TELEGRAM = re.compile(r"^\s*TELEGRAM\s+([A-Za-z]+)\.?\s+(\d{1,2}),\s+(\d{4})\s*$")
 RE_TELEGRAM_FROM = re.compile(
@@ -673,6 +678,8 @@ class _Parser:
     @staticmethod
     def _ends_addressees(s: str) -> bool:
         """A line that cannot be an addressee: the pseudo-header or body has begun."""
+        if RE_META_LINE.match(s):  # `ID: 190648`, `ORIGIN: 09KUWAIT110`: a copied page's block
+            return True
         if RE_TAGS_START.match(s) and re.match(r"^\s*TAGS?\b", s, re.I):
             return True
         if RE_SUBJECT.match(s) or RE_CLASSIFIED_BY_START.match(s) or RE_EO.match(s):
@@ -681,6 +688,17 @@ class _Parser:
             return True
         m = RE_PARA.match(s)
         return bool(m and (m.group("pil") or m.group("mark")))
+
+    @staticmethod
+    def _glued_banner_tail(rest: str) -> str | None:
+        """What follows a banner's station and serial on its own line, when the caption, E.O.,
+        TAGS or SUBJECT lines were run onto it; None when the banner names no station/serial."""
+        rest = RE_SECTION.sub("", re.sub(r"\bNOFORN\b", "", rest, flags=re.I).strip(" /")).strip()
+        up = rest.upper()
+        mt = RE_STATION_SERIAL.match(up)
+        if not mt:
+            return None
+        return (rest[mt.start(4) :] if len(up) == len(rest) else mt.group(4)).strip()
 
     def _is_real_banner(self, line: str) -> bool:
         got = self._banner_level(line)
@@ -772,6 +790,7 @@ class _Parser:
         station: str | None = None
         serial: str | None = None
         banner_year: int | None = None
+        glued_tail: str | None = None
         i = start
         # the banner: first classification line within the next lines
         scan_end = min(n, start + 40)
@@ -785,9 +804,10 @@ class _Parser:
                 continue
             if RE_PARA.match(s) and RE_PARA.match(s).group("mark"):  # type: ignore[union-attr]
                 break
-            if RE_EO.search(s) or RE_TAGS_START.match(s) or RE_SUBJECT.match(s):
-                break
+            keywords = bool(RE_EO.search(s) or RE_TAGS_START.match(s) or RE_SUBJECT.match(s))
             got = self._banner_level(s)
+            if keywords and not (got and self._glued_banner_tail(got[1]) is not None):
+                break
             if got and not RE_PAGE_HEADER.match(s):
                 lvl, rest = got
                 level = lvl
@@ -803,6 +823,8 @@ class _Parser:
                         banner_year = _year4(mt.group(1))
                     station = _clean(mt.group(2))
                     serial = mt.group(3)
+                if keywords:  # `C O N F I D E N T I A L STATE 000284 SIPDIS E.O. 12958: ...`
+                    glued_tail = self._glued_banner_tail(got[1])
                 break
         if banner_idx is not None:
             i = banner_idx + 1
@@ -814,6 +836,9 @@ class _Parser:
                 got = self._banner_level(mc.group(1)) if mc else None
                 if got:
                     level = got[0]
+                    self.warnings.append(
+                        "no classification banner; level taken from a copied CLASSIFICATION line"
+                    )
                     break
         record = self._dump_record if level is None else None
         if record is not None:
@@ -844,7 +869,7 @@ class _Parser:
                     break
 
         # -- pre-body block: from the banner to the first paragraph ---------------------
-        pre: list[str] = []
+        pre: list[str] = [glued_tail] if glued_tail else []
         k = i
         para_start = n
         while k < n:
@@ -880,6 +905,12 @@ class _Parser:
             f["dtg"] = newspaper_date.strftime("%Y-%m-%dT%H:%M:%SZ")
             f["dtg_year"] = newspaper_date.year
             self.warnings.append("no date-time group; date taken from the release date line")
+        if "dtg" not in f and "dtg_year" not in f and "DATE" in self._meta_block:
+            copied = self._meta_date()
+            if copied is not None:
+                f["dtg"] = copied.strftime("%Y-%m-%dT%H:%M:%SZ")
+                f["dtg_year"] = copied.year
+                self.warnings.append("no date-time group; date taken from a copied DATE line")
         if "dtg" not in f and "dtg_year" not in f:
             telegram = self._telegram_date()
             if telegram is not None:
@@ -1158,12 +1189,41 @@ class _Parser:
         metadata lists it (`09ULAANBAATAR234`), when its year agrees with the cable's."""
         record = self._dump_record
         candidates = [record[0]] if record else []
+        if "ORIGIN" in self._meta_block:
+            candidates.append(self._meta_block["ORIGIN"])
         candidates += [ln for ln in self.lines[:80] if RE_LISTED_ID.match(ln)]
         for c in candidates:
             m = RE_LISTED_ID.match(c)
             if m and (year is None or int(m.group(1)) == year % 100):
                 return c.strip()
         return None
+
+    @cached_property
+    def _meta_block(self) -> dict[str, str]:
+        """`ID:`, `ORIGIN:`, `DATE:`, `CLASSIFICATION:` ... lines of a cablegate page copied into
+        the text, near its top (redacted values, `XXXXXXXXXXXX`, left out)."""
+        out: dict[str, str] = {}
+        for line in self.lines[:150]:
+            m = RE_META_LINE.match(line)
+            if m and m.group(2) and not re.fullmatch(r"X{4,}", m.group(2), re.I):
+                out.setdefault(m.group(1), m.group(2))
+        return out
+
+    def _meta_date(self) -> dt.datetime | None:
+        m = RE_META_DATE.match(self._meta_block.get("DATE", ""))
+        if not m:
+            return None
+        try:
+            return dt.datetime(
+                int(m.group(1)),
+                int(m.group(2)),
+                int(m.group(3)),
+                int(m.group(4) or 0),
+                int(m.group(5) or 0),
+                tzinfo=dt.UTC,
+            )
+        except ValueError:
+            return None
 
     @cached_property
     def _dump_record(self) -> tuple[str, str] | None:
