@@ -363,7 +363,9 @@ def test_a_copied_page_metadata_block_is_not_read_as_addressees() -> None:
 
 
 def test_without_header_or_banner_the_metadata_block_gives_id_date_and_level() -> None:
-    body = "\nSIPDIS\n\nE.O. 12958: DECL: 02/14/2036\nTAGS: PREL\nSUBJECT: DAM TALKS\n\n1. (C) Text.\n"
+    body = (
+        "\nSIPDIS\n\nE.O. 12958: DECL: 02/14/2036\nTAGS: PREL\nSUBJECT: DAM TALKS\n\n1. (C) Text.\n"
+    )
     c = parse_cable(
         "TO RUEHC/SECSTATE WASHDC PRIORITY 3301\nINFO RUEHOS/AMEMBASSY OSTRAVEN\n"
         + META_BLOCK
