@@ -404,3 +404,17 @@ def test_a_banner_with_the_captions_and_subject_run_onto_it() -> None:
         "2036-01-04",
     )
     assert "SIPDIS" in c.caveats
+
+
+def test_a_lower_cased_extract_keeps_its_page_markers_and_order_years_apart() -> None:
+    text = (
+        "This record is a partial extract of the original cable. The full text of the original "
+        "cable is not available.\n"
+        "c o n f i d e n t i a l section 01 of 02 valdoria 004417\n\nsipdis\n\n"
+        "E.o. 12958: decl: 12/14/2029\ntags: prel, pgov\nsubject: the cabinet after the floods\n"
+        "valdoria 00004417 001.2 of 002\n\n\n1. (c) the cabinet met.\n"
+    )
+    c = parse_cable(text)
+    assert c.subject == "the cabinet after the floods"
+    # E.O. 12958 was in force 1995-2010: ten years before a 2029 DECL is out of it
+    assert (c.reference_id, c.dtg) == ("04VALDORIA4417", "2004-12-14T00:00:00Z")

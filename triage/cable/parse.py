@@ -186,7 +186,7 @@ RE_ANY_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in LEVEL_PATTERNS
 RE_SECTION = re.compile(r"^\s*SECTION\s+(\d+)\s+OF\s+(\d+)\s*", re.I)
 RE_STATION_SERIAL = re.compile(r"^(?:(\d{2})\s+)?([A-Z][A-Z .'-]*?[A-Z])\s+(\d{1,7})\b(.*)$")
 RE_PAGE_MARKER = re.compile(
-    r"^\s*(?:PAGE\s+\d+\s+.*|[A-Z][A-Z .'-]{1,30}\s+0{0,6}\d{3,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3}\s*)$"
+    r"^\s*(?:PAGE\s+\d+\s+.*|(?i:[A-Z][A-Z .'-]{1,30}\s+0{0,6}\d{3,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3})\s*)$"
 )
 RE_EO = re.compile(
     r"(?:^|(?<=\s))E\.?\s?O\.?\s*1\d{2,4}\b\s*:?|(?:^|(?<=\s))E\.?\s?O\.?\s*:|^\s*DECL\s*:",
@@ -1315,7 +1315,7 @@ class _Parser:
     def _year_bounds(self) -> tuple[int, int]:
         """The years a cable can be from: while the executive order it cites was in force, and
         not before the latest cable it cites with a year (`REF: A. 04 STATE 274965`)."""
-        order = re.search(r"\bE\.?\s?O\.?\s*(1[1-3]\d{3})\b", self.text[:6000])
+        order = re.search(r"\bE\.?\s?O\.?\s*(1[1-3]\d{3})\b", self.text[:6000], re.I)
         lo, hi = EO_YEARS.get(order.group(1), (1900, 9999)) if order else (1900, 9999)
         refs = self.fields.get("references") or []
         assert isinstance(refs, list)
