@@ -1246,8 +1246,7 @@ class _Parser:
 
     def _lead_text(self) -> str:
         """The subject and the first paragraph: what the cable is about, usually recent."""
-        paras = self.fields.get("paragraphs") or []
-        assert isinstance(paras, list)
+        paras = self._paragraphs_list
         return " ".join([str(self.fields.get("subject") or "")] + [p.text for p in paras[:1]])
 
     def _dates_said(self, lo: int, hi: int) -> dt.date | None:
