@@ -261,10 +261,11 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
 
 PREFIX_WORDS_MAX = 64
 FTS_OPERATORS = {"AND", "OR", "NOT"}
-RE_COLSET = re.compile(r"^-?(?:\w+|\{[^{}]*\})\s*:\s*")
+_COLSET = r"-?(?:\w+|\{[^{}]*\})\s*:\s*"  # `subject:`, `{subject tags}:`, `-body:`
+RE_COLSET = re.compile("^" + _COLSET)
 # a column filter and one bare prefix, nothing else: the unit that is written out
-RE_PREFIX_UNIT = re.compile(r"((?:-?(?:\w+|\{[^{}]*\})\s*:\s*)?)(\w+)\s*\*")
-_expansions: dict[tuple[int, str], tuple[tuple[int, int], str]] = {}
+RE_PREFIX_UNIT = re.compile(r"((?:" + _COLSET + r")?)(\w+)\s*\*")
+_expansions: dict[tuple[str, str], tuple[bytes, str]] = {}
 
 
 def prefix_lengths(conn: sqlite3.Connection) -> set[int]:
@@ -396,16 +397,19 @@ def expand_prefixes(conn: sqlite3.Connection, search: str) -> str:
     FilterError for a one- or two-letter prefix of too many words."""
     if "*" not in search:
         return search
-    key = (id(conn), search)
-    # changed by another connection's commit, or by this one's writes
-    version = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
-    cached = _expansions.get(key)
+    # the words an index holds change only when it is written, and every write changes its
+    # structure record (FTS5 counts writes there): the same cache file and record, the same words
+    path = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    row = conn.execute("SELECT block FROM cables_fts_data WHERE id = 10").fetchone()
+    version = bytes(row[0]) if row and row[0] is not None else b""
+    cached = _expansions.get((path, search)) if path else None
     if cached is not None and cached[0] == version:
         return cached[1]
     expanded = _expand(conn, search)
-    if len(_expansions) > 256:
-        _expansions.clear()
-    _expansions[key] = (version, expanded)
+    if path:
+        if len(_expansions) > 256:
+            _expansions.clear()
+        _expansions[(path, search)] = (version, expanded)
     return expanded
 
 
