@@ -511,3 +511,22 @@ def test_reindex_from_the_shell_says_what_it_did(tmp_path: Path, samples: Path) 
     assert f"{db}: search index rebuilt for 42 cables" in result.output
     missing = CliRunner().invoke(main, ["reindex", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code != 0 and "none.db: no cache here" in missing.output
+
+
+def test_an_ingest_that_cannot_get_the_write_lock_says_which_cache_and_why(
+    tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import triage.store.schema as schema
+
+    db = tmp_path / "c.db"
+    connect(db).close()
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # as a reindex does for its whole run
+    try:
+        result = CliRunner().invoke(main, ["ingest", "--db", str(db), str(samples)])
+    finally:
+        holder.execute("ROLLBACK")
+    assert result.exit_code != 0
+    assert f"ingest stopped: {db}: database is locked" in result.output
+    assert "write lock" in result.output and "what was committed is kept" in result.output

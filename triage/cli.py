@@ -193,7 +193,7 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
     from .store.ingest import ingest as run_ingest
     from .store.ingest import iter_paths
 
-    conn, _path = _open_store(ctx, db_opt)
+    conn, path = _open_store(ctx, db_opt)
 
     def on_reject(source: str, reason: str) -> None:
         _fail(f"{source}: rejected: {reason}")
@@ -239,8 +239,17 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
             summary = run_ingest(conn, items, on_reject=on_reject, on_note=on_note)
     except OSError as exc:
         raise click.ClickException(f"ingest stopped: {exc}") from exc
-    except Exception as exc:  # sqlite3 errors such as a full disk
-        raise click.ClickException(f"ingest stopped: {exc}; what was committed is kept") from exc
+    except sqlite3.OperationalError as exc:
+        why = str(exc)
+        if "locked" in why or "busy" in why:
+            why += " (another process held the cache's write lock for 30 s: a reindex?)"
+        raise click.ClickException(
+            f"ingest stopped: {path}: {why}; what was committed is kept"
+        ) from exc
+    except Exception as exc:  # other sqlite3 errors, such as a full disk
+        raise click.ClickException(
+            f"ingest stopped: {path}: {exc}; what was committed is kept"
+        ) from exc
     click.echo(summary.line())
     sys.exit(1 if summary.rejected else 0)
 

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 SCHEMA_VERSION = 3
+# how long a writer waits for another's write lock before it gives up with "database is locked"
+BUSY_TIMEOUT_MS = 30000
 
 
 class StoreError(Exception):
@@ -306,9 +308,12 @@ def connect(
             raise StoreError(f"{p}: is a folder, not a cache file")
     try:
         conn = sqlite3.connect(
-            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
         )
-        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
