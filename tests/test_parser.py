@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -418,3 +419,41 @@ def test_a_lower_cased_extract_keeps_its_page_markers_and_order_years_apart() ->
     assert c.subject == "the cabinet after the floods"
     # E.O. 12958 was in force 1995-2010: ten years before a 2029 DECL is out of it
     assert (c.reference_id, c.dtg) == ("04VALDORIA4417", "2004-12-14T00:00:00Z")
+
+
+NO_BLANKS = (
+    "Wednesday, 11 February 2026, 09:30\nC O N F I D E N T I A L VALDORIA 000218\nSIPDIS\n"
+    "E.O. 12958: DECL: 02/11/2036\nTAGS: PREL, PGOV\nSUBJECT: THE DAM TALKS RESUME AFTER A\n"
+    "LONG PAUSE\n{after}\n1. (C) The talks resumed.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "Summary\n-------",
+        "SENSITIVE BUT UNCLASSIFIED.",
+        "This cable is sensitive, but unclassified. Please protect accordingly.",
+        "STATE FOR EUR/CE; NSC FOR J. DOE",
+        "SUMMARY: The talks resumed after a year.",
+    ],
+)
+def test_a_copy_without_blank_lines_keeps_what_follows_out_of_the_subject(after: str) -> None:
+    """Newspaper-edited copies lose their blank lines: the subject's continuation still joins
+    it, the lines after it do not."""
+    c = parse_cable(NO_BLANKS.format(after=after))
+    assert c.subject == "THE DAM TALKS RESUME AFTER A LONG PAUSE"
+
+
+def test_a_subject_wrapped_before_a_passing_word_keeps_it() -> None:
+    c = parse_cable(
+        NO_BLANKS.format(after="").replace(
+            "THE DAM TALKS RESUME AFTER A\nLONG PAUSE", "VISIT OF THE SECRETARY OF\nSTATE FOR WATER"
+        )
+    )
+    assert c.subject == "VISIT OF THE SECRETARY OF STATE FOR WATER"
+
+
+def test_a_printout_label_after_the_tags_is_not_a_tag() -> None:
+    c = parse_cable(NO_BLANKS.format(after="").replace("PGOV\n", "PGOV\nCaptions: None\n"))
+    assert c.tags == ("PREL", "PGOV")

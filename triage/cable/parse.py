@@ -227,6 +227,23 @@ def _caveats_in(text: str) -> list[str]:
     return [w for w, pat in RE_CAVEATS.items() if pat.search(text)]
 
 
+# lines that cannot continue a subject (in copies that lost their blank lines)
+RE_RULE_LINE = re.compile(r"^(?:[-=_*]\s*){3,}$")
+RE_HANDLING_LINE = re.compile(
+    r"^\s*(?:THIS\s+(?:CABLE|MESSAGE|TELEGRAM)\s+IS\b|SENSITIVE,?\s+BUT\s+UNCLASSIFIED\b"
+    r"|NOT\s+FOR\s+(?:INTERNET|PUBLIC)\b|PLEASE\s+PROTECT\b|HANDLE\s+ACCORDINGLY\b)",
+    re.I,
+)
+RE_LABEL_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z ]{1,20}:\s")
+RE_SUMMARY_LINE = re.compile(r"^\s*(?:BEGIN\s+)?SUMMARY\s*:|^\s*BEGIN\s+SUMMARY\b", re.I)
+RE_OPEN_END = re.compile(
+    r"(?:\b(?:OF|THE|AND|OR|TO|FOR|IN|ON|WITH|A|AN|BY|AT|FROM|VICE)|[-:,/&])\s*$", re.I
+)
+RE_PASSING_LINE = re.compile(
+    r"^\s*(?:(?:SEC)?STATE|DEPT|DEPARTMENT|NSC|USAID|TREASURY|COMMERCE|USTR|DOD|OSD|JCS"
+    r"|[A-Z]{2,}COM)\s+(?:FOR|PASS)\b|^.{0,40}\bPLEASE\s+PASS\b",
+    re.I,
+)
 RE_SBU_LINE = re.compile(
     r"^\s*(?:SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?|SBU|FOR\s+OFFICIAL\s+USE\s+ONLY|FOUO)\b", re.I
 )
@@ -1081,6 +1098,21 @@ class _Parser:
             if self._is_banner(s) and len(s) < 100 and re.search(r"\d{3,}|^\S+\s*$", s):
                 # repeated banner at a page break
                 continue
+            if current_kind == "tags" and current and RE_LABEL_LINE.match(s):
+                flush()  # `Captions: None` after a TAGS line in a printout: not tags
+                current, current_kind = [], "caption"
+            if current_kind == "subject" and current:
+                # copies that lost their blank lines: what cannot go on a subject ends it
+                nxt = pre[idx + 1].strip() if idx + 1 < len(pre) else ""
+                if RE_RULE_LINE.match(s) or RE_RULE_LINE.match(nxt) or RE_SUMMARY_LINE.match(s):
+                    flush()  # `Summary` over a rule of dashes, `SUMMARY: ...`: the body begins
+                    current, current_kind, blank_after_subject = [], "gap", True
+                    last_used = idx
+                    break
+                open_end = RE_OPEN_END.search(current[-1])  # `... SECRETARY OF` / `STATE FOR ...`
+                if RE_HANDLING_LINE.match(s) or (RE_PASSING_LINE.match(s) and not open_end):
+                    flush()  # `SENSITIVE BUT UNCLASSIFIED.`, `STATE FOR EAP/CM`: captions
+                    current, current_kind = [], "caption"
             # split the line at the keywords it holds (partial extracts glue them)
             pieces = self._split_keywords(s)
             if pieces[0][0] is None and current_kind in ("gap",) and blank_after_subject:
