@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from triage.cable import decode, looks_binary, parse_bytes, parse_cable
 from triage.cable.parse import normalise_marking, origin_from_fm
 
+from .conftest import SAMPLES
+
 HEADER = """VZCZCXYZ0042 OO RUEHWEB
 DE RUEHFR #1234/01 3202023
 ZNY CCCCC ZZH
@@ -457,3 +459,21 @@ def test_a_subject_wrapped_before_a_passing_word_keeps_it() -> None:
 def test_a_printout_label_after_the_tags_is_not_a_tag() -> None:
     c = parse_cable(NO_BLANKS.format(after="").replace("PGOV\n", "PGOV\nCaptions: None\n"))
     assert c.tags == ("PREL", "PGOV")
+
+
+def _same_but_warnings(a: dict[str, object], b: dict[str, object]) -> bool:
+    return {k: v for k, v in a.items() if k != "warnings"} == {
+        k: v for k, v in b.items() if k != "warnings"
+    }
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.txt")))
+def test_a_double_spaced_or_twice_converted_copy_reads_as_the_original(name: str) -> None:
+    """Line breaks doubled by a copy (every line followed by a blank one) or by a second CRLF
+    conversion (`\\r\\r\\n`) are read as the single breaks they were."""
+    data = (SAMPLES / name).read_bytes()
+    original = parse_bytes(data).to_json()
+    doubled = parse_bytes(data.replace(b"\n", b"\n\n"))
+    assert _same_but_warnings(doubled.to_json(), original)
+    assert "the text was double-spaced" in " ".join(doubled.warnings)
+    assert _same_but_warnings(parse_bytes(data.replace(b"\n", b"\r\r\n")).to_json(), original)

@@ -439,6 +439,31 @@ def normalise_marking(raw: str) -> str | None:
 # The parser
 
 
+def _double_spaced(lines: list[str]) -> bool:
+    """Every line followed by a blank one (a copy whose line breaks were all doubled): almost
+    no two lines with text stand together, where a cable's wrapped paragraphs are full of them."""
+    filled = [bool(ln.strip()) for ln in lines]
+    n = sum(filled)
+    if n < 12:
+        return False
+    together = sum(1 for a, b in zip(filled, filled[1:], strict=False) if a and b)
+    return together <= n // 50
+
+
+def _single_spaced(lines: list[str]) -> list[str]:
+    """Halve the line breaks: k blank lines between two lines were (k - 1) / 2 before."""
+    out: list[str] = []
+    blanks = 0
+    for ln in lines:
+        if ln.strip():
+            out.extend([""] * ((blanks - 1) // 2 if blanks else 0))
+            out.append(ln)
+            blanks = 0
+        else:
+            blanks += 1
+    return out
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.warnings: list[str] = []
@@ -447,9 +472,15 @@ class _Parser:
             text = text.replace("\x00", "")
         if text.startswith("\ufeff"):
             text = text[1:]
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        # `\r\r\n` is what a second CRLF conversion leaves: one line break, not two
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
+        if _double_spaced(lines):
+            lines = _single_spaced(lines)
+            text = "\n".join(lines)
+            self.warnings.append("the text was double-spaced; read with its line breaks halved")
         self.text = text
-        self.lines = text.split("\n")
+        self.lines = lines
         self.fields: dict[str, object] = {}
 
     # -- header ---------------------------------------------------------------------------
