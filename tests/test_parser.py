@@ -477,3 +477,14 @@ def test_a_double_spaced_or_twice_converted_copy_reads_as_the_original(name: str
     assert _same_but_warnings(doubled.to_json(), original)
     assert "the text was double-spaced" in " ".join(doubled.warnings)
     assert _same_but_warnings(parse_bytes(data.replace(b"\n", b"\r\r\n")).to_json(), original)
+
+
+def test_html_character_references_from_a_web_copy_are_read_as_characters() -> None:
+    c = parse_cable(
+        BARE + "C O N F I D E N T I A L VALDORIA 000077\n\n"
+        "SUBJECT: THE MINISTER&#8217;S VISIT &amp; TALKS&#27;[31m\n\n1. (C) It&#x2019;s on.\n"
+    )
+    # an escape character is not made out of text: its reference stays as written
+    assert c.subject == "THE MINISTER\u2019S VISIT & TALKS&#27;[31m"
+    assert c.paragraphs[0].text == "It\u2019s on."
+    assert "HTML character references" in " ".join(c.warnings)

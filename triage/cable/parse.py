@@ -11,7 +11,9 @@ Every rule is written against the format, not against one file.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import unicodedata
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
@@ -234,6 +236,10 @@ RE_HANDLING_LINE = re.compile(
     r"|NOT\s+FOR\s+(?:INTERNET|PUBLIC)\b|PLEASE\s+PROTECT\b|HANDLE\s+ACCORDINGLY\b)",
     re.I,
 )
+RE_HTML_REF = re.compile(
+    r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos|nbsp|rsquo|lsquo|rdquo|ldquo"
+    r"|ndash|mdash|hellip);"
+)
 RE_LABEL_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z ]{1,20}:\s")
 RE_SUMMARY_LINE = re.compile(r"^\s*(?:BEGIN\s+)?SUMMARY\s*:|^\s*BEGIN\s+SUMMARY\b", re.I)
 RE_OPEN_END = re.compile(
@@ -439,6 +445,15 @@ def normalise_marking(raw: str) -> str | None:
 # The parser
 
 
+def _html_char(m: re.Match[str]) -> str:
+    """The character an HTML reference stands for; a control character stays written as the
+    reference (no escape sequence is made out of text)."""
+    ch = html.unescape(m.group(0))
+    if not ch or any(unicodedata.category(c) == "Cc" for c in ch):
+        return m.group(0)
+    return ch
+
+
 def _double_spaced(lines: list[str]) -> bool:
     """Every line followed by a blank one (a copy whose line breaks were all doubled): almost
     no two lines with text stand together, where a cable's wrapped paragraphs are full of them."""
@@ -472,6 +487,10 @@ class _Parser:
             text = text.replace("\x00", "")
         if text.startswith("\ufeff"):
             text = text[1:]
+        if "&" in text and RE_HTML_REF.search(text):
+            # copies taken from web pages keep `&#8217;` and `&amp;` for what the cable said
+            text = RE_HTML_REF.sub(_html_char, text)
+            self.warnings.append("HTML character references (&#8217;, &amp;) read as characters")
         # `\r\r\n` is what a second CRLF conversion leaves: one line break, not two
         text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
