@@ -457,6 +457,12 @@ def _html_char(m: re.Match[str]) -> str:
 def _double_spaced(lines: list[str]) -> bool:
     """Every line followed by a blank one (a copy whose line breaks were all doubled): almost
     no two lines with text stand together, where a cable's wrapped paragraphs are full of them."""
+    together = 0
+    for a, b in zip(lines[:80], lines[1:80], strict=False):  # most cables answer at once
+        if a.strip() and b.strip():
+            together += 1
+            if together > 2:
+                return False
     filled = [bool(ln.strip()) for ln in lines]
     n = sum(filled)
     if n < 12:
