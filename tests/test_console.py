@@ -411,3 +411,29 @@ async def test_first_rows_then_the_whole_view(db: Path, monkeypatch: pytest.Monk
         assert (True, 5) in seen and (False, 42) in seen
         assert "1 of 42" in static_text(app, "#filters")
         assert len(app.screen.query_one(CableList).ids) == 42
+
+
+async def test_traffic_arriving_while_a_view_is_read_waits_for_it_then_shows(
+    db: Path, samples: Path
+) -> None:
+    """A large cache under a steady ingest changes every poll, and reading its counts takes
+    longer than a poll: a change that arrives while the view is being read waits for that
+    reading instead of restarting it (which left the tab counts never arriving), then shows."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListScreen)
+        screen.reload()  # a reading under way
+        reading = screen.generation
+        other = connect(db)
+        flash = (samples / "01_flash_hijack.txt").read_bytes()
+        ingest(other, [Item("incoming.txt", flash.replace(b"104233", b"104298"))])
+        other.close()
+        screen.cache_changed()
+        assert screen.generation == reading  # not restarted
+        await settle(pilot)
+        assert screen.generation == reading + 1  # taken in once the reading ended
+        await settle(pilot)
+        assert "All 43" in static_text(app, "#tabs")
+        assert static_text(app, "#filters").endswith("1 of 43")

@@ -13,6 +13,7 @@ import os
 import re
 import sqlite3
 import sys
+import time
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -59,6 +60,9 @@ from .safe import LEVEL_COLOURS, PREC_STYLES, banner_text, class_style, visible
 from .workflow_ui import WORKFLOW_BINDINGS, Target, WorkflowActions
 
 POLL_SECONDS = 0.5
+# the longest a change waits for the view being read (a reading that never ends, after a fault,
+# must not hold live traffic back for good)
+SETTLE_WAIT_MAX_S = 10.0
 FIRST_ROWS = 256  # rows fetched first, before the whole ordered list of a view
 DISPLAY_LIMIT = 400_000  # characters of a cable drawn at once in the split view
 
@@ -123,7 +127,11 @@ class ViewLoaded(Message):
 
 
 class CountsLoaded(Message):
-    def __init__(self, generation: int, counts: dict[str, int], level: int, noforn: bool) -> None:
+    """The tab counts and top level of a view; counts None when they could not be read."""
+
+    def __init__(
+        self, generation: int, counts: dict[str, int] | None, level: int, noforn: bool
+    ) -> None:
         self.generation = generation
         self.counts = counts
         self.level = level
@@ -194,6 +202,11 @@ class ListScreen(WorkflowActions):
         self._first_shown = 0
         self.partial = False
         self._reader: CableScreen | None = None
+        # a view is settled once its list and its counts have been read; traffic that arrives
+        # before then is picked up when it is (see cache_changed)
+        self._settled = 0
+        self._changed_meanwhile = False
+        self._reading_since = 0.0
 
     def compose(self) -> ComposeResult:
         yield Banner(id="banner-top")
@@ -365,6 +378,7 @@ class ListScreen(WorkflowActions):
 
     def reload(self, keep_current: bool = True) -> None:
         self.generation += 1
+        self._reading_since = time.monotonic()
         lst = self.query_one(CableList)
         keep = lst.current_id if keep_current else None
         self._load(self.view, self.generation, keep)
@@ -413,7 +427,10 @@ class ListScreen(WorkflowActions):
             with app.cache.borrow() as conn:
                 counts = tab_counts(conn, view, app.ctx, app.tabs, stop=stale)
                 level, noforn = max_level(conn, view, app.ctx, stop=stale)
-        except (Cancelled, FilterError, sqlite3.Error, StoreError):
+        except Cancelled:
+            return
+        except (FilterError, sqlite3.Error, StoreError):
+            self.post_message(CountsLoaded(generation, None, self.level, self.noforn))
             return
         self.post_message(CountsLoaded(generation, counts, level, noforn))
         _release_memory()
@@ -444,9 +461,18 @@ class ListScreen(WorkflowActions):
     def _counts_loaded(self, msg: CountsLoaded) -> None:
         if msg.generation != self.generation:
             return
-        self.counts = msg.counts
-        self.level, self.noforn = msg.level, msg.noforn
-        self._draw_bars()
+        if msg.counts is not None:
+            self.counts = msg.counts
+            self.level, self.noforn = msg.level, msg.noforn
+            self._draw_bars()
+        self._settle()
+
+    def _settle(self) -> None:
+        """The view's list and counts are read: now take in what arrived meanwhile."""
+        self._settled = self.generation
+        if self._changed_meanwhile:
+            self._changed_meanwhile = False
+            self.cache_changed()
 
     @on(ViewFailed)
     def _failed(self, msg: ViewFailed) -> None:
@@ -454,6 +480,8 @@ class ListScreen(WorkflowActions):
         if self.view.search and msg.error.startswith("search"):
             self.view = replace(self.view, search=None)
             self.reload()
+        elif msg.generation == self.generation:
+            self._settle()
 
     @on(CableList.CursorMoved)
     def _moved(self) -> None:
@@ -608,6 +636,14 @@ class ListScreen(WorkflowActions):
     # live traffic
 
     def cache_changed(self) -> None:
+        """New traffic or another officer's change. While the view is still being read (a
+        large cache under a steady ingest changes every half second, and its counts take longer
+        than that) the change waits for the reading to end instead of restarting it, so the
+        list and the tab counts always arrive, one reading behind at most."""
+        reading = time.monotonic() - self._reading_since
+        if self._settled != self.generation and reading < SETTLE_WAIT_MAX_S:
+            self._changed_meanwhile = True
+            return
         self.query_one(CableList).invalidate()
         self.reload()
 
