@@ -488,3 +488,18 @@ def test_html_character_references_from_a_web_copy_are_read_as_characters() -> N
     assert c.subject == "THE MINISTER\u2019S VISIT & TALKS&#27;[31m"
     assert c.paragraphs[0].text == "It\u2019s on."
     assert "HTML character references" in " ".join(c.warnings)
+
+
+def test_a_copy_without_the_partial_extract_line_is_dated_as_an_extract_would_be() -> None:
+    text = PARTIAL.format(order="12958", decl="N/A", ref="").replace(
+        "The cabinet met on Tuesday.",
+        "The judge arrives on February 28, 2005 and stays until December 1, 2005.",
+    )
+    headless = text.split("\n", 1)[1]  # the copy lost cablegate's first line
+    c = parse_cable(headless)
+    assert not c.partial
+    assert (c.dtg, c.dtg_estimated, c.reference_id) == (
+        "2005-02-28T00:00:00Z",
+        True,
+        "05VALDORIA4417",
+    )

@@ -1031,7 +1031,7 @@ class _Parser:
             self.warnings.append(
                 f"no date-time group; date estimated as {years} years before declassification"
             )
-        if "dtg" not in f and "dtg_year" not in f and f.get("partial"):
+        if "dtg" not in f and "dtg_year" not in f:
             # no DTG and no declassification date: the first date written out in full in the
             # subject or the first paragraph, while the cited order was in force
             first = self._dates_said(*self._year_bounds())
