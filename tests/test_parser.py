@@ -438,6 +438,7 @@ NO_BLANKS = (
         "This cable is sensitive, but unclassified. Please protect accordingly.",
         "STATE FOR EUR/CE; NSC FOR J. DOE",
         "SUMMARY: The talks resumed after a year.",
+        "Media highlights: the papers led with the dam and little else.",
     ],
 )
 def test_a_copy_without_blank_lines_keeps_what_follows_out_of_the_subject(after: str) -> None:
@@ -503,3 +504,12 @@ def test_a_copy_without_the_partial_extract_line_is_dated_as_an_extract_would_be
         True,
         "05VALDORIA4417",
     )
+
+
+def test_a_lower_case_subject_still_runs_on_to_its_next_line() -> None:
+    c = parse_cable(
+        NO_BLANKS.format(after="").replace(
+            "THE DAM TALKS RESUME AFTER A\nLONG PAUSE", "the dam talks resume after a\nlong pause"
+        )
+    )
+    assert c.subject == "the dam talks resume after a long pause"

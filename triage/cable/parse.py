@@ -445,6 +445,17 @@ def normalise_marking(raw: str) -> str | None:
 # The parser
 
 
+def _upper_only(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 4 and not any(c.islower() for c in letters)
+
+
+def _mostly_lower(s: str) -> bool:
+    """Running text: most of its letters are lower case."""
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 8 and sum(c.islower() for c in letters) > 0.6 * len(letters)
+
+
 def _html_char(m: re.Match[str]) -> str:
     """The character an HTML reference stands for; a control character stays written as the
     reference (no escape sequence is made out of text)."""
@@ -1171,6 +1182,19 @@ class _Parser:
                     current, current_kind = [], "caption"
             # split the line at the keywords it holds (partial extracts glue them)
             pieces = self._split_keywords(s)
+            if (
+                current_kind == "subject"
+                and current
+                and len(pieces) == 1
+                and pieces[0][0] is None
+                and _upper_only(" ".join(current))
+                and _mostly_lower(s)
+            ):
+                # running text under an upper-case subject (no blank line between): the body
+                flush()
+                current, current_kind, blank_after_subject = [], "gap", True
+                last_used = idx
+                break
             if pieces[0][0] is None and current_kind in ("gap",) and blank_after_subject:
                 # free text after the header block: the body begins
                 last_used = idx
