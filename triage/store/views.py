@@ -52,17 +52,25 @@ Stop = Callable[[], bool] | None
 
 
 @contextmanager
-def _stoppable(conn: sqlite3.Connection, stop: Stop) -> Iterator[None]:
+def _stoppable(
+    conn: sqlite3.Connection, stop: Stop, deadline: float | None = None
+) -> Iterator[None]:
     """Run queries that end with Cancelled as soon as `stop()` is true: a console that has
-    moved on to another search does not keep sorting or counting the last one's matches."""
-    if stop is None:
+    moved on to another search does not keep sorting or counting the last one's matches.
+    With a `deadline` (time.monotonic()), a query still running then is interrupted too and
+    ends with sqlite3.OperationalError."""
+    if stop is None and deadline is None:
         yield
         return
-    conn.set_progress_handler(lambda: int(stop()), STOP_CHECK_STEPS)
+
+    def halt() -> int:
+        return int((deadline is not None and time.monotonic() > deadline) or bool(stop and stop()))
+
+    conn.set_progress_handler(halt, STOP_CHECK_STEPS)
     try:
         yield
     except sqlite3.OperationalError:
-        if stop():
+        if stop is not None and stop():
             raise Cancelled() from None
         raise
     finally:
@@ -655,19 +663,11 @@ def _first_matches(
     up after PROBE_BUDGET_S and the matches are collected instead (quick when they are few).
     None when given up."""
     sql, params = _ids_query(view, ctx, limit, walk=True)
-    deadline = time.monotonic() + PROBE_BUDGET_S
-    conn.set_progress_handler(
-        lambda: int(time.monotonic() > deadline or (stop is not None and stop())),
-        STOP_CHECK_STEPS,
-    )
     try:
-        return array("q", (r[0] for r in conn.execute(sql, params).fetchall()))
+        with _stoppable(conn, stop, deadline=time.monotonic() + PROBE_BUDGET_S):
+            return array("q", (r[0] for r in conn.execute(sql, params).fetchall()))
     except sqlite3.OperationalError:  # given up, or a search FTS5 cannot read (said later)
-        if stop is not None and stop():
-            raise Cancelled() from None
         return None
-    finally:
-        conn.set_progress_handler(None, 0)
 
 
 def tab_counts(
