@@ -265,10 +265,17 @@ def prepare(data: bytes, meta: dict[str, str] | None = None) -> Prepared:
     return Prepared(sha, ref, warnings, row, list(dict.fromkeys(cable.tags)), addressees)
 
 
-def _index_values(ref: str, subject: object, tags: str, body: str) -> tuple[str, object, str, str]:
-    """What the FTS5 index holds for a cable (a contentless index forgets a row only when given
-    exactly these values again)."""
-    return ref, subject, " ".join(tags.split("|")) if tags else "", body
+FTS_INSERT = (
+    "INSERT INTO cables_fts (rowid, reference_id, subject, tags, body) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _index_row(
+    cable_id: int, ref: str, subject: object, tags: str | None, raw: bytes
+) -> tuple[int, str, object, str, str]:
+    """What the FTS5 index holds for a cable: its rowid, reference, subject, tags and decoded
+    text (a contentless index forgets a row only when given exactly these values again)."""
+    return cable_id, ref, subject, " ".join(tags.split("|")) if tags else "", decode(raw)[0]
 
 
 def reindex(conn: sqlite3.Connection, on_progress: Callable[[int, int], None] | None = None) -> int:
@@ -286,15 +293,11 @@ def reindex(conn: sqlite3.Connection, on_progress: Callable[[int, int], None] | 
             "JOIN cable_versions v ON v.cable_id = c.id AND v.version = c.version ORDER BY c.id"
         )
         done = 0
-        insert = (
-            "INSERT INTO cables_fts (rowid, reference_id, subject, tags, body) "
-            "VALUES (?, ?, ?, ?, ?)"
-        )
         while chunk := rows.fetchmany(500):
             conn.executemany(
-                insert,
+                FTS_INSERT,
                 [
-                    (cid, *_index_values(ref, subject, tags or "", decode(bytes(raw))[0]))
+                    _index_row(cid, ref, subject, tags, bytes(raw))
                     for cid, ref, subject, tags, raw in chunk
                 ],
             )
@@ -338,10 +341,7 @@ def store_item(
             conn.execute(
                 "INSERT INTO cables_fts (cables_fts, rowid, reference_id, subject, tags, body) "
                 "VALUES ('delete', ?, ?, ?, ?, ?)",
-                (
-                    cable_id,
-                    *_index_values(ref, old_subject, old_tags or "", decode(bytes(old_raw[0]))[0]),
-                ),
+                _index_row(cable_id, ref, old_subject, old_tags, bytes(old_raw[0])),
             )
         conn.execute("DELETE FROM cable_tags WHERE cable_id = ?", (cable_id,))
         conn.execute("DELETE FROM addressees WHERE cable_id = ?", (cable_id,))
@@ -403,10 +403,8 @@ def _write_cable(
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(cable_id, *a) for a in p.addressees],
         )
-    body = decode(item.data)[0]
     conn.execute(
-        "INSERT INTO cables_fts (rowid, reference_id, subject, tags, body) VALUES (?, ?, ?, ?, ?)",
-        (cable_id, *_index_values(p.ref, p.row["subject"], str(p.row["tags"]), body)),
+        FTS_INSERT, _index_row(cable_id, p.ref, p.row["subject"], str(p.row["tags"]), item.data)
     )
     return cable_id
 
