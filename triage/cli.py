@@ -239,16 +239,12 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
             summary = run_ingest(conn, items, on_reject=on_reject, on_note=on_note)
     except OSError as exc:
         raise click.ClickException(f"ingest stopped: {exc}") from exc
-    except sqlite3.OperationalError as exc:
+    except Exception as exc:  # sqlite3 errors: a full disk, a write lock held too long
         why = str(exc)
-        if "locked" in why or "busy" in why:
+        if isinstance(exc, sqlite3.OperationalError) and ("locked" in why or "busy" in why):
             why += " (another process held the cache's write lock for 30 s: a reindex?)"
         raise click.ClickException(
             f"ingest stopped: {path}: {why}; what was committed is kept"
-        ) from exc
-    except Exception as exc:  # other sqlite3 errors, such as a full disk
-        raise click.ClickException(
-            f"ingest stopped: {path}: {exc}; what was committed is kept"
         ) from exc
     click.echo(summary.line())
     sys.exit(1 if summary.rejected else 0)
@@ -320,7 +316,8 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
 
     For a cache made by an earlier triage (the index then also learns three-letter prefixes,
     which keeps searches like `gra*` fast and small) or a damaged index. Takes one write
-    transaction: ingest, watch and workflow changes wait until it ends.
+    transaction: an ingest, watch or workflow change made meanwhile waits 30 s, then is
+    refused with a message; consoles keep reading the old index.
     """
     import time
 
