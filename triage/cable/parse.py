@@ -986,21 +986,17 @@ class _Parser:
 
         # -- date --------------------------------------------------------------------------
         if "dtg" not in f and newspaper_date is not None:
-            f["dtg"] = newspaper_date.strftime("%Y-%m-%dT%H:%M:%SZ")
-            f["dtg_year"] = newspaper_date.year
-            self.warnings.append("no date-time group; date taken from the release date line")
+            self._take_date(
+                newspaper_date, "no date-time group; date taken from the release date line"
+            )
         if "dtg" not in f and "dtg_year" not in f and "DATE" in self._meta_block:
             copied = self._meta_date()
             if copied is not None:
-                f["dtg"] = copied.strftime("%Y-%m-%dT%H:%M:%SZ")
-                f["dtg_year"] = copied.year
-                self.warnings.append("no date-time group; date taken from a copied DATE line")
+                self._take_date(copied, "no date-time group; date taken from a copied DATE line")
         if "dtg" not in f and "dtg_year" not in f:
             telegram = self._telegram_date()
             if telegram is not None:
-                f["dtg"] = f"{telegram.isoformat()}T00:00:00Z"
-                f["dtg_year"] = telegram.year
-                self.warnings.append("no date-time group; date taken from the TELEGRAM line")
+                self._take_date(telegram, "no date-time group; date taken from the TELEGRAM line")
                 for line in self.lines[:80]:
                     mf = RE_TELEGRAM_FROM.match(line)
                     if mf:
@@ -1035,12 +1031,10 @@ class _Parser:
             if floor is not None and back_by(10) < floor:
                 order = tuple(range(9, 0, -1))
             years = next((n for n in order if fits(n)), 10)
-            est = back_by(years)
-            f["dtg"] = f"{est.isoformat()}T00:00:00Z"
-            f["dtg_year"] = est.year
-            f["dtg_estimated"] = True
-            self.warnings.append(
-                f"no date-time group; date estimated as {years} years before declassification"
+            self._take_date(
+                back_by(years),
+                f"no date-time group; date estimated as {years} years before declassification",
+                estimated=True,
             )
         if "dtg" not in f and "dtg_year" not in f:
             # no DTG and no declassification date: the first date written out in full in the
@@ -1051,11 +1045,10 @@ class _Parser:
                 first = self._reported_day()
                 how = "the latest day its first paragraph reports and a past month it names"
             if first is not None:
-                f["dtg"] = f"{first.isoformat()}T00:00:00Z"
-                f["dtg_year"] = first.year
-                f["dtg_estimated"] = True
-                self.warnings.append(
-                    f"no date-time group or declassification date; date estimated from {how}"
+                self._take_date(
+                    first,
+                    f"no date-time group or declassification date; date estimated from {how}",
+                    estimated=True,
                 )
         if "dtg" not in f and "dtg_raw" not in f:
             self.warnings.append("no date-time group")
@@ -1099,6 +1092,19 @@ class _Parser:
         if origin is None and station:
             origin = origin_from_station(station)
         f["origin"] = origin
+
+    def _take_date(self, when: dt.date, why: str, estimated: bool = False) -> None:
+        """The cable's date when it has no date-time group (a datetime keeps its time), with
+        the warning that says where it came from."""
+        f = self.fields
+        if isinstance(when, dt.datetime):
+            f["dtg"] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        else:
+            f["dtg"] = f"{when.isoformat()}T00:00:00Z"
+        f["dtg_year"] = when.year
+        if estimated:
+            f["dtg_estimated"] = True
+        self.warnings.append(why)
 
     def _warn_portions_above_banner(self, level: str | None) -> None:
         """The banner stays the cable's classification (as cablegate records it); a paragraph
