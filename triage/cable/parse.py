@@ -120,10 +120,9 @@ RE_NEWSPAPER = re.compile(
 RE_DUMP_RECORD = re.compile(
     r"^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\t(\d{2}[A-Z]{3,}\d{1,7})\t[^\t]*\t([A-Z][A-Z/ ]+)\t"
 )
-RE_FULL_DATE = re.compile(
-    r"\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?\s+(\d{1,2}),\s+((?:19|20)\d{2})\b",
-    re.I,
-)
+# a month written as a word (`Dec`, `December`, `Dec.`), its first three letters captured
+_MONTH_WORD = r"(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?"
+RE_FULL_DATE = re.compile(r"\b" + _MONTH_WORD + r"\s+(\d{1,2}),\s+((?:19|20)\d{2})\b", re.I)
 # a cablegate page's metadata block copied into the text (between the addressees and the banner)
 RE_META_LINE = re.compile(
     r"^\s*(ID|ORIGIN|DATE|SOURCE|CLASSIFICATION|MISC|DESTINATION):\s*(.*?)\s*$"
@@ -135,7 +134,6 @@ RE_TELEGRAM_FROM = re.compile(
     r"^\s*From:\s+(\S.*?)\s*(?:\(([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})\s*-[^)]*\))?\s*$"
 )
 # evidence of when a dateless extract was sent: a month and year named as past, and days
-_MONTH_WORD = r"(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?"
 RE_PAST_MONTH = re.compile(
     r"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?"
     + _MONTH_WORD
@@ -315,6 +313,11 @@ def _clean(s: str) -> str:
 
 def _collapse(s: str) -> str:
     return re.sub(r"[^A-Z]", "", s.upper())
+
+
+def _month(word: str) -> int:
+    """1-12 for a month word (`Dec`, `DECEMBER`), 0 when it is none."""
+    return MONTHS.get(word[:3].upper(), 0)
 
 
 def _year4(yy: str) -> int:
@@ -890,7 +893,8 @@ class _Parser:
                 break
             keywords = bool(RE_EO.search(s) or RE_TAGS_START.match(s) or RE_SUBJECT.match(s))
             got = self._banner_level(s)
-            if keywords and not (got and self._glued_banner_tail(got[1]) is not None):
+            tail = self._glued_banner_tail(got[1]) if keywords and got else None
+            if keywords and tail is None:
                 break
             if got and not RE_PAGE_HEADER.match(s):
                 lvl, rest = got
@@ -907,8 +911,7 @@ class _Parser:
                         banner_year = _year4(mt.group(1))
                     station = _clean(mt.group(2))
                     serial = mt.group(3)
-                if keywords:  # `C O N F I D E N T I A L STATE 000284 SIPDIS E.O. 12958: ...`
-                    glued_tail = self._glued_banner_tail(got[1])
+                glued_tail = tail  # `C O N F I D E N T I A L STATE 000284 SIPDIS E.O. 12958: ...`
                 break
         if banner_idx is not None:
             i = banner_idx + 1
@@ -1012,7 +1015,7 @@ class _Parser:
             # ... and not before an event it reports as past (`was named in July 2005`): when
             # that rules out ten years, the longest shorter period that fits
             d = dt.date.fromisoformat(str(f["declassify_on"]))
-            lo, hi = self._year_bounds()
+            lo, hi = self._year_bounds
             said = self._years_said(lo, hi)
             floor = self._past_event_floor
 
@@ -1039,7 +1042,7 @@ class _Parser:
         if "dtg" not in f and "dtg_year" not in f:
             # no DTG and no declassification date: the first date written out in full in the
             # subject or the first paragraph, while the cited order was in force
-            first = self._dates_said(*self._year_bounds())
+            first = self._dates_said(*self._year_bounds)
             how = "a date in the subject or first paragraph"
             if first is None:
                 first = self._reported_day()
@@ -1369,7 +1372,7 @@ class _Parser:
 
     def _dates_said(self, lo: int, hi: int) -> dt.date | None:
         for m in RE_FULL_DATE.finditer(self._lead_text()):
-            month = MONTHS.get(m.group(1)[:3].upper(), 0)
+            month = _month(m.group(1))
             try:
                 d = dt.date(int(m.group(3)), month, int(m.group(2)))
             except ValueError:
@@ -1384,7 +1387,7 @@ class _Parser:
         (`was named in July 2005`, `in December 2004, then-Secretary ... led`): the cable was
         sent after it. Sentences that speak of the future or of plans are not evidence."""
         text = " ".join(p.text for p in self._paragraphs_list[:12])
-        lo, hi = self._year_bounds()
+        lo, hi = self._year_bounds
         best: dt.date | None = None
         for sentence in RE_SENTENCE_END.split(text[:30000]):
             for m in RE_PAST_MONTH.finditer(sentence):
@@ -1393,7 +1396,7 @@ class _Parser:
                 around = sentence[max(0, m.start() - 60) : m.end() + 40]
                 if not RE_PAST_MARK.search(near) or RE_FUTURE_MARK.search(around):
                     continue
-                month, year = MONTHS.get(m.group(1)[:3].upper(), 0), int(m.group(2))
+                month, year = _month(m.group(1)), int(m.group(2))
                 if month and lo <= year <= hi:
                     d = dt.date(year, month, 1)
                     best = d if best is None or d > best else best
@@ -1409,7 +1412,7 @@ class _Parser:
             return None
         latest: dt.date | None = None
         for m in RE_MONTH_DAY.finditer(paras[0].text):
-            month, day = MONTHS.get(m.group(1)[:3].upper(), 0), int(m.group(2))
+            month, day = _month(m.group(1)), int(m.group(2))
             year = floor.year if (month, day) >= (floor.month, 1) else floor.year + 1
             try:
                 d = dt.date(year, month, day)
@@ -1429,9 +1432,11 @@ class _Parser:
         subject = str(self.fields.get("subject") or "")
         return {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", subject) if lo <= int(y) <= hi}
 
+    @cached_property
     def _year_bounds(self) -> tuple[int, int]:
         """The years a cable can be from: while the executive order it cites was in force, and
-        not before the latest cable it cites with a year (`REF: A. 04 STATE 274965`)."""
+        not before the latest cable it cites with a year (`REF: A. 04 STATE 274965`). Asked
+        only once the references have been read."""
         order = re.search(r"\bE\.?\s?O\.?\s*(1[1-3]\d{3})\b", self.text[:6000], re.I)
         lo, hi = EO_YEARS.get(order.group(1), (1900, 9999)) if order else (1900, 9999)
         refs = self.fields.get("references") or []
@@ -1448,7 +1453,7 @@ class _Parser:
         for line in self.lines[:60]:
             m = RE_TELEGRAM.match(line)
             if m:
-                month = MONTHS.get(m.group(1)[:3].upper(), 0)
+                month = _month(m.group(1))
                 try:
                     return dt.date(int(m.group(3)), month, int(m.group(2)))
                 except ValueError:
