@@ -15,7 +15,7 @@ import sqlite3
 import sys
 import time
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -383,15 +383,16 @@ class ListScreen(WorkflowActions):
         keep = lst.current_id if keep_current else None
         self._load(self.view, self.generation, keep)
 
+    def _left(self, generation: int) -> Callable[[], bool]:
+        """Asked by a view's running queries: has the user moved on to another view?"""
+        return lambda: self.generation != generation
+
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def _load(self, view: View, generation: int, keep_id: int | None) -> None:
         """The view's ordered ids first (what the list needs to draw), then, in a second
         worker, the tab counts and the banner's level, which may take longer."""
         app = self.tapp
-
-        def stale() -> bool:  # the user has moved on: stop this view's queries
-            return self.generation != generation
-
+        stale = self._left(generation)
         try:
             with app.cache.borrow() as conn:
                 if keep_id is None:
@@ -419,10 +420,7 @@ class ListScreen(WorkflowActions):
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _load_counts(self, view: View, generation: int) -> None:
         app = self.tapp
-
-        def stale() -> bool:
-            return self.generation != generation
-
+        stale = self._left(generation)
         try:
             with app.cache.borrow() as conn:
                 counts = tab_counts(conn, view, app.ctx, app.tabs, stop=stale)
