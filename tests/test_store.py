@@ -423,7 +423,6 @@ def test_a_bulk_load_killed_midway_is_mended_by_the_next_ingest(
 def test_a_new_cache_indexes_prefixes_and_an_older_full_one_keeps_its_index(
     tmp_path: Path, samples: Path
 ) -> None:
-    from triage.store.schema import MIGRATIONS
     from triage.store.views import Context, View, prefix_lengths, view_ids
 
     fresh = connect(tmp_path / "new.db")
@@ -432,9 +431,7 @@ def test_a_new_cache_indexes_prefixes_and_an_older_full_one_keeps_its_index(
     # a schema-2 cache holding cables: its FTS index is not rebuilt on open (that would mean
     # re-indexing every text), and prefix searches still find what they should
     path = tmp_path / "old.db"
-    old = connect(path)
-    old.execute("DROP TABLE cables_fts")
-    old.execute(next(str(s) for s in MIGRATIONS[1] if "fts5" in str(s)))
+    old = _old_style_cache(path)
     old.execute("PRAGMA user_version = 2")
     ingest(old, iter_paths([str(samples)]), parser_process=False)
     old.close()
