@@ -50,8 +50,8 @@ def test_corrected_copy_updates_and_keeps_triage_state(tmp_path: Path, samples: 
         "UPDATE workflow SET officer = 'kwalker', status = 'IN PROGRESS', note = 'draft reply'"
     )
     corrected = original.replace(b"\n\nSIPDIS", b"\n\nC O R R E C T E D C O PY (TEXT)\n\nSIPDIS", 1)
-    assert b"Post will" in corrected
-    corrected = corrected.replace(b"Post will", b"Embassy will")
+    assert b"Post recommends" in corrected
+    corrected = corrected.replace(b"Post recommends", b"Embassy recommends")
     s = ingest(conn, [Item("b.txt", corrected)])
     assert s.updated == 1
     ref = "26PARIS1877"
@@ -69,8 +69,8 @@ def test_corrected_copy_updates_and_keeps_triage_state(tmp_path: Path, samples: 
         sql = "SELECT count(*) FROM cables_fts WHERE cables_fts MATCH ?"
         return int(conn.execute(sql, (q,)).fetchone()[0])
 
-    assert hits('"embassy will"') == 1
-    assert hits('"post will"') == 0
+    assert hits('"embassy recommends"') == 1
+    assert hits('"post recommends"') == 0
     # the old text again is not a new version
     assert ingest(conn, [Item("a.txt", original)]).unchanged == 1
 
