@@ -58,3 +58,16 @@ def test_sample_paragraphs_addressees_caveats(row: dict) -> None:
         assert c in cable.caveats
     assert any("garbled" in w for w in cable.warnings) == row["repaired"]
     assert not any(w.startswith("parser error") for w in cable.warnings)
+
+
+def test_the_samples_are_what_make_samples_writes() -> None:
+    """A sample edited by hand (or a generator edited without writing the samples) would leave
+    its expected row stating something the cable does not: regenerate with make_samples."""
+    from tests.make_samples import SPECS, build
+
+    for k, spec in enumerate(SPECS):
+        spec = {"csn": k + 2, **spec}
+        text, expected = build(spec)
+        name = f"{k + 1:02d}_{spec['name']}.txt"
+        assert (SAMPLES / name).read_text(encoding="utf-8") == text, name
+        assert ROWS[k] == {"file": name, **expected}, name
