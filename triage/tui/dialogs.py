@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -123,15 +125,19 @@ class HelpScreen(ModalScreen[None]):
         self._rows = rows
 
     def compose(self) -> ComposeResult:
-        t = Text()
-        t.append("Keys", style="bold underline")
-        t.append("   (rebind any of them by id in the config file's [keymap])\n\n", style="dim")
+        title = Text()
+        title.append("Keys", style="bold underline")
+        title.append("   (rebind any of them by id in the config file's [keymap])\n", style="dim")
+        # the keys and the ids are never wrapped (an id is what a user copies into the
+        # config); on a narrow terminal the descriptions give way
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+        table.add_column("keys", style="bold", no_wrap=True)
+        table.add_column("description", ratio=1)
+        table.add_column("id", style="dim", no_wrap=True)
         for keys, desc, bid in self._rows:
-            t.append(f"{keys:<22}", style="bold")
-            t.append(f"{desc:<40}")
-            t.append(f"{bid}\n", style="dim")
+            table.add_row(Text(keys), Text(desc), Text(bid))
         with VerticalScroll():
-            yield Static(t, markup=False)
+            yield Static(Group(title, table), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
