@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -273,6 +274,20 @@ async def test_hostile_subject_renders_literally(tmp_path: Path) -> None:
         header = re.sub(r" *\n +", " ", static_text(app, "#header"))
         assert "[/b] [@click=app.quit]x[/] ref [/ ␛]0;pwned␇ ␛[31mred" in header
         assert app.is_running
+
+
+async def test_a_dialog_leaves_the_list_in_sight(db: Path) -> None:
+    """Like mutt's and k9s's prompts, a dialog sits over the list it acts on, dimmed, not over
+    a blank screen."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert not isinstance(app.screen, ListScreen)
+        shot = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "Add filter" in shot
+        assert "26JCS911" in shot and "DIVERSION" in shot
 
 
 @pytest.mark.parametrize("width", [120, 100, 80])

@@ -1158,6 +1158,7 @@ class TriageApp(App[None]):
     TITLE = "triage"
     CSS = """
     Screen { background: $background; }
+    ModalScreen { background: $background 60%; }
     """
     BINDINGS = [
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
