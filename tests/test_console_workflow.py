@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from triage.store import connect
 from triage.store import workflow as wf
@@ -73,7 +73,15 @@ async def test_new_name_can_be_typed(db: Path) -> None:
     app = make_app(db, officers=["kwalker"])
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("a", *"newbie", "enter")
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, OfficerPicker)
+        choices = app.screen.query_one(OptionList)
+        assert choices.display and choices.option_count == 1  # kwalker, to pick
+        await pilot.press(*"newbie")
+        await pilot.pause()
+        assert not choices.display  # no empty box under a name nobody has yet
+        await pilot.press("enter")
         await settle(pilot)
         assert state(db, "26JCS911").officer == "newbie"
 

@@ -185,6 +185,8 @@ class OfficerPicker(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        # no empty box under the input when no known officer matches (or none is known yet)
+        self.query_one(OptionList).display = bool(self._officers)
 
     def _matches(self, text: str) -> list[str]:
         t = text.strip().lower()
@@ -193,7 +195,9 @@ class OfficerPicker(ModalScreen[str | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         ol = self.query_one(OptionList)
         ol.clear_options()
-        ol.add_options([Option(Text(o), id=o) for o in self._matches(event.value)])
+        matches = self._matches(event.value)
+        ol.add_options([Option(Text(o), id=o) for o in matches])
+        ol.display = bool(matches)
         self._chosen_by_arrows = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
