@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Label, OptionList, Static
 
 from triage.store import connect
 from triage.store import workflow as wf
@@ -45,6 +45,8 @@ async def test_assign_with_type_ahead_then_status_digits_due_note_ack(db: Path) 
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, PickScreen)
+        title = str(app.screen.query_one(Label).content)
+        assert title == "Status of 26STATE104233 (1-6)"  # says which cable it will change
         await pilot.press("4")
         await settle(pilot)
         assert state(db, "26STATE104233").status == "AWAITING REPLY"
@@ -219,6 +221,8 @@ async def test_palette_offers_bulk_for_the_whole_view(db: Path) -> None:
         assert "Set status for every cable in this view" in titles
         app.screen.whole_view("status")
         await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        assert str(app.screen.query_one(Label).content) == "Status of 42 cables in this view (1-6)"
         await pilot.press("5")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)

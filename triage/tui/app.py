@@ -272,6 +272,9 @@ class ListScreen(WorkflowActions):
         lst = self.query_one(CableList)
         return bool(lst.tagged) or self._whole_view
 
+    def bulk_noun(self) -> str:
+        return "cables in this view" if self._whole_view else "tagged cables"
+
     def suggested_officer(self) -> str | None:
         lst = self.query_one(CableList)
         row = lst.row_at(lst.cursor)

@@ -77,6 +77,15 @@ class WorkflowActions(Screen[None]):
     def bulk(self) -> bool:
         return False
 
+    def bulk_noun(self) -> str:
+        return "tagged cables"
+
+    def which(self, targets: list[Target]) -> str:
+        """What a prompt acts on: the cable's reference, or how many cables."""
+        if len(targets) == 1 and not self.bulk():
+            return visible(targets[0].reference_id, one_line=True)
+        return f"{len(targets):,} {self.bulk_noun()}"
+
     def refresh_after_change(self) -> None:  # pragma: no cover - overridden
         pass
 
@@ -106,8 +115,7 @@ class WorkflowActions(Screen[None]):
             officers = wf.known_officers(app.cache.conn(), app.config.officers)
         except (sqlite3.Error, StoreError):
             officers = list(app.config.officers)
-        n = len(targets)
-        title = f"Assign {targets[0].reference_id}" if n == 1 else f"Assign {n} tagged cables"
+        title = f"Assign {self.which(targets)}"
 
         def chosen(officer: str | None) -> None:
             if officer:
@@ -131,7 +139,8 @@ class WorkflowActions(Screen[None]):
         )
 
     def action_status(self) -> None:
-        if not self.targets():
+        targets = self.targets()
+        if not targets:
             return
         choices = [(s, f"{k + 1}  {s}") for k, s in enumerate(wf.STATUSES)]
 
@@ -139,7 +148,7 @@ class WorkflowActions(Screen[None]):
             if status:
                 self._set_status(status)
 
-        self.app.push_screen(PickScreen("Set status (1-6)", choices), chosen)
+        self.app.push_screen(PickScreen(f"Status of {self.which(targets)} (1-6)", choices), chosen)
 
     def action_status_to(self, n: int) -> None:
         self._set_status(wf.STATUSES[n - 1])
