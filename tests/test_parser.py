@@ -72,6 +72,22 @@ def test_garbled_paragraph_numbers_are_repaired() -> None:
     assert any("11->1" in w and "13->3" in w for w in c.warnings)
 
 
+def test_a_year_run_on_to_a_pilcrow_line_is_not_a_paragraph() -> None:
+    """Web copies put a pilcrow before every line that starts with a number and a full stop,
+    so a sentence wrapped before its year seems to open paragraph 2027 (or 24, for a day)."""
+    body = (
+        "\n\nUNCLAS PARIS 001234\n\nSUBJECT: X\n\n"
+        "¶1. The next review conference will be held in\n¶2027. Delegates agreed on the venue.\n\n"
+        "¶2. The working group met on July\n¶24. It agreed on a text.\n\n"
+        "¶3. Three.\n\n¶5. Five, after a paragraph that is missing.\n"
+    )
+    c = parse_cable(HEADER + body)
+    assert [p.number for p in c.paragraphs] == [1, 2, 3, 5]
+    assert c.paragraphs[0].text.endswith("will be held in\n2027. Delegates agreed on the venue.")
+    assert c.paragraphs[1].text.endswith("met on July\n24. It agreed on a text.")
+    assert not any("follows paragraph" in w for w in c.warnings)
+
+
 def test_markings_normalised() -> None:
     assert normalise_marking("S/NF") == "S//NF"
     assert normalise_marking("c") == "C"

@@ -1576,7 +1576,9 @@ class _Parser:
                 elif str(num) == "1" + str(expected) and (is_para or st.startswith("-")):
                     got = expected
                     repaired.append(f"{num}->{expected}")
-                elif is_para:
+                elif is_para and not (
+                    mark is None and paras and self._runs_on(paras[-1][2], num, expected)
+                ):
                     got = num
                 elif not paras and num == 1:
                     got = 1
@@ -1588,6 +1590,8 @@ class _Parser:
                     pending_dash = False
                     continue
             pending_dash = False
+            if m and first == "¶":
+                s = s.replace("¶", "", 1)  # the web copy's anchor, not part of the text
             if paras:
                 paras[-1][2].append(s)
             else:
@@ -1621,6 +1625,17 @@ class _Parser:
                 out[-1] = Paragraph(last.number, last.marking, "\n".join(tlines).strip())
         f["signature"] = sig
         f["paragraphs"] = out
+
+    @staticmethod
+    def _runs_on(body: list[str], num: int, expected: int) -> bool:
+        """A `¶`-numbered line that is the end of the sentence before it: web copies put a
+        pilcrow before any line that starts with a number and a full stop, so a sentence that
+        wraps before a year (`... a meeting in` / `¶2010.`) seems to open paragraph 2010. Read
+        so when the number is far out of sequence and the line before it stops mid-sentence."""
+        if num < expected + 20 and not 1900 <= num <= 2099:
+            return False
+        last = body[-1].rstrip() if body else ""
+        return bool(last) and not last.endswith((".", "!", "?", ":", ";", '"', "'", ")", "]"))
 
     @staticmethod
     def _signature_like(line: str) -> bool:
