@@ -35,3 +35,23 @@ def test_parse_readable() -> None:
     assert result.exit_code == 0
     assert "NIACT IMMEDIATE" in result.stdout
     assert "Secretary of State" in result.stdout
+
+
+def test_parse_readable_shows_the_paragraph_outline_and_what_kind_of_copy() -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "parse",
+            str(SAMPLES / "29_garbled_numbers.txt"),
+            str(SAMPLES / "16_partial_extract.txt"),
+            str(SAMPLES / "35_marks_variants.txt"),
+        ],
+    )
+    assert result.exit_code == 0
+    out = result.stdout
+    # numbers as repaired, marks as normalised
+    assert "  Paragraphs     3: 1 C, 2 C, 3 C\n" in out
+    assert "  Paragraphs     5: 1 S//NF, 2 S//REL UK, 3 C, 4 SBU, 5 U\n" in out
+    assert "  Copy           partial extract\n" in out
+    assert out.count("  Copy ") == 1  # only the extract says what kind of copy it is
+    assert "  Transmission   VZCZCXYZ0030\n" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,14 @@ def _describe(cable: Cable) -> str:
         lines.append(f"  {label:<14} {value}")
 
     row("Reference", cable.reference_id)
+    row("Transmission", cable.transmission_id)
+    flags = [
+        ("partial extract", cable.partial),
+        ("corrected copy", cable.corrected),
+        ("date estimated, no date-time group", cable.dtg_estimated),
+    ]
+    if any(on for _, on in flags):
+        row("Copy", ", ".join(name for name, on in flags if on))
     row("Precedence", cable.precedence)
     if cable.info_precedence and cable.info_precedence != cable.precedence:
         row("Info prec.", cable.info_precedence)
@@ -66,7 +75,17 @@ def _describe(cable: Cable) -> str:
     row("Classified by", cable.classified_by)
     row("Reasons", cable.reasons)
     row("Declassify", cable.declassify)
-    row("Paragraphs", len(cable.paragraphs))
+    # the paragraphs as numbered and portion-marked: what a garbled number was repaired to
+    outline = [
+        f"{p.number if p.number is not None else '-'}{' ' + p.marking if p.marking else ''}"
+        for p in cable.paragraphs
+    ]
+    indent = " " * 17  # under the value column of row()
+    text = f"{len(outline)}: " + ", ".join(outline) if outline else ""
+    wrapped = textwrap.fill(
+        text, width=100, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
+    row("Paragraphs", wrapped.lstrip())
     row("Signature", cable.signature)
     for w in cable.warnings:
         lines.append(f"  warning: {w}")
