@@ -86,6 +86,16 @@ def test_a_year_run_on_to_a_pilcrow_line_is_not_a_paragraph() -> None:
     assert c.paragraphs[0].text.endswith("will be held in\n2027. Delegates agreed on the venue.")
     assert c.paragraphs[1].text.endswith("met on July\n24. It agreed on a text.")
     assert not any("follows paragraph" in w for w in c.warnings)
+    # a day after a month's name; and, where every paragraph is portion-marked, an unmarked one
+    body = (
+        "\n\nC O N F I D E N T I A L PARIS 001234\n\nSUBJECT: X\n\n"
+        "¶1. (C) Talks on a coalition agreement began on October\n¶5. The party's strategist "
+        "told us so.\n\n¶2. (C) The package would cost the budget about\n¶9. billion euros.\n\n"
+        "¶3. (C) Three.\n"
+    )
+    c = parse_cable(HEADER + body)
+    assert [(p.number, p.marking) for p in c.paragraphs] == [(1, "C"), (2, "C"), (3, "C")]
+    assert "began on October\n5. The party's" in c.paragraphs[0].text
 
 
 def test_markings_normalised() -> None:

@@ -122,6 +122,11 @@ RE_DUMP_RECORD = re.compile(
 )
 # a month written as a word (`Dec`, `December`, `Dec.`), its first three letters captured
 _MONTH_WORD = r"(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?"
+# a month's name or its usual abbreviation, as a whole word (`May`, `Sept.`, not `may`)
+RE_MONTH_NAME = re.compile(
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 RE_FULL_DATE = re.compile(r"\b" + _MONTH_WORD + r"\s+(\d{1,2}),\s+((?:19|20)\d{2})\b", re.I)
 # a cablegate page's metadata block copied into the text (between the addressees and the banner)
 RE_META_LINE = re.compile(
@@ -1577,7 +1582,11 @@ class _Parser:
                     got = expected
                     repaired.append(f"{num}->{expected}")
                 elif is_para and not (
-                    mark is None and paras and self._runs_on(paras[-1][2], num, expected)
+                    mark is None
+                    and paras
+                    and self._runs_on(
+                        paras[-1][2], num, expected, all(p[1] is not None for p in paras)
+                    )
                 ):
                     got = num
                 elif not paras and num == 1:
@@ -1627,15 +1636,24 @@ class _Parser:
         f["paragraphs"] = out
 
     @staticmethod
-    def _runs_on(body: list[str], num: int, expected: int) -> bool:
-        """A `¶`-numbered line that is the end of the sentence before it: web copies put a
-        pilcrow before any line that starts with a number and a full stop, so a sentence that
-        wraps before a year (`... a meeting in` / `¶2010.`) seems to open paragraph 2010. Read
-        so when the number is far out of sequence and the line before it stops mid-sentence."""
-        if num < expected + 20 and not 1900 <= num <= 2099:
-            return False
+    def _runs_on(body: list[str], num: int, expected: int, all_marked: bool) -> bool:
+        """An unmarked `¶`-numbered line that is the end of the sentence before it: web copies
+        put a pilcrow before any line that starts with a number and a full stop, so a sentence
+        wrapped before a year or a day (`... a meeting in` / `¶2010.`, `... began on October` /
+        `¶5.`) seems to open a paragraph. Read so when the line before stops mid-sentence and
+        the number is out of sequence and a year, far ahead, a day after a month's name, or
+        unmarked where every paragraph so far is portion-marked."""
         last = body[-1].rstrip() if body else ""
-        return bool(last) and not last.endswith((".", "!", "?", ":", ";", '"', "'", ")", "]"))
+        if num == expected or not last:
+            return False
+        if last.endswith((".", "!", "?", ":", ";", '"', "'", ")", "]")):
+            return False
+        if num >= expected + 20 or 1900 <= num <= 2099 or all_marked:
+            return True
+        tail = last.split()[-1]
+        return 1 <= num <= 31 and bool(
+            RE_MONTH_NAME.fullmatch(tail.title() if tail.isupper() else tail)
+        )
 
     @staticmethod
     def _signature_like(line: str) -> bool:
