@@ -55,3 +55,26 @@ def test_parse_readable_shows_the_paragraph_outline_and_what_kind_of_copy() -> N
     assert "  Copy           partial extract\n" in out
     assert out.count("  Copy ") == 1  # only the extract says what kind of copy it is
     assert "  Transmission   VZCZCXYZ0030\n" in out
+
+
+HOSTILE = (
+    "UNCLAS PARIS 000001\n\nTAGS: PREL\nSUBJECT: HELLO \x1b]0;pwned\x07 \x1b]52;c;ZXZpbA==\x07 WORLD\n\n"
+    "¶1. (U) Text \x1b[31mred\n\nMARSH\n"
+)
+
+
+def test_parse_readable_shows_escape_sequences_instead_of_sending_them(tmp_path: Path) -> None:
+    """A subject that would retitle the terminal or write its clipboard (OSC 0, OSC 52), and a
+    file named with an escape: the readable output and the error line show them as symbols."""
+    src = tmp_path / "hostile.txt"
+    src.write_text(HOSTILE)
+    missing = tmp_path / "\x1b[2Jgone.txt"
+    result = CliRunner().invoke(main, ["parse", str(src), str(missing)])
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "  Subject        HELLO ␛]0;pwned␇ ␛]52;c;ZXZpbA==␇ WORLD\n" in result.stdout
+    assert "\x1b" not in result.stderr
+    assert "␛[2Jgone.txt: no such file" in result.stderr
+    # the JSON keeps the text as it is (escaped by JSON itself, so still inert on a terminal)
+    result = CliRunner().invoke(main, ["parse", "--json", str(src)])
+    assert "\x1b" not in result.stdout
+    assert json.loads(result.stdout)["subject"].startswith("HELLO \x1b]0;pwned\x07")

@@ -168,3 +168,30 @@ def test_safe_cell() -> None:
         assert safe_cell(bad) == "'" + bad
     assert safe_cell("plain") == "plain"
     assert safe_cell(None) == ""
+
+
+def test_raw_and_export_show_control_characters_on_a_terminal_and_keep_bytes_in_a_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import triage.cli
+
+    db = tmp_path / "c.db"
+    cable = (
+        b"O 271200Z NOV 26\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC IMMEDIATE\n\n"
+        b"C O N F I D E N T I A L PARIS 000001\n\nTAGS: PREL\n"
+        b"SUBJECT: \x1b]2;HACKED\x07 TITLE\n\n\xc2\xb61. (C) Body \x1b[2J.\n"
+    )
+    src = tmp_path / "bad.txt"
+    src.write_bytes(cable)
+    assert run("ingest", "--db", str(db), str(src)).exit_code == 0
+    # piped or redirected: the exact bytes, the cells as stored
+    assert run("raw", "--db", str(db), "26PARIS1").stdout_bytes == cable
+    assert "\x1b]2;HACKED\x07" in run("export", "--db", str(db), "--view", "All").stdout
+    # a person at a terminal: symbols
+    monkeypatch.setattr(triage.cli, "_to_terminal", lambda: True)
+    r = run("raw", "--db", str(db), "26PARIS1")
+    assert "\x1b" not in r.stdout and "SUBJECT: ␛]2;HACKED␇ TITLE" in r.stdout
+    assert "¶1. (C) Body ␛[2J." in r.stdout
+    assert "pipe or redirect for the exact bytes" in r.stderr
+    r = run("export", "--db", str(db), "--view", "All")
+    assert "\x1b" not in r.stdout and "␛]2;HACKED␇ TITLE" in r.stdout

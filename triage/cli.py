@@ -13,6 +13,7 @@ import click
 
 from .cable import Cable
 from .config import ConfigError, load_config, resolve_db_path
+from .visible import visible
 
 if TYPE_CHECKING:
     from .store.ingest import Summary
@@ -43,9 +44,9 @@ def _describe(cable: Cable) -> str:
     lines = []
 
     def row(label: str, value: object) -> None:
-        if value in (None, "", [], ()):
-            value = "-"
-        lines.append(f"  {label:<14} {value}")
+        # what a cable says is shown, never obeyed: its escape sequences appear as symbols
+        text = "-" if value in (None, "", [], ()) else visible(str(value))
+        lines.append(f"  {label:<14} {text}")
 
     row("Reference", cable.reference_id)
     row("Transmission", cable.transmission_id)
@@ -88,7 +89,7 @@ def _describe(cable: Cable) -> str:
     row("Paragraphs", wrapped.lstrip())
     row("Signature", cable.signature)
     for w in cable.warnings:
-        lines.append(f"  warning: {w}")
+        lines.append(f"  warning: {visible(w, one_line=True)}")
     return "\n".join(lines)
 
 
@@ -163,7 +164,7 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
     for path in files:
         data, why = _read_cable_file(path)
         if data is None:
-            click.echo(f"triage: {path}: {why}", err=True)
+            _fail(f"{path}: {why}")
             failed = True
             continue
         cable = parse_bytes(data)
@@ -171,7 +172,7 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
             obj = {"file": path, **cable.to_json()}
             sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         else:
-            click.echo(f"{path}")
+            click.echo(visible(path, one_line=True))
             click.echo(_describe(cable))
     sys.stdout.flush()
     if failed:
@@ -195,8 +196,15 @@ def _open_store(
         raise click.ClickException(str(exc)) from exc
 
 
+def _to_terminal() -> bool:
+    """Is standard output a terminal (a person reading), rather than a pipe or a file?"""
+    return sys.stdout.isatty()
+
+
 def _fail(msg: str) -> None:
-    click.echo(f"triage: {msg}", err=True)
+    """A line on stderr; it names files and quotes cables, so their control characters are
+    shown, not sent to the terminal."""
+    click.echo(f"triage: {visible(msg)}", err=True)
 
 
 @main.command()
@@ -296,7 +304,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
 
     def report(summary: Summary) -> None:
         for ref in summary.stored:
-            click.echo(f"ingested {ref}")
+            click.echo(f"ingested {visible(ref, one_line=True)}")
         click.echo(summary.line())
         sys.stdout.flush()
 
@@ -323,6 +331,17 @@ def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -
         data = raw_bytes(conn, ref.strip(), version)
     if data is None:
         raise click.ClickException(f"no cable {ref} in {path}")
+    if _to_terminal():
+        # a person reading it: the text with its control characters shown, like mutt's ^M
+        from .cable import decode
+
+        text, _warnings = decode(data)
+        click.echo(visible(text), nl=not text.endswith("\n"))
+        click.echo(
+            "triage: control characters shown as symbols; pipe or redirect for the exact bytes",
+            err=True,
+        )
+        return
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
 
@@ -520,7 +539,10 @@ def export(
     view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
     ids = view_ids(conn, view, context)
     if output == "-":
-        n, top = write_csv(conn, ids, sys.stdout)
+        # on a terminal a cell's control characters are shown as symbols, not obeyed; piped or
+        # redirected, the cells are as stored
+        shown = visible if _to_terminal() else None
+        n, top = write_csv(conn, ids, sys.stdout, shown)
         sys.stdout.flush()
         target = "standard output"
     else:

@@ -111,3 +111,30 @@ def test_terminal_state_is_restored_and_no_escape_from_cable_text(tmp_path: Path
         t.wait_for("sort precedence")
         t.keys("q")
         t.wait_for_exit()
+
+
+def test_the_command_line_never_sends_a_cables_escape_sequences(tmp_path: Path) -> None:
+    """`triage parse`, `raw` and `export` printing to a terminal a cable whose subject would
+    retitle it and clear it: the title is untouched and the sequences show as symbols."""
+    require("tmux")
+    db = tmp_path / "c.db"
+    src = tmp_path / "bad.txt"
+    src.write_bytes(
+        b"O 271200Z NOV 26\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC IMMEDIATE\n\n"
+        b"C O N F I D E N T I A L PARIS 000001\n\nTAGS: PREL\n"
+        b"SUBJECT: \x1b]2;HACKED\x07 \x1b[2J TITLE\n\n\xc2\xb61. (C) Body.\n"
+    )
+    subprocess.run([TRIAGE, "ingest", "--db", str(db), str(src)], check=True, capture_output=True)
+    env = {"TERM": "xterm-256color", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c")}
+    with Tmux(160, 40, env) as t:
+        title_before = t.title()
+        t.run(
+            f"sh -c '{TRIAGE} parse {src}; {TRIAGE} raw --db {db} 26PARIS1; "
+            f"{TRIAGE} export --db {db} --view All; echo PRINTED-$((40+2)); sleep 60'"
+        )
+        screen = t.wait_for("PRINTED-42")  # (the typed command says 40+2)
+        assert "Subject        ␛]2;HACKED␇ ␛[2J TITLE" in screen  # parse
+        assert "SUBJECT: ␛]2;HACKED␇ ␛[2J TITLE" in screen  # raw
+        assert ",␛]2;HACKED␇ ␛[2J TITLE," in screen  # export
+        assert "Reference      26PARIS1" in screen  # nothing cleared the screen
+        assert t.title() == title_before

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -91,14 +91,20 @@ def _rows(
         yield from flush(chunk)
 
 
-def write_csv(conn: sqlite3.Connection, ids: Iterable[int], out: IO[str]) -> tuple[int, str | None]:
-    """Write the rows; return how many and the highest classification level among them."""
+def write_csv(
+    conn: sqlite3.Connection,
+    ids: Iterable[int],
+    out: IO[str],
+    shown: Callable[[str], str] | None = None,
+) -> tuple[int, str | None]:
+    """Write the rows; return how many and the highest classification level among them.
+    `shown` rewrites each cell (for a terminal: control characters as symbols)."""
     w = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     w.writerow(COLUMNS)
     n = 0
     top = -1
     for values, level in _rows(conn, ids):
-        w.writerow(values)
+        w.writerow([shown(v) for v in values] if shown else values)
         n += 1
         top = max(top, level)
     return n, level_word(top)

@@ -1,4 +1,5 @@
-"""Cable text made safe to show: never parsed as markup, control characters made visible.
+"""Cable text made safe to show: never parsed as markup, control characters made visible
+(`triage.visible`).
 
 Every string that came from a cable goes through `visible()` and into `rich.text.Text` (or
 `Content`) as plain text; styles are applied as spans, never by pasting text into markup.
@@ -6,36 +7,11 @@ Every string that came from a cable goes through `visible()` and into `rich.text
 
 from __future__ import annotations
 
-import re
-
 from rich.style import Style
 from rich.text import Text
 
 from ..cable.model import level_word
-
-# C0 controls (but tab and newline), DEL, C1 controls, and the bidirectional overrides that can
-# make text read differently from what it is
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _show(m: re.Match[str]) -> str:
-    ch = m.group(0)
-    code = ord(ch)
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␀ ␁ ... ␛ ...
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    return f"<U+{code:04X}>"
-
-
-def visible(s: str | None, *, one_line: bool = False) -> str:
-    """The text with control characters shown as symbols (ESC as ␛), so that nothing in a cable
-    can move the cursor, change colours or retitle the terminal."""
-    if not s:
-        return ""
-    if one_line:
-        s = s.replace("\t", " ").replace("\n", " ")
-    return _CONTROL.sub(_show, s)
+from ..visible import visible
 
 
 def plain(s: str | None, style: Style | str | None = None, *, one_line: bool = False) -> Text:
