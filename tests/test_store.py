@@ -244,6 +244,8 @@ def test_raw_unknown_reference(tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["raw", "--db", str(tmp_path / "c.db"), "99NOWHERE1"])
     assert r.exit_code != 0
     assert "no cable 99NOWHERE1" in r.output
+    r = CliRunner().invoke(main, ["raw", "--db", str(tmp_path / "c.db"), "\x1b]2;X\x07REF"])
+    assert "no cable ␛]2;X␇REF" in r.output and "\x1b" not in r.output
 
 
 def test_watch_command_ingests_what_arrives(tmp_path: Path, samples: Path) -> None:

@@ -40,6 +40,14 @@ def _read_cable_file(path: str) -> tuple[bytes | None, str | None]:
     return data, None
 
 
+class CliError(click.ClickException):
+    """click's 'Error: ...' line, with control characters in the message (a file name from a
+    drop folder, an OS error quoting one) shown as symbols."""
+
+    def format_message(self) -> str:
+        return visible(self.message)
+
+
 def _describe(cable: Cable) -> str:
     lines = []
 
@@ -110,13 +118,13 @@ def _console(ctx: click.Context, db_path: str | None, path: Path | None = None) 
     try:
         cfg = load_config()
     except ConfigError as exc:
-        raise click.ClickException(f"config file {exc}") from exc
+        raise CliError(f"config file {exc}") from exc
     if path is None:
         path = resolve_db_path(db_path, cfg)
     try:
         connect(path, group=cfg.group).close()
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     from .tui.app import run_console
 
     run_console(path, cfg)
@@ -138,7 +146,7 @@ def demo(ctx: click.Context, rebuild: bool) -> None:
             Path(str(path) + suffix).unlink(missing_ok=True)
     samples = _samples_dir()
     if samples is None:
-        raise click.ClickException("the sample cables are not installed with this triage")
+        raise CliError("the sample cables are not installed with this triage")
     conn = connect(path)
     run_ingest(conn, iter_paths([str(samples)]))
     conn.close()
@@ -188,12 +196,12 @@ def _open_store(
     try:
         cfg = load_config()
     except ConfigError as exc:
-        raise click.ClickException(f"config file {exc}") from exc
+        raise CliError(f"config file {exc}") from exc
     path = resolve_db_path(db_opt or (ctx.obj or {}).get("db"), cfg)
     try:
         return connect(path, group=cfg.group, create=create), path
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise CliError(str(exc)) from exc
 
 
 def _to_terminal() -> bool:
@@ -265,14 +273,12 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
         else:
             summary = run_ingest(conn, items, on_reject=on_reject, on_note=on_note)
     except OSError as exc:
-        raise click.ClickException(f"ingest stopped: {exc}") from exc
+        raise CliError(f"ingest stopped: {exc}") from exc
     except Exception as exc:  # sqlite3 errors: a full disk, a write lock held too long
         why = str(exc)
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in why or "busy" in why):
             why += " (another process held the cache's write lock for 30 s: a reindex?)"
-        raise click.ClickException(
-            f"ingest stopped: {path}: {why}; what was committed is kept"
-        ) from exc
+        raise CliError(f"ingest stopped: {path}: {why}; what was committed is kept") from exc
     click.echo(summary.line())
     sys.exit(1 if summary.rejected else 0)
 
@@ -330,7 +336,7 @@ def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -
     if data is None:
         data = raw_bytes(conn, ref.strip(), version)
     if data is None:
-        raise click.ClickException(f"no cable {ref} in {path}")
+        raise CliError(f"no cable {ref} in {path}")
     if _to_terminal():
         # a person reading it: the text with its control characters shown, like mutt's ^M
         from .cable import decode
@@ -374,7 +380,7 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     try:
         n = rebuild(conn, progress)
     except sqlite3.OperationalError as exc:
-        raise click.ClickException(f"{path}: could not rebuild the search index: {exc}") from exc
+        raise CliError(f"{path}: could not rebuild the search index: {exc}") from exc
     click.echo(
         f"{path}: search index rebuilt for {n:,} cables in {time.monotonic() - started:.1f} s"
     )
@@ -394,9 +400,9 @@ def _workflow(ctx: click.Context, db_opt: str | None, ref: str, change: str, *ar
         fn = getattr(wf, change)
         st = fn(conn, cable_id, *args, who)
     except wf.WorkflowError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     except sqlite3.Error as exc:
-        raise click.ClickException(f"could not change {ref}: {exc}") from exc
+        raise CliError(f"could not change {ref}: {exc}") from exc
     click.echo(
         f"{st.reference_id}: officer {st.officer or '-'}, status {st.status}, "
         f"due {st.due_at or '-'}, ack {st.ack_by or '-'}"
@@ -449,7 +455,7 @@ def due(ctx: click.Context, db_opt: str | None, ref: str, when: tuple[str, ...])
     try:
         at = parse_when(" ".join(when))
     except WorkflowError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     _workflow(ctx, db_opt, ref, "set_due", at)  # type: ignore[arg-type]
 
 
@@ -518,7 +524,7 @@ def export(
             custom[str(v["name"])] = parse_filters(str(v.get("filter") or ""))
     tabs = {t.lower(): t for t in [*BUILTIN_TABS, *custom]}
     if view_name.lower() not in tabs:
-        raise click.ClickException(f"unknown view {view_name!r}: one of {', '.join(tabs.values())}")
+        raise CliError(f"unknown view {view_name!r}: one of {', '.join(tabs.values())}")
     filters: list[Filter] = []
     try:
         for st in status_opt:
@@ -528,7 +534,7 @@ def export(
                 _check(key, value)
                 filters.append(Filter(key, value))
     except (FilterError, WorkflowError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     context = Context(
         login=who,
         office_ris=cfg.office_ris,
@@ -550,7 +556,7 @@ def export(
             with open_private(Path(output).expanduser(), cfg.group) as fh:
                 n, top = write_csv(conn, ids, fh)
         except OSError as exc:
-            raise click.ClickException(f"{output}: {exc.strerror or exc}") from exc
+            raise CliError(f"{output}: {exc.strerror or exc}") from exc
         target = output
     record_export(conn, who, target, n, top)
     click.echo(f"exported {n} rows to {target}; highest classification {top or 'none'}", err=True)
