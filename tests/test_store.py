@@ -521,7 +521,7 @@ def test_an_ingest_that_cannot_get_the_write_lock_says_which_cache_and_why(
     connect(db).close()
     monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 50)
     holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # as a reindex does for its whole run
+    holder.execute("BEGIN IMMEDIATE")  # another process holding the write lock
     try:
         result = CliRunner().invoke(main, ["ingest", "--db", str(db), str(samples)])
     finally:
@@ -529,3 +529,83 @@ def test_an_ingest_that_cannot_get_the_write_lock_says_which_cache_and_why(
     assert result.exit_code != 0
     assert f"ingest stopped: {db}: database is locked" in result.output
     assert "write lock" in result.output and "what was committed is kept" in result.output
+
+
+def _searches_agree(a: sqlite3.Connection, b: sqlite3.Connection, searches: list[str]) -> None:
+    from triage.store.views import Context, View, view_ids
+
+    ctx = Context(login="k")
+    for search in searches:
+        view = View(tab="All", search=search)
+        assert list(view_ids(a, view, ctx)) == list(view_ids(b, view, ctx)), search
+
+
+def test_reindex_is_online_writers_go_on_between_its_batches(tmp_path: Path, samples: Path) -> None:
+    """Between two of its batches, another process assigns a cable, stores a corrected copy of a
+    cable the new index already holds, and a new cable, each without waiting for a lock; after
+    the swap the index answers as a cache built from scratch with the same cables."""
+    from triage.store import workflow as wf
+    from triage.store.ingest import reindex
+
+    db = tmp_path / "c.db"
+    ingest(_old_style_cache(db), iter_paths([str(samples)]), parser_process=False)
+    paris = (samples / "04_immediate_paris.txt").read_text()  # cable id 4: copied early
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(paris.replace("SUBJECT:", "SUBJECT: CORRECTEDWORD"))
+    newcomer = tmp_path / "new.txt"
+    newcomer.write_text(
+        paris.replace("PARIS 001877", "PARIS 001999").replace("SUBJECT:", "SUBJECT: NEWCOMERWORD")
+    )
+    other = sqlite3.connect(db, isolation_level=None, timeout=0)  # no waiting for the lock
+    builder = connect(db)
+    calls: list[int] = []
+
+    def between_batches(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 2:
+            wf.assign(other, wf.find_cable(other, "26JCS911"), "kwalker", "k")
+            ingest(other, iter_paths([str(corrected), str(newcomer)]), parser_process=False)
+
+    assert reindex(builder, between_batches, batch=10) == 43
+    assert calls[:2] == [10, 20] and len(calls) == 5
+    fresh = connect(tmp_path / "fresh.db")
+    ingest(fresh, iter_paths([str(samples), str(corrected), str(newcomer)]), parser_process=False)
+    searches = ["correctedword", "newcomerword", "26PARIS1877", "sahel", "gra*", "PREL", "mon*"]
+    _searches_agree(builder, fresh, searches)
+    from triage.store.views import Context, View, view_ids
+
+    ctx = Context(login="k")
+    assert list(view_ids(builder, View(tab="All", search="correctedword"), ctx))
+    tables = {r[0] for r in builder.execute("SELECT name FROM sqlite_master")}
+    assert not {t for t in tables if t.startswith(("cables_fts_old", "cables_fts_next"))}
+    assert "reindex_progress" not in tables
+
+
+def test_a_stopped_reindex_leaves_search_working_and_resumes(tmp_path: Path, samples: Path) -> None:
+    from triage.store.ingest import reindex
+    from triage.store.views import Context, View, prefix_lengths, view_ids
+
+    db = tmp_path / "c.db"
+    ingest(_old_style_cache(db), iter_paths([str(samples)]), parser_process=False)
+    conn = connect(db)
+
+    def stop_after_two(done: int, total: int) -> None:
+        if done >= 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        reindex(conn, stop_after_two, batch=10)
+    # the old index still answers, and an ingest still works (and reaches the half-built one)
+    ctx = Context(login="k")
+    assert len(view_ids(conn, View(tab="All", search="sahel"), ctx)) == 3  # PARIS 1877, 2001, 2002
+    paris = (samples / "04_immediate_paris.txt").read_text()
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(paris.replace("SUBJECT:", "SUBJECT: LATEWORD"))
+    ingest(conn, iter_paths([str(corrected)]), parser_process=False)
+    seen: list[int] = []
+    assert reindex(conn, lambda done, total: seen.append(done), batch=10) == 42
+    assert seen[0] == 30  # it went on from where it stopped
+    assert prefix_lengths(conn) == {3}
+    fresh = connect(tmp_path / "fresh.db")
+    ingest(fresh, iter_paths([str(samples), str(corrected)]), parser_process=False)
+    _searches_agree(conn, fresh, ["lateword", "sahel", "26PARIS1877", "gov*", "sahel NOT PREL"])

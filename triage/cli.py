@@ -277,7 +277,7 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
     except Exception as exc:  # sqlite3 errors: a full disk, a write lock held too long
         why = str(exc)
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in why or "busy" in why):
-            why += " (another process held the cache's write lock for 30 s: a reindex?)"
+            why += " (another process held the cache's write lock for 30 s)"
         raise CliError(f"ingest stopped: {path}: {why}; what was committed is kept") from exc
     click.echo(summary.line())
     sys.exit(1 if summary.rejected else 0)
@@ -359,9 +359,11 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     """Build the search index again from the stored cable texts.
 
     For a cache made by an earlier triage (the index then also learns three-letter prefixes,
-    which keeps searches like `gra*` fast and small) or a damaged index. Takes one write
-    transaction: an ingest, watch or workflow change made meanwhile waits 30 s, then is
-    refused with a message; consoles keep reading the old index.
+    which keeps searches like `gra*` fast and small) or a damaged index. Online: the new index
+    is built beside the old one in short batches, so ingests, watch and officers' changes go
+    on (waiting a fraction of a second at times); consoles search the old index until the new
+    one takes its place. Stopped (ctrl+c), it resumes where it was when run again. Needs free
+    disk space about the size of the search index while it runs.
     """
     import time
 

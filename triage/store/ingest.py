@@ -278,37 +278,124 @@ def _index_row(
     return cable_id, ref, subject, " ".join(tags.split("|")) if tags else "", decode(raw)[0]
 
 
-def reindex(conn: sqlite3.Connection, on_progress: Callable[[int, int], None] | None = None) -> int:
+# an online reindex builds the new index beside the old one, a batch of cables per short write
+# transaction, and keeps how far it got here (so a killed reindex resumes where it stopped)
+FTS_NEXT = "cables_fts_next"
+FTS_OLD = "cables_fts_old"
+REINDEX_PROGRESS = "reindex_progress"
+REINDEX_BATCH = 400
+# the old index's pages are freed this many at a time, each its own short transaction
+DROP_STEP_ROWS = 2000
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return row is not None
+
+
+def _built_to(conn: sqlite3.Connection) -> int | None:
+    """While a reindex is under way: the highest cable id the new index already holds."""
+    if not _has_table(conn, REINDEX_PROGRESS):
+        return None
+    row = conn.execute(f"SELECT built_to FROM {REINDEX_PROGRESS}").fetchone()
+    return int(row[0]) if row else None
+
+
+def _fts_insert(table: str) -> str:
+    return FTS_INSERT.replace("cables_fts", table, 1)
+
+
+def _fts_delete(table: str) -> str:
+    return (
+        f"INSERT INTO {table} ({table}, rowid, reference_id, subject, tags, body) "
+        "VALUES ('delete', ?, ?, ?, ?, ?)"
+    )
+
+
+def reindex(
+    conn: sqlite3.Connection,
+    on_progress: Callable[[int, int], None] | None = None,
+    batch: int = REINDEX_BATCH,
+) -> int:
     """Build the FTS index again from the stored texts (the current version of every cable), with
     the three-letter prefix index: for a cache made before schema 3, or an index that has been
-    damaged. One write transaction: other writers wait (or give up after the busy timeout) until
-    it ends, readers go on seeing the old index until it commits. Returns the cables indexed."""
-    total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
+    damaged. Online: the new index is built beside the old one, `batch` cables per short write
+    transaction, so ingests and officers' changes go on meanwhile (an ingest that changes a
+    cable already copied writes the change to both indexes); consoles search the old index until
+    one short transaction puts the new one in its place. The old index is then freed in steps.
+    A reindex that is stopped resumes where it was. Returns the cables indexed."""
+    if _has_table(conn, FTS_OLD):
+        _drop_in_steps(conn, FTS_OLD)  # a reindex stopped after its swap
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("DROP TABLE IF EXISTS cables_fts")
-        conn.execute(FTS_WITH_PREFIXES)
-        rows = conn.execute(
-            "SELECT c.id, c.reference_id, c.subject, c.tags, v.raw FROM cables c "
-            "JOIN cable_versions v ON v.cable_id = c.id AND v.version = c.version ORDER BY c.id"
-        )
-        done = 0
-        while chunk := rows.fetchmany(500):
+        if not _has_table(conn, REINDEX_PROGRESS):
+            conn.execute(f"DROP TABLE IF EXISTS {FTS_NEXT}")
+            conn.execute(FTS_WITH_PREFIXES.replace("cables_fts", FTS_NEXT, 1))
+            conn.execute(f"CREATE TABLE {REINDEX_PROGRESS} (built_to INTEGER NOT NULL)")
+            conn.execute(f"INSERT INTO {REINDEX_PROGRESS} VALUES (0)")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    built_to = _built_to(conn) or 0
+    done = int(conn.execute("SELECT count(*) FROM cables WHERE id <= ?", (built_to,)).fetchone()[0])
+    insert = _fts_insert(FTS_NEXT)
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            chunk = conn.execute(
+                "SELECT c.id, c.reference_id, c.subject, c.tags, v.raw FROM cables c "
+                "JOIN cable_versions v ON v.cable_id = c.id AND v.version = c.version "
+                "WHERE c.id > ? ORDER BY c.id LIMIT ?",
+                (built_to, batch),
+            ).fetchall()
+            if not chunk:
+                # every cable is in the new index: put it in the old one's place
+                conn.execute(f"ALTER TABLE cables_fts RENAME TO {FTS_OLD}")
+                conn.execute(f"ALTER TABLE {FTS_NEXT} RENAME TO cables_fts")
+                conn.execute(f"DROP TABLE {REINDEX_PROGRESS}")
+                conn.execute("COMMIT")
+                break
             conn.executemany(
-                FTS_INSERT,
+                insert,
                 [
                     _index_row(cid, ref, subject, tags, bytes(raw))
                     for cid, ref, subject, tags, raw in chunk
                 ],
             )
-            done += len(chunk)
-            if on_progress:
-                on_progress(done, total)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+            built_to = int(chunk[-1][0])
+            conn.execute(f"UPDATE {REINDEX_PROGRESS} SET built_to = ?", (built_to,))
+            total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        done += len(chunk)
+        if on_progress:
+            on_progress(done, total)
+    _drop_in_steps(conn, FTS_OLD)
     return done
+
+
+def _drop_in_steps(conn: sqlite3.Connection, table: str) -> None:
+    """Drop an FTS5 table without holding the write lock for as long as freeing all its pages
+    takes: its big shadow table's segment pages are deleted a step at a time first (records 1
+    and 10, the averages and the structure, stay: FTS5 reads them to open the table it drops)."""
+    data = f"{table}_data"
+    while _has_table(conn, data):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            gone = conn.execute(
+                f"DELETE FROM {data} WHERE rowid IN "
+                f"(SELECT rowid FROM {data} WHERE rowid > 10 LIMIT ?)",
+                (DROP_STEP_ROWS,),
+            ).rowcount
+            if gone < DROP_STEP_ROWS:
+                conn.execute(f"DROP TABLE {table}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
 
 def store_item(
@@ -337,15 +424,21 @@ def store_item(
         old_raw = conn.execute(
             "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?", (cable_id, version)
         ).fetchone()
+        # a reindex under way that has already copied this cable gets the change too
+        built_to = _built_to(conn)
+        tables = ["cables_fts"] + ([FTS_NEXT] if built_to and cable_id <= built_to else [])
         if old_raw is not None:
-            conn.execute(
-                "INSERT INTO cables_fts (cables_fts, rowid, reference_id, subject, tags, body) "
-                "VALUES ('delete', ?, ?, ?, ?, ?)",
-                _index_row(cable_id, ref, old_subject, old_tags, bytes(old_raw[0])),
-            )
+            old_row = _index_row(cable_id, ref, old_subject, old_tags, bytes(old_raw[0]))
+            for table in tables:
+                conn.execute(_fts_delete(table), old_row)
         conn.execute("DELETE FROM cable_tags WHERE cable_id = ?", (cable_id,))
         conn.execute("DELETE FROM addressees WHERE cable_id = ?", (cable_id,))
         _write_cable(conn, p, item, received_at, cable_id, version + 1)
+        if len(tables) > 1:
+            conn.execute(
+                _fts_insert(FTS_NEXT),
+                _index_row(cable_id, ref, p.row["subject"], str(p.row["tags"]), item.data),
+            )
         if on_note:
             on_note(
                 item.source,
