@@ -512,6 +512,35 @@ def test_reindex_from_the_shell_says_what_it_did(tmp_path: Path, samples: Path) 
     assert missing.exit_code != 0 and "none.db: no cache here" in missing.output
 
 
+def test_reindex_stopped_from_the_shell_says_so_and_goes_on_when_run_again(
+    tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import triage.store.ingest as store_ingest
+
+    db = tmp_path / "c.db"
+    ingest(_old_style_cache(db), iter_paths([str(samples)]), parser_process=False)
+    monkeypatch.setattr(store_ingest, "REINDEX_BATCH", 10)
+    index_row = store_ingest._index_row
+    calls = [0]
+
+    def ctrl_c_in_the_third_batch(*args):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        if calls[0] == 25:
+            raise KeyboardInterrupt
+        return index_row(*args)
+
+    monkeypatch.setattr(store_ingest, "_index_row", ctrl_c_in_the_third_batch)
+    stopped = CliRunner().invoke(main, ["reindex", "--db", str(db)])
+    assert stopped.exit_code != 0
+    assert f"{db}: reindex stopped at 20 of 42 cables" in stopped.output
+    assert "run triage reindex again to go on" in stopped.output
+    monkeypatch.setattr(store_ingest, "_index_row", index_row)
+    again = CliRunner().invoke(main, ["reindex", "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert f"{db}: going on from an earlier reindex (20 cables done)" in again.output
+    assert f"{db}: search index rebuilt for 42 cables" in again.output
+
+
 def test_an_ingest_that_cannot_get_the_write_lock_says_which_cache_and_why(
     tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -368,6 +368,7 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     import time
 
     from .store.ingest import reindex as rebuild
+    from .store.ingest import reindexed_so_far
 
     conn, path = _open_store(ctx, db_opt, create=False)
     started = time.monotonic()
@@ -379,8 +380,24 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
             last[0] = now
             click.echo(f"{path}: {done:,} of {total:,} cables indexed", err=True)
 
+    counted = [0, 0]
+
+    def progress_seen(done: int, total: int) -> None:
+        counted[:] = [done, total]
+        progress(done, total)
+
+    already = reindexed_so_far(conn)
+    if already is not None:
+        click.echo(f"{path}: going on from an earlier reindex ({already:,} cables done)", err=True)
+
     try:
-        n = rebuild(conn, progress)
+        n = rebuild(conn, progress_seen)
+    except KeyboardInterrupt:
+        done, total = counted
+        raise CliError(
+            f"{path}: reindex stopped at {done:,} of {total:,} cables; searches use the old "
+            "index meanwhile; run triage reindex again to go on from there"
+        ) from None
     except sqlite3.OperationalError as exc:
         raise CliError(f"{path}: could not rebuild the search index: {exc}") from exc
     click.echo(

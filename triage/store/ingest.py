@@ -301,6 +301,15 @@ def _built_to(conn: sqlite3.Connection) -> int | None:
     return int(row[0]) if row else None
 
 
+def reindexed_so_far(conn: sqlite3.Connection) -> int | None:
+    """How many cables a reindex that was stopped has already put in its new index (None when
+    no reindex is under way)."""
+    built_to = _built_to(conn)
+    if built_to is None:
+        return None
+    return int(conn.execute("SELECT count(*) FROM cables WHERE id <= ?", (built_to,)).fetchone()[0])
+
+
 def _fts_insert(table: str) -> str:
     return FTS_INSERT.replace("cables_fts", table, 1)
 
@@ -315,7 +324,7 @@ def _fts_delete(table: str) -> str:
 def reindex(
     conn: sqlite3.Connection,
     on_progress: Callable[[int, int], None] | None = None,
-    batch: int = REINDEX_BATCH,
+    batch: int | None = None,
 ) -> int:
     """Build the FTS index again from the stored texts (the current version of every cable), with
     the three-letter prefix index: for a cache made before schema 3, or an index that has been
@@ -338,8 +347,9 @@ def reindex(
         conn.execute("ROLLBACK")
         raise
     built_to = _built_to(conn) or 0
-    done = int(conn.execute("SELECT count(*) FROM cables WHERE id <= ?", (built_to,)).fetchone()[0])
+    done = reindexed_so_far(conn) or 0
     insert = _fts_insert(FTS_NEXT)
+    batch = batch or REINDEX_BATCH
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
