@@ -136,6 +136,23 @@ async def test_split_view_stacks_below_120_columns(db: Path) -> None:
         assert app.screen.has_class("stacked")
 
 
+@pytest.mark.parametrize("width", [160, 100, 90, 70])
+async def test_the_split_views_title_keeps_the_position_when_narrow(db: Path, width: int) -> None:
+    """Where the cable sits in the view stays on the title line at any width: the key hints
+    (also on the key line) go first, then the pane names."""
+    app = make_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        title = app.screen.query_one("#title", Static)
+        line = "".join(seg.text for seg in title.render_line(0)).strip()
+        assert line.startswith("26STATE104233  FLASH  Z 271200Z NOV 26")
+        assert line.endswith("2 of 42 in Inbox")
+        assert ("h history  v raw" in line) == (width >= 100)
+        assert ("[Header|Paragraphs]" in line) == (width >= 90)
+
+
 async def test_find_in_cable_and_garbled_numbers_warning(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:

@@ -777,10 +777,18 @@ class CableScreen(WorkflowActions):
         title.append("  " + visible(f.get("dtg_raw") or f.get("dtg") or "", one_line=True))
         left = "History" if self.show_history else "Header"
         right = "Raw" if self.raw else "Paragraphs"
-        title.append(f"   [{left}|{right}]  h history  v raw")
+        panes = f"   [{left}|{right}]"
+        hints = "  h history  v raw"  # also in the key line: the first to go when narrow
         ids = self._list_ids()
+        where = ""
         if self.list_screen is not None and ids:
-            title.append(f"   {self.index + 1:,} of {len(ids):,} in {self.list_screen.view.tab}")
+            where = f"   {self.index + 1:,} of {len(ids):,} in {self.list_screen.view.tab}"
+        room = (self.size.width or self.app.size.width) - 2  # the title's padding
+        if len(title) + len(panes) + len(hints) + len(where) > room:
+            hints = ""
+        if len(title) + len(panes) + len(where) > room:
+            panes = ""
+        title.append(panes + hints + where)
         self.query_one("#title", Static).update(title)
         w = d.workflow
         tl = Text(end="", no_wrap=True, overflow="ellipsis")
