@@ -127,6 +127,17 @@ async def test_open_split_view_next_prev_raw_and_back(db: Path) -> None:
         assert app.screen.query_one(CableList).cursor == 0
 
 
+@pytest.mark.parametrize("width", [80, 120])
+async def test_references_are_never_cut_at_80_columns_and_up(db: Path, width: int) -> None:
+    """A reference is what an officer quotes and searches for: the subject gives way first."""
+    app = make_app(db)
+    async with app.run_test(size=(width, 60)) as pilot:
+        await settle(pilot)
+        text = "\n".join(list_lines(app))
+        assert "25USUNNEWYORK1190 " in text and "25USUNNEWYORK1034 " in text
+        assert ("ORIGIN" in list_lines(app)[0]) == (width >= 120)
+
+
 async def test_split_view_stacks_below_120_columns(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(100, 40)) as pilot:

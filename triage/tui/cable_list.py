@@ -61,7 +61,8 @@ class Column:
 
 def layout_columns(width: int, show_addressed: bool) -> list[Column]:
     """Columns that fit the width; the subject keeps at least 30 cells. ORIGIN and TAGS go
-    first, then the DTG, then OFFICER and STATUS shorten."""
+    first, then the DTG, then OFFICER and STATUS shorten; the reference keeps its 18 cells (the
+    longest cablegate ids, `05RIODEJANEIRO1238`) down to 80 columns."""
     cols = [
         Column("mark", "", 1),
         Column("prec", "PREC", 5),
@@ -95,16 +96,17 @@ def layout_columns(width: int, show_addressed: bool) -> list[Column]:
         lambda: drop("tags"),
         lambda: shrink("origin", 16),
         lambda: shrink("officer", 8),
-        lambda: shrink("ref", 17),
+        lambda: shrink("origin", 15),
         lambda: drop("ack"),
         lambda: drop("origin"),
         lambda: shrink("addressed", 3),
         lambda: drop("dtg"),
         lambda: shrink("status", 4),
-        lambda: shrink("ref", 16),
         lambda: shrink("officer", 6),
         lambda: drop("addressed"),
         lambda: drop("age"),
+        # a reference is what an officer quotes and searches for: the last thing to cut
+        lambda: shrink("ref", 16),
     ]
     for step in steps:
         if used() <= width:
