@@ -541,6 +541,33 @@ def test_reindex_stopped_from_the_shell_says_so_and_goes_on_when_run_again(
     assert f"{db}: search index rebuilt for 42 cables" in again.output
 
 
+def test_reindex_stopped_while_freeing_the_old_index_finishes_without_rebuilding(
+    tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import triage.store.ingest as store_ingest
+
+    db = tmp_path / "c.db"
+    ingest(_old_style_cache(db), iter_paths([str(samples)]), parser_process=False)
+    drop = store_ingest._drop_in_steps
+
+    def ctrl_c(*args):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_ingest, "_drop_in_steps", ctrl_c)
+    stopped = CliRunner().invoke(main, ["reindex", "--db", str(db)])
+    assert stopped.exit_code != 0
+    assert "while freeing the old index's space; searches already use the new index" in (
+        stopped.output
+    )
+    monkeypatch.setattr(store_ingest, "_drop_in_steps", drop)
+    monkeypatch.setattr(store_ingest, "_index_row", ctrl_c)  # no cable is indexed again
+    again = CliRunner().invoke(main, ["reindex", "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert "freeing the space of the index an earlier reindex replaced" in again.output
+    tables = {r[0] for r in connect(db).execute("SELECT name FROM sqlite_master")}
+    assert not any(t.startswith("cables_fts_old") for t in tables)
+
+
 def test_an_ingest_that_cannot_get_the_write_lock_says_which_cache_and_why(
     tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -367,8 +367,8 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     """
     import time
 
+    from .store.ingest import old_index_left, reindexed_so_far
     from .store.ingest import reindex as rebuild
-    from .store.ingest import reindexed_so_far
 
     conn, path = _open_store(ctx, db_opt, create=False)
     started = time.monotonic()
@@ -389,17 +389,27 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     already = reindexed_so_far(conn)
     if already is not None:
         click.echo(f"{path}: going on from an earlier reindex ({already:,} cables done)", err=True)
+    elif old_index_left(conn):
+        click.echo(f"{path}: freeing the space of the index an earlier reindex replaced", err=True)
+
+    def stopped(why: str) -> CliError:
+        if old_index_left(conn):
+            return CliError(
+                f"{path}: {why} while freeing the old index's space; searches already use the "
+                "new index; run triage reindex again to finish"
+            )
+        done, total = counted
+        return CliError(
+            f"{path}: {why} at {done:,} of {total:,} cables; searches use the old index "
+            "meanwhile; run triage reindex again to go on from there"
+        )
 
     try:
         n = rebuild(conn, progress_seen)
     except KeyboardInterrupt:
-        done, total = counted
-        raise CliError(
-            f"{path}: reindex stopped at {done:,} of {total:,} cables; searches use the old "
-            "index meanwhile; run triage reindex again to go on from there"
-        ) from None
-    except sqlite3.OperationalError as exc:
-        raise CliError(f"{path}: could not rebuild the search index: {exc}") from exc
+        raise stopped("reindex stopped") from None
+    except sqlite3.OperationalError as exc:  # a full disk, the write lock held too long
+        raise stopped(f"reindex stopped ({exc})") from exc
     click.echo(
         f"{path}: search index rebuilt for {n:,} cables in {time.monotonic() - started:.1f} s"
     )

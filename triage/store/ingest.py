@@ -301,6 +301,11 @@ def _built_to(conn: sqlite3.Connection) -> int | None:
     return int(row[0]) if row else None
 
 
+def old_index_left(conn: sqlite3.Connection) -> bool:
+    """Did a reindex stop after putting its new index in place, before freeing the old one?"""
+    return _has_table(conn, FTS_OLD) and not _has_table(conn, REINDEX_PROGRESS)
+
+
 def reindexed_so_far(conn: sqlite3.Connection) -> int | None:
     """How many cables a reindex that was stopped has already put in its new index (None when
     no reindex is under way)."""
@@ -334,7 +339,10 @@ def reindex(
     one short transaction puts the new one in its place. The old index is then freed in steps.
     A reindex that is stopped resumes where it was. Returns the cables indexed."""
     if _has_table(conn, FTS_OLD):
-        _drop_in_steps(conn, FTS_OLD)  # a reindex stopped after its swap
+        # a reindex stopped after its swap: the new index is in place, only freeing is left
+        _drop_in_steps(conn, FTS_OLD)
+        if not _has_table(conn, REINDEX_PROGRESS):
+            return int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
     conn.execute("BEGIN IMMEDIATE")
     try:
         if not _has_table(conn, REINDEX_PROGRESS):
