@@ -180,8 +180,17 @@ def test_never_raises_on_mutated_cables(parts: list[str]) -> None:
     assert not any(w.startswith("parser error") for w in c.warnings)
 
 
-def test_cable_layer_does_not_import_textual() -> None:
-    code = "import sys, triage.cable, triage.cable.parse; print('textual' in sys.modules)"
+@pytest.mark.parametrize(
+    "modules",
+    [
+        "triage.cable, triage.cable.parse",
+        # the data layer and the command line (parse, ingest, export... start without the UI)
+        "triage.store, triage.store.ingest, triage.store.views, triage.store.workflow, "
+        "triage.store.export, triage.store.watch, triage.visible, triage.cli",
+    ],
+)
+def test_layers_below_the_console_do_not_import_textual(modules: str) -> None:
+    code = f"import sys, {modules}; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
