@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -286,6 +287,10 @@ REINDEX_PROGRESS = "reindex_progress"
 REINDEX_BATCH = 400
 # the old index's pages are freed this many at a time, each its own short transaction
 DROP_STEP_ROWS = 2000
+# after each batch the reindex leaves the write lock free a moment: a writer that has waited a
+# while polls only every 100 ms (SQLite's busy handler backs off), and without the gap it can
+# miss several batches in a row (100,000 cables: worst wait 2.4-4.5 s -> 1.1 s, for 12% time)
+REINDEX_YIELD_S = 0.03
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -391,6 +396,7 @@ def reindex(
         done += len(chunk)
         if on_progress:
             on_progress(done, total)
+        time.sleep(REINDEX_YIELD_S)
     _drop_in_steps(conn, FTS_OLD)
     return done
 
