@@ -138,6 +138,30 @@ async def test_references_are_never_cut_at_80_columns_and_up(db: Path, width: in
         assert ("ORIGIN" in list_lines(app)[0]) == (width >= 120)
 
 
+async def test_the_first_cable_opened_wraps_its_header_under_the_values(db: Path) -> None:
+    """The first cable opened is drawn before the panes are laid out: its header lines must
+    still be wrapped to the header pane, continuation lines under the value, not at column 0."""
+    app = make_app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"26STATE98412", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        header = app.screen.query_one("#header", Static)
+        lines = [
+            "".join(seg.text for seg in header.render_line(y)).rstrip()
+            for y in range(header.size.height)
+        ]
+        assert lines[:2] == [
+            "Precedence  NIACT IMMEDIATE (action)  IMMEDIATE",
+            "            (info)",
+        ]
+        assert "            IMMEDIATE" in lines  # NIACT / IMMEDIATE of a long To line
+        for line in lines:
+            assert not line.startswith(("(info)", "IMMEDIATE", "(2026")), line
+
+
 async def test_split_view_stacks_below_120_columns(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -735,8 +735,11 @@ class CableScreen(WorkflowActions):
         pane = self.query_one(selector, VerticalScroll)
         w = pane.content_region.width or pane.size.width
         if not w:
+            # not laid out yet (the first cable opened): the widths the CSS above gives, the
+            # header pane 56 wide with its border and padding beside the body, both full below
             total = self.app.size.width
-            w = total - 58 if total >= 120 else total - 2
+            beside = 53 if selector == "#header-pane" else total - 58
+            w = total - 2 if total < 120 else beside
         return max(10, w - 3)
 
     def _list_ids(self) -> array[int]:
