@@ -162,6 +162,27 @@ async def test_the_first_cable_opened_wraps_its_header_under_the_values(db: Path
             assert not line.startswith(("(info)", "IMMEDIATE", "(2026")), line
 
 
+async def test_an_empty_view_says_why_and_the_way_out(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzzqqq", "enter")
+        await settle(pilot)
+        assert list_lines(app)[2].strip() == (
+            "No cable in Inbox matches this search. esc clears it; tab shows other views."
+        )
+        await pilot.press("f", *"status:DONE", "enter")
+        await settle(pilot)
+        assert "matches this search and these filters. esc clears them" in list_lines(app)[2]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "No cable" not in "\n".join(list_lines(app))
+        assert "26JCS911" in list_lines(app)[1]
+        app.screen.select_tab("Mine")
+        await settle(pilot)
+        assert list_lines(app)[2].strip() == "No cables in Mine. tab shows other views."
+
+
 async def test_split_view_stacks_below_120_columns(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(100, 40)) as pilot:

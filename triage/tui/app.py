@@ -441,6 +441,7 @@ class ListScreen(WorkflowActions):
         if msg.data.generation != self.generation:
             return
         lst = self.query_one(CableList)
+        lst.empty_text = "" if msg.partial else self._empty_text()
         if msg.partial:
             lst.set_ids(msg.data.ids, None)
             self.partial = True
@@ -457,6 +458,19 @@ class ListScreen(WorkflowActions):
         self._first_shown = self._shown = msg.data.generation
         self._draw_filters()
         self._load_counts(self.view, msg.data.generation)
+
+    def _empty_text(self) -> str:
+        """Why the view is empty, and the way out (as mutt says 'No messages')."""
+        v = self.view
+        if v.search and v.filters:
+            what, them = "this search and these filters", "them"
+        elif v.search:
+            what, them = "this search", "it"
+        elif v.filters:
+            what, them = ("this filter", "it") if len(v.filters) == 1 else ("these filters", "them")
+        else:
+            return f"No cables in {v.tab}. tab shows other views."
+        return f"No cable in {v.tab} matches {what}. esc clears {them}; tab shows other views."
 
     @on(CountsLoaded)
     def _counts_loaded(self, msg: CountsLoaded) -> None:

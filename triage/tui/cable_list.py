@@ -193,6 +193,8 @@ class CableList(Widget, can_focus=True):
         self.top = 0
         self.tagged: dict[int, int] = {}  # cable id -> row version when tagged
         self.show_addressed = show_addressed
+        # what an empty view says (set with its contents): why it is empty and the way out
+        self.empty_text = ""
         self.now = dt.datetime.now(dt.UTC)
 
     # -- data -------------------------------------------------------------------------------
@@ -304,6 +306,8 @@ class CableList(Widget, can_focus=True):
             return self._header_strip(cols, width)
         index = self.top + y - 1
         if index >= len(self.ids):
+            if not self.ids and y == 2 and self.empty_text:
+                return _strip(Text("  " + self.empty_text, style="dim"), self.app.console, width)
             return Strip.blank(width, _PLAIN)
         row = self.row_at(index)
         if row is None:
