@@ -98,6 +98,25 @@ def test_a_year_run_on_to_a_pilcrow_line_is_not_a_paragraph() -> None:
     assert "began on October\n5. The party's" in c.paragraphs[0].text
 
 
+def test_classified_by_in_the_text_when_the_header_has_none() -> None:
+    in_paragraph = (
+        "\n\nS E C R E T STATE 004410\n\nSUBJECT: X\n\n"
+        "¶1. (SBU) This message is NIACT.\n\n"
+        "¶2. (U) Classified by Acting DAS Nora Albrecht, Reasons 1.4\n(b) and (d).\n"
+        "¶3. (U) This is an action request.\n"
+    )
+    c = parse_cable(HEADER + in_paragraph)
+    assert (c.classified_by, c.reasons) == ("Acting DAS Nora Albrecht", "1.4 (b) and (d)")
+    assert [p.number for p in c.paragraphs] == [1, 2, 3]  # the text is left as it is
+    before_paragraphs = (
+        "\n\nC O N F I D E N T I A L PARIS 001234\n\nSUBJECT: X\n"
+        "Classified By: A/DCM Ruth Pell for reasons 1.4 (B) and (D).\n-------\nSUMMARY\n"
+        "-------\n¶1. (C) One.\n"
+    )
+    c = parse_cable(HEADER + before_paragraphs)
+    assert (c.classified_by, c.reasons) == ("A/DCM Ruth Pell", "1.4 (B) and (D)")
+
+
 def test_markings_normalised() -> None:
     assert normalise_marking("S/NF") == "S//NF"
     assert normalise_marking("c") == "C"

@@ -980,6 +980,8 @@ class _Parser:
         assert isinstance(pre_used, int)
         body_lines = pre[pre_used:] + lines[para_start:]
         self._read_paragraphs(body_lines)
+        if not f.get("classified_by"):
+            self._classified_by_in_text()
 
         # -- level, caveats, classification --------------------------------------------
         if level == "LIMITED OFFICIAL USE":
@@ -1520,6 +1522,25 @@ class _Parser:
                     refs.append(Reference(parts[k], txt))
             return refs
         return [Reference(None, t)]
+
+    def _classified_by_in_text(self) -> None:
+        """A `Classified by` line that is not in the header but opens the text before the first
+        paragraph (`Classified By: ... / ------- / SUMMARY`) or one of the first paragraphs
+        (`2. (U) Classified by Acting DAS ..., Reasons 1.4 / (b) and (d).`): the line and its
+        continuation, up to a blank or rule line or the end of its sentence."""
+        for p in self._paragraphs_list[:4]:
+            if not RE_CLASSIFIED_BY_START.match(p.text):
+                continue
+            taken: list[str] = []
+            for line in p.text.split("\n")[:3]:
+                st = line.strip()
+                if not st or re.fullmatch(r"[-=_*]{3,}", st):
+                    break
+                taken.append(st)
+                if st.endswith((".", ")")):
+                    break
+            self._read_classified_by(" ".join(taken))
+            return
 
     def _read_classified_by(self, text: str) -> None:
         f = self.fields
