@@ -117,6 +117,20 @@ def test_classified_by_in_the_text_when_the_header_has_none() -> None:
     assert (c.classified_by, c.reasons) == ("A/DCM Ruth Pell", "1.4 (B) and (D)")
 
 
+def test_short_message_numbers_after_posts_and_precedences() -> None:
+    c = parse_cable(
+        "R 041125Z MAR 75\nFM AMEMBASSY PARIS\nTO SECSTATE WASHDC 475\n"
+        "INFO AMCONSUL MARSEILLE PRIORITY 012\nRUEHRO/AMEMBASSY ROME 165\nCTF 151\n"
+        "BT\nC O N F I D E N T I A L PARIS 2069\n\nSUBJECT: X\n\n1. (C) One.\n"
+    )
+    assert [(a.name, a.precedence, a.mcn) for a in c.to] == [("SECSTATE WASHDC", None, "475")]
+    assert [(a.ri, a.name, a.precedence, a.mcn) for a in c.info] == [
+        (None, "AMCONSUL MARSEILLE", "PRIORITY", "012"),
+        ("RUEHRO", "AMEMBASSY ROME", None, "165"),
+        (None, "CTF 151", None, None),  # a task force's number is its name
+    ]
+
+
 def test_markings_normalised() -> None:
     assert normalise_marking("S/NF") == "S//NF"
     assert normalise_marking("c") == "C"

@@ -173,7 +173,12 @@ RE_ADDRESSEE = re.compile(
     r"^(?:(?P<ri>[A-Z][A-Z0-9]{2,7}|ZEN)/)?(?P<name>.*?)"
     r"(?:\s+(?P<niact>NIACT)\s*)?"
     r"(?:\s+(?P<prec>FLASH|IMMEDIATE|IMMEDATE|PRIORITY|PIORITY|PRIORTY|ROUTINE|EMERGENCY))?"
-    r"(?:\s+(?P<mcn>\d{4}(?:\s*-\s*\d{4})?))?\s*$"
+    r"(?:\s+(?P<mcn>\d{1,4}(?:\s*-\s*\d{1,4})?))?\s*$"
+)
+# an addressee that is a post: a short number after it is its message number (`SECSTATE WASHDC
+# 475`), where after other names it may be part of the name (`CTF 151`)
+RE_POST_NAME = re.compile(
+    r"^(?:AM\s*EMBASSY|AM\s*CONSUL|AMCONGEN|SEC\s*STATE|USMISSION|USDEL|USEU|USNATO)\b"
 )
 
 # Pseudo-header patterns (the body's first block)
@@ -849,6 +854,14 @@ class _Parser:
         if niact and prec is None:
             prec = Precedence.IMMEDIATE.value
         mcn = re.sub(r"\s+", "", m.group("mcn")) if m.group("mcn") else None
+        if (
+            mcn
+            and len(mcn.split("-")[0]) < 4
+            and prec is None
+            and not mcn.startswith("0")
+            and not RE_POST_NAME.match(name)
+        ):
+            name, mcn = f"{name} {m.group('mcn').strip()}", None
         if not name:
             name = s
         block.append(Addressee(ri, name, prec, niact, mcn))
