@@ -219,6 +219,13 @@ async def test_find_in_cable_and_garbled_numbers_warning(db: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert "paragraph numbers garbled in transit repaired" in static_text(app, "#header")
+        header = app.screen.query_one("#header", Static)
+        lines = [
+            "".join(seg.text for seg in header.render_line(y)).rstrip()
+            for y in range(header.size.height)
+        ]
+        at = next(k for k, ln in enumerate(lines) if ln.startswith("⚠ paragraph numbers"))
+        assert lines[at + 1].startswith("  ") and lines[at + 1].strip()  # hangs under the text
         body = static_text(app, "#body")
         assert "  1 C" in body and "  2 C" in body and "  3 C" in body
         await pilot.press("slash", *"monitors", "enter")

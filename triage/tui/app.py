@@ -911,8 +911,9 @@ class CableScreen(WorkflowActions):
         row("Note", w.get("note") or "-")
         row("Received", (f.get("received_at") or "")[:16].replace("T", " ") + "Z")
         for warning in d.warnings:
-            t.append("⚠ ", style="bold yellow")
-            t.append(visible(warning) + "\n")
+            lead = Text("⚠ ", style="bold yellow")
+            t.append_text(hang(lead, Text(visible(warning, one_line=True)), width, self.app))
+            t.append("\n")
         return t
 
     def _body_text(self, d: CableDetail) -> Text:
