@@ -131,6 +131,19 @@ def test_short_message_numbers_after_posts_and_precedences() -> None:
     ]
 
 
+def test_a_reference_letter_written_twice_is_read_once() -> None:
+    """Web copies number the REF list again before the cable's own letters: `A. A) ...`."""
+    c = parse_cable(
+        HEADER + "\n\nC O N F I D E N T I A L PARIS 001234\n\nSUBJECT: X\n"
+        "REF: A. A) 25 STATE 274965\n¶B. (B) PARIS 156\n¶C. 2007 AND PREVIOUS\n\n¶1. (C) One.\n"
+    )
+    assert [(r.letter, r.text) for r in c.references] == [
+        ("A", "25 STATE 274965"),
+        ("B", "PARIS 156"),
+        ("C", "2007 AND PREVIOUS"),
+    ]
+
+
 def test_markings_normalised() -> None:
     assert normalise_marking("S/NF") == "S//NF"
     assert normalise_marking("c") == "C"

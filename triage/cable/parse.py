@@ -330,6 +330,12 @@ def _month(word: str) -> int:
     return MONTHS.get(word[:3].upper(), 0)
 
 
+def _without_repeated_letter(letter: str, text: str) -> str:
+    """A reference's text without its letter written again (`A. A) 04 STATE 274965`, `A. (A)
+    KABUL 463`: a web page's list numbering before the cable's own)."""
+    return re.sub(rf"^\s*\(?{letter}[.)]\s+", "", text).strip()
+
+
 def _year4(yy: str) -> int:
     y = int(yy)
     if len(yy) >= 4:
@@ -1523,14 +1529,14 @@ class _Parser:
         refs: list[Reference] = []
         if len(parts) >= 3 and not parts[0].strip():
             for k in range(1, len(parts) - 1, 2):
-                txt = parts[k + 1].strip()
+                txt = _without_repeated_letter(parts[k], parts[k + 1])
                 if txt:
                     refs.append(Reference(parts[k], txt))
             return refs
         if len(parts) >= 3 and parts[0].strip():
             refs.append(Reference(None, parts[0].strip()))
             for k in range(1, len(parts) - 1, 2):
-                txt = parts[k + 1].strip()
+                txt = _without_repeated_letter(parts[k], parts[k + 1])
                 if txt:
                     refs.append(Reference(parts[k], txt))
             return refs
