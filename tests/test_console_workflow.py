@@ -59,16 +59,29 @@ async def test_assign_with_type_ahead_then_status_digits_due_note_ack(db: Path) 
         await pilot.press(*"line one", "enter", *"line two", "ctrl+s")
         await settle(pilot)
         assert state(db, "26STATE104233").note == "line one\nline two"
-        assert "ACK?" in list_lines(app)[2]
+        # at 140 columns the ACK column says it, and STATUS keeps the status
+        assert "ack?" in list_lines(app)[2] and "ACK?" not in list_lines(app)[2]
         await pilot.press("K")
         await settle(pilot)
         st = state(db, "26STATE104233")
         assert st.ack_by == "tester"
-        assert "ACK?" not in list_lines(app)[2]
+        assert "ack?" not in list_lines(app)[2].lower()
         assert "tester" in list_lines(app)[2]  # who acknowledged, in the list
         await pilot.press("A")
         await settle(pilot)
         assert state(db, "26STATE104233").officer is None
+
+
+@pytest.mark.parametrize(("width", "status_says"), [(160, "NEW"), (100, "ACK?")])
+async def test_an_unacknowledged_flash_says_so_once(db: Path, width: int, status_says: str) -> None:
+    """In the ACK column where the list has one; in STATUS where it is too narrow for it."""
+    app = make_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        row = list_lines(app)[2]  # 26STATE104233, FLASH, NEW, not acknowledged
+        assert "26STATE104233" in row
+        assert status_says in row
+        assert row.lower().count("ack?") == 1
 
 
 async def test_new_name_can_be_typed(db: Path) -> None:

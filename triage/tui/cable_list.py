@@ -330,14 +330,15 @@ class CableList(Widget, can_focus=True):
 
     def _row_text(self, row: Row, cols: list[Column], index: int) -> Text:
         overdue = self._overdue(row)
+        ack_column = any(c.key == "ack" for c in cols)
         t = Text(end="", no_wrap=True, overflow="ellipsis")
         for k, c in enumerate(cols):
             if k:
                 t.append(" ")
-            t.append_text(self._cell(row, c, index, overdue))
+            t.append_text(self._cell(row, c, index, overdue, ack_column))
         return t
 
-    def _cell(self, row: Row, c: Column, index: int, overdue: bool) -> Text:
+    def _cell(self, row: Row, c: Column, index: int, overdue: bool, ack_column: bool) -> Text:
         w = c.width
         style: Style | str = ""
         if c.key == "mark":
@@ -361,8 +362,6 @@ class CableList(Widget, can_focus=True):
             value = row.origin or "-"
         elif c.key == "subject":
             value = row.subject or "(no subject)"
-            if row.prec_rank <= 2 and not row.ack_by:
-                value = value  # acknowledgement marks come with the workflow
         elif c.key == "tags":
             value = " ".join(row.tags.split("|")) if row.tags else "-"
         elif c.key == "officer":
@@ -372,8 +371,14 @@ class CableList(Widget, can_focus=True):
                 style = Style(dim=True, italic=True)
         elif c.key == "status":
             value = row.status if w >= 14 else STATUS_SHORT.get(row.status, row.status)
-            if row.prec_rank <= 2 and not row.ack_by and row.status not in ("DONE", "NO ACTION"):
-                # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow
+            if (
+                not ack_column
+                and row.prec_rank <= 2
+                and not row.ack_by
+                and row.status not in ("DONE", "NO ACTION")
+            ):
+                # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow (where
+                # the list has an ACK column, that column says it)
                 value = "ACK?" if w < 9 else f"{value[: w - 5]} ACK?"
                 style = Style(bold=True, color="red")
         elif c.key == "ack":
