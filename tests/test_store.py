@@ -587,6 +587,12 @@ def test_an_ingest_that_cannot_get_the_write_lock_says_which_cache_and_why(
     assert "write lock" in result.output and "what was committed is kept" in result.output
 
 
+def _fts_averages(c: sqlite3.Connection) -> bytes:
+    """FTS5's averages record: rows and tokens as counted at each insert and delete, so a cable
+    indexed twice, or an old version not taken out, makes it differ from a fresh cache's."""
+    return bytes(c.execute("SELECT block FROM cables_fts_data WHERE id = 1").fetchone()[0])
+
+
 def _searches_agree(a: sqlite3.Connection, b: sqlite3.Connection, searches: list[str]) -> None:
     from triage.store.views import Context, View, view_ids
 
@@ -628,6 +634,7 @@ def test_reindex_is_online_writers_go_on_between_its_batches(tmp_path: Path, sam
     ingest(fresh, iter_paths([str(samples), str(corrected), str(newcomer)]), parser_process=False)
     searches = ["correctedword", "newcomerword", "26PARIS1877", "sahel", "gra*", "PREL", "mon*"]
     _searches_agree(builder, fresh, searches)
+    assert _fts_averages(builder) == _fts_averages(fresh)
     from triage.store.views import Context, View, view_ids
 
     ctx = Context(login="k")
@@ -635,6 +642,31 @@ def test_reindex_is_online_writers_go_on_between_its_batches(tmp_path: Path, sam
     tables = {r[0] for r in builder.execute("SELECT name FROM sqlite_master")}
     assert not {t for t in tables if t.startswith(("cables_fts_old", "cables_fts_next"))}
     assert "reindex_progress" not in tables
+
+
+def test_two_reindexes_at_once_share_the_work_instead_of_doubling_it(
+    tmp_path: Path, samples: Path
+) -> None:
+    """A second `triage reindex` started while the first is between batches goes on from where
+    the first got and finishes; the first then stops, and no cable is indexed twice."""
+    from triage.store.ingest import reindex
+
+    db = tmp_path / "c.db"
+    ingest(_old_style_cache(db), iter_paths([str(samples)]), parser_process=False)
+    first, second = connect(db), connect(db)
+    seconds: list[int] = []
+
+    def run_the_second_once(done: int, total: int) -> None:
+        if not seconds:
+            seconds.append(reindex(second, batch=10))
+
+    assert reindex(first, run_the_second_once, batch=10) == 42
+    assert seconds == [42]
+    fresh = connect(tmp_path / "fresh.db")
+    ingest(fresh, iter_paths([str(samples)]), parser_process=False)
+    _searches_agree(first, fresh, ["sahel", "26PARIS1877", "gov*", "PREL", "the"])
+
+    assert _fts_averages(first) == _fts_averages(fresh)  # each cable indexed once
 
 
 def test_a_stopped_reindex_leaves_search_working_and_resumes(tmp_path: Path, samples: Path) -> None:
@@ -665,3 +697,4 @@ def test_a_stopped_reindex_leaves_search_working_and_resumes(tmp_path: Path, sam
     fresh = connect(tmp_path / "fresh.db")
     ingest(fresh, iter_paths([str(samples), str(corrected)]), parser_process=False)
     _searches_agree(conn, fresh, ["lateword", "sahel", "26PARIS1877", "gov*", "sahel NOT PREL"])
+    assert _fts_averages(conn) == _fts_averages(fresh)

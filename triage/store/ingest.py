@@ -359,13 +359,18 @@ def reindex(
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    built_to = _built_to(conn) or 0
     done = reindexed_so_far(conn) or 0
     insert = _fts_insert(FTS_NEXT)
     batch = batch or REINDEX_BATCH
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # read inside the transaction: a second reindex run at the same time then goes on
+            # from where the first got, instead of indexing the same cables twice
+            built_to = _built_to(conn)
+            if built_to is None:  # the other one has finished and swapped
+                conn.execute("COMMIT")
+                return int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
             chunk = conn.execute(
                 "SELECT c.id, c.reference_id, c.subject, c.tags, v.raw FROM cables c "
                 "JOIN cable_versions v ON v.cable_id = c.id AND v.version = c.version "
@@ -386,8 +391,7 @@ def reindex(
                     for cid, ref, subject, tags, raw in chunk
                 ],
             )
-            built_to = int(chunk[-1][0])
-            conn.execute(f"UPDATE {REINDEX_PROGRESS} SET built_to = ?", (built_to,))
+            conn.execute(f"UPDATE {REINDEX_PROGRESS} SET built_to = ?", (int(chunk[-1][0]),))
             total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
             conn.execute("COMMIT")
         except BaseException:
@@ -406,9 +410,12 @@ def _drop_in_steps(conn: sqlite3.Connection, table: str) -> None:
     takes: its big shadow table's segment pages are deleted a step at a time first (records 1
     and 10, the averages and the structure, stay: FTS5 reads them to open the table it drops)."""
     data = f"{table}_data"
-    while _has_table(conn, data):
+    while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if not _has_table(conn, data):  # (another reindex may have finished it)
+                conn.execute("COMMIT")
+                return
             gone = conn.execute(
                 f"DELETE FROM {data} WHERE rowid IN "
                 f"(SELECT rowid FROM {data} WHERE rowid > 10 LIMIT ?)",
