@@ -997,13 +997,17 @@ class CableScreen(WorkflowActions):
             t.append(f"could not read the history: {exc}")
             return t
         t.append(f"{(d.fields.get('received_at') or '')[:16].replace('T', ' ')}Z  received\n")
+        width = max(30, self._pane_width("#header-pane"))
         for at, who, field_name, old, new in rows:
-            t.append(f"{at[:16].replace('T', ' ')}Z  ", style="dim")
-            t.append(visible(who, one_line=True), style="bold")
-            t.append(f"  {field_name}  ")
-            t.append(visible(_when(old) or "-", one_line=True))
-            t.append(" -> ")
-            t.append(visible(_when(new) or "-", one_line=True))
+            # a long change (a note) wraps under the change, not under the time
+            lead = Text(f"{at[:16].replace('T', ' ')}Z  ", style="dim")
+            change = Text()
+            change.append(visible(who, one_line=True), style="bold")
+            change.append(f"  {field_name}  ")
+            change.append(visible(_when(old) or "-", one_line=True))
+            change.append(" -> ")
+            change.append(visible(_when(new) or "-", one_line=True))
+            t.append_text(hang(lead, change, width, self.app))
             t.append("\n")
         if not rows:
             t.append("no changes yet\n", style="dim")
