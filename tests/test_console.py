@@ -183,6 +183,23 @@ async def test_an_empty_view_says_why_and_the_way_out(db: Path) -> None:
         assert list_lines(app)[2].strip() == "No cables in Mine. tab shows other views."
 
 
+async def test_a_long_search_gives_way_to_the_filters_and_position(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        search = '"ceasefire monitors" OR "training mission" OR harbour OR customs'
+        await pilot.press("slash", *search, "enter")
+        await settle(pilot)
+        await pilot.press("f", *"class:C prec:>=PRIOR origin:paris", "enter")
+        await settle(pilot)
+        bar = app.screen.query_one("#filters", Static)
+        line = "".join(seg.text for seg in bar.render_line(0)).strip()
+        assert line.startswith('/"ceasefire monit') and "…" in line
+        for label in ("classification:C", "precedence:>=PRIOR", "origin:paris"):
+            assert label in line
+        assert line.endswith("1 of 3")
+
+
 async def test_split_view_stacks_below_120_columns(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -530,25 +530,43 @@ class ListScreen(WorkflowActions):
             empty.display = False
 
     def _draw_filters(self) -> None:
-        t = Text(end="", no_wrap=True, overflow="ellipsis")
-        if self.view.search:
-            t.append("/", style="bold")
-            t.append(visible(self.view.search, one_line=True))
-            t.append("  ")
+        """The search, the filters, the sort and the position. When they do not fit, the sort
+        goes first, then the search shortens (with an ellipsis): the filters and the position
+        say why the list holds what it holds, and stay."""
+        filters = Text(end="")
         for f in self.view.filters:
-            t.append(visible(f.label(), one_line=True), style="bold")
-            t.append("  ")
+            filters.append(visible(f.label(), one_line=True), style="bold")
+            filters.append("  ")
         label = SORTS.get(self.view.sort, ("", self.view.sort))[1]
-        t.append(f"sort {label} {'^' if self.view.reverse else 'v'}")
+        sort = f"sort {label} {'^' if self.view.reverse else 'v'}   "
         lst = self.query_one(CableList)
         n = len(lst.ids)
-        pos = f"{lst.cursor + 1:,} of {n:,}" if n else "0 of 0"
+        where = Text(f"{lst.cursor + 1:,} of {n:,}" if n else "0 of 0", end="")
         if self.partial:
-            pos += "+ (counting…)"
-        t.append(f"   {pos}")
+            where.append("+ (counting…)")
         if lst.tagged:
-            t.append(f"   {len(lst.tagged)} tagged", style="bold")
+            where.append(f"   {len(lst.tagged)} tagged", style="bold")
+        search = visible(self.view.search, one_line=True) if self.view.search else ""
+        room = (self.size.width or self.app.size.width) - 2
+        shortest = min(len(search), 12) + 3 if search else 0  # "/", the search, two spaces
+        if shortest + filters.cell_len + len(sort) + where.cell_len > room:
+            sort = ""
+        if search:
+            fit = room - 3 - filters.cell_len - len(sort) - where.cell_len
+            if len(search) > fit:
+                search = search[: max(fit - 1, 11)] + "…"
+        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        if search:
+            t.append("/", style="bold")
+            t.append(search + "  ")
+        t.append_text(filters)
+        t.append(sort)
+        t.append_text(where)
         self.query_one("#filters", Static).update(t)
+
+    def on_resize(self) -> None:
+        if self.query(CableList) and self.query("#filters"):  # (not before they are composed)
+            self._draw_filters()
 
     # actions
 
