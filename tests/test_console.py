@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Static
 
 from triage.config import Config
@@ -29,9 +30,13 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
 
 
+def shown_lines(widget: Widget) -> list[str]:
+    """The lines a widget draws, as a user sees them (with the widget's own wrapping)."""
+    return ["".join(seg.text for seg in widget.render_line(y)) for y in range(widget.size.height)]
+
+
 def list_lines(app: TriageApp) -> list[str]:
-    lst = app.screen.query_one(CableList)
-    return ["".join(seg.text for seg in lst.render_line(y)) for y in range(lst.size.height)]
+    return shown_lines(app.screen.query_one(CableList))
 
 
 def static_text(app: TriageApp, selector: str) -> str:
@@ -149,10 +154,7 @@ async def test_the_first_cable_opened_wraps_its_header_under_the_values(db: Path
         await pilot.press("enter")
         await pilot.pause()
         header = app.screen.query_one("#header", Static)
-        lines = [
-            "".join(seg.text for seg in header.render_line(y)).rstrip()
-            for y in range(header.size.height)
-        ]
+        lines = [ln.rstrip() for ln in shown_lines(header)]
         assert lines[:2] == [
             "Precedence  NIACT IMMEDIATE (action)  IMMEDIATE",
             "            (info)",
@@ -193,7 +195,7 @@ async def test_a_long_search_gives_way_to_the_filters_and_position(db: Path) -> 
         await pilot.press("f", *"class:C prec:>=PRIOR origin:paris", "enter")
         await settle(pilot)
         bar = app.screen.query_one("#filters", Static)
-        line = "".join(seg.text for seg in bar.render_line(0)).strip()
+        line = shown_lines(bar)[0].strip()
         assert line.startswith('/"ceasefire monit') and "…" in line
         for label in ("classification:C", "precedence:>=PRIOR", "origin:paris"):
             assert label in line
@@ -219,7 +221,7 @@ async def test_the_split_views_title_keeps_the_position_when_narrow(db: Path, wi
         await pilot.press("j", "enter")
         await pilot.pause()
         title = app.screen.query_one("#title", Static)
-        line = "".join(seg.text for seg in title.render_line(0)).strip()
+        line = shown_lines(title)[0].strip()
         assert line.startswith("26STATE104233  FLASH  Z 271200Z NOV 26")
         assert line.endswith("2 of 42 in Inbox")
         assert ("h history  v raw" in line) == (width >= 100)
@@ -237,10 +239,7 @@ async def test_find_in_cable_and_garbled_numbers_warning(db: Path) -> None:
         await pilot.pause()
         assert "paragraph numbers garbled in transit repaired" in static_text(app, "#header")
         header = app.screen.query_one("#header", Static)
-        lines = [
-            "".join(seg.text for seg in header.render_line(y)).rstrip()
-            for y in range(header.size.height)
-        ]
+        lines = [ln.rstrip() for ln in shown_lines(header)]
         at = next(k for k, ln in enumerate(lines) if ln.startswith("⚠ paragraph numbers"))
         assert lines[at + 1].startswith("  ") and lines[at + 1].strip()  # hangs under the text
         body = static_text(app, "#body")
@@ -396,10 +395,7 @@ async def test_help_lists_every_binding_with_ids(db: Path, width: int) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         help_text = app.screen.query_one(Static)
-        lines = [
-            "".join(seg.text for seg in help_text.render_line(y)).strip()
-            for y in range(help_text.size.height)
-        ]
+        lines = [ln.strip() for ln in shown_lines(help_text)]
         for bid in ("list.open", "list.search", "list.filter", "list.down", "list.quit"):
             assert any(ln.endswith(bid) for ln in lines), bid
         # each binding on one line: its keys first, its id whole at the end

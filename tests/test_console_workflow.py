@@ -14,7 +14,7 @@ from triage.tui.app import CableScreen, ListScreen, TriageApp
 from triage.tui.cable_list import CableList
 from triage.tui.dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen
 
-from .test_console import list_lines, make_app, settle, static_text
+from .test_console import list_lines, make_app, settle, shown_lines, static_text
 
 
 def state(db: Path, ref: str) -> wf.State:
@@ -188,10 +188,7 @@ async def test_history_tab_in_split_view(db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CableScreen)
         pane = app.screen.query_one("#header", Static)
-        shown = [
-            "".join(seg.text for seg in pane.render_line(y)).rstrip()
-            for y in range(pane.size.height)
-        ]
+        shown = [ln.rstrip() for ln in shown_lines(pane)]
         # an entry too long for the pane goes on under the change, not at column 0
         entries: list[str] = []
         for ln in shown[3:]:
