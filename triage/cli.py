@@ -373,18 +373,14 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     conn, path = _open_store(ctx, db_opt, create=False)
     started = time.monotonic()
     last = [started]
+    counted = [0, 0]  # how far it got, for the message when it is stopped
 
     def progress(done: int, total: int) -> None:
+        counted[:] = [done, total]
         now = time.monotonic()
         if now - last[0] >= 5 or done == total:
             last[0] = now
             click.echo(f"{path}: {done:,} of {total:,} cables indexed", err=True)
-
-    counted = [0, 0]
-
-    def progress_seen(done: int, total: int) -> None:
-        counted[:] = [done, total]
-        progress(done, total)
 
     already = reindexed_so_far(conn)
     if already is not None:
@@ -405,7 +401,7 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
         )
 
     try:
-        n = rebuild(conn, progress_seen)
+        n = rebuild(conn, progress)
     except KeyboardInterrupt:
         raise stopped("reindex stopped") from None
     except sqlite3.OperationalError as exc:  # a full disk, the write lock held too long
