@@ -1553,7 +1553,7 @@ class _Parser:
             taken: list[str] = []
             for line in p.text.split("\n")[:3]:
                 st = line.strip()
-                if not st or re.fullmatch(r"[-=_*]{3,}", st):
+                if not st or RE_RULE_LINE.match(st):
                     break
                 taken.append(st)
                 if st.endswith((".", ")")):
