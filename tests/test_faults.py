@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from triage.config import Config
-from triage.store import connect
+from triage.store import StoreError, connect
 from triage.store.ingest import ingest, iter_paths
 from triage.tui.app import TriageApp
 
@@ -243,8 +243,10 @@ def test_full_disk_during_ingest_and_during_a_change(small_disk: Path, corpus: P
     )
 
 
-@pytest.mark.parametrize("fault", ["deleted", "garbage"])
+@pytest.mark.parametrize("fault", ["deleted", "garbage", "replaced"])
 async def test_cache_vanishing_under_the_console(tmp_path: Path, samples: Path, fault: str) -> None:
+    from triage.tui.cache_lost import CacheLostScreen
+
     db = tmp_path / "c.db"
     conn = connect(db)
     ingest(conn, iter_paths([str(samples)]))
@@ -255,14 +257,30 @@ async def test_cache_vanishing_under_the_console(tmp_path: Path, samples: Path, 
         if fault == "deleted":
             for suffix in ("", "-wal", "-shm"):
                 Path(str(db) + suffix).unlink(missing_ok=True)
+        elif fault == "replaced":
+            other = tmp_path / "other.db"
+            other.write_bytes(os.urandom(8192))
+            other.rename(db)
         else:
             db.write_bytes(os.urandom(8192))
         app.check_for_changes()
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
-        word = "deleted" if fault == "deleted" else "replaced"
-        assert any(word in m and "press q to quit" in m for m in messages)
-        await pilot.press("j", "enter", "escape")
+        # said at once, over everything: the list behind is no longer live
+        assert isinstance(app.screen, CacheLostScreen)
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static, Label"))
+        assert "NOT LIVE" in shown
+        word = {"deleted": "deleted", "replaced": "replaced", "garbage": "malformed"}[fault]
+        assert word in shown, shown
+        # nothing more is read or written until it is reopened
+        with pytest.raises(StoreError):
+            app.cache.conn()
+        await pilot.press("j", "enter", "a", "escape")
+        assert isinstance(app.screen, CacheLostScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, CacheLostScreen)  # still no cache to reopen
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static, Label"))
+        assert "Still cannot open it" in shown
         assert app.is_running
         await pilot.press("q")
     assert not any("Traceback" in n.message for n in app._notifications)

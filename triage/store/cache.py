@@ -1,5 +1,14 @@
 """One cache file, opened once per thread: the console's workers each read on their own
-connection (SQLite connections are not to be shared between threads at once)."""
+connection (SQLite connections are not to be shared between threads at once).
+
+The cache is only ever touched through SQLite: whether it is still the file that was opened is
+asked of `os.stat` (see `place`), never by opening it. Once the console's view of the cache can
+no longer be trusted (the file deleted or replaced, its -wal deleted under this process, a read
+error), `mark_lost` stops every read and write until `reopen`. The connections open at that
+moment are kept, never closed: closing the last one would checkpoint a write-ahead log that
+another process may already have removed and replaced, copying stale pages over its work; they
+end with the process (`quarantined` tells the console to leave without running finalizers).
+"""
 
 from __future__ import annotations
 
@@ -10,21 +19,39 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from .place import Identity, cache_descriptors, identity, lost_because, resolve
 from .schema import StoreError, connect
 
 
 class Cache:
     def __init__(self, path: Path, group: str | None = None) -> None:
-        self.path = path
+        self.path = resolve(path)
         self.group = group
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
-
         self._pool: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._opened: Identity | None = None
+        self._lost: str | None = None
+        self._quarantine: list[sqlite3.Connection] = []
+        # descriptors held by the connections set aside: not this cache's any more
+        self._set_aside_fds: frozenset[int] = frozenset()
+
+    @property
+    def lost(self) -> str | None:
+        """Why the cache can no longer be trusted, or None while it can."""
+        return self._lost
+
+    @property
+    def quarantined(self) -> bool:
+        """Connections were set aside when the cache was lost: the process should end without
+        closing them (see the module's docstring)."""
+        return bool(self._quarantine)
 
     def conn(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use (for the UI thread)."""
+        if self._lost:
+            raise StoreError(self._lost)
         c = getattr(self._local, "conn", None)
         if c is None:
             c = self._open()
@@ -32,14 +59,33 @@ class Cache:
         return c
 
     def _open(self) -> sqlite3.Connection:
-        c = connect(self.path, group=self.group)
+        if self._lost:
+            raise StoreError(self._lost)
+        # never create: a console whose cache was deleted must not make an empty one
+        c = connect(self.path, group=self.group, create=False)
+        try:
+            now = identity(self.path)
+        except OSError as exc:
+            self._set_aside(c)
+            raise StoreError(f"{self.path}: the cache file cannot be read ({exc})") from exc
         with self._lock:
+            if self._opened is None:
+                self._opened = now
+            elif now != self._opened:
+                self._quarantine.append(c)
+                raise StoreError(f"{self.path}: the cache file has been replaced by another file")
             self._all.append(c)
         return c
+
+    def _set_aside(self, c: sqlite3.Connection) -> None:
+        with self._lock:
+            self._quarantine.append(c)
 
     @contextmanager
     def borrow(self) -> Iterator[sqlite3.Connection]:
         """A connection for one worker's job, returned to the pool afterwards."""
+        if self._lost:
+            raise StoreError(self._lost)
         try:
             c = self._pool.get_nowait()
         except queue.Empty:
@@ -48,17 +94,62 @@ class Cache:
             yield c
         finally:
             if c.in_transaction:
-                c.execute("ROLLBACK")
-            self._pool.put(c)
+                with suppress(sqlite3.Error):
+                    c.execute("ROLLBACK")
+            if not self._lost:
+                self._pool.put(c)
+
+    def watch_connection(self) -> sqlite3.Connection:
+        """A connection of its own for the change feed (PRAGMA data_version counts the commits
+        of every other connection, this process's included)."""
+        return self._open()
+
+    def check(self) -> str | None:
+        """Why the cache can no longer be trusted (deleted, replaced, its -wal or -shm removed
+        under this process), or None. Asked of os.stat and /proc, never of the file."""
+        if self._lost:
+            return self._lost
+        return lost_because(self.path, self._opened, self._set_aside_fds)
 
     def check_file(self) -> None:
-        """Raise StoreError when the cache file is gone or no longer a cache."""
-        if not self.path.exists():
-            raise StoreError(f"{self.path}: the cache file has been deleted")
-        with self.path.open("rb") as fh:
-            head = fh.read(16)
-        if head and head != b"SQLite format 3\x00":
-            raise StoreError(f"{self.path}: the cache file has been replaced by something else")
+        """Raise StoreError when the cache file is gone or no longer the one opened."""
+        why = self.check()
+        if why:
+            raise StoreError(why)
+
+    def mark_lost(self, why: str) -> None:
+        """Stop every read and write: the connections open now are set aside, never closed."""
+        with self._lock:
+            if self._lost is None:
+                self._lost = why
+            self._quarantine.extend(self._all)
+            self._all.clear()
+            self._set_aside_fds = frozenset(cache_descriptors(self.path)) | self._set_aside_fds
+            self._local = threading.local()
+            while True:
+                try:
+                    self._pool.get_nowait()
+                except queue.Empty:
+                    break
+
+    def reopen(self) -> None:
+        """Open the cache again (the file at the path now), after `mark_lost`. Raises
+        StoreError when it still cannot be opened; the cache stays lost then."""
+        with self._lock:
+            if self._lost is None:
+                return
+            saved, self._lost = self._lost, None
+            self._opened = None
+        try:
+            c = self._open()
+            c.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            why = lost_because(self.path, self._opened, self._set_aside_fds)
+            if why:
+                raise StoreError(why)
+        except (StoreError, sqlite3.Error) as exc:
+            self.mark_lost(str(exc) or saved)
+            raise StoreError(str(exc)) from exc
+        self._local.conn = c
 
     def close(self) -> None:
         with self._lock:

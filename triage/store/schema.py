@@ -300,15 +300,21 @@ def connect(
     """
     p = Path(path)
     if str(path) != ":memory:":
+        from .place import check_place, resolve
+
+        # one name for every process (a link resolved), checked before SQLite opens it
+        p = resolve(p)
+        if p.is_dir():
+            raise StoreError(f"{p}: is a folder, not a cache file")
         if not p.exists():
             if not create:
                 raise StoreError(f"{p}: no cache here; run `triage ingest --db {p} FILES` first")
+            check_place(p)
             _create_file(p, group)
-        elif p.is_dir():
-            raise StoreError(f"{p}: is a folder, not a cache file")
+        check_place(p)
     try:
         conn = sqlite3.connect(
-            str(path),
+            str(p) if str(path) != ":memory:" else ":memory:",
             timeout=BUSY_TIMEOUT_MS / 1000,
             isolation_level=None,
             check_same_thread=False,

@@ -36,7 +36,8 @@ from ..config import Config, current_login
 from ..store import workflow as wf
 from ..store.cache import Cache
 from ..store.export import open_private, write_csv
-from ..store.schema import StoreError, connect
+from ..store.feed import ChangeFeed
+from ..store.schema import StoreError
 from ..store.views import (
     BUILTIN_TABS,
     SORTS,
@@ -55,6 +56,7 @@ from ..store.views import (
     view_ids,
 )
 from .cable_list import CableList
+from .cache_lost import CacheLostScreen
 from .dialogs import HelpScreen, PickScreen, PromptScreen
 from .safe import LEVEL_COLOURS, PREC_STYLES, banner_text, class_style, visible
 from .workflow_ui import WORKFLOW_BINDINGS, Target, WorkflowActions
@@ -1239,26 +1241,20 @@ class TriageApp(App[None]):
         )
         self.tabs = BUILTIN_TABS + list(custom)
         self.has_office = bool(config.office_ris or config.office_names)
-        self._data_version: int | None = None
-        self._poll_conn: sqlite3.Connection | None = None
+        self.feed = ChangeFeed(self.cache)
         self._tty: int | None = None
-        self._max_id = 0
         self._lost = False
 
     def on_mount(self) -> None:
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+        self.push_screen(ListScreen())
         try:
             # the change-watch baseline is taken before the first view is read, so a change
             # committed by someone else while this console starts is not missed
-            self._poll_conn = connect(self.cache.path, group=self.cache.group)
-            self._data_version = int(self._poll_conn.execute("PRAGMA data_version").fetchone()[0])
-            self._max_id = int(
-                self._poll_conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0]
-            )
-        except (sqlite3.Error, StoreError) as exc:
+            self.feed.start()
+        except StoreError as exc:
             self.report_cache_error(exc)
-        self.push_screen(ListScreen())
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         self._tty = _terminal_fd() if not self.is_headless else None
         if self._tty is not None:
@@ -1304,31 +1300,15 @@ class TriageApp(App[None]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _check(self) -> None:
-        """PRAGMA data_version on a connection of its own changes whenever any other
-        connection (another ssh session's console, `triage watch`, an ingest) commits."""
+        """The change feed: another ssh session's console, `triage watch` or an ingest
+        committed; or the cache can no longer be trusted (deleted, replaced, its locks lost)."""
         try:
-            self.cache.check_file()
-            if self._poll_conn is None:
-                self._poll_conn = connect(self.cache.path, group=self.cache.group)
-            conn = self._poll_conn
-            version = int(conn.execute("PRAGMA data_version").fetchone()[0])
-            if version == self._data_version:
-                return
-            self._data_version = version
-            latest = int(conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0])
-            flash = [
-                (str(ref), str(subj))
-                for ref, subj in conn.execute(
-                    "SELECT reference_id, coalesce(subject, '') FROM cables "
-                    "WHERE id > ? AND prec_rank <= 1 ORDER BY id",
-                    (self._max_id,),
-                )
-            ]
-            self._max_id = max(self._max_id, latest)
+            changes = self.feed.poll()
         except (sqlite3.Error, StoreError, OSError) as exc:
             self.post_message(CacheLost(str(exc)))
             return
-        self.post_message(CacheChanged(flash))
+        if changes is not None:
+            self.post_message(CacheChanged(changes.urgent))
 
     def on_cache_changed(self, msg: CacheChanged) -> None:
         for ref, subject in msg.flash:
@@ -1349,16 +1329,30 @@ class TriageApp(App[None]):
         self.report_cache_error(msg.error)
 
     def report_cache_error(self, exc: object) -> None:
+        """The console's view of the cache can no longer be trusted: say so over everything at
+        once, stop reading and writing, and offer to reopen (never a stale list shown as live)."""
         if self._lost:
             return
         self._lost = True
-        self.notify(
-            f"{exc}. The console can no longer read the cache; press q to quit.",
-            title="Cache problem",
-            severity="error",
-            markup=False,
-            timeout=30,
-        )
+        why = str(exc) or type(exc).__name__
+        self.cache.mark_lost(why)
+        self.bell()
+        self.push_screen(CacheLostScreen(why))
+
+    def reopen_cache(self) -> str | None:
+        """Reopen after a loss; None when the console is live again, else why not."""
+        try:
+            self.cache.reopen()
+            self.feed.start()
+        except StoreError as exc:
+            self.cache.mark_lost(str(exc))
+            return str(exc)
+        self._lost = False
+        for s in self.screen_stack:
+            if isinstance(s, ListScreen | CableScreen):
+                s.cache_changed()
+        self.notify("The cache was reopened; the list is live again.", title="Cache", timeout=8)
+        return None
 
     # help and command palette
 
@@ -1470,4 +1464,11 @@ def _release_memory() -> None:
 
 
 def run_console(db_path: Path, config: Config) -> None:
-    TriageApp(db_path, config).run()
+    app = TriageApp(db_path, config)
+    app.run()
+    if app.cache.quarantined:
+        # connections set aside when the cache was lost must not be closed (see store.cache):
+        # leave without the finalizers that would close them
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(app.return_code or 0)

@@ -1,0 +1,188 @@
+"""Real processes on one cache: a headless console (console_driver) and the installed
+`triage` command, for the shared-cache tests."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_cables"
+TRIAGE = str(Path(sys.executable).with_name("triage"))
+
+
+def env_for(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    env.pop("TRIAGE_DB", None)
+    return env
+
+
+def triage(db: Path, *args: str, env: dict[str, str], check: bool = True, **kw: Any) -> subprocess.CompletedProcess[str]:
+    res = subprocess.run(
+        [TRIAGE, *args[:1], "--db", str(db), *args[1:]] if args and args[0] != "parse" else [TRIAGE, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+        **kw,
+    )
+    if check and res.returncode != 0:
+        raise AssertionError(f"triage {' '.join(args)} exited {res.returncode}: {res.stderr}")
+    return res
+
+
+def flash_cable(serial: int, minute: int = 0) -> str:
+    """An invented FLASH cable, reference 26STATE<serial>, sent at 29 NOV 26 12:<minute>Z."""
+    text = (SAMPLES / "01_flash_hijack.txt").read_text(encoding="utf-8")
+    text = text.replace("104233", str(serial)).replace("#4233", f"#{serial % 10000:04d}")
+    text = text.replace("271200Z NOV 26", f"2912{minute % 60:02d}Z NOV 26")
+    return text.replace(
+        "SUBJECT: DIVERSION OF CARGO VESSEL M/V NORTHERN STAR",
+        f"SUBJECT: ARRIVAL CHECK NUMBER {serial}",
+    )
+
+
+class Console:
+    """A console (the real TriageApp, headless) in a process of its own."""
+
+    def __init__(self, db: Path, home: Path, login: str = "officer", size: tuple[int, int] = (140, 40)) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.shared.console_driver",
+                "--db",
+                str(db),
+                "--login",
+                login,
+                "--width",
+                str(size[0]),
+                "--height",
+                str(size[1]),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=env_for(home),
+        )
+        first = self._read()
+        if not first.get("ready"):
+            raise AssertionError(f"the console did not start: {first}")
+        self.pid = int(first["pid"])
+        self.db = db
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            err = self.proc.stderr.read() if self.proc.stderr else ""
+            raise AssertionError(f"the console process ended: {err[-3000:]}")
+        return json.loads(line)
+
+    def ask(self, **req: Any) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(req) + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def screen(self) -> str:
+        return "\n".join(self.ask(op="screen")["lines"])
+
+    def wait_for(self, text: str, timeout: float = 2.0) -> float:
+        """Seconds until the console showed `text`; fails with the screen after `timeout`."""
+        res = self.ask(op="wait", text=text, timeout=timeout)
+        if not res["ok"]:
+            raise AssertionError(f"{text!r} not shown within {timeout} s:\n" + "\n".join(res["lines"]))
+        return float(res["after"])
+
+    def keys(self, *keys: str) -> None:
+        self.ask(op="keys", keys=list(keys))
+
+    def deleted_descriptors(self) -> list[str]:
+        """The console's descriptors that point at a deleted file of the cache."""
+        out = []
+        fd_dir = Path(f"/proc/{self.pid}/fd")
+        for fd in fd_dir.iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith(str(self.db)) and target.endswith("(deleted)"):
+                out.append(target)
+        return out
+
+    def close(self) -> dict[str, Any]:
+        if self.proc.poll() is None:
+            try:
+                bye = self.ask(op="quit")
+            except (AssertionError, OSError, ValueError):
+                bye = {}
+            self.proc.wait(timeout=30)
+            return bye
+        return {}
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def integrity(db: Path) -> str:
+    """PRAGMA integrity_check, read by a process of its own."""
+    code = (
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+        "print('; '.join(r[0] for r in c.execute('PRAGMA integrity_check')))"
+    )
+    res = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True)
+    return res.stdout.strip()
+
+
+def exported(db: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The action list as a fresh process exports it, by reference id."""
+    res = triage(db, "export", "--view", "All", env=env)
+    rows = csv.DictReader(io.StringIO(res.stdout))
+    out = {}
+    for row in rows:
+        key = next(k for k in row if k.lower().startswith("ref"))
+        out[row[key].strip().lstrip("'")] = row
+    return out
+
+
+def column(row: dict[str, str], name: str) -> str:
+    key = next(k for k in row if k.lower() == name)
+    return row[key].strip().lstrip("'")
+
+
+def fresh_status(db: Path, ref: str) -> tuple[str | None, str]:
+    """(officer, status) of a cable as a fresh process reads it from the cache."""
+    code = (
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+        "r=c.execute('SELECT w.officer, w.status FROM cables c LEFT JOIN workflow w "
+        "ON w.cable_id=c.id WHERE c.reference_id=?',(sys.argv[2],)).fetchone(); print(repr(r))"
+    )
+    res = subprocess.run([sys.executable, "-c", code, str(db), ref], capture_output=True, text=True, check=True)
+    import ast
+
+    r = ast.literal_eval(res.stdout.strip())
+    return (r[0], r[1] or "NEW") if r else (None, "")
+
+
+__all__ = ["Console", "flash_cable", "triage", "integrity", "fresh_status", "sqlite3"]

@@ -1,0 +1,62 @@
+"""The screen that stands over everything once the cache can no longer be trusted: the list
+behind it is no longer live, nothing more is read or written, and the officer chooses to
+reopen the cache (the file at the path now) or to quit."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from ..visible import visible
+
+
+class CacheLostScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    CacheLostScreen { align: center middle; }
+    CacheLostScreen > Vertical {
+        width: 90%; max-width: 100; height: auto; border: heavy $error; padding: 0 1;
+        background: $surface;
+    }
+    CacheLostScreen #lost-title { text-style: bold; color: $error; }
+    CacheLostScreen #lost-retry { color: $warning; }
+    """
+    BINDINGS = [
+        Binding("r", "reopen", "Reopen the cache", id="lost.reopen"),
+        Binding("q", "quit_console", "Quit", id="lost.quit"),
+    ]
+
+    def __init__(self, why: str) -> None:
+        super().__init__()
+        self.why = why
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text("NOT LIVE: the cache can no longer be trusted"), id="lost-title")
+            yield Static(Text(visible(self.why)), id="lost-why")
+            yield Static(
+                Text(
+                    "What is behind this box is how the cache looked before; nothing more is "
+                    "read or written here. Changes already saved are safe."
+                )
+            )
+            yield Static(Text(""), id="lost-retry")
+            yield Label(Text("r  reopen the cache      q  quit", style="bold"))
+
+    def action_reopen(self) -> None:
+        reopen = getattr(self.app, "reopen_cache", None)
+        if reopen is None:
+            return
+        error = reopen()
+        if error:
+            self.query_one("#lost-retry", Static).update(
+                Text(f"Still cannot open it: {visible(error)}")
+            )
+        else:
+            self.dismiss(None)
+
+    def action_quit_console(self) -> None:
+        self.app.exit()
