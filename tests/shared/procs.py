@@ -32,9 +32,13 @@ def env_for(home: Path) -> dict[str, str]:
     return env
 
 
-def triage(db: Path, *args: str, env: dict[str, str], check: bool = True, **kw: Any) -> subprocess.CompletedProcess[str]:
+def triage(
+    db: Path, *args: str, env: dict[str, str], check: bool = True, **kw: Any
+) -> subprocess.CompletedProcess[str]:
     res = subprocess.run(
-        [TRIAGE, *args[:1], "--db", str(db), *args[1:]] if args and args[0] != "parse" else [TRIAGE, *args],
+        [TRIAGE, *args[:1], "--db", str(db), *args[1:]]
+        if args and args[0] != "parse"
+        else [TRIAGE, *args],
         capture_output=True,
         text=True,
         env=env,
@@ -61,7 +65,9 @@ def flash_cable(serial: int, minute: int = 0) -> str:
 class Console:
     """A console (the real TriageApp, headless) in a process of its own."""
 
-    def __init__(self, db: Path, home: Path, login: str = "officer", size: tuple[int, int] = (140, 40)) -> None:
+    def __init__(
+        self, db: Path, home: Path, login: str = "officer", size: tuple[int, int] = (140, 40)
+    ) -> None:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -110,7 +116,9 @@ class Console:
         """Seconds until the console showed `text`; fails with the screen after `timeout`."""
         res = self.ask(op="wait", text=text, timeout=timeout)
         if not res["ok"]:
-            raise AssertionError(f"{text!r} not shown within {timeout} s:\n" + "\n".join(res["lines"]))
+            raise AssertionError(
+                f"{text!r} not shown within {timeout} s:\n" + "\n".join(res["lines"])
+            )
         return float(res["after"])
 
     def keys(self, *keys: str) -> None:
@@ -151,7 +159,9 @@ def integrity(db: Path) -> str:
         "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
         "print('; '.join(r[0] for r in c.execute('PRAGMA integrity_check')))"
     )
-    res = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True
+    )
     return res.stdout.strip()
 
 
@@ -178,7 +188,9 @@ def fresh_status(db: Path, ref: str) -> tuple[str | None, str]:
         "r=c.execute('SELECT w.officer, w.status FROM cables c LEFT JOIN workflow w "
         "ON w.cable_id=c.id WHERE c.reference_id=?',(sys.argv[2],)).fetchone(); print(repr(r))"
     )
-    res = subprocess.run([sys.executable, "-c", code, str(db), ref], capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(db), ref], capture_output=True, text=True, check=True
+    )
     import ast
 
     r = ast.literal_eval(res.stdout.strip())

@@ -90,7 +90,8 @@ def test_a_console_stays_live_and_whole_beside_every_command(
         console.wait_for("1 of 1", timeout=5)
         console.keys("3")
         assert fresh_status(db, ref)[1] == "IN PROGRESS", f"after {name}"
-        console.keys("escape", "g")
+        console.keys("escape")
+        console.keys("g")
         assert integrity(db) == "ok", f"after {name}"
     bye = console.close()
     assert bye.get("quarantined") is False

@@ -29,10 +29,18 @@ class WorkflowError(Exception):
 class Conflict(WorkflowError):
     """Someone else changed the cable after this user read it."""
 
-    def __init__(self, reference_id: str, who: str | None, when: str | None) -> None:
+    def __init__(
+        self,
+        reference_id: str,
+        who: str | None,
+        when: str | None,
+        current: State | None = None,
+    ) -> None:
         self.reference_id = reference_id
         self.who = who
         self.when = when
+        # the cable's workflow as it is now, so the user sees the other's change before deciding
+        self.current = current
         super().__init__(
             f"{reference_id} was changed by {who or 'someone'} at {_short(when)} since you "
             "opened it; nothing was overwritten, the row now shows their change"
@@ -119,7 +127,7 @@ def _change(
     with _write(conn):
         st = state(conn, cable_id)
         if expected_version is not None and st.row_version != expected_version:
-            raise Conflict(st.reference_id, st.changed_by, st.changed_at)
+            raise Conflict(st.reference_id, st.changed_by, st.changed_at, current=st)
         audit = []
         for field, new in changes.items():
             old = getattr(st, field)

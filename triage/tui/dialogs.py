@@ -246,6 +246,7 @@ class NoteEditor(ModalScreen[str | None]):
         width: 80%; max-width: 100; height: 60%; border: round $accent; background: $surface;
     }
     NoteEditor TextArea { height: 1fr; }
+    NoteEditor Label { width: 100%; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save"),

@@ -163,9 +163,13 @@ class WorkflowActions(Screen[None]):
         )
 
     def action_due(self) -> None:
-        if not self.targets():
-            return
+        # the cables and their versions as the officer sees them now: a due date someone else
+        # sets while the prompt is open is not overwritten silently
+        targets = self.targets()
+        if targets:
+            self._ask_due(targets, "Due (suspense)", "")
 
+    def _ask_due(self, targets: list[Target], title: str, typed: str) -> None:
         def chosen(text: str | None) -> None:
             if text is None:
                 return
@@ -174,17 +178,36 @@ class WorkflowActions(Screen[None]):
             except wf.WorkflowError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
-            self._confirm_then(
-                f"Set due {at or 'none'}",
-                lambda: self.apply(
-                    f"due {at or 'cleared'}",
-                    lambda c, t, who: wf.set_due(c, t.cable_id, at, who, t.row_version),
-                ),
-            )
+
+            def change(c: sqlite3.Connection, t: Target, who: str) -> object:
+                return wf.set_due(c, t.cable_id, at, who, t.row_version)
+
+            label = f"due {at or 'cleared'}"
+            if len(targets) == 1 and not self.bulk():
+                t = targets[0]
+                self._save_versioned(
+                    label,
+                    t,
+                    change,
+                    lambda theirs: self._ask_due(
+                        [Target(t.cable_id, theirs.row_version, t.reference_id)],
+                        f"Due of {visible(t.reference_id, one_line=True)}: "
+                        f"{self._who_when(theirs)} to "
+                        f"{(theirs.due_at or 'none')[:16].replace('T', ' ')}; "
+                        "enter sets yours, esc keeps theirs",
+                        text,
+                    ),
+                )
+            else:
+
+                def run() -> None:
+                    self._apply(label, targets, change)
+
+                self._confirm_then(f"Set due {at or 'none'}", run)
 
         self.app.push_screen(
             PromptScreen(
-                "Due (suspense)", "", "today 17:00, tomorrow, +2d, +4h, fri, 2026-12-01 09:00, none"
+                title, typed, "today 17:00, tomorrow, +2d, +4h, fri, 2026-12-01 09:00, none"
             ),
             chosen,
         )
@@ -197,18 +220,83 @@ class WorkflowActions(Screen[None]):
             return
         t = targets[0]
         try:
-            current = wf.state(self.tapp.cache.conn(), t.cable_id).note
-        except (sqlite3.Error, StoreError, wf.WorkflowError):
-            current = ""
+            st = wf.state(self.tapp.cache.conn(), t.cable_id)
+        except (sqlite3.Error, StoreError, wf.WorkflowError) as exc:
+            self.notify(f"cannot read the note: {exc}", severity="error", markup=False)
+            return
+        self._edit_note(t, f"Note on {visible(t.reference_id, one_line=True)}", st.note, st)
 
-        def saved(text: str | None) -> None:
-            if text is not None:
-                self.apply(
+    def _edit_note(self, t: Target, title: str, text: str, st: wf.State) -> None:
+        """The note as read now, saved only over that same version: a note someone else saved
+        while this one was being written is never overwritten silently."""
+        version = st.row_version
+
+        def saved(new: str | None) -> None:
+            if new is not None:
+                self._save_versioned(
                     "note saved",
-                    lambda c, tt, who: wf.set_note(c, tt.cable_id, text, who, tt.row_version),
+                    Target(t.cable_id, version, t.reference_id),
+                    lambda c, tt, who: wf.set_note(c, tt.cable_id, new, who, tt.row_version),
+                    lambda theirs: self._edit_note(
+                        t,
+                        f"{visible(t.reference_id, one_line=True)}: {self._who_when(theirs)} "
+                        f"while you wrote. Their note: {visible(theirs.note or '(empty)', one_line=True)[:300]}"
+                        " -- yours is below: ctrl+s saves it in place of theirs, esc keeps theirs",
+                        new,
+                        theirs,
+                    ),
                 )
 
-        self.app.push_screen(NoteEditor(f"Note on {t.reference_id}", current), saved)
+        self.app.push_screen(NoteEditor(title, text), saved)
+
+    @staticmethod
+    def _who_when(st: wf.State) -> str:
+        when = (st.changed_at or "?")[:16].replace("T", " ")
+        return f"{visible(st.changed_by or 'someone', one_line=True)} changed it at {when}Z"
+
+    def _save_versioned(
+        self,
+        label: str,
+        target: Target,
+        change: Callable[[sqlite3.Connection, Target, str], object],
+        on_conflict: Callable[[wf.State], None],
+    ) -> None:
+        self._run_versioned(label, target, change, on_conflict)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _run_versioned(
+        self,
+        label: str,
+        target: Target,
+        change: Callable[[sqlite3.Connection, Target, str], object],
+        on_conflict: Callable[[wf.State], None],
+    ) -> None:
+        app = self.tapp
+        outcome = Outcome(label)
+        try:
+            with app.cache.borrow() as conn:
+                change(conn, target, app.login)
+            outcome.done.append(target.reference_id)
+        except wf.Conflict as exc:
+            if exc.current is not None:
+                current = exc.current
+                self.app.call_from_thread(on_conflict, current)
+                self.app.call_from_thread(
+                    self.notify,
+                    f"{visible(target.reference_id, one_line=True)}: {self._who_when(current)}; "
+                    "nothing was overwritten",
+                    title="Changed by someone else",
+                    severity="warning",
+                    markup=False,
+                    timeout=10,
+                )
+                return
+            outcome.conflicts.append(str(exc))
+        except wf.WorkflowError as exc:
+            outcome.errors.append(str(exc))
+        except (sqlite3.Error, StoreError) as exc:
+            outcome.errors.append(f"{target.reference_id}: not saved: {exc}")
+        self.post_message(ChangesApplied(outcome))
 
     def action_acknowledge(self) -> None:
         self.apply(

@@ -1,0 +1,82 @@
+"""Two officers editing one cable from two processes: a note or a due date changed by someone
+else while the console's editor was open is never overwritten silently. The console's officer
+is told who changed it, sees their value, and keeps what they typed to decide with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .procs import Console, env_for, triage
+
+
+def typed(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+def workflow_of(db: Path, ref: str, env: dict[str, str]) -> tuple[str, str]:
+    import subprocess
+    import sys
+
+    code = (
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+        "print(repr(c.execute('SELECT w.note, coalesce(w.due_at, \\'\\') FROM workflow w JOIN cables c "
+        "ON c.id=w.cable_id WHERE c.reference_id=?',(sys.argv[2],)).fetchone()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(db), ref], capture_output=True, text=True, check=True
+    )
+    import ast
+
+    note, due = ast.literal_eval(out.stdout.strip())
+    return note, due
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], Console]]:
+    db = tmp_path / "cache.db"
+    env = env_for(tmp_path / "jsmith")
+    triage(db, "ingest", str(Path(__file__).resolve().parents[2] / "sample_cables"), env=env)
+    console = Console(db, tmp_path / "kwalker", login="kwalker")
+    try:
+        console.wait_for("Inbox 42", timeout=30)
+        console.keys("slash", *"26ROME1301", "enter")
+        console.wait_for("1 of 1", timeout=5)
+        yield db, env, console
+    finally:
+        console.kill()
+
+
+def test_a_note_saved_by_someone_else_meanwhile_is_shown_not_overwritten(
+    desk: tuple[Path, dict[str, str], Console],
+) -> None:
+    db, env, console = desk
+    console.keys("c")
+    console.wait_for("Note on 26ROME1301")
+    # another officer saves a note while this one is writing
+    triage(db, "note", "26ROME1301", "theirs: called the ministry", env=env)
+    console.keys(*typed("mine: draft reply"), "ctrl+s")
+    console.wait_for("Their note: theirs: called the")
+    screen = console.screen()
+    assert "changed it at" in screen
+    assert "mine: draft reply" in screen  # what this officer typed is still there
+    assert workflow_of(db, "26ROME1301", env)[0] == "theirs: called the ministry"
+    # deciding, having seen theirs: this officer's note goes in
+    console.keys("ctrl+s")
+    assert workflow_of(db, "26ROME1301", env)[0] == "mine: draft reply"
+
+
+def test_a_due_date_set_by_someone_else_meanwhile_is_shown_not_overwritten(
+    desk: tuple[Path, dict[str, str], Console],
+) -> None:
+    db, env, console = desk
+    console.keys("d")
+    console.wait_for("Due (suspense)")
+    triage(db, "due", "26ROME1301", "2027-01-05 09:00", env=env)
+    console.keys(*typed("2027-02-01 10:00"), "enter")
+    console.wait_for("to 2027-01-05 09:00; enter sets yours")
+    assert workflow_of(db, "26ROME1301", env)[1].startswith("2027-01-05T09:00")
+    console.keys("escape")  # keeps theirs
+    assert workflow_of(db, "26ROME1301", env)[1].startswith("2027-01-05T09:00")
