@@ -304,14 +304,24 @@ def connect(
 
         # one name for every process (a link resolved), checked before SQLite opens it
         p = resolve(p)
-        if p.is_dir():
-            raise StoreError(f"{p}: is a folder, not a cache file")
-        if not p.exists():
-            if not create:
-                raise StoreError(f"{p}: no cache here; run `triage ingest --db {p} FILES` first")
+        try:
+            if p.is_dir():
+                raise StoreError(f"{p}: is a folder, not a cache file")
+            if not p.exists():
+                if not create:
+                    raise StoreError(
+                        f"{p}: no cache here; run `triage ingest --db {p} FILES` first"
+                    )
+                check_place(p)
+                _create_file(p, group)
             check_place(p)
-            _create_file(p, group)
-        check_place(p)
+        except PermissionError as exc:
+            raise StoreError(
+                f"{p}: this login may not reach the cache ({exc.strerror}); every officer needs "
+                "read and write on it and on its folder (see README: sharing a cache)"
+            ) from exc
+        except OSError as exc:
+            raise StoreError(f"{p}: cannot open the cache ({exc.strerror or exc})") from exc
     try:
         conn = sqlite3.connect(
             str(p) if str(path) != ":memory:" else ":memory:",
