@@ -14,9 +14,10 @@ from textual.widgets import Static
 from triage.config import Config
 from triage.store import connect
 from triage.store.ingest import Item, ingest
-from triage.tui.app import Banner, CableScreen, ListScreen, TriageApp
-from triage.tui.cable_list import CableList
-from triage.tui.dialogs import HelpScreen
+from triage.tui.app import CableScreen, ListScreen, TriageApp
+from triage.tui.screens.dialogs import HelpScreen
+from triage.tui.widgets.bars import Banner
+from triage.tui.widgets.cable_list import CableList
 
 
 def make_app(db: Path, **cfg: object) -> TriageApp:
@@ -506,14 +507,15 @@ async def test_no_color_and_16_colour_terminals_draw(
 
 
 async def test_first_rows_then_the_whole_view(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import triage.tui.app as tui_app
+    import triage.tui.screens.list as list_screen
+    from triage.tui.messages import ViewLoaded
 
-    monkeypatch.setattr(tui_app, "FIRST_ROWS", 5)
+    monkeypatch.setattr(list_screen, "FIRST_ROWS", 5)
     seen: list[tuple[bool, int]] = []
     app = make_app(db)
 
     def hook(message: object) -> None:
-        if isinstance(message, tui_app.ViewLoaded):
+        if isinstance(message, ViewLoaded):
             seen.append((message.partial, len(message.data.ids)))
 
     async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
