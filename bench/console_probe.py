@@ -69,7 +69,7 @@ def console(db: str) -> None:
     from triage.store import connect
     from triage.store.views import Filter
     from triage.tui.app import CableScreen, ListScreen, TriageApp
-    from triage.tui.cable_list import CableList
+    from triage.tui.widgets.cable_list import CableList
 
     async def pilot_fn(pilot) -> None:  # type: ignore[no-untyped-def]
         app = pilot.app

@@ -11,8 +11,8 @@ from textual.widgets import Label, OptionList, Static
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.tui.app import CableScreen, ListScreen, TriageApp
-from triage.tui.cable_list import CableList
-from triage.tui.dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen
+from triage.tui.screens.dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen
+from triage.tui.widgets.cable_list import CableList
 
 from .test_console import list_lines, make_app, settle, shown_lines, static_text
 

@@ -245,7 +245,7 @@ def test_full_disk_during_ingest_and_during_a_change(small_disk: Path, corpus: P
 
 @pytest.mark.parametrize("fault", ["deleted", "garbage", "replaced"])
 async def test_cache_vanishing_under_the_console(tmp_path: Path, samples: Path, fault: str) -> None:
-    from triage.tui.cache_lost import CacheLostScreen
+    from triage.tui.screens.cache_lost import CacheLostScreen
 
     db = tmp_path / "c.db"
     conn = connect(db)

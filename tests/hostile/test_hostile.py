@@ -15,7 +15,7 @@ from triage.cli import main
 from triage.config import Config
 from triage.store import connect
 from triage.tui.app import CableScreen, TriageApp
-from triage.tui.cable_list import CableList
+from triage.tui.widgets.cable_list import CableList
 
 from ..test_console import settle, static_text
 from .cases import BROKEN_ROW, CSV_ROWS, Case, broken_csv, cases

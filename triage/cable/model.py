@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -69,7 +71,79 @@ class Status(StrEnum):
 
     @property
     def closed(self) -> bool:
-        return self in (Status.DONE, Status.NO_ACTION)
+        return self.value in CLOSED_STATUSES
+
+
+# -- domain rules more than one layer needs, defined once ---------------------------------------
+# (the SQL builders in store/views.py and store/workflow.py and the console's screens all read
+# these; none of them spells a rule out again)
+
+CLOSED_STATUSES: tuple[str, ...] = ("DONE", "NO ACTION")
+"""A cable in one of these statuses needs nothing more: never overdue, never waiting for an
+acknowledgement."""
+
+ACK_MAX_RANK = 2
+"""FLASH and NIACT IMMEDIATE (and EMERGENCY above them) are acknowledged by the officer who
+reads them: the precedence ranks up to this one."""
+
+DEFAULT_OBJECTIVE_MIN = 360
+"""A precedence's handling objective when the config names none (ROUTINE's six hours)."""
+
+
+def is_closed(status: str | None) -> bool:
+    return (status or "NEW") in CLOSED_STATUSES
+
+
+def is_acknowledged_precedence(prec_rank: int) -> bool:
+    """Whether cables of this precedence are acknowledged at all."""
+    return prec_rank <= ACK_MAX_RANK
+
+
+def needs_ack(prec_rank: int, ack_by: str | None, status: str | None) -> bool:
+    """A FLASH or NIACT IMMEDIATE nobody has acknowledged yet, and not closed."""
+    return is_acknowledged_precedence(prec_rank) and not ack_by and not is_closed(status)
+
+
+def handling_objective(precedence: str | None, objectives_min: Mapping[str, int]) -> dt.timedelta:
+    """How long a cable of this precedence may wait for an officer; a cable without precedence
+    (or with one the config does not name) waits as ROUTINE does."""
+    minutes = objectives_min.get(precedence or "ROUTINE")
+    if minutes is None:
+        minutes = objectives_min.get("ROUTINE", DEFAULT_OBJECTIVE_MIN)
+    return dt.timedelta(minutes=minutes)
+
+
+def handling_deadline(
+    received_at: dt.datetime, precedence: str | None, objectives_min: Mapping[str, int]
+) -> dt.datetime:
+    """When a cable of this precedence must have an officer: arrival + its handling objective."""
+    return received_at + handling_objective(precedence, objectives_min)
+
+
+def is_overdue(
+    *,
+    status: str | None,
+    officer: str | None,
+    due_at: str | None,
+    received_at: str,
+    precedence: str | None,
+    objectives_min: Mapping[str, int],
+    now: dt.datetime,
+) -> bool:
+    """Not closed and past its due date, or still unassigned past its handling objective.
+    Times are the cache's ISO UTC strings (`2026-11-27T21:04:00Z`)."""
+    if is_closed(status):
+        return False
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S")
+    if due_at and due_at < stamp:
+        return True
+    if officer:
+        return False
+    try:
+        arrived = dt.datetime.strptime(received_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return False
+    return handling_deadline(arrived, precedence, objectives_min) < now
 
 
 NO_PRECEDENCE_RANK = len(Precedence)  # a cable without precedence sorts after ROUTINE

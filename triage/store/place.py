@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import StoreError
+from .errors import StoreError
 
 # filesystem types whose locking SQLite cannot rely on (their names in /proc/self/mountinfo)
 NETWORK_FILESYSTEMS = frozenset(

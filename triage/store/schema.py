@@ -23,16 +23,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import StoreError
+from .place import check_place, resolve
+
 if TYPE_CHECKING:
     import sqlite_utils
+
+__all__ = ["StoreError", "connect"]
 
 SCHEMA_VERSION = 3
 # how long a writer waits for another's write lock before it gives up with "database is locked"
 BUSY_TIMEOUT_MS = 30000
-
-
-class StoreError(Exception):
-    """A cache problem a user can act on; the message says what and where."""
 
 
 FTS_WITH_PREFIXES = """
@@ -300,8 +301,6 @@ def connect(
     """
     p = Path(path)
     if str(path) != ":memory:":
-        from .place import check_place, resolve
-
         # one name for every process (a link resolved), checked before SQLite opens it
         p = resolve(p)
         try:

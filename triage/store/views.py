@@ -18,10 +18,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..cable.model import PRECEDENCE_BADGES, Precedence
+from ..cable.model import (
+    CLOSED_STATUSES,
+    PRECEDENCE_BADGES,
+    Addressee,
+    Paragraph,
+    Precedence,
+    Reference,
+    handling_objective,
+)
 from ..config import DEFAULT_OBJECTIVES_MIN
 
-CLOSED = ("DONE", "NO ACTION")
+# the model's closed statuses as SQL (literals, not parameters: the planner sees them); the
+# constants are ours, never user text
+OPEN_SQL = "w.status NOT IN ({})".format(", ".join(f"'{s}'" for s in CLOSED_STATUSES))
 
 BUILTIN_TABS = ["Inbox", "New", "Mine", "Overdue", "Due", "All"]
 
@@ -225,18 +235,18 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
     tab = view.tab
     now = ctx.clock()
     if tab == "Inbox":
-        where.append("w.status NOT IN ('DONE', 'NO ACTION')")
+        where.append(OPEN_SQL)
     elif tab == "New":
-        where.append("w.officer IS NULL AND w.status NOT IN ('DONE', 'NO ACTION')")
+        where.append("w.officer IS NULL AND " + OPEN_SQL)
     elif tab == "Mine":
-        where.append("w.officer = ? AND w.status NOT IN ('DONE', 'NO ACTION')")
+        where.append("w.officer = ? AND " + OPEN_SQL)
         params.append(ctx.login)
     elif tab == "Overdue":
         sql, p = overdue_sql(ctx, now)
         where.append(sql)
         params.extend(p)
     elif tab == "Due":
-        where.append("w.due_at IS NOT NULL AND w.status NOT IN ('DONE', 'NO ACTION')")
+        where.append("w.due_at IS NOT NULL AND " + OPEN_SQL)
     elif tab in ctx.custom_tabs:
         for f in ctx.custom_tabs[tab]:
             s, p = _filter_sql(f, ctx)
@@ -502,15 +512,15 @@ def overdue_sql(ctx: Context, now: dt.datetime) -> tuple[str, list[Any]]:
     """Still unassigned past its handling objective, or past its due date, and not closed."""
     cases = []
     params: list[Any] = []
+    # arrived before now - objective <=> its handling deadline has passed (model rule)
+    objectives = {**DEFAULT_OBJECTIVES_MIN, **ctx.objectives_min}
     for prec in Precedence:
-        minutes = ctx.objectives_min.get(prec.value, DEFAULT_OBJECTIVES_MIN.get(prec.value, 360))
         cases.append("WHEN ? THEN ?")
-        params.extend([prec.rank, _iso(now - dt.timedelta(minutes=minutes))])
-    routine = ctx.objectives_min.get("ROUTINE", 360)
-    params.append(_iso(now - dt.timedelta(minutes=routine)))
+        params.extend([prec.rank, _iso(now - handling_objective(prec.value, objectives))])
+    params.append(_iso(now - handling_objective(None, objectives)))
     deadline = f"CASE c.prec_rank {' '.join(cases)} ELSE ? END"
     sql = (
-        "(w.status NOT IN ('DONE', 'NO ACTION') AND ("
+        f"({OPEN_SQL} AND ("
         f"(w.officer IS NULL AND c.received_at < {deadline}) OR (w.due_at IS NOT NULL AND w.due_at < ?)"
         "))"
     )
@@ -776,17 +786,72 @@ def fetch_rows(
     return rows
 
 
-@dataclass
+@dataclass(frozen=True)
+class TriageState:
+    """A cable's shared triage fields (the workflow row) as the console last read them."""
+
+    officer: str | None = None
+    status: str = "NEW"
+    due_at: str | None = None
+    note: str = ""
+    ack_by: str | None = None
+    ack_at: str | None = None
+    row_version: int = 0
+    changed_at: str | None = None
+    changed_by: str | None = None
+
+
+@dataclass(frozen=True)
 class CableDetail:
+    """One cable as the split view shows it: the stored header fields, its addressees, the
+    paragraphs read again from the text as received, and its triage state."""
+
     id: int
-    fields: dict[str, Any]
-    to: list[dict[str, Any]]
-    info: list[dict[str, Any]]
-    paragraphs: list[dict[str, Any]]
-    references: list[dict[str, Any]]
-    warnings: list[str]
-    workflow: dict[str, Any]
+    reference_id: str
+    precedence: str | None
+    prec_rank: int
+    info_precedence: str | None
+    dtg: str | None
+    dtg_raw: str | None
+    dtg_estimated: bool
+    classification: str | None
+    level_rank: int
+    caveats: tuple[str, ...]
+    from_line: str | None
+    origin: str | None
+    subject: str | None
+    tags: tuple[str, ...]
+    security_line: str | None
+    section: str | None
+    classified_by: str | None
+    reasons: str | None
+    declassify: str | None
+    partial: bool
+    corrected: bool
+    signature: str | None
+    version: int
+    received_at: str
+    to: tuple[Addressee, ...]
+    info: tuple[Addressee, ...]
+    paragraphs: tuple[Paragraph, ...]
+    references: tuple[Reference, ...]
+    warnings: tuple[str, ...]
+    state: TriageState
     body: str
+
+    @property
+    def noforn(self) -> bool:
+        return "NOFORN" in self.caveats
+
+    @property
+    def year(self) -> int | None:
+        """The year of its date-time group, for references written without one."""
+        y = (self.dtg or "")[:4]
+        return int(y) if y.isdigit() else None
+
+
+def _addressee(r: sqlite3.Row) -> Addressee:
+    return Addressee(r["ri"], r["name"], r["precedence"], bool(r["niact"]), r["mcn"])
 
 
 def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
@@ -796,37 +861,69 @@ def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
         if c is None:
             return None
         w = conn.execute("SELECT * FROM workflow WHERE cable_id = ?", (cable_id,)).fetchone()
-        adds = [
-            dict(r)
-            for r in conn.execute(
+        adds = list(
+            conn.execute(
                 "SELECT * FROM addressees WHERE cable_id = ? ORDER BY kind, seq", (cable_id,)
             )
-        ]
+        )
         raw = conn.execute(
             "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?",
             (cable_id, c["version"]),
         ).fetchone()
     finally:
         conn.row_factory = None
-    fields = dict(c)
     # the text is stored once, as received; paragraphs are read from it again when opened
     from ..cable.parse import parse_bytes
 
     parsed = parse_bytes(bytes(raw[0])) if raw else None
-    paras = (
-        [{"number": p.number, "marking": p.marking, "text": p.text} for p in parsed.paragraphs]
-        if parsed
-        else []
+    refs = json.loads(c["references_json"] or "[]")
+    state = (
+        TriageState(
+            officer=w["officer"],
+            status=w["status"],
+            due_at=w["due_at"],
+            note=w["note"] or "",
+            ack_by=w["ack_by"],
+            ack_at=w["ack_at"],
+            row_version=int(w["row_version"]),
+            changed_at=w["changed_at"],
+            changed_by=w["changed_by"],
+        )
+        if w is not None
+        else TriageState()
     )
     return CableDetail(
         id=cable_id,
-        fields=fields,
-        to=[a for a in adds if a["kind"] == "to"],
-        info=[a for a in adds if a["kind"] == "info"],
-        paragraphs=paras,
-        references=json.loads(fields.get("references_json") or "[]"),
-        warnings=json.loads(fields.get("warnings_json") or "[]"),
-        workflow=dict(w) if w else {},
+        reference_id=str(c["reference_id"]),
+        precedence=c["precedence"],
+        prec_rank=int(c["prec_rank"]),
+        info_precedence=c["info_precedence"],
+        dtg=c["dtg"],
+        dtg_raw=c["dtg_raw"],
+        dtg_estimated=bool(c["dtg_estimated"]),
+        classification=c["classification"],
+        level_rank=int(c["level_rank"] or 0),
+        caveats=tuple((c["caveats"] or "").split()),
+        from_line=c["from_line"],
+        origin=c["origin"],
+        subject=c["subject"],
+        tags=tuple(t for t in (c["tags"] or "").split("|") if t),
+        security_line=c["security_line"],
+        section=c["section"],
+        classified_by=c["classified_by"],
+        reasons=c["reasons"],
+        declassify=c["declassify"],
+        partial=bool(c["partial"]),
+        corrected=bool(c["corrected"]),
+        signature=c["signature"],
+        version=int(c["version"]),
+        received_at=str(c["received_at"] or ""),
+        to=tuple(_addressee(a) for a in adds if a["kind"] == "to"),
+        info=tuple(_addressee(a) for a in adds if a["kind"] == "info"),
+        paragraphs=tuple(parsed.paragraphs) if parsed else (),
+        references=tuple(Reference(r.get("letter"), str(r.get("text") or "")) for r in refs),
+        warnings=tuple(json.loads(c["warnings_json"] or "[]")),
+        state=state,
         body=parsed.body if parsed else "",
     )
 

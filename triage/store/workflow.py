@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ..cable.model import Status
+from ..cable.model import Status, is_acknowledged_precedence
 from .clock import utcnow
 
 STATUSES = [s.value for s in Status]
@@ -221,7 +221,7 @@ def acknowledge(
     conn: sqlite3.Connection, cable_id: int, who: str, expected_version: int | None = None
 ) -> State:
     st = state(conn, cable_id)
-    if st.prec_rank > 2:
+    if not is_acknowledged_precedence(st.prec_rank):
         raise WorkflowError(
             f"{st.reference_id} is {st.precedence or 'without precedence'}: only FLASH and "
             "NIACT IMMEDIATE cables are acknowledged"

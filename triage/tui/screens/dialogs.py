@@ -1,6 +1,10 @@
-"""Small modal screens: a one-line prompt, a picker, the help screen."""
+"""The dialogs: a one-line prompt, a picker, the officer picker, a note editor, a confirmation,
+the help screen. One base, `Modal`, gives them one frame (styled once, in triage.tcss) and
+`esc` to cancel."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from rich.console import Group
 from rich.table import Table
@@ -13,18 +17,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+T = TypeVar("T")
 
-class PromptScreen(ModalScreen[str | None]):
+
+class Modal(ModalScreen[T]):
+    """Every dialog: its contents inside one `.frame` container, centred; `cancel` dismisses
+    with the dialog's 'nothing chosen' value."""
+
+    CANCELLED: object = None
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.CANCELLED)  # type: ignore[arg-type]
+
+
+class PromptScreen(Modal[str | None]):
     """Ask for one line; enter returns it, esc returns None."""
 
-    DEFAULT_CSS = """
-    PromptScreen { align: center middle; }
-    PromptScreen > Vertical {
-        width: 80%; max-width: 100; height: auto; border: round $accent; padding: 0 1;
-        background: $surface;
-    }
-    PromptScreen Label { width: 100%; }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(self, title: str, value: str = "", hint: str = "") -> None:
@@ -34,7 +42,7 @@ class PromptScreen(ModalScreen[str | None]):
         self._hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Label(Text(self._title), markup=False)
             yield Input(value=self._value, id="prompt-input")
             if self._hint:
@@ -43,20 +51,10 @@ class PromptScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class PickScreen(ModalScreen[str | None]):
+class PickScreen(Modal[str | None]):
     """Pick one of a few choices with j/k or arrows and enter; esc cancels."""
 
-    DEFAULT_CSS = """
-    PickScreen { align: center middle; }
-    PickScreen > Vertical {
-        width: 60; height: auto; max-height: 80%; border: round $accent; background: $surface;
-    }
-    PickScreen OptionList { height: auto; max-height: 20; }
-    """
     BINDINGS = [
         Binding("escape,q", "cancel", "Cancel", id="pick.cancel"),
         Binding("j", "down", "Down", show=False, id="pick.down"),
@@ -72,7 +70,7 @@ class PickScreen(ModalScreen[str | None]):
         self._current = current
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Label(Text(self._title, style="bold"), markup=False)
             yield OptionList(*[Option(Text(label), id=key) for key, label in self._choices])
 
@@ -100,20 +98,10 @@ class PickScreen(ModalScreen[str | None]):
     def action_up(self) -> None:
         self.query_one(OptionList).action_cursor_up()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     """Every binding of the screen below, with its id for the config's [keymap]."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 90%; max-width: 110; height: 90%; border: round $accent; background: $surface;
-        padding: 0 1;
-    }
-    """
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
@@ -136,7 +124,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("id", style="dim", no_wrap=True)
         for keys, desc, bid in self._rows:
             table.add_row(Text(keys), Text(desc), Text(bid))
-        with VerticalScroll():
+        with VerticalScroll(classes="frame"):
             yield Static(Group(title, table), markup=False)
 
     def action_close(self) -> None:
@@ -146,17 +134,10 @@ class HelpScreen(ModalScreen[None]):
         self.query_one(VerticalScroll).scroll_relative(y=n, animate=False)
 
 
-class OfficerPicker(ModalScreen[str | None]):
+class OfficerPicker(Modal[str | None]):
     """Type-ahead over the known officers; a new name can be typed. Enter takes the highlighted
     officer when the arrows chose one, else the typed name (or the one officer it starts)."""
 
-    DEFAULT_CSS = """
-    OfficerPicker { align: center middle; }
-    OfficerPicker > Vertical {
-        width: 60; height: auto; max-height: 80%; border: round $accent; background: $surface;
-    }
-    OfficerPicker OptionList { height: auto; max-height: 12; }
-    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="officer.cancel"),
         Binding("down", "down", "Down", show=False, id="officer.down"),
@@ -173,7 +154,7 @@ class OfficerPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         from textual.suggester import SuggestFromList
 
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Label(Text(self._title, style="bold"), markup=False)
             yield Input(
                 value=self._suggested or "",
@@ -233,21 +214,10 @@ class OfficerPicker(ModalScreen[str | None]):
             self._chosen_by_arrows = True
             ol.highlighted = max(0, ol.highlighted - 1)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class NoteEditor(ModalScreen[str | None]):
+class NoteEditor(Modal[str | None]):
     """A multi-line note: ctrl+s saves, esc cancels."""
 
-    DEFAULT_CSS = """
-    NoteEditor { align: center middle; }
-    NoteEditor > Vertical {
-        width: 80%; max-width: 100; height: 60%; border: round $accent; background: $surface;
-    }
-    NoteEditor TextArea { height: 1fr; }
-    NoteEditor Label { width: 100%; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save"),
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
@@ -261,7 +231,7 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         from textual.widgets import TextArea
 
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Label(
                 Text(self._title + "   (ctrl+s saves, esc cancels)", style="bold"), markup=False
             )
@@ -277,19 +247,10 @@ class NoteEditor(ModalScreen[str | None]):
 
         self.dismiss(self.query_one(TextArea).text)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Modal[bool]):
     """y or enter confirms; n or esc cancels."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 70; height: auto; border: round $warning; background: $surface; padding: 0 1;
-    }
-    """
     BINDINGS = [
         Binding("y,enter", "yes", "Yes", id="confirm.yes"),
         Binding("n,escape", "no", "No", id="confirm.no"),
@@ -300,7 +261,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self._question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Label(Text(self._question), markup=False)
             yield Label(Text("y / enter: yes    n / esc: no", style="dim"), markup=False)
 

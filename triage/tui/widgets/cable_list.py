@@ -7,11 +7,9 @@ widget per row, no table of every row. Moving the cursor is arithmetic on the ar
 from __future__ import annotations
 
 import datetime as dt
-import re
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.console import Console
 from rich.segment import Segment
@@ -19,28 +17,18 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..store.views import Row
-from .safe import PREC_STYLES, class_style, plain
+from ...cable.model import is_acknowledged_precedence, needs_ack
+from ...store.views import Row
+from ..messages import CursorMoved
+from ..safe import PREC_STYLES, class_style, plain
+from ..text import SHORT_TITLES, STATUS_SHORT, Column, age_text, dtg_short, layout_columns
 
 PAGE = 128
 PAGES_KEPT = 64
-
-SHORT_TITLES = {"OFFICER": "OFCR", "STATUS": "STAT", "REFERENCE": "REF", "ORIGIN": "FROM"}
-
-STATUS_SHORT = {
-    "NEW": "NEW",
-    "ASSIGNED": "ASGN",
-    "IN PROGRESS": "PROG",
-    "AWAITING REPLY": "WAIT",
-    "DONE": "DONE",
-    "NO ACTION": "NOAC",
-}
-
 
 _PLAIN = Style()
 
@@ -50,106 +38,6 @@ def _strip(text: Text, console: Console, width: int) -> Strip:
     filters for NO_COLOR and 16-colour terminals expect one)."""
     segments = [Segment(t, style or _PLAIN, c) for t, style, c in text.render(console)]
     return Strip(segments).crop_extend(0, width, _PLAIN)
-
-
-@dataclass
-class Column:
-    key: str
-    title: str
-    width: int
-
-
-def layout_columns(width: int, show_addressed: bool) -> list[Column]:
-    """Columns that fit the width; the subject keeps at least 30 cells. ORIGIN and TAGS go
-    first, then the DTG, then OFFICER and STATUS shorten; the reference keeps its 18 cells (the
-    longest cablegate ids, `05RIODEJANEIRO1238`) down to 80 columns."""
-    cols = [
-        Column("mark", "", 1),
-        Column("prec", "PREC", 5),
-        Column("class", "CLASS", 7),
-        Column("dtg", "DTG", 14),
-        Column("age", "AGE", 5),
-        Column("ref", "REFERENCE", 18),
-        Column("origin", "ORIGIN", 20),
-        Column("subject", "SUBJECT", 30),
-        Column("tags", "TAGS", 14),
-        Column("officer", "OFFICER", 10),
-        Column("status", "STATUS", 14),
-    ]
-    cols.append(Column("ack", "ACK", 13))
-    if show_addressed:
-        cols.append(Column("addressed", "ACT", 6))
-
-    def used() -> int:
-        return sum(c.width for c in cols) + len(cols) - 1
-
-    def drop(key: str) -> None:
-        cols[:] = [c for c in cols if c.key != key]
-
-    def shrink(key: str, to: int) -> None:
-        for c in cols:
-            if c.key == key:
-                c.width = min(c.width, to)
-
-    steps: list[Callable[[], None]] = [
-        lambda: shrink("status", 8),
-        lambda: drop("tags"),
-        lambda: shrink("origin", 16),
-        lambda: shrink("officer", 8),
-        lambda: shrink("origin", 15),
-        lambda: drop("ack"),
-        lambda: drop("origin"),
-        lambda: shrink("addressed", 3),
-        lambda: drop("dtg"),
-        lambda: shrink("status", 4),
-        lambda: shrink("officer", 6),
-        lambda: drop("addressed"),
-        lambda: drop("age"),
-        # a reference is what an officer quotes and searches for: the last thing to cut
-        lambda: shrink("ref", 16),
-    ]
-    for step in steps:
-        if used() <= width:
-            break
-        step()
-    spare = width - used()
-    for c in cols:
-        if c.key == "subject":
-            c.width += max(0, spare)
-    return cols
-
-
-def age_text(row: Row, now: dt.datetime, overdue: bool) -> str:
-    try:
-        t = dt.datetime.strptime(row.received_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC)
-    except ValueError:
-        return "?"
-    secs = max(0, int((now - t).total_seconds()))
-    if secs < 3600:
-        s = f"{secs // 60}m"
-    elif secs < 86400 * 2:
-        s = f"{secs // 3600}h"
-    elif secs < 86400 * 365:
-        s = f"{secs // 86400}d"
-    else:
-        s = f"{secs // (86400 * 365)}y"
-    return s + ("!" if overdue else "")
-
-
-RE_DTG = re.compile(r"(\d{6}Z\s+[A-Za-z]{3}\s+\d{2,4})")
-
-
-def dtg_short(row: Row) -> str:
-    m = RE_DTG.search(row.dtg_raw or "")
-    if m:
-        return m.group(1).upper()
-    if row.dtg:
-        try:
-            t = dt.datetime.strptime(row.dtg[:16], "%Y-%m-%dT%H:%M")
-            return t.strftime("%d%H%MZ %b %y").upper()
-        except ValueError:
-            return row.dtg[:14]
-    return "-"
 
 
 class CableList(Widget, can_focus=True):
@@ -172,10 +60,7 @@ class CableList(Widget, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    class CursorMoved(Message):
-        def __init__(self, index: int) -> None:
-            self.index = index
-            super().__init__()
+    CursorMoved = CursorMoved
 
     def __init__(
         self,
@@ -371,12 +256,7 @@ class CableList(Widget, can_focus=True):
                 style = Style(dim=True, italic=True)
         elif c.key == "status":
             value = row.status if w >= 14 else STATUS_SHORT.get(row.status, row.status)
-            if (
-                not ack_column
-                and row.prec_rank <= 2
-                and not row.ack_by
-                and row.status not in ("DONE", "NO ACTION")
-            ):
+            if not ack_column and needs_ack(row.prec_rank, row.ack_by, row.status):
                 # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow (where
                 # the list has an ACK column, that column says it)
                 value = "ACK?" if w < 9 else f"{value[: w - 5]} ACK?"
@@ -384,7 +264,7 @@ class CableList(Widget, can_focus=True):
         elif c.key == "ack":
             if row.ack_by:
                 value = f"{row.ack_by[:7]} {(row.ack_at or '')[11:16]}"
-            elif row.prec_rank <= 2:
+            elif is_acknowledged_precedence(row.prec_rank):
                 value = "ack?"
                 style = Style(bold=True, color="red")
             else:

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from ..visible import visible
+from ...visible import visible
 
 
 class CacheLostScreen(ModalScreen[None]):

@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from textual import work
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import Screen
 
-if TYPE_CHECKING:
-    from .app import TriageApp
-
-from ..store import workflow as wf
-from ..store.schema import StoreError
+from ...store import workflow as wf
+from ...store.schema import StoreError
+from ..messages import ChangesApplied, Outcome
+from ..safe import visible
+from .base import TriageScreen
 from .dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen, PromptScreen
-from .safe import visible
 
 
 @dataclass
@@ -28,20 +24,6 @@ class Target:
     cable_id: int
     row_version: int | None
     reference_id: str
-
-
-@dataclass
-class Outcome:
-    label: str
-    done: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-
-class ChangesApplied(Message):
-    def __init__(self, outcome: Outcome) -> None:
-        self.outcome = outcome
-        super().__init__()
 
 
 WORKFLOW_BINDINGS = [
@@ -61,15 +43,8 @@ WORKFLOW_BINDINGS = [
 ]
 
 
-class WorkflowActions(Screen[None]):
-    """Mixed into the list and the split view. Subclasses say which cables a key acts on."""
-
-    @property
-    def tapp(self) -> TriageApp:
-        from .app import TriageApp
-
-        assert isinstance(self.app, TriageApp)
-        return self.app
+class WorkflowActions(TriageScreen):
+    """The base of the list and the split view. Subclasses say which cables a key acts on."""
 
     def targets(self) -> list[Target]:  # pragma: no cover - overridden
         return []

@@ -1,0 +1,86 @@
+"""Past-tense messages: posted by workers (which never touch widgets) and by widgets, handled
+by the screen whose state they change."""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+
+@dataclass
+class ViewData:
+    generation: int
+    ids: array[int]
+    counts: dict[str, int]
+    level: int
+    noforn: bool
+
+
+class ViewLoaded(Message):
+    """A view's ordered ids were read (`partial`: only its first screenful so far)."""
+
+    def __init__(self, data: ViewData, keep_id: int | None, partial: bool = False) -> None:
+        self.data = data
+        self.keep_id = keep_id
+        self.partial = partial
+        super().__init__()
+
+
+class CountsLoaded(Message):
+    """The tab counts and top level of a view; counts None when they could not be read."""
+
+    def __init__(
+        self, generation: int, counts: dict[str, int] | None, level: int, noforn: bool
+    ) -> None:
+        self.generation = generation
+        self.counts = counts
+        self.level = level
+        self.noforn = noforn
+        super().__init__()
+
+
+class ViewFailed(Message):
+    def __init__(self, error: str, generation: int) -> None:
+        self.error = error
+        self.generation = generation
+        super().__init__()
+
+
+class CacheChanged(Message):
+    """Another process committed to the cache; `flash` lists the FLASH/EMERGENCY arrivals."""
+
+    def __init__(self, flash: list[tuple[str, str]]) -> None:
+        self.flash = flash
+        super().__init__()
+
+
+class CacheLost(Message):
+    def __init__(self, error: str) -> None:
+        self.error = error
+        super().__init__()
+
+
+@dataclass
+class Outcome:
+    """What one workflow key did to the cables it acted on."""
+
+    label: str
+    done: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class ChangesApplied(Message):
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        super().__init__()
+
+
+class CursorMoved(Message):
+    """The list's cursor moved to `index`."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        super().__init__()

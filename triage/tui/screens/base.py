@@ -1,0 +1,25 @@
+"""What every full screen of the console shares: the app's handle and the palette's commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
+
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+if TYPE_CHECKING:  # the app imports the screens; the screens only name its type
+    from ..app import TriageApp
+
+
+class TriageScreen(Screen[None]):
+    @property
+    def tapp(self) -> TriageApp:
+        return cast("TriageApp", self.app)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """The command palette's entries for this screen (only what fits it)."""
+        return ()
+
+    def cache_changed(self) -> None:
+        """Another process committed to the cache: read again what this screen shows."""

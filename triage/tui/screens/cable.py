@@ -1,0 +1,285 @@
+"""The split view of one cable: its header (or its history) beside its paragraphs (or its
+raw text), the triage line, and the keys to step through the list it was opened from.
+
+Text layout is in text.py; this screen holds the state (which cable, raw or not, the find)
+and draws it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
+
+from ...store import workflow as wf
+from ...store.schema import StoreError
+from ...store.views import CableDetail, load_cable, resolve_reference
+from ..navigator import Navigator
+from ..safe import visible
+from ..text import body_text, header_text, history_text, title_text, triage_line
+from ..widgets.bars import Banner, KeyHints, hint_bindings
+from .dialogs import PickScreen, PromptScreen
+from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
+
+
+class CableScreen(WorkflowActions):
+    BINDINGS = [
+        *WORKFLOW_BINDINGS,
+        Binding("h", "toggle_history", "History", id="cable.history"),
+        Binding("escape,q", "back", "Back", id="cable.back"),
+        Binding("n", "step(1)", "Next", id="cable.next"),
+        Binding("p", "step(-1)", "Prev", id="cable.prev"),
+        Binding("v", "toggle_raw", "Raw", id="cable.raw"),
+        Binding("slash", "find", "Find", id="cable.find"),
+        Binding("ctrl+g", "find_next", "Find next", show=False, id="cable.find_next"),
+        Binding("r", "open_reference", "Open ref", id="cable.open_ref"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="cable.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="cable.up"),
+        Binding("pagedown,space", "scroll_page(1)", "Page down", show=False, id="cable.page_down"),
+        Binding("pageup,b", "scroll_page(-1)", "Page up", show=False, id="cable.page_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="cable.top"),
+        Binding("G,end", "scroll_end", "End", show=False, id="cable.end"),
+        Binding("question_mark", "help", "Help", id="cable.help"),
+    ]
+
+    def __init__(self, nav: Navigator | None, index: int, cable_id: int | None = None) -> None:
+        super().__init__()
+        self.nav = nav
+        self.index = index
+        self.cable_id = cable_id
+        self.detail: CableDetail | None = None
+        self.raw = False
+        self.find_text: str | None = None
+        self.find_hits: list[int] = []
+        self.find_pos = -1
+        self.show_history = False
+        self._drawn_width = -1
+
+    def compose(self) -> ComposeResult:
+        yield Banner(id="banner-top")
+        yield Static(id="title", markup=False)
+        yield Static(id="triage-line", markup=False)
+        with Horizontal(id="panes"):
+            with VerticalScroll(id="header-pane"):
+                yield Static(id="header", markup=False)
+            with VerticalScroll(id="body-pane"):
+                yield Static(id="body", markup=False)
+        yield KeyHints(hint_bindings(type(self)), self.tapp.config.keymap)
+        yield Banner(id="banner-bottom")
+
+    def on_mount(self) -> None:
+        self._apply_width(self.size.width or self.app.size.width)
+        self.load()
+
+    def reopen(self, index: int) -> None:
+        """Show another cable in this (kept) split view."""
+        self.index = index
+        self.cable_id = None
+        self.raw = False
+        self.find_text = None
+        self.show_history = False
+        self.load()
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < 120, "stacked")
+        if self.detail is not None and width != self._drawn_width:
+            self.call_after_refresh(self.draw)
+
+    def _pane_width(self, selector: str) -> int:
+        pane = self.query_one(selector, VerticalScroll)
+        w = pane.content_region.width or pane.size.width
+        if not w:
+            # not laid out yet (the first cable opened): the widths the CSS above gives, the
+            # header pane 56 wide with its border and padding beside the body, both full below
+            total = self.app.size.width
+            beside = 53 if selector == "#header-pane" else total - 58
+            w = total - 2 if total < 120 else beside
+        return max(10, w - 3)
+
+    def load(self) -> None:
+        if self.nav is not None:
+            cid = self.nav.cable_at(self.index)
+            if cid is not None:
+                self.cable_id = cid
+        if self.cable_id is None:
+            return
+        try:
+            self.detail = load_cable(self.tapp.cache.conn(), self.cable_id)
+        except (sqlite3.Error, StoreError) as exc:
+            self.tapp.report_cache_error(exc)
+            return
+        self.find_hits, self.find_pos = [], -1
+        self.draw()
+        self.query_one("#body-pane", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#header-pane", VerticalScroll).scroll_home(animate=False)
+
+    def draw(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        for b in self.query(Banner):
+            b.show_level(d.level_rank, d.noforn)
+        where = ""
+        if self.nav is not None and self.nav.count():
+            where = f"   {self.index + 1:,} of {self.nav.count():,} in {self.nav.view_name()}"
+        room = (self.size.width or self.app.size.width) - 2  # the title's padding
+        self.query_one("#title", Static).update(
+            title_text(
+                d,
+                left="History" if self.show_history else "Header",
+                right="Raw" if self.raw else "Paragraphs",
+                where=where,
+                room=room,
+            )
+        )
+        self.query_one("#triage-line", Static).update(triage_line(d, self.suggested_officer()))
+        self.query_one("#header", Static).update(
+            self._history_text(d) if self.show_history else self._header_text(d)
+        )
+        body, self.find_hits = body_text(
+            d,
+            self._pane_width("#body-pane"),
+            self.app.console,
+            raw=self.raw,
+            find=self.find_text,
+        )
+        body.no_wrap = True  # wrapped here already, with hanging indents
+        self.query_one("#body", Static).update(body)
+        self._drawn_width = self.size.width
+
+    def _header_text(self, d: CableDetail) -> Text:
+        config = self.tapp.config
+        office = set(config.office_ris) | set(config.office_names)
+        return header_text(d, self._pane_width("#header-pane"), self.app.console, office)
+
+    # workflow hooks
+
+    def targets(self) -> list[Target]:
+        d = self.detail
+        if d is None:
+            return []
+        return [Target(d.id, d.state.row_version, d.reference_id)]
+
+    def suggested_officer(self) -> str | None:
+        d = self.detail
+        if d is None or d.state.officer or not self.tapp.config.routes:
+            return None
+        return wf.suggest_officer(self.tapp.config.routes, list(d.tags), d.origin, d.subject)
+
+    def refresh_after_change(self) -> None:
+        self.cache_changed()
+        if self.nav is not None:
+            self.nav.changed()
+
+    def action_toggle_history(self) -> None:
+        self.show_history = not self.show_history
+        self.draw()
+
+    def _history_text(self, d: CableDetail) -> Text:
+        try:
+            rows = wf.history(self.tapp.cache.conn(), d.id)
+        except (sqlite3.Error, StoreError) as exc:
+            return Text(f"could not read the history: {exc}")
+        return history_text(d.received_at, rows, self._pane_width("#header-pane"), self.app.console)
+
+    # actions
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_step(self, step: int) -> None:
+        if self.nav is None or not self.nav.count():
+            return
+        new = max(0, min(self.nav.count() - 1, self.index + step))
+        if new == self.index:
+            self.notify("no more cables in this view", markup=False, timeout=2)
+            return
+        self.index = new
+        self.nav.move_to(new)
+        self.load()
+
+    def action_toggle_raw(self) -> None:
+        self.raw = not self.raw
+        self.draw()
+
+    def action_find(self) -> None:
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            self.find_text = value or None
+            self.find_pos = -1
+            self.draw()
+            if self.find_text and not self.find_hits:
+                self.notify(f"not found: {visible(value, one_line=True)}", markup=False)
+            self.action_find_next()
+
+        self.app.push_screen(PromptScreen("Find in this cable", self.find_text or ""), done)
+
+    def action_find_next(self) -> None:
+        if not self.find_hits:
+            return
+        self.find_pos = (self.find_pos + 1) % len(self.find_hits)
+        line = self.find_hits[self.find_pos]
+        pane = self.query_one("#body-pane", VerticalScroll)
+        pane.scroll_to(y=max(0, line - 2), animate=False)
+
+    def action_open_reference(self) -> None:
+        d = self.detail
+        if d is None or not d.references:
+            self.notify("this cable cites no references", markup=False)
+            return
+        conn = self.tapp.cache.conn()
+        found: list[tuple[str, str]] = []
+        for r in d.references:
+            cid = resolve_reference(conn, r.text, d.year)
+            if cid is not None:
+                found.append((str(cid), visible(f"{r.letter or '-'}. {r.text}", one_line=True)))
+        if not found:
+            self.notify("none of the referenced cables is in the cache", markup=False)
+            return
+
+        def done(key: str | None) -> None:
+            if key:
+                self.app.push_screen(CableScreen(None, 0, int(key)))
+
+        if len(found) == 1:
+            done(found[0][0])
+        else:
+            self.app.push_screen(PickScreen("Open reference", found), done)
+
+    def action_scroll(self, n: int) -> None:
+        self.query_one("#body-pane", VerticalScroll).scroll_relative(y=n, animate=False)
+
+    def action_scroll_page(self, n: int) -> None:
+        pane = self.query_one("#body-pane", VerticalScroll)
+        pane.scroll_relative(y=n * max(1, pane.size.height - 1), animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.query_one("#body-pane", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.query_one("#body-pane", VerticalScroll).scroll_end(animate=False)
+
+    def action_help(self) -> None:
+        self.tapp.show_help()
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Toggle raw text", "Show the cable as received", self.action_toggle_raw)
+        yield SystemCommand("Open a reference", "Open a cited cable", self.action_open_reference)
+
+    def cache_changed(self) -> None:
+        # the open cable does not move; its triage fields may have changed
+        if self.cable_id is not None:
+            try:
+                self.detail = load_cable(self.tapp.cache.conn(), self.cable_id) or self.detail
+            except (sqlite3.Error, StoreError):
+                return
+            self.draw()

@@ -1,0 +1,659 @@
+"""The triage list: tabs, search, filters, sort, tags, export, and live traffic.
+
+A view's ids, counts and banner level are read in thread workers that post messages; the
+handlers here change the screen's state. Rows on screen are fetched by id on the UI thread (one
+indexed query a page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.reactive import var
+from textual.widgets import Static
+
+from ...cable.model import is_overdue
+from ...store import workflow as wf
+from ...store.export import open_private, write_csv
+from ...store.schema import StoreError
+from ...store.views import (
+    SORTS,
+    Cancelled,
+    FilterError,
+    Row,
+    View,
+    fetch_rows,
+    max_level,
+    parse_filters,
+    tab_counts,
+    view_ids,
+)
+from ..messages import CountsLoaded, CursorMoved, ViewData, ViewFailed, ViewLoaded
+from ..safe import visible
+from ..system import release_memory
+from ..widgets.bars import Banner, KeyHints, hint_bindings
+from ..widgets.cable_list import CableList
+from .cable import CableScreen
+from .dialogs import PickScreen, PromptScreen
+from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
+
+# the longest a change waits for the view being read (a reading that never ends, after a fault,
+# must not hold live traffic back for good)
+SETTLE_WAIT_MAX_S = 10.0
+FIRST_ROWS = 256  # rows fetched first, before the whole ordered list of a view
+
+
+class ListNavigator:
+    """The list as the split view may use it (see navigator.Navigator)."""
+
+    def __init__(self, screen: ListScreen) -> None:
+        self._screen = screen
+
+    def _list(self) -> CableList:
+        return self._screen.query_one(CableList)
+
+    def count(self) -> int:
+        return len(self._list().ids)
+
+    def cable_at(self, index: int) -> int | None:
+        ids = self._list().ids
+        return int(ids[index]) if 0 <= index < len(ids) else None
+
+    def move_to(self, index: int) -> None:
+        self._list().move_to(index)
+
+    def view_name(self) -> str:
+        return self._screen.view.tab
+
+    def changed(self) -> None:
+        self._screen.cache_changed()
+
+
+class ListScreen(WorkflowActions):
+    BINDINGS = [
+        *WORKFLOW_BINDINGS,
+        Binding("space", "tag", "Tag", show=False, id="list.tag"),
+        Binding("V", "tag_range", "Tag range", show=False, id="list.tag_range"),
+        Binding("U", "untag", "Clear tags", show=False, id="list.untag"),
+        Binding("e", "export", "Export", id="list.export"),
+        Binding("enter", "open", "Open", id="list.open"),
+        Binding("slash", "search", "Search", id="list.search"),
+        Binding("f", "filter", "Filter", id="list.filter"),
+        Binding("escape", "clear", "Clear filters", id="list.clear"),
+        Binding("o", "sort", "Sort", id="list.sort"),
+        Binding("O", "reverse", "Reverse", id="list.reverse"),
+        Binding("tab", "next_tab", "Next view", id="list.next_view"),
+        Binding("shift+tab", "prev_tab", "Prev view", show=False, id="list.prev_view"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="list.quit"),
+    ]
+
+    # the screen's state; the watchers below redraw what depends on each
+    view: var[View] = var(View(), init=False)
+    counts: var[dict[str, int]] = var(dict, init=False)
+    level: var[int] = var(-1, init=False)
+    noforn: var[bool] = var(False, init=False)
+    loaded: var[bool] = var(False, init=False)
+    partial: var[bool] = var(False, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.generation = 0
+        self._whole_view = False
+        self._tag_anchor: int | None = None
+        self._shown = 0
+        self._first_shown = 0
+        self._reader: CableScreen | None = None
+        # a view is settled once its list and its counts have been read; traffic that arrives
+        # before then is picked up when it is (see cache_changed)
+        self._settled = 0
+        self._changed_meanwhile = False
+        self._reading_since = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Banner(id="banner-top")
+        yield Static(id="tabs", markup=False)
+        yield Static(id="filters", markup=False)
+        yield Static(id="empty", markup=False)
+        yield CableList(self._fetch, self._overdue, show_addressed=self.tapp.has_office, id="list")
+        yield KeyHints(hint_bindings(type(self)), self.tapp.config.keymap)
+        yield Banner(id="banner-bottom")
+
+    def on_mount(self) -> None:
+        self.query_one(CableList).focus()
+        self._draw_banner()
+        self._draw_tabs()
+        self._draw_filters()
+        self.reload()
+
+    def watch_view(self) -> None:
+        if self.is_mounted:
+            self._draw_tabs()
+            self._draw_filters()
+            self._draw_empty()
+
+    def watch_counts(self) -> None:
+        if self.is_mounted:
+            self._draw_tabs()
+            self._draw_empty()
+
+    def watch_level(self) -> None:
+        if self.is_mounted:
+            self._draw_banner()
+
+    def watch_noforn(self) -> None:
+        if self.is_mounted:
+            self._draw_banner()
+
+    def watch_loaded(self) -> None:
+        if self.is_mounted:
+            self._draw_empty()
+
+    def watch_partial(self) -> None:
+        if self.is_mounted:
+            self._draw_filters()
+
+    # data
+
+    def _fetch(self, ids: list[int]) -> dict[int, Row]:
+        try:
+            rows = fetch_rows(self.tapp.cache.conn(), ids, self.tapp.ctx)
+        except (sqlite3.Error, StoreError) as exc:
+            self.tapp.report_cache_error(exc)
+            return {}
+        routes = self.tapp.config.routes
+        if routes:
+            for r in rows.values():
+                if not r.officer and r.status == "NEW":
+                    r.suggested = wf.suggest_officer(
+                        routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
+                    )
+        return rows
+
+    def _overdue(self, row: Row) -> bool:
+        return is_overdue(
+            status=row.status,
+            officer=row.officer,
+            due_at=row.due_at,
+            received_at=row.received_at,
+            precedence=row.precedence,
+            objectives_min=self.tapp.ctx.objectives_min,
+            now=dt.datetime.now(dt.UTC),
+        )
+
+    # workflow hooks
+
+    def targets(self) -> list[Target]:
+        lst = self.query_one(CableList)
+        if self._whole_view:
+            return [Target(int(i), None, f"#{int(i)}") for i in lst.ids]
+        if lst.tagged:
+            out = []
+            for cid, version in lst.tagged.items():
+                out.append(Target(cid, version, self._ref_of(cid)))
+            return out
+        row = lst.row_at(lst.cursor)
+        if row is None:
+            return []
+        return [Target(row.id, row.row_version, row.reference_id)]
+
+    def _ref_of(self, cid: int) -> str:
+        try:
+            r = (
+                self.tapp.cache.conn()
+                .execute("SELECT reference_id FROM cables WHERE id = ?", (cid,))
+                .fetchone()
+            )
+        except (sqlite3.Error, StoreError):
+            r = None
+        return str(r[0]) if r else f"#{cid}"
+
+    def bulk(self) -> bool:
+        lst = self.query_one(CableList)
+        return bool(lst.tagged) or self._whole_view
+
+    def bulk_noun(self) -> str:
+        return "cables in this view" if self._whole_view else "tagged cables"
+
+    def suggested_officer(self) -> str | None:
+        lst = self.query_one(CableList)
+        row = lst.row_at(lst.cursor)
+        return row.suggested if row else None
+
+    def refresh_after_change(self) -> None:
+        lst = self.query_one(CableList)
+        if self.bulk():
+            lst.tagged.clear()
+        self._whole_view = False
+        lst.invalidate()
+        self.reload()
+
+    def _still_counting(self) -> bool:
+        if self.partial:
+            self.notify("the view is still being counted; try again in a moment", markup=False)
+        return self.partial
+
+    def whole_view(self, action: str) -> None:
+        """The palette's 'for every cable in this view': the same dialogs, after a confirmation."""
+        if self._still_counting():
+            return
+        self._whole_view = True
+        getattr(self, f"action_{action}")()
+
+    def action_tag(self) -> None:
+        lst = self.query_one(CableList)
+        row = lst.row_at(lst.cursor)
+        if row is None:
+            return
+        if row.id in lst.tagged:
+            del lst.tagged[row.id]
+        else:
+            lst.tagged[row.id] = row.row_version
+        self._tag_anchor = lst.cursor
+        lst.action_cursor_down()
+        lst.refresh()
+        self._draw_filters()
+
+    def action_tag_range(self) -> None:
+        lst = self.query_one(CableList)
+        anchor = self._tag_anchor if self._tag_anchor is not None else lst.cursor
+        lo, hi = sorted((anchor, lst.cursor))
+        for k in range(lo, hi + 1):
+            row = lst.row_at(k)
+            if row is not None:
+                lst.tagged[row.id] = row.row_version
+        self._tag_anchor = lst.cursor
+        lst.refresh()
+        self._draw_filters()
+
+    def action_untag(self) -> None:
+        lst = self.query_one(CableList)
+        lst.tagged.clear()
+        self._tag_anchor = None
+        lst.refresh()
+        self._draw_filters()
+
+    def action_export(self) -> None:
+        if self._still_counting():
+            return
+        lst = self.query_one(CableList)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        proposed = str(Path.home() / f"triage-actions-{stamp}.csv")
+        what = (
+            f"{len(lst.tagged)} tagged cables"
+            if lst.tagged
+            else f"the {self.view.tab} view ({len(lst.ids):,} cables)"
+        )
+
+        def chosen(path: str | None) -> None:
+            if path and path.strip():
+                if lst.tagged:
+                    tagged = set(lst.tagged)
+                    ids = [int(i) for i in lst.ids if int(i) in tagged]
+                else:
+                    ids = [int(i) for i in lst.ids]
+                self._export(Path(path.strip()).expanduser(), ids)
+
+        self.app.push_screen(PromptScreen(f"Export {what} as CSV to", proposed), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, path: Path, ids: list[int]) -> None:
+        app = self.tapp
+        try:
+            with app.cache.borrow() as conn, open_private(path, app.config.group) as fh:
+                n, top = write_csv(conn, ids, fh)
+            with app.cache.borrow() as conn:
+                wf.record_export(conn, app.login, str(path), n, top)
+        except OSError as exc:
+            app.notify(
+                f"{path}: could not export: {exc.strerror or exc}", severity="error", markup=False
+            )
+            return
+        except (sqlite3.Error, StoreError) as exc:
+            app.notify(f"export failed: {exc}", severity="error", markup=False)
+            return
+        app.notify(
+            f"exported {n:,} rows to {path}; highest classification {top or 'none'}",
+            title="Export",
+            markup=False,
+            timeout=10,
+        )
+
+    def reload(self, keep_current: bool = True) -> None:
+        self.generation += 1
+        self._reading_since = time.monotonic()
+        lst = self.query_one(CableList)
+        keep = lst.current_id if keep_current else None
+        self._load(self.view, self.generation, keep)
+
+    def _left(self, generation: int) -> Callable[[], bool]:
+        """Asked by a view's running queries: has the user moved on to another view?"""
+        return lambda: self.generation != generation
+
+    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
+    def _load(self, view: View, generation: int, keep_id: int | None) -> None:
+        """The view's ordered ids first (what the list needs to draw), then, in a second
+        worker, the tab counts and the banner's level, which may take longer."""
+        app = self.tapp
+        stale = self._left(generation)
+        try:
+            with app.cache.borrow() as conn:
+                if keep_id is None:
+                    # the first screenful at once (an index scan that stops early); the whole
+                    # ordered list follows, for the count, the scrollbar and the far end
+                    first = view_ids(conn, view, app.ctx, limit=FIRST_ROWS, stop=stale)
+                    if len(first) == FIRST_ROWS:
+                        self.post_message(
+                            ViewLoaded(
+                                ViewData(generation, first, {}, -1, False), None, partial=True
+                            )
+                        )
+                ids = view_ids(conn, view, app.ctx, stop=stale)
+        except Cancelled:
+            return
+        except FilterError as exc:
+            self.post_message(ViewFailed(str(exc), generation))
+            return
+        except (sqlite3.Error, StoreError) as exc:
+            self.post_message(ViewFailed(f"cache: {exc}", generation))
+            return
+        self.post_message(ViewLoaded(ViewData(generation, ids, {}, -1, False), keep_id))
+        release_memory()
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _load_counts(self, view: View, generation: int) -> None:
+        app = self.tapp
+        stale = self._left(generation)
+        try:
+            with app.cache.borrow() as conn:
+                counts = tab_counts(conn, view, app.ctx, app.tabs, stop=stale)
+                level, noforn = max_level(conn, view, app.ctx, stop=stale)
+        except Cancelled:
+            return
+        except (FilterError, sqlite3.Error, StoreError):
+            self.post_message(CountsLoaded(generation, None, self.level, self.noforn))
+            return
+        self.post_message(CountsLoaded(generation, counts, level, noforn))
+        release_memory()
+
+    @on(ViewLoaded)
+    def _loaded(self, msg: ViewLoaded) -> None:
+        if msg.data.generation != self.generation:
+            return
+        lst = self.query_one(CableList)
+        lst.empty_text = "" if msg.partial else self._empty_text()
+        if msg.partial:
+            lst.set_ids(msg.data.ids, None)
+            self.partial = True
+            self.loaded = True
+            self._first_shown = msg.data.generation
+            self._draw_filters()
+            return
+        keep = (
+            msg.keep_id if msg.keep_id is not None else (lst.current_id if self.partial else None)
+        )
+        lst.set_ids(msg.data.ids, keep)
+        self.partial = False
+        self.loaded = True
+        self._first_shown = self._shown = msg.data.generation
+        self._draw_filters()
+        self._load_counts(self.view, msg.data.generation)
+
+    def _empty_text(self) -> str:
+        """Why the view is empty, and the way out (as mutt says 'No messages')."""
+        v = self.view
+        if v.search and v.filters:
+            what, them = "this search and these filters", "them"
+        elif v.search:
+            what, them = "this search", "it"
+        elif v.filters:
+            what, them = ("this filter", "it") if len(v.filters) == 1 else ("these filters", "them")
+        else:
+            return f"No cables in {v.tab}. tab shows other views."
+        return f"No cable in {v.tab} matches {what}. esc clears {them}; tab shows other views."
+
+    @on(CountsLoaded)
+    def _counts_loaded(self, msg: CountsLoaded) -> None:
+        if msg.generation != self.generation:
+            return
+        if msg.counts is not None:
+            self.counts = msg.counts
+            self.level, self.noforn = msg.level, msg.noforn
+        self._settle()
+
+    def _settle(self) -> None:
+        """The view's list and counts are read: now take in what arrived meanwhile."""
+        self._settled = self.generation
+        if self._changed_meanwhile:
+            self._changed_meanwhile = False
+            self.cache_changed()
+
+    @on(ViewFailed)
+    def _failed(self, msg: ViewFailed) -> None:
+        self.notify(msg.error, severity="error", markup=False, timeout=8)
+        if self.view.search and msg.error.startswith("search"):
+            self.view = replace(self.view, search=None)
+            self.reload()
+        elif msg.generation == self.generation:
+            self._settle()
+
+    @on(CursorMoved)
+    def _moved(self) -> None:
+        self._draw_filters()
+
+    def _draw_banner(self) -> None:
+        for b in self.query(Banner):
+            b.show_level(self.level, self.noforn)
+
+    def _draw_tabs(self) -> None:
+        t = Text(end="")
+        for k, tab in enumerate(self.tapp.tabs):
+            if k:
+                t.append("  ")
+            n = self.counts.get(tab)
+            label = f" {tab} {n:,} " if n is not None else f" {tab} … "
+            t.append(label, style=Style(reverse=True, bold=True) if tab == self.view.tab else "")
+        self.query_one("#tabs", Static).update(t)
+
+    def _draw_empty(self) -> None:
+        empty = self.query_one("#empty", Static)
+        total_all = self.counts.get("All")
+        if self.loaded and total_all == 0 and not self.view.search and not self.view.filters:
+            empty.update(
+                Text(
+                    "The cache is empty. Add cables with:\n\n"
+                    f"    triage ingest --db {self.tapp.cache.path} FILES-OR-FOLDERS\n\n"
+                    "or leave `triage watch DIR` running on the incoming-traffic folder; "
+                    "new cables appear here as they arrive."
+                )
+            )
+            empty.display = True
+        else:
+            empty.display = False
+
+    def _draw_filters(self) -> None:
+        """The search, the filters, the sort and the position. When they do not fit, the sort
+        goes first, then the search shortens (with an ellipsis): the filters and the position
+        say why the list holds what it holds, and stay."""
+        filters = Text(end="")
+        for f in self.view.filters:
+            filters.append(visible(f.label(), one_line=True), style="bold")
+            filters.append("  ")
+        label = SORTS.get(self.view.sort, ("", self.view.sort))[1]
+        sort = f"sort {label} {'^' if self.view.reverse else 'v'}   "
+        lst = self.query_one(CableList)
+        n = len(lst.ids)
+        where = Text(f"{lst.cursor + 1:,} of {n:,}" if n else "0 of 0", end="")
+        if self.partial:
+            where.append("+ (counting…)")
+        if lst.tagged:
+            where.append(f"   {len(lst.tagged)} tagged", style="bold")
+        search = visible(self.view.search, one_line=True) if self.view.search else ""
+        room = (self.size.width or self.app.size.width) - 2
+        shortest = min(len(search), 12) + 3 if search else 0  # "/", the search, two spaces
+        if shortest + filters.cell_len + len(sort) + where.cell_len > room:
+            sort = ""
+        if search:
+            fit = room - 3 - filters.cell_len - len(sort) - where.cell_len
+            if len(search) > fit:
+                search = search[: max(fit - 1, 11)] + "…"
+        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        if search:
+            t.append("/", style="bold")
+            t.append(search + "  ")
+        t.append_text(filters)
+        t.append(sort)
+        t.append_text(where)
+        self.query_one("#filters", Static).update(t)
+
+    def on_resize(self) -> None:
+        if self.query(CableList) and self.query("#filters"):  # (not before they are composed)
+            self._draw_filters()
+
+    # actions
+
+    def action_open(self) -> None:
+        lst = self.query_one(CableList)
+        if lst.current_id is None:
+            return
+        # one split view, built once and kept: opening a cable only loads and draws it
+        if self._reader is None:
+            self._reader = CableScreen(ListNavigator(self), lst.cursor)
+            self.app.install_screen(self._reader, name=f"reader-{id(self)}")
+        else:
+            self._reader.reopen(lst.cursor)
+        self.app.push_screen(self._reader)
+
+    def action_search(self) -> None:
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            self.view = replace(self.view, search=value.strip() or None)
+            self.reload(keep_current=False)
+
+        self.app.push_screen(
+            PromptScreen(
+                'Search (words, "a phrase", prefix*, AND/OR/NOT; empty clears)',
+                self.view.search or "",
+            ),
+            done,
+        )
+
+    def action_filter(self) -> None:
+        def done(value: str | None) -> None:
+            if not value or not value.strip():
+                return
+            try:
+                more = parse_filters(value)
+            except FilterError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.view = self.view.with_filters(more)
+            self.reload(keep_current=False)
+
+        self.app.push_screen(
+            PromptScreen(
+                "Add filter",
+                "",
+                "status:NEW officer:me prec:>=IMMED class:S//NF tag:PREL origin:paris "
+                "action info since:2026-11-01 until:2026-11-30",
+            ),
+            done,
+        )
+
+    def action_clear(self) -> None:
+        if not self.view.search and not self.view.filters:
+            return
+        self.view = replace(self.view, search=None, filters=())
+        self.reload()
+
+    def action_sort(self) -> None:
+        def done(key: str | None) -> None:
+            if key:
+                self.view = replace(self.view, sort=key, reverse=False)
+                self.reload()
+
+        choices = [(k, label) for k, (_sql, label) in SORTS.items()]
+        self.app.push_screen(PickScreen("Sort by", choices, self.view.sort), done)
+
+    def action_sort_by(self, key: str) -> None:
+        self.view = replace(self.view, sort=key, reverse=False)
+        self.reload()
+
+    def action_reverse(self) -> None:
+        self.view = replace(self.view, reverse=not self.view.reverse)
+        self.reload()
+
+    def action_next_tab(self) -> None:
+        self._switch_tab(1)
+
+    def action_prev_tab(self) -> None:
+        self._switch_tab(-1)
+
+    def _switch_tab(self, step: int) -> None:
+        tabs = self.tapp.tabs
+        k = tabs.index(self.view.tab) if self.view.tab in tabs else 0
+        self.view = replace(self.view, tab=tabs[(k + step) % len(tabs)])
+        self.reload(keep_current=False)
+
+    def select_tab(self, tab: str) -> None:
+        self.view = replace(self.view, tab=tab)
+        self.reload(keep_current=False)
+
+    def action_help(self) -> None:
+        self.tapp.show_help()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def commands(self) -> Iterable[SystemCommand]:
+        for tab in self.tapp.tabs:
+            yield SystemCommand(
+                f"View: {tab}", f"Show the {tab} view", lambda t=tab: self.select_tab(t)
+            )
+        for key, (_sql, label) in SORTS.items():
+            yield SystemCommand(
+                f"Sort by {label}",
+                "Order the list",
+                lambda k=key: self.run_action(f"sort_by('{k}')"),
+            )
+        yield SystemCommand("Search", "Full-text search of the cache", self.action_search)
+        yield SystemCommand("Add filter", "Filter by status, officer, ...", self.action_filter)
+        yield SystemCommand("Clear filters", "Remove the search and filters", self.action_clear)
+        yield SystemCommand(
+            "Assign every cable in this view",
+            "One officer for all, after a confirmation",
+            lambda: self.whole_view("assign"),
+        )
+        yield SystemCommand(
+            "Set status for every cable in this view",
+            "One status for all, after a confirmation",
+            lambda: self.whole_view("status"),
+        )
+        yield SystemCommand(
+            "Export this view as CSV", "The action list for the meeting", self.action_export
+        )
+
+    # live traffic
+
+    def cache_changed(self) -> None:
+        """New traffic or another officer's change. While the view is still being read (a
+        large cache under a steady ingest changes every half second, and its counts take longer
+        than that) the change waits for the reading to end instead of restarting it, so the
+        list and the tab counts always arrive, one reading behind at most."""
+        reading = time.monotonic() - self._reading_since
+        if self._settled != self.generation and reading < SETTLE_WAIT_MAX_S:
+            self._changed_meanwhile = True
+            return
+        self.query_one(CableList).invalidate()
+        self.reload()

@@ -1,0 +1,378 @@
+"""Pure text layout for the console: rows' cells, the split view's header, body and history.
+
+Functions of data, a width and a rich Console (for wrapping); no Textual, so they are tested
+without an app. Cable text goes through `visible()` into `rich.text.Text` as plain text, never
+through a markup parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+
+from ..cable.model import is_acknowledged_precedence, marking_rank
+from ..store.views import CableDetail, Row
+from .safe import PREC_STYLES, class_style, visible
+
+DISPLAY_LIMIT = 400_000  # characters of a cable drawn at once in the split view
+
+# -- the list's columns -------------------------------------------------------------------------
+
+SHORT_TITLES = {"OFFICER": "OFCR", "STATUS": "STAT", "REFERENCE": "REF", "ORIGIN": "FROM"}
+
+STATUS_SHORT = {
+    "NEW": "NEW",
+    "ASSIGNED": "ASGN",
+    "IN PROGRESS": "PROG",
+    "AWAITING REPLY": "WAIT",
+    "DONE": "DONE",
+    "NO ACTION": "NOAC",
+}
+
+
+@dataclass
+class Column:
+    key: str
+    title: str
+    width: int
+
+
+def layout_columns(width: int, show_addressed: bool) -> list[Column]:
+    """Columns that fit the width; the subject keeps at least 30 cells. ORIGIN and TAGS go
+    first, then the DTG, then OFFICER and STATUS shorten; the reference keeps its 18 cells (the
+    longest cablegate ids, `05RIODEJANEIRO1238`) down to 80 columns."""
+    cols = [
+        Column("mark", "", 1),
+        Column("prec", "PREC", 5),
+        Column("class", "CLASS", 7),
+        Column("dtg", "DTG", 14),
+        Column("age", "AGE", 5),
+        Column("ref", "REFERENCE", 18),
+        Column("origin", "ORIGIN", 20),
+        Column("subject", "SUBJECT", 30),
+        Column("tags", "TAGS", 14),
+        Column("officer", "OFFICER", 10),
+        Column("status", "STATUS", 14),
+    ]
+    cols.append(Column("ack", "ACK", 13))
+    if show_addressed:
+        cols.append(Column("addressed", "ACT", 6))
+
+    def used() -> int:
+        return sum(c.width for c in cols) + len(cols) - 1
+
+    def drop(key: str) -> None:
+        cols[:] = [c for c in cols if c.key != key]
+
+    def shrink(key: str, to: int) -> None:
+        for c in cols:
+            if c.key == key:
+                c.width = min(c.width, to)
+
+    steps: list[Callable[[], None]] = [
+        lambda: shrink("status", 8),
+        lambda: drop("tags"),
+        lambda: shrink("origin", 16),
+        lambda: shrink("officer", 8),
+        lambda: shrink("origin", 15),
+        lambda: drop("ack"),
+        lambda: drop("origin"),
+        lambda: shrink("addressed", 3),
+        lambda: drop("dtg"),
+        lambda: shrink("status", 4),
+        lambda: shrink("officer", 6),
+        lambda: drop("addressed"),
+        lambda: drop("age"),
+        # a reference is what an officer quotes and searches for: the last thing to cut
+        lambda: shrink("ref", 16),
+    ]
+    for step in steps:
+        if used() <= width:
+            break
+        step()
+    spare = width - used()
+    for c in cols:
+        if c.key == "subject":
+            c.width += max(0, spare)
+    return cols
+
+
+def age_text(row: Row, now: dt.datetime, overdue: bool) -> str:
+    try:
+        t = dt.datetime.strptime(row.received_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return "?"
+    secs = max(0, int((now - t).total_seconds()))
+    if secs < 3600:
+        s = f"{secs // 60}m"
+    elif secs < 86400 * 2:
+        s = f"{secs // 3600}h"
+    elif secs < 86400 * 365:
+        s = f"{secs // 86400}d"
+    else:
+        s = f"{secs // (86400 * 365)}y"
+    return s + ("!" if overdue else "")
+
+
+RE_DTG = re.compile(r"(\d{6}Z\s+[A-Za-z]{3}\s+\d{2,4})")
+
+
+def dtg_short(row: Row) -> str:
+    m = RE_DTG.search(row.dtg_raw or "")
+    if m:
+        return m.group(1).upper()
+    if row.dtg:
+        try:
+            t = dt.datetime.strptime(row.dtg[:16], "%Y-%m-%dT%H:%M")
+            return t.strftime("%d%H%MZ %b %y").upper()
+        except ValueError:
+            return row.dtg[:14]
+    return "-"
+
+
+# -- the split view ----------------------------------------------------------------------------
+
+_BREAK_BEFORE = re.compile(r"^\s*(?:-{1,2}\s|[A-Z][.)]\s|\(?[a-z0-9]\)\s|[*•]\s|$)")
+
+
+def reflow(text: str) -> str:
+    """Join a paragraph's teletype line breaks into running text for reading; blank lines,
+    list items and dashes keep their breaks (the raw view, `v`, shows the lines as sent)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and out[-1] and line.strip() and not _BREAK_BEFORE.match(line):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def hang(lead: Text, body: Text, width: int, console: Console) -> Text:
+    """`lead` then `body` wrapped to `width`, continuation lines indented under the body."""
+    indent = lead.cell_len
+    out = lead.copy()
+    avail = max(10, width - indent)
+    lines: list[Text] = []
+    for para in body.split("\n", allow_blank=True):
+        wrapped = para.wrap(console, avail, overflow="fold", no_wrap=False)
+        lines.extend(wrapped or [Text("")])
+    for k, line in enumerate(lines):
+        if k:
+            out.append("\n" + " " * indent)
+        out.append_text(line)
+    return out
+
+
+def when(value: str | None) -> str | None:
+    """Timestamps in the audit log read as `2026-11-27 21:04Z`."""
+    if value and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z", value):
+        return value[:16].replace("T", " ") + "Z"
+    return value
+
+
+def mark_style(mark: str) -> Style:
+    rank = marking_rank(mark)
+    return class_style(rank) if rank is not None else Style(dim=True)
+
+
+PREC_BADGE_WORDS = {"FLASH": "FLASH", "NIACT IMMEDIATE": "NIACT", "EMERGENCY": "EMERG"}
+
+
+def triage_line(d: CableDetail, suggested: str | None) -> Text:
+    """The one line of the cable's shared triage state above the panes."""
+    w = d.state
+    tl = Text(end="", no_wrap=True, overflow="ellipsis")
+    tl.append("Officer ", style="dim")
+    tl.append(visible(w.officer or "-", one_line=True), style="bold")
+    tl.append("   Status ", style="dim")
+    tl.append(w.status or "NEW", style="bold")
+    tl.append("   Due ", style="dim")
+    tl.append(when(w.due_at) or "-")
+    if is_acknowledged_precedence(d.prec_rank) or w.ack_by:
+        tl.append("   Ack ", style="dim")
+        if w.ack_by:
+            tl.append(f"{visible(w.ack_by, one_line=True)} {when(w.ack_at) or ''}")
+        else:
+            tl.append("not yet (K acknowledges)", style=Style(bold=True, color="red"))
+    if suggested:
+        tl.append(f"   suggested {visible(suggested, one_line=True)} (y takes it)", style="italic")
+    return tl
+
+
+def header_text(d: CableDetail, width: int, console: Console, office: set[str]) -> Text:
+    """The header pane: every header field, the triage fields, the parser's warnings."""
+    t = Text()
+    width = max(20, width)
+
+    def row(label: str, value: str | Text | None, style: str | Style = "") -> None:
+        if not isinstance(value, Text):
+            value = Text(visible(value or "-"), style=style)
+        t.append_text(hang(Text(f"{label:<11} ", style="bold"), value, width, console))
+        t.append("\n")
+
+    prec_line = Text()
+    prec_line.append(visible(d.precedence or "-"))
+    prec_line.append(" (action)  ", style="dim")
+    prec_line.append(visible(d.info_precedence or "-"))
+    prec_line.append(" (info)", style="dim")
+    row("Precedence", prec_line)
+    dtg = d.dtg_raw or "-"
+    if d.dtg:
+        dtg += f"  ({d.dtg}{', estimated' if d.dtg_estimated else ''})"
+    row("DTG", dtg)
+    row("From", d.from_line)
+    row("Origin", d.origin)
+    for label, adds in (("To", d.to), ("Info", d.info)):
+        if not adds:
+            row(label, "-")
+        for k, a in enumerate(adds):
+            line = Text()
+            line.append(visible(a.name))
+            if a.ri:
+                line.append(f" ({visible(a.ri)})", style="dim")
+            if a.precedence:
+                line.append(f"  {'NIACT ' if a.niact else ''}{a.precedence}")
+            if (a.ri or "").upper() in office or a.name.upper() in office:
+                line.append("  ACTION" if label == "To" else "  INFO", style="bold")
+            row(label if k == 0 else "", line)
+    row("Security", d.security_line)
+    cls = Text(visible(d.classification or "-"), style=class_style(d.level_rank))
+    if d.caveats:
+        cls.append("  " + visible(" ".join(d.caveats)))
+    row("Class.", cls)
+    row("E.O.", f"declassify {d.declassify or '-'}")
+    row("TAGS", " ".join(d.tags) or "-")
+    row("Subject", d.subject)
+    if d.references:
+        for k, r in enumerate(d.references):
+            letter = f"{r.letter}. " if r.letter else ""
+            row("Refs" if k == 0 else "", f"{letter}{r.text}")
+    else:
+        row("Refs", "-")
+    by = d.classified_by or "-"
+    if d.reasons:
+        by += f", {d.reasons}"
+    row("By", by)
+    if d.section:
+        row("Section", d.section)
+    if d.corrected:
+        row("Copy", "CORRECTED COPY", "bold")
+    if d.version > 1:
+        row("Version", f"{d.version} (earlier versions: triage raw --version N)")
+    w = d.state
+    t.append("─ Triage " + "─" * 30 + "\n", style="dim")
+    row("Officer", w.officer or "-")
+    row("Status", w.status or "NEW")
+    row("Due", w.due_at or "-")
+    row("Ack", f"{w.ack_by} {w.ack_at or ''}" if w.ack_by else "-")
+    row("Note", w.note or "-")
+    row("Received", d.received_at[:16].replace("T", " ") + "Z")
+    for warning in d.warnings:
+        lead = Text("⚠ ", style="bold yellow")
+        t.append_text(hang(lead, Text(visible(warning, one_line=True)), width, console))
+        t.append("\n")
+    return t
+
+
+def body_text(
+    d: CableDetail, width: int, console: Console, *, raw: bool, find: str | None
+) -> tuple[Text, list[int]]:
+    """The paragraphs (or the raw text), with `find`'s matches marked; and the lines they are
+    on, for `ctrl+g`."""
+    limit = DISPLAY_LIMIT
+    if raw:
+        t = Text(visible(d.body[:limit]))
+        if len(d.body) > limit:
+            t.append(
+                f"\n\n[the cable is {len(d.body):,} characters; the first {limit:,} are shown; "
+                "`triage raw` prints it all]",
+                style="bold",
+            )
+    else:
+        t = Text()
+        width = max(30, width)
+        shown = 0
+        for k, p in enumerate(d.paragraphs):
+            shown += len(p.text)
+            if shown > limit:
+                t.append(
+                    f"[{len(d.paragraphs) - k:,} more paragraphs not shown: the cable is too "
+                    "large to draw whole; `triage raw` prints it all]\n",
+                    style="bold",
+                )
+                break
+            num = str(p.number) if p.number is not None else ""
+            lead = Text(f"{num:>3} ", style="bold")
+            mark = p.marking or ""
+            lead.append(f"{mark:<6}", style=mark_style(mark))
+            lead.append(" ")
+            t.append_text(hang(lead, Text(visible(reflow(p.text))), width, console))
+            t.append("\n\n")
+        if d.signature:
+            t.append(f"          {visible(d.signature)}\n", style="bold")
+    hits: list[int] = []
+    if find:
+        plain_text = t.plain.lower()
+        needle = find.lower()
+        start = 0
+        while needle and (k := plain_text.find(needle, start)) >= 0:
+            t.stylize(Style(reverse=True, bold=True), k, k + len(needle))
+            hits.append(plain_text.count("\n", 0, k))
+            start = k + len(needle)
+    return t, hits
+
+
+def history_text(
+    received_at: str,
+    rows: Iterable[tuple[str, str, str, str | None, str | None]],
+    width: int,
+    console: Console,
+) -> Text:
+    """Every change to the cable, oldest first, under the time it arrived."""
+    t = Text()
+    t.append("History", style="bold underline")
+    t.append("   (h: back to the header)\n\n", style="dim")
+    t.append(f"{received_at[:16].replace('T', ' ')}Z  received\n")
+    width = max(30, width)
+    n = 0
+    for at, who, field_name, old, new in rows:
+        n += 1
+        # a long change (a note) wraps under the change, not under the time
+        lead = Text(f"{at[:16].replace('T', ' ')}Z  ", style="dim")
+        change = Text()
+        change.append(visible(who, one_line=True), style="bold")
+        change.append(f"  {field_name}  ")
+        change.append(visible(when(old) or "-", one_line=True))
+        change.append(" -> ")
+        change.append(visible(when(new) or "-", one_line=True))
+        t.append_text(hang(lead, change, width, console))
+        t.append("\n")
+    if not n:
+        t.append("no changes yet\n", style="dim")
+    return t
+
+
+def title_text(d: CableDetail, *, left: str, right: str, where: str, room: int) -> Text:
+    """The split view's first line: reference, precedence, DTG, the panes, the position. When
+    narrow, the key reminders go first, then the pane names."""
+    title = Text(end="", no_wrap=True, overflow="ellipsis")
+    title.append(visible(d.reference_id, one_line=True), style="bold")
+    prec = d.precedence or "no precedence"
+    title.append("  ")
+    badge = PREC_BADGE_WORDS.get(prec, "")
+    title.append(prec, style=PREC_STYLES.get(badge, Style(bold=True)))
+    title.append("  " + visible(d.dtg_raw or d.dtg or "", one_line=True))
+    panes = f"   [{left}|{right}]"
+    hints = "  h history  v raw"  # also in the key line: the first to go when narrow
+    if len(title) + len(panes) + len(hints) + len(where) > room:
+        hints = ""
+    if len(title) + len(panes) + len(where) > room:
+        panes = ""
+    title.append(panes + hints + where)
+    return title

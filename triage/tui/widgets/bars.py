@@ -1,0 +1,83 @@
+"""The one-line bars around a screen: the classification banner and the key hints."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from ..safe import LEVEL_COLOURS, banner_text
+
+KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "esc", "enter": "enter"}
+
+
+class KeyHints(Static):
+    """One line of key hints, like mutt's: the screen's shown bindings with the keys the user's
+    keymap gives them (a Footer of one widget per key costs the first screen ~60 ms)."""
+
+    DEFAULT_CSS = """
+    KeyHints { height: 1; padding: 0 1; background: $panel; }
+    """
+
+    def __init__(self, bindings: list[Binding], keymap: dict[str, str]) -> None:
+        super().__init__(markup=False)
+        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        for b in bindings:
+            if not b.show:
+                continue
+            key = keymap.get(b.id or "", b.key).split(",")[0]
+            key = KEY_NAMES.get(key, key)
+            t.append(key, style="bold")
+            t.append(f" {b.description}  ")
+        t.append("ctrl+p", style="bold")
+        t.append(" palette")
+        self.update(t)
+
+
+class Banner(Static):
+    """The classification banner: the level always in words, colour only adds to it."""
+
+    DEFAULT_CSS = """
+    Banner { width: 100%; height: 1; content-align: center middle; text-style: bold; }
+    """
+
+    def show_level(self, level_rank: int, noforn: bool) -> None:
+        colour = LEVEL_COLOURS.get(level_rank, "#808080")
+        self.styles.background = colour
+        self.styles.color = "black" if level_rank in (0, 3) else "white"
+        self.update(Text(banner_text(level_rank, noforn), style=Style(reverse=self.app.no_color)))
+
+
+HINT_ORDER = [
+    "list.open",
+    "cable.back",
+    "workflow.assign",
+    "workflow.status",
+    "list.search",
+    "cable.next",
+    "cable.prev",
+    "list.filter",
+    "list.export",
+    "app.help",
+    "cable.help",
+    "list.quit",
+    "cable.raw",
+    "cable.history",
+    "cable.find",
+    "list.tag",
+    "list.sort",
+]
+
+
+def hint_bindings(screen: type[Screen[None]]) -> list[Binding]:
+    """The bindings worth a hint, in the order a desk officer needs them."""
+    found: dict[str, Binding] = {}
+    for klass in screen.__mro__:
+        for b in getattr(klass, "BINDINGS", []):
+            if isinstance(b, Binding) and b.id and b.id not in found:
+                found[b.id] = b
+    return [replace(found[i], show=True) for i in HINT_ORDER if i in found]
