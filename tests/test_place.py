@@ -146,3 +146,34 @@ def test_a_cache_this_login_cannot_reach_is_a_message_not_a_traceback(tmp_path: 
     )
     assert "Traceback" not in res.stderr, res.stderr
     assert "this login may not reach the cache" in res.stdout
+
+
+def test_a_cache_moved_over_a_live_one_is_not_reopened_with_the_old_log(tmp_path: Path) -> None:
+    """`mv backup.db cache.db` under open consoles leaves the old -wal and -shm beside the new
+    file; reading them as the new file's would mix two caches. Reopen says so instead."""
+    from triage.store.ingest import Item, ingest
+
+    db = tmp_path / "c.db"
+    conn = connect(db)
+    ingest(
+        conn,
+        [
+            Item(
+                "a.txt",
+                (Path(__file__).parents[1] / "sample_cables" / "14_unclas_plain.txt").read_bytes(),
+            )
+        ],
+    )
+    conn.close()
+    cache = Cache(db)
+    cache.conn().execute("SELECT count(*) FROM cables").fetchone()
+    other = tmp_path / "other.db"
+    connect(other).close()
+    other.rename(db)
+    why = cache.check()
+    assert why and "replaced" in why
+    cache.mark_lost(why)
+    assert Path(f"{db}-wal").exists()
+    with pytest.raises(StoreError, match="belongs to the cache file that was replaced"):
+        cache.reopen()
+    assert cache.lost

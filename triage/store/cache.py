@@ -4,14 +4,16 @@ connection (SQLite connections are not to be shared between threads at once).
 The cache is only ever touched through SQLite: whether it is still the file that was opened is
 asked of `os.stat` (see `place`), never by opening it. Once the console's view of the cache can
 no longer be trusted (the file deleted or replaced, its -wal deleted under this process, a read
-error), `mark_lost` stops every read and write until `reopen`. The connections open at that
-moment are kept, never closed: closing the last one would checkpoint a write-ahead log that
-another process may already have removed and replaced, copying stale pages over its work; they
-end with the process (`quarantined` tells the console to leave without running finalizers).
+error), `mark_lost` stops every read and write until `reopen`. When the -wal or -shm was
+deleted under this process (its locks were lost), the connections open at that moment are kept,
+never closed: closing the last one would checkpoint a write-ahead log that another process may
+already have removed and replaced, copying stale pages over its work; they end with the process
+(`quarantined` tells the console to leave without running finalizers).
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import sqlite3
 import threading
@@ -19,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .place import Identity, cache_descriptors, identity, lost_because, resolve
+from .place import DELETED, Identity, cache_descriptors, identity, lost_because, resolve
 from .schema import StoreError, connect
 
 
@@ -36,6 +38,8 @@ class Cache:
         self._quarantine: list[sqlite3.Connection] = []
         # descriptors held by the connections set aside: not this cache's any more
         self._set_aside_fds: frozenset[int] = frozenset()
+        # the -wal and -shm files of a cache that was lost (see reopen)
+        self._old_side_files: set[Identity] = set()
 
     @property
     def lost(self) -> str | None:
@@ -118,23 +122,82 @@ class Cache:
             raise StoreError(why)
 
     def mark_lost(self, why: str) -> None:
-        """Stop every read and write: the connections open now are set aside, never closed."""
+        """Stop every read and write. When this process's files of the cache were deleted
+        under it (its locks were lost), the connections open now are set aside, never closed:
+        closing the last would checkpoint its write-ahead log over pages other processes wrote
+        since. Otherwise (the cache deleted or replaced as a whole, a read error) they are
+        closed: SQLite then checkpoints into the old file, which nobody else reads, and removes
+        the -wal and -shm that belonged to it, so the next opening finds none of them."""
         with self._lock:
             if self._lost is None:
                 self._lost = why
-            self._quarantine.extend(self._all)
-            self._all.clear()
-            self._set_aside_fds = frozenset(cache_descriptors(self.path)) | self._set_aside_fds
+            held = cache_descriptors(self.path)
+            self._old_side_files |= self._side_file_ids(held)
+            locks_lost = (
+                any(t.endswith(DELETED) and fd not in self._set_aside_fds for fd, t in held.items())
+                and self._same_file()
+            )
+            doomed, self._all = self._all, []
+            if locks_lost:
+                self._quarantine.extend(doomed)
             self._local = threading.local()
             while True:
                 try:
                     self._pool.get_nowait()
                 except queue.Empty:
                     break
+        if not locks_lost:
+            for c in doomed:
+                with suppress(sqlite3.Error):
+                    c.close()
+        with self._lock:
+            self._set_aside_fds = frozenset(cache_descriptors(self.path)) & (
+                self._set_aside_fds | frozenset(held)
+            )
+
+    def _side_file_ids(self, held: dict[int, str]) -> set[Identity]:
+        """Which -wal and -shm files the connections of the lost cache hold open (asked of the
+        descriptors with stat, never by opening anything)."""
+        out = set()
+        for fd, target in held.items():
+            name = target[: -len(DELETED)] if target.endswith(DELETED) else target
+            if name != str(self.path):
+                try:
+                    st = os.stat(f"/proc/self/fd/{fd}")
+                except OSError:
+                    continue
+                out.add(Identity(st.st_dev, st.st_ino))
+        return out
+
+    def _stale_side_file(self) -> str | None:
+        """A -wal or -shm beside the cache that belonged to the file it replaced: SQLite would
+        read the old file's log as the new one's."""
+        for suffix in ("-wal", "-shm"):
+            side = f"{self.path}{suffix}"
+            try:
+                if identity(Path(side)) in self._old_side_files:
+                    return side
+            except OSError:
+                continue
+        return None
+
+    def _same_file(self) -> bool:
+        try:
+            return self._opened is not None and identity(self.path) == self._opened
+        except OSError:
+            return False
 
     def reopen(self) -> None:
         """Open the cache again (the file at the path now), after `mark_lost`. Raises
         StoreError when it still cannot be opened; the cache stays lost then."""
+        stale = self._stale_side_file()
+        if stale:
+            raise StoreError(
+                f"{stale} belongs to the cache file that was replaced, and SQLite would read "
+                "it as the new file's: once every console on the old file is closed, whoever "
+                f"replaced it should remove {self.path}-wal and {self.path}-shm (or put the "
+                "cache back the way README says: with the consoles closed)"
+            )
         with self._lock:
             if self._lost is None:
                 return

@@ -163,7 +163,7 @@ class TriageApp(App[None]):
         self._lost = False
         for s in self.screen_stack:
             if isinstance(s, TriageScreen):
-                s.cache_changed()
+                s.cache_reopened()
         self.notify("The cache was reopened; the list is live again.", title="Cache", timeout=8)
         return None
 

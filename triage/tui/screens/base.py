@@ -23,3 +23,7 @@ class TriageScreen(Screen[None]):
 
     def cache_changed(self) -> None:
         """Another process committed to the cache: read again what this screen shows."""
+
+    def cache_reopened(self) -> None:
+        """The cache was reopened after a loss: read everything again, whatever was under way."""
+        self.cache_changed()

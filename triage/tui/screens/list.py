@@ -646,6 +646,12 @@ class ListScreen(WorkflowActions):
 
     # live traffic
 
+    def cache_reopened(self) -> None:
+        # a reading the loss cut short never settles: start afresh
+        self._changed_meanwhile = False
+        self.query_one(CableList).invalidate()
+        self.reload()
+
     def cache_changed(self) -> None:
         """New traffic or another officer's change. While the view is still being read (a
         large cache under a steady ingest changes every half second, and its counts take longer
