@@ -62,6 +62,12 @@ def flash_cable(serial: int, minute: int = 0) -> str:
     )
 
 
+def routine_cable(serial: int) -> str:
+    """An invented ROUTINE cable, reference 26TOKYO<serial>."""
+    text = (SAMPLES / "06_routine_tokyo.txt").read_text(encoding="utf-8")
+    return text.replace("002291", f"{serial:06d}").replace("#2291", f"#{serial % 10000:04d}")
+
+
 class Console:
     """A console (the real TriageApp, headless) in a process of its own."""
 

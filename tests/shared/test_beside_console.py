@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from .procs import TRIAGE, Console, env_for, flash_cable, fresh_status, integrity, triage
+from .procs import (
+    TRIAGE,
+    Console,
+    env_for,
+    flash_cable,
+    fresh_status,
+    integrity,
+    routine_cable,
+    triage,
+)
 
 
 @pytest.fixture
@@ -58,6 +67,11 @@ def test_a_console_stays_live_and_whole_beside_every_command(
     db, env, console = shared
     cable_file = tmp_path / "one.txt"
     cable_file.write_text(flash_cable(555001, 1), encoding="utf-8")
+    # more files than one parser chunk (128): ingest forks its parser process beside the console
+    many = tmp_path / "many"
+    many.mkdir()
+    for k in range(150):
+        (many / f"c{k}.txt").write_text(routine_cable(556000 + k), encoding="utf-8")
 
     commands: list[tuple[str, Callable[[], object]]] = [
         ("assign", lambda: triage(db, "assign", "25ANKARA348", "jsmith", env=env)),
@@ -69,6 +83,7 @@ def test_a_console_stays_live_and_whole_beside_every_command(
         ("raw", lambda: triage(db, "raw", "26ROME1301", env=env)),
         ("export", lambda: triage(db, "export", "-o", str(tmp_path / "x.csv"), env=env)),
         ("ingest", lambda: triage(db, "ingest", str(cable_file), env=env)),
+        ("ingest forking its parser", lambda: triage(db, "ingest", str(many), env=env)),
         ("parse", lambda: triage(db, "parse", str(cable_file), env=env)),
         ("reindex", lambda: triage(db, "reindex", env=env)),
         ("watch", lambda: _watch_started_and_stopped(db, env, tmp_path, console)),
