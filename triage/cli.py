@@ -188,9 +188,12 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
 
 
 def _open_store(
-    ctx: click.Context, db_opt: str | None, create: bool = True
+    ctx: click.Context, db_opt: str | None, create: bool = True, writes: bool = False
 ) -> tuple[sqlite3.Connection, Path]:
-    """Open the cache named by --db (here or on the group), $TRIAGE_DB, the config, the default."""
+    """Open the cache named by --db (here or on the group), $TRIAGE_DB, the config, the default.
+
+    A command that writes (`writes`) first puts back the audit log's append-only triggers if
+    someone dropped or altered them, and says so."""
     from .store import StoreError, connect
 
     try:
@@ -199,9 +202,26 @@ def _open_store(
         raise CliError(f"config file {exc}") from exc
     path = resolve_db_path(db_opt or (ctx.obj or {}).get("db"), cfg)
     try:
-        return connect(path, group=cfg.group, create=create), path
+        conn = connect(path, group=cfg.group, create=create)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
+    if writes:
+        _restore_triggers(conn, path)
+    return conn, path
+
+
+def _restore_triggers(conn: sqlite3.Connection, path: Path) -> None:
+    from .store.audit import describe_triggers, ensure_triggers
+
+    try:
+        fixed = ensure_triggers(conn)
+    except sqlite3.Error:
+        return  # a read-only cache: the command's own write says what it cannot do
+    if fixed:
+        _fail(
+            f"{path}: {describe_triggers(fixed, was=True)}; made again. Run `triage audit --verify "
+            f"--db {path}` to check the log"
+        )
 
 
 def _to_terminal() -> bool:
@@ -228,7 +248,7 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
     from .store.ingest import ingest as run_ingest
     from .store.ingest import iter_paths
 
-    conn, path = _open_store(ctx, db_opt)
+    conn, path = _open_store(ctx, db_opt, writes=True)
 
     def on_reject(source: str, reason: str) -> None:
         _fail(f"{source}: rejected: {reason}")
@@ -305,7 +325,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
     """Ingest files as they appear in FOLDER (skipping dot-files and *.tmp) until interrupted."""
     from .store.watch import Watcher
 
-    conn, path = _open_store(ctx, db_opt)
+    conn, path = _open_store(ctx, db_opt, writes=True)
     click.echo(f"watching {folder} into {path} (ctrl+c to stop)")
 
     def report(summary: Summary) -> None:
@@ -370,7 +390,7 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     from .store.ingest import old_index_left, reindexed_so_far
     from .store.ingest import reindex as rebuild
 
-    conn, path = _open_store(ctx, db_opt, create=False)
+    conn, path = _open_store(ctx, db_opt, create=False, writes=True)
     started = time.monotonic()
     last = [started]
     counted = [0, 0]  # how far it got, for the message when it is stopped
@@ -418,7 +438,7 @@ def _workflow(ctx: click.Context, db_opt: str | None, ref: str, change: str, *ar
     from .config import current_login
     from .store import workflow as wf
 
-    conn, _path = _open_store(ctx, db_opt, create=False)
+    conn, _path = _open_store(ctx, db_opt, create=False, writes=True)
     who = current_login()
     try:
         cable_id = wf.find_cable(conn, ref)
@@ -534,12 +554,12 @@ def export(
 ) -> None:
     """Export the action list as CSV (safe to open in a spreadsheet)."""
     from .config import current_login
-    from .store.export import open_private, write_csv
+    from .store.export import ExportError, export_file, export_stream
     from .store.views import BUILTIN_TABS, Context, Filter, FilterError, View, _check, view_ids
-    from .store.workflow import WorkflowError, normalise_status, record_export
+    from .store.workflow import WorkflowError, normalise_status
 
     cfg = load_config()
-    conn, _path = _open_store(ctx, db_opt, create=False)
+    conn, _path = _open_store(ctx, db_opt, create=False, writes=True)
     who = current_login()
     custom = {}
     for v in cfg.views:
@@ -569,22 +589,107 @@ def export(
     )
     view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
     ids = view_ids(conn, view, context)
-    if output == "-":
-        # on a terminal a cell's control characters are shown as symbols, not obeyed; piped or
-        # redirected, the cells are as stored
-        shown = visible if _to_terminal() else None
-        n, top = write_csv(conn, ids, sys.stdout, shown)
-        sys.stdout.flush()
-        target = "standard output"
-    else:
-        try:
-            with open_private(Path(output).expanduser(), cfg.group) as fh:
-                n, top = write_csv(conn, ids, fh)
-        except OSError as exc:
-            raise CliError(f"{output}: {exc.strerror or exc}") from exc
-        target = output
-    record_export(conn, who, target, n, top)
+    try:
+        if output == "-":
+            # on a terminal a cell's control characters are shown as symbols, not obeyed; piped
+            # or redirected, the cells are as stored
+            shown = visible if _to_terminal() else None
+            n, top = export_stream(conn, ids, sys.stdout, who=who, shown=shown, db=str(_path))
+            target = "standard output"
+        else:
+            target = output
+            n, top = export_file(
+                conn, ids, Path(output).expanduser(), who=who, group=cfg.group, db=str(_path)
+            )
+    except ExportError as exc:
+        raise CliError(str(exc)) from exc
     click.echo(f"exported {n} rows to {target}; highest classification {top or 'none'}", err=True)
+
+
+def _audit_time(option: str, value: str, end: bool) -> str:
+    """A UTC day (`2026-11-29`) or time (`2026-11-29 10:00`) as the log stores times; the end
+    of a range given as a day takes in the whole day."""
+    import datetime as dt
+
+    try:
+        t = dt.datetime.fromisoformat(value.strip().replace("Z", ""))
+    except ValueError as exc:
+        raise CliError(
+            f"{option}: wants a UTC date like 2026-11-29 or 2026-11-29 10:00, not {value!r}"
+        ) from exc
+    if end and len(value.strip()) <= 10:
+        try:
+            t += dt.timedelta(days=1)
+        except OverflowError:
+            return "9999-12-31T23:59:59.999999Z~"  # after every time the log can hold
+    return t.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+@main.command()
+@_db_option
+@click.option("--cable", "cable", metavar="REF", help="Only the changes to this cable.")
+@click.option("--officer", metavar="LOGIN", help="Only what this login did ('me' for yourself).")
+@click.option("--since", metavar="DATE", help="From this UTC day or time on (2026-11-29).")
+@click.option("--until", metavar="DATE", help="Up to this UTC day (inclusive) or time.")
+@click.option("--verify", is_flag=True, help="Check the hash chain and the append-only triggers.")
+@click.pass_context
+def audit(
+    ctx: click.Context,
+    db_opt: str | None,
+    cable: str | None,
+    officer: str | None,
+    since: str | None,
+    until: str | None,
+    verify: bool,
+) -> None:
+    """Show the audit log: who changed what and when, oldest first.
+
+    With --verify, check that no row was changed or removed since it was written (every row
+    carries a hash chained to the row before it) and that the triggers that keep the log
+    append-only are in place: one line and exit 0 when it holds; exit 1 naming the first broken
+    row (or the missing trigger) otherwise."""
+    from .config import current_login
+    from .store import audit as al
+
+    conn, path = _open_store(ctx, db_opt, create=False)
+    if verify:
+        try:
+            verdict = al.verify(conn)
+        except sqlite3.Error as exc:
+            raise CliError(f"{path}: the audit log could not be read ({exc})") from exc
+        if not verdict.ok:
+            for line in verdict.problems():
+                _fail(f"{path}: {line}")
+            sys.exit(1)
+        click.echo(
+            f"{path}: audit log OK: {verdict.rows:,} rows chained, both triggers in place; "
+            f"head row {verdict.head_id} {verdict.head_hash}"
+        )
+        return
+    who = current_login() if officer == "me" else officer
+    ref = None
+    if cable:
+        from .store.workflow import WorkflowError, find_cable
+
+        try:
+            cid = find_cable(conn, cable)
+        except WorkflowError as exc:
+            raise CliError(str(exc)) from exc
+        ref = str(
+            conn.execute("SELECT reference_id FROM cables WHERE id = ?", (cid,)).fetchone()[0]
+        )
+    lo = _audit_time("--since", since, end=False) if since else None
+    hi = _audit_time("--until", until, end=True) if until else None
+    n = 0
+    for e in al.entries(conn, reference_id=ref, who=who, since=lo, until=hi):
+        n += 1
+        change = f"{visible(e.old, one_line=True) or '-'} -> {visible(e.new, one_line=True) or '-'}"
+        click.echo(
+            f"{e.id:>6}  {e.at[:16].replace('T', ' ')}Z  {visible(e.who, one_line=True)}  "
+            f"{visible(e.reference_id, one_line=True) or '-'}  {e.field}  {change}"
+        )
+    if n == 0:
+        _fail(f"{path}: no audit rows match")
 
 
 if __name__ == "__main__":  # pragma: no cover

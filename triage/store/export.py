@@ -1,14 +1,27 @@
-"""Action lists as CSV: UTF-8, a header row, RFC 4180 quoting, safe to open in a spreadsheet.
+"""Action lists as CSV: UTF-8, a header row, every cell quoted, safe to open in a spreadsheet.
 
-Rows are streamed in pages of ids, never held all at once; a text cell that a spreadsheet would
-take for a formula (OWASP CSV injection: `=`, `+`, `-`, `@`, tab, CR, LF first) gets a `'`.
+Rows are streamed in pages of ids, never held all at once. A text cell that a spreadsheet would
+take for a formula (OWASP CSV injection) gets a `'` in front: one that starts with `=`, `+`, `-`,
+`@` or their fullwidth forms `＝＋－＠`, also behind leading spaces, no-break spaces and other
+blanks, or with a tab, CR or LF; and a piece after a `;` or a tab, which a spreadsheet whose list
+separator is `;` (or tab) reads as a cell of its own, gets one too (`x;=1+1` -> `x;'=1+1`).
+
+A file is written where a neighbour on a shared host may have planted a link or a FIFO: the CSV
+goes to a temporary file in the same folder, which is renamed into place, so a link at the name
+is replaced, never followed; a name that is anything else but a regular file (a folder, a device,
+a FIFO) is refused. The export is recorded in the audit log before the file takes its name, and
+only after checking that it can be: nothing is exported unrecorded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
+import re
 import sqlite3
+import stat
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -41,13 +54,25 @@ _SQL = (
 )
 
 
+FORMULA_FIRST = "=+-@\uff1d\uff0b\uff0d\uff20"  # and fullwidth ＝ ＋ － ＠
+# blanks a spreadsheet skips before it sees a formula: whitespace (no-break space included,
+# `str.isspace`) and the zero-width characters
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_PIECE = re.compile(rf"([;\t])([\s{_INVISIBLE}]*)(?=[{re.escape(FORMULA_FIRST)}])")
+
+
 def safe_cell(value: object) -> str:
     if value is None:
         return ""
     s = str(value)
-    if s and s[0] in ("=", "+", "-", "@", "\t", "\r", "\n"):
-        return "'" + s
-    return s
+    if not s:
+        return s
+    i = 0
+    while i < len(s) and (s[i].isspace() or s[i] in _INVISIBLE):
+        i += 1
+    lead = s[0] in "\t\r\n" or (i < len(s) and s[i] in FORMULA_FIRST)
+    s = _PIECE.sub(r"\1\2'", s)
+    return "'" + s if lead else s
 
 
 def _rows(
@@ -99,7 +124,7 @@ def write_csv(
 ) -> tuple[int, str | None]:
     """Write the rows; return how many and the highest classification level among them.
     `shown` rewrites each cell (for a terminal: control characters as symbols)."""
-    w = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     w.writerow(COLUMNS)
     n = 0
     top = -1
@@ -110,9 +135,176 @@ def write_csv(
     return n, level_word(top)
 
 
-def open_private(path: Path, group: str | None = None) -> IO[str]:
-    """Create the export file 0600 (0660 with a shared group), never more open than the cache."""
-    mode = 0o660 if group else 0o600
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    os.fchmod(fd, mode)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+class ExportError(Exception):
+    """An export that was not made; the message names the file and why (nothing was written)."""
+
+
+def _kind(mode: int) -> str:
+    for test, word in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return word
+    return "not a regular file"
+
+
+def check_target(path: Path) -> None:
+    """Refuse a name that holds something other than a regular file or a symbolic link (a link
+    is replaced by the rename, never followed)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise ExportError(f"{path}: no such folder {path.parent}; nothing written") from None
+        return
+    except OSError as exc:
+        raise ExportError(f"{path}: {exc.strerror or exc}; nothing written") from exc
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+        raise ExportError(
+            f"{path}: is {_kind(st.st_mode)}, not a regular file; nothing written (name a file)"
+        )
+
+
+class _Staged:
+    """The export's temporary file in the target's folder (0600, or 0660 with a shared group:
+    never more open than the cache), renamed into place by `publish`."""
+
+    def __init__(self, path: Path, group: str | None) -> None:
+        self.path = path
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.tmp = Path(tmp)
+        try:
+            os.fchmod(fd, 0o660 if group else 0o600)
+            self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        except BaseException:
+            os.close(fd)
+            self.tmp.unlink(missing_ok=True)
+            raise
+
+    def finish(self) -> None:
+        """Everything on disk before the audit row says it was exported."""
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+
+    def publish(self) -> None:
+        os.rename(self.tmp, self.path)
+        mine = os.fstat(self.fh.fileno())
+        try:
+            there = os.lstat(self.path)
+        except OSError:
+            there = None
+        if there is None or (there.st_dev, there.st_ino) != (mine.st_dev, mine.st_ino):
+            raise OSError(0, "the file was replaced by someone else as it was put in place")
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.fh.close()
+        with contextlib.suppress(OSError):
+            self.tmp.unlink()
+
+
+def _cannot_record(db: str, target: str, exc: BaseException) -> ExportError:
+    return ExportError(
+        f"{target}: this export cannot be recorded in the audit log of {db} ({exc}); exports "
+        "are recorded, so nothing was written"
+    )
+
+
+def export_file(
+    conn: sqlite3.Connection,
+    ids: Iterable[int],
+    path: Path,
+    *,
+    who: str,
+    group: str | None = None,
+    db: str = "the cache",
+) -> tuple[int, str | None]:
+    """Write the rows as CSV to `path` (see the module's note) and record the export; return the
+    rows written and the highest classification level among them. Raises ExportError."""
+    from .workflow import check_can_record, export_words, record_export
+
+    check_target(path)
+    target = os.path.abspath(path)
+    try:
+        check_can_record(conn)
+    except sqlite3.Error as exc:
+        raise _cannot_record(db, str(path), exc) from exc
+    try:
+        staged = _Staged(path, group)
+    except OSError as exc:
+        raise ExportError(f"{path}: {exc.strerror or exc}; nothing written") from exc
+    try:
+        try:
+            n, top = write_csv(conn, ids, staged.fh)
+            staged.finish()
+        except OSError as exc:
+            raise ExportError(f"{path}: {exc.strerror or exc}; nothing written") from exc
+        try:
+            record_export(conn, who, target, n, top)
+        except sqlite3.Error as exc:
+            raise _cannot_record(db, str(path), exc) from exc
+        try:
+            staged.publish()
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            with contextlib.suppress(sqlite3.Error):
+                from .audit import append
+                from .clock import utcnow
+
+                conn.execute("BEGIN IMMEDIATE")
+                append(
+                    conn,
+                    [
+                        (
+                            utcnow(),
+                            who,
+                            None,
+                            None,
+                            "export",
+                            export_words(n, target, top),
+                            f"not written: {why}",
+                        )
+                    ],
+                )
+                conn.execute("COMMIT")
+            raise ExportError(f"{path}: {why}; nothing written") from exc
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        staged.discard()
+        raise
+    staged.fh.close()
+    return n, top
+
+
+def export_stream(
+    conn: sqlite3.Connection,
+    ids: Iterable[int],
+    out: IO[str],
+    *,
+    who: str,
+    target: str = "standard output",
+    shown: Callable[[str], str] | None = None,
+    db: str = "the cache",
+) -> tuple[int, str | None]:
+    """Write the rows to an open stream (standard output) and record it: checked first that it
+    can be recorded, since what was written to a pipe cannot be taken back."""
+    from .workflow import check_can_record, record_export
+
+    try:
+        check_can_record(conn)
+    except sqlite3.Error as exc:
+        raise _cannot_record(db, target, exc) from exc
+    n, top = write_csv(conn, ids, out, shown)
+    out.flush()
+    try:
+        record_export(conn, who, target, n, top)
+    except sqlite3.Error as exc:
+        raise ExportError(
+            f"{target}: written, but the export could not be recorded ({exc})"
+        ) from exc
+    return n, top

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
 import os
 import sqlite3
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -60,35 +62,150 @@ def is_cablegate_csv(path: Path) -> bool:
     return path.suffix.lower() == ".csv"
 
 
+# The most a cable file (or `-`) may hold. The largest real cable we know is ~66 KB and a long
+# one runs to a few hundred; 32 MiB leaves a hostile 10 MB cable to be stored (and shown, bounded)
+# while a link to /dev/zero or a stray disk image is refused with a message instead of filling
+# memory. A cablegate CSV is streamed, so the file has no limit; each of its rows has this one.
+MAX_CABLE_BYTES = 32 * 1024 * 1024
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+def _too_big(size: int | None = None) -> str:
+    what = f"is {_mib(size)}" if size is not None else "holds more"
+    return f"{what}; a cable file is at most {_mib(MAX_CABLE_BYTES)} (not read)"
+
+
+def _kind(mode: int) -> str:
+    for test, word in (
+        (stat.S_ISLNK, "a symbolic link (not followed)"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return word
+    return "not a regular file"
+
+
+class NotRegular(Exception):
+    """A name that is not a regular file, or cannot be opened; the message says which."""
+
+
+def open_regular(path: Path) -> tuple[int, int]:
+    """Open a file a user named or a drop folder holds: never through a link (O_NOFOLLOW),
+    never blocking on a FIFO (O_NONBLOCK), and only if it is a regular file (checked on the open
+    descriptor with fstat, so it cannot be swapped between the look and the open). Returns
+    (fd, size); raises NotRegular with the reason."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise NotRegular("no such file") from None
+    except OSError as exc:
+        raise NotRegular(exc.strerror or str(exc)) from exc
+    if not stat.S_ISREG(st.st_mode):  # not even opened: opening a device can do things
+        raise NotRegular(f"is {_kind(st.st_mode)}; only regular files are read")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotRegular(f"is {_kind(stat.S_IFLNK)}; only regular files are read") from exc
+        raise NotRegular(exc.strerror or str(exc)) from exc
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise NotRegular(f"is {_kind(st.st_mode)}; only regular files are read")
+    return fd, st.st_size
+
+
+def read_limited(fd: int, limit: int = MAX_CABLE_BYTES) -> bytes | None:
+    """At most `limit` bytes from fd (None when there are more), closing it."""
+    with os.fdopen(fd, "rb", closefd=True) as fh:
+        data = fh.read(limit + 1)
+    return None if len(data) > limit else data
+
+
 def iter_paths(paths: Iterable[str]) -> Iterator[Item]:
-    """Items from files, folders (recursively, sorted) and `-` for standard input."""
+    """Items from files, folders (recursively, sorted) and `-` for standard input. A folder
+    named here is followed even through a link (the user chose it); inside it, links, FIFOs,
+    devices and sockets are rejected by name, never followed or opened."""
     for raw in paths:
         if raw == "-":
-            yield Item("-", sys.stdin.buffer.read())
+            data = sys.stdin.buffer.read(MAX_CABLE_BYTES + 1)
+            if len(data) > MAX_CABLE_BYTES:
+                yield Item("-", None, _too_big())
+            else:
+                yield Item("-", data)
             continue
         p = Path(raw)
         if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
+            for child, _st, problem in walk_folder(p):
+                if problem is not None:
+                    yield Item(str(child), None, problem)
+                else:
                     yield from _file_items(child)
             continue
         yield from _file_items(p)
 
 
+def walk_folder(folder: Path) -> Iterator[tuple[Path, os.stat_result | None, str | None]]:
+    """Every name under `folder` but dot-names, sorted, that is not a folder, with its lstat (or
+    the problem met): real folders are walked into (each once: a bind-mount loop ends), links to
+    folders are not."""
+    seen: set[tuple[int, int]] = set()
+
+    def walk(d: Path) -> Iterator[tuple[Path, os.stat_result | None, str | None]]:
+        try:
+            st = os.stat(d)
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield d, None, f"folder not read: {exc.strerror or exc}"
+            return
+        if (st.st_dev, st.st_ino) in seen:
+            yield d, None, "folder loop: this folder was already read under another name"
+            return
+        seen.add((st.st_dev, st.st_ino))
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            try:
+                lst = e.stat(follow_symlinks=False)
+            except OSError as exc:
+                yield Path(e.path), None, exc.strerror or str(exc)
+                continue
+            if stat.S_ISDIR(lst.st_mode):
+                yield from walk(Path(e.path))
+            else:
+                yield Path(e.path), lst, None
+
+    yield from walk(folder)
+
+
 def _file_items(p: Path) -> Iterator[Item]:
-    if is_cablegate_csv(p) and p.is_file():
+    if is_cablegate_csv(p):
         yield from iter_cablegate_csv(p)
         return
     try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        yield Item(str(p), None, "no such file")
+        fd, size = open_regular(p)
+    except NotRegular as exc:
+        yield Item(str(p), None, str(exc))
         return
-    except IsADirectoryError:
-        yield Item(str(p), None, "is a folder")
+    if size > MAX_CABLE_BYTES:
+        os.close(fd)
+        yield Item(str(p), None, _too_big(size))
         return
+    try:
+        data = read_limited(fd)
     except OSError as exc:
         yield Item(str(p), None, exc.strerror or str(exc))
+        return
+    if data is None:
+        yield Item(str(p), None, _too_big())
         return
     yield Item(str(p), data)
 
@@ -114,10 +231,11 @@ def iter_cablegate_csv(path: Path) -> Iterator[Item]:
     """
     csv.field_size_limit(1 << 30)
     try:
-        fh = path.open("r", encoding="utf-8", errors="replace", newline="")
-    except OSError as exc:
-        yield Item(str(path), None, exc.strerror or str(exc))
+        fd, _size = open_regular(path)
+    except NotRegular as exc:
+        yield Item(str(path), None, str(exc))
         return
+    fh = open(fd, encoding="utf-8", errors="replace", newline="", closefd=True)  # noqa: SIM115
     with fh:
         for rowno, (fields, problem) in enumerate(_csv_records(fh), start=1):
             name = f"{path}:row {rowno}"
@@ -131,6 +249,9 @@ def iter_cablegate_csv(path: Path) -> Iterator[Item]:
                 continue
             row = dict(zip(CABLEGATE_COLUMNS, fields, strict=True))
             text = row["header"].rstrip("\n") + "\n\n" + row["body"]
+            if len(text) > MAX_CABLE_BYTES:
+                yield Item(name, None, _too_big(len(text)).replace("a cable file", "a cable"))
+                continue
             meta = {k: row[k] for k in CABLEGATE_COLUMNS[:6]}  # the text travels once, as data
             yield Item(name, text.encode("utf-8"), meta=meta)
 

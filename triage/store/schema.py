@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreError", "connect"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # how long a writer waits for another's write lock before it gives up with "database is locked"
 BUSY_TIMEOUT_MS = 30000
 
@@ -48,6 +48,17 @@ def _prefix_index_when_empty(conn: sqlite3.Connection) -> None:
     if conn.execute("SELECT 1 FROM cables LIMIT 1").fetchone() is None:
         conn.execute("DROP TABLE cables_fts")
         conn.execute(FTS_WITH_PREFIXES)
+
+
+def _chain_audit(conn: sqlite3.Connection) -> None:
+    """Schema 4: the audit log made tamper-evident, each row hashed with the one before it
+    (see audit.py); the rows already there are chained as they stand."""
+    from .audit import chain_existing
+
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
+    if "hash" not in columns:
+        conn.execute("ALTER TABLE audit ADD COLUMN hash TEXT")
+    chain_existing(conn)
 
 
 Migration = str | Callable[[sqlite3.Connection], None]
@@ -228,6 +239,7 @@ MIGRATIONS: dict[int, list[Migration]] = {
         "CREATE INDEX cable_tags_tag ON cable_tags (tag, cable_id)",
     ],
     3: [_prefix_index_when_empty],
+    4: [_chain_audit],
 }
 
 # Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .ingest import Item, Summary, _file_items, ingest
+from .ingest import Item, Summary, _file_items, ingest, walk_folder
 
 
 def _candidates(folder: Path) -> dict[Path, tuple[int, int]]:
+    """What the drop folder holds but dot-files and *.tmp, each with its size and time as lstat
+    sees them (a link is judged as itself, never by what it points to). Links, FIFOs and devices
+    are here too: ingest rejects each once, by name, without following or opening it."""
     out: dict[Path, tuple[int, int]] = {}
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.startswith(".") or name.endswith(".tmp"):
-                continue
-            p = Path(root) / name
-            try:
-                st = p.stat()
-            except OSError:
-                continue
-            out[p] = (st.st_size, st.st_mtime_ns)
+    for p, st, _problem in walk_folder(folder):
+        if p.name.endswith(".tmp"):
+            continue
+        out[p] = (st.st_size, st.st_mtime_ns) if st is not None else (-1, 0)
     return out
+
+
+def _folder_problem(folder: Path, p: Path) -> str:
+    for q, _st, problem in walk_folder(folder):
+        if q == p and problem:
+            return problem
+    return "folder not read"
 
 
 class Watcher:
@@ -48,7 +50,10 @@ class Watcher:
             return None
         items: list[Item] = []
         for p in sorted(ready):
-            items.extend(_file_items(p))
+            if now[p][0] == -1:  # a sub-folder that could not be read, or a loop
+                items.append(Item(str(p), None, _folder_problem(self.folder, p)))
+            else:
+                items.extend(_file_items(p))
             self._done[p] = now[p]
         return ingest(self.conn, items, on_reject=on_reject)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..cable.model import Status, is_acknowledged_precedence
+from .audit import append as append_audit
 from .clock import utcnow
 
 STATUSES = [s.value for s in Status]
@@ -144,9 +145,8 @@ def _change(
         )
         if cur.rowcount != 1:  # pragma: no cover - BEGIN IMMEDIATE makes this impossible
             raise Conflict(st.reference_id, None, None)
-        conn.executemany(
-            "INSERT INTO audit (at, who, cable_id, reference_id, field, old, new) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        append_audit(
+            conn,
             [
                 (a, b, c, d, e, None if f is None else str(f), None if g is None else str(g))
                 for a, b, c, d, e, f, g in audit
@@ -261,11 +261,29 @@ def record_export(
     conn: sqlite3.Connection, who: str, target: str, rows: int, top: str | None
 ) -> None:
     with _write(conn):
-        conn.execute(
-            "INSERT INTO audit (at, who, cable_id, reference_id, field, old, new) "
-            "VALUES (?, ?, NULL, NULL, 'export', NULL, ?)",
-            (utcnow(), who, f"{rows} rows to {target} (highest {top or 'none'})"),
+        append_audit(
+            conn,
+            [(utcnow(), who, None, None, "export", None, export_words(rows, target, top))],
         )
+
+
+def export_words(rows: int, target: str, top: str | None) -> str:
+    return f"{rows} rows to {target} (highest {top or 'none'})"
+
+
+def check_can_record(conn: sqlite3.Connection) -> None:
+    """Raise sqlite3.Error when this connection cannot write the audit log (a read-only cache
+    file or folder, a full disk): a write is tried and rolled back, so it is the real answer."""
+    try:
+        with _write(conn):
+            append_audit(conn, [(utcnow(), "-", None, None, "probe", None, None)])
+            raise _Probe
+    except _Probe:
+        pass
+
+
+class _Probe(Exception):
+    """Rolls the probe's write back."""
 
 
 # -- due dates in words people type -------------------------------------------------------------

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..config import Config, current_login
+from ..store import audit as audit_log
 from ..store.cache import Cache
 from ..store.feed import ChangeFeed
 from ..store.schema import StoreError
@@ -71,6 +72,8 @@ class TriageApp(App[None]):
         self.feed = ChangeFeed(self.cache)
         self._tty: int | None = None
         self._lost = False
+        self._chain = audit_log.ChainWatch()
+        self._audit_problems: list[str] = []
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -83,6 +86,7 @@ class TriageApp(App[None]):
         except StoreError as exc:
             self.report_cache_error(exc)
         self.set_interval(POLL_SECONDS, self.check_for_changes)
+        self.check_audit(mend=True)
         self._tty = terminal_fd() if not self.is_headless else None
         if self._tty is not None:
             self.set_interval(TTY_CHECK_SECONDS, self.check_terminal)
@@ -137,6 +141,27 @@ class TriageApp(App[None]):
         for s in self.screen_stack:
             if isinstance(s, TriageScreen):
                 s.cache_changed()
+        self.check_audit()
+
+    @work(thread=True, group="audit", exit_on_error=False)
+    def check_audit(self, mend: bool = False) -> None:
+        """The audit log's chain and triggers: checked at start and after each change seen."""
+        try:
+            with self.cache.borrow() as conn:
+                found = audit_log.look_for_console(self._chain, conn, mend)
+        except (sqlite3.Error, StoreError):
+            return  # a cache that cannot be read is reported by the change feed
+        self.call_from_thread(self._show_audit, *found)
+
+    def _show_audit(self, mended: str | None, problems: list[str]) -> None:
+        if mended:
+            self.notify(mended, title="Audit log", severity="warning", markup=False, timeout=30)
+        if problems and problems != self._audit_problems:
+            text = "; ".join(problems) + ". Run `triage audit --verify` for details."
+            self.notify(text, title="Audit log", severity="error", markup=False, timeout=86400)
+        elif self._audit_problems and not problems:
+            self.notify("the audit log's chain holds again", title="Audit log", markup=False)
+        self._audit_problems = problems
 
     def on_cache_lost(self, msg: CacheLost) -> None:
         self.report_cache_error(msg.error)

@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from ...cable.model import is_overdue
 from ...store import workflow as wf
-from ...store.export import open_private, write_csv
+from ...store.export import ExportError, export_file
 from ...store.schema import StoreError
 from ...store.views import (
     SORTS,
@@ -310,14 +310,12 @@ class ListScreen(WorkflowActions):
     def _export(self, path: Path, ids: list[int]) -> None:
         app = self.tapp
         try:
-            with app.cache.borrow() as conn, open_private(path, app.config.group) as fh:
-                n, top = write_csv(conn, ids, fh)
             with app.cache.borrow() as conn:
-                wf.record_export(conn, app.login, str(path), n, top)
-        except OSError as exc:
-            app.notify(
-                f"{path}: could not export: {exc.strerror or exc}", severity="error", markup=False
-            )
+                n, top = export_file(
+                    conn, ids, path, who=app.login, group=app.config.group, db=str(app.cache.path)
+                )
+        except ExportError as exc:
+            app.notify(f"could not export: {exc}", severity="error", markup=False, timeout=15)
             return
         except (sqlite3.Error, StoreError) as exc:
             app.notify(f"export failed: {exc}", severity="error", markup=False)
