@@ -135,6 +135,6 @@ def test_the_command_line_never_sends_a_cables_escape_sequences(tmp_path: Path) 
         screen = t.wait_for("PRINTED-42")  # (the typed command says 40+2)
         assert "Subject        ␛]2;HACKED␇ ␛[2J TITLE" in screen  # parse
         assert "SUBJECT: ␛]2;HACKED␇ ␛[2J TITLE" in screen  # raw
-        assert ",␛]2;HACKED␇ ␛[2J TITLE," in screen  # export
+        assert ',"␛]2;HACKED␇ ␛[2J TITLE",' in screen  # export (every cell quoted)
         assert "Reference      26PARIS1" in screen  # nothing cleared the screen
         assert t.title() == title_before

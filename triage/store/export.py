@@ -243,6 +243,10 @@ def export_file(
             staged.finish()
         except OSError as exc:
             raise ExportError(f"{path}: {exc.strerror or exc}; nothing written") from exc
+        except sqlite3.Error as exc:
+            raise ExportError(
+                f"{db}: the cache could not be read ({exc}); nothing written"
+            ) from exc
         try:
             record_export(conn, who, target, n, top)
         except sqlite3.Error as exc:
