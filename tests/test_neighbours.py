@@ -606,3 +606,36 @@ async def test_console_warns_at_start_and_after_a_live_change(worked: Path, tmp_
         shown = messages(app)
         assert any("trigger audit_no_update was missing" in m and "made again" in m for m in shown)
         assert any("chain is broken at row 1" in m for m in shown)
+
+
+def test_a_noted_head_shows_a_log_cut_short_or_rewritten_whole(worked: Path) -> None:
+    from triage.store.audit import GENESIS, TRIGGERS, row_hash
+
+    r = triage("audit", "--db", str(worked), "--verify")
+    head = r.stdout.strip().split("head ")[1]
+    assert head.startswith("4:") and len(head) == 2 + 64
+    r = triage("audit", "--db", str(worked), "--verify", "--anchor", head)
+    assert r.returncode == 0 and "holds row 4 as noted" in r.stdout
+    # someone who knows how the chain is made rewrites all of it consistently: the chain alone
+    # holds, the head noted earlier does not
+    conn = sqlite3.connect(worked)
+    conn.execute("DROP TRIGGER audit_no_update")
+    prev = GENESIS
+    for rid, *values in conn.execute(
+        "SELECT id, at, who, cable_id, reference_id, field, old, new FROM audit ORDER BY id"
+    ).fetchall():
+        if rid == 3:
+            values[1] = "mallory"
+        prev = row_hash(rid, values, prev)
+        conn.execute("UPDATE audit SET who = ?, hash = ? WHERE id = ?", (values[1], prev, rid))
+    conn.execute(TRIGGERS["audit_no_update"])
+    conn.commit()
+    conn.close()
+    assert triage("audit", "--db", str(worked), "--verify").returncode == 0
+    r = triage("audit", "--db", str(worked), "--verify", "--anchor", head)
+    assert r.returncode == 1
+    assert "row 4 no longer has the hash noted earlier" in r.stderr
+    # and the newest rows cut off the end
+    tamper(worked, "DROP TRIGGER audit_no_delete", "DELETE FROM audit WHERE id = 4")
+    r = triage("audit", "--db", str(worked), "--verify", "--anchor", head)
+    assert r.returncode == 1 and "row 4 noted earlier is gone" in r.stderr

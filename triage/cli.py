@@ -632,6 +632,11 @@ def _audit_time(option: str, value: str, end: bool) -> str:
 @click.option("--since", metavar="DATE", help="From this UTC day or time on (2026-11-29).")
 @click.option("--until", metavar="DATE", help="Up to this UTC day (inclusive) or time.")
 @click.option("--verify", is_flag=True, help="Check the hash chain and the append-only triggers.")
+@click.option(
+    "--anchor",
+    metavar="ROW:HASH",
+    help="With --verify: a head noted earlier; check the log still holds it (not cut or rewritten).",
+)
 @click.pass_context
 def audit(
     ctx: click.Context,
@@ -641,6 +646,7 @@ def audit(
     since: str | None,
     until: str | None,
     verify: bool,
+    anchor: str | None,
 ) -> None:
     """Show the audit log: who changed what and when, oldest first.
 
@@ -652,18 +658,32 @@ def audit(
     from .store import audit as al
 
     conn, path = _open_store(ctx, db_opt, create=False)
+    noted: tuple[int, str] | None = None
+    if anchor is not None:
+        row, _, digest = anchor.partition(":")
+        if not verify or not row.strip().isdigit() or len(digest.strip()) != 64:
+            raise CliError(
+                f"--anchor {anchor!r}: give --verify --anchor ROW:HASH, the row and hash "
+                "printed by an earlier --verify"
+            )
+        noted = (int(row), digest)
     if verify:
         try:
             verdict = al.verify(conn)
+            problems = verdict.problems()
+            if noted is not None:
+                gone = al.anchor_problem(conn, *noted)
+                problems += [gone] if gone else []
         except sqlite3.Error as exc:
             raise CliError(f"{path}: the audit log could not be read ({exc})") from exc
-        if not verdict.ok:
-            for line in verdict.problems():
+        if problems:
+            for line in problems:
                 _fail(f"{path}: {line}")
             sys.exit(1)
         click.echo(
             f"{path}: audit log OK: {verdict.rows:,} rows chained, both triggers in place; "
-            f"head row {verdict.head_id} {verdict.head_hash}"
+            f"head {verdict.head_id}:{verdict.head_hash}"
+            + (f"; holds row {noted[0]} as noted" if noted else "")
         )
         return
     who = current_login() if officer == "me" else officer

@@ -7,9 +7,11 @@ breaks the chain at that row or the one after it, and `verify` names it. Rows ar
 by `append`, inside the caller's BEGIN IMMEDIATE transaction: the previous hash is read under
 the write lock, so appends from many processes at once still form one chain.
 
-What a chain cannot show on its own: the newest rows cut off the end (the rest still chains).
-`verify` prints the head (the last row and its hash) so a desk can note it somewhere else and
-compare later.
+What a chain cannot show on its own: the newest rows cut off the end (the rest still chains),
+or the whole log rewritten by someone who recomputes every hash (the method is public and there
+is no key: every officer's triage must be able to append). `verify` prints the head (the last
+row and its hash) for a desk to note somewhere the cache's writers cannot reach; `anchor_problem`
+checks a noted head later.
 """
 
 from __future__ import annotations
@@ -237,6 +239,19 @@ def verify(conn: sqlite3.Connection) -> Verdict:
     finally:
         conn.execute("COMMIT")
     return Verdict(n, head_id, head_hash, broken, triggers)
+
+
+def anchor_problem(conn: sqlite3.Connection, row_id: int, noted: str) -> str | None:
+    """Against a head noted earlier (row and hash, from `verify`): since each hash covers every
+    row before it, a chain that holds and still has that hash at that row has kept every row up
+    to it unchanged. What is wrong, or None."""
+    row = conn.execute("SELECT hash FROM audit WHERE id = ?", (row_id,)).fetchone()
+    if row is None:
+        last = conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+        return f"row {row_id} noted earlier is gone: the log now ends at row {last} (cut short)"
+    if (row[0] or "").lower() != noted.strip().lower():
+        return f"row {row_id} no longer has the hash noted earlier: the log up to it was rewritten"
+    return None
 
 
 class ChainWatch:
