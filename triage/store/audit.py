@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -272,9 +273,14 @@ class ChainWatch:
         self.schema: int | None = None
         self.full_at: float | None = None
         self.verdict: Verdict | None = None
+        self._lock = threading.Lock()
 
     def look(self, conn: sqlite3.Connection, now: float | None = None) -> Verdict:
-        now = time.monotonic() if now is None else now
+        """Safe from several threads at once (one look at a time)."""
+        with self._lock:
+            return self._look(conn, time.monotonic() if now is None else now)
+
+    def _look(self, conn: sqlite3.Connection, now: float) -> Verdict:
         schema = int(conn.execute("PRAGMA schema_version").fetchone()[0])
         if (
             self.verdict is None
