@@ -617,12 +617,14 @@ def _audit_time(option: str, value: str, end: bool) -> str:
         raise CliError(
             f"{option}: wants a UTC date like 2026-11-29 or 2026-11-29 10:00, not {value!r}"
         ) from exc
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.UTC).replace(tzinfo=None)
     if end and len(value.strip()) <= 10:
         try:
             t += dt.timedelta(days=1)
         except OverflowError:
             return "9999-12-31T23:59:59.999999Z~"  # after every time the log can hold
-    return t.strftime("%Y-%m-%dT%H:%M:%S")
+    return t.isoformat(timespec="seconds")
 
 
 @main.command()
