@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 import textwrap
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .cable import Cable
-from .config import ConfigError, load_config, resolve_db_path
+from .config import Config, ConfigError, load_config, resolve_db_path
 from .visible import visible
 
 if TYPE_CHECKING:
@@ -101,7 +102,42 @@ def _describe(cable: Cable) -> str:
     return "\n".join(lines)
 
 
-@click.group(invoke_without_command=True)
+class TriageGroup(click.Group):
+    """The `triage` command: whatever a subcommand did not catch still ends in one line that
+    names the cache (or says what failed) and exits non-zero, never in a Python traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except sqlite3.Error as exc:
+            where = (ctx.obj or {}).get("path") or "the cache"
+            from .store.trouble import explain
+
+            raise CliError(explain(where, exc)) from exc
+        except MemoryError as exc:
+            raise CliError("out of memory; close other programs or give it less at once") from exc
+        except OSError as exc:
+            name = f"{exc.filename}: " if exc.filename else ""
+            raise CliError(f"{name}{exc.strerror or exc}") from exc
+        except Exception as exc:
+            if os.environ.get("TRIAGE_DEBUG"):
+                raise
+            _fail(
+                f"internal error ({type(exc).__name__}: {exc}); please report it with the "
+                "command that caused it (TRIAGE_DEBUG=1 shows the Python traceback)"
+            )
+            sys.exit(INTERNAL_ERROR)
+
+
+# the exit status of a bug in triage (sysexits' EX_SOFTWARE): tests check it never happens
+INTERNAL_ERROR = 70
+
+
+@click.group(cls=TriageGroup, invoke_without_command=True)
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="The cache file.")
 @click.pass_context
 def main(ctx: click.Context, db_path: str | None) -> None:
@@ -112,13 +148,25 @@ def main(ctx: click.Context, db_path: str | None) -> None:
         _console(ctx, db_path)
 
 
-def _console(ctx: click.Context, db_path: str | None, path: Path | None = None) -> None:
-    from .store import StoreError, connect
+def _config() -> Config:
+    """The config file, checked: a value of the wrong type or a view's filter that cannot be read
+    stops the command with a line naming the file and the key."""
+    from .store.views import FilterError, custom_views
 
     try:
         cfg = load_config()
+        custom_views(cfg.views)
     except ConfigError as exc:
         raise CliError(f"config file {exc}") from exc
+    except FilterError as exc:
+        raise CliError(f"config file {cfg.path}: {exc}") from exc
+    return cfg
+
+
+def _console(ctx: click.Context, db_path: str | None, path: Path | None = None) -> None:
+    from .store import StoreError, connect
+
+    cfg = _config()
     if path is None:
         path = resolve_db_path(db_path, cfg)
     try:
@@ -196,11 +244,10 @@ def _open_store(
     someone dropped or altered them, and says so."""
     from .store import StoreError, connect
 
-    try:
-        cfg = load_config()
-    except ConfigError as exc:
-        raise CliError(f"config file {exc}") from exc
+    cfg = _config()
     path = resolve_db_path(db_opt or (ctx.obj or {}).get("db"), cfg)
+    ctx.ensure_object(dict)
+    ctx.obj["path"] = path  # for the message of an error met on it later
     try:
         conn = connect(path, group=cfg.group, create=create)
     except StoreError as exc:
@@ -344,7 +391,13 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
 
 @main.command()
 @click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
-@click.option("--version", "version", type=int, default=None, help="An earlier version.")
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(1, 2**31),
+    default=None,
+    help="An earlier version (1 is the first received).",
+)
 @click.argument("ref")
 @click.pass_context
 def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -> None:
@@ -555,18 +608,22 @@ def export(
     """Export the action list as CSV (safe to open in a spreadsheet)."""
     from .config import current_login
     from .store.export import ExportError, export_file, export_stream
-    from .store.views import BUILTIN_TABS, Context, Filter, FilterError, View, _check, view_ids
+    from .store.views import (
+        BUILTIN_TABS,
+        Context,
+        Filter,
+        FilterError,
+        View,
+        _check,
+        custom_views,
+        view_ids,
+    )
     from .store.workflow import WorkflowError, normalise_status
 
-    cfg = load_config()
+    cfg = _config()
     conn, _path = _open_store(ctx, db_opt, create=False, writes=True)
     who = current_login()
-    custom = {}
-    for v in cfg.views:
-        if v.get("name"):
-            from .store.views import parse_filters
-
-            custom[str(v["name"])] = parse_filters(str(v.get("filter") or ""))
+    custom = custom_views(cfg.views)
     tabs = {t.lower(): t for t in [*BUILTIN_TABS, *custom]}
     if view_name.lower() not in tabs:
         raise CliError(f"unknown view {view_name!r}: one of {', '.join(tabs.values())}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,26 +53,132 @@ def load_config(path: Path | None = None) -> Config:
             continue
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, RecursionError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"{p}: {exc}") from exc
         return _from_dict(p, data)
     return Config()
 
 
+# the longest handling objective a config may set: a year, in minutes (a larger number is a
+# typo, and a far larger one would overflow the clock arithmetic of the Overdue view)
+MAX_OBJECTIVE_MIN = 366 * 24 * 60
+# every key the config file may hold at its top level
+TOP_KEYS = ("db", "group", "officers", "office", "objectives", "keymap", "view", "route")
+
+
 def _from_dict(path: Path, data: dict[str, Any]) -> Config:
+    """The config, every value checked for its type: a wrong one is a ConfigError naming the file,
+    the key and what it should be, never a crash later on."""
+
+    def bad(key: str, want: str, value: object) -> ConfigError:
+        return ConfigError(f"{path}: {key} should be {want}, not {_shown(value)}")
+
+    def text(key: str, value: object) -> str:
+        if not isinstance(value, str):
+            raise bad(key, "a string in quotes", value)
+        return value
+
+    def texts(key: str, value: object) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad(key, 'a list of strings, like ["a", "b"]', value)
+        return list(value)
+
+    def table(key: str, value: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise bad(key, f"a table ([{key}] and key = value lines below it)", value)
+        return value
+
+    def tables(key: str, value: object) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise bad(key, f"tables ([[{key}]] and key = value lines below each)", value)
+        return list(value)
+
+    def known(where: str, table: dict[str, Any], keys: tuple[str, ...]) -> None:
+        """A key triage does not know is a typo, or a value under the wrong [table]: say so
+        rather than ignore it (`tag = ...` in a route would never match)."""
+        for k in table:
+            if k not in keys:
+                hint = ""
+                if where == "" and str(k).upper().replace("_", " ") in DEFAULT_OBJECTIVES_MIN:
+                    hint = " (a handling objective goes under [objectives])"
+                raise ConfigError(
+                    f"{path}: unknown key {where}{k}{hint}; known here: {', '.join(keys)}"
+                )
+
+    known("", data, TOP_KEYS)
     cfg = Config(path=path)
-    cfg.db = data.get("db")
-    cfg.group = data.get("group")
-    cfg.officers = [str(o) for o in data.get("officers", [])]
-    office = data.get("office", {})
-    cfg.office_ris = [str(r).upper() for r in office.get("routing_indicators", [])]
-    cfg.office_names = [str(r).upper() for r in office.get("addresses", [])]
-    for k, v in data.get("objectives", {}).items():
-        cfg.objectives_min[str(k).upper().replace("_", " ")] = int(v)
-    cfg.keymap = {str(k): str(v) for k, v in data.get("keymap", {}).items()}
-    cfg.views = list(data.get("view", []))
-    cfg.routes = list(data.get("route", []))
+    if "db" in data:
+        cfg.db = text("db", data["db"])
+    if "group" in data:
+        cfg.group = text("group", data["group"])
+    cfg.officers = texts("officers", data.get("officers", []))
+    office = table("office", data.get("office", {}))
+    known("office.", office, ("routing_indicators", "addresses"))
+    ris = texts("office.routing_indicators", office.get("routing_indicators", []))
+    cfg.office_ris = [r.upper() for r in ris]
+    names = texts("office.addresses", office.get("addresses", []))
+    cfg.office_names = [n.upper() for n in names]
+    for k, v in table("objectives", data.get("objectives", {})).items():
+        name = str(k).upper().replace("_", " ")
+        if name not in DEFAULT_OBJECTIVES_MIN:
+            raise ConfigError(
+                f"{path}: objectives.{k}: no such precedence; one of "
+                + ", ".join(p.replace(" ", "_") for p in DEFAULT_OBJECTIVES_MIN)
+            )
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_OBJECTIVE_MIN:
+            raise bad(f"objectives.{k}", f"whole minutes from 0 to {MAX_OBJECTIVE_MIN:,}", v)
+        cfg.objectives_min[name] = v
+    for k, v in table("keymap", data.get("keymap", {})).items():
+        keys = text(f"keymap.{k}", v)
+        if not [key for key in keys.split(",") if key.strip()]:
+            raise bad(f"keymap.{k}", 'keys separated by commas, like "j,down"', v)
+        cfg.keymap[str(k)] = keys
+    cfg.views = tables("view", data.get("view", []))
+    for n, view in enumerate(cfg.views, 1):
+        where = f"view #{n}"
+        known(f"{where}: ", view, ("name", "filter"))
+        name = text(f"{where}: name", view.get("name", ""))
+        if not name.strip():
+            raise ConfigError(f"{path}: {where} has no name")
+        # the filter is read by store.views.custom_views (config knows no filters)
+        text(f"view {name!r}: filter", view.get("filter", ""))
+    cfg.routes = tables("route", data.get("route", []))
+    for n, route in enumerate(cfg.routes, 1):
+        where = f"route #{n}"
+        known(f"{where}: ", route, ("officer", "tags", "origin", "subject"))
+        text(f"{where}: officer", route.get("officer", ""))
+        texts(f"{where}: tags", route.get("tags", []))
+        for key in ("origin", "subject"):
+            if key in route:
+                _check_pattern(path, f"{where}: {key}", text(f"{where}: {key}", route[key]))
     return cfg
+
+
+def _shown(value: object) -> str:
+    """A config value as TOML would write it, cut short."""
+    if isinstance(value, bool):
+        shown = "true" if value else "false"
+    elif isinstance(value, str):
+        shown = f'"{value}"'
+    elif isinstance(value, dict):
+        shown = "a table"
+    else:
+        shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+def _check_pattern(path: Path, where: str, pattern: str) -> None:
+    """A route's origin or subject is a regular expression: one that cannot be compiled (or
+    would be slow to: a pattern is matched against every new cable) is named at start."""
+    if len(pattern) > 500:
+        raise ConfigError(f"{path}: {where}: the pattern is over 500 characters")
+    try:
+        re.compile(pattern, re.I)
+    except (re.error, RecursionError, OverflowError) as exc:
+        raise ConfigError(
+            f"{path}: {where}: {pattern!r} is not a regular expression ({exc}); "
+            "escape special characters with a backslash"
+        ) from exc
 
 
 def default_db_path() -> Path:

@@ -24,6 +24,8 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .txn import rollback
+
 GENESIS = "0" * 64
 
 AUDIT_COLUMNS = ("at", "who", "cable_id", "reference_id", "field", "old", "new")
@@ -130,7 +132,7 @@ def ensure_triggers(conn: sqlite3.Connection) -> dict[str, str]:
             conn.execute(TRIGGERS[name])
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     return problems
 

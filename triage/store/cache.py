@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .place import DELETED, Identity, cache_descriptors, identity, lost_because, resolve
 from .schema import StoreError, connect
+from .txn import rollback
 
 
 class Cache:
@@ -97,9 +98,7 @@ class Cache:
         try:
             yield c
         finally:
-            if c.in_transaction:
-                with suppress(sqlite3.Error):
-                    c.execute("ROLLBACK")
+            rollback(c)
             if not self._lost:
                 self._pool.put(c)
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from ..cable.model import level_word
+from .txn import rollback
 
 COLUMNS = [
     "reference_id",
@@ -277,8 +278,7 @@ def export_file(
                 conn.execute("COMMIT")
             raise ExportError(f"{path}: {why}; nothing written") from exc
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        rollback(conn)
         staged.discard()
         raise
     staged.fh.close()

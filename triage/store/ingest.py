@@ -24,6 +24,7 @@ from ..cable.model import classification_badge, level_rank, precedence_rank
 from ..cable.parse import decode, parse_decoded
 from .clock import utcnow
 from .schema import FTS_WITH_PREFIXES, drop_indexes, ensure_indexes
+from .txn import rollback
 
 BATCH = 200
 BULK_AFTER = 5000
@@ -478,7 +479,7 @@ def reindex(
             conn.execute(f"INSERT INTO {REINDEX_PROGRESS} VALUES (0)")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     done = reindexed_so_far(conn) or 0
     insert = _fts_insert(FTS_NEXT)
@@ -515,7 +516,7 @@ def reindex(
             conn.execute(f"UPDATE {REINDEX_PROGRESS} SET built_to = ?", (int(chunk[-1][0]),))
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
         done += len(chunk)
         if on_progress:
@@ -547,7 +548,7 @@ def _drop_in_steps(conn: sqlite3.Connection, table: str) -> None:
                 conn.execute(f"DROP TABLE {table}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
 
 
@@ -884,8 +885,7 @@ def ingest(
             ensure_indexes(conn)
         conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     return summary
 

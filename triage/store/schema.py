@@ -348,12 +348,19 @@ def connect(
             raise StoreError(f"{p}: could not switch the cache to WAL mode ({mode})")
         migrate(conn, p)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{p}: not a triage cache or damaged ({exc})") from exc
+        from .trouble import explain  # a full disk, a lock, a damaged or foreign file
+
+        raise StoreError(explain(p, exc)) from exc
     return conn
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
     current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current < 0:
+        raise StoreError(
+            f"{path}: not a triage cache (its schema number is {current}; triage writes 1 to "
+            f"{SCHEMA_VERSION}); give --db the cache's path"
+        )
     if current > SCHEMA_VERSION:
         raise StoreError(
             f"{path}: this cache was written by a newer triage (schema {current}; this triage "
@@ -373,7 +380,9 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        from .txn import rollback
+
+        rollback(conn)
         raise
 
 

@@ -210,12 +210,19 @@ def _check(key: str, value: str) -> None:
     v = value.upper()
     if key == "status" and v.replace("_", " ").replace("-", " ") not in STATUSES:
         raise FilterError(f"unknown status {value!r}: one of {', '.join(STATUSES)}")
-    if key == "precedence" and v.lstrip("<>=") not in PREC_WORDS:
-        raise FilterError(f"unknown precedence {value!r}: FLASH, NIACT, IMMED, PRIOR, ROUTN")
+    # one comparison at most (`>=IMMED`), read the way _filter_sql reads it
+    if key == "precedence" and _cmp(v)[1] not in PREC_WORDS:
+        raise FilterError(
+            f"unknown precedence {value!r}: FLASH, NIACT, IMMED, PRIOR, ROUTN, after one of "
+            ">=, <=, >, <, = at most"
+        )
     if key == "classification":
-        base = v.lstrip("<>=").split("//")[0]
+        base = _cmp(v)[1].split("//")[0]
         if base not in LEVEL_WORDS:
-            raise FilterError(f"unknown classification {value!r}: U, C, S, TS (with //NF)")
+            raise FilterError(
+                f"unknown classification {value!r}: U, C, S, TS (with //NF), after one of "
+                ">=, <=, >, <, = at most"
+            )
     if key in ("since", "until"):
         try:
             dt.date.fromisoformat(value)
@@ -223,8 +230,29 @@ def _check(key: str, value: str) -> None:
             raise FilterError(f"{key}: wants a date like 2026-11-27, not {value!r}") from exc
 
 
+def custom_views(
+    views: list[dict[str, Any]], on_error: Callable[[str], None] | None = None
+) -> dict[str, list[Filter]]:
+    """The config's [[view]] tables as name -> filters. A filter that cannot be read raises
+    FilterError naming the view, or, given `on_error`, is reported there and the view left out."""
+    out: dict[str, list[Filter]] = {}
+    for v in views:
+        name = str(v.get("name") or "").strip()
+        if not name:
+            continue
+        text = str(v.get("filter") or "")
+        try:
+            out[name] = parse_filters(text)
+        except FilterError as exc:
+            why = f"view {name!r}: filter {text!r} cannot be read: {exc}"
+            if on_error is None:
+                raise FilterError(why) from exc
+            on_error(why)
+    return out
+
+
 def _cmp(value: str) -> tuple[str, str]:
-    m = re.match(r"^(>=|<=|>|<|=)?(.*)$", value)
+    m = re.fullmatch(r"(>=|<=|>|<|=)?(.*)", value, re.S)
     assert m
     return m.group(1) or "=", m.group(2)
 
@@ -566,9 +594,13 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
         sql, params = addressed_sql(ctx, "to" if v == "action" else "info")
         return sql, params
     if f.key == "since":
-        return "c.dtg >= ?", [v]
+        # as ISO text (3.11 also reads 20261101), which is how dtg compares
+        return "c.dtg >= ?", [dt.date.fromisoformat(v).isoformat()]
     if f.key == "until":
-        return "c.dtg < ?", [(dt.date.fromisoformat(v) + dt.timedelta(days=1)).isoformat()]
+        day = dt.date.fromisoformat(v)
+        if day == dt.date.max:  # the last day there is: no day after it to stop before
+            return "c.dtg IS NOT NULL", []
+        return "c.dtg < ?", [(day + dt.timedelta(days=1)).isoformat()]
     raise FilterError(f"unknown filter {f.key}")
 
 

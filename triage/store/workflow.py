@@ -19,6 +19,7 @@ from typing import Any
 from ..cable.model import Status, is_acknowledged_precedence
 from .audit import append as append_audit
 from .clock import utcnow
+from .txn import rollback
 
 STATUSES = [s.value for s in Status]
 
@@ -74,11 +75,10 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")  # a COMMIT that fails (a full disk) is rolled back too
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
-    else:
-        conn.execute("COMMIT")
 
 
 def find_cable(conn: sqlite3.Connection, reference_id: str) -> int:
@@ -298,6 +298,29 @@ def parse_when(text: str, now: dt.datetime | None = None) -> str | None:
     local_now = (now or dt.datetime.now(dt.UTC)).astimezone()
     if s in ("", "none", "clear", "-"):
         return None
+    try:
+        at = _when(text, s, local_now)
+    except (OverflowError, ValueError) as exc:  # past year 9999, or digits beyond int()'s limit
+        raise WorkflowError(
+            f"{_cut(text)}: too far from today; a due date is within {DUE_YEARS_MAX} years"
+        ) from exc
+    if abs((at - local_now).days) > DUE_YEARS_MAX * 366:
+        raise WorkflowError(
+            f"{_cut(text)}: too far from today; a due date is within {DUE_YEARS_MAX} years"
+        )
+    return _utc(at)
+
+
+# a due date further than this from today is a typo (and one near year 9999 cannot be shown in
+# every time zone)
+DUE_YEARS_MAX = 100
+
+
+def _cut(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:39] + "…")
+
+
+def _when(text: str, s: str, local_now: dt.datetime) -> dt.datetime:
     m = re.fullmatch(r"\+\s*(\d+)\s*([mhdw])", s)
     if m:
         n, unit = int(m.group(1)), m.group(2)
@@ -307,14 +330,14 @@ def parse_when(text: str, now: dt.datetime | None = None) -> str | None:
             "d": dt.timedelta(days=n),
             "w": dt.timedelta(weeks=n),
         }[unit]
-        return _utc(local_now + delta)
+        return local_now + delta
     time_part = None
     m = re.search(r"(\d{1,2}):(\d{2})$", s)
     if m:
         time_part = (int(m.group(1)), int(m.group(2)))
         s = s[: m.start()].strip()
         if time_part[0] > 23 or time_part[1] > 59:
-            raise WorkflowError(f"{text!r}: no such time of day")
+            raise WorkflowError(f"{_cut(text)}: no such time of day")
     day: dt.date | None = None
     if s in ("", "today"):
         day = local_now.date()
@@ -329,11 +352,10 @@ def parse_when(text: str, now: dt.datetime | None = None) -> str | None:
             day = dt.date.fromisoformat(s)
         except ValueError as exc:
             raise WorkflowError(
-                f"{text!r}: say when like 'today 17:00', 'tomorrow', '+2d', 'fri', '2026-12-01'"
+                f"{_cut(text)}: say when like 'today 17:00', 'tomorrow', '+2d', 'fri', '2026-12-01'"
             ) from exc
     hh, mm = time_part if time_part else (17, 0)
-    local = dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=local_now.tzinfo)
-    return _utc(local)
+    return dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=local_now.tzinfo)
 
 
 def _utc(t: dt.datetime) -> str:
@@ -355,9 +377,18 @@ def suggest_officer(
         if want_tags and want_tags & {t.upper() for t in tags}:
             return str(officer)
         pat = r.get("origin")
-        if pat and origin and re.search(str(pat), origin, re.I):
+        if pat and origin and _search(str(pat), origin):
             return str(officer)
         pat = r.get("subject")
-        if pat and subject and re.search(str(pat), subject, re.I):
+        if pat and subject and _search(str(pat), subject):
             return str(officer)
     return None
+
+
+def _search(pattern: str, text: str) -> bool:
+    """A route's pattern (checked when the config is read; one that slipped past never matches
+    rather than stopping the console)."""
+    try:
+        return re.search(pattern, text, re.I) is not None
+    except re.error:
+        return False

@@ -22,7 +22,7 @@ from ..store import audit as audit_log
 from ..store.cache import Cache
 from ..store.feed import ChangeFeed
 from ..store.schema import StoreError
-from ..store.views import BUILTIN_TABS, Context, FilterError, parse_filters
+from ..store.views import BUILTIN_TABS, Context, custom_views
 from .messages import CacheChanged, CacheLost
 from .safe import visible
 from .screens.base import TriageScreen
@@ -51,15 +51,9 @@ class TriageApp(App[None]):
         self.config = config
         self.cache = Cache(db_path, config.group)
         self.login = login or current_login()
-        custom = {}
-        for v in config.views:
-            name = str(v.get("name") or "").strip()
-            if not name:
-                continue
-            try:
-                custom[name] = parse_filters(str(v.get("filter") or ""))
-            except FilterError:
-                continue
+        # a view whose filter cannot be read is left out, and said so once the screen is up
+        self.config_problems: list[str] = []
+        custom = custom_views(config.views, on_error=self.config_problems.append)
         self.ctx = Context(
             login=self.login,
             office_ris=config.office_ris,
@@ -79,6 +73,9 @@ class TriageApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.push_screen(ListScreen())
+        for problem in self.config_problems:
+            where = f"config file {self.config.path}: " if self.config.path else ""
+            self.notify(where + problem, severity="error", timeout=30, markup=False)
         try:
             # the change-watch baseline is taken before the first view is read, so a change
             # committed by someone else while this console starts is not missed

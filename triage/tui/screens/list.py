@@ -365,6 +365,9 @@ class ListScreen(WorkflowActions):
         except (sqlite3.Error, StoreError) as exc:
             self.post_message(ViewFailed(f"cache: {exc}", generation))
             return
+        except Exception as exc:  # never a list that silently stays as it was
+            self.post_message(ViewFailed(f"the view could not be read: {exc!r}", generation))
+            return
         self.post_message(ViewLoaded(ViewData(generation, ids, {}, -1, False), keep_id))
         release_memory()
 
