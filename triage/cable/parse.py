@@ -515,6 +515,16 @@ def _single_spaced(lines: list[str]) -> list[str]:
     return out
 
 
+# Hostile sizes: how far the parser looks for structure. The longest cables in the wild run to
+# a few thousand lines; a cable of a million lines (or a million addressees) keeps all its text
+# (searched, shown a screenful at a time, printed whole by `triage raw`), but its paragraphs are
+# read in the first BODY_LINES_READ lines of its body and its pseudo-header (E.O., TAGS,
+# SUBJECT, REF, captions) in the first PRE_LINES_READ lines before the first paragraph, so
+# parsing it stays well under a second.
+BODY_LINES_READ = 20_000
+PRE_LINES_READ = 1_000
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.warnings: list[str] = []
@@ -994,11 +1004,23 @@ class _Parser:
             k += 1
         # if nothing looked like a paragraph, the pre-body is the header block until a blank
         # line after SUBJECT/REF/Classified-by; the rest is one unnumbered body
-        self._read_pseudo_header(pre, caveats)
-        pre_used = f.pop("_pre_used", len(pre))
+        # hostile sizes: the pseudo-header is read in its first lines only, the paragraphs in
+        # the body's first BODY_LINES_READ lines; the rest stays text, one unnumbered block
+        self._read_pseudo_header(pre[:PRE_LINES_READ], caveats)
+        pre_used = f.pop("_pre_used", min(len(pre), PRE_LINES_READ))
         assert isinstance(pre_used, int)
         body_lines = pre[pre_used:] + lines[para_start:]
-        self._read_paragraphs(body_lines)
+        rest = body_lines[BODY_LINES_READ:]
+        self._read_paragraphs(body_lines[:BODY_LINES_READ])
+        if rest:
+            paragraphs = f["paragraphs"]
+            assert isinstance(paragraphs, list)
+            paragraphs.append(Paragraph(None, None, "\n".join(rest).strip()))
+            f["signature"] = None  # what closed the first lines does not close the cable
+            self.warnings.append(
+                f"the body is {len(body_lines):,} lines long: paragraphs were read in its first "
+                f"{BODY_LINES_READ:,}; the other {len(rest):,} lines are kept as one block"
+            )
         if not f.get("classified_by"):
             self._classified_by_in_text()
 
@@ -1757,10 +1779,40 @@ class _Parser:
 
 def parse_cable(text: str) -> Cable:
     """Parse one cable's text. Never raises: on an internal error the Cable says so."""
+    head, tail = _split_for_reading(text)
     try:
-        return _Parser(text).parse()
+        cable = _Parser(head).parse()
     except Exception as exc:  # pragma: no cover - the property test hunts for these
         return Cable(body=text, warnings=(f"parser error: {type(exc).__name__}: {exc}",))
+    if not tail:
+        return cable
+    # the text past what is read for structure: kept whole, as one unnumbered block
+    rest = tail.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    return replace(
+        cable,
+        paragraphs=(*cable.paragraphs, Paragraph(None, None, rest.strip())),
+        signature=None,
+        body=cable.body + ("" if cable.body.endswith("\n") else "\n") + rest,
+        warnings=(
+            *cable.warnings,
+            f"the cable is {len(text):,} characters long: its structure was read in the first "
+            f"{len(head):,}; the rest is kept as one block of text",
+        ),
+    )
+
+
+# how much of a cable is read for its structure (the longest cables in the wild are under
+# 100,000 characters); see also BODY_LINES_READ
+PARSE_CHARS_READ = 300_000
+
+
+def _split_for_reading(text: str) -> tuple[str, str]:
+    """The head read for structure (cut at a line break where there is one) and the rest."""
+    if len(text) <= PARSE_CHARS_READ:
+        return text, ""
+    cut = text.rfind("\n", PARSE_CHARS_READ // 2, PARSE_CHARS_READ)
+    cut = PARSE_CHARS_READ if cut < 0 else cut + 1
+    return text[:cut], text[cut:]
 
 
 def parse_bytes(data: bytes) -> Cable:
