@@ -1010,16 +1010,16 @@ class _Parser:
         pre_used = f.pop("_pre_used", min(len(pre), PRE_LINES_READ))
         assert isinstance(pre_used, int)
         body_lines = pre[pre_used:] + lines[para_start:]
-        rest = body_lines[BODY_LINES_READ:]
+        unread = body_lines[BODY_LINES_READ:]
         self._read_paragraphs(body_lines[:BODY_LINES_READ])
-        if rest:
+        if unread:
             paragraphs = f["paragraphs"]
             assert isinstance(paragraphs, list)
-            paragraphs.append(Paragraph(None, None, "\n".join(rest).strip()))
+            paragraphs.append(Paragraph(None, None, "\n".join(unread).strip()))
             f["signature"] = None  # what closed the first lines does not close the cable
             self.warnings.append(
                 f"the body is {len(body_lines):,} lines long: paragraphs were read in its first "
-                f"{BODY_LINES_READ:,}; the other {len(rest):,} lines are kept as one block"
+                f"{BODY_LINES_READ:,}; the other {len(unread):,} lines are kept as one block"
             )
         if not f.get("classified_by"):
             self._classified_by_in_text()

@@ -870,6 +870,10 @@ class CableDetail:
     warnings: tuple[str, ...]
     state: TriageState
     body: str
+    # the stored text's size and lines; `text_cut` when body and paragraphs hold only its start
+    size: int = 0
+    total_lines: int = 0
+    text_cut: bool = False
 
     @property
     def noforn(self) -> bool:
@@ -886,7 +890,16 @@ def _addressee(r: sqlite3.Row) -> Addressee:
     return Addressee(r["ri"], r["name"], r["precedence"], bool(r["niact"]), r["mcn"])
 
 
-def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
+# stored addressees read to open a cable (the parser reads the first 400 header lines)
+ADDRESSEES_READ = 1_000
+
+
+def load_cable(
+    conn: sqlite3.Connection, cable_id: int, read_limit: int | None = None
+) -> CableDetail | None:
+    """The cable as the split view shows it. With `read_limit`, only that many bytes of its
+    text are read (and parsed again for its paragraphs): opening a 10 MB cable then costs what
+    opening a short one does; `size`, `total_lines` and `text_cut` say what was left out."""
     conn.row_factory = sqlite3.Row
     try:
         c = conn.execute("SELECT * FROM cables WHERE id = ?", (cable_id,)).fetchone()
@@ -895,11 +908,12 @@ def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
         w = conn.execute("SELECT * FROM workflow WHERE cable_id = ?", (cable_id,)).fetchone()
         adds = list(
             conn.execute(
-                "SELECT * FROM addressees WHERE cable_id = ? ORDER BY kind, seq", (cable_id,)
+                "SELECT * FROM addressees WHERE cable_id = ? ORDER BY kind, seq LIMIT ?",
+                (cable_id, ADDRESSEES_READ),
             )
         )
-        raw = conn.execute(
-            "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?",
+        version = conn.execute(
+            "SELECT id, length(raw) FROM cable_versions WHERE cable_id = ? AND version = ?",
             (cable_id, c["version"]),
         ).fetchone()
     finally:
@@ -907,7 +921,12 @@ def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
     # the text is stored once, as received; paragraphs are read from it again when opened
     from ..cable.parse import parse_bytes
 
-    parsed = parse_bytes(bytes(raw[0])) if raw else None
+    data, size, total_lines, cut = b"", 0, 0, False
+    if version is not None:
+        data, size, total_lines, cut = _read_text(
+            conn, int(version[0]), int(version[1]), read_limit
+        )
+    parsed = parse_bytes(data) if version is not None else None
     refs = json.loads(c["references_json"] or "[]")
     state = (
         TriageState(
@@ -957,7 +976,45 @@ def load_cable(conn: sqlite3.Connection, cable_id: int) -> CableDetail | None:
         warnings=tuple(json.loads(c["warnings_json"] or "[]")),
         state=state,
         body=parsed.body if parsed else "",
+        size=size,
+        total_lines=total_lines,
+        text_cut=cut,
     )
+
+
+def _read_text(
+    conn: sqlite3.Connection, version_id: int, size: int, limit: int | None
+) -> tuple[bytes, int, int, bool]:
+    """A stored text, or its first `limit` bytes (cut after a line break, or else between two
+    characters); and its size, its lines and whether it was cut. The lines of the rest are
+    counted a megabyte at a time, so memory stays bounded whatever the size."""
+    if limit is None or size <= limit:
+        row = conn.execute("SELECT raw FROM cable_versions WHERE id = ?", (version_id,)).fetchone()
+        data = bytes(row[0])
+        return data, len(data), _lines(data, data.endswith(b"\n")), False
+    newlines = 0
+    with conn.blobopen("cable_versions", "raw", version_id, readonly=True) as blob:
+        head = blob.read(limit)
+        newlines = head.count(b"\n")
+        last = head[-1:]
+        while chunk := blob.read(1 << 20):
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    end = head.rfind(b"\n", limit // 2)
+    if end >= 0:
+        head = head[: end + 1]
+    else:  # one long line: stop before a UTF-8 sequence the limit split
+        k = len(head)
+        while k > len(head) - 3 and head[k - 1] & 0xC0 == 0x80:
+            k -= 1
+        if head[k - 1] >= 0xC0:
+            k -= 1
+        head = head[:k]
+    return head, size, newlines + (0 if last == b"\n" else 1), True
+
+
+def _lines(data: bytes, ends_with_break: bool) -> int:
+    return 0 if not data else data.count(b"\n") + (0 if ends_with_break else 1)
 
 
 def resolve_reference(conn: sqlite3.Connection, text: str, year: int | None) -> int | None:

@@ -18,9 +18,8 @@ from rich.text import Text
 
 from ..cable.model import is_acknowledged_precedence, marking_rank
 from ..store.views import CableDetail, Row
+from . import bounds
 from .safe import PREC_STYLES, class_style, visible
-
-DISPLAY_LIMIT = 400_000  # characters of a cable drawn at once in the split view
 
 # -- the list's columns -------------------------------------------------------------------------
 
@@ -231,7 +230,8 @@ def header_text(d: CableDetail, width: int, console: Console, office: set[str]) 
     for label, adds in (("To", d.to), ("Info", d.info)):
         if not adds:
             row(label, "-")
-        for k, a in enumerate(adds):
+        shown_adds, more = bounds.cut_rows(adds)
+        for k, a in enumerate(shown_adds):
             line = Text()
             line.append(visible(a.name))
             if a.ri:
@@ -241,6 +241,8 @@ def header_text(d: CableDetail, width: int, console: Console, office: set[str]) 
             if (a.ri or "").upper() in office or a.name.upper() in office:
                 line.append("  ACTION" if label == "To" else "  INFO", style="bold")
             row(label if k == 0 else "", line)
+        if more:
+            row("", f"… and {more:,} more")
     row("Security", d.security_line)
     cls = Text(visible(d.classification or "-"), style=class_style(d.level_rank))
     if d.caveats:
@@ -250,9 +252,12 @@ def header_text(d: CableDetail, width: int, console: Console, office: set[str]) 
     row("TAGS", " ".join(d.tags) or "-")
     row("Subject", d.subject)
     if d.references:
-        for k, r in enumerate(d.references):
+        refs, more = bounds.cut_rows(d.references)
+        for k, r in enumerate(refs):
             letter = f"{r.letter}. " if r.letter else ""
             row("Refs" if k == 0 else "", f"{letter}{r.text}")
+        if more:
+            row("", f"… and {more:,} more")
     else:
         row("Refs", "-")
     by = d.classified_by or "-"
@@ -273,7 +278,10 @@ def header_text(d: CableDetail, width: int, console: Console, office: set[str]) 
     row("Ack", f"{w.ack_by} {w.ack_at or ''}" if w.ack_by else "-")
     row("Note", w.note or "-")
     row("Received", d.received_at[:16].replace("T", " ") + "Z")
-    for warning in d.warnings:
+    warnings, more = bounds.cut_rows(d.warnings)
+    if more:
+        warnings.append(f"… and {more:,} more warnings")
+    for warning in warnings:
         lead = Text("⚠ ", style="bold yellow")
         t.append_text(hang(lead, Text(visible(warning, one_line=True)), width, console))
         t.append("\n")
@@ -285,28 +293,15 @@ def body_text(
 ) -> tuple[Text, list[int]]:
     """The paragraphs (or the raw text), with `find`'s matches marked; and the lines they are
     on, for `ctrl+g`."""
-    limit = DISPLAY_LIMIT
+    # whatever the cable's size or shape, a bounded part of it is drawn (see bounds.py)
     if raw:
-        t = Text(visible(d.body[:limit]))
-        if len(d.body) > limit:
-            t.append(
-                f"\n\n[the cable is {len(d.body):,} characters; the first {limit:,} are shown; "
-                "`triage raw` prints it all]",
-                style="bold",
-            )
+        text, shown, cut = bounds.cut_text(d.body)
+        t = Text(visible(text))
     else:
         t = Text()
         width = max(30, width)
-        shown = 0
-        for k, p in enumerate(d.paragraphs):
-            shown += len(p.text)
-            if shown > limit:
-                t.append(
-                    f"[{len(d.paragraphs) - k:,} more paragraphs not shown: the cable is too "
-                    "large to draw whole; `triage raw` prints it all]\n",
-                    style="bold",
-                )
-                break
+        paragraphs, shown, cut = bounds.cut_paragraphs(d.paragraphs)
+        for p in paragraphs:
             num = str(p.number) if p.number is not None else ""
             lead = Text(f"{num:>3} ", style="bold")
             mark = p.marking or ""
@@ -314,8 +309,12 @@ def body_text(
             lead.append(" ")
             t.append_text(hang(lead, Text(visible(reflow(p.text))), width, console))
             t.append("\n\n")
-        if d.signature:
+        if d.signature and not cut and not d.text_cut:
             t.append(f"          {visible(d.signature)}\n", style="bold")
+    if cut or d.text_cut:
+        total = max(d.total_lines, shown)
+        ref = visible(d.reference_id, one_line=True)
+        t.append("\n" + bounds.cut_notice(shown, total, d.size, ref), style="bold")
     hits: list[int] = []
     if find:
         plain_text = t.plain.lower()

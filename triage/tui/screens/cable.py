@@ -19,10 +19,12 @@ from textual.widgets import Static
 from ...store import workflow as wf
 from ...store.schema import StoreError
 from ...store.views import CableDetail, load_cable, resolve_reference
+from .. import bounds
 from ..navigator import Navigator
 from ..safe import visible
 from ..text import body_text, header_text, history_text, title_text, triage_line
 from ..widgets.bars import Banner, KeyHints, hint_bindings
+from ..widgets.lazy_text import LazyText
 from .dialogs import PickScreen, PromptScreen
 from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
 
@@ -68,7 +70,7 @@ class CableScreen(WorkflowActions):
             with VerticalScroll(id="header-pane"):
                 yield Static(id="header", markup=False)
             with VerticalScroll(id="body-pane"):
-                yield Static(id="body", markup=False)
+                yield LazyText(id="body")
         yield KeyHints(hint_bindings(type(self)), self.tapp.config.keymap)
         yield Banner(id="banner-bottom")
 
@@ -112,7 +114,7 @@ class CableScreen(WorkflowActions):
         if self.cable_id is None:
             return
         try:
-            self.detail = load_cable(self.tapp.cache.conn(), self.cable_id)
+            self.detail = load_cable(self.tapp.cache.conn(), self.cable_id, bounds.READ_BYTES)
         except (sqlite3.Error, StoreError) as exc:
             self.tapp.report_cache_error(exc)
             return
@@ -152,7 +154,7 @@ class CableScreen(WorkflowActions):
             find=self.find_text,
         )
         body.no_wrap = True  # wrapped here already, with hanging indents
-        self.query_one("#body", Static).update(body)
+        self.query_one("#body", LazyText).update(body)
         self._drawn_width = self.size.width
 
     def _header_text(self, d: CableDetail) -> Text:
@@ -279,7 +281,10 @@ class CableScreen(WorkflowActions):
         # the open cable does not move; its triage fields may have changed
         if self.cable_id is not None:
             try:
-                self.detail = load_cable(self.tapp.cache.conn(), self.cable_id) or self.detail
+                self.detail = (
+                    load_cable(self.tapp.cache.conn(), self.cable_id, bounds.READ_BYTES)
+                    or self.detail
+                )
             except (sqlite3.Error, StoreError):
                 return
             self.draw()
