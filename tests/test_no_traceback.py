@@ -17,7 +17,7 @@ from triage.cli import INTERNAL_ERROR, main
 from triage.config import Config
 from triage.store import connect
 from triage.store import workflow as wf
-from triage.store.ingest import ingest, iter_paths, reindex
+from triage.store.ingest import ingest, reindex
 from triage.tui.app import TriageApp
 
 from .test_console import settle
@@ -86,7 +86,9 @@ def test_due_within_a_century_is_still_taken() -> None:
 
 
 def test_raw_version_beyond_any_is_refused(db: Path) -> None:
-    one_clear_line(run("raw", "--db", str(db), "--version", "99999999999999999999", REF), "--version")
+    one_clear_line(
+        run("raw", "--db", str(db), "--version", "99999999999999999999", REF), "--version"
+    )
 
 
 @pytest.mark.parametrize("prec", [">>=FLASH", "=>FLASH", "<<ROUTINE", ">=", "FL\nASH"])
@@ -118,7 +120,7 @@ BAD_CONFIGS = [
     ("officers = [1, 2]", "officers should be"),
     ('office = "paris"', "office should be"),
     ("[office]\nrouting_indicators = 3", "office.routing_indicators"),
-    ('[office]\naddresses = [{ a = 1 }]', "office.addresses"),
+    ("[office]\naddresses = [{ a = 1 }]", "office.addresses"),
     ('[office]\nris = ["RUEHFR"]', "unknown key office.ris"),
     ('keymap = ["j"]', "keymap should be"),
     ('[keymap]\n"list.down" = 3', "keymap.list.down"),
@@ -131,7 +133,7 @@ BAD_CONFIGS = [
     ('[[view]]\nfilter = "tag:PREL"', "view #1 has no name"),
     ('[[route]]\nofficer = "a"\nsubject = "(("', "route #1: subject"),
     ('[[route]]\nofficer = "a"\norigin = "[z-a]"', "route #1: origin"),
-    ('[[route]]\nofficer = 5', "route #1: officer"),
+    ("[[route]]\nofficer = 5", "route #1: officer"),
     ('[[route]]\nofficer = "a"\ntags = "PTER"', "route #1: tags"),
     ('[[route]]\nofficer = "a"\ntag = ["PTER"]', "unknown key route #1: tag"),
     ("route = 1", "route should be"),
@@ -222,7 +224,8 @@ def corrupt(db: Path, table: str) -> None:
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = [
-        r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = ? AND pageno > 1", (table,))
+        r[0]
+        for r in conn.execute("SELECT pageno FROM dbstat WHERE name = ? AND pageno > 1", (table,))
     ]
     size = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
@@ -286,7 +289,9 @@ def test_full_disk_during_ingest_and_reindex(db: Path, samples: Path) -> None:
     assert big and conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_everything_else_is_one_line_not_a_traceback(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_everything_else_is_one_line_not_a_traceback(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The CLI's last net: an error nobody foresaw is one line and exit 70, not a traceback."""
 
     def broken(*_a: object, **_k: object) -> None:

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from .store.ingest import Summary
 
 
+NUL_IN_NAME = "not a file name: it holds a NUL byte"
+
+
 def _read_cable_file(path: str) -> tuple[bytes | None, str | None]:
     """The file's bytes, or None and why it cannot be read."""
     from .cable import looks_binary
@@ -35,6 +38,8 @@ def _read_cable_file(path: str) -> tuple[bytes | None, str | None]:
         return None, "permission denied"
     except OSError as exc:
         return None, exc.strerror or str(exc)
+    except ValueError:  # a NUL byte: no file is named so
+        return None, NUL_IN_NAME
     why = looks_binary(data)
     if why:
         return None, why
@@ -124,6 +129,8 @@ class TriageGroup(click.Group):
             name = f"{exc.filename}: " if exc.filename else ""
             raise CliError(f"{name}{exc.strerror or exc}") from exc
         except Exception as exc:
+            if isinstance(exc, ValueError) and "null byte" in str(exc):  # os.stat of a name
+                raise CliError(f"a file or folder named: {NUL_IN_NAME}") from exc
             if os.environ.get("TRIAGE_DEBUG"):
                 raise
             _fail(
@@ -163,12 +170,19 @@ def _config() -> Config:
     return cfg
 
 
+def _cache_path(cli_value: str | None, cfg: Config) -> Path:
+    path = resolve_db_path(cli_value, cfg)
+    if "\x00" in str(path):
+        raise CliError(f"{path}: {NUL_IN_NAME}")
+    return path
+
+
 def _console(ctx: click.Context, db_path: str | None, path: Path | None = None) -> None:
     from .store import StoreError, connect
 
     cfg = _config()
     if path is None:
-        path = resolve_db_path(db_path, cfg)
+        path = _cache_path(db_path, cfg)
     try:
         connect(path, group=cfg.group).close()
     except StoreError as exc:
@@ -245,7 +259,7 @@ def _open_store(
     from .store import StoreError, connect
 
     cfg = _config()
-    path = resolve_db_path(db_opt or (ctx.obj or {}).get("db"), cfg)
+    path = _cache_path(db_opt or (ctx.obj or {}).get("db"), cfg)
     ctx.ensure_object(dict)
     ctx.obj["path"] = path  # for the message of an error met on it later
     try:
@@ -304,7 +318,14 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
         if not quiet:
             _fail(f"{source}: {message}")
 
-    items = iter_paths(paths)
+    # "" would be the current folder, read whole: a name is given, or nothing is read
+    named = [p for p in paths if p.strip() and "\x00" not in p]
+    for p in paths:
+        if "\x00" in p:
+            on_reject(p, NUL_IN_NAME)
+        elif not p.strip():
+            on_reject(repr(p), "an empty file name (give . for the current folder)")
+    items = iter_paths(named)
     try:
         if sys.stderr.isatty():
             from rich.progress import (
@@ -316,7 +337,7 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
                 TimeRemainingColumn,
             )
 
-            total = _count_inputs(paths)
+            total = _count_inputs(tuple(named))
             with Progress(
                 TextColumn("ingest"),
                 BarColumn(),
@@ -346,6 +367,7 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in why or "busy" in why):
             why += " (another process held the cache's write lock for 30 s)"
         raise CliError(f"ingest stopped: {path}: {why}; what was committed is kept") from exc
+    summary.rejected += len(paths) - len(named)
     click.echo(summary.line())
     sys.exit(1 if summary.rejected else 0)
 
@@ -660,6 +682,8 @@ def export(
             )
     except ExportError as exc:
         raise CliError(str(exc)) from exc
+    except ValueError as exc:  # a NUL byte in the file name
+        raise CliError(f"{output}: {NUL_IN_NAME}") from exc
     click.echo(f"exported {n} rows to {target}; highest classification {top or 'none'}", err=True)
 
 

@@ -109,7 +109,7 @@ def normalise_status(value: str) -> str:
     v = re.sub(r"[\s_-]+", " ", value.strip().upper())
     aliases = {"INPROGRESS": "IN PROGRESS", "AWAITING": "AWAITING REPLY", "NOACTION": "NO ACTION"}
     v = aliases.get(v.replace(" ", ""), v)
-    if v.isdigit() and 1 <= int(v) <= len(STATUSES):
+    if v.isdigit() and len(v) < 3 and 1 <= int(v) <= len(STATUSES):
         v = STATUSES[int(v) - 1]
     if v not in STATUSES:
         raise WorkflowError(f"unknown status {value!r}: one of {', '.join(STATUSES)}")
