@@ -158,7 +158,7 @@ def test_every_argument_of_every_command_with_each_hostile_value(shared_db: Path
         ]
         base = [v for p in positional for v in GOOD[str(p.name)]]
         for value in HOSTILE:
-            for k, p in enumerate(positional):
+            for k in range(len(positional)):
                 args = [v for q in positional[:k] for v in GOOD[str(q.name)]]
                 args += [value, *[v for q in positional[k + 1 :] for v in GOOD[str(q.name)]]]
                 invoke(
