@@ -134,6 +134,6 @@ async def test_huge_cable_opens_with_a_notice(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()
-        assert "too large to draw whole" in static_text(app, "#body")
+        assert "[showing the first " in static_text(app, "#body")
         await pilot.press("v")
-        assert "`triage raw` prints it all" in static_text(app, "#body")
+        assert "`triage raw 26PARIS107` prints all]" in static_text(app, "#body")
