@@ -318,6 +318,10 @@ def connect(
         try:
             if p.is_dir():
                 raise StoreError(f"{p}: is a folder, not a cache file")
+            if p.exists() and not p.is_file():
+                raise StoreError(
+                    f"{p}: is not a regular file (a device?); give --db the cache's path"
+                )
             if not p.exists():
                 if not create:
                     raise StoreError(

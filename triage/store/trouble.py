@@ -13,6 +13,8 @@ def explain(path: object, exc: BaseException) -> str:
         todo = "another process held the cache's write lock too long; run the command again"
     elif "readonly" in low or "read-only" in low or "permission" in low:
         todo = "you cannot write to it or its folder; ask its owner for write access"
+    elif "unable to open" in low:
+        todo = "check that the path is right and that you may read and write it and its folder"
     elif "not a database" in low:
         todo = "it is not a triage cache; give --db the cache's path"
     elif "malformed" in low or "corrupt" in low:

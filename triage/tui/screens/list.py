@@ -320,6 +320,13 @@ class ListScreen(WorkflowActions):
         except (sqlite3.Error, StoreError) as exc:
             app.notify(f"export failed: {exc}", severity="error", markup=False)
             return
+        except ValueError:  # a NUL byte typed into the file name
+            app.notify(
+                f"{visible(str(path))}: not a file name; nothing was exported",
+                severity="error",
+                markup=False,
+            )
+            return
         app.notify(
             f"exported {n:,} rows to {path}; highest classification {top or 'none'}",
             title="Export",
