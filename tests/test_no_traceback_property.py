@@ -10,6 +10,7 @@ control characters). The config file is drawn from its real keys with values of 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -113,7 +114,8 @@ def shared_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def invoke(args: list[str], db: Path, config_text: str | None, stdin: str) -> None:
-    with tempfile.TemporaryDirectory() as home:
+    # in a folder of its own: `export -o VALUE` writes there, `ingest .` reads only it
+    with tempfile.TemporaryDirectory() as home, contextlib.chdir(home):
         env = {"XDG_CONFIG_HOME": home, "TZ": "Asia/Tokyo"}
         if config_text is not None:
             (Path(home) / "triage").mkdir()
