@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from triage.cable import parse_bytes
+from triage.cable.model import Paragraph
 from triage.cable.parse import BODY_LINES_READ, PARSE_CHARS_READ
 from triage.cli import main
 from triage.config import Config
@@ -17,7 +18,7 @@ from triage.store import connect
 from triage.store.views import load_cable
 from triage.tui import bounds
 from triage.tui.app import CableScreen, TriageApp
-from triage.tui.lazy_text import LazyText
+from triage.tui.widgets.lazy_text import LazyText
 
 from .test_console import settle, shown_lines
 
@@ -56,12 +57,12 @@ def test_cut_text_stops_at_lines_or_characters() -> None:
 
 
 def test_cut_paragraphs_counts_each_with_its_blank_line() -> None:
-    paras = [{"number": k, "marking": "U", "text": f"p{k}"} for k in range(1, 1001)]
+    paras = [Paragraph(k, "U", f"p{k}") for k in range(1, 1001)]
     shown, lines, cut = bounds.cut_paragraphs(paras, max_lines=100, max_chars=10_000)
-    assert [p["number"] for p in shown] == list(range(1, 51)) and lines == 100 and cut
-    one = [{"number": 1, "marking": None, "text": "w\n" * 5000}]
+    assert [p.number for p in shown] == list(range(1, 51)) and lines == 100 and cut
+    one = [Paragraph(1, None, "w\n" * 5000)]
     shown, lines, cut = bounds.cut_paragraphs(one, max_lines=100, max_chars=10_000)
-    assert len(shown) == 1 and shown[0]["text"].count("\n") == 99 and cut
+    assert len(shown) == 1 and shown[0].text.count("\n") == 99 and cut
     assert bounds.cut_paragraphs(paras[:3], 100, 100)[2] is False
 
 
