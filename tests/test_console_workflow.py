@@ -185,7 +185,7 @@ async def test_history_tab_in_split_view(db: Path) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await pilot.press("enter", "h")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CableScreen)
         pane = app.screen.query_one("#header", Static)
         shown = [ln.rstrip() for ln in shown_lines(pane)]
