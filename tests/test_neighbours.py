@@ -342,19 +342,19 @@ def test_ingest_from_stdin_is_size_limited(tmp_path: Path) -> None:
     assert b"-: rejected: holds more; a cable file is at most 32 MiB" in r.stderr
 
 
-def _read_until(proc: subprocess.Popen[str], want: list[str], deadline: float) -> str:
-    """What the process wrote to stderr until every wanted piece was seen (or the deadline)."""
-    assert proc.stderr is not None
-    seen = ""
-    while any(w not in seen for w in want) and time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stderr], [], [], max(0.0, deadline - time.monotonic()))
+def _read_until(fd: int, want: list[str], deadline: float) -> str:
+    """What the process wrote to this pipe until every wanted piece was seen (or the deadline,
+    or its end). Read from the descriptor itself: select() knows nothing of a Python buffer."""
+    seen = b""
+    while any(w.encode() not in seen for w in want) and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
             break
-        line = proc.stderr.readline()
-        if not line:
+        chunk = os.read(fd, 65536)
+        if not chunk:
             break
-        seen += line
-    return seen
+        seen += chunk
+    return seen.decode()
 
 
 def test_watch_rejects_links_fifos_and_devices_once_and_goes_on(drop: Path, tmp_path: Path) -> None:
@@ -363,29 +363,23 @@ def test_watch_rejects_links_fifos_and_devices_once_and_goes_on(drop: Path, tmp_
         [*TRIAGE, "watch", "--db", str(db), "--interval", "0.1", str(drop)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
+    assert proc.stdout is not None and proc.stderr is not None
     try:
         want = [f"{drop / name}: rejected: {why}" for name, why in NEIGHBOURS.items()]
-        seen = _read_until(proc, want, time.monotonic() + HANG)
+        seen = _read_until(proc.stderr.fileno(), want, time.monotonic() + HANG)
         for w in want:
             assert w in seen, seen
         assert proc.poll() is None  # still watching
         # and it goes on: a cable dropped afterwards is stored
         later = drop / "later.txt"
         later.write_bytes((drop / "ok.txt").read_bytes().replace(b"104233", b"104299"))
-        assert proc.stdout is not None
-        deadline = time.monotonic() + HANG
-        out = ""
-        while "26STATE104299" not in out and time.monotonic() < deadline:
-            ready, _, _ = select.select([proc.stdout], [], [], deadline - time.monotonic())
-            if not ready:
-                break
-            out += proc.stdout.readline()
+        out = _read_until(proc.stdout.fileno(), ["26STATE104299"], time.monotonic() + HANG)
         assert "ingested 26STATE104299" in out
     finally:
         proc.send_signal(signal.SIGINT)
-        rest_out, rest_err = proc.communicate(timeout=HANG)
+        _rest_out, rest = proc.communicate(timeout=HANG)
+    rest_err = rest.decode()
     assert "Traceback" not in rest_err
     for name in NEIGHBOURS:  # each reported once, not at every look
         assert (seen + rest_err).count(f"{drop / name}: rejected") == 1
