@@ -9,6 +9,7 @@ import errno
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class TriageApp(App[None]):
         self.feed = ChangeFeed(self.cache)
         self._tty: int | None = None
         self._lost = False
+        self._looking = threading.Event()
         self._chain = audit_log.ChainWatch()
         self._audit_problems: list[str] = []
 
@@ -109,10 +111,13 @@ class TriageApp(App[None]):
     # live traffic
 
     def check_for_changes(self) -> None:
-        if not self._lost:
+        # one look at a time: a look still under way on a loaded machine is left to finish
+        # (cancelling it for the next tick would lose what it found)
+        if not self._lost and not self._looking.is_set():
+            self._looking.set()
             self._check()
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(thread=True, group="poll", exit_on_error=False)
     def _check(self) -> None:
         """The change feed: another ssh session's console, `triage watch` or an ingest
         committed; or the cache can no longer be trusted (deleted, replaced, its locks lost)."""
@@ -121,6 +126,8 @@ class TriageApp(App[None]):
         except (sqlite3.Error, StoreError, OSError) as exc:
             self.post_message(CacheLost(str(exc)))
             return
+        finally:
+            self._looking.clear()
         if changes is not None:
             self.post_message(CacheChanged(changes.urgent))
 
