@@ -86,6 +86,7 @@ def test_a_console_stays_live_and_whole_beside_every_command(
         ("ingest forking its parser", lambda: triage(db, "ingest", str(many), env=env)),
         ("parse", lambda: triage(db, "parse", str(cable_file), env=env)),
         ("reindex", lambda: triage(db, "reindex", env=env)),
+        ("audit", lambda: triage(db, "audit", "--verify", env=env)),
         ("watch", lambda: _watch_started_and_stopped(db, env, tmp_path, console)),
     ]
     serial = 600000
