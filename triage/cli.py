@@ -836,7 +836,7 @@ def report(
     import datetime as dt
 
     from .config import current_login
-    from .store.export import open_private
+    from .store.export import ExportError, publish_text
     from .store.report import SinceError, handover, overview, parse_since
     from .store.report_render import render_json, render_markdown, render_text
     from .store.views import Context
@@ -868,10 +868,9 @@ def report(
         click.echo(text, nl=False)
         return
     try:
-        with open_private(Path(output).expanduser(), cfg.group) as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise CliError(f"{output}: {exc.strerror or exc}") from exc
+        publish_text(Path(output).expanduser(), text, cfg.group)
+    except ExportError as exc:
+        raise CliError(str(exc)) from exc
     click.echo(f"report written to {output}", err=True)
 
 
