@@ -251,53 +251,7 @@ def overview(conn: sqlite3.Connection, ctx: Context, now: dt.datetime | None = N
     seen = {r for b in days for r, n in b.counts.items() if n}
     ranks = [r for _, r, _ in PREC_ROWS if r in USUAL_RANKS or r in seen]
 
-    # open cables by officer, status and precedence, with the overdue and the oldest
-    od_sql, od_params = overdue_sql(ctx, now)
-    by_status = dict.fromkeys(OPEN_STATUSES, 0)
-    officers: dict[str | None, list[int]] = {}
-    oldest: dict[str | None, str] = {}
-    overdue_by_rank: dict[int, int] = {}
-    open_by_rank: dict[int, int] = {}
-    unacked_open = 0
-    closed = ", ".join(f"'{s}'" for s in CLOSED)
-    for officer, status, rank, n, late, unacked, first in conn.execute(
-        f"SELECT w.officer, w.status, c.prec_rank, count(*), sum({od_sql}), "
-        f"sum(c.prec_rank <= 2 AND w.ack_at IS NULL), min(c.received_at || '|' || c.id) "
-        f"FROM workflow w JOIN cables c ON c.id = w.cable_id "
-        f"WHERE w.status NOT IN ({closed}) GROUP BY 1, 2, 3",
-        od_params,
-    ):
-        by_status[status] = by_status.get(status, 0) + n
-        load = officers.setdefault(officer, [0, 0])
-        load[0] += n
-        load[1] += late
-        rank = int(rank)
-        overdue_by_rank[rank] = overdue_by_rank.get(rank, 0) + late
-        open_by_rank[rank] = open_by_rank.get(rank, 0) + n
-        unacked_open += unacked
-        if officer not in oldest or first < oldest[officer]:
-            oldest[officer] = first
-    refs: dict[int, str] = {}
-    ids = [int(v.rsplit("|", 1)[1]) for v in oldest.values()]
-    if ids:
-        marks = ", ".join("?" for _ in ids)
-        refs = {
-            int(i): str(r)
-            for i, r in conn.execute(
-                f"SELECT id, reference_id FROM cables WHERE id IN ({marks})", ids
-            )
-        }
-    loads = []
-    for officer, (n, late) in officers.items():
-        received, _, cid = oldest[officer].rpartition("|")
-        loads.append(OfficerLoad(officer, n, late, int(cid), refs.get(int(cid)), received or None))
-    # the unassigned first, then by open cables (most first), then by name
-    loads.sort(key=lambda o: (o.officer is not None, -o.open, o.officer or ""))
-    overdue_rows = [
-        OverdueRow(r, objective_min(ctx, r), open_by_rank.get(r, 0), overdue_by_rank.get(r, 0))
-        for _, r, _ in PREC_ROWS
-        if r in USUAL_RANKS or open_by_rank.get(r)
-    ]
+    by_status, loads, overdue_rows, unacked_open = open_work(conn, ctx, now)
 
     ack = ack_stats(conn, ctx, now)
     total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
@@ -313,6 +267,94 @@ def overview(conn: sqlite3.Connection, ctx: Context, now: dt.datetime | None = N
         unacked_open=unacked_open,
         total=total,
     )
+
+
+def open_work(
+    conn: sqlite3.Connection, ctx: Context, now: dt.datetime
+) -> tuple[dict[str, int], list[OfficerLoad], list[OverdueRow], int]:
+    """Open cables by status, by officer (with each one's overdue and oldest) and by precedence
+    (with the overdue), and the open FLASH and NIACT not acknowledged.
+
+    The work grows with the open cables, not the cache: one pass over them (found through the
+    status index), grouped by officer with the precedences counted as sums (grouping by officer,
+    status and precedence sorted three times as many groups' rows). Overdue (the list's rule:
+    unassigned past the objective, or past the due time) is then worked out from two small sets
+    read through their indexes: the cables due before now, and the unassigned that arrived
+    within the longest objective (the only unassigned that may not be overdue yet)."""
+    closed = ", ".join(f"'{s}'" for s in CLOSED)
+    opened = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+    ranks = [r for _, r, _ in PREC_ROWS]
+    by_status = dict.fromkeys(OPEN_STATUSES, 0)
+    for status, n in conn.execute(
+        f"SELECT status, count(*) FROM workflow WHERE status IN ({opened}) GROUP BY status"
+    ):
+        by_status[str(status)] = int(n)
+    sums = ", ".join(f"sum(c.prec_rank = {int(r)})" for r in ranks)
+    per_officer: dict[str | None, tuple[int, str | None, list[int]]] = {}
+    for row in conn.execute(
+        f"SELECT w.officer, count(*), min(c.received_at), {sums} "
+        f"FROM workflow w JOIN cables c ON c.id = w.cable_id "
+        f"WHERE w.status IN ({opened}) GROUP BY w.officer"
+    ):
+        per_officer[row[0]] = (int(row[1]), row[2], [int(n or 0) for n in row[3:]])
+    open_by_rank = {r: sum(v[2][k] for v in per_officer.values()) for k, r in enumerate(ranks)}
+    unassigned = per_officer.get(None, (0, None, [0] * len(ranks)))[2]
+    cut = {r: iso(now - dt.timedelta(minutes=objective_min(ctx, r))) for r in ranks}
+    # unassigned and past the objective: all the unassigned but those that arrived since
+    not_yet = dict.fromkeys(ranks, 0)
+    for rank, received in conn.execute(
+        f"SELECT c.prec_rank, c.received_at FROM cables c CROSS JOIN workflow w "
+        f"ON w.cable_id = c.id "
+        f"WHERE c.received_at >= ? AND w.officer IS NULL AND w.status NOT IN ({closed})",
+        (min(cut.values()),),
+    ):
+        if received >= cut.get(int(rank), cut[NO_PRECEDENCE_RANK]):
+            not_yet[int(rank)] = not_yet.get(int(rank), 0) + 1
+    overdue_by_rank = {r: unassigned[k] - not_yet[r] for k, r in enumerate(ranks)}
+    late_by_officer: dict[str | None, int] = {None: sum(overdue_by_rank.values())}
+    # past the due time, and not already counted as unassigned past the objective
+    for rank, officer, received in conn.execute(
+        f"SELECT c.prec_rank, w.officer, c.received_at FROM workflow w "
+        f"JOIN cables c ON c.id = w.cable_id WHERE w.due_at < ? AND w.status NOT IN ({closed})",
+        (iso(now),),
+    ):
+        rank = int(rank)
+        if officer is None and received < cut.get(rank, cut[NO_PRECEDENCE_RANK]):
+            continue
+        overdue_by_rank[rank] = overdue_by_rank.get(rank, 0) + 1
+        late_by_officer[officer] = late_by_officer.get(officer, 0) + 1
+    loads = []
+    for officer, (n, first, _) in per_officer.items():
+        row = conn.execute(
+            f"SELECT c.id, c.reference_id FROM cables c JOIN workflow w ON w.cable_id = c.id "
+            f"WHERE c.received_at = ? AND w.officer IS ? AND w.status NOT IN ({closed}) "
+            f"ORDER BY c.id LIMIT 1",
+            (first, officer),
+        ).fetchone()
+        loads.append(
+            OfficerLoad(
+                officer,
+                n,
+                late_by_officer.get(officer, 0),
+                int(row[0]) if row else None,
+                str(row[1]) if row else None,
+                first,
+            )
+        )
+    # the unassigned first, then by open cables (most first), then by name
+    loads.sort(key=lambda o: (o.officer is not None, -o.open, o.officer or ""))
+    overdue_rows = [
+        OverdueRow(r, objective_min(ctx, r), open_by_rank.get(r, 0), overdue_by_rank.get(r, 0))
+        for r in ranks
+        if r in USUAL_RANKS or open_by_rank.get(r)
+    ]
+    unacked = int(
+        conn.execute(
+            f"SELECT count(*) FROM cables c JOIN workflow w ON w.cable_id = c.id "
+            f"WHERE c.prec_rank <= 2 AND w.ack_at IS NULL AND w.status NOT IN ({closed})"
+        ).fetchone()[0]
+    )
+    return by_status, loads, overdue_rows, unacked
 
 
 def ack_stats(conn: sqlite3.Connection, ctx: Context, now: dt.datetime) -> list[AckStats]:

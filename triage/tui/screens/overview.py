@@ -57,7 +57,7 @@ _mono = False
 
 
 def _alarm() -> Style:
-    return Style(bold=True) if _mono else _alarm()
+    return Style(bold=True) if _mono else Style(bold=True, color="red")
 
 
 def _tone(rank: int | None) -> Style:
@@ -405,7 +405,7 @@ class OverviewScreen(TriageScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="ov-title", markup=False)
         yield FigureGrid("Now", id="ov-headline")
-        with VerticalScroll(id="ov-body"):
+        with VerticalScroll(id="ov-body", can_focus=False):
             with Vertical(id="ov-charts"):
                 yield FigureGrid("Arrivals, last 24 hours (per hour, UTC)", id="ov-hours")
                 yield FigureGrid("Arrivals, last 30 days (per day, UTC)", id="ov-days")
