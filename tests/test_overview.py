@@ -3,13 +3,15 @@ clock, with what it shows checked against counts computed from the fixture's spe
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from tests.overview_fixture import NOW, SPECS, H, build, cable_text, needs_ack, overdue
-from tests.test_console import list_lines, settle, shown_lines, static_text
+from tests.test_console import list_lines, shown_lines, static_text
 from triage.config import Config
 from triage.store import connect
 from triage.store.ingest import Item, ingest
@@ -31,8 +33,25 @@ def make_app(db: Path, overview: bool = True) -> TriageApp:
     return app
 
 
+async def settle(pilot: Pilot) -> None:
+    """Wait for the workers and the messages they posted (no sleeps). The change watch's tick
+    is an exclusive worker that the next tick may cancel on a slow machine: not a failure."""
+    for _ in range(4):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        await pilot.pause()
+
+
 async def drawn(pilot: Pilot) -> OverviewScreen:
     await settle(pilot)
+    screen = pilot.app.screen
+    while isinstance(screen, OverviewScreen) and (screen.computing or screen.computed < 1):
+        for w in [w for w in pilot.app.workers if w.group == "overview"]:
+            with contextlib.suppress(WorkerCancelled):
+                await w.wait()
+        await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, OverviewScreen)
     assert screen.computed >= 1
@@ -61,7 +80,9 @@ async def test_headline_figures_match_the_fixture(day: Path) -> None:
             f"{unacked} not acked",
         ):
             assert text in head
-        assert f"Overview  2026-11-28 12:30:00Z  {len(SPECS)} cables" in static_text(app, "#ov-title")
+        assert f"Overview  2026-11-28 12:30:00Z  {len(SPECS)} cables" in static_text(
+            app, "#ov-title"
+        )
         # officers: the hostile name is drawn as written, not as markup
         officers = grid_text(app, "#ov-officers")
         assert "[b]x[/b]" in officers and "(not assigned)" in officers
