@@ -29,9 +29,11 @@ from ...store.report import (
     Figures,
     OfficerLoad,
     overview,
+    prec_filter,
     prec_label,
     view_text,
 )
+from ...store.report_render import age as age_of
 from ...store.report_render import duration
 from ...store.schema import StoreError
 from ...store.views import Filter, View
@@ -149,7 +151,7 @@ def arrivals_lines(
             View(
                 tab="All",
                 filters=(Filter("received", ">=" + start.key),)
-                + ((_prec(rank),) if rank is not None else ()),
+                + ((prec_filter(rank),) if rank is not None else ()),
                 sort="received",
             ),
             f"{name} · {word} · {_cables(total)} (peak {_n(peak)})",
@@ -170,12 +172,6 @@ def arrivals_lines(
             k += 1
     lines.append(Line().add(axis))
     return lines
-
-
-def _prec(rank: int) -> Filter:
-    from ...store.report import prec_filter
-
-    return prec_filter(rank)
 
 
 def status_lines(fig: Figures, width: int) -> list[Line]:
@@ -214,11 +210,7 @@ def _officer_line(o: OfficerLoad, fig: Figures, name_w: int, bar: int, most: int
     late = cell(f"{_n(o.overdue)}", width=9, right=True)
     if o.overdue:
         late.stylize(_alarm())
-    age = ""
-    if o.oldest_received:
-        from ...store.report_render import age as age_of
-
-        age = age_of(o.oldest_received, fig.now)
+    age = age_of(o.oldest_received, fig.now) if o.oldest_received else ""
     oldest = cell(f"{visible(o.oldest_ref, one_line=True)} {age}", width=26)
     return (
         Line()
@@ -255,7 +247,7 @@ def overdue_lines(fig: Figures, width: int) -> list[Line]:
             .add(cell(duration(r.objective_min * 60), width=10, right=True))
             .add(
                 cell(_n(r.open), width=9, right=True),
-                View(tab="Inbox", filters=(_prec(r.rank),)),
+                View(tab="Inbox", filters=(prec_filter(r.rank),)),
                 f"{word} · {_n(r.open)} open",
             )
             .add("  ")
