@@ -207,7 +207,7 @@ async def test_no_color_marks_the_selection_and_alarms_without_colour(
     async with app.run_test(size=(80, 24)) as pilot:
         await drawn(pilot)
         grid = app.screen.query_one("#ov-headline", FigureGrid)
-        text = grid.render()
+        text = grid.line_text(1)
         styles = [span.style for span in text.spans]
         assert any(getattr(s, "reverse", False) for s in styles)  # the selected figure
         assert not any(getattr(s, "color", None) for s in styles)

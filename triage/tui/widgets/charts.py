@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, Self
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from ...store.views import View
@@ -136,6 +139,7 @@ class FigureGrid(Widget, can_focus=True):
         self.lines: list[Line] = []
         self.row = 0
         self.col = 0
+        self._strips: dict[tuple[int, int], Strip] = {}
 
     # content
 
@@ -231,22 +235,44 @@ class FigureGrid(Widget, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    # drawing
+    # drawing: the Line API, one strip a line from rich segments (a Text of every line made into
+    # Textual Content took most of the Overview's first draw)
 
-    def render(self) -> Text:
-        out = Text(end="", no_wrap=True, overflow="crop")
-        out.append(self.title, style=Style(bold=True, underline=True))
+    def refresh(self, *args: Any, **kwargs: Any) -> Self:
+        self._strips.clear()
+        return super().refresh(*args, **kwargs)
+
+    def line_text(self, y: int) -> Text:
+        """What line `y` of the panel says (0 is the title)."""
+        if y == 0:  # (as a span: Text.render leaves out a Text's own style)
+            return Text(end="").append(self.title, style=Style(bold=True, underline=True))
+        if not 0 < y <= len(self.lines):
+            return Text("", end="")
         current = self.current if self.has_focus else None
-        for line in self.lines:
-            out.append("\n")
-            for c in line.cells:
-                if c is current:
-                    t = c.text.copy()
-                    t.stylize(Style(reverse=True, bold=True))
-                    out.append_text(t)
-                else:
-                    out.append_text(c.text)
+        out = Text(end="", no_wrap=True, overflow="crop")
+        for c in self.lines[y - 1].cells:
+            if c is current:
+                t = c.text.copy()
+                t.stylize(Style(reverse=True, bold=True))
+                out.append_text(t)
+            else:
+                out.append_text(c.text)
         return out
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        key = (y, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            base = self.rich_style  # the panel's colours (its background when focused)
+            segments = [
+                Segment(t, base + style if style else base, c)
+                for t, style, c in self.line_text(y).render(self.app.console)
+                if "\n" not in t
+            ]
+            strip = Strip(segments).crop_extend(0, width, base)
+            self._strips[key] = strip
+        return strip
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1 + len(self.lines)
