@@ -16,8 +16,8 @@ from triage.config import Config
 from triage.store import connect
 from triage.store.ingest import Item, ingest
 from triage.tui.app import ListScreen, TriageApp
-from triage.tui.cable_list import CableList
 from triage.tui.screens.overview import OverviewScreen
+from triage.tui.widgets.cable_list import CableList
 from triage.tui.widgets.charts import FigureGrid
 
 

@@ -19,8 +19,14 @@ import sqlite3
 import statistics
 from dataclasses import dataclass, field
 
+from ..cable.model import (
+    ACK_MAX_RANK,
+    NO_PRECEDENCE_RANK,
+    Precedence,
+    handling_objective,
+    is_acknowledged_precedence,
+)
 from ..cable.model import CLOSED_STATUSES as CLOSED
-from ..cable.model import NO_PRECEDENCE_RANK, Precedence
 from ..config import DEFAULT_OBJECTIVES_MIN
 from .views import (
     ACK_SECONDS_SQL,
@@ -43,7 +49,8 @@ PREC_ROWS: list[tuple[str, int, str]] = [
 ]
 # shown even when nothing of theirs arrived (EMERGENCY and no precedence are rare)
 USUAL_RANKS = (1, 2, 3, 4, 5)
-ACK_RANKS = (0, 1, 2)  # acknowledged: EMERGENCY, FLASH, NIACT IMMEDIATE (see workflow)
+# acknowledged: EMERGENCY, FLASH, NIACT IMMEDIATE (the model's rule)
+ACK_RANKS = tuple(p.rank for p in Precedence if is_acknowledged_precedence(p.rank))
 ACK_WINDOWS = (("24h", dt.timedelta(hours=24)), ("7d", dt.timedelta(days=7)))
 OPEN_STATUSES = [s for s in STATUSES if s not in CLOSED]
 
@@ -72,8 +79,10 @@ def prec_filter(rank: int) -> Filter:
 
 
 def objective_min(ctx: Context, rank: int) -> int:
-    name = "ROUTINE" if rank >= len(Precedence) else list(Precedence)[rank].value
-    return ctx.objectives_min.get(name, DEFAULT_OBJECTIVES_MIN.get(name, 360))
+    """The handling objective of a precedence rank, in minutes (the model's rule)."""
+    name = list(Precedence)[rank].value if rank < len(Precedence) else None
+    objectives = {**DEFAULT_OBJECTIVES_MIN, **ctx.objectives_min}
+    return int(handling_objective(name, objectives).total_seconds() // 60)
 
 
 def view_text(view: View) -> str:
@@ -351,7 +360,7 @@ def open_work(
     unacked = int(
         conn.execute(
             f"SELECT count(*) FROM cables c JOIN workflow w ON w.cable_id = c.id "
-            f"WHERE c.prec_rank <= 2 AND w.ack_at IS NULL AND w.status NOT IN ({closed})"
+            f"WHERE c.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL AND w.status NOT IN ({closed})"
         ).fetchone()[0]
     )
     return by_status, loads, overdue_rows, unacked
@@ -364,7 +373,7 @@ def ack_stats(conn: sqlite3.Connection, ctx: Context, now: dt.datetime) -> list[
     rows = conn.execute(
         f"SELECT c.prec_rank, c.received_at, {ACK_SECONDS_SQL} FROM cables c "
         f"JOIN workflow w ON w.cable_id = c.id "
-        f"WHERE c.received_at >= ? AND c.prec_rank <= 2",
+        f"WHERE c.received_at >= ? AND c.prec_rank <= {ACK_MAX_RANK}",
         (iso(earliest),),
     ).fetchall()
     present = {int(r[0]) for r in rows}
@@ -547,7 +556,7 @@ def handover(
         conn,
         ctx,
         now,
-        f"c.prec_rank <= 2 AND w.ack_at IS NULL AND w.status NOT IN ({closed})",
+        f"c.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL AND w.status NOT IN ({closed})",
         [],
         "c.prec_rank, c.received_at, c.id",
         limit,

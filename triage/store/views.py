@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..cable.model import (
+    ACK_MAX_RANK,
     CLOSED_STATUSES,
     NO_PRECEDENCE_RANK,
     PRECEDENCE_BADGES,
@@ -27,6 +28,7 @@ from ..cable.model import (
     Precedence,
     Reference,
     handling_objective,
+    is_acknowledged_precedence,
 )
 from ..config import DEFAULT_OBJECTIVES_MIN
 
@@ -302,8 +304,8 @@ ACK_SECONDS_SQL = "round((julianday(w.ack_at) - julianday(c.received_at)) * 8640
 
 
 def needs_ack_sql() -> str:
-    """FLASH and NIACT IMMEDIATE (and EMERGENCY) cables are acknowledged (see workflow)."""
-    return "c.prec_rank <= 2"
+    """The precedences that are acknowledged (the model's rule)."""
+    return f"c.prec_rank <= {int(ACK_MAX_RANK)}"
 
 
 def ack_late_sql(ctx: Context, now: dt.datetime) -> tuple[str, list[Any]]:
@@ -313,12 +315,15 @@ def ack_late_sql(ctx: Context, now: dt.datetime) -> tuple[str, list[Any]]:
     params: list[Any] = []
     cutoff_case = []
     cutoff_params: list[Any] = []
-    for prec in list(Precedence)[:3]:
-        minutes = ctx.objectives_min.get(prec.value, DEFAULT_OBJECTIVES_MIN.get(prec.value, 10))
+    objectives = {**DEFAULT_OBJECTIVES_MIN, **ctx.objectives_min}
+    for prec in Precedence:
+        if not is_acknowledged_precedence(prec.rank):
+            continue
+        objective = handling_objective(prec.value, objectives)
         minutes_case.append("WHEN ? THEN ?")
-        params.extend([prec.rank, minutes * 60])
+        params.extend([prec.rank, objective.total_seconds()])
         cutoff_case.append("WHEN ? THEN ?")
-        cutoff_params.extend([prec.rank, _iso(now - dt.timedelta(minutes=minutes))])
+        cutoff_params.extend([prec.rank, _iso(now - objective)])
     sql = (
         f"({needs_ack_sql()} AND CASE WHEN w.ack_at IS NOT NULL THEN "
         f"{ACK_SECONDS_SQL} > CASE c.prec_rank "
