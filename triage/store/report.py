@@ -569,13 +569,14 @@ def handover(
             (iso(minute),),
         )
     ]
-    by_rank = {
-        int(r): int(n)
-        for r, n in conn.execute(
-            "SELECT prec_rank, count(*) FROM cables WHERE received_at >= ? GROUP BY 1 ORDER BY 1",
-            (iso(minute),),
-        )
-    }
+    # counted here rather than grouped in SQL: SQLite would walk the precedence index to group
+    # without sorting, reading every cable's arrival (2 s at 250,000) instead of the few since
+    by_rank: dict[int, int] = {}
+    for (rank,) in conn.execute(
+        "SELECT prec_rank FROM cables WHERE received_at >= ?", (iso(minute),)
+    ):
+        by_rank[int(rank)] = by_rank.get(int(rank), 0) + 1
+    by_rank = dict(sorted(by_rank.items()))
     return Handover(minute, now, arrived, per_officer, unacked, hands, by_rank)
 
 

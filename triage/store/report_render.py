@@ -122,8 +122,10 @@ def render_text(fig: Figures, h: Handover, cache: str) -> str:
     add("")
     add("SUMMARY")
     # (a no-break space holds each name to its number when the line wraps)
-    split = ", ".join(f"{prec_label(r)}\xa0{n}" for r, n in h.arrived_by_rank.items() if n)
-    statuses = ", ".join(f"{s}\xa0{n}".replace(" ", "\xa0") for s, n in fig.open_by_status.items())
+    split = ", ".join(f"{prec_label(r)}\xa0{n:,}" for r, n in h.arrived_by_rank.items() if n)
+    statuses = ", ".join(
+        f"{s}\xa0{n:,}".replace(" ", "\xa0") for s, n in fig.open_by_status.items()
+    )
     for label, n, detail in (
         (f"Arrived since {zulu(h.since, True)}", h.arrived.total, split),
         ("Open", fig.open_total, statuses),
@@ -303,8 +305,8 @@ def render_markdown(fig: Figures, h: Handover, cache: str) -> str:
     add("")
     add("## Summary")
     add("")
-    split = ", ".join(f"{prec_label(r)} {n}" for r, n in h.arrived_by_rank.items() if n)
-    statuses = ", ".join(f"{s} {n}" for s, n in fig.open_by_status.items())
+    split = ", ".join(f"{prec_label(r)} {n:,}" for r, n in h.arrived_by_rank.items() if n)
+    statuses = ", ".join(f"{s} {n:,}" for s, n in fig.open_by_status.items())
     out.extend(
         _md_table(
             ["", "cables", ""],
