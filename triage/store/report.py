@@ -592,15 +592,16 @@ def parse_since(text: str, now: dt.datetime) -> dt.datetime:
     m = re.fullmatch(r"-?\s*(\d{1,5})\s*([mhdw])", s.lower())
     if m:
         n, unit = int(m.group(1)), m.group(2)
-        return (
-            now
-            - {
-                "m": dt.timedelta(minutes=n),
-                "h": dt.timedelta(hours=n),
-                "d": dt.timedelta(days=n),
-                "w": dt.timedelta(weeks=n),
-            }[unit]
-        )
+        span = {
+            "m": dt.timedelta(minutes=n),
+            "h": dt.timedelta(hours=n),
+            "d": dt.timedelta(days=n),
+            "w": dt.timedelta(weeks=n),
+        }[unit]
+        try:
+            return now - span
+        except OverflowError:
+            raise SinceError(f"--since {text!r}: reaches before the year 1") from None
     utc = s.upper().endswith("Z")
     body = s[:-1] if utc else s
     local_now = now.astimezone(dt.UTC) if utc else now.astimezone()
@@ -620,6 +621,6 @@ def parse_since(text: str, now: dt.datetime) -> dt.datetime:
             day = dt.date.fromisoformat(word)
         hh, mm = (int(m.group(2)), int(m.group(3))) if m.group(2) else (0, 0)
         when = dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=local_now.tzinfo)
-    except ValueError as exc:
+        return when.astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
         raise SinceError(f"--since {text!r}: no such day or time") from exc
-    return when.astimezone(dt.UTC)
