@@ -57,7 +57,8 @@ OPEN_STATUSES = [s for s in STATUSES if s not in CLOSED]
 
 def iso(t: dt.datetime) -> str:
     """As the cache stores times (clock.utcnow)."""
-    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # (isoformat, not strftime: `%Y` leaves years before 1000 unpadded on glibc)
+    return t.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_iso(s: str) -> dt.datetime:
@@ -505,7 +506,7 @@ def handover(
     since = since.astimezone(dt.UTC)
     closed = ", ".join(f"'{s}'" for s in CLOSED)
     minute = since.replace(second=0, microsecond=0)
-    stamp = minute.strftime("%Y-%m-%dT%H:%M")
+    stamp = minute.replace(tzinfo=None).isoformat(timespec="minutes")
     arrived = Section(
         "Arrived",
         View(tab="All", filters=(Filter("received", ">=" + stamp),), sort="received"),

@@ -709,12 +709,13 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
     if f.key == "received":
         start, end = received_range(v, ctx.clock())
         parts, ps = [], []
+        # (isoformat, not strftime: `%Y` leaves years before 1000 unpadded on glibc)
         if start is not None:
             parts.append("c.received_at >= ?")
-            ps.append(_iso(start))
+            ps.append(start.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z")
         if end is not None:
             parts.append("c.received_at < ?")
-            ps.append(_iso(end))
+            ps.append(end.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z")
         return "(" + " AND ".join(parts) + ")", ps
     if f.key == "ack":
         word = ACK_WORDS[v.upper()]
