@@ -9,7 +9,9 @@ floor (SQLite storing and FTS-indexing the same texts with the same schema, no p
 `triage ingest`; start the console headless in a fresh process and time its first screen next to
 a bare Textual app showing one line; then, in that console, time FTS search, a tag filter, a
 status filter, one row down, a page down, to the end, and opening a cable (median and p95); the
-console's peak RSS; and `triage export` of the whole cache (time and peak RSS).
+console's peak RSS; and `triage export` of the whole cache (time and peak RSS). Last, the cache
+is given a working day's shape (bench/overview_probe.py) and the Overview's first draw and live
+update are timed in a fresh console, and `triage report` (text and JSON) as a command.
 """
 
 from __future__ import annotations
@@ -127,6 +129,21 @@ def timed_cmd(args: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+def overview(db: Path, triage: str) -> dict[str, object]:
+    """The Overview and the report, on the cache shaped as a working day."""
+    probe = str(HERE / "overview_probe.py")
+    subprocess.run([PY, probe, "shape", str(db)], check=True, stdout=subprocess.DEVNULL)
+    res = subprocess.run(
+        [PY, probe, "console", str(db)], capture_output=True, text=True, timeout=1800
+    )
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr[-3000:])
+    out: dict[str, object] = {"overview": json.loads(res.stdout.strip().splitlines()[-1])}
+    out["report_s"], _ = timed_cmd([triage, "report", "--db", str(db)])
+    out["report_json_s"], _ = timed_cmd([triage, "report", "--db", str(db), "--format", "json"])
+    return out
+
+
 def fmt_ms(d: object) -> str:
     assert isinstance(d, dict)
     return f"{d['median'] * 1000:.0f} / {d['p95'] * 1000:.0f}"
@@ -192,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             wall, rss = timed_cmd([triage, "export", "--db", str(db), "-o", str(out)])
             row["export_s"], row["export_rss_mb"] = wall, rss
             out.unlink(missing_ok=True)
+            row.update(overview(db, triage))
             results.append(row)
             print(f"done {n}", file=sys.stderr, flush=True)
     finally:
@@ -227,6 +245,10 @@ def print_table(results: list[dict[str, object]]) -> None:
         "open ms",
         "export s",
         "exp RSS",
+        "overview ms",
+        "live ms",
+        "report s",
+        "json s",
     ]
     rows = []
     for r in results:
@@ -252,6 +274,10 @@ def print_table(results: list[dict[str, object]]) -> None:
                 fmt_ms(c["open_cable"]),
                 f"{float(r['export_s']):.2f}",
                 f"{float(r['export_rss_mb']):.0f}",  # type: ignore[arg-type]
+                fmt_ms(r["overview"]["first_draw"]),  # type: ignore[index]
+                fmt_ms(r["overview"]["live_update"]),  # type: ignore[index]
+                f"{float(r['report_s']):.2f}",  # type: ignore[arg-type]
+                f"{float(r['report_json_s']):.2f}",  # type: ignore[arg-type]
             ]
         )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]

@@ -27,3 +27,4 @@ def test_bench_runs_at_1000(tmp_path: Path) -> None:
     lines = res.stdout.splitlines()
     assert any(line.strip().startswith("1,000 |") for line in lines)
     assert "ingest/s" in res.stdout and "floor x" in res.stdout
+    assert "overview ms" in res.stdout and "report s" in res.stdout

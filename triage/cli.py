@@ -146,13 +146,14 @@ INTERNAL_ERROR = 70
 
 @click.group(cls=TriageGroup, invoke_without_command=True)
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--overview", is_flag=True, help="Start on the Overview screen.")
 @click.pass_context
-def main(ctx: click.Context, db_path: str | None) -> None:
+def main(ctx: click.Context, db_path: str | None, overview: bool) -> None:
     """triage: work through incoming cable traffic."""
     ctx.ensure_object(dict)
     ctx.obj["db"] = db_path
     if ctx.invoked_subcommand is None:
-        _console(ctx, db_path)
+        _console(ctx, db_path, overview=overview)
 
 
 def _config() -> Config:
@@ -177,7 +178,9 @@ def _cache_path(cli_value: str | None, cfg: Config) -> Path:
     return path
 
 
-def _console(ctx: click.Context, db_path: str | None, path: Path | None = None) -> None:
+def _console(
+    ctx: click.Context, db_path: str | None, path: Path | None = None, overview: bool = False
+) -> None:
     from .store import StoreError, connect
 
     cfg = _config()
@@ -189,7 +192,7 @@ def _console(ctx: click.Context, db_path: str | None, path: Path | None = None) 
         raise CliError(str(exc)) from exc
     from .tui.app import run_console
 
-    run_console(path, cfg)
+    run_console(path, cfg, overview=overview)
 
 
 @main.command()
@@ -793,6 +796,82 @@ def audit(
         )
     if n == 0:
         _fail(f"{path}: no audit rows match")
+
+
+@main.command()
+@_db_option
+@click.option(
+    "--since",
+    "since_opt",
+    default="24h",
+    show_default=True,
+    help="Start of the handover: 8h, 2d, today 06:00, yesterday 18:00, 2026-11-28T06:00Z.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text fits 80 columns; markdown pastes into a ticket or mail; json for other tools.",
+)
+@click.option("--limit", type=int, default=None, help="Cables listed per section (0: all).")
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="File to write, or - for stdout."
+)
+@click.pass_context
+def report(
+    ctx: click.Context,
+    db_opt: str | None,
+    since_opt: str,
+    fmt: str,
+    limit: int | None,
+    output: str,
+) -> None:
+    """The figures for the morning meeting and the shift handover: what arrived since WHEN,
+    what is open per officer with due times, what is not acknowledged, what changed hands.
+
+    Text and markdown list the first 50 cables of each section (and say how many more);
+    json lists them all."""
+    import datetime as dt
+
+    from .config import current_login
+    from .store.export import ExportError, publish_text
+    from .store.report import SinceError, handover, overview, parse_since
+    from .store.report_render import render_json, render_markdown, render_text
+    from .store.views import Context
+
+    cfg = _config()
+    conn, path = _open_store(ctx, db_opt, create=False)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        since = parse_since(since_opt, now)
+    except SinceError as exc:
+        raise CliError(str(exc)) from exc
+    if limit is None:
+        limit = 0 if fmt == "json" else 50
+    context = Context(
+        login=current_login(),
+        office_ris=cfg.office_ris,
+        office_names=cfg.office_names,
+        objectives_min=cfg.objectives_min,
+        now=now,
+    )
+    try:
+        figures = overview(conn, context, now)
+        shift = handover(conn, context, since, now, limit=limit or None)
+    except sqlite3.Error as exc:
+        raise CliError(f"{path}: could not read the cache: {exc}") from exc
+    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]
+    text = render(figures, shift, str(path))
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        publish_text(Path(output).expanduser(), text, cfg.group)
+    except ExportError as exc:
+        raise CliError(str(exc)) from exc
+    click.echo(f"report written to {output}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

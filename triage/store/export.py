@@ -208,6 +208,25 @@ class _Staged:
             self.tmp.unlink()
 
 
+def publish_text(path: Path, text: str, group: str | None = None) -> None:
+    """Write `text` to `path` as exports are written: a private temporary file in its folder,
+    renamed into place (a report names officers and cables as an export does). Raises
+    ExportError."""
+    check_target(path)
+    try:
+        staged = _Staged(path, group)
+    except OSError as exc:
+        raise ExportError(f"{path}: {exc.strerror or exc}; nothing written") from exc
+    try:
+        staged.fh.write(text)
+        staged.finish()
+        staged.publish()
+    except OSError as exc:
+        staged.discard()
+        raise ExportError(f"{path}: {exc.strerror or exc}; nothing written") from exc
+    staged.fh.close()
+
+
 def _cannot_record(db: str, target: str, exc: BaseException) -> ExportError:
     return ExportError(
         f"{target}: this export cannot be recorded in the audit log of {db} ({exc}); exports "

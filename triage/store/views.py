@@ -19,13 +19,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..cable.model import (
+    ACK_MAX_RANK,
     CLOSED_STATUSES,
+    NO_PRECEDENCE_RANK,
     PRECEDENCE_BADGES,
     Addressee,
     Paragraph,
     Precedence,
     Reference,
     handling_objective,
+    is_acknowledged_precedence,
 )
 from ..config import DEFAULT_OBJECTIVES_MIN
 
@@ -182,6 +185,9 @@ def parse_filters(text: str) -> list[Filter]:
         if key in ("action", "info") and not value:
             out.append(Filter("addressed", key))
             continue
+        if key == "overdue" and not value:
+            out.append(Filter("overdue", "yes"))
+            continue
         if key not in {
             "status",
             "officer",
@@ -192,10 +198,13 @@ def parse_filters(text: str) -> list[Filter]:
             "addressed",
             "since",
             "until",
+            "received",
+            "ack",
+            "overdue",
         }:
             raise FilterError(
                 f"unknown filter {m.group(0)!r}: use status:, officer:, prec:, class:, tag:, "
-                "origin:, action, info, since:, until:"
+                "origin:, action, info, since:, until:, received:, ack:, overdue"
             )
         if not value:
             raise FilterError(f"filter {key}: needs a value")
@@ -211,10 +220,10 @@ def _check(key: str, value: str) -> None:
     if key == "status" and v.replace("_", " ").replace("-", " ") not in STATUSES:
         raise FilterError(f"unknown status {value!r}: one of {', '.join(STATUSES)}")
     # one comparison at most (`>=IMMED`), read the way _filter_sql reads it
-    if key == "precedence" and _cmp(v)[1] not in PREC_WORDS:
+    if key == "precedence" and _cmp(v)[1] not in PREC_WORDS and v != "NONE":
         raise FilterError(
-            f"unknown precedence {value!r}: FLASH, NIACT, IMMED, PRIOR, ROUTN, after one of "
-            ">=, <=, >, <, = at most"
+            f"unknown precedence {value!r}: FLASH, NIACT, IMMED, PRIOR, ROUTN (or none), after "
+            "one of >=, <=, >, <, = at most"
         )
     if key == "classification":
         base = _cmp(v)[1].split("//")[0]
@@ -228,6 +237,100 @@ def _check(key: str, value: str) -> None:
             dt.date.fromisoformat(value)
         except ValueError as exc:
             raise FilterError(f"{key}: wants a date like 2026-11-27, not {value!r}") from exc
+    if key == "received":
+        received_range(value, dt.datetime.now(dt.UTC))
+    if key == "ack" and v not in ACK_WORDS:
+        raise FilterError(f"ack:{value}: one of yes, no, late")
+    if key == "overdue" and v not in ("YES", "NO"):
+        raise FilterError(f"overdue:{value}: yes or no (or plain `overdue`)")
+
+
+ACK_WORDS = {"YES": "yes", "DONE": "yes", "NO": "no", "NONE": "no", "PENDING": "no", "LATE": "late"}
+RE_RELATIVE = re.compile(r"^(\d{1,5})\s*([mhdw])$")
+RE_STAMP = re.compile(r"^(\d{4}-\d\d-\d\d)(?:[T ](\d\d)(?::(\d\d))?)?Z?$")
+
+
+def received_range(value: str, now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """`received:` as a half-open UTC range [start, end): `24h`, `7d`, `90m` (the last so long),
+    `2026-11-28` (that day), `2026-11-28T14` (that hour), `2026-11-28T14:05` (that minute),
+    each after `>=`, `>`, `<=` or `<` for one side only."""
+    v = value.strip().upper()
+    rel = RE_RELATIVE.match(v.lower())
+    if rel:
+        n, unit = int(rel.group(1)), rel.group(2)
+        span = {"m": dt.timedelta(minutes=n), "h": dt.timedelta(hours=n)}.get(
+            unit, dt.timedelta(days=n * (7 if unit == "w" else 1))
+        )
+        try:
+            return now - span, None
+        except OverflowError:
+            raise FilterError(f"received:{value}: reaches before the year 1") from None
+    op, stamp = _cmp(v)
+    m = RE_STAMP.match(stamp)
+    if not m:
+        raise FilterError(
+            f"received:{value}: wants 24h, 7d, 2026-11-28, 2026-11-28T14 or 2026-11-28T14:05 "
+            "(UTC), after >=, >, <=, < for one side"
+        )
+    try:
+        day = dt.date.fromisoformat(m.group(1))
+        hour = int(m.group(2)) if m.group(2) else 0
+        minute = int(m.group(3)) if m.group(3) else 0
+        start = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.UTC)
+    except ValueError as exc:
+        raise FilterError(f"received:{value}: no such day or time") from exc
+    step = (
+        dt.timedelta(minutes=1)
+        if m.group(3)
+        else dt.timedelta(hours=1)
+        if m.group(2)
+        else dt.timedelta(days=1)
+    )
+    try:
+        start + step
+    except OverflowError:
+        raise FilterError(f"received:{value}: reaches past the year 9999") from None
+    return {
+        "=": (start, start + step),
+        ">=": (start, None),
+        ">": (start + step, None),
+        "<": (None, start),
+        "<=": (None, start + step),
+    }[op]
+
+
+# seconds from arrival to acknowledgement, to the millisecond (as report.ack_seconds reads them)
+ACK_SECONDS_SQL = "round((julianday(w.ack_at) - julianday(c.received_at)) * 86400, 3)"
+
+
+def needs_ack_sql() -> str:
+    """The precedences that are acknowledged (the model's rule)."""
+    return f"c.prec_rank <= {int(ACK_MAX_RANK)}"
+
+
+def ack_late_sql(ctx: Context, now: dt.datetime) -> tuple[str, list[Any]]:
+    """Acknowledged later than its handling objective after arrival, or not acknowledged and
+    the objective has passed."""
+    minutes_case = []
+    params: list[Any] = []
+    cutoff_case = []
+    cutoff_params: list[Any] = []
+    objectives = {**DEFAULT_OBJECTIVES_MIN, **ctx.objectives_min}
+    for prec in Precedence:
+        if not is_acknowledged_precedence(prec.rank):
+            continue
+        objective = handling_objective(prec.value, objectives)
+        minutes_case.append("WHEN ? THEN ?")
+        params.extend([prec.rank, objective.total_seconds()])
+        cutoff_case.append("WHEN ? THEN ?")
+        cutoff_params.extend([prec.rank, _iso(now - objective)])
+    sql = (
+        f"({needs_ack_sql()} AND CASE WHEN w.ack_at IS NOT NULL THEN "
+        f"{ACK_SECONDS_SQL} > CASE c.prec_rank "
+        f"{' '.join(minutes_case)} END "
+        f"ELSE c.received_at < CASE c.prec_rank {' '.join(cutoff_case)} END END)"
+    )
+    return sql, params + cutoff_params
 
 
 def custom_views(
@@ -571,6 +674,8 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
             return "w.officer = ?", [ctx.login]
         return "w.officer = ?", [v]
     if f.key == "precedence":
+        if v.upper() == "NONE":
+            return "c.prec_rank = ?", [NO_PRECEDENCE_RANK]
         op, word = _cmp(v.upper())
         rank = Precedence(PREC_WORDS[word]).rank
         # "higher" precedence means a smaller rank
@@ -601,6 +706,27 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
         if day == dt.date.max:  # the last day there is: no day after it to stop before
             return "c.dtg IS NOT NULL", []
         return "c.dtg < ?", [(day + dt.timedelta(days=1)).isoformat()]
+    if f.key == "received":
+        start, end = received_range(v, ctx.clock())
+        parts, ps = [], []
+        # (isoformat, not strftime: `%Y` leaves years before 1000 unpadded on glibc)
+        if start is not None:
+            parts.append("c.received_at >= ?")
+            ps.append(start.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z")
+        if end is not None:
+            parts.append("c.received_at < ?")
+            ps.append(end.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z")
+        return "(" + " AND ".join(parts) + ")", ps
+    if f.key == "ack":
+        word = ACK_WORDS[v.upper()]
+        if word == "yes":
+            return f"({needs_ack_sql()} AND w.ack_at IS NOT NULL)", []
+        if word == "no":
+            return f"({needs_ack_sql()} AND w.ack_at IS NULL)", []
+        return ack_late_sql(ctx, ctx.clock())
+    if f.key == "overdue":
+        sql, p = overdue_sql(ctx, ctx.clock())
+        return (sql, p) if v.upper() == "YES" else (f"NOT {sql}", p)
     raise FilterError(f"unknown filter {f.key}")
 
 

@@ -31,6 +31,7 @@ from .screens.cable import CableScreen
 from .screens.cache_lost import CacheLostScreen
 from .screens.dialogs import HelpScreen
 from .screens.list import ListScreen
+from .screens.overview import OverviewScreen
 from .system import limit_malloc_arenas, terminal_fd
 
 __all__ = ["CableScreen", "ListScreen", "TriageApp", "run_console"]
@@ -70,6 +71,7 @@ class TriageApp(App[None]):
         self._looking = threading.Event()
         self._chain = audit_log.ChainWatch()
         self._audit_problems: list[str] = []
+        self.start_on_overview = False
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -78,6 +80,8 @@ class TriageApp(App[None]):
         for problem in self.config_problems:
             where = f"config file {self.config.path}: " if self.config.path else ""
             self.notify(where + problem, severity="error", timeout=30, markup=False)
+        if self.start_on_overview:
+            self.push_screen(OverviewScreen())
         try:
             # the change-watch baseline is taken before the first view is read, so a change
             # committed by someone else while this console starts is not missed
@@ -224,8 +228,9 @@ class TriageApp(App[None]):
         yield SystemCommand("Help: keys", "List every key binding", self.show_help)
 
 
-def run_console(db_path: Path, config: Config) -> None:
+def run_console(db_path: Path, config: Config, *, overview: bool = False) -> None:
     app = TriageApp(db_path, config)
+    app.start_on_overview = overview
     app.run()
     if app.cache.quarantined:
         # connections set aside when the cache was lost must not be closed (see store.cache):

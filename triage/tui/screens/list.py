@@ -45,6 +45,7 @@ from ..widgets.bars import Banner, KeyHints, hint_bindings
 from ..widgets.cable_list import CableList
 from .cable import CableScreen
 from .dialogs import PickScreen, PromptScreen
+from .overview import OverviewScreen
 from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
 
 # the longest a change waits for the view being read (a reading that never ends, after a fault,
@@ -95,6 +96,7 @@ class ListScreen(WorkflowActions):
         Binding("tab", "next_tab", "Next view", id="list.next_view"),
         Binding("shift+tab", "prev_tab", "Prev view", show=False, id="list.prev_view"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("w", "overview", "Overview", id="list.overview"),
         Binding("q", "quit", "Quit", id="list.quit"),
     ]
 
@@ -621,10 +623,21 @@ class ListScreen(WorkflowActions):
     def action_help(self) -> None:
         self.tapp.show_help()
 
+    def action_overview(self) -> None:
+        self.app.push_screen(OverviewScreen())
+
+    def show_view(self, view: View) -> None:
+        """Show this view (a figure of the Overview), its filters in the bar to refine."""
+        self.view = view
+        self.reload(keep_current=False)
+
     def action_quit(self) -> None:
         self.app.exit()
 
     def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Overview", "Traffic, workload and handling times at a glance", self.action_overview
+        )
         for tab in self.tapp.tabs:
             yield SystemCommand(
                 f"View: {tab}", f"Show the {tab} view", lambda t=tab: self.select_tab(t)

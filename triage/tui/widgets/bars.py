@@ -62,6 +62,7 @@ HINT_ORDER = [
     "cable.prev",
     "list.filter",
     "list.export",
+    "list.overview",
     "app.help",
     "cable.help",
     "list.quit",

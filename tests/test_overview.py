@@ -1,0 +1,233 @@
+"""The Overview screen as an officer drives it (Pilot), on the hand-made fixture and a fixed
+clock, with what it shows checked against counts computed from the fixture's specs."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from tests.overview_fixture import NOW, SPECS, H, build, cable_text, needs_ack, overdue
+from tests.test_console import list_lines, shown_lines, static_text
+from triage.config import Config
+from triage.store import connect
+from triage.store.ingest import Item, ingest
+from triage.tui.app import ListScreen, TriageApp
+from triage.tui.screens.overview import OverviewScreen
+from triage.tui.widgets.cable_list import CableList
+from triage.tui.widgets.charts import FigureGrid
+
+
+@pytest.fixture
+def day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return build(tmp_path / "day.db", monkeypatch)
+
+
+def make_app(db: Path, overview: bool = True) -> TriageApp:
+    app = TriageApp(db, Config(), login="kwalker")
+    app.ctx.now = NOW
+    app.start_on_overview = overview
+    return app
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for the workers and the messages they posted (no sleeps). The change watch's tick
+    is an exclusive worker that the next tick may cancel on a slow machine: not a failure."""
+    for _ in range(4):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        await pilot.pause()
+
+
+async def drawn(pilot: Pilot) -> OverviewScreen:
+    await settle(pilot)
+    screen = pilot.app.screen
+    while isinstance(screen, OverviewScreen) and (screen.computing or screen.computed < 1):
+        for w in [w for w in pilot.app.workers if w.group == "overview"]:
+            with contextlib.suppress(WorkerCancelled):
+                await w.wait()
+        await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, OverviewScreen)
+    assert screen.computed >= 1
+    return screen
+
+
+def grid_text(app: TriageApp, selector: str) -> str:
+    return "\n".join(shown_lines(app.screen.query_one(selector, FigureGrid)))
+
+
+async def test_headline_figures_match_the_fixture(day: Path) -> None:
+    app = make_app(day)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await drawn(pilot)
+        head = grid_text(app, "#ov-headline")
+        arrived = sum(1 for s in SPECS if s.arrived >= NOW.replace(minute=0) - 23 * H)
+        open_n = sum(1 for s in SPECS if not s.closed)
+        unassigned = sum(1 for s in SPECS if not s.closed and s.officer is None)
+        over = sum(1 for s in SPECS if overdue(s))
+        unacked = sum(1 for s in SPECS if needs_ack(s) and s.ack_after is None and not s.closed)
+        for text in (
+            f"{arrived} arrived 24 h",
+            f"{open_n} open",
+            f"{unassigned} unassigned",
+            f"{over} overdue",
+            f"{unacked} not acked",
+        ):
+            assert text in head
+        assert f"Overview  2026-11-28 12:30:00Z  {len(SPECS)} cables" in static_text(
+            app, "#ov-title"
+        )
+        # officers: the hostile name is drawn as written, not as markup
+        officers = grid_text(app, "#ov-officers")
+        assert "[b]x[/b]" in officers and "(not assigned)" in officers
+
+
+async def test_enter_on_a_figure_opens_the_list_filtered_to_exactly_it(day: Path) -> None:
+    app = make_app(day)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await drawn(pilot)
+        await pilot.press("l", "l", "l")  # arrived, open, unassigned, overdue
+        assert "overdue cables" in static_text(app, "#ov-about")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen)
+        lst = app.screen.query_one(CableList)
+        assert len(lst.ids) == sum(1 for s in SPECS if overdue(s))
+        assert app.screen.view.tab == "Overdue"
+        # the way back, and on to a bar of the hourly chart: the FLASH row's total
+        await pilot.press("w")
+        await drawn(pilot)
+        await pilot.press("tab")  # the hourly chart
+        hours = app.screen.query_one("#ov-hours", FigureGrid)
+        assert hours.has_focus
+        await pilot.press("j")  # from `all` to FLASH
+        await pilot.press(*["l"] * 24)  # past the last hour to the row's total
+        about = static_text(app, "#ov-about")
+        assert "last 24 hours · FLASH" in about
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen)
+        filters = static_text(app, "#filters")
+        assert "received:>=2026-11-27T13" in filters and "precedence:FLASH" in filters
+        shown = "\n".join(list_lines(app))
+        want = {
+            s.ref
+            for s in SPECS
+            if s.precedence == "FLASH" and s.arrived >= NOW.replace(minute=0) - 23 * H
+        }
+        assert want and all(ref in shown for ref in want)
+        assert len(app.screen.query_one(CableList).ids) == len(want)
+        # the officer refines it with the same filter language, and clears it
+        await pilot.press("f", *"ack:no", "enter")
+        await settle(pilot)
+        assert len(app.screen.query_one(CableList).ids) == sum(
+            1 for s in SPECS if s.ref in want and s.ack_after is None
+        )
+
+
+async def test_the_overview_key_and_palette_command(day: Path) -> None:
+    app = make_app(day, overview=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Overview" in titles
+        await pilot.press("w")
+        await drawn(pilot)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ListScreen)
+
+
+async def test_live_update_when_a_cable_arrives(day: Path) -> None:
+    app = make_app(day)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await drawn(pilot)
+        before = screen.computed
+        assert screen.figures is not None
+        open_before = screen.figures.open_total
+        # another process's ingest (its own connection), seen by the app's change watch
+        conn = connect(app.cache.path)
+        from tests.overview_fixture import Spec
+
+        extra = Spec(999, "FLASH", 0 * H)
+        ingest(conn, [Item("extra.txt", cable_text(extra))], parser_process=False)
+        conn.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert screen.computed > before
+        assert screen.figures.open_total == open_before + 1
+        assert f"{open_before + 1} open" in grid_text(app, "#ov-headline")
+
+
+async def test_a_worker_error_is_a_notice_not_a_crash(
+    day: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    import triage.tui.screens.overview as ov
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(ov, "overview", broken)
+    app = make_app(day)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        assert "could not be read" in static_text(app, "#ov-title")
+        assert any("disk I/O error" in str(n.message) for n in app._notifications)
+        assert app.is_running
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_figures_stay_when_the_charts_shrink(day: Path, size: tuple[int, int]) -> None:
+    app = make_app(day)
+    async with app.run_test(size=size) as pilot:
+        await drawn(pilot)
+        hours = shown_lines(app.screen.query_one("#ov-hours", FigureGrid))
+        assert all(len(line) <= size[0] for line in hours)
+        for label in ("all", "FLASH", "NIACT", "IMMED", "PRIOR", "ROUTN"):
+            assert any(line.startswith(label) for line in hours), label
+        assert any("12Z" in line or "09Z" in line for line in hours)  # the axis
+        ack = grid_text(app, "#ov-ack")
+        assert "median" in ack and "9m00s" in ack
+
+
+async def test_no_color_marks_the_selection_and_alarms_without_colour(
+    day: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(day)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn(pilot)
+        grid = app.screen.query_one("#ov-headline", FigureGrid)
+        text = grid.line_text(1)
+        styles = [span.style for span in text.spans]
+        assert any(getattr(s, "reverse", False) for s in styles)  # the selected figure
+        assert not any(getattr(s, "color", None) for s in styles)
+        app.save_screenshot(str(day.parent / "nocolor.svg"))
+
+
+def _snap_app(db: Path) -> TriageApp:
+    return make_app(db)
+
+
+def test_snapshot_overview_80x24(day: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot) -> None:
+        await drawn(pilot)
+
+    assert snap_compare(_snap_app(day), terminal_size=(80, 24), run_before=before)
+
+
+def test_snapshot_overview_200x50(day: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot) -> None:
+        await drawn(pilot)
+        await pilot.press("tab", "tab", "tab", "j")
+
+    assert snap_compare(_snap_app(day), terminal_size=(200, 50), run_before=before)

@@ -1,0 +1,304 @@
+"""The Overview's figures and `triage report`, checked against counts computed from the hand-made
+fixture (tests/overview_fixture.py) with plain Python under a fixed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import statistics
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.overview_fixture import (
+    NOW,
+    RANK,
+    SPECS,
+    D,
+    H,
+    M,
+    ack_late,
+    build,
+    nearest_rank,
+    needs_ack,
+    overdue,
+)
+from triage.store.report import Figures, handover, overview, parse_since
+from triage.store.views import Context, Filter, FilterError, View, parse_filters, view_ids
+
+
+@pytest.fixture
+def day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return build(tmp_path / "day.db", monkeypatch)
+
+
+def ctx() -> Context:
+    return Context(login="kwalker", now=NOW)
+
+
+def refs(conn: sqlite3.Connection, view: View) -> set[str]:
+    ids = list(view_ids(conn, view, ctx()))
+    if not ids:
+        return set()
+    marks = ", ".join("?" for _ in ids)
+    return {
+        r[0] for r in conn.execute(f"SELECT reference_id FROM cables WHERE id IN ({marks})", ids)
+    }
+
+
+@pytest.fixture
+def fig(day: Path) -> Figures:
+    conn = sqlite3.connect(day)
+    return overview(conn, ctx())
+
+
+def test_arrivals_per_hour_and_day_split_by_precedence(day: Path, fig: Figures) -> None:
+    this_hour = NOW.replace(minute=0, second=0, microsecond=0)
+    assert len(fig.hours) == 24 and fig.hours[-1].start == this_hour
+    assert fig.hours[0].start == this_hour - 23 * H
+    for b in fig.hours:
+        for prec, rank in RANK.items():
+            want = sum(
+                1 for s in SPECS if s.precedence == prec and b.start <= s.arrived < b.start + H
+            )
+            assert b.counts.get(rank, 0) == want, (b.key, prec)
+    today = NOW.replace(hour=0, minute=0, second=0, microsecond=0)
+    assert len(fig.days) == 30 and fig.days[-1].start == today
+    in_30_days = [s for s in SPECS if s.arrived >= today - 29 * D]
+    assert sum(b.total for b in fig.days) == len(in_30_days) == len(SPECS) - 1  # not 116
+    for b in fig.days:
+        want = sum(1 for s in SPECS if b.start <= s.arrived < b.start + D)
+        assert b.total == want, b.key
+    # EMERGENCY and no-precedence rows are left out when nothing of theirs arrived
+    assert fig.ranks == [1, 2, 3, 4, 5]
+
+
+def test_every_bucket_opens_exactly_its_cables(day: Path, fig: Figures) -> None:
+    conn = sqlite3.connect(day)
+    for b in fig.hours + fig.days:
+        for rank in [None, *fig.ranks]:
+            want = {
+                s.ref
+                for s in SPECS
+                if b.start <= s.arrived < b.end and (rank is None or RANK[s.precedence] == rank)
+            }
+            assert refs(conn, b.view(rank)) == want, (b.key, rank)
+
+
+def test_open_by_status_and_officer(day: Path, fig: Figures) -> None:
+    conn = sqlite3.connect(day)
+    open_specs = [s for s in SPECS if not s.closed]
+    for status in ("NEW", "ASSIGNED", "IN PROGRESS", "AWAITING REPLY"):
+        want = {s.ref for s in open_specs if s.status == status}
+        assert fig.open_by_status[status] == len(want)
+        assert refs(conn, Figures.status_view(status)) == want
+    assert fig.open_total == len(open_specs)
+    officers = {s.officer for s in open_specs}
+    assert {o.officer for o in fig.officers} == officers
+    assert fig.officers[0].officer is None  # the unassigned first
+    for o in fig.officers:
+        mine = [s for s in open_specs if s.officer == o.officer]
+        assert o.open == len(mine)
+        assert o.overdue == sum(1 for s in mine if overdue(s))
+        oldest = min(mine, key=lambda s: s.arrived)
+        assert o.oldest_ref == oldest.ref
+        assert refs(conn, o.view()) == {s.ref for s in mine}
+        assert refs(conn, o.overdue_view()) == {s.ref for s in mine if overdue(s)}
+        first = view_ids(conn, o.oldest_view(), ctx())[0]
+        assert (
+            conn.execute("SELECT reference_id FROM cables WHERE id = ?", (first,)).fetchone()[0]
+            == oldest.ref
+        )
+
+
+def test_overdue_against_the_objectives(day: Path, fig: Figures) -> None:
+    conn = sqlite3.connect(day)
+    by_rank = {r.rank: r for r in fig.overdue}
+    for prec, rank in RANK.items():
+        mine = [s for s in SPECS if s.precedence == prec and not s.closed]
+        assert by_rank[rank].open == len(mine)
+        assert by_rank[rank].overdue == sum(1 for s in mine if overdue(s)), prec
+        assert refs(conn, by_rank[rank].view()) == {s.ref for s in mine if overdue(s)}
+    # 120 arrived exactly its objective ago: not yet overdue; 109 (45 min) is
+    assert "26STATE120" not in refs(conn, by_rank[3].view())
+    assert "26STATE109" in refs(conn, by_rank[3].view())
+    assert fig.overdue_total == sum(1 for s in SPECS if overdue(s))
+
+
+def test_time_to_acknowledge_flash_and_niact(day: Path, fig: Figures) -> None:
+    conn = sqlite3.connect(day)
+    assert {(a.rank, a.window) for a in fig.ack} == {(1, "24h"), (1, "7d"), (2, "24h"), (2, "7d")}
+    for a in fig.ack:
+        span = 24 * H if a.window == "24h" else 7 * D
+        prec = "FLASH" if a.rank == 1 else "NIACT IMMEDIATE"
+        mine = [s for s in SPECS if s.precedence == prec and s.arrived >= NOW - span]
+        times = [s.ack_after.total_seconds() for s in mine if s.ack_after is not None]
+        assert a.arrived == len(mine), (prec, a.window)
+        assert a.acked == len(times)
+        assert a.unacked == len(mine) - len(times)
+        assert a.median_s == (statistics.median(times) if times else None)
+        assert a.p90_s == (nearest_rank(times, 90) if times else None)
+        assert a.worst_s == (max(times) if times else None)
+        assert a.late == sum(1 for s in mine if ack_late(s)), (prec, a.window)
+        assert refs(conn, a.view()) == {s.ref for s in mine}
+        assert refs(conn, a.view("late")) == {s.ref for s in mine if ack_late(s)}
+        assert refs(conn, a.view("no")) == {s.ref for s in mine if s.ack_after is None}
+        assert refs(conn, a.view("yes")) == {s.ref for s in mine if s.ack_after is not None}
+    flash_7d = next(a for a in fig.ack if a.rank == 1 and a.window == "7d")
+    assert flash_7d.median_s == 540.0  # 4, 9 and 15 minutes; 10 days ago is outside
+    unacked_open = {s.ref for s in SPECS if needs_ack(s) and s.ack_after is None and not s.closed}
+    assert fig.unacked_open == len(unacked_open)
+    assert refs(conn, Figures.unacked_view()) == unacked_open
+
+
+def test_filters_for_the_overview_read_and_refuse(day: Path) -> None:
+    assert parse_filters("received:24h ack:late overdue prec:none") == [
+        Filter("received", "24h"),
+        Filter("ack", "late"),
+        Filter("overdue", "yes"),
+        Filter("precedence", "none"),
+    ]
+    for bad, says in (
+        ("received:yesterday", "received:yesterday"),
+        ("received:2026-13-01", "no such day"),
+        ("ack:maybe", "yes, no, late"),
+    ):
+        with pytest.raises(FilterError, match=says):
+            parse_filters(bad)
+    conn = sqlite3.connect(day)
+    last_6h = refs(conn, View(tab="All", filters=(Filter("received", "6h"),)))
+    assert last_6h == {s.ref for s in SPECS if s.arrived >= NOW - 6 * H}
+    before = refs(conn, View(tab="All", filters=(Filter("received", "<2026-11-28T12"),)))
+    assert before == {s.ref for s in SPECS if s.arrived < NOW.replace(minute=0)}
+    after = refs(conn, View(tab="All", filters=(Filter("received", ">2026-11-28T11"),)))
+    assert after == {s.ref for s in SPECS if s.arrived >= NOW.replace(minute=0)}
+    assert refs(conn, View(tab="All", filters=(Filter("overdue", "yes"),))) == {
+        s.ref for s in SPECS if overdue(s)
+    }
+    assert refs(conn, View(tab="All", filters=(Filter("precedence", "none"),))) == set()
+
+
+def test_the_handover(day: Path) -> None:
+    conn = sqlite3.connect(day)
+    since = NOW - 2 * H
+    h = handover(conn, ctx(), since, NOW, limit=3)
+    arrived = [s for s in SPECS if s.arrived >= since]
+    assert h.arrived.total == len(arrived)
+    assert len(h.arrived.cables) == 3
+    # most urgent first
+    assert [c.reference_id for c in h.arrived.cables][:2] == ["26STATE101", "26STATE102"]
+    assert refs(conn, h.arrived.view) == {s.ref for s in arrived}
+    per = {name: sec for name, sec in h.per_officer}
+    for name in {s.officer for s in SPECS if not s.closed}:
+        mine = [s for s in SPECS if s.officer == name and not s.closed]
+        assert per[name].total == len(mine)
+    assert [c.reference_id for c in per["jsmith"].cables][0] == "26STATE112"  # due first
+    assert per["jsmith"].cables[0].overdue
+    unacked = {s.ref for s in SPECS if needs_ack(s) and s.ack_after is None and not s.closed}
+    assert h.unacknowledged.total == len(unacked)
+    assert [(c.reference_id, c.old, c.new) for c in h.changed_hands] == [
+        ("26STATE112", "kwalker", "jsmith"),
+        ("26STATE118", None, "kwalker"),
+    ]
+
+
+def test_since_reads_what_people_write() -> None:
+    assert parse_since("8h", NOW) == NOW - 8 * H
+    assert parse_since("90m", NOW) == NOW - 90 * M
+    assert parse_since("2026-11-27T18:00Z", NOW) == dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.UTC)
+    local = dt.datetime(2026, 11, 27, 18, 0).astimezone()
+    assert parse_since("yesterday 18:00", NOW.astimezone().replace(day=28)) == local.astimezone(
+        dt.UTC
+    )
+    with pytest.raises(ValueError, match="say when like"):
+        parse_since("last tuesday", NOW)
+
+
+# -- the command --------------------------------------------------------------------------------
+
+
+def run_report(day: Path, *args: str, now: dt.datetime = NOW) -> str:
+    import triage.cli as cli
+
+    result = CliRunner().invoke(cli.main, ["report", "--db", str(day), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`triage report` reads the time once; here it is NOW."""
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            return NOW if tz else NOW.replace(tzinfo=None)
+
+    monkeypatch.setattr(dt, "datetime", Frozen)
+
+
+def test_report_text_fits_80_columns_and_shows_the_figures(day: Path, frozen: None) -> None:
+    out = run_report(day, "--since", "2h")
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "\x1b" not in out and "\x07" not in out
+    assert "␛]0;owned␇" in out  # the hostile subject, shown
+    assert lines[0].strip() == "CONFIDENTIAL" and lines[-1].strip() == "CONFIDENTIAL"
+    assert "TRIAGE REPORT  2026-11-28 12:30Z" in out
+    arrived = sum(1 for s in SPECS if s.arrived >= NOW - 2 * H)
+    assert f"Arrived ({arrived})" in out
+    overdue_n = sum(1 for s in SPECS if overdue(s))
+    assert any(line.split()[:2] == ["Overdue", str(overdue_n)] for line in lines)
+    assert "26STATE112         kwalker -> jsmith  by chief" in out
+    # the FLASH row of the acknowledgement table over 7 days: 6 arrived, 3 acked, median 9m
+    assert any(line.split()[:6] == ["FLASH", "7d", "6", "3", "9m00s", "15m"] for line in lines)
+
+
+def test_report_markdown_is_tables_and_cable_text_stays_text(day: Path, frozen: None) -> None:
+    out = run_report(day, "--format", "markdown", "--since", "12h")
+    assert out.startswith("**CONFIDENTIAL**")
+    assert "## Time to acknowledge (from arrival)" in out
+    assert "| precedence | window | arrived |" in out
+    assert "\x1b" not in out
+    # the subject's link, pipe and tag are escaped, not a link, a cell or HTML
+    assert "\\[link\\]\\(http://x\\)" in out
+    assert "&lt;b&gt;" in out and "<b>" not in out
+    assert "\\|" in out
+    assert "[b]x[/b]" not in out and "\\[b\\]x\\[/b\\]" in out
+
+
+def test_report_json_lists_everything_with_its_way_in(day: Path, frozen: None) -> None:
+    out = run_report(day, "--format", "json", "--since", "7d")
+    assert out.isascii()
+    data = json.loads(out)
+    assert data["overdue_total"] == sum(1 for s in SPECS if overdue(s))
+    assert data["handover"]["arrived"]["total"] == sum(1 for s in SPECS if s.arrived >= NOW - 7 * D)
+    assert len(data["handover"]["arrived"]["cables"]) == data["handover"]["arrived"]["total"]
+    subjects = {c["subject"] for c in data["handover"]["arrived"]["cables"]}
+    assert "TALKS \x1b]0;owned\x07 [link](http://x) | <b>" in subjects
+    flash_24h = next(
+        a for a in data["acknowledgement"] if a["precedence"] == "FLASH" and a["window"] == "24h"
+    )
+    assert flash_24h["list"] == "All: precedence:FLASH received:>=2026-11-27T12:30 (sort received)"
+    assert flash_24h["arrived"] == sum(
+        1 for s in SPECS if s.precedence == "FLASH" and s.arrived >= NOW - 24 * H
+    )
+
+
+def test_report_to_a_file_and_bad_input(day: Path, tmp_path: Path, frozen: None) -> None:
+    import triage.cli as cli
+
+    target = tmp_path / "shift.md"
+    res = CliRunner().invoke(
+        cli.main, ["report", "--db", str(day), "--format", "markdown", "-o", str(target)]
+    )
+    assert res.exit_code == 0, res.output
+    assert target.read_text().startswith("**CONFIDENTIAL**")
+    assert os.stat(target).st_mode & 0o077 == 0
+    res = CliRunner().invoke(cli.main, ["report", "--db", str(day), "--since", "soon"])
+    assert res.exit_code != 0 and "--since 'soon'" in res.output
+    res = CliRunner().invoke(cli.main, ["report", "--db", str(tmp_path / "none.db")])
+    assert res.exit_code != 0 and "no cache here" in res.output

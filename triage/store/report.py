@@ -1,0 +1,627 @@
+"""The shape of the day: arrivals, open work, overdue and acknowledgement times, and the shift's
+handover. Computed here, once, for the console's Overview and for `triage report`; no Textual.
+
+Every figure carries its way in: the list View (tab, the same filters a user types, a sort)
+that holds exactly the cables it counts, so the console opens it and the report prints it.
+
+Times are UTC. Arrival is `received_at` (when the cache received the cable, the time the
+handling objectives run from, as in the list); the last 24 hours are 24 hourly buckets ending
+with the current hour, the last 30 days 30 daily buckets ending today. The acknowledgement
+windows (24 h, 7 days) start on a whole minute, so their `received:>=` filter is exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import sqlite3
+import statistics
+from dataclasses import dataclass, field
+
+from ..cable.model import (
+    ACK_MAX_RANK,
+    NO_PRECEDENCE_RANK,
+    Precedence,
+    handling_objective,
+    is_acknowledged_precedence,
+)
+from ..cable.model import CLOSED_STATUSES as CLOSED
+from ..config import DEFAULT_OBJECTIVES_MIN
+from .views import (
+    ACK_SECONDS_SQL,
+    STATUSES,
+    Context,
+    Filter,
+    View,
+    overdue_sql,
+)
+
+# the precedences the charts split arrivals by, in rank order: (label, rank, filter value)
+PREC_ROWS: list[tuple[str, int, str]] = [
+    ("EMERG", 0, "EMERG"),
+    ("FLASH", 1, "FLASH"),
+    ("NIACT", 2, "NIACT"),
+    ("IMMED", 3, "IMMED"),
+    ("PRIOR", 4, "PRIOR"),
+    ("ROUTN", 5, "ROUTN"),
+    ("none", NO_PRECEDENCE_RANK, "none"),
+]
+# shown even when nothing of theirs arrived (EMERGENCY and no precedence are rare)
+USUAL_RANKS = (1, 2, 3, 4, 5)
+# acknowledged: EMERGENCY, FLASH, NIACT IMMEDIATE (the model's rule)
+ACK_RANKS = tuple(p.rank for p in Precedence if is_acknowledged_precedence(p.rank))
+ACK_WINDOWS = (("24h", dt.timedelta(hours=24)), ("7d", dt.timedelta(days=7)))
+OPEN_STATUSES = [s for s in STATUSES if s not in CLOSED]
+
+
+def iso(t: dt.datetime) -> str:
+    """As the cache stores times (clock.utcnow)."""
+    # (isoformat, not strftime: `%Y` leaves years before 1000 unpadded on glibc)
+    return t.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_iso(s: str) -> dt.datetime:
+    return dt.datetime.strptime(s[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC)
+
+
+def prec_label(rank: int) -> str:
+    for label, r, _ in PREC_ROWS:
+        if r == rank:
+            return label
+    return "none"
+
+
+def prec_filter(rank: int) -> Filter:
+    for _, r, value in PREC_ROWS:
+        if r == rank:
+            return Filter("precedence", value)
+    return Filter("precedence", "none")
+
+
+def objective_min(ctx: Context, rank: int) -> int:
+    """The handling objective of a precedence rank, in minutes (the model's rule)."""
+    name = list(Precedence)[rank].value if rank < len(Precedence) else None
+    objectives = {**DEFAULT_OBJECTIVES_MIN, **ctx.objectives_min}
+    return int(handling_objective(name, objectives).total_seconds() // 60)
+
+
+def view_text(view: View) -> str:
+    """How a way in reads: `All: received:2026-11-28T14 prec:FLASH` (what the list shows)."""
+    parts = [view.tab + ":"]
+    for f in view.filters:
+        v = f.value
+        parts.append(
+            f'{f.key}:"{v}"' if " " in v else f"{f.key}:{v}" if f.key != "overdue" else "overdue"
+        )
+    if view.sort != "precedence" or view.reverse:
+        parts.append(f"(sort {view.sort}{' reversed' if view.reverse else ''})")
+    return " ".join(parts)
+
+
+# -- the overview's figures --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bucket:
+    start: dt.datetime
+    end: dt.datetime
+    key: str  # the received: filter value: 2026-11-28T14 (an hour) or 2026-11-28 (a day)
+    counts: dict[int, int]  # prec rank -> cables
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def view(self, rank: int | None = None) -> View:
+        filters = [Filter("received", self.key)]
+        if rank is not None:
+            filters.append(prec_filter(rank))
+        return View(tab="All", filters=tuple(filters), sort="received")
+
+
+@dataclass(frozen=True)
+class OfficerLoad:
+    officer: str | None  # None: not assigned
+    open: int
+    overdue: int
+    oldest_id: int | None = None
+    oldest_ref: str | None = None
+    oldest_received: str | None = None
+
+    def _who(self) -> Filter:
+        return Filter("officer", self.officer if self.officer is not None else "none")
+
+    def view(self) -> View:
+        return View(tab="Inbox", filters=(self._who(),))
+
+    def overdue_view(self) -> View:
+        return View(tab="Overdue", filters=(self._who(),))
+
+    def oldest_view(self) -> View:
+        """The officer's open cables, oldest arrival first."""
+        return View(tab="Inbox", filters=(self._who(),), sort="received", reverse=True)
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    rank: int
+    objective_min: int
+    open: int
+    overdue: int
+
+    def view(self) -> View:
+        return View(tab="Overdue", filters=(prec_filter(self.rank),))
+
+
+@dataclass(frozen=True)
+class AckStats:
+    """Time to acknowledge the cables of one precedence that arrived in one window."""
+
+    rank: int
+    window: str  # 24h, 7d
+    since: dt.datetime
+    objective_min: int
+    arrived: int
+    acked: int
+    median_s: float | None
+    p90_s: float | None
+    worst_s: float | None
+    late: int  # acknowledged after the objective, or not acknowledged and past it
+    unacked: int
+
+    def _base(self) -> tuple[Filter, ...]:
+        return (
+            prec_filter(self.rank),
+            Filter("received", ">=" + self.since.strftime("%Y-%m-%dT%H:%M")),
+        )
+
+    def view(self, ack: str | None = None) -> View:
+        more = (Filter("ack", ack),) if ack else ()
+        return View(tab="All", filters=self._base() + more, sort="received")
+
+
+@dataclass(frozen=True)
+class Figures:
+    now: dt.datetime
+    hours: list[Bucket]
+    days: list[Bucket]
+    ranks: list[int]  # precedence rows the charts show
+    open_by_status: dict[str, int]
+    officers: list[OfficerLoad]
+    overdue: list[OverdueRow]
+    ack: list[AckStats]
+    unacked_open: int
+    total: int
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.open_by_status.values())
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(r.overdue for r in self.overdue)
+
+    @staticmethod
+    def status_view(status: str) -> View:
+        return View(tab="Inbox", filters=(Filter("status", status),))
+
+    @staticmethod
+    def overdue_all_view() -> View:
+        return View(tab="Overdue")
+
+    @staticmethod
+    def unacked_view() -> View:
+        return View(tab="Inbox", filters=(Filter("ack", "no"),))
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """The nearest-rank percentile: the smallest value with at least p% of them at or below."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def _hour_start(t: dt.datetime) -> dt.datetime:
+    return t.replace(minute=0, second=0, microsecond=0)
+
+
+def overview(conn: sqlite3.Connection, ctx: Context, now: dt.datetime | None = None) -> Figures:
+    """Every figure of the Overview, read in four queries."""
+    now = (now or ctx.clock()).astimezone(dt.UTC)
+    this_hour = _hour_start(now)
+    today = dt.datetime(now.year, now.month, now.day, tzinfo=dt.UTC)
+    first_day = today - dt.timedelta(days=29)
+    end = this_hour + dt.timedelta(hours=1)
+
+    # arrivals per hour over the 30 days; the days are sums of their hours
+    per_hour: dict[str, dict[int, int]] = {}
+    for hour, rank, n in conn.execute(
+        "SELECT substr(received_at, 1, 13), prec_rank, count(*) FROM cables "
+        "WHERE received_at >= ? AND received_at < ? GROUP BY 1, 2",
+        (iso(first_day), iso(end)),
+    ):
+        per_hour.setdefault(hour, {})[int(rank)] = int(n)
+    hours = []
+    for k in range(23, -1, -1):
+        start = this_hour - dt.timedelta(hours=k)
+        key = start.strftime("%Y-%m-%dT%H")
+        hours.append(Bucket(start, start + dt.timedelta(hours=1), key, per_hour.get(key, {})))
+    per_day: dict[str, dict[int, int]] = {}
+    for hour, counts in per_hour.items():
+        day = per_day.setdefault(hour[:10], {})
+        for rank, n in counts.items():
+            day[rank] = day.get(rank, 0) + n
+    days = []
+    for k in range(29, -1, -1):
+        start = today - dt.timedelta(days=k)
+        key = start.strftime("%Y-%m-%d")
+        days.append(Bucket(start, start + dt.timedelta(days=1), key, per_day.get(key, {})))
+    seen = {r for b in days for r, n in b.counts.items() if n}
+    ranks = [r for _, r, _ in PREC_ROWS if r in USUAL_RANKS or r in seen]
+
+    by_status, loads, overdue_rows, unacked_open = open_work(conn, ctx, now)
+
+    ack = ack_stats(conn, ctx, now)
+    total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
+    return Figures(
+        now=now,
+        hours=hours,
+        days=days,
+        ranks=ranks,
+        open_by_status=by_status,
+        officers=loads,
+        overdue=overdue_rows,
+        ack=ack,
+        unacked_open=unacked_open,
+        total=total,
+    )
+
+
+def open_work(
+    conn: sqlite3.Connection, ctx: Context, now: dt.datetime
+) -> tuple[dict[str, int], list[OfficerLoad], list[OverdueRow], int]:
+    """Open cables by status, by officer (with each one's overdue and oldest) and by precedence
+    (with the overdue), and the open FLASH and NIACT not acknowledged.
+
+    The work grows with the open cables, not the cache: one pass over them (found through the
+    status index), grouped by officer with the precedences counted as sums (grouping by officer,
+    status and precedence sorted three times as many groups' rows). Overdue (the list's rule:
+    unassigned past the objective, or past the due time) is then worked out from two small sets
+    read through their indexes: the cables due before now, and the unassigned that arrived
+    within the longest objective (the only unassigned that may not be overdue yet)."""
+    closed = ", ".join(f"'{s}'" for s in CLOSED)
+    opened = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+    ranks = [r for _, r, _ in PREC_ROWS]
+    by_status = dict.fromkeys(OPEN_STATUSES, 0)
+    for status, n in conn.execute(
+        f"SELECT status, count(*) FROM workflow WHERE status IN ({opened}) GROUP BY status"
+    ):
+        by_status[str(status)] = int(n)
+    sums = ", ".join(f"sum(c.prec_rank = {int(r)})" for r in ranks)
+    per_officer: dict[str | None, tuple[int, str | None, list[int]]] = {}
+    for row in conn.execute(
+        f"SELECT w.officer, count(*), min(c.received_at), {sums} "
+        f"FROM workflow w JOIN cables c ON c.id = w.cable_id "
+        f"WHERE w.status IN ({opened}) GROUP BY w.officer"
+    ):
+        per_officer[row[0]] = (int(row[1]), row[2], [int(n or 0) for n in row[3:]])
+    open_by_rank = {r: sum(v[2][k] for v in per_officer.values()) for k, r in enumerate(ranks)}
+    unassigned = per_officer.get(None, (0, None, [0] * len(ranks)))[2]
+    cut = {r: iso(now - dt.timedelta(minutes=objective_min(ctx, r))) for r in ranks}
+    # unassigned and past the objective: all the unassigned but those that arrived since
+    not_yet = dict.fromkeys(ranks, 0)
+    for rank, received in conn.execute(
+        f"SELECT c.prec_rank, c.received_at FROM cables c CROSS JOIN workflow w "
+        f"ON w.cable_id = c.id "
+        f"WHERE c.received_at >= ? AND w.officer IS NULL AND w.status NOT IN ({closed})",
+        (min(cut.values()),),
+    ):
+        if received >= cut.get(int(rank), cut[NO_PRECEDENCE_RANK]):
+            not_yet[int(rank)] = not_yet.get(int(rank), 0) + 1
+    overdue_by_rank = {r: unassigned[k] - not_yet[r] for k, r in enumerate(ranks)}
+    late_by_officer: dict[str | None, int] = {None: sum(overdue_by_rank.values())}
+    # past the due time, and not already counted as unassigned past the objective
+    for rank, officer, received in conn.execute(
+        f"SELECT c.prec_rank, w.officer, c.received_at FROM workflow w "
+        f"JOIN cables c ON c.id = w.cable_id WHERE w.due_at < ? AND w.status NOT IN ({closed})",
+        (iso(now),),
+    ):
+        rank = int(rank)
+        if officer is None and received < cut.get(rank, cut[NO_PRECEDENCE_RANK]):
+            continue
+        overdue_by_rank[rank] = overdue_by_rank.get(rank, 0) + 1
+        late_by_officer[officer] = late_by_officer.get(officer, 0) + 1
+    loads = []
+    for officer, (n, first, _) in per_officer.items():
+        row = conn.execute(
+            f"SELECT c.id, c.reference_id FROM cables c JOIN workflow w ON w.cable_id = c.id "
+            f"WHERE c.received_at = ? AND w.officer IS ? AND w.status NOT IN ({closed}) "
+            f"ORDER BY c.id LIMIT 1",
+            (first, officer),
+        ).fetchone()
+        loads.append(
+            OfficerLoad(
+                officer,
+                n,
+                late_by_officer.get(officer, 0),
+                int(row[0]) if row else None,
+                str(row[1]) if row else None,
+                first,
+            )
+        )
+    # the unassigned first, then by open cables (most first), then by name
+    loads.sort(key=lambda o: (o.officer is not None, -o.open, o.officer or ""))
+    overdue_rows = [
+        OverdueRow(r, objective_min(ctx, r), open_by_rank.get(r, 0), overdue_by_rank.get(r, 0))
+        for r in ranks
+        if r in USUAL_RANKS or open_by_rank.get(r)
+    ]
+    unacked = int(
+        conn.execute(
+            f"SELECT count(*) FROM cables c JOIN workflow w ON w.cable_id = c.id "
+            f"WHERE c.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL AND w.status NOT IN ({closed})"
+        ).fetchone()[0]
+    )
+    return by_status, loads, overdue_rows, unacked
+
+
+def ack_stats(conn: sqlite3.Connection, ctx: Context, now: dt.datetime) -> list[AckStats]:
+    minute = now.replace(second=0, microsecond=0)
+    starts = {name: minute - span for name, span in ACK_WINDOWS}
+    earliest = min(starts.values())
+    rows = conn.execute(
+        f"SELECT c.prec_rank, c.received_at, {ACK_SECONDS_SQL} FROM cables c "
+        f"JOIN workflow w ON w.cable_id = c.id "
+        f"WHERE c.received_at >= ? AND c.prec_rank <= {ACK_MAX_RANK}",
+        (iso(earliest),),
+    ).fetchall()
+    present = {int(r[0]) for r in rows}
+    out = []
+    for rank in ACK_RANKS:
+        if rank == 0 and 0 not in present:
+            continue  # EMERGENCY only when there is any
+        obj = objective_min(ctx, rank)
+        cutoff = iso(now - dt.timedelta(minutes=obj))
+        for name, _span in ACK_WINDOWS:
+            since = iso(starts[name])
+            mine = [r for r in rows if r[0] == rank and r[1] >= since]
+            times = [float(r[2]) for r in mine if r[2] is not None]
+            late = sum(1 for t in times if t > obj * 60) + sum(
+                1 for r in mine if r[2] is None and r[1] < cutoff
+            )
+            out.append(
+                AckStats(
+                    rank=rank,
+                    window=name,
+                    since=starts[name],
+                    objective_min=obj,
+                    arrived=len(mine),
+                    acked=len(times),
+                    median_s=statistics.median(times) if times else None,
+                    p90_s=percentile(times, 90),
+                    worst_s=max(times) if times else None,
+                    late=late,
+                    unacked=len(mine) - len(times),
+                )
+            )
+    return out
+
+
+# -- the shift handover ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CableLine:
+    id: int
+    reference_id: str
+    rank: int
+    badge: str  # classification badge
+    subject: str
+    officer: str | None
+    status: str
+    due_at: str | None
+    received_at: str
+    ack_by: str | None
+    ack_at: str | None
+    overdue: bool
+
+    @property
+    def precedence(self) -> str:
+        return prec_label(self.rank)
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """An officer's cable changing hands (from the audit log)."""
+
+    at: str
+    reference_id: str
+    old: str | None
+    new: str | None
+    who: str
+
+
+@dataclass
+class Section:
+    """A list of cables, the first `limit` of `total`, and the list view that holds them all."""
+
+    title: str
+    view: View
+    total: int = 0
+    cables: list[CableLine] = field(default_factory=list)
+
+
+@dataclass
+class Handover:
+    since: dt.datetime
+    now: dt.datetime
+    arrived: Section
+    per_officer: list[tuple[str | None, Section]]
+    unacknowledged: Section
+    changed_hands: list[HandOff]
+    arrived_by_rank: dict[int, int] = field(default_factory=dict)
+
+
+LINE_COLUMNS = (
+    "c.id, c.reference_id, c.prec_rank, coalesce(c.badge, '?'), coalesce(c.subject, ''), "
+    "w.officer, w.status, w.due_at, c.received_at, w.ack_by, w.ack_at"
+)
+
+
+def _lines(
+    conn: sqlite3.Connection,
+    ctx: Context,
+    now: dt.datetime,
+    where: str,
+    params: list[object],
+    order: str,
+    limit: int | None,
+) -> tuple[int, list[CableLine]]:
+    od_sql, od_params = overdue_sql(ctx, now)
+    base = f"FROM cables c JOIN workflow w ON w.cable_id = c.id WHERE {where}"
+    total = int(conn.execute(f"SELECT count(*) {base}", params).fetchone()[0])
+    sql = f"SELECT {LINE_COLUMNS}, {od_sql} {base} ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    lines = [
+        CableLine(*r[:11], overdue=bool(r[11]))  # type: ignore[misc]
+        for r in conn.execute(sql, [*od_params, *params])
+    ]
+    return total, lines
+
+
+def handover(
+    conn: sqlite3.Connection,
+    ctx: Context,
+    since: dt.datetime,
+    now: dt.datetime | None = None,
+    limit: int | None = None,
+) -> Handover:
+    """What arrived since `since`, what is open per officer with due times, what is not
+    acknowledged, and what changed hands (the audit log's officer changes) since then. Each
+    list holds its first `limit` cables (all when None) and says how many there are."""
+    now = (now or ctx.clock()).astimezone(dt.UTC)
+    since = since.astimezone(dt.UTC)
+    closed = ", ".join(f"'{s}'" for s in CLOSED)
+    minute = since.replace(second=0, microsecond=0)
+    stamp = minute.replace(tzinfo=None).isoformat(timespec="minutes")
+    arrived = Section(
+        "Arrived",
+        View(tab="All", filters=(Filter("received", ">=" + stamp),), sort="received"),
+    )
+    arrived.total, arrived.cables = _lines(
+        conn,
+        ctx,
+        now,
+        "c.received_at >= ?",
+        [iso(minute)],
+        "c.prec_rank, c.received_at DESC, c.id DESC",
+        limit,
+    )
+    per_officer: list[tuple[str | None, Section]] = []
+    names = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT officer FROM workflow WHERE status NOT IN ({closed}) "
+            "AND officer IS NOT NULL GROUP BY officer ORDER BY officer"
+        )
+    ]
+    for name in names:
+        sec = Section(name, View(tab="Inbox", filters=(Filter("officer", name),), sort="due"))
+        sec.total, sec.cables = _lines(
+            conn,
+            ctx,
+            now,
+            f"w.officer = ? AND w.status NOT IN ({closed})",
+            [name],
+            "w.due_at IS NULL, w.due_at, c.prec_rank, c.received_at, c.id",
+            limit,
+        )
+        per_officer.append((name, sec))
+    unassigned = Section("(not assigned)", View(tab="Inbox", filters=(Filter("officer", "none"),)))
+    unassigned.total, unassigned.cables = _lines(
+        conn,
+        ctx,
+        now,
+        f"w.officer IS NULL AND w.status NOT IN ({closed})",
+        [],
+        "c.prec_rank, c.received_at, c.id",
+        limit,
+    )
+    if unassigned.total:
+        per_officer.append((None, unassigned))
+    unacked = Section("Not acknowledged", Figures.unacked_view())
+    unacked.total, unacked.cables = _lines(
+        conn,
+        ctx,
+        now,
+        f"c.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL AND w.status NOT IN ({closed})",
+        [],
+        "c.prec_rank, c.received_at, c.id",
+        limit,
+    )
+    hands = [
+        HandOff(str(at), str(ref or "?"), old, new, str(who))
+        for at, ref, old, new, who in conn.execute(
+            "SELECT at, reference_id, old, new, who FROM audit "
+            "WHERE field = 'officer' AND at >= ? ORDER BY id",
+            (iso(minute),),
+        )
+    ]
+    # counted here rather than grouped in SQL: SQLite would walk the precedence index to group
+    # without sorting, reading every cable's arrival (2 s at 250,000) instead of the few since
+    by_rank: dict[int, int] = {}
+    for (rank,) in conn.execute(
+        "SELECT prec_rank FROM cables WHERE received_at >= ?", (iso(minute),)
+    ):
+        by_rank[int(rank)] = by_rank.get(int(rank), 0) + 1
+    by_rank = dict(sorted(by_rank.items()))
+    return Handover(minute, now, arrived, per_officer, unacked, hands, by_rank)
+
+
+class SinceError(ValueError):
+    """A --since the report cannot read; the message says what it takes."""
+
+
+def parse_since(text: str, now: dt.datetime) -> dt.datetime:
+    """`8h`, `90m`, `2d`, `1w` (that long ago), `today`, `yesterday 18:00`, `2026-11-28`,
+    `2026-11-28 06:00` (the host's local time, as `triage due` reads times), or with a `Z`
+    (`2026-11-28T06:00Z`) in UTC."""
+    s = text.strip()
+    m = re.fullmatch(r"-?\s*(\d{1,5})\s*([mhdw])", s.lower())
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        span = {
+            "m": dt.timedelta(minutes=n),
+            "h": dt.timedelta(hours=n),
+            "d": dt.timedelta(days=n),
+            "w": dt.timedelta(weeks=n),
+        }[unit]
+        try:
+            return now - span
+        except OverflowError:
+            raise SinceError(f"--since {text!r}: reaches before the year 1") from None
+    utc = s.upper().endswith("Z")
+    body = s[:-1] if utc else s
+    local_now = now.astimezone(dt.UTC) if utc else now.astimezone()
+    m = re.fullmatch(r"(today|yesterday|\d{4}-\d\d-\d\d)(?:[ t](\d{1,2}):(\d\d))?", body.lower())
+    if not m:
+        raise SinceError(
+            f"--since {text!r}: say when like 8h, 2d, today 06:00, yesterday 18:00, "
+            "2026-11-28 06:00 or 2026-11-28T06:00Z"
+        )
+    word = m.group(1)
+    try:
+        if word == "today":
+            day = local_now.date()
+        elif word == "yesterday":
+            day = local_now.date() - dt.timedelta(days=1)
+        else:
+            day = dt.date.fromisoformat(word)
+        hh, mm = (int(m.group(2)), int(m.group(3))) if m.group(2) else (0, 0)
+        when = dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=local_now.tzinfo)
+        return when.astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise SinceError(f"--since {text!r}: no such day or time") from exc

@@ -1,0 +1,596 @@
+"""`triage report` as text (80 columns), Markdown (to paste into a ticket or a mail) and JSON.
+
+Cable text is shown, never obeyed: in text and Markdown every string from a cable or a user
+goes through `visible()` (control characters as symbols), and in Markdown its punctuation is
+escaped too, so a subject cannot become a link, an image or a table cell of its own; JSON is
+written with every non-ASCII character escaped, so no control character reaches a terminal
+that shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import textwrap
+from typing import Any
+
+from ..cable.model import level_word
+from ..visible import visible
+from .report import (
+    PREC_ROWS,
+    AckStats,
+    Bucket,
+    CableLine,
+    Figures,
+    Handover,
+    Section,
+    parse_iso,
+    prec_label,
+    view_text,
+)
+
+WIDTH = 80
+BADGE_RANK = {"U": 0, "C": 1, "S": 2, "TS": 3}
+
+
+def highest(handover: Handover) -> str:
+    """The highest classification of the cables the report lists (`SECRET//NOFORN`)."""
+    top, nf = -1, False
+    for line in _all_lines(handover):
+        base, _, cav = line.badge.partition("//")
+        rank = BADGE_RANK.get(base, -1)
+        if rank > top:
+            top, nf = rank, False
+        if rank == top and cav == "NF":
+            nf = True
+    if top < 0:
+        return "NO CABLES LISTED"
+    word = level_word(top) or "UNCLASSIFIED"
+    return word + ("//NOFORN" if nf and top > 0 else "")
+
+
+def _all_lines(h: Handover) -> list[CableLine]:
+    out = list(h.arrived.cables) + list(h.unacknowledged.cables)
+    for _, sec in h.per_officer:
+        out.extend(sec.cables)
+    return out
+
+
+def duration(seconds: float | None) -> str:
+    """`45s`, `12m`, `3h05m`, `2d04h`."""
+    if seconds is None:
+        return "-"
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s" if s < 600 else f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h{s % 3600 // 60:02d}m"
+    return f"{s // 86400}d{s % 86400 // 3600:02d}h"
+
+
+def zulu(value: str | dt.datetime | None, short: bool = False) -> str:
+    """`2026-11-28 14:05Z`, or `11-28 14:05Z` when short."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        try:
+            when = parse_iso(value)
+        except ValueError:
+            return visible(value, one_line=True)
+    else:
+        when = value
+    text = when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%MZ")
+    return text[5:] if short else text
+
+
+def age(received: str | None, now: dt.datetime) -> str:
+    if not received:
+        return "-"
+    try:
+        return duration((now - parse_iso(received)).total_seconds())
+    except ValueError:
+        return "?"
+
+
+def _safe(s: str | None) -> str:
+    return visible(s or "", one_line=True)
+
+
+def _cut(s: str, width: int) -> str:
+    return s if len(s) <= width else s[: max(0, width - 1)] + "…"
+
+
+def _bar(n: int, most: int, width: int, char: str = "#") -> str:
+    if n <= 0 or most <= 0 or width <= 0:
+        return ""
+    return char * max(1, round(n * width / most))
+
+
+# -- text --------------------------------------------------------------------------------------
+
+
+def render_text(fig: Figures, h: Handover, cache: str) -> str:
+    out: list[str] = []
+    add = out.append
+    top = highest(h)
+    add(_centre(top))
+    add(_cut(f"TRIAGE REPORT  {zulu(fig.now)}  {_safe(cache)} ({fig.total:,} cables)", WIDTH))
+    add(f"Shift handover since {zulu(h.since)} ({duration((h.now - h.since).total_seconds())})")
+    add("")
+    add("SUMMARY")
+    # (a no-break space holds each name to its number when the line wraps)
+    split = ", ".join(f"{prec_label(r)}\xa0{n:,}" for r, n in h.arrived_by_rank.items() if n)
+    statuses = ", ".join(
+        f"{s}\xa0{n:,}".replace(" ", "\xa0") for s, n in fig.open_by_status.items()
+    )
+    for label, n, detail in (
+        (f"Arrived since {zulu(h.since, True)}", h.arrived.total, split),
+        ("Open", fig.open_total, statuses),
+        ("Overdue", fig.overdue_total, "past the handling objective or due"),
+        ("Not acknowledged", fig.unacked_open, "FLASH and NIACT still open"),
+    ):
+        out.extend(
+            textwrap.wrap(
+                detail or "-",
+                WIDTH,
+                initial_indent=f"  {label:<26} {n:>7,}  ",
+                subsequent_indent=" " * 38,
+            )
+        )
+    out[:] = [line.replace("\xa0", " ") for line in out]
+    add("")
+    add("ARRIVALS, LAST 24 HOURS (UTC, per hour)")
+    out.extend(_chart_text(fig, fig.hours, lambda b: b.start.strftime("%H") + "Z"))
+    add("")
+    add("ARRIVALS, LAST 30 DAYS (UTC, per day)")
+    out.extend(_chart_text(fig, fig.days, lambda b: b.start.strftime("%d %b")))
+    add("")
+    add("OPEN BY STATUS")
+    most = max(fig.open_by_status.values(), default=0)
+    for status, n in fig.open_by_status.items():
+        add(f"  {status:<15} {n:>7,}  {_bar(n, most, WIDTH - 28)}".rstrip())
+    add("")
+    add("OPEN BY OFFICER")
+    add(f"  {'officer':<16} {'open':>7} {'overdue':>7}  {'oldest open':<18} {'age':>7}")
+    for o in fig.officers:
+        name = _cut(_safe(o.officer) if o.officer else "(not assigned)", 16)
+        add(
+            f"  {name:<16} {o.open:>7,} {o.overdue:>7,}  {_safe(o.oldest_ref):<18} "
+            f"{age(o.oldest_received, fig.now):>7}"
+        )
+    if not fig.officers:
+        add("  nothing open")
+    add("")
+    add("OVERDUE AGAINST THE HANDLING OBJECTIVES")
+    add(f"  {'prec':<6} {'objective':>9} {'open':>7} {'overdue':>7}")
+    for r in fig.overdue:
+        add(
+            f"  {prec_label(r.rank):<6} {duration(r.objective_min * 60):>9} {r.open:>7,} "
+            f"{r.overdue:>7,}"
+        )
+    add("")
+    add("TIME TO ACKNOWLEDGE (from arrival)")
+    add(
+        f"  {'prec':<6} {'window':<6} {'arrived':>7} {'acked':>6} {'median':>7} {'p90':>7} "
+        f"{'worst':>7} {'late':>5} {'not yet':>7}"
+    )
+    for a in fig.ack:
+        add(_ack_text(a))
+    add("")
+    add(f"HANDOVER SINCE {zulu(h.since)}")
+    add("")
+    out.extend(_section_text(f"Arrived ({h.arrived.total:,})", h.arrived, h, "arrived"))
+    out.extend(
+        _section_text(
+            f"Not acknowledged ({h.unacknowledged.total:,})", h.unacknowledged, h, "arrived"
+        )
+    )
+    add("Open per officer, with due times")
+    if not h.per_officer:
+        add("  nothing open")
+        add("")
+    for officer, sec in h.per_officer:
+        shown = _safe(officer) if officer else "(not assigned)"
+        out.extend(_section_text(f"  {shown} ({sec.total:,} open)", sec, h, "due", indent=2))
+    add(f"Changed hands ({len(h.changed_hands)})")
+    for c in h.changed_hands:
+        add(
+            _cut(
+                f"  {zulu(c.at, True)}  {_safe(c.reference_id):<18} "
+                f"{_safe(c.old) or '-'} -> {_safe(c.new) or '-'}  by {_safe(c.who)}",
+                WIDTH,
+            )
+        )
+    if not h.changed_hands:
+        add("  none")
+    add("")
+    add(_centre(top))
+    return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def _centre(text: str) -> str:
+    return text.center(WIDTH).rstrip()
+
+
+def _chart_text(fig: Figures, buckets: list[Bucket], label: Any) -> list[str]:
+    ranks = fig.ranks
+    head = f"  {'':<6} {'total':>6}" + "".join(f" {prec_label(r):>5}" for r in ranks)
+    lines = [head]
+    room = WIDTH - len(head) - 2
+    most = max((b.total for b in buckets), default=0)
+    for b in buckets:
+        row = f"  {label(b):<6} {b.total:>6,}" + "".join(
+            f" {b.counts.get(r, 0):>5,}" for r in ranks
+        )
+        lines.append(f"{row}  {_bar(b.total, most, room)}".rstrip())
+    return lines
+
+
+def _ack_text(a: AckStats) -> str:
+    return (
+        f"  {prec_label(a.rank):<6} {a.window:<6} {a.arrived:>7,} {a.acked:>6,} "
+        f"{duration(a.median_s):>7} {duration(a.p90_s):>7} {duration(a.worst_s):>7} "
+        f"{a.late:>5,} {a.unacked:>7,}"
+    )
+
+
+def _line_text(c: CableLine, h: Handover, when: str, indent: int) -> str:
+    if when == "due":
+        t = zulu(c.due_at, True) if c.due_at else "no due date"
+    else:
+        t = zulu(c.received_at, True)
+    mark = "!" if c.overdue else " "
+    who = _cut(_safe(c.officer) if c.officer else "-", 8)
+    status = {"IN PROGRESS": "IN PROG", "AWAITING REPLY": "AWAITING", "NO ACTION": "NO ACT"}
+    head = (
+        f"{' ' * indent}  {c.precedence:<5} {_safe(c.badge):<7} {_safe(c.reference_id):<18} "
+        f"{t:<11}{mark}"
+    )
+    if when == "due":
+        head += f" {status.get(c.status, c.status):<8} "
+    else:
+        head += f" {who:<8} "
+    subject = _safe(c.subject) or "(no subject)"
+    return _cut(head + subject, WIDTH)
+
+
+def _section_text(title: str, sec: Section, h: Handover, when: str, indent: int = 0) -> list[str]:
+    lines = [title]
+    for c in sec.cables:
+        lines.append(_line_text(c, h, when, indent))
+    if not sec.cables:
+        lines.append(" " * indent + "  none")
+    more = sec.total - len(sec.cables)
+    if more > 0:
+        lines.append(" " * indent + f"  ... and {more:,} more")
+    lines.append(_cut(" " * indent + f"  (in the console: {_safe(view_text(sec.view))})", WIDTH))
+    lines.append("")
+    return lines
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def md(s: str | None) -> str:
+    """Cable or user text as inert Markdown: control characters shown, punctuation escaped,
+    `<` and `&` as entities (no HTML)."""
+    text = visible(s or "", one_line=True)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out.extend("| " + " | ".join(r) + " |" for r in rows)
+    return out
+
+
+def render_markdown(fig: Figures, h: Handover, cache: str) -> str:
+    out: list[str] = []
+    add = out.append
+    top = highest(h)
+    add(f"**{md(top)}**")
+    add("")
+    add(f"# triage report, {zulu(fig.now)}")
+    add("")
+    add(
+        f"Cache {md(cache)} ({fig.total:,} cables). Shift handover since {zulu(h.since)} "
+        f"({duration((h.now - h.since).total_seconds())})."
+    )
+    add("")
+    add("## Summary")
+    add("")
+    split = ", ".join(f"{prec_label(r)} {n:,}" for r, n in h.arrived_by_rank.items() if n)
+    statuses = ", ".join(f"{s} {n:,}" for s, n in fig.open_by_status.items())
+    out.extend(
+        _md_table(
+            ["", "cables", ""],
+            [
+                [f"Arrived since {zulu(h.since, True)}", f"{h.arrived.total:,}", split],
+                ["Open", f"{fig.open_total:,}", statuses],
+                ["Overdue", f"{fig.overdue_total:,}", "past the handling objective or due"],
+                ["Not acknowledged", f"{fig.unacked_open:,}", "FLASH and NIACT still open"],
+            ],
+        )
+    )
+    for title, buckets, fmt in (
+        ("Arrivals, last 24 hours (UTC, per hour)", fig.hours, "%H:00Z"),
+        ("Arrivals, last 30 days (UTC, per day)", fig.days, "%Y-%m-%d"),
+    ):
+        add("")
+        add(f"## {title}")
+        add("")
+        out.extend(
+            _md_table(
+                ["", "total", *[prec_label(r) for r in fig.ranks]],
+                [
+                    [
+                        b.start.strftime(fmt),
+                        f"{b.total:,}",
+                        *[f"{b.counts.get(r, 0):,}" for r in fig.ranks],
+                    ]
+                    for b in buckets
+                ],
+            )
+        )
+    add("")
+    add("## Open by status")
+    add("")
+    out.extend(
+        _md_table(["status", "open"], [[s, f"{n:,}"] for s, n in fig.open_by_status.items()])
+    )
+    add("")
+    add("## Open by officer")
+    add("")
+    out.extend(
+        _md_table(
+            ["officer", "open", "overdue", "oldest open", "age"],
+            [
+                [
+                    md(o.officer) if o.officer else "(not assigned)",
+                    f"{o.open:,}",
+                    f"{o.overdue:,}",
+                    md(o.oldest_ref),
+                    age(o.oldest_received, fig.now),
+                ]
+                for o in fig.officers
+            ],
+        )
+    )
+    add("")
+    add("## Overdue against the handling objectives")
+    add("")
+    out.extend(
+        _md_table(
+            ["precedence", "objective", "open", "overdue"],
+            [
+                [
+                    prec_label(r.rank),
+                    duration(r.objective_min * 60),
+                    f"{r.open:,}",
+                    f"{r.overdue:,}",
+                ]
+                for r in fig.overdue
+            ],
+        )
+    )
+    add("")
+    add("## Time to acknowledge (from arrival)")
+    add("")
+    out.extend(
+        _md_table(
+            [
+                "precedence",
+                "window",
+                "arrived",
+                "acked",
+                "median",
+                "p90",
+                "worst",
+                "late",
+                "not yet",
+            ],
+            [
+                [
+                    prec_label(a.rank),
+                    a.window,
+                    f"{a.arrived:,}",
+                    f"{a.acked:,}",
+                    duration(a.median_s),
+                    duration(a.p90_s),
+                    duration(a.worst_s),
+                    f"{a.late:,}",
+                    f"{a.unacked:,}",
+                ]
+                for a in fig.ack
+            ],
+        )
+    )
+    add("")
+    add(f"## Handover since {zulu(h.since)}")
+    out.extend(_section_md(f"Arrived ({h.arrived.total:,})", h.arrived, "arrived"))
+    out.extend(
+        _section_md(f"Not acknowledged ({h.unacknowledged.total:,})", h.unacknowledged, "arrived")
+    )
+    add("")
+    add("### Open per officer, with due times")
+    if not h.per_officer:
+        add("")
+        add("Nothing open.")
+    for name, sec in h.per_officer:
+        who = md(name) if name else "(not assigned)"
+        out.extend(_section_md(f"{who} ({sec.total:,} open)", sec, "due", level="####"))
+    add("")
+    add(f"### Changed hands ({len(h.changed_hands)})")
+    add("")
+    if h.changed_hands:
+        out.extend(
+            _md_table(
+                ["when", "cable", "from", "to", "by"],
+                [
+                    [zulu(c.at), md(c.reference_id), md(c.old) or "-", md(c.new) or "-", md(c.who)]
+                    for c in h.changed_hands
+                ],
+            )
+        )
+    else:
+        add("None.")
+    add("")
+    add(f"**{md(top)}**")
+    return "\n".join(out) + "\n"
+
+
+def _section_md(title: str, sec: Section, when: str, level: str = "###") -> list[str]:
+    lines = ["", f"{level} {title}", ""]
+    if not sec.cables:
+        lines.append("None.")
+    else:
+        head = [
+            "prec",
+            "class",
+            "cable",
+            "due" if when == "due" else "arrived",
+            "officer",
+            "status",
+            "subject",
+        ]
+        rows = [
+            [
+                c.precedence,
+                md(c.badge),
+                md(c.reference_id),
+                (zulu(c.due_at) if c.due_at else "-") if when == "due" else zulu(c.received_at),
+                md(c.officer) if c.officer else "-",
+                c.status + (" (overdue)" if c.overdue else ""),
+                md(c.subject) or "(no subject)",
+            ]
+            for c in sec.cables
+        ]
+        lines.extend(_md_table(head, rows))
+    more = sec.total - len(sec.cables)
+    if more > 0:
+        lines.append("")
+        lines.append(f"... and {more:,} more.")
+    lines.append("")
+    lines.append(f"In the console: {md(view_text(sec.view))}")
+    return lines
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+
+def _line_json(c: CableLine) -> dict[str, Any]:
+    return {
+        "reference_id": c.reference_id,
+        "precedence": c.precedence,
+        "classification": c.badge,
+        "subject": c.subject,
+        "officer": c.officer,
+        "status": c.status,
+        "due_utc": c.due_at,
+        "received_utc": c.received_at,
+        "acknowledged_by": c.ack_by,
+        "acknowledged_utc": c.ack_at,
+        "overdue": c.overdue,
+    }
+
+
+def _section_json(sec: Section) -> dict[str, Any]:
+    return {
+        "total": sec.total,
+        "list": view_text(sec.view),
+        "cables": [_line_json(c) for c in sec.cables],
+    }
+
+
+def _bucket_json(b: Bucket) -> dict[str, Any]:
+    return {
+        "start_utc": b.start.isoformat(),
+        "total": b.total,
+        "by_precedence": {prec_label(r): b.counts.get(r, 0) for _, r, _ in PREC_ROWS},
+        "list": view_text(b.view()),
+    }
+
+
+def report_data(fig: Figures, h: Handover, cache: str) -> dict[str, Any]:
+    return {
+        "generated_utc": fig.now.isoformat(),
+        "cache": cache,
+        "cables": fig.total,
+        "highest_classification_listed": highest(h),
+        "since_utc": h.since.isoformat(),
+        "arrivals_per_hour": [_bucket_json(b) for b in fig.hours],
+        "arrivals_per_day": [_bucket_json(b) for b in fig.days],
+        "open_by_status": {
+            s: {"open": n, "list": view_text(Figures.status_view(s))}
+            for s, n in fig.open_by_status.items()
+        },
+        "open_total": fig.open_total,
+        "overdue_total": fig.overdue_total,
+        "unacknowledged_open": fig.unacked_open,
+        "officers": [
+            {
+                "officer": o.officer,
+                "open": o.open,
+                "overdue": o.overdue,
+                "oldest_open": o.oldest_ref,
+                "oldest_received_utc": o.oldest_received,
+                "list": view_text(o.view()),
+            }
+            for o in fig.officers
+        ],
+        "overdue": [
+            {
+                "precedence": prec_label(r.rank),
+                "objective_minutes": r.objective_min,
+                "open": r.open,
+                "overdue": r.overdue,
+                "list": view_text(r.view()),
+            }
+            for r in fig.overdue
+        ],
+        "acknowledgement": [
+            {
+                "precedence": prec_label(a.rank),
+                "window": a.window,
+                "since_utc": a.since.isoformat(),
+                "objective_minutes": a.objective_min,
+                "arrived": a.arrived,
+                "acknowledged": a.acked,
+                "median_seconds": a.median_s,
+                "p90_seconds": a.p90_s,
+                "worst_seconds": a.worst_s,
+                "late": a.late,
+                "not_acknowledged": a.unacked,
+                "list": view_text(a.view()),
+            }
+            for a in fig.ack
+        ],
+        "handover": {
+            "arrived": _section_json(h.arrived),
+            "not_acknowledged": _section_json(h.unacknowledged),
+            "open_per_officer": [
+                {"officer": name, **_section_json(sec)} for name, sec in h.per_officer
+            ],
+            "changed_hands": [
+                {
+                    "at_utc": c.at,
+                    "reference_id": c.reference_id,
+                    "from": c.old,
+                    "to": c.new,
+                    "by": c.who,
+                }
+                for c in h.changed_hands
+            ],
+        },
+    }
+
+
+def render_json(fig: Figures, h: Handover, cache: str) -> str:
+    # every non-ASCII character escaped: C1 controls in a subject reach no terminal raw
+    return json.dumps(report_data(fig, h, cache), indent=2, ensure_ascii=True) + "\n"
