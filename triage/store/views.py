@@ -178,6 +178,8 @@ def parse_filters(text: str) -> list[Filter]:
             "s": "status",
             "after": "since",
             "before": "until",
+            "cited-by": "citedby",
+            "cited_by": "citedby",
         }.get(key, key)
         if key in ("action", "info") and not value:
             out.append(Filter("addressed", key))
@@ -192,10 +194,13 @@ def parse_filters(text: str) -> list[Filter]:
             "addressed",
             "since",
             "until",
+            "thread",
+            "cites",
+            "citedby",
         }:
             raise FilterError(
                 f"unknown filter {m.group(0)!r}: use status:, officer:, prec:, class:, tag:, "
-                "origin:, action, info, since:, until:"
+                "origin:, action, info, since:, until:, thread:, cites:, citedby:"
             )
         if not value:
             raise FilterError(f"filter {key}: needs a value")
@@ -601,6 +606,10 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
         if day == dt.date.max:  # the last day there is: no day after it to stop before
             return "c.dtg IS NOT NULL", []
         return "c.dtg < ?", [(day + dt.timedelta(days=1)).isoformat()]
+    if f.key in ("thread", "cites", "citedby"):
+        from .threads import filter_sql
+
+        return filter_sql(f.key, v)
     raise FilterError(f"unknown filter {f.key}")
 
 
