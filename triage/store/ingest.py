@@ -24,8 +24,8 @@ from ..cable.model import classification_badge, level_rank, precedence_rank
 from ..cable.parse import decode, parse_decoded
 from .clock import utcnow
 from .schema import FTS_WITH_PREFIXES, drop_indexes, ensure_indexes
-from .txn import rollback
 from .threads import Link, links_of, relink, store_links
+from .txn import rollback
 
 BATCH = 200
 BULK_AFTER = 5000

@@ -207,7 +207,7 @@ class Node:
     reference_id: str
     cable_id: int | None
     depth: int  # 0 for the open cable, 1.. away from it
-    letter: str | None = None
+    letter: str | None = None  # the letter the citing cable gives it (on what is cited)
     text: str | None = None  # the reference as written, for a cable not held
     fields: dict[str, Any] = field(default_factory=dict)  # dtg, prec, badge, subject, ...
     seen: str | None = None  # "this cable" / "repeat": a cycle or a cable met twice
@@ -349,6 +349,8 @@ def _walk(
             kids: list[Node] = []
             seen_here: set[tuple[str, int | None]] = set()
             for letter, ref, text, other in links.get(n.cable_id, []):
+                if direction == "down":
+                    letter = None  # the reply's letter for this cable says little here
                 key = (ref, other)
                 if key in seen_here:  # one reference naming the same cable twice
                     continue
@@ -641,3 +643,17 @@ def plain_lines(t: Thread) -> list[str]:
         else:
             out.append(pad + ln.text)
     return out
+
+
+def mark_thread_holders(conn: sqlite3.Connection, rows: dict[int, Any], route: bool) -> None:
+    """The list's rows that cite a cable an officer holds get `cites_held`; with thread
+    routing on, an unassigned NEW one is suggested to that officer ahead of the TAGS rules."""
+    try:
+        held = held_citations(conn, [cid for cid, r in rows.items() if not r.officer])
+    except sqlite3.Error:
+        return
+    for cid, got in held.items():
+        r = rows[cid]
+        r.cites_held = got
+        if route and r.status == "NEW":
+            r.suggested = got[0]

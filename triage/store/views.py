@@ -796,6 +796,8 @@ class Row:
     row_version: int = 0
     addressed: str | None = None
     suggested: str | None = None
+    # (officer, cited reference id): it cites a cable that officer holds (store/threads.py)
+    cites_held: tuple[str, str] | None = None
 
     @property
     def prec_badge(self) -> str:
