@@ -1,8 +1,8 @@
 """The split view's Thread tab: what the open cable cites and what cites it, as an indented
 tree in DTG order, then "more like this" (the cables whose text is most alike).
 
-The tree and the related cables are read in a thread worker (each bounded: see
-store/threads.py) and drawn as one Text of plain spans, never markup. A cursor moves over the
+The tree is read when the tab opens (bounded: see store/threads.py), the related cables in a
+thread worker; both are drawn as one Text of plain spans, never markup. A cursor moves over the
 cables; enter on a held one asks the screen to open it (`ThreadTree.OpenCable`).
 """
 
@@ -35,14 +35,6 @@ class _Row:
 
     text: Text
     cable_id: int | None = None
-
-
-class ThreadLoaded(Message):
-    def __init__(self, cable_id: int, thread: th.Thread | None, error: str | None) -> None:
-        super().__init__()
-        self.cable_id = cable_id
-        self.thread = thread
-        self.error = error
 
 
 class RelatedLoaded(Message):
@@ -103,38 +95,38 @@ class ThreadTree(VerticalScroll, can_focus=True):
         self.cable_id = cable_id
         self.thread, self.related, self.terms, self.error = None, None, [], None
         self.cursor = -1
-        self.draw()
-        self._load(cable_id)
+        self.reload()
 
     def reload(self) -> None:
-        """The cache changed: read the thread again (officers and statuses move)."""
-        if self.cable_id is not None:
-            self._load(self.cable_id)
+        """Read the thread (again, when the cache changed: officers and statuses move) and
+        draw it, then look for the related cables in a worker.
+
+        The tree is read here, on the UI thread: it is bounded (MAX_NODES cables, one indexed
+        query a level each way, a few milliseconds at any cache size), and a worker's round
+        trip would cost more than the reading. The related cables take tens of milliseconds
+        (a full-text query): they come in a worker."""
+        cid = self.cable_id
+        if cid is None:
+            return
+        keep = self._current_id()
+        try:
+            self.thread, self.error = th.thread(self.cache.conn(), cid), None
+        except (sqlite3.Error, StoreError) as exc:
+            self.thread, self.error = None, f"could not read the thread: {exc}"
+        self.draw(keep)
+        # after the tree is on screen: the search would slow its drawing down (the GIL)
+        exclude = set(self.thread.held_ids) if self.thread else set()
+        self.call_after_refresh(self._load_related, cid, exclude)
 
     @work(thread=True, exclusive=True, group="thread", exit_on_error=False)
-    def _load(self, cable_id: int) -> None:
+    def _load_related(self, cable_id: int, exclude: set[int]) -> None:
         try:
             with self.cache.borrow() as conn:
-                t = th.thread(conn, cable_id)
-        except (sqlite3.Error, StoreError) as exc:
-            self.post_message(ThreadLoaded(cable_id, None, f"could not read the thread: {exc}"))
-            return
-        self.post_message(ThreadLoaded(cable_id, t, None))
-        try:
-            with self.cache.borrow() as conn:
-                rows, terms = th.related(conn, cable_id, t.held_ids if t else set())
+                rows, terms = th.related(conn, cable_id, exclude)
         except (sqlite3.Error, StoreError) as exc:
             self.post_message(RelatedLoaded(cable_id, [], [], f"could not find related: {exc}"))
             return
         self.post_message(RelatedLoaded(cable_id, rows, terms, None))
-
-    def on_thread_loaded(self, msg: ThreadLoaded) -> None:
-        msg.stop()
-        if msg.cable_id != self.cable_id:
-            return
-        keep = self._current_id()
-        self.thread, self.error = msg.thread, msg.error
-        self.draw(keep)
 
     def on_related_loaded(self, msg: RelatedLoaded) -> None:
         msg.stop()
