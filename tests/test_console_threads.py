@@ -137,3 +137,53 @@ async def test_thread_routing_can_be_turned_off(db: Path) -> None:
         await settle(pilot)
         line = static_text(app, "#triage-line")
         assert "suggested export-desk (y takes it)" in line and "mrodriguez" not in line
+
+
+async def test_r_offers_every_held_cable_the_references_name(db: Path) -> None:
+    from triage.tui.dialogs import PickScreen
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"26STATE111560", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        # the follow-up cites three held cables: a choice of them, letter, id and text
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        assert "26STATE110001" in static_text(app, "#title")
+
+
+async def test_a_long_chain_in_the_thread_tab_says_what_it_cut(tmp_path: Path) -> None:
+    from triage.store.ingest import Item, ingest
+    from triage.store.threads import MAX_DEPTH
+
+    from .test_threads import cable
+
+    db = tmp_path / "chain.db"
+    conn = connect(db)
+    n = 3 * MAX_DEPTH
+    ingest(
+        conn,
+        [
+            Item(f"c{k}", cable(k, f"REF: PARIS {k - 1}" if k > 1 else "", day=k))
+            for k in range(1, n + 1)
+        ],
+    )
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *f"26PARIS{n // 2}", "enter")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        text = tree_text(app)
+        assert "… 1 more, deeper" in text
+        assert f"cut: cites 1 more beyond {MAX_DEPTH} levels, not followed" in text
+        assert f"cut: is cited by 1 more beyond {MAX_DEPTH} levels, not followed" in text

@@ -657,3 +657,17 @@ def mark_thread_holders(conn: sqlite3.Connection, rows: dict[int, Any], route: b
         r.cites_held = got
         if route and r.status == "NEW":
             r.suggested = got[0]
+
+
+def held_references(
+    conn: sqlite3.Connection, cable_id: int
+) -> list[tuple[int, str | None, str, str]]:
+    """The held cables a cable cites, in the order written: (id, letter, reference id, text)."""
+    return [
+        (int(r[0]), r[1], str(r[2]), str(r[3]))
+        for r in conn.execute(
+            "SELECT cited_id, letter, cited_ref, text FROM cable_links "
+            "WHERE cable_id = ? AND cited_id IS NOT NULL AND cited_id != cable_id ORDER BY seq",
+            (cable_id,),
+        )
+    ]
