@@ -59,6 +59,21 @@ def test_a_link_resolves_when_the_cited_cable_arrives(tmp_path: Path) -> None:
     assert links(conn)[1][3] is None
 
 
+def test_a_cable_dropped_in_a_watched_folder_resolves_the_links_to_it(tmp_path: Path) -> None:
+    from triage.store.watch import Watcher
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    conn = connect(tmp_path / "c.db")
+    ingest(conn, [Item("b", cable(2, "REF: PARIS 1"))])
+    w = Watcher(conn, drop)
+    (drop / "one.txt").write_bytes(cable(1))
+    assert w.poll() is None  # first sight; stored once it has stopped growing
+    s = w.poll()
+    assert s is not None and s.added == 1
+    assert links(conn) == [("26PARIS2", None, "26PARIS1", "26PARIS1")]
+
+
 def test_a_corrected_copy_keeps_the_links_to_it_and_replaces_its_own(tmp_path: Path) -> None:
     conn = connect(tmp_path / "c.db")
     ingest(conn, [Item("a", cable(1)), Item("b", cable(2, "REF: PARIS 1")), Item("c", cable(3))])
@@ -233,9 +248,9 @@ def test_triage_thread_prints_the_tree_and_json(db: Path) -> None:
     assert r.exit_code == 0, r.output
     assert r.output.splitlines() == [
         "Cites",
-        "  180930Z OCT 25  PRIOR  S//NF  25LONDON2768  UK COUNTERTERRORISM STRATEGY REVIEW: "
+        "  B. 180930Z OCT 25  PRIOR  S//NF  25LONDON2768  UK COUNTERTERRORISM STRATEGY REVIEW: "
         "MINISTERS SET PRIORITIES  -  NEW",
-        "  182205Z NOV 26  PRIOR  C  26STATE110001  DEMARCHE REQUEST: EXPORT CONTROLS ON "
+        "  A. 182205Z NOV 26  PRIOR  C  26STATE110001  DEMARCHE REQUEST: EXPORT CONTROLS ON "
         "FIVE-AXIS MACHINE TOOLS  -  NEW",
         "> 211105Z NOV 26  PRIOR  C  26LONDON2850  UK EXPORT CONTROL OFFICIALS ASK FOR END-USER "
         "DETAILS  -  NEW  (this cable)",

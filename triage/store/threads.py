@@ -418,10 +418,12 @@ def thread_suggestion(conn: sqlite3.Connection, cable_id: int) -> tuple[str, str
 # -- related cables --------------------------------------------------------------------------
 
 RELATED_MAX = 10
-# a term in more cables than this says little about any one of them; counting stops here
-COMMON_CAP = 1000
-CANDIDATE_TERMS = 40
-QUERY_TERMS = 12
+# a term in more than 2% of the cables (and at least 1,000) says little about any one of them;
+# counting a term's cables stops there, which bounds the cost of each count
+COMMON_SHARE = 50
+COMMON_MIN = 1000
+CANDIDATE_TERMS = 30
+QUERY_TERMS = 10
 _STOP_WORDS = """
     about above after again against also although among another because been before being
     below between both cable cables could does doing down during each embassy further have
@@ -436,20 +438,21 @@ _STOP = frozenset(_STOP_WORDS.split())
 
 def distinctive_terms(conn: sqlite3.Connection, text: str) -> list[str]:
     """The cable's most distinctive words: frequent in it, rare in the cache (tf x idf, the
-    document frequency counted in the search index up to COMMON_CAP)."""
+    document frequency counted in the search index, up to 2% of the cables)."""
     words = re.findall(r"[^\W\d_][^\W_]{3,}", text.lower())
     tf = Counter(w for w in words if w not in _STOP and len(w) <= 30)
     if not tf:
         return []
     candidates = [w for w, _ in tf.most_common(CANDIDATE_TERMS)]
     total = max(1, int(conn.execute("SELECT max(id) FROM cables").fetchone()[0] or 1))
+    cap = max(COMMON_MIN, total // COMMON_SHARE)
     scored: list[tuple[float, str]] = []
     for w in candidates:
         df = conn.execute(
             "SELECT count(*) FROM (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ? LIMIT ?)",
-            (f'{{subject body}}: "{w}"', COMMON_CAP + 1),
+            (f'{{subject body}}: "{w}"', cap + 1),
         ).fetchone()[0]
-        if df <= 1 or df > COMMON_CAP:
+        if df <= 1 or df > cap:
             continue  # only this cable has it (a typo, a name) or nearly every cable does
         scored.append((tf[w] * math.log(total / df), w))
     scored.sort(reverse=True)
@@ -619,7 +622,7 @@ def node_words(n: Node) -> list[str]:
         letter = f"{n.letter}. " if n.letter else ""
         return [f"{letter}{n.reference_id}", "not held:", n.text or ""]
     return [
-        short_dtg(f),
+        f"{n.letter}. {short_dtg(f)}" if n.letter else short_dtg(f),
         PREC_SHORT.get(f.get("precedence") or "", "-----"),
         f.get("badge") or "?",
         n.reference_id,
