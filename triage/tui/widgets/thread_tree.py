@@ -175,7 +175,8 @@ class ThreadTree(VerticalScroll, can_focus=True):
         head.append("Thread", style="bold underline")
         held = len(t.held_ids)
         head.append(
-            f"   {held:,} cable{'s' if held != 1 else ''} held   enter opens, esc comes back",
+            f"   {held:,} cable{'s' if held != 1 else ''} in the cache   "
+            "enter opens one, esc comes back",
             style="dim",
         )
         rows.append(_Row(head))
