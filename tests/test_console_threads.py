@@ -9,7 +9,7 @@ from pathlib import Path
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.tui.app import CableScreen, ListScreen
-from triage.tui.cable_list import CableList
+from triage.tui.widgets.cable_list import CableList
 from triage.tui.widgets.thread_tree import ThreadTree
 
 from .test_console import list_lines, make_app, settle, static_text
@@ -140,7 +140,7 @@ async def test_thread_routing_can_be_turned_off(db: Path) -> None:
 
 
 async def test_r_offers_every_held_cable_the_references_name(db: Path) -> None:
-    from triage.tui.dialogs import PickScreen
+    from triage.tui.screens.dialogs import PickScreen
 
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
