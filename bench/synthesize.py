@@ -177,9 +177,7 @@ def references(rng: random.Random, w: World, station: str, year: int) -> list[st
     if len(entries) == 1:
         return [f"REF: {entries[0]}"]
     letters = "ABCDEFGH"
-    return [
-        ("REF: " if k == 0 else "     ") + f"{letters[k]}. {e}" for k, e in enumerate(entries)
-    ]
+    return [("REF: " if k == 0 else "     ") + f"{letters[k]}. {e}" for k, e in enumerate(entries)]
 
 
 def cable(rng: random.Random, w: World, k: int) -> tuple[str, dict[str, str]]:

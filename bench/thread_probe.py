@@ -58,7 +58,11 @@ def store_only(db: Path, ids: list[int]) -> dict[str, object]:
         t0 = time.perf_counter()
         th.related(conn, cid, t.held_ids)
         rt.append(time.perf_counter() - t0)
-    return {"thread": stats(tt), "related": stats(rt), "held_in_thread_median": statistics.median(sizes)}
+    return {
+        "thread": stats(tt),
+        "related": stats(rt),
+        "held_in_thread_median": statistics.median(sizes),
+    }
 
 
 async def console(db: Path, ids: list[int]) -> dict[str, object]:

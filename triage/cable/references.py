@@ -117,12 +117,7 @@ _FORMS = sorted({*PLACES, *ALIASES}, key=len, reverse=True)
 _SERIAL_END = r"(?![0-9])(?![./-][0-9])(?!\s+\d{3}(?:\.\d)?\s+OF\s+\d)"
 
 
-@lru_cache(maxsize=64)
-def _cable_pattern(own: str) -> re.Pattern[str]:
-    forms = list(_FORMS)
-    if own and own not in {station_code(f) for f in forms}:
-        forms.insert(0, own)  # the citing cable's own station, even if the table lacks it
-    stations = "|".join(_written(f) for f in forms)
+def _pattern(stations: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?<![A-Za-z0-9])(?:(?P<year>\d{{4}}|\d{{2}})\s*)?(?:{_POST_WORD})?"
         rf"(?P<station>{stations})(?![A-Za-z'’])\s*0*(?P<serial>\d{{1,7}}){_SERIAL_END}"
@@ -130,6 +125,55 @@ def _cable_pattern(own: str) -> re.Pattern[str]:
         rf"(?:\s*\((?P<after>\d{{4}}|\d{{2}})\))?",
         re.I,
     )
+
+
+def _trie(forms: list[str]) -> str:
+    """One alternation for many stations, factored by their letters (`B(?:A(?:GHDAD|KU)|...)`):
+    Python's regex engine tries every branch of a flat alternation at every position of the
+    text; factored, a position that starts no station fails at its first letter."""
+    tree: dict[str, dict] = {}
+    for form in forms:
+        node = tree
+        for ch in " ".join(form.upper().split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = []
+        for ch in sorted(node, key=lambda c: (c == "", c)):
+            if ch == "":
+                continue
+            piece = r"\s*" if ch == " " else re.escape(ch)
+            branches.append(piece + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # a station may end here (`RIO` before `RIO DE JANEIRO`): the longer one is tried first
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The pattern for every station of the table (compiled once, on first use) and the
+    table's station codes."""
+    return _pattern(_trie(_FORMS)), frozenset(map(station_code, _FORMS))
+
+
+@lru_cache(maxsize=1024)
+def _own_pattern(own: str) -> re.Pattern[str]:
+    """The citing cable's own station, for a post the table lacks (a small pattern each)."""
+    return _pattern(r"\s*".join(re.escape(ch) for ch in own))
+
+
+def _matches(text: str, own: str) -> list[re.Match[str]]:
+    table, codes = _table()
+    found = list(table.finditer(text))
+    if own and own not in codes:
+        found += _own_pattern(own).finditer(text)
+        found.sort(key=lambda m: m.start())
+    return found
 
 
 def _year4(written: str) -> int:
@@ -146,9 +190,11 @@ def cable_ids(text: str, year: int | None, station: str | None = None) -> tuple[
     would be later than the one citing it); `station` its station, which is known even if
     the table lacks it.
     """
-    own = station_code(station) if station else ""
     ids: list[str] = []
-    for m in _cable_pattern(own).finditer(text):
+    if not any(ch.isdigit() for ch in text):
+        return ()
+    own = station_code(station) if station else ""
+    for m in _matches(text, own):
         written = m.group("year") or m.group("after")
         if written:
             y = _year4(written)
