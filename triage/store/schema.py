@@ -260,6 +260,10 @@ DEFERRABLE_INDEXES = {
     "cables_received": "CREATE INDEX IF NOT EXISTS cables_received ON cables (received_at DESC, id)",
     "cables_level": "CREATE INDEX IF NOT EXISTS cables_level ON cables (level_rank, dtg DESC)",
     "cable_tags_tag": "CREATE INDEX IF NOT EXISTS cable_tags_tag ON cable_tags (tag, cable_id)",
+    # what cites a cable (the Thread tab's replies): not read while storing, so a bulk load
+    # builds it once at its end (the index by cited reference id stays: arrivals resolve by it)
+    "cable_links_cited": "CREATE INDEX IF NOT EXISTS cable_links_cited ON cable_links (cited_id) "
+    "WHERE cited_id IS NOT NULL",
 }
 
 
