@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from triage.store.ingest import Item
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_cables"
+# how many sample cables there are (tests that count a whole view say it from this)
+N_SAMPLES = len(list(SAMPLES.glob("*.txt")))
 
 
 @pytest.fixture(autouse=True)

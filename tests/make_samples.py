@@ -513,7 +513,7 @@ SPECS: list[dict] = [
         level="CONFIDENTIAL",
         prosigns="P",
         refs_text="REF: PARIS 1877",
-        expected_refs=[{"letter": None, "text": "PARIS 1877"}],
+        expected_refs=[{"letter": None, "text": "PARIS 1877", "cable_ids": ["26PARIS1877"]}],
     ),
     dict(
         name="ref_lettered",
@@ -525,9 +525,9 @@ SPECS: list[dict] = [
         prosigns="P",
         refs_text="REF: A. 25 PARIS 1500\n     B. STATE 98412\n     C. PARIS 1877 (NOTAL)",
         expected_refs=[
-            {"letter": "A", "text": "25 PARIS 1500"},
-            {"letter": "B", "text": "STATE 98412"},
-            {"letter": "C", "text": "PARIS 1877 (NOTAL)"},
+            {"letter": "A", "text": "25 PARIS 1500", "cable_ids": ["25PARIS1500"]},
+            {"letter": "B", "text": "STATE 98412", "cable_ids": ["26STATE98412"]},
+            {"letter": "C", "text": "PARIS 1877 (NOTAL)", "cable_ids": ["26PARIS1877"]},
         ],
     ),
     dict(
@@ -540,8 +540,8 @@ SPECS: list[dict] = [
         prosigns="P",
         refs_text="REFS: (A) BERLIN 702 (B) 2025 BERLIN 1999",
         expected_refs=[
-            {"letter": "A", "text": "BERLIN 702"},
-            {"letter": "B", "text": "2025 BERLIN 1999"},
+            {"letter": "A", "text": "BERLIN 702", "cable_ids": ["26BERLIN702"]},
+            {"letter": "B", "text": "2025 BERLIN 1999", "cable_ids": ["25BERLIN1999"]},
         ],
     ),
     dict(
@@ -554,8 +554,8 @@ SPECS: list[dict] = [
         prosigns="P",
         refs_text="REFTELS: A) ROME 1301\n¶B) STATE 31877",
         expected_refs=[
-            {"letter": "A", "text": "ROME 1301"},
-            {"letter": "B", "text": "STATE 31877"},
+            {"letter": "A", "text": "ROME 1301", "cable_ids": ["26ROME1301"]},
+            {"letter": "B", "text": "STATE 31877", "cable_ids": ["26STATE31877"]},
         ],
     ),
     dict(
@@ -567,7 +567,7 @@ SPECS: list[dict] = [
         level="CONFIDENTIAL",
         prosigns="P",
         refs_text="REF(S): HOLT-IVERSEN E-MAIL 02/20/26",
-        expected_refs=[{"letter": None, "text": "HOLT-IVERSEN E-MAIL 02/20/26"}],
+        expected_refs=[{"letter": None, "text": "HOLT-IVERSEN E-MAIL 02/20/26", "cable_ids": []}],
     ),
     # garbled paragraph numbers, redactions, glued and odd TAGS, portion-mark variants
     dict(
@@ -731,12 +731,158 @@ SPECS: list[dict] = [
         tags=["PTER", "ASEC", "TU"],
         mark="TS//NF",
     ),
+    # a thread: an instruction, two posts' replies (a fork), the Department's follow-up citing
+    # all three; and two cables that cite each other (a cycle: a serial mistyped in a REF)
+    dict(
+        name="thread_instruction",
+        fm="SECSTATE WASHDC",
+        serial=110001,
+        dtg=(18, 22, 5, 11, 26),
+        level="CONFIDENTIAL",
+        prosigns="P",
+        to=["AMEMBASSY PARIS", "AMEMBASSY LONDON"],
+        info=["AMEMBASSY BERLIN"],
+        tags=["ETTC", "KNNP", "PREL", "FR", "UK"],
+    ),
+    dict(
+        name="thread_reply_paris",
+        fm="AMEMBASSY PARIS",
+        serial=2010,
+        dtg=(20, 16, 40, 11, 26),
+        level="CONFIDENTIAL",
+        prosigns="P",
+        info=["AMEMBASSY LONDON"],
+        tags=["ETTC", "KNNP", "FR"],
+        refs_text="REF: STATE 110001",
+        expected_refs=[{"letter": None, "text": "STATE 110001", "cable_ids": ["26STATE110001"]}],
+    ),
+    dict(
+        name="thread_reply_london",
+        fm="AMEMBASSY LONDON",
+        serial=2850,
+        dtg=(21, 11, 5, 11, 26),
+        level="CONFIDENTIAL",
+        prosigns="P",
+        info=["AMEMBASSY PARIS"],
+        tags=["ETTC", "KNNP", "UK"],
+        refs_text="REF: A. STATE 110001\n     B. 25 LONDON 2768",
+        expected_refs=[
+            {"letter": "A", "text": "STATE 110001", "cable_ids": ["26STATE110001"]},
+            {"letter": "B", "text": "25 LONDON 2768", "cable_ids": ["25LONDON2768"]},
+        ],
+    ),
+    dict(
+        name="thread_followup",
+        fm="SECSTATE WASHDC",
+        serial=111560,
+        dtg=(23, 19, 30, 11, 26),
+        level="CONFIDENTIAL",
+        prosigns="R",
+        to=["AMEMBASSY PARIS", "AMEMBASSY LONDON"],
+        info=["AMEMBASSY BERLIN"],
+        tags=["ETTC", "KNNP", "PREL", "FR", "UK"],
+        refs_text="REFS: A. STATE 110001\n      B. PARIS 2010\n      C. LONDON 2850",
+        expected_refs=[
+            {"letter": "A", "text": "STATE 110001", "cable_ids": ["26STATE110001"]},
+            {"letter": "B", "text": "PARIS 2010", "cable_ids": ["26PARIS2010"]},
+            {"letter": "C", "text": "LONDON 2850", "cable_ids": ["26LONDON2850"]},
+        ],
+    ),
+    dict(
+        name="cycle_tokyo_a",
+        fm="AMEMBASSY TOKYO",
+        serial=2310,
+        dtg=(23, 6, 0, 5, 26),
+        level="UNCLASSIFIED",
+        prosigns="R",
+        tags=["ECON", "EFIN", "JA"],
+        refs_text="REF: TOKYO 2311",
+        expected_refs=[{"letter": None, "text": "TOKYO 2311", "cable_ids": ["26TOKYO2311"]}],
+    ),
+    dict(
+        name="cycle_tokyo_b",
+        fm="AMEMBASSY TOKYO",
+        serial=2311,
+        dtg=(24, 6, 0, 5, 26),
+        level="UNCLASSIFIED",
+        prosigns="R",
+        tags=["ECON", "EFIN", "JA"],
+        refs_text="REF: TOKYO 2310",
+        expected_refs=[{"letter": None, "text": "TOKYO 2310", "cable_ids": ["26TOKYO2310"]}],
+    ),
 ]
 
 
 # What each cable says: its subject and its paragraphs, one string a paragraph (wrapped when
 # written). Invented events and people; the posts, formats and offices are the real ones.
 STORIES: dict[str, tuple[str, list[str]]] = {
+    "thread_instruction": (
+        "DEMARCHE REQUEST: EXPORT CONTROLS ON FIVE-AXIS MACHINE TOOLS",
+        [
+            "This is an action request. Embassies Paris and London should approach host "
+            "government export control authorities at the appropriate level to raise the sale of "
+            "five-axis machine tools by a trading house in Rotterdam to an end user of concern.",
+            "Points: we have learned that the trading house has ordered six machines from makers "
+            "in France and the United Kingdom for delivery in January; the declared end user is a "
+            "bicycle frame maker with no need for tools of this precision; we ask that licenses be "
+            "reviewed before the machines ship.",
+            "Posts should report the response by November 25.",
+        ],
+    ),
+    "thread_reply_paris": (
+        "FRANCE WILL REVIEW MACHINE TOOL LICENSES",
+        [
+            "Econoff delivered reftel points on November 20 to the head of the dual-use export "
+            "office at the Ministry of Economy, who said France shares our concern about the end "
+            "user.",
+            "She said the French maker applied for two licenses in October; both are still under "
+            "review and will now go to the interministerial commission, which meets December 3.",
+            "Comment: We expect France to deny the licenses if our information on the end user can "
+            "be shared with the commission. Embassy requests guidance on what may be passed.",
+        ],
+    ),
+    "thread_reply_london": (
+        "UK EXPORT CONTROL OFFICIALS ASK FOR END-USER DETAILS",
+        [
+            "Poloff raised ref A points on November 21 with the Export Control Joint Unit, which "
+            "recalled our earlier exchange on a similar case (ref B).",
+            "Officials said no license has yet been requested for the British machines; they will "
+            "flag the maker and the trading house so that any application comes to them.",
+            "They asked whether we can share the basis for our assessment of the end user.",
+        ],
+    ),
+    "thread_followup": (
+        "FOLLOW-UP: SHARING END-USER INFORMATION ON MACHINE TOOL CASE",
+        [
+            "The Department thanks posts for their quick work (refs B and C). Posts may now pass "
+            "the following to the officials they met.",
+            "Points: the declared end user shares an address and two directors with a firm "
+            "supplying a missile program; the six machines match the tolerances that program "
+            "needs; we would welcome any information host governments have on the trading house.",
+            "Posts should report any licensing decision by cable.",
+        ],
+    ),
+    "cycle_tokyo_a": (
+        "YEN MOVES AND BANK OF JAPAN COMMENTARY",
+        [
+            "Summary: The yen rose two percent against the dollar this week after the Bank of "
+            "Japan's deputy governor spoke of an end to bond purchases. End summary.",
+            "Market contacts told Econoff the move caught dealers short of yen ahead of the "
+            "half-year close.",
+            "Post will follow the policy board meeting in June and report (reftel gave the "
+            "background).",
+        ],
+    ),
+    "cycle_tokyo_b": (
+        "BANK OF JAPAN POLICY BOARD OUTLOOK",
+        [
+            "Reftel reported the yen's rise this week. Contacts at three banks now expect the "
+            "policy board to end bond purchases in July rather than June.",
+            "A Ministry of Finance official said the government would not object to an end to "
+            "purchases but wants it announced well ahead.",
+            "Post will report the board's decision.",
+        ],
+    ),
     "flash_hijack": (
         "DIVERSION OF CARGO VESSEL M/V NORTHERN STAR",
         [

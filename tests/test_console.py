@@ -19,6 +19,8 @@ from triage.tui.screens.dialogs import HelpScreen
 from triage.tui.widgets.bars import Banner
 from triage.tui.widgets.cable_list import CableList
 
+from .conftest import N_SAMPLES
+
 
 def make_app(db: Path, **cfg: object) -> TriageApp:
     return TriageApp(db, Config(**cfg), login="tester")  # type: ignore[arg-type]
@@ -66,7 +68,7 @@ async def test_list_shows_badges_in_letters_and_banner(db: Path) -> None:
         banner = str(app.screen.query_one("#banner-top", Banner).content)
         assert "T O P  S E C R E T" in banner
         tabs = static_text(app, "#tabs")
-        assert "Inbox 42" in tabs and "All 42" in tabs
+        assert f"Inbox {N_SAMPLES}" in tabs and f"All {N_SAMPLES}" in tabs
 
 
 async def test_subject_keeps_thirty_cells_at_80_columns(db: Path) -> None:
@@ -94,7 +96,7 @@ async def test_cursor_keys(db: Path) -> None:
         await pilot.press("k")
         assert lst.cursor == 2
         await pilot.press("G")
-        assert lst.cursor == 41
+        assert lst.cursor == N_SAMPLES - 1
         assert list_lines(app)[-1].startswith(">")
         await pilot.press("g")
         assert lst.cursor == 0
@@ -116,16 +118,18 @@ async def test_open_split_view_next_prev_raw_and_back(db: Path) -> None:
         assert isinstance(screen, CableScreen)
         assert not screen.has_class("stacked")
         title = static_text(app, "#title")
-        assert "26STATE104233" in title and "FLASH" in title and "2 of 42 in Inbox" in title
+        assert (
+            "26STATE104233" in title and "FLASH" in title and f"2 of {N_SAMPLES} in Inbox" in title
+        )
         header = static_text(app, "#header")
         assert "AMEMBASSY VALLETTA (RUEHVL)" in header
         assert "SECRET//NOFORN" in header
         body = static_text(app, "#body")
         assert "  1 S//NF" in body
         await pilot.press("n")
-        assert "3 of 42" in static_text(app, "#title")
+        assert f"3 of {N_SAMPLES}" in static_text(app, "#title")
         await pilot.press("p", "p")
-        assert "1 of 42" in static_text(app, "#title")
+        assert f"1 of {N_SAMPLES}" in static_text(app, "#title")
         await pilot.press("v")
         assert "VZCZC" in static_text(app, "#body")
         await pilot.press("escape")
@@ -224,7 +228,7 @@ async def test_the_split_views_title_keeps_the_position_when_narrow(db: Path, wi
         title = app.screen.query_one("#title", Static)
         line = shown_lines(title)[0].strip()
         assert line.startswith("26STATE104233  FLASH  Z 271200Z NOV 26")
-        assert line.endswith("2 of 42 in Inbox")
+        assert line.endswith(f"2 of {N_SAMPLES} in Inbox")
         assert ("h history  v raw" in line) == (width >= 100)
         assert ("[Header|Paragraphs]" in line) == (width >= 90)
 
@@ -273,7 +277,7 @@ async def test_search_filters_stack_and_survive_the_split_view(db: Path) -> None
         assert "classification:S" in static_text(app, "#filters")
         await pilot.press("escape")
         await settle(pilot)
-        assert len(app.screen.query_one(CableList).ids) == 42
+        assert len(app.screen.query_one(CableList).ids) == N_SAMPLES
 
 
 async def test_fts_search_phrase_prefix_and_bad_query(db: Path) -> None:
@@ -290,7 +294,7 @@ async def test_fts_search_phrase_prefix_and_bad_query(db: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, ListScreen)
         assert any("search" in n.message for n in app._notifications)
-        assert len(app.screen.query_one(CableList).ids) == 42
+        assert len(app.screen.query_one(CableList).ids) == N_SAMPLES
 
 
 async def test_sort_and_reverse(db: Path) -> None:
@@ -342,7 +346,7 @@ async def test_live_arrival_from_another_connection(db: Path, samples: Path) -> 
         other.close()
         app.check_for_changes()
         await settle(pilot)
-        assert "All 43" in static_text(app, "#tabs")
+        assert f"All {N_SAMPLES + 1}" in static_text(app, "#tabs")
         assert lst.current_id == before_id
         assert bells
         assert any("26STATE104299" in n.message for n in app._notifications)
@@ -520,9 +524,9 @@ async def test_first_rows_then_the_whole_view(db: Path, monkeypatch: pytest.Monk
 
     async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
         await settle(pilot)
-        assert (True, 5) in seen and (False, 42) in seen
-        assert "1 of 42" in static_text(app, "#filters")
-        assert len(app.screen.query_one(CableList).ids) == 42
+        assert (True, 5) in seen and (False, N_SAMPLES) in seen
+        assert f"1 of {N_SAMPLES}" in static_text(app, "#filters")
+        assert len(app.screen.query_one(CableList).ids) == N_SAMPLES
 
 
 async def test_traffic_arriving_while_a_view_is_read_waits_for_it_then_shows(
@@ -550,5 +554,5 @@ async def test_traffic_arriving_while_a_view_is_read_waits_for_it_then_shows(
         await settle(pilot)
         assert screen.generation == reading + 1  # taken in once the reading ended
         await settle(pilot)
-        assert "All 43" in static_text(app, "#tabs")
-        assert static_text(app, "#filters").endswith("1 of 43")
+        assert f"All {N_SAMPLES + 1}" in static_text(app, "#tabs")
+        assert static_text(app, "#filters").endswith(f"1 of {N_SAMPLES + 1}")

@@ -14,6 +14,7 @@ from triage.tui.app import CableScreen, ListScreen, TriageApp
 from triage.tui.screens.dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen
 from triage.tui.widgets.cable_list import CableList
 
+from .conftest import N_SAMPLES
 from .test_console import list_lines, make_app, settle, shown_lines, static_text
 
 
@@ -107,7 +108,7 @@ async def test_done_leaves_the_inbox(db: Path) -> None:
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
-        assert "Inbox 41" in static_text(app, "#tabs")
+        assert f"Inbox {N_SAMPLES - 1}" in static_text(app, "#tabs")
         assert "26JCS911" not in list_lines(app)[1]
 
 
@@ -244,7 +245,10 @@ async def test_palette_offers_bulk_for_the_whole_view(db: Path) -> None:
         app.screen.whole_view("status")
         await pilot.pause()
         assert isinstance(app.screen, PickScreen)
-        assert str(app.screen.query_one(Label).content) == "Status of 42 cables in this view (1-6)"
+        assert (
+            str(app.screen.query_one(Label).content)
+            == f"Status of {N_SAMPLES} cables in this view (1-6)"
+        )
         await pilot.press("5")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)

@@ -26,6 +26,8 @@ from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.export import COLUMNS, safe_cell
 
+from .conftest import N_SAMPLES
+
 TRIAGE = [sys.executable, "-m", "triage.cli"]
 HANG = 60  # seconds after which a command is taken to hang (a FIFO opened for reading)
 
@@ -76,9 +78,9 @@ def test_export_replaces_a_planted_link_and_leaves_its_target_alone(
     assert not out.is_symlink() and out.is_file()
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     rows = list(csv.reader(out.open(newline="", encoding="utf-8")))
-    assert rows[0] == COLUMNS and len(rows) == 43
+    assert rows[0] == COLUMNS and len(rows) == N_SAMPLES + 1
     assert leftovers(desk) == []
-    assert exports_recorded(db) == [f"42 rows to {out} (highest TOP SECRET)"]
+    assert exports_recorded(db) == [f"{N_SAMPLES} rows to {out} (highest TOP SECRET)"]
 
 
 def test_export_over_a_regular_file_replaces_it_whole_and_private(db: Path, tmp_path: Path) -> None:
@@ -188,7 +190,7 @@ async def test_console_export_replaces_a_planted_link(db: Path, tmp_path: Path) 
         await settle(pilot)
         assert victim.read_text() == "private\n"
         assert not out.is_symlink()
-        assert len(list(csv.reader(out.open(newline="", encoding="utf-8")))) == 43
+        assert len(list(csv.reader(out.open(newline="", encoding="utf-8")))) == N_SAMPLES + 1
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("ctrl+u", *str(fifo), "enter")

@@ -17,7 +17,7 @@ from triage.store import SCHEMA_VERSION, StoreError, connect
 from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
 from triage.store.watch import Watcher
 
-from .conftest import sample_copies
+from .conftest import N_SAMPLES, sample_copies
 
 
 def test_every_sample_round_trips_byte_for_byte(tmp_path: Path, samples: Path) -> None:
@@ -476,8 +476,8 @@ def test_reindex_rebuilds_the_search_index_from_the_stored_texts(
             ingest(c, iter_paths(inputs), parser_process=False)
     assert prefix_lengths(old) == set()
     seen = []
-    assert reindex(old, lambda done, total: seen.append((done, total))) == 42
-    assert seen[-1] == (42, 42) and prefix_lengths(old) == {3}
+    assert reindex(old, lambda done, total: seen.append((done, total))) == N_SAMPLES
+    assert seen[-1] == (N_SAMPLES, N_SAMPLES) and prefix_lengths(old) == {3}
     ctx = Context(login="k")
     searches = [
         "26PARIS1877",
@@ -507,7 +507,7 @@ def test_reindex_from_the_shell_says_what_it_did(tmp_path: Path, samples: Path) 
     ingest(_old_style_cache(db), iter_paths([str(samples)]), parser_process=False)
     result = CliRunner().invoke(main, ["reindex", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert f"{db}: search index rebuilt for 42 cables" in result.output
+    assert f"{db}: search index rebuilt for {N_SAMPLES} cables" in result.output
     missing = CliRunner().invoke(main, ["reindex", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code != 0 and "none.db: no cache here" in missing.output
 
@@ -532,13 +532,13 @@ def test_reindex_stopped_from_the_shell_says_so_and_goes_on_when_run_again(
     monkeypatch.setattr(store_ingest, "_index_row", ctrl_c_in_the_third_batch)
     stopped = CliRunner().invoke(main, ["reindex", "--db", str(db)])
     assert stopped.exit_code != 0
-    assert f"{db}: reindex stopped at 20 of 42 cables" in stopped.output
+    assert f"{db}: reindex stopped at 20 of {N_SAMPLES} cables" in stopped.output
     assert "run triage reindex again to go on" in stopped.output
     monkeypatch.setattr(store_ingest, "_index_row", index_row)
     again = CliRunner().invoke(main, ["reindex", "--db", str(db)])
     assert again.exit_code == 0, again.output
     assert f"{db}: going on from an earlier reindex (20 cables done)" in again.output
-    assert f"{db}: search index rebuilt for 42 cables" in again.output
+    assert f"{db}: search index rebuilt for {N_SAMPLES} cables" in again.output
 
 
 def test_reindex_stopped_while_freeing_the_old_index_finishes_without_rebuilding(
@@ -628,7 +628,7 @@ def test_reindex_is_online_writers_go_on_between_its_batches(tmp_path: Path, sam
             wf.assign(other, wf.find_cable(other, "26JCS911"), "kwalker", "k")
             ingest(other, iter_paths([str(corrected), str(newcomer)]), parser_process=False)
 
-    assert reindex(builder, between_batches, batch=10) == 43
+    assert reindex(builder, between_batches, batch=10) == N_SAMPLES + 1
     assert calls[:2] == [10, 20] and len(calls) == 5
     fresh = connect(tmp_path / "fresh.db")
     ingest(fresh, iter_paths([str(samples), str(corrected), str(newcomer)]), parser_process=False)
@@ -660,8 +660,8 @@ def test_two_reindexes_at_once_share_the_work_instead_of_doubling_it(
         if not seconds:
             seconds.append(reindex(second, batch=10))
 
-    assert reindex(first, run_the_second_once, batch=10) == 42
-    assert seconds == [42]
+    assert reindex(first, run_the_second_once, batch=10) == N_SAMPLES
+    assert seconds == [N_SAMPLES]
     fresh = connect(tmp_path / "fresh.db")
     ingest(fresh, iter_paths([str(samples)]), parser_process=False)
     _searches_agree(first, fresh, ["sahel", "26PARIS1877", "gov*", "PREL", "the"])
@@ -691,7 +691,7 @@ def test_a_stopped_reindex_leaves_search_working_and_resumes(tmp_path: Path, sam
     corrected.write_text(paris.replace("SUBJECT:", "SUBJECT: LATEWORD"))
     ingest(conn, iter_paths([str(corrected)]), parser_process=False)
     seen: list[int] = []
-    assert reindex(conn, lambda done, total: seen.append(done), batch=10) == 42
+    assert reindex(conn, lambda done, total: seen.append(done), batch=10) == N_SAMPLES
     assert seen[0] == 30  # it went on from where it stopped
     assert prefix_lengths(conn) == {3}
     fresh = connect(tmp_path / "fresh.db")

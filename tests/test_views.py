@@ -153,7 +153,7 @@ def test_a_prefix_is_written_out_as_its_words_unless_the_index_has_it(conn) -> N
     assert views.prefix_lengths(conn) == {3}
     assert (
         views.expand_prefixes(conn, "govern*")
-        == '("governing" OR "government" OR "governments" OR "governors")'
+        == '("governing" OR "government" OR "governments" OR "governor" OR "governors")'
     )
     assert views.expand_prefixes(conn, "gov*") == "gov*"  # the three-letter prefix index
     assert views.expand_prefixes(conn, '"go"* NEAR(go* x)') == '"go"* NEAR(go* x)'
@@ -247,5 +247,7 @@ def test_any_search_means_the_same_written_out(conn, pieces: list[str]) -> None:
         native = "refused: " + str(exc)
     finally:
         views.expand_prefixes = real  # type: ignore[assignment]
+    if isinstance(ours, str) and "give at least three letters" in ours:
+        return  # a one- or two-letter prefix of too many words is refused by design
     if isinstance(ours, list) or isinstance(native, list):
         assert ours == native, search

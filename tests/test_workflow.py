@@ -18,6 +18,8 @@ from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.export import COLUMNS, safe_cell
 
+from .conftest import N_SAMPLES
+
 
 def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(main, list(args), input=input)
@@ -126,13 +128,15 @@ def test_export_csv_read_back_cell_by_cell(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "actions.csv"
     r = run("export", "--db", str(db), "--view", "All", "-o", str(out))
     assert r.exit_code == 0, r.output
-    assert "exported 42 rows" in r.output and "highest classification TOP SECRET" in r.output
+    assert (
+        f"exported {N_SAMPLES} rows" in r.output and "highest classification TOP SECRET" in r.output
+    )
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == COLUMNS
     by_ref = {row[0]: dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]}
-    assert len(by_ref) == 42
+    assert len(by_ref) == N_SAMPLES
     flash = by_ref["26STATE104233"]
     assert flash["action_officer"] == "'=cmd|' /C calc'!A0"
     assert flash["note"] == '\'-2+3 first line\nsecond, "quoted" line'
@@ -143,7 +147,7 @@ def test_export_csv_read_back_cell_by_cell(db: Path, tmp_path: Path) -> None:
     assert flash["last_change_by"] == me
     assert flash["tags"] == "EWWT PTER MOPS MT IT"
     assert by_ref["26PARIS1877"]["action_officer"] == "'@kwalker"
-    assert any(a[2] == "export" and "42 rows" in (a[4] or "") for a in audit(db))
+    assert any(a[2] == "export" and f"{N_SAMPLES} rows" in (a[4] or "") for a in audit(db))
 
 
 def test_export_filters_and_stdout(db: Path) -> None:

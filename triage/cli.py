@@ -452,6 +452,29 @@ def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -
 
 @main.command()
 @click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--json", "as_json", is_flag=True, help="Nodes and links as one JSON object.")
+@click.argument("ref")
+@click.pass_context
+def thread(ctx: click.Context, db_opt: str | None, as_json: bool, ref: str) -> None:
+    """The thread of cable REF: what it cites and what cites it, as an indented tree."""
+    from .store import threads
+
+    conn, path = _open_store(ctx, db_opt, create=False)
+    row = conn.execute(
+        "SELECT id FROM cables WHERE reference_id = ?", (threads.normalise_ref(ref),)
+    ).fetchone()
+    t = threads.thread(conn, int(row[0])) if row else None
+    if t is None:
+        raise CliError(f"no cable {visible(ref, one_line=True)} in {path}")
+    if as_json:
+        click.echo(json.dumps(threads.to_json(t), ensure_ascii=False))
+        return
+    for line in threads.plain_lines(t):
+        click.echo(visible(line, one_line=True))
+
+
+@main.command()
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
 @click.pass_context
 def reindex(ctx: click.Context, db_opt: str | None) -> None:
     """Build the search index again from the stored cable texts.

@@ -38,6 +38,8 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     views: list[dict[str, Any]] = field(default_factory=list)
     routes: list[dict[str, Any]] = field(default_factory=list)
+    # a new cable citing a cable an officer holds is suggested to that officer ([thread] route)
+    route_by_thread: bool = True
 
 
 def config_paths() -> list[Path]:
@@ -63,7 +65,9 @@ def load_config(path: Path | None = None) -> Config:
 # typo, and a far larger one would overflow the clock arithmetic of the Overdue view)
 MAX_OBJECTIVE_MIN = 366 * 24 * 60
 # every key the config file may hold at its top level
-TOP_KEYS = ("db", "group", "officers", "office", "objectives", "keymap", "view", "route")
+TOP_KEYS = (
+    "db", "group", "officers", "office", "objectives", "keymap", "view", "route", "thread"
+)  # fmt: skip
 
 
 def _from_dict(path: Path, data: dict[str, Any]) -> Config:
@@ -151,6 +155,12 @@ def _from_dict(path: Path, data: dict[str, Any]) -> Config:
         for key in ("origin", "subject"):
             if key in route:
                 _check_pattern(path, f"{where}: {key}", text(f"{where}: {key}", route[key]))
+    thread = table("thread", data.get("thread", {}))
+    known("thread.", thread, ("route",))
+    if "route" in thread:
+        if not isinstance(thread["route"], bool):
+            raise bad("thread.route", "true or false", thread["route"])
+        cfg.route_by_thread = thread["route"]
     return cfg
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import N_SAMPLES
 from .terminal import Tmux, require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,8 +187,8 @@ def test_two_officers_over_ssh_see_each_others_changes(sshd: Sshd) -> None:
     with Tmux(140, 30, env_t) as a, Tmux(140, 30, env_t) as b:
         a.run(login(USERS[0]))
         b.run(login(USERS[1]))
-        a.wait_for("Inbox 42", timeout=30)
-        b.wait_for("Inbox 42", timeout=30)
+        a.wait_for(f"Inbox {N_SAMPLES}", timeout=30)
+        b.wait_for(f"Inbox {N_SAMPLES}", timeout=30)
         # officer A assigns the first cable
         a.keys("a")
         a.wait_for("Assign 26JCS911")

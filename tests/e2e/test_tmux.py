@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import N_SAMPLES
 from .terminal import Tmux, require
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))
@@ -47,12 +48,12 @@ def test_a_desk_officers_round_trip(
     out = tmp_path / "actions.csv"
     with Tmux(width, height, env) as t:
         t.run(f"{TRIAGE} demo")
-        screen = t.wait_for("Inbox 42")
+        screen = t.wait_for(f"Inbox {N_SAMPLES}")
         for badge in ("EMERG", "FLASH", "NIACT", "IMMED"):
             assert badge in screen
         assert "T O P  S E C R E T" in screen
         t.keys("j", "j")
-        t.wait_for("3 of 42")
+        t.wait_for(f"3 of {N_SAMPLES}")
         t.keys("/")
         t.wait_for("Search (words")
         t.type("vessel")

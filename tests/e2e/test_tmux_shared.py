@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..conftest import N_SAMPLES
 from ..shared.procs import flash_cable, fresh_status, integrity
 from .terminal import Tmux, require
 
@@ -57,7 +58,7 @@ def test_the_console_in_a_terminal_stays_live_beside_other_commands(tmp_path: Pa
     cli("ingest", str(SAMPLES))
     with Tmux(100, 30, env) as t:
         t.run(f"{TRIAGE} --db {db}")
-        t.wait_for("Inbox 42")
+        t.wait_for(f"Inbox {N_SAMPLES}")
         pid = _pane_pid(t)
         for n, args in enumerate(
             [

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import N_SAMPLES
 from .procs import (
     TRIAGE,
     Console,
@@ -35,7 +36,7 @@ def shared(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], Console]]:
     triage(db, "ingest", str(Path(__file__).resolve().parents[2] / "sample_cables"), env=env)
     console = Console(db, tmp_path / "console-home", login="kwalker")
     try:
-        console.wait_for("Inbox 42", timeout=30)
+        console.wait_for(f"Inbox {N_SAMPLES}", timeout=30)
         yield db, env, console
     finally:
         console.kill()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import N_SAMPLES
 from .procs import Console, env_for, triage
 
 
@@ -41,7 +42,7 @@ def desk(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], Console]]:
     triage(db, "ingest", str(Path(__file__).resolve().parents[2] / "sample_cables"), env=env)
     console = Console(db, tmp_path / "kwalker", login="kwalker")
     try:
-        console.wait_for("Inbox 42", timeout=30)
+        console.wait_for(f"Inbox {N_SAMPLES}", timeout=30)
         console.keys("slash", *"26ROME1301", "enter")
         console.wait_for("1 of 1", timeout=5)
         yield db, env, console

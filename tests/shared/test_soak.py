@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import N_SAMPLES
 from .procs import SAMPLES, TRIAGE, Console, env_for, flash_cable, integrity, triage
 
 pytestmark = pytest.mark.soak
@@ -136,7 +137,7 @@ def test_soak_many_officers_and_writers_on_one_cache(tmp_path: Path) -> None:
     consoles = [Console(db, tmp_path / f"console{k}", login=f"officer{k}") for k in range(3)]
     try:
         for c in consoles:
-            c.wait_for("Inbox 42", timeout=60)
+            c.wait_for(f"Inbox {N_SAMPLES}", timeout=60)
         stop = threading.Event()
         writers = [Writer(n, env, db, stop, random.Random(rng.random())) for n in range(4)]
         threads = [threading.Thread(target=w.run) for w in writers]

@@ -215,9 +215,12 @@ class Addressee:
 class Reference:
     letter: str | None
     text: str
+    # the cablegate ids the text names (`08 STATE 061194` -> 08STATE61194); none for an
+    # e-mail, a telcon or a manual
+    cable_ids: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"letter": self.letter, "text": self.text}
+        return {"letter": self.letter, "text": self.text, "cable_ids": list(self.cable_ids)}
 
 
 @dataclass(frozen=True)

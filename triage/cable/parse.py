@@ -27,6 +27,7 @@ from .model import (
     level_rank,
     marking_rank,
 )
+from .references import read_references, with_cable_ids
 
 MONTHS = {
     m: i + 1
@@ -207,7 +208,9 @@ RE_TAGS_INLINE = re.compile(r"(?<=\s)TAGS?\s*:\s*", re.I)
 RE_SUBJECT = re.compile(r"(?:^|(?<=\s))SUBJ(?:ECT)?\s*:\s*|^\s*SUBJECT\b\s*", re.I)
 RE_REF = re.compile(
     r"(?:^|(?<=\s)|(?<=[a-z]))(?:REF(?:S|\(S\)|TEL(?:S|\(S\))?|ERENCES?)?)\s*:\s*"
-    r"|^\s*REF(?:S|TELS?)?\b\s*(?=[A-Z(]\s*[.)]|\d|[A-Z]{3,})",
+    r"|^\s*REF(?:S|TELS?)?\b\s*(?=[A-Z(]\s*[.)]|\d|[A-Z]{3,})"
+    # `REF A LONDON 2768`: a bare letter, then a cable (see cable/references.py)
+    r"|^\s*REF\s+(?=[A-Z]\s+(?:\d{2,4}\s+)?[A-Z][A-Z ]{2,30}?\s*\d)",
     re.I,
 )
 RE_CLASSIFIED_BY = re.compile(r"\bClassified\s+By\b\s*:?\s*", re.I)
@@ -328,12 +331,6 @@ def _collapse(s: str) -> str:
 def _month(word: str) -> int:
     """1-12 for a month word (`Dec`, `DECEMBER`), 0 when it is none."""
     return MONTHS.get(word[:3].upper(), 0)
-
-
-def _without_repeated_letter(letter: str, text: str) -> str:
-    """A reference's text without its letter written again (`A. A) 04 STATE 274965`, `A. (A)
-    KABUL 463`: a web page's list numbering before the cable's own)."""
-    return re.sub(rf"^\s*\(?{letter}[.)]\s+", "", text).strip()
 
 
 def _year4(yy: str) -> int:
@@ -1543,26 +1540,7 @@ class _Parser:
         return list(dict.fromkeys(tags))
 
     def _read_refs(self, text: str) -> list[Reference]:
-        t = _clean(text)
-        if not t:
-            return []
-        # bullets A. / A) / (A) / ¶B.
-        parts = re.split(r"(?:^|\s)¶?\(?([A-Z])[.)]\s+(?=\S)", t)
-        refs: list[Reference] = []
-        if len(parts) >= 3 and not parts[0].strip():
-            for k in range(1, len(parts) - 1, 2):
-                txt = _without_repeated_letter(parts[k], parts[k + 1])
-                if txt:
-                    refs.append(Reference(parts[k], txt))
-            return refs
-        if len(parts) >= 3 and parts[0].strip():
-            refs.append(Reference(None, parts[0].strip()))
-            for k in range(1, len(parts) - 1, 2):
-                txt = _without_repeated_letter(parts[k], parts[k + 1])
-                if txt:
-                    refs.append(Reference(parts[k], txt))
-            return refs
-        return [Reference(None, t)]
+        return read_references(text)
 
     def _classified_by_in_text(self) -> None:
         """A `Classified by` line that is not in the header but opens the text before the first
@@ -1725,6 +1703,10 @@ class _Parser:
         words = s.split()
         return len(words) <= 3 and all(re.fullmatch(r"[A-Z][A-Za-z'.-]*", w) for w in words)
 
+    def _citing_year(self) -> int | None:
+        dtg = str(self.fields.get("dtg") or "")
+        return int(dtg[:4]) if dtg[:4].isdigit() else None
+
     def _build(self) -> Cable:
         f = self.fields
 
@@ -1762,7 +1744,7 @@ class _Parser:
             security_line=s("security_line"),
             tags=tuple(tags),
             subject=s("subject"),
-            references=tuple(refs),
+            references=with_cable_ids(refs, self._citing_year(), s("station")),
             classified_by=s("classified_by"),
             reasons=s("reasons"),
             declassify=s("declassify"),

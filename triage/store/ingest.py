@@ -24,6 +24,7 @@ from ..cable.model import classification_badge, level_rank, precedence_rank
 from ..cable.parse import decode, parse_decoded
 from .clock import utcnow
 from .schema import FTS_WITH_PREFIXES, drop_indexes, ensure_indexes
+from .threads import Link, links_of, relink, store_links
 from .txn import rollback
 
 BATCH = 200
@@ -336,6 +337,7 @@ class Prepared:
     row: dict[str, object]  # the cables row but for version, source and times
     tags: list[str]
     addressees: list[tuple[str, int, str | None, str, str | None, int, str | None]]
+    links: list[Link] = field(default_factory=list)  # the cables its references name
 
 
 def prepare(data: bytes, meta: dict[str, str] | None = None) -> Prepared:
@@ -385,7 +387,15 @@ def prepare(data: bytes, meta: dict[str, str] | None = None) -> Prepared:
         for kind, group in (("to", cable.to), ("info", cable.info))
         for k, a in enumerate(group)
     ]
-    return Prepared(sha, ref, warnings, row, list(dict.fromkeys(cable.tags)), addressees)
+    return Prepared(
+        sha,
+        ref,
+        warnings,
+        row,
+        list(dict.fromkeys(cable.tags)),
+        addressees,
+        links_of(cable.references),
+    )
 
 
 FTS_INSERT = (
@@ -513,6 +523,7 @@ def reindex(
                     for cid, ref, subject, tags, raw in chunk
                 ],
             )
+            relink(conn, [int(r[0]) for r in chunk])
             conn.execute(f"UPDATE {REINDEX_PROGRESS} SET built_to = ?", (int(chunk[-1][0]),))
             conn.execute("COMMIT")
         except BaseException:
@@ -653,6 +664,7 @@ def _write_cable(
     conn.execute(
         FTS_INSERT, _index_row(cable_id, p.ref, p.row["subject"], str(p.row["tags"]), item.data)
     )
+    store_links(conn, cable_id, p.ref, p.links, new=version == 1)
     return cable_id
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreError", "connect"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # how long a writer waits for another's write lock before it gives up with "database is locked"
 BUSY_TIMEOUT_MS = 30000
 
@@ -59,6 +59,12 @@ def _chain_audit(conn: sqlite3.Connection) -> None:
     if "hash" not in columns:
         conn.execute("ALTER TABLE audit ADD COLUMN hash TEXT")
     chain_existing(conn)
+
+
+def _create_links(conn: sqlite3.Connection) -> None:
+    from .threads import create_links
+
+    create_links(conn)
 
 
 Migration = str | Callable[[sqlite3.Connection], None]
@@ -240,6 +246,8 @@ MIGRATIONS: dict[int, list[Migration]] = {
     ],
     3: [_prefix_index_when_empty],
     4: [_chain_audit],
+    # reference links (threads): the table, filled from the references cables already have
+    5: [_create_links],
 }
 
 # Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts
@@ -252,6 +260,10 @@ DEFERRABLE_INDEXES = {
     "cables_received": "CREATE INDEX IF NOT EXISTS cables_received ON cables (received_at DESC, id)",
     "cables_level": "CREATE INDEX IF NOT EXISTS cables_level ON cables (level_rank, dtg DESC)",
     "cable_tags_tag": "CREATE INDEX IF NOT EXISTS cable_tags_tag ON cable_tags (tag, cable_id)",
+    # what cites a cable (the Thread tab's replies): not read while storing, so a bulk load
+    # builds it once at its end (the index by cited reference id stays: arrivals resolve by it)
+    "cable_links_cited": "CREATE INDEX IF NOT EXISTS cable_links_cited ON cable_links (cited_id) "
+    "WHERE cited_id IS NOT NULL",
 }
 
 
@@ -376,7 +388,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            for step in MIGRATIONS[version]:
+            for step in MIGRATIONS.get(version, ()):
                 if isinstance(step, str):
                     conn.execute(step)
                 else:

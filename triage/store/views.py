@@ -181,6 +181,8 @@ def parse_filters(text: str) -> list[Filter]:
             "s": "status",
             "after": "since",
             "before": "until",
+            "cited-by": "citedby",
+            "cited_by": "citedby",
         }.get(key, key)
         if key in ("action", "info") and not value:
             out.append(Filter("addressed", key))
@@ -201,10 +203,14 @@ def parse_filters(text: str) -> list[Filter]:
             "received",
             "ack",
             "overdue",
+            "thread",
+            "cites",
+            "citedby",
         }:
             raise FilterError(
                 f"unknown filter {m.group(0)!r}: use status:, officer:, prec:, class:, tag:, "
-                "origin:, action, info, since:, until:, received:, ack:, overdue"
+                "origin:, action, info, since:, until:, received:, ack:, overdue, thread:, "
+                "cites:, citedby:"
             )
         if not value:
             raise FilterError(f"filter {key}: needs a value")
@@ -727,6 +733,10 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
     if f.key == "overdue":
         sql, p = overdue_sql(ctx, ctx.clock())
         return (sql, p) if v.upper() == "YES" else (f"NOT {sql}", p)
+    if f.key in ("thread", "cites", "citedby"):
+        from .threads import filter_sql
+
+        return filter_sql(f.key, v)
     raise FilterError(f"unknown filter {f.key}")
 
 
@@ -913,6 +923,8 @@ class Row:
     row_version: int = 0
     addressed: str | None = None
     suggested: str | None = None
+    # (officer, cited reference id): it cites a cable that officer holds (store/threads.py)
+    cites_held: tuple[str, str] | None = None
 
     @property
     def prec_badge(self) -> str:

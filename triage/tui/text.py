@@ -56,7 +56,7 @@ def layout_columns(width: int, show_addressed: bool) -> list[Column]:
         Column("origin", "ORIGIN", 20),
         Column("subject", "SUBJECT", 30),
         Column("tags", "TAGS", 14),
-        Column("officer", "OFFICER", 10),
+        Column("officer", "OFFICER", 12),  # `↩ mrodriguez`: cites a cable they hold
         Column("status", "STATUS", 14),
     ]
     cols.append(Column("ack", "ACK", 13))
@@ -76,6 +76,7 @@ def layout_columns(width: int, show_addressed: bool) -> list[Column]:
 
     steps: list[Callable[[], None]] = [
         lambda: shrink("status", 8),
+        lambda: shrink("officer", 10),
         lambda: drop("tags"),
         lambda: shrink("origin", 16),
         lambda: shrink("officer", 8),
@@ -183,7 +184,7 @@ def mark_style(mark: str) -> Style:
 PREC_BADGE_WORDS = {"FLASH": "FLASH", "NIACT IMMEDIATE": "NIACT", "EMERGENCY": "EMERG"}
 
 
-def triage_line(d: CableDetail, suggested: str | None) -> Text:
+def triage_line(d: CableDetail, suggested: str | None, why: str | None = None) -> Text:
     """The one line of the cable's shared triage state above the panes."""
     w = d.state
     tl = Text(end="", no_wrap=True, overflow="ellipsis")
@@ -200,7 +201,11 @@ def triage_line(d: CableDetail, suggested: str | None) -> Text:
         else:
             tl.append("not yet (K acknowledges)", style=Style(bold=True, color="red"))
     if suggested:
-        tl.append(f"   suggested {visible(suggested, one_line=True)} (y takes it)", style="italic")
+        because = f": {visible(why, one_line=True)}" if why else ""
+        tl.append(
+            f"   suggested {visible(suggested, one_line=True)}{because} (y takes it)",
+            style="italic",
+        )
     return tl
 
 

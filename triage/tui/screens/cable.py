@@ -18,13 +18,15 @@ from textual.widgets import Static
 
 from ...store import workflow as wf
 from ...store.schema import StoreError
-from ...store.views import CableDetail, load_cable, resolve_reference
+from ...store.threads import held_references, thread_suggestion
+from ...store.views import CableDetail, load_cable
 from .. import bounds
 from ..navigator import Navigator
 from ..safe import visible
 from ..text import body_text, header_text, history_text, title_text, triage_line
 from ..widgets.bars import Banner, KeyHints, hint_bindings
 from ..widgets.lazy_text import LazyText
+from ..widgets.thread_tree import ThreadTree
 from .dialogs import PickScreen, PromptScreen
 from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
 
@@ -40,6 +42,7 @@ class CableScreen(WorkflowActions):
         Binding("slash", "find", "Find", id="cable.find"),
         Binding("ctrl+g", "find_next", "Find next", show=False, id="cable.find_next"),
         Binding("r", "open_reference", "Open ref", id="cable.open_ref"),
+        Binding("t", "toggle_thread", "Thread", id="cable.thread"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="cable.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="cable.up"),
         Binding("pagedown,space", "scroll_page(1)", "Page down", show=False, id="cable.page_down"),
@@ -49,8 +52,15 @@ class CableScreen(WorkflowActions):
         Binding("question_mark", "help", "Help", id="cable.help"),
     ]
 
-    def __init__(self, nav: Navigator | None, index: int, cable_id: int | None = None) -> None:
+    def __init__(
+        self,
+        nav: Navigator | None,
+        index: int,
+        cable_id: int | None = None,
+        thread: bool = False,
+    ) -> None:
         super().__init__()
+        self.show_thread = thread
         self.nav = nav
         self.index = index
         self.cable_id = cable_id
@@ -71,6 +81,7 @@ class CableScreen(WorkflowActions):
                 yield Static(id="header", markup=False)
             with VerticalScroll(id="body-pane"):
                 yield LazyText(id="body")
+            yield ThreadTree(self.tapp.cache, id="thread-pane")
         yield KeyHints(hint_bindings(type(self)), self.tapp.config.keymap)
         yield Banner(id="banner-bottom")
 
@@ -78,9 +89,10 @@ class CableScreen(WorkflowActions):
         self._apply_width(self.size.width or self.app.size.width)
         self.load()
 
-    def reopen(self, index: int) -> None:
+    def reopen(self, index: int, thread: bool = False) -> None:
         """Show another cable in this (kept) split view."""
         self.index = index
+        self.show_thread = thread
         self.cable_id = None
         self.raw = False
         self.find_text = None
@@ -120,6 +132,7 @@ class CableScreen(WorkflowActions):
             return
         self.find_hits, self.find_pos = [], -1
         self.draw()
+        self._show_thread()
         self.query_one("#body-pane", VerticalScroll).scroll_home(animate=False)
         self.query_one("#header-pane", VerticalScroll).scroll_home(animate=False)
 
@@ -137,24 +150,27 @@ class CableScreen(WorkflowActions):
             title_text(
                 d,
                 left="History" if self.show_history else "Header",
-                right="Raw" if self.raw else "Paragraphs",
+                right="Thread" if self.show_thread else "Raw" if self.raw else "Paragraphs",
                 where=where,
                 room=room,
             )
         )
-        self.query_one("#triage-line", Static).update(triage_line(d, self.suggested_officer()))
+        self.query_one("#triage-line", Static).update(
+            triage_line(d, self.suggested_officer(), self.suggestion_reason())
+        )
         self.query_one("#header", Static).update(
             self._history_text(d) if self.show_history else self._header_text(d)
         )
-        body, self.find_hits = body_text(
-            d,
-            self._pane_width("#body-pane"),
-            self.app.console,
-            raw=self.raw,
-            find=self.find_text,
-        )
-        body.no_wrap = True  # wrapped here already, with hanging indents
-        self.query_one("#body", LazyText).update(body)
+        if not self.show_thread:  # (hidden behind the Thread tab: drawn when it comes back)
+            body, self.find_hits = body_text(
+                d,
+                self._pane_width("#body-pane"),
+                self.app.console,
+                raw=self.raw,
+                find=self.find_text,
+            )
+            body.no_wrap = True  # wrapped here already, with hanging indents
+            self.query_one("#body", LazyText).update(body)
         self._drawn_width = self.size.width
 
     def _header_text(self, d: CableDetail) -> Text:
@@ -170,7 +186,23 @@ class CableScreen(WorkflowActions):
             return []
         return [Target(d.id, d.state.row_version, d.reference_id)]
 
+    def suggestion_reason(self) -> str | None:
+        got = self._thread_suggestion()
+        return got[1] if got else None
+
+    def _thread_suggestion(self) -> tuple[str, str] | None:
+        d = self.detail
+        if d is None or d.state.officer or not self.tapp.config.route_by_thread:
+            return None
+        try:
+            return thread_suggestion(self.tapp.cache.conn(), d.id)
+        except (sqlite3.Error, StoreError):
+            return None
+
     def suggested_officer(self) -> str | None:
+        by_thread = self._thread_suggestion()
+        if by_thread:
+            return by_thread[0]
         d = self.detail
         if d is None or d.state.officer or not self.tapp.config.routes:
             return None
@@ -210,7 +242,27 @@ class CableScreen(WorkflowActions):
 
     def action_toggle_raw(self) -> None:
         self.raw = not self.raw
+        if self.show_thread:
+            self.action_toggle_thread()
         self.draw()
+
+    def action_toggle_thread(self) -> None:
+        self.show_thread = not self.show_thread
+        self._show_thread()
+        self.draw()
+
+    def _show_thread(self) -> None:
+        """The Thread tab in the paragraphs' place (t again, or v, brings them back)."""
+        self.set_class(self.show_thread, "thread")
+        pane = self.query_one(ThreadTree)
+        if self.show_thread and self.cable_id is not None:
+            pane.show(self.cable_id)
+            pane.focus()
+        elif pane.has_focus:
+            self.set_focus(None)
+
+    def on_thread_tree_open_cable(self, msg: ThreadTree.OpenCable) -> None:
+        self.app.push_screen(CableScreen(None, 0, msg.cable_id))
 
     def action_find(self) -> None:
         def done(value: str | None) -> None:
@@ -238,12 +290,15 @@ class CableScreen(WorkflowActions):
         if d is None or not d.references:
             self.notify("this cable cites no references", markup=False)
             return
-        conn = self.tapp.cache.conn()
-        found: list[tuple[str, str]] = []
-        for r in d.references:
-            cid = resolve_reference(conn, r.text, d.year)
-            if cid is not None:
-                found.append((str(cid), visible(f"{r.letter or '-'}. {r.text}", one_line=True)))
+        try:
+            held = held_references(self.tapp.cache.conn(), d.id)
+        except (sqlite3.Error, StoreError) as exc:
+            self.tapp.report_cache_error(exc)
+            return
+        found = [
+            (str(cid), visible(f"{letter or '-'}. {ref}  {text}", one_line=True))
+            for cid, letter, ref, text in held
+        ]
         if not found:
             self.notify("none of the referenced cables is in the cache", markup=False)
             return
@@ -276,6 +331,9 @@ class CableScreen(WorkflowActions):
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Toggle raw text", "Show the cable as received", self.action_toggle_raw)
         yield SystemCommand("Open a reference", "Open a cited cable", self.action_open_reference)
+        yield SystemCommand(
+            "Thread", "What this cable cites and what cites it", self.action_toggle_thread
+        )
 
     def cache_changed(self) -> None:
         # the open cable does not move; its triage fields may have changed
@@ -288,3 +346,5 @@ class CableScreen(WorkflowActions):
             except (sqlite3.Error, StoreError):
                 return
             self.draw()
+            if self.show_thread:
+                self.query_one(ThreadTree).reload()

@@ -26,6 +26,7 @@ from ...cable.model import is_overdue
 from ...store import workflow as wf
 from ...store.export import ExportError, export_file
 from ...store.schema import StoreError
+from ...store.threads import mark_thread_holders
 from ...store.views import (
     SORTS,
     Cancelled,
@@ -88,6 +89,7 @@ class ListScreen(WorkflowActions):
         Binding("U", "untag", "Clear tags", show=False, id="list.untag"),
         Binding("e", "export", "Export", id="list.export"),
         Binding("enter", "open", "Open", id="list.open"),
+        Binding("t", "open(True)", "Thread", id="list.thread"),
         Binding("slash", "search", "Search", id="list.search"),
         Binding("f", "filter", "Filter", id="list.filter"),
         Binding("escape", "clear", "Clear filters", id="list.clear"),
@@ -180,6 +182,7 @@ class ListScreen(WorkflowActions):
                     r.suggested = wf.suggest_officer(
                         routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
                     )
+        mark_thread_holders(self.tapp.cache.conn(), rows, self.tapp.config.route_by_thread)
         return rows
 
     def _overdue(self, row: Row) -> bool:
@@ -231,6 +234,13 @@ class ListScreen(WorkflowActions):
         lst = self.query_one(CableList)
         row = lst.row_at(lst.cursor)
         return row.suggested if row else None
+
+    def suggestion_reason(self) -> str | None:
+        lst = self.query_one(CableList)
+        row = lst.row_at(lst.cursor)
+        if row and row.cites_held and row.suggested == row.cites_held[0]:
+            return f"cites {row.cites_held[1]}, held by {row.cites_held[0]}"
+        return None
 
     def refresh_after_change(self) -> None:
         lst = self.query_one(CableList)
@@ -532,16 +542,16 @@ class ListScreen(WorkflowActions):
 
     # actions
 
-    def action_open(self) -> None:
+    def action_open(self, thread: bool = False) -> None:
         lst = self.query_one(CableList)
         if lst.current_id is None:
             return
         # one split view, built once and kept: opening a cable only loads and draws it
         if self._reader is None:
-            self._reader = CableScreen(ListNavigator(self), lst.cursor)
+            self._reader = CableScreen(ListNavigator(self), lst.cursor, thread=thread)
             self.app.install_screen(self._reader, name=f"reader-{id(self)}")
         else:
-            self._reader.reopen(lst.cursor)
+            self._reader.reopen(lst.cursor, thread=thread)
         self.app.push_screen(self._reader)
 
     def action_search(self) -> None:

@@ -67,6 +67,10 @@ class WorkflowActions(TriageScreen):
     def suggested_officer(self) -> str | None:
         return None
 
+    def suggestion_reason(self) -> str | None:
+        """Why the suggestion (a cited cable's officer), when not a routing rule."""
+        return None
+
     # the keys
 
     def _confirm_then(self, what: str, run: Callable[[], None]) -> None:
@@ -283,8 +287,10 @@ class WorkflowActions(TriageScreen):
         if not officer:
             self.notify("no routing rule suggests an officer for this cable", markup=False)
             return
+        why = self.suggestion_reason()
         self.apply(
-            f"assigned to {visible(officer, one_line=True)}",
+            f"assigned to {visible(officer, one_line=True)}"
+            + (f" ({visible(why, one_line=True)})" if why else ""),
             lambda c, t, who: wf.assign(c, t.cable_id, officer, who, t.row_version),
         )
 

@@ -251,7 +251,11 @@ class CableList(Widget, can_focus=True):
             value = " ".join(row.tags.split("|")) if row.tags else "-"
         elif c.key == "officer":
             value = row.officer or "-"
-            if not row.officer and row.suggested:
+            if not row.officer and row.cites_held:
+                # it cites a cable this officer holds: the thread's likely owner
+                value = f"↩ {row.cites_held[0]}"
+                style = Style(italic=True)
+            elif not row.officer and row.suggested:
                 value = f"{row.suggested}?"
                 style = Style(dim=True, italic=True)
         elif c.key == "status":

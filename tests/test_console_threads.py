@@ -1,0 +1,189 @@
+"""The Thread tab, `t` from the list, the list's `↩ officer` mark and thread filters, and the
+routing suggestion from a cited cable an officer holds (Textual's Pilot, asserting on what is
+on screen)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from triage.store import connect
+from triage.store import workflow as wf
+from triage.tui.app import CableScreen, ListScreen
+from triage.tui.widgets.cable_list import CableList
+from triage.tui.widgets.thread_tree import ThreadTree
+
+from .test_console import list_lines, make_app, settle, static_text
+
+
+def assign(db: Path, ref: str, officer: str) -> None:
+    conn = connect(db)
+    wf.assign(conn, wf.find_cable(conn, ref), officer, "tester", None)
+    conn.close()
+
+
+async def filtered(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("f")
+    await pilot.pause()
+    for ch in text:
+        await pilot.press(ch if ch != ":" else "colon")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def tree_text(app) -> str:  # type: ignore[no-untyped-def]
+    """The Thread tab's text as drawn (its lines run past the pane; it scrolls sideways)."""
+    return "\n".join(ln.rstrip() for ln in static_text(app, "#thread-text").splitlines())
+
+
+async def test_t_opens_the_thread_tab_and_enter_opens_a_cited_cable(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "thread:26london2850")
+        rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert len(rows) == 5
+        lst = app.screen.query_one(CableList)
+        lst.move_to([k for k in range(5) if lst.row_at(k).reference_id == "26LONDON2850"][0])
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CableScreen)
+        assert "[Header|Thread]" in static_text(app, "#title")
+        text = tree_text(app)
+        lines = text.splitlines()
+        cites = lines.index(next(ln for ln in lines if ln.strip() == "Cites"))
+        # what it cites in DTG order, with its letters; the cable itself marked; its reply
+        assert "B. 180930Z OCT 25  PRIOR  S//NF  25LONDON2768" in lines[cites + 1]
+        assert "A. 182205Z NOV 26  PRIOR  C  26STATE110001  DEMARCHE REQUEST" in lines[cites + 2]
+        assert lines[cites + 3].lstrip().startswith("▶ 211105Z NOV 26")
+        assert "26LONDON2850" in lines[cites + 3] and "◀ this cable" in lines[cites + 3]
+        assert lines[cites + 4].strip() == "Cited by"
+        assert "26STATE111560  FOLLOW-UP" in lines[cites + 5]
+        assert "More like this" in text
+        # the cursor starts on the open cable; up twice is the instruction, enter opens it
+        await pilot.press("k")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not screen
+        assert "26STATE110001" in static_text(app, "#title")
+        assert "This is an action request." in static_text(app, "#body")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and "26LONDON2850" in static_text(app, "#title")
+        # t again shows the paragraphs
+        await pilot.press("t")
+        assert "[Header|Paragraphs]" in static_text(app, "#title")
+        assert not screen.query_one(ThreadTree).display
+
+
+async def test_references_not_held_are_shown_with_their_text(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "thread:26PARIS2002")
+        lst = app.screen.query_one(CableList)
+        lst.move_to(
+            [k for k in range(len(lst.ids)) if lst.row_at(k).reference_id == "26PARIS2002"][0]
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        text = tree_text(app)
+        assert "A. 25PARIS1500  not held: 25 PARIS 1500" in text
+        assert "B. 140433Z SEP 26  NIACT  S  26STATE98412" in text
+
+
+async def test_a_cycle_in_the_thread_tab_ends_at_the_open_cable(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "cites:26TOKYO2311")
+        await pilot.press("t")
+        await settle(pilot)
+        text = tree_text(app)
+        assert "26TOKYO2311  BANK OF JAPAN POLICY BOARD OUTLOOK" in text
+        assert "↳ 26TOKYO2310  (this cable)" in text
+        assert "↳ 26TOKYO2311  (shown above)" in text
+
+
+async def test_the_list_marks_a_cable_citing_one_an_officer_holds_and_y_takes_it(db: Path) -> None:
+    assign(db, "26STATE110001", "mrodriguez")
+    app = make_app(db, routes=[{"tags": ["ETTC"], "officer": "export-desk"}])
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "cites:26STATE110001")
+        rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert len(rows) == 3 and all("↩ mrodriguez" in r for r in rows)
+        screen = app.screen
+        assert isinstance(screen, ListScreen)
+        # the thread's officer comes ahead of the TAGS rule, with the reason
+        await pilot.press("enter")
+        await settle(pilot)
+        line = static_text(app, "#triage-line")
+        assert "suggested mrodriguez: cites 26STATE110001, held by mrodriguez (y takes it)" in line
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Officer mrodriguez" in static_text(app, "#triage-line")
+
+
+async def test_thread_routing_can_be_turned_off(db: Path) -> None:
+    assign(db, "26STATE110001", "mrodriguez")
+    app = make_app(db, routes=[{"tags": ["ETTC"], "officer": "export-desk"}], route_by_thread=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "cites:26STATE110001")
+        await pilot.press("enter")
+        await settle(pilot)
+        line = static_text(app, "#triage-line")
+        assert "suggested export-desk (y takes it)" in line and "mrodriguez" not in line
+
+
+async def test_r_offers_every_held_cable_the_references_name(db: Path) -> None:
+    from triage.tui.screens.dialogs import PickScreen
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"26STATE111560", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        # the follow-up cites three held cables: a choice of them, letter, id and text
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        assert "26STATE110001" in static_text(app, "#title")
+
+
+async def test_a_long_chain_in_the_thread_tab_says_what_it_cut(tmp_path: Path) -> None:
+    from triage.store.ingest import Item, ingest
+    from triage.store.threads import MAX_DEPTH
+
+    from .test_threads import cable
+
+    db = tmp_path / "chain.db"
+    conn = connect(db)
+    n = 3 * MAX_DEPTH
+    ingest(
+        conn,
+        [
+            Item(f"c{k}", cable(k, f"REF: PARIS {k - 1}" if k > 1 else "", day=k))
+            for k in range(1, n + 1)
+        ],
+    )
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *f"26PARIS{n // 2}", "enter")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        text = tree_text(app)
+        assert "… 1 more, deeper" in text
+        assert f"cut: cites 1 more beyond {MAX_DEPTH} levels, not followed" in text
+        assert f"cut: is cited by 1 more beyond {MAX_DEPTH} levels, not followed" in text

@@ -1,0 +1,299 @@
+"""A cable's REF block read as links: each reference's letter, its text, and the cablegate ids it
+names (`A. 08 STATE 061194` is 08STATE61194).
+
+Rules, each about the format (cable-format.md §4.17), never about one cable:
+
+- letters: `A.`, `A)`, `(A)`, `¶B.`, lower case (`a. 07 state 75839 b. State 15220`), and a bare
+  letter before a cable (`REF A LONDON 2768`, `SECSTATE 90063 B KUALA LUMPUR 739`);
+- a year written before the station (`08 STATE 061194`, `2008 STATE 61194`, glued
+  `10SHENYANG 003`) or after the serial (`LIMA 355 (07)`), else the citing cable's year;
+- several cables in one entry (`BERLIN 1337, BERLIN 1340`, `ROME 1301 AND 1311`,
+  `MADRID 12; 06 MADRID 455`);
+- stations from a code table (the State Department's posts and missions, from ACP 117 and the
+  cablegate ids), written with spaces or without, in any case (`Sao Paulo 00228`, `SAOPAULO 31`,
+  `RIO DE JANEIRO 214`), with the short forms cables use (`SECSTATE WASHDC` and `SECSTATE` for
+  `STATE`, `RIO` and `RIO DE JAN`, `CASA`, `USUN`, `EMBASSY VIENNA`); leading zeros dropped;
+- what is no cable (an e-mail, a telcon, `7 FAM 180`, an intelligence report, a page marker
+  `BRASILIA 00001378 001.2 OF 003`) names none; a year before 1900 or after 2099, a year later
+  than the citing cable's, or serial 0 is impossible and names none.
+
+Pure and never raises on any text: the parser calls it, so do the store and the console.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .model import Reference
+
+# Posts and missions, as cablegate spells their station (spaces are optional when written).
+# From the RUEH* (State) addresses of ACP 117 (shared/reference/acp117_route2name.csv, with its
+# misspellings corrected) and the stations of cablegate ids, including posts since closed.
+PLACES = (
+    "ABIDJAN", "ABU DHABI", "ABUJA", "ACCRA", "ADANA", "ADDIS ABABA", "ALGIERS", "ALMATY",
+    "AMMAN", "AMSTERDAM", "ANKARA", "ANTANANARIVO", "APIA", "ASHGABAT", "ASMARA", "ASTANA",
+    "ASUNCION", "ATHENS", "AUCKLAND", "BAGHDAD", "BAKU", "BAMAKO", "BANDAR SERI BEGAWAN",
+    "BANGKOK", "BANGUI", "BANJUL", "BARCELONA", "BASRAH", "BEIJING", "BEIRUT", "BELFAST",
+    "BELGRADE", "BELMOPAN", "BERLIN", "BERN", "BISHKEK", "BOGOTA", "BONN", "BRASILIA",
+    "BRATISLAVA", "BRAZZAVILLE", "BRIDGETOWN", "BRUSSELS", "BUCHAREST", "BUDAPEST",
+    "BUENOS AIRES", "BUJUMBURA", "CAIRO", "CALGARY", "CANBERRA", "CAPE TOWN", "CARACAS",
+    "CASABLANCA", "CHENGDU", "CHENNAI", "CHIANG MAI", "CHISINAU", "CIUDAD JUAREZ", "COLOMBO",
+    "CONAKRY", "COPENHAGEN", "COTONOU", "CURACAO", "DAKAR", "DAMASCUS", "DAR ES SALAAM",
+    "DHAHRAN", "DHAKA", "DILI", "DJIBOUTI", "DOHA", "DUBAI", "DUBLIN", "DURBAN", "DUSHANBE",
+    "DUSSELDORF", "EDINBURGH", "ERBIL", "FLORENCE", "FRANKFURT", "FREETOWN", "FUKUOKA",
+    "GABORONE", "GENEVA", "GEORGETOWN", "GRENADA", "GUADALAJARA", "GUANGZHOU", "GUATEMALA",
+    "GUAYAQUIL", "HALIFAX", "HAMBURG", "HAMILTON", "HANOI", "HARARE", "HAVANA", "HELSINKI",
+    "HERAT", "HERMOSILLO", "HO CHI MINH CITY", "HONG KONG", "HYDERABAD", "ISLAMABAD",
+    "ISTANBUL", "JAKARTA", "JEDDAH", "JERUSALEM", "JUBA", "KABUL", "KAMPALA", "KAOHSIUNG",
+    "KARACHI", "KATHMANDU", "KHARTOUM", "KIGALI", "KINGSTON", "KINSHASA", "KIRKUK", "KOLKATA",
+    "KOLONIA", "KOROR", "KRAKOW", "KUALA LUMPUR", "KUWAIT", "KYIV", "LA PAZ", "LAGOS", "LAHORE",
+    "LEIPZIG", "LIBREVILLE", "LILONGWE", "LIMA", "LISBON", "LJUBLJANA", "LOME", "LONDON",
+    "LUANDA", "LUSAKA", "LUXEMBOURG", "MADRID", "MAJURO", "MALABO", "MANAGUA", "MANAMA",
+    "MANILA", "MAPUTO", "MARSEILLE", "MASERU", "MATAMOROS", "MAZAR E SHARIF", "MBABANE",
+    "MEDAN", "MELBOURNE", "MERIDA", "MEXICO", "MILAN", "MINSK", "MOGADISHU", "MONROVIA",
+    "MONTERREY", "MONTEVIDEO", "MONTREAL", "MOSCOW", "MOSUL", "MUMBAI", "MUNICH", "MUSCAT",
+    "NAGOYA", "NAHA", "NAIROBI", "NAPLES", "NASSAU", "NDJAMENA", "NEW DELHI", "NIAMEY",
+    "NICOSIA", "NOGALES", "NOUAKCHOTT", "NUEVO LAREDO", "OSAKA KOBE", "OSLO", "OTTAWA",
+    "OUAGADOUGOU", "PANAMA", "PARAMARIBO", "PARIS", "PERTH", "PESHAWAR", "PHNOM PENH",
+    "PODGORICA", "PONTA DELGADA", "PORT AU PRINCE", "PORT LOUIS", "PORT MORESBY",
+    "PORT OF SPAIN", "PRAGUE", "PRAIA", "PRETORIA", "PRISTINA", "QUEBEC", "QUITO", "RABAT",
+    "RANGOON", "RECIFE", "REYKJAVIK", "RIGA", "RIO DE JANEIRO", "RIYADH", "ROME", "SAIGON",
+    "SAN JOSE", "SAN SALVADOR", "SANAA", "SANTIAGO", "SANTO DOMINGO", "SAO PAULO", "SAPPORO",
+    "SARAJEVO", "SEOUL", "SHANGHAI", "SHENYANG", "SINGAPORE", "SKOPJE", "SOFIA",
+    "ST PETERSBURG", "STOCKHOLM", "STRASBOURG", "SURABAYA", "SUVA", "SYDNEY", "TAIPEI",
+    "TALLINN", "TASHKENT", "TBILISI", "TEGUCIGALPA", "TEHRAN", "TEL AVIV", "THE HAGUE",
+    "THESSALONIKI", "TIJUANA", "TIRANA", "TOKYO", "TORONTO", "TRIPOLI", "TUNIS",
+    "ULAANBAATAR", "VALLETTA", "VANCOUVER", "VATICAN", "VIENNA", "VIENTIANE", "VILNIUS",
+    "VLADIVOSTOK", "WARSAW", "WELLINGTON", "WINDHOEK", "WINNIPEG", "YAOUNDE", "YEKATERINBURG",
+    "YEREVAN", "ZAGREB",
+    # the Department and missions to organisations
+    "STATE", "USUN NEW YORK", "USNATO", "UNVIE VIENNA", "USEU BRUSSELS", "USOSCE",
+    "CD GENEVA", "UNESCO PARIS FR", "UN ROME", "RPO DUBAI", "USTR GENEVA", "USAU ADDIS ABABA",
+)  # fmt: skip
+
+# short and long forms cables write for a station (written words -> the station)
+ALIASES = {
+    "SECSTATE WASHDC": "STATE",
+    "SECSTATE WASHINGTON DC": "STATE",
+    "SECSTATE": "STATE",
+    "DEPARTMENT OF STATE": "STATE",
+    "USUN": "USUN NEW YORK",
+    "USMISSION USUN NEW YORK": "USUN NEW YORK",
+    "UNVIE": "UNVIE VIENNA",
+    "USMISSION UNVIE VIENNA": "UNVIE VIENNA",
+    "USEU": "USEU BRUSSELS",
+    "USMISSION USNATO": "USNATO",
+    "USMISSION GENEVA": "GENEVA",
+    "RIO DE JAN": "RIO DE JANEIRO",
+    "RIO": "RIO DE JANEIRO",
+    "CASA": "CASABLANCA",
+    "MEXICO CITY": "MEXICO",
+    "PANAMA CITY": "PANAMA",
+    "GUATEMALA CITY": "GUATEMALA",
+    "VATICAN CITY": "VATICAN",
+    "IRAN RPO DUBAI": "RPO DUBAI",
+    "HCMC": "HO CHI MINH CITY",
+    "KIEV": "KYIV",
+}
+
+# an embassy or consulate written before its place (`EMBASSY VIENNA 1450`, `AMCONSUL MUNICH 12`)
+_POST_WORD = r"(?:(?:AM)?EMBASSY|AM\s*CONSUL(?:ATE)?(?:\s+GENERAL)?|CONSULATE|USMISSION)\s+"
+
+
+def _written(words: str) -> str:
+    """A pattern for a station as written: its words with or without spaces, any case."""
+    return r"\s*".join(re.escape(w) for w in words.split())
+
+
+def station_code(words: str) -> str:
+    """The station as a cablegate id spells it (`SAO PAULO` -> SAOPAULO, `SECSTATE` -> STATE)."""
+    key = " ".join(re.sub(r"[^A-Z0-9 ]", " ", words.upper()).split())
+    key = ALIASES.get(key, key)
+    return key.replace(" ", "")
+
+
+_FORMS = sorted({*PLACES, *ALIASES}, key=len, reverse=True)
+_SERIAL_END = r"(?![0-9])(?![./-][0-9])(?!\s+\d{3}(?:\.\d)?\s+OF\s+\d)"
+
+
+def _pattern(stations: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![A-Za-z0-9])(?:(?P<year>\d{{4}}|\d{{2}})\s*)?(?:{_POST_WORD})?"
+        rf"(?P<station>{stations})(?![A-Za-z'’])\s*0*(?P<serial>\d{{1,7}}){_SERIAL_END}"
+        rf"(?P<more>(?:\s*(?:,|;|&|\bAND\b)\s*0*\d{{1,7}}{_SERIAL_END}(?!\s*[A-Za-z]))*)"
+        rf"(?:\s*\((?P<after>\d{{4}}|\d{{2}})\))?",
+        re.I,
+    )
+
+
+def _trie(forms: list[str]) -> str:
+    """One alternation for many stations, factored by their letters (`B(?:A(?:GHDAD|KU)|...)`):
+    Python's regex engine tries every branch of a flat alternation at every position of the
+    text; factored, a position that starts no station fails at its first letter."""
+    tree: dict[str, dict] = {}
+    for form in forms:
+        node = tree
+        for ch in " ".join(form.upper().split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = []
+        for ch in sorted(node, key=lambda c: (c == "", c)):
+            if ch == "":
+                continue
+            piece = r"\s*" if ch == " " else re.escape(ch)
+            branches.append(piece + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # a station may end here (`RIO` before `RIO DE JANEIRO`): the longer one is tried first
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The pattern for every station of the table (compiled once, on first use) and the
+    table's station codes."""
+    return _pattern(_trie(_FORMS)), frozenset(map(station_code, _FORMS))
+
+
+@lru_cache(maxsize=1024)
+def _own_pattern(own: str) -> re.Pattern[str]:
+    """The citing cable's own station, for a post the table lacks (a small pattern each)."""
+    return _pattern(r"\s*".join(re.escape(ch) for ch in own))
+
+
+def _matches(text: str, own: str) -> list[re.Match[str]]:
+    table, codes = _table()
+    found = list(table.finditer(text))
+    if own and own not in codes:
+        found += _own_pattern(own).finditer(text)
+        found.sort(key=lambda m: m.start())
+    return found
+
+
+def _year4(written: str) -> int:
+    y = int(written)
+    if len(written) == 4:
+        return y
+    return 1900 + y if y >= 50 else 2000 + y
+
+
+def cable_ids(text: str, year: int | None, station: str | None = None) -> tuple[str, ...]:
+    """The cablegate ids a reference's text names, in the order written, each once.
+
+    `year` is the citing cable's (for references that write none, and to refuse a cable that
+    would be later than the one citing it); `station` its station, which is known even if
+    the table lacks it.
+    """
+    ids: list[str] = []
+    if not any(ch.isdigit() for ch in text):
+        return ()
+    own = station_code(station) if station else ""
+    for m in _matches(text, own):
+        written = m.group("year") or m.group("after")
+        if written:
+            y = _year4(written)
+            if not 1900 <= y <= 2099:
+                continue
+        elif year is not None:
+            y = year
+        else:
+            continue
+        if year is not None and y > year:
+            continue  # a cable cannot cite a later one: the year is misread or mistyped
+        code = station_code(m.group("station"))
+        serials = [m.group("serial"), *re.findall(r"\d+", m.group("more") or "")]
+        for serial in serials:
+            if int(serial) == 0:
+                continue
+            ref = f"{y % 100:02d}{code}{int(serial)}"
+            if ref not in ids:
+                ids.append(ref)
+    return tuple(ids)
+
+
+# -- letters -------------------------------------------------------------------------------
+
+_BULLET_UPPER = re.compile(r"(?:^|\s)¶?\(?([A-Z])[.)]\s+(?=\S)")
+_BULLET_LOWER = re.compile(r"(?:^|\s)¶?\(?([a-z])[.)]\s+(?=\S)")
+# a bare letter before a cable: at the start, or after the serial of the cable before it
+_BARE_LETTER = re.compile(
+    r"(?:^|(?<=\d)\s+|(?<=\d\))\s+)([A-Z])\s+(?=(?:\d{2,4}\s+)?[A-Za-z][A-Za-z ]{1,30}?\s*\d)"
+)
+
+
+def _without_repeated_letter(letter: str, text: str) -> str:
+    """A reference's text without its letter written again (`A. A) 04 STATE 274965`: a web
+    page's list numbering before the cable's own)."""
+    return re.sub(rf"^\s*\(?{letter}[.)]\s+", "", text).strip()
+
+
+def _split(t: str, pattern: re.Pattern[str]) -> list[Reference] | None:
+    parts = pattern.split(t)
+    if len(parts) < 3:
+        return None
+    refs: list[Reference] = []
+    if parts[0].strip():
+        refs.append(Reference(None, parts[0].strip()))
+    for k in range(1, len(parts) - 1, 2):
+        letter = parts[k].upper()
+        txt = _without_repeated_letter(parts[k], parts[k + 1])
+        if txt:
+            refs.append(Reference(letter, txt))
+    return refs
+
+
+def read_references(text: str) -> list[Reference]:
+    """The entries of a REF block's text, each with its letter (None when it has none)."""
+    t = " ".join(text.split())
+    if not t:
+        return []
+    refs = _split(t, _BULLET_UPPER)
+    if refs is None and re.match(r"^¶?\(?a[.)]\s", t):
+        refs = _split(t, _BULLET_LOWER)
+    if refs is None:
+        m = _BARE_LETTER.match(t)
+        if m and m.group(1) == "A":
+            refs = _split(t, _BARE_LETTER)
+    if refs is None:
+        return [Reference(None, t)]
+    return _bare_successors(refs)
+
+
+def _bare_successors(refs: list[Reference]) -> list[Reference]:
+    """The next letter written bare after a serial (`A. SECSTATE 90063 B KUALA LUMPUR 739`) or
+    in the other case (`B. KUWAIT 79 c. KUWAIT 90`)."""
+    out: list[Reference] = []
+    for r in refs:
+        while r.letter and len(r.letter) == 1 and r.letter < "Z":
+            nxt = chr(ord(r.letter) + 1)
+            m = re.search(
+                rf"(?<=[\d),])\s+\(?(?:{nxt}|{nxt.lower()}[.)]|{nxt}[.)])\s+"
+                r"(?=(?:\d{2,4}\s+)?[A-Za-z][A-Za-z ]{1,30}?\s*\d)",
+                r.text,
+            )
+            if not m:
+                break
+            out.append(Reference(r.letter, r.text[: m.start()].strip()))
+            r = Reference(nxt, r.text[m.end() :].strip())
+        out.append(r)
+    return out
+
+
+def with_cable_ids(
+    refs: list[Reference] | tuple[Reference, ...], year: int | None, station: str | None
+) -> tuple[Reference, ...]:
+    """The references with the cablegate ids each names."""
+    out = []
+    for r in refs:
+        try:
+            ids = cable_ids(r.text, year, station)
+        except Exception:  # pragma: no cover - never raise on cable text
+            ids = ()
+        out.append(Reference(r.letter, r.text, ids))
+    return tuple(out)
