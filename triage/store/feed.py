@@ -11,15 +11,27 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from ..cable.model import ACK_MAX_RANK
 from .cache import Cache
 from .schema import StoreError
 
 
 @dataclass(frozen=True)
-class Changes:
-    """Something was committed; `urgent` lists the new FLASH (and higher) cables."""
+class Arrival:
+    """A cable that arrived since the last look, urgent enough to be acknowledged."""
 
-    urgent: list[tuple[str, str]] = field(default_factory=list)
+    cable_id: int
+    reference_id: str
+    subject: str
+    precedence: str
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Something was committed; `urgent` lists the new FLASH and NIACT IMMEDIATE (and
+    EMERGENCY) cables."""
+
+    urgent: list[Arrival] = field(default_factory=list)
 
 
 class ChangeFeed:
@@ -61,11 +73,11 @@ class ChangeFeed:
             self._version = version
             latest = int(conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0])
             urgent = [
-                (str(ref), str(subj))
-                for ref, subj in conn.execute(
-                    "SELECT reference_id, coalesce(subject, '') FROM cables "
-                    "WHERE id > ? AND prec_rank <= 1 ORDER BY id",
-                    (self._max_id,),
+                Arrival(int(cid), str(ref), str(subj), str(prec or ""))
+                for cid, ref, subj, prec in conn.execute(
+                    "SELECT id, reference_id, coalesce(subject, ''), precedence FROM cables "
+                    "WHERE id > ? AND prec_rank <= ? ORDER BY id",
+                    (self._max_id, ACK_MAX_RANK),
                 )
             ]
         except sqlite3.Error as exc:

@@ -136,17 +136,20 @@ class TriageApp(App[None]):
             self.post_message(CacheChanged(changes.urgent))
 
     def on_cache_changed(self, msg: CacheChanged) -> None:
-        for ref, subject in msg.flash:
+        for a in msg.urgent:
             self.bell()
             self.notify(
-                f"FLASH {visible(ref, one_line=True)}: {visible(subject, one_line=True)}",
-                title="FLASH traffic",
+                f"{visible(a.precedence, one_line=True)} {visible(a.reference_id, one_line=True)}:"
+                f" {visible(a.subject, one_line=True)}",
+                title=f"{visible(a.precedence, one_line=True)} traffic",
                 severity="warning",
                 markup=False,
                 timeout=15,
             )
         # the list reloads (keeping its cursor); an open cable redraws in place
         for s in self.screen_stack:
+            if isinstance(s, ListScreen):
+                s.note_arrivals(msg.urgent)
             if isinstance(s, TriageScreen):
                 s.cache_changed()
         self.check_audit()

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from ..store.feed import Arrival
+
+__all__ = ["Arrival"]  # (re-exported: the feed's type, carried by CacheChanged)
+
 
 @dataclass
 class ViewData:
@@ -49,10 +53,11 @@ class ViewFailed(Message):
 
 
 class CacheChanged(Message):
-    """Another process committed to the cache; `flash` lists the FLASH/EMERGENCY arrivals."""
+    """Another process committed to the cache; `urgent` lists the FLASH and NIACT IMMEDIATE
+    (and EMERGENCY) cables that arrived with the commit."""
 
-    def __init__(self, flash: list[tuple[str, str]]) -> None:
-        self.flash = flash
+    def __init__(self, urgent: list[Arrival]) -> None:
+        self.urgent = urgent
         super().__init__()
 
 

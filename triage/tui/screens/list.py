@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.widgets import Static
 
-from ...cable.model import is_overdue
+from ...cable.model import Precedence, is_overdue
 from ...store import workflow as wf
 from ...store.export import ExportError, export_file
 from ...store.schema import StoreError
@@ -39,8 +39,8 @@ from ...store.views import (
     tab_counts,
     view_ids,
 )
-from ..messages import CountsLoaded, CursorMoved, ViewData, ViewFailed, ViewLoaded
-from ..safe import visible
+from ..messages import Arrival, CountsLoaded, CursorMoved, ViewData, ViewFailed, ViewLoaded
+from ..safe import PREC_STYLES, visible
 from ..system import release_memory
 from ..widgets.bars import Banner, KeyHints, hint_bindings
 from ..widgets.cable_list import CableList
@@ -97,6 +97,7 @@ class ListScreen(WorkflowActions):
         Binding("O", "reverse", "Reverse", id="list.reverse"),
         Binding("tab", "next_tab", "Next view", id="list.next_view"),
         Binding("shift+tab", "prev_tab", "Prev view", show=False, id="list.prev_view"),
+        Binding("F", "jump_urgent", "Jump to urgent arrival", show=False, id="list.jump_urgent"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("w", "overview", "Overview", id="list.overview"),
         Binding("q", "quit", "Quit", id="list.quit"),
@@ -118,6 +119,8 @@ class ListScreen(WorkflowActions):
         self._shown = 0
         self._first_shown = 0
         self._reader: CableScreen | None = None
+        # FLASH and NIACT IMMEDIATE arrivals the officer's cursor has not been on yet
+        self.urgent: dict[int, Arrival] = {}
         # a view is settled once its list and its counts have been read; traffic that arrives
         # before then is picked up when it is (see cache_changed)
         self._settled = 0
@@ -128,6 +131,7 @@ class ListScreen(WorkflowActions):
         yield Banner(id="banner-top")
         yield Static(id="tabs", markup=False)
         yield Static(id="filters", markup=False)
+        yield Static(id="arrivals", markup=False)
         yield Static(id="empty", markup=False)
         yield CableList(self._fetch, self._overdue, show_addressed=self.tapp.has_office, id="list")
         yield KeyHints(hint_bindings(type(self)), self.tapp.config.keymap)
@@ -427,6 +431,7 @@ class ListScreen(WorkflowActions):
         self.loaded = True
         self._first_shown = self._shown = msg.data.generation
         self._draw_filters()
+        self._draw_arrivals()
         self._load_counts(self.view, msg.data.generation)
 
     def _empty_text(self) -> str:
@@ -470,6 +475,61 @@ class ListScreen(WorkflowActions):
     @on(CursorMoved)
     def _moved(self) -> None:
         self._draw_filters()
+        self._draw_arrivals()
+
+    # urgent arrivals
+
+    def note_arrivals(self, arrivals: list[Arrival]) -> None:
+        for a in arrivals:
+            self.urgent[a.cable_id] = a
+
+    def _urgent_out_of_sight(self) -> list[tuple[int, Arrival]]:
+        """The pending urgent arrivals in this view that are not on screen: (index, arrival),
+        the newest first."""
+        lst = self.query_one(CableList)
+        out = []
+        for cid in list(self.urgent):
+            try:
+                k = lst.ids.index(cid)
+            except ValueError:
+                continue
+            if k == lst.cursor:
+                del self.urgent[cid]  # the officer is on it
+                continue
+            if not lst.top <= k < lst.top + lst.page_height:
+                out.append((k, self.urgent[cid]))
+        return sorted(out, key=lambda x: -x[1].cable_id)
+
+    def _draw_arrivals(self) -> None:
+        strip = self.query_one("#arrivals", Static)
+        if not self.urgent:
+            strip.display = False
+            return
+        hidden = self._urgent_out_of_sight()
+        if not hidden:
+            strip.display = False
+            return
+        lst = self.query_one(CableList)
+        k, a = hidden[0]
+        badge = {p.value: p.badge for p in Precedence}.get(a.precedence, a.precedence[:5])
+        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        t.append("↑ " if k < lst.top else "↓ ", style="bold")
+        t.append(f" {badge} ", style=PREC_STYLES.get(badge, Style(bold=True)))
+        t.append(" " + visible(a.reference_id, one_line=True), style="bold")
+        more = f" (+{len(hidden) - 1} more)" if len(hidden) > 1 else ""
+        t.append(f"{more}  F jumps to it   ")
+        t.append(visible(a.subject, one_line=True))
+        strip.update(t)
+        strip.display = True
+
+    def action_jump_urgent(self) -> None:
+        hidden = self._urgent_out_of_sight()
+        if not hidden:
+            self.notify("no urgent arrival out of sight", markup=False, timeout=3)
+            return
+        k, a = hidden[0]
+        self.urgent.pop(a.cable_id, None)
+        self.query_one(CableList).move_to(k)
 
     def _draw_banner(self) -> None:
         for b in self.query(Banner):

@@ -85,23 +85,25 @@ class CableList(Widget, can_focus=True):
     # -- data -------------------------------------------------------------------------------
 
     def set_ids(self, ids: array[int], keep_id: int | None = None) -> None:
-        """New contents. The cursor stays on `keep_id` if it is still in the view, and keeps its
-        place on the screen; otherwise it stays at the same index."""
+        """New contents. With `keep_id` (the list read again) the cursor stays on that cable if
+        it is still in the view, keeping its place on the screen, or else at the same index.
+        Without (a new search, filter or view) the cursor goes to the first row: the most
+        urgent match, with the top of the list in view."""
         old_cursor, old_top = self.cursor, self.top
         self.ids = ids
         self._pages.clear()
         self.now = dt.datetime.now(dt.UTC)
-        index = None
-        if keep_id is not None:
+        if keep_id is None:
+            self.top = 0
+            self.cursor = 0
+        else:
             try:
                 index = ids.index(keep_id)
             except ValueError:
-                index = None
-        if index is None:
-            index = min(old_cursor, max(0, len(ids) - 1))
-        offset = old_cursor - old_top
-        self.top = max(0, index - offset)
-        self.cursor = index
+                index = min(old_cursor, max(0, len(ids) - 1))
+            offset = old_cursor - old_top
+            self.top = max(0, index - offset)
+            self.cursor = index
         self._clamp()
         self.refresh()
 

@@ -1,0 +1,348 @@
+"""What a desk officer tripped on (issue 15), each as they would see it."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from textual.widgets import Input, Label, Static
+
+from triage.cli import main
+from triage.store import connect
+from triage.store import workflow as wf
+from triage.store.ingest import Item, ingest
+from triage.tui.app import CableScreen, ListScreen, TriageApp
+from triage.tui.screens.dialogs import ConfirmScreen, HelpScreen, OfficerPicker, PromptScreen
+from triage.tui.text import layout_columns
+from triage.tui.widgets.cable_list import CableList
+
+from .test_console import list_lines, make_app, settle, shown_lines, static_text
+
+
+def messages(app: TriageApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def position(app: TriageApp) -> tuple[int, int]:
+    m = re.search(r"([\d,]+) of ([\d,]+)", static_text(app, "#filters"))
+    assert m, static_text(app, "#filters")
+    return int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
+
+
+def set_officer(db: Path, ref: str, officer: str) -> None:
+    conn = connect(db)
+    wf.assign(conn, wf.find_cable(conn, ref), officer, "lead")
+    conn.close()
+
+
+def cell(app: TriageApp, line: str, key: str) -> str:
+    lst = app.screen.query_one(CableList)
+    x = 0
+    for c in layout_columns(lst.size.width, lst.show_addressed):
+        if c.key == key:
+            return line[x : x + c.width]
+        x += c.width + 1
+    raise KeyError(key)
+
+
+def line_of(app: TriageApp, ref: str) -> str:
+    return next(ln for ln in list_lines(app)[1:] if ref in ln)
+
+
+# -- the cursor after a new search, filter or view ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("slash", *"embassy", "enter"),
+        ("f", *"class:C", "enter"),
+        ("tab",),
+    ],
+)
+async def test_a_new_search_filter_or_view_starts_at_the_first_row(
+    db: Path, keys: tuple[str, ...]
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        assert position(app)[0] == position(app)[1] == 42
+        await pilot.press(*keys)
+        await settle(pilot)
+        at, total = position(app)
+        assert total > 1 and at == 1
+        assert list_lines(app)[1].startswith(">")
+
+
+# -- an urgent arrival above the viewport -------------------------------------------------------
+
+
+async def test_a_flash_arriving_above_the_viewport_shows_and_F_jumps_to_it(
+    db: Path, samples: Path
+) -> None:
+    app = make_app(db)
+    app.bell = lambda: None  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        lst = app.screen.query_one(CableList)
+        before = lst.current_id
+        app.check_for_changes()
+        await settle(pilot)
+        other = connect(db)
+        flash = (samples / "01_flash_hijack.txt").read_bytes()
+        ingest(other, [Item("in.txt", flash.replace(b"104233", b"104299"))])
+        other.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert lst.current_id == before  # the officer's cursor stays
+        assert "26STATE104299" not in "\n".join(list_lines(app))  # above the viewport
+        strip = static_text(app, "#arrivals")
+        assert "FLASH" in strip and "26STATE104299" in strip and "F" in strip
+        await pilot.press("F")
+        await settle(pilot)
+        assert "26STATE104299" in line_of(app, "26STATE104299")
+        assert line_of(app, "26STATE104299").startswith(">")
+        assert not app.screen.query_one("#arrivals", Static).display
+
+
+# -- names, suggestions and subjects that read alike ---------------------------------------------
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_officers_with_one_prefix_read_apart(db: Path, width: int) -> None:
+    set_officer(db, "26STATE104233", "mrodriguez")
+    set_officer(db, "26ANKARA3401", "mrodrigues")
+    app = make_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        a = cell(app, line_of(app, "26STATE104233"), "officer").strip()
+        b = cell(app, line_of(app, "26ANKARA3401"), "officer").strip()
+        assert a != b, (a, b)
+
+
+async def test_a_suggestion_reads_apart_from_an_assignment_at_80(db: Path) -> None:
+    set_officer(db, "26STATE104233", "ct-desk")
+    app = make_app(db, routes=[{"officer": "ct-desk", "tags": ["PTER"]}])
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        assigned = cell(app, line_of(app, "26STATE104233"), "officer").strip()
+        suggested = {
+            cell(app, ln, "officer").strip()
+            for ln in list_lines(app)[1:]
+            if ln.strip() and "26STATE104233" not in ln and "ct-d" in ln
+        }
+        assert suggested, "no suggested row in view"
+        for s in suggested:
+            assert s != assigned
+            # marked by more than a trailing "?" (which a cut name loses first)
+            assert s.rstrip("?") != assigned.rstrip("?")
+
+
+async def test_subjects_that_differ_at_their_end_read_apart(tmp_path: Path, samples: Path) -> None:
+    path = tmp_path / "c.db"
+    conn = connect(path)
+    text = (samples / "04_immediate_paris.txt").read_bytes()
+    long = b"FRANCE PRESSES EU PARTNERS TO RENEW THE SAHEL TRAINING MISSION, PART I"
+    items = [
+        Item("a.txt", text.replace(b"FRANCE PRESSES EU PARTNERS TO RENEW SAHEL TRAINING MISSION", long)),
+        Item(
+            "b.txt",
+            text.replace(b"FRANCE PRESSES EU PARTNERS TO RENEW SAHEL TRAINING MISSION", long + b"I")
+            .replace(b"001877", b"001878")
+            .replace(b"PARIS 1877", b"PARIS 1878"),
+        ),
+    ]
+    ingest(conn, items)
+    conn.close()
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert len(rows) == 2
+        subjects = [cell(app, ln, "subject").strip() for ln in rows]
+        assert subjects[0] != subjects[1]
+        assert any(s.endswith("PART II") for s in subjects)
+
+
+# -- a name typed in the officer picker ----------------------------------------------------------
+
+
+async def test_enter_takes_the_highlighted_match_and_a_new_name_is_confirmed(db: Path) -> None:
+    app = make_app(db, officers=["mrodriguez", "mrodrigues"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "a", *"mrod", "enter")
+        await settle(pilot)
+        conn = connect(db)
+        assert wf.state(conn, wf.find_cable(conn, "26STATE104233")).officer == "mrodriguez"
+        assert "mrod" not in wf.known_officers(conn, [])
+        await pilot.press("j", "a", *"newbie", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "new officer 'newbie'" in str(app.screen.query_one(Label).content)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, OfficerPicker)  # back to the picker, the name kept
+        assert app.screen.query_one(Input).value == "newbie"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        row = app.screen.query_one(CableList).row_at(2)
+        assert row is not None and row.officer == "newbie"
+        conn.close()
+
+
+# -- 80x24 ---------------------------------------------------------------------------------------
+
+
+async def test_the_split_view_at_80x24_shows_the_subject_and_the_whole_triage_line(
+    db: Path,
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # 26STATE104233, FLASH, not acknowledged
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        pane = app.screen.query_one("#header-pane")
+        seen = shown_lines(app.screen.query_one("#header", Static))[: pane.content_region.height]
+        assert any(ln.startswith("Subject") and "DIVERSION OF CARGO" in ln for ln in seen), seen
+        line = static_text(app, "#triage-line")
+        assert len(line) <= 78 and "K" in line and "Ack" in line, line
+
+
+async def test_a_custom_view_tab_fits_at_80(db: Path) -> None:
+    app = make_app(db, views=[{"name": "Counter-terrorism", "filter": "tag:PTER"}])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tabs = static_text(app, "#tabs")
+        assert len(tabs) <= 78, tabs
+        assert "Counter" in tabs or "Coun" in tabs
+        assert isinstance(app.screen, ListScreen)
+        app.screen.select_tab("Counter-terrorism")
+        await settle(pilot)
+        tabs = static_text(app, "#tabs")
+        assert len(tabs) <= 78 and "Counter-terrorism 7" in tabs, tabs
+
+
+# -- what the keys say ---------------------------------------------------------------------------
+
+
+async def test_unassign_on_an_unassigned_cable_says_so(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        said = " ".join(messages(app))
+        assert "assignment removed" not in said and "not assigned" in said
+
+
+async def test_a_whole_view_change_names_the_view_not_tags(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen)
+        app.screen.whole_view("status")
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one(Label).content)
+        assert "tagged" not in question and "42 cables in this view" in question
+
+
+@pytest.mark.parametrize(
+    ("keys", "typed"),
+    [
+        (("f",), "bogus:thing"),
+        (("d",), "someday soon"),
+        (("slash",), '"unbalanced AND ('),
+    ],
+)
+async def test_a_bad_filter_due_date_or_search_keeps_what_was_typed(
+    db: Path, keys: tuple[str, ...], typed: str
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        await pilot.press(*typed, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == typed
+        error = str(app.screen.query_one("#prompt-error", Label).content)
+        assert error
+
+
+def test_a_due_date_in_the_past_is_named(db: Path) -> None:
+    out = CliRunner().invoke(main, ["due", "--db", str(db), "26STATE104233", "2020-01-01"])
+    assert out.exit_code == 0, out.output
+    assert "past" in out.output
+
+
+async def test_the_palettes_screenshot_is_saved(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.deliver_screenshot()
+        await settle(pilot)
+        said = " ".join(messages(app))
+        assert "Failed" not in said
+        shots = list(home.rglob("*.svg"))
+        assert shots and str(shots[0]) in said
+
+
+async def test_csv_timestamps_have_one_precision(db: Path, tmp_path: Path) -> None:
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26STATE104233")
+    wf.set_due(conn, cid, wf.parse_when("2026-12-01 17:23"), "lead")
+    wf.acknowledge(conn, cid, "lead")
+    conn.close()
+    out = tmp_path / "x.csv"
+    r = CliRunner().invoke(main, ["export", "--db", str(db), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    row = next(x for x in rows if x["reference_id"] == "26STATE104233")
+    stamps = [row[k] for k in ("due_utc", "acknowledged_utc", "last_change_utc")]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps), stamps
+
+
+async def test_split_view_help_lists_tab_and_every_row_has_an_id(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.screen._rows
+        assert all(bid for _keys, _desc, bid in rows), [r for r in rows if not r[2]]
+        assert any(keys.split(",")[0] == "tab" for keys, _d, _i in rows)
+
+
+async def test_the_split_view_says_which_pane_has_the_focus(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        first = static_text(app, "#title")
+        await pilot.press("tab")
+        await settle(pilot)
+        second = static_text(app, "#title")
+        assert first != second
+        assert re.search(r"\[.*Header.*\|.*Paragraphs.*\]", first)
