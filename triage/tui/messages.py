@@ -20,6 +20,7 @@ class ViewData:
     counts: dict[str, int]
     level: int
     noforn: bool
+    officer_width: int = 10  # the longest officer name (or suggestion) it may show
 
 
 class ViewLoaded(Message):

@@ -42,10 +42,11 @@ class Column:
     width: int
 
 
-def layout_columns(width: int, show_addressed: bool) -> list[Column]:
+def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) -> list[Column]:
     """Columns that fit the width; the subject keeps at least 30 cells. ORIGIN and TAGS go
     first, then the DTG, then OFFICER and STATUS shorten; the reference keeps its 18 cells (the
-    longest cablegate ids, `05RIODEJANEIRO1238`) down to 80 columns."""
+    longest cablegate ids, `05RIODEJANEIRO1238`) down to 80 columns. OFFICER is as wide as the
+    longest name the view holds (7 to 16) while the subject keeps its 30 cells."""
     cols = [
         Column("mark", "", 1),
         Column("prec", "PREC", 5),
@@ -97,10 +98,60 @@ def layout_columns(width: int, show_addressed: bool) -> list[Column]:
             break
         step()
     spare = width - used()
+    officer = next((c for c in cols if c.key == "officer"), None)
+    if officer is not None:
+        want = max(7, min(16, officer_width))
+        if want < officer.width:
+            spare += officer.width - want
+            officer.width = want
+        else:  # wider, from what the subject has beyond its 30 cells
+            grow = min(want - officer.width, max(0, spare))
+            spare -= grow
+            officer.width += grow
     for c in cols:
         if c.key == "subject":
             c.width += max(0, spare)
     return cols
+
+
+def cut_middle(value: str, width: int) -> str:
+    """`mrodriguez` -> `mrod…uez`: names that share a prefix (and so many logins do) keep their
+    ends, which tell them apart."""
+    if len(value) <= width:
+        return value
+    if width <= 1:
+        return value[:width]
+    head = width // 2
+    tail = width - 1 - head
+    return value[:head] + "…" + (value[-tail:] if tail else "")
+
+
+# a series marker at a subject's end (`PART II`, `SECTION 3`, `NO. 4`, `(2 OF 3)`, `UPDATE 5`):
+# what tells the cables of a series apart, so it stays when the subject is cut
+_SERIES_END = re.compile(
+    r"(?<!\S)(?:(?:PART|SECTION|NO\.?|NUMBER|UPDATE|VOL\.?|SITREP|REPORT)\s+)?"
+    r"(?:\(?\d+(?:\s+OF\s+\d+)?\)?|[IVXLC]+|[A-Z])\s*$",
+    re.I,
+)
+
+
+def cut_subject(value: str, width: int) -> str:
+    """The subject cut to `width` with an ellipsis; a series marker at its end is kept
+    (`… PART I` and `… PART II` read apart)."""
+    if len(value) <= width:
+        return value
+    m = _SERIES_END.search(value)
+    tail = m.group(0).strip() if m and m.start() > 0 else ""
+    if tail and len(tail) <= width // 3:
+        head = width - 1 - len(tail) - 1
+        return value[:head].rstrip() + "… " + tail
+    return value[: width - 1].rstrip() + "…"
+
+
+def suggested_name(name: str, width: int) -> str:
+    """A routing rule's suggestion: `?` in front (it survives a cut, a trailing one would not),
+    and drawn dim and italic; an assignment is the bare name."""
+    return "?" + cut_middle(name, width - 1)
 
 
 def age_text(row: Row, now: dt.datetime, overdue: bool) -> str:
@@ -134,6 +185,55 @@ def dtg_short(row: Row) -> str:
         except ValueError:
             return row.dtg[:14]
     return "-"
+
+
+def tab_bar(tabs: list[str], counts: dict[str, int], current: str, room: int) -> Text:
+    """The views with their counts, the current one in reverse. When they do not fit `room`,
+    the gaps narrow, then the other views' long names shorten, then the bar scrolls to keep
+    the current view whole with `‹ n` / `n ›` saying how many are off each side."""
+
+    def label(tab: str, short: bool) -> str:
+        n = counts.get(tab)
+        name = tab if not short or tab == current or len(tab) <= 7 else tab[:6] + "…"
+        return f"{name} {n:,}" if n is not None else f"{name} …"
+
+    for gap, pad, short in (("  ", " ", False), (" ", " ", False), (" ", " ", True)):
+        labels = [f"{pad}{label(t, short)}{pad}" for t in tabs]
+        if sum(len(x) for x in labels) + len(gap) * (len(labels) - 1) <= room:
+            break
+    else:
+        gap = " "
+    k = tabs.index(current) if current in tabs else 0
+    lo, hi = k, k + 1
+    used = len(labels[k])
+    # widen the window around the current view, right first, while it fits (with its arrows)
+    while True:
+        grew = False
+        for side in ("right", "left"):
+            if side == "right" and hi < len(labels):
+                extra = len(gap) + len(labels[hi])
+                if used + extra + 8 <= room or (hi + 1 == len(labels) and used + extra + 4 <= room):
+                    used += extra
+                    hi += 1
+                    grew = True
+            elif side == "left" and lo > 0:
+                extra = len(gap) + len(labels[lo - 1])
+                if used + extra + 8 <= room or (lo == 1 and used + extra + 4 <= room):
+                    used += extra
+                    lo -= 1
+                    grew = True
+        if not grew:
+            break
+    t = Text(end="", no_wrap=True, overflow="ellipsis")
+    if lo > 0:
+        t.append(f"‹ {lo} ", style="dim")
+    for j in range(lo, hi):
+        if j > lo:
+            t.append(gap)
+        t.append(labels[j], style=Style(reverse=True, bold=True) if tabs[j] == current else "")
+    if hi < len(labels):
+        t.append(f" {len(labels) - hi} ›", style="dim")
+    return t
 
 
 # -- the split view ----------------------------------------------------------------------------
@@ -184,33 +284,60 @@ def mark_style(mark: str) -> Style:
 PREC_BADGE_WORDS = {"FLASH": "FLASH", "NIACT IMMEDIATE": "NIACT", "EMERGENCY": "EMERG"}
 
 
-def triage_line(d: CableDetail, suggested: str | None, why: str | None = None) -> Text:
-    """The one line of the cable's shared triage state above the panes."""
-    w = d.state
-    tl = Text(end="", no_wrap=True, overflow="ellipsis")
-    tl.append("Officer ", style="dim")
-    tl.append(visible(w.officer or "-", one_line=True), style="bold")
-    tl.append("   Status ", style="dim")
-    tl.append(w.status or "NEW", style="bold")
-    tl.append("   Due ", style="dim")
-    tl.append(when(w.due_at) or "-")
-    if is_acknowledged_precedence(d.prec_rank) or w.ack_by:
-        tl.append("   Ack ", style="dim")
-        if w.ack_by:
-            tl.append(f"{visible(w.ack_by, one_line=True)} {when(w.ack_at) or ''}")
-        else:
-            tl.append("not yet (K acknowledges)", style=Style(bold=True, color="red"))
-    if suggested:
-        because = f": {visible(why, one_line=True)}" if why else ""
-        tl.append(
-            f"   suggested {visible(suggested, one_line=True)}{because} (y takes it)",
-            style="italic",
-        )
+def triage_line(
+    d: CableDetail, suggested: str | None, room: int = 200, why: str | None = None
+) -> Text:
+    """The one line of the cable's shared triage state above the panes. When it does not fit
+    `room`, the words shorten (the key reminders first, then the labels) so every field and the
+    acknowledgement it waits for stay."""
+    tl = Text()
+    for level in range(4):
+        tl = _triage_line(d, suggested, level, why)
+        if tl.cell_len <= room:
+            break
     return tl
 
 
-def header_text(d: CableDetail, width: int, console: Console, office: set[str]) -> Text:
-    """The header pane: every header field, the triage fields, the parser's warnings."""
+def _triage_line(d: CableDetail, suggested: str | None, level: int, why: str | None) -> Text:
+    w = d.state
+    tl = Text(end="", no_wrap=True, overflow="ellipsis")
+    gap = "   " if level < 2 else "  "
+
+    def label(word: str, short: str) -> None:
+        if tl.cell_len:
+            tl.append(gap)
+        tl.append(word if level < 3 else short, style="dim")
+
+    label("Officer ", "")
+    tl.append(visible(w.officer or "-", one_line=True), style="bold")
+    label("Status ", "")
+    tl.append(w.status or "NEW", style="bold")
+    label("Due ", "Due ")
+    tl.append(when(w.due_at) or "-")
+    if is_acknowledged_precedence(d.prec_rank) or w.ack_by:
+        label("Ack ", "Ack ")
+        if w.ack_by:
+            tl.append(f"{visible(w.ack_by, one_line=True)} {when(w.ack_at) or ''}".rstrip())
+        else:
+            ask = "not yet (K acknowledges)" if level == 0 else "not yet (K)"
+            tl.append(ask, style=Style(bold=True, color="red"))
+    if suggested:
+        name = visible(suggested, one_line=True)
+        if level < 2:
+            # why it is suggested (the rule, a thread), while there is room
+            because = f": {visible(why, one_line=True)}" if why and level == 0 else ""
+            tail = " (y takes it)" if level == 0 else " (y)"
+            tl.append(f"{gap}suggested {name}{because}{tail}", style="italic")
+        else:
+            tl.append(f"{gap}?{name} (y)", style="italic")
+    return tl
+
+
+def header_text(
+    d: CableDetail, width: int, console: Console, office: set[str], *, compact: bool = False
+) -> Text:
+    """The header pane: every header field, the triage fields, the parser's warnings. `compact`
+    (the pane above the paragraphs, a few lines high): the subject comes first."""
     t = Text()
     width = max(20, width)
 
@@ -220,6 +347,8 @@ def header_text(d: CableDetail, width: int, console: Console, office: set[str]) 
         t.append_text(hang(Text(f"{label:<11} ", style="bold"), value, width, console))
         t.append("\n")
 
+    if compact:
+        row("Subject", d.subject)
     prec_line = Text()
     prec_line.append(visible(d.precedence or "-"))
     prec_line.append(" (action)  ", style="dim")
@@ -255,7 +384,8 @@ def header_text(d: CableDetail, width: int, console: Console, office: set[str]) 
     row("Class.", cls)
     row("E.O.", f"declassify {d.declassify or '-'}")
     row("TAGS", " ".join(d.tags) or "-")
-    row("Subject", d.subject)
+    if not compact:
+        row("Subject", d.subject)
     if d.references:
         refs, more = bounds.cut_rows(d.references)
         for k, r in enumerate(refs):

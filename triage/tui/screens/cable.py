@@ -156,7 +156,7 @@ class CableScreen(WorkflowActions):
             )
         )
         self.query_one("#triage-line", Static).update(
-            triage_line(d, self.suggested_officer(), self.suggestion_reason())
+            triage_line(d, self.suggested_officer(), room, self.suggestion_reason())
         )
         self.query_one("#header", Static).update(
             self._history_text(d) if self.show_history else self._header_text(d)
@@ -176,7 +176,13 @@ class CableScreen(WorkflowActions):
     def _header_text(self, d: CableDetail) -> Text:
         config = self.tapp.config
         office = set(config.office_ris) | set(config.office_names)
-        return header_text(d, self._pane_width("#header-pane"), self.app.console, office)
+        return header_text(
+            d,
+            self._pane_width("#header-pane"),
+            self.app.console,
+            office,
+            compact=self.has_class("stacked"),
+        )
 
     # workflow hooks
 

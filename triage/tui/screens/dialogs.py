@@ -17,6 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..safe import visible
+
 T = TypeVar("T")
 
 
@@ -135,8 +137,9 @@ class HelpScreen(Modal[None]):
 
 
 class OfficerPicker(Modal[str | None]):
-    """Type-ahead over the known officers; a new name can be typed. Enter takes the highlighted
-    officer when the arrows chose one, else the typed name (or the one officer it starts)."""
+    """Type-ahead over the known officers. Enter takes the officer typed in full, else the
+    highlighted match (the best one, or the one the arrows chose); a name that matches no known
+    officer is a new officer only after a confirmation."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="officer.cancel"),
@@ -179,23 +182,39 @@ class OfficerPicker(Modal[str | None]):
         matches = self._matches(event.value)
         ol.add_options([Option(Text(o), id=o) for o in matches])
         ol.display = bool(matches)
+        # what enter takes: the best match, highlighted (the arrows move it)
+        ol.highlighted = 0 if matches and event.value.strip() else None
         self._chosen_by_arrows = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         ol = self.query_one(OptionList)
-        if self._chosen_by_arrows and ol.highlighted is not None:
+        typed = event.value.strip()
+        known = {o.lower(): o for o in [*self._officers, self._suggested or ""] if o}
+        if typed.lower() in known and not self._chosen_by_arrows:
+            self.dismiss(known[typed.lower()])
+            return
+        if ol.highlighted is not None and ol.display:
             option = ol.get_option_at_index(ol.highlighted)
             self.dismiss(option.id)
             return
-        typed = event.value.strip()
-        starts = [o for o in self._officers if o.lower().startswith(typed.lower())] if typed else []
-        exact = [o for o in self._officers if o.lower() == typed.lower()]
-        if exact:
-            self.dismiss(exact[0])
-        elif len(starts) == 1:
-            self.dismiss(starts[0])
-        else:
-            self.dismiss(typed or None)
+        if not typed:
+            self.dismiss(None)
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.dismiss(typed)
+            else:
+                self.query_one(Input).focus()
+
+        # a name nobody has yet is a new officer: said, never made by a typo
+        self.app.push_screen(
+            ConfirmScreen(
+                f"new officer '{visible(typed, one_line=True)}'? "
+                "No known officer matches what you typed."
+            ),
+            confirmed,
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

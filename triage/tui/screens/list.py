@@ -42,6 +42,7 @@ from ...store.views import (
 from ..messages import Arrival, CountsLoaded, CursorMoved, ViewData, ViewFailed, ViewLoaded
 from ..safe import PREC_STYLES, visible
 from ..system import release_memory
+from ..text import tab_bar
 from ..widgets.bars import Banner, KeyHints, hint_bindings
 from ..widgets.cable_list import CableList
 from .cable import CableScreen
@@ -61,18 +62,25 @@ class ListNavigator:
     def __init__(self, screen: ListScreen) -> None:
         self._screen = screen
 
-    def _list(self) -> CableList:
-        return self._screen.query_one(CableList)
+    def _list(self) -> CableList | None:
+        # None while the list screen is not composed (or is being torn down at exit)
+        found = self._screen.query(CableList)
+        return found.first() if found else None
 
     def count(self) -> int:
-        return len(self._list().ids)
+        lst = self._list()
+        return len(lst.ids) if lst else 0
 
     def cable_at(self, index: int) -> int | None:
-        ids = self._list().ids
-        return int(ids[index]) if 0 <= index < len(ids) else None
+        lst = self._list()
+        if lst is None or not 0 <= index < len(lst.ids):
+            return None
+        return int(lst.ids[index])
 
     def move_to(self, index: int) -> None:
-        self._list().move_to(index)
+        lst = self._list()
+        if lst is not None:
+            lst.move_to(index)
 
     def view_name(self) -> str:
         return self._screen.view.tab
@@ -380,6 +388,9 @@ class ListScreen(WorkflowActions):
                             )
                         )
                 ids = view_ids(conn, view, app.ctx, stop=stale)
+                longest = conn.execute(
+                    "SELECT coalesce(max(length(officer)), 0) FROM workflow"
+                ).fetchone()[0]
         except Cancelled:
             return
         except FilterError as exc:
@@ -391,7 +402,9 @@ class ListScreen(WorkflowActions):
         except Exception as exc:  # never a list that silently stays as it was
             self.post_message(ViewFailed(f"the view could not be read: {exc!r}", generation))
             return
-        self.post_message(ViewLoaded(ViewData(generation, ids, {}, -1, False), keep_id))
+        routed = [len(str(r.get("officer") or "")) + 1 for r in app.config.routes]
+        width = max([int(longest), *routed, 7])
+        self.post_message(ViewLoaded(ViewData(generation, ids, {}, -1, False, width), keep_id))
         release_memory()
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
@@ -426,6 +439,7 @@ class ListScreen(WorkflowActions):
         keep = (
             msg.keep_id if msg.keep_id is not None else (lst.current_id if self.partial else None)
         )
+        lst.officer_width = msg.data.officer_width
         lst.set_ids(msg.data.ids, keep)
         self.partial = False
         self.loaded = True
@@ -536,13 +550,8 @@ class ListScreen(WorkflowActions):
             b.show_level(self.level, self.noforn)
 
     def _draw_tabs(self) -> None:
-        t = Text(end="")
-        for k, tab in enumerate(self.tapp.tabs):
-            if k:
-                t.append("  ")
-            n = self.counts.get(tab)
-            label = f" {tab} {n:,} " if n is not None else f" {tab} … "
-            t.append(label, style=Style(reverse=True, bold=True) if tab == self.view.tab else "")
+        room = (self.size.width or self.app.size.width) - 2
+        t = tab_bar(self.tapp.tabs, self.counts, self.view.tab, room)
         self.query_one("#tabs", Static).update(t)
 
     def _draw_empty(self) -> None:
@@ -598,7 +607,9 @@ class ListScreen(WorkflowActions):
 
     def on_resize(self) -> None:
         if self.query(CableList) and self.query("#filters"):  # (not before they are composed)
+            self._draw_tabs()
             self._draw_filters()
+            self._draw_arrivals()
 
     # actions
 
@@ -748,6 +759,8 @@ class ListScreen(WorkflowActions):
         large cache under a steady ingest changes every half second, and its counts take longer
         than that) the change waits for the reading to end instead of restarting it, so the
         list and the tab counts always arrive, one reading behind at most."""
+        if not self.query(CableList):
+            return  # not composed yet, or torn down at exit
         reading = time.monotonic() - self._reading_since
         if self._settled != self.generation and reading < SETTLE_WAIT_MAX_S:
             self._changed_meanwhile = True

@@ -24,8 +24,18 @@ from textual.widget import Widget
 from ...cable.model import is_acknowledged_precedence, needs_ack
 from ...store.views import Row
 from ..messages import CursorMoved
-from ..safe import PREC_STYLES, class_style, plain
-from ..text import SHORT_TITLES, STATUS_SHORT, Column, age_text, dtg_short, layout_columns
+from ..safe import PREC_STYLES, class_style, plain, visible
+from ..text import (
+    SHORT_TITLES,
+    STATUS_SHORT,
+    Column,
+    age_text,
+    cut_middle,
+    cut_subject,
+    dtg_short,
+    layout_columns,
+    suggested_name,
+)
 
 PAGE = 128
 PAGES_KEPT = 64
@@ -78,6 +88,8 @@ class CableList(Widget, can_focus=True):
         self.top = 0
         self.tagged: dict[int, int] = {}  # cable id -> row version when tagged
         self.show_addressed = show_addressed
+        # the longest officer name (or suggestion) the view holds: OFFICER is that wide
+        self.officer_width = 10
         # what an empty view says (set with its contents): why it is empty and the way out
         self.empty_text = ""
         self.now = dt.datetime.now(dt.UTC)
@@ -188,7 +200,7 @@ class CableList(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        cols = layout_columns(width, self.show_addressed)
+        cols = layout_columns(width, self.show_addressed, self.officer_width)
         if y == 0:
             return self._header_strip(cols, width)
         index = self.top + y - 1
@@ -248,17 +260,17 @@ class CableList(Widget, can_focus=True):
         elif c.key == "origin":
             value = row.origin or "-"
         elif c.key == "subject":
-            value = row.subject or "(no subject)"
+            value = cut_subject(visible(row.subject or "(no subject)", one_line=True), w)
         elif c.key == "tags":
             value = " ".join(row.tags.split("|")) if row.tags else "-"
         elif c.key == "officer":
-            value = row.officer or "-"
+            value = cut_middle(visible(row.officer or "-", one_line=True), w)
             if not row.officer and row.cites_held:
                 # it cites a cable this officer holds: the thread's likely owner
-                value = f"↩ {row.cites_held[0]}"
+                value = "↩ " + cut_middle(visible(row.cites_held[0], one_line=True), w - 2)
                 style = Style(italic=True)
             elif not row.officer and row.suggested:
-                value = f"{row.suggested}?"
+                value = suggested_name(visible(row.suggested, one_line=True), w)
                 style = Style(dim=True, italic=True)
         elif c.key == "status":
             value = row.status if w >= 14 else STATUS_SHORT.get(row.status, row.status)
