@@ -85,7 +85,7 @@ def test_body_reflows_paragraphs_and_finds_words_on_their_lines() -> None:
 def test_title_gives_way_from_the_right() -> None:
     d = detail()
     wide = title_text(d, left="Header", right="Paragraphs", where="   1 of 9 in Inbox", room=150)
-    assert "[Header|Paragraphs]" in wide.plain and "h history" in wide.plain
+    assert "[Header|▸Paragraphs]" in wide.plain and "h history" in wide.plain
     narrow = title_text(d, left="Header", right="Paragraphs", where="   1 of 9 in Inbox", room=60)
     assert "h history" not in narrow.plain and "1 of 9 in Inbox" in narrow.plain
 

@@ -596,12 +596,14 @@ def status(ctx: click.Context, db_opt: str | None, ref: str, status: tuple[str, 
 def due(ctx: click.Context, db_opt: str | None, ref: str, when: tuple[str, ...]) -> None:
     """Set the due date of cable REF: 'today 17:00', 'tomorrow', '+2d', 'fri', '2026-12-01',
     'none'."""
-    from .store.workflow import WorkflowError, parse_when
+    from .store.workflow import WorkflowError, is_past, parse_when
 
     try:
         at = parse_when(" ".join(when))
     except WorkflowError as exc:
         raise CliError(str(exc)) from exc
+    if is_past(at):
+        click.echo(f"triage: note: the due time {at} is already in the past", err=True)
     _workflow(ctx, db_opt, ref, "set_due", at)  # type: ignore[arg-type]
 
 

@@ -62,6 +62,20 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _PIECE = re.compile(rf"([;\t])([\s{_INVISIBLE}]*)(?=[{re.escape(FORMULA_FIRST)}])")
 
 
+_STAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d)(:\d\d)?(?:\.\d+)?Z")
+
+
+def utc_seconds(value: str | None) -> str | None:
+    """Every time in the CSV to the second, `2026-11-27T21:04:22Z`: the cache keeps changes to
+    the microsecond and due times to the minute, and a spreadsheet sorts mixed forms badly."""
+    if not value:
+        return value
+    m = _STAMP.fullmatch(value)
+    if not m:
+        return value
+    return f"{m.group(1)}{m.group(2) or ':00'}Z"
+
+
 def safe_cell(value: object) -> str:
     if value is None:
         return ""
@@ -91,7 +105,7 @@ def _rows(
             tags = " ".join((r[7] or "").split("|"))
             values = [
                 r[1],
-                r[2],
+                utc_seconds(r[2]),
                 r[3],
                 r[4],
                 r[5],
@@ -99,11 +113,11 @@ def _rows(
                 tags,
                 r[8],
                 r[9],
-                r[10],
+                utc_seconds(r[10]),
                 r[11],
-                r[12],
+                utc_seconds(r[12]),
                 r[13],
-                r[14],
+                utc_seconds(r[14]),
                 r[15],
             ]
             yield [safe_cell(v) for v in values], int(r[16])

@@ -358,6 +358,12 @@ def _when(text: str, s: str, local_now: dt.datetime) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=local_now.tzinfo)
 
 
+def is_past(at: str | None, now: dt.datetime | None = None) -> bool:
+    """Whether a due time (as parse_when returns it) has already passed: allowed (a suspense
+    recorded late), but worth a word to whoever set it."""
+    return bool(at) and str(at) < _utc(now or dt.datetime.now(dt.UTC))
+
+
 def _utc(t: dt.datetime) -> str:
     return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

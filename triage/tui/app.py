@@ -5,6 +5,7 @@ widgets in widgets/, text layout in text.py, messages in messages.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import sqlite3
@@ -21,6 +22,7 @@ from textual.screen import Screen
 from ..config import Config, current_login
 from ..store import audit as audit_log
 from ..store.cache import Cache
+from ..store.export import open_private
 from ..store.feed import ChangeFeed
 from ..store.schema import StoreError
 from ..store.views import BUILTIN_TABS, Context, custom_views
@@ -203,24 +205,55 @@ class TriageApp(App[None]):
         self.notify("The cache was reopened; the list is live again.", title="Cache", timeout=8)
         return None
 
+    # screenshots
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's Screenshot: an SVG in ~/Downloads when there is one, else the home
+        folder, private like an export, and a notice naming the file (Textual's own delivery
+        only said "Failed to save screenshot" when ~/Downloads did not exist)."""
+        folder = Path(path) if path else Path.home() / "Downloads"
+        if not path and not folder.is_dir():
+            folder = Path.home()
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = folder / (filename or f"triage-screen-{stamp}.svg")
+        try:
+            with open_private(target, self.config.group) as fh:
+                fh.write(self.export_screenshot())
+        except OSError as exc:
+            self.notify(
+                f"{target}: could not save the screenshot: {exc.strerror or exc}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(f"saved to {target}", title="Screenshot", markup=False)
+        return str(target)
+
     # help and command palette
 
     def show_help(self) -> None:
+        """Every key of the screen, its widgets and the app, with the id a keymap rebinds it
+        by. Textual's own bindings without an id (a scroll container's arrows, which ours
+        shadow) cannot be rebound and are left out."""
         rows: list[tuple[str, str, str]] = []
         seen = set()
         for node in [self.screen, *self.screen.query("*"), self]:
-            for binding in getattr(node, "BINDINGS", []):
-                if not isinstance(binding, Binding) or binding.id in seen:
-                    continue
-                seen.add(binding.id)
-                keys = self.config.keymap.get(binding.id or "", binding.key)
-                rows.append(
-                    (
-                        keys.replace("question_mark", "?").replace("slash", "/"),
-                        binding.description,
-                        binding.id or "",
+            for klass in type(node).__mro__:
+                for binding in vars(klass).get("BINDINGS", []):
+                    if not isinstance(binding, Binding) or not binding.id or binding.id in seen:
+                        continue
+                    seen.add(binding.id)
+                    keys = self.config.keymap.get(binding.id, binding.key)
+                    rows.append(
+                        (
+                            keys.replace("question_mark", "?").replace("slash", "/"),
+                            binding.description,
+                            binding.id,
+                        )
                     )
-                )
         rows.append(("ctrl+p", "Command palette", "app.command_palette"))
         self.push_screen(HelpScreen(rows))
 

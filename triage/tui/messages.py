@@ -76,6 +76,7 @@ class Outcome:
     done: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
 
 
 class ChangesApplied(Message):

@@ -492,9 +492,12 @@ def history_text(
     return t
 
 
-def title_text(d: CableDetail, *, left: str, right: str, where: str, room: int) -> Text:
-    """The split view's first line: reference, precedence, DTG, the panes, the position. When
-    narrow, the key reminders go first, then the pane names."""
+def title_text(
+    d: CableDetail, *, left: str, right: str, where: str, room: int, focus: str = "right"
+) -> Text:
+    """The split view's first line: reference, precedence, DTG, the panes (a `▸` before the
+    one the scrolling keys move; tab switches), the position. When narrow, the key reminders
+    go first, then the pane names."""
     title = Text(end="", no_wrap=True, overflow="ellipsis")
     title.append(visible(d.reference_id, one_line=True), style="bold")
     prec = d.precedence or "no precedence"
@@ -502,7 +505,8 @@ def title_text(d: CableDetail, *, left: str, right: str, where: str, room: int) 
     badge = PREC_BADGE_WORDS.get(prec, "")
     title.append(prec, style=PREC_STYLES.get(badge, Style(bold=True)))
     title.append("  " + visible(d.dtg_raw or d.dtg or "", one_line=True))
-    panes = f"   [{left}|{right}]"
+    mark_left, mark_right = ("▸", "") if focus == "left" else ("", "▸")
+    panes = f"   [{mark_left}{left}|{mark_right}{right}]"
     hints = "  h history  v raw"  # also in the key line: the first to go when narrow
     if len(title) + len(panes) + len(hints) + len(where) > room:
         hints = ""

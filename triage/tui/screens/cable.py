@@ -49,6 +49,8 @@ class CableScreen(WorkflowActions):
         Binding("pageup,b", "scroll_page(-1)", "Page up", show=False, id="cable.page_up"),
         Binding("g,home", "scroll_home", "Top", show=False, id="cable.top"),
         Binding("G,end", "scroll_end", "End", show=False, id="cable.end"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="cable.next_pane"),
+        Binding("shift+tab", "app.focus_previous", "Prev pane", show=False, id="cable.prev_pane"),
         Binding("question_mark", "help", "Help", id="cable.help"),
     ]
 
@@ -87,7 +89,18 @@ class CableScreen(WorkflowActions):
 
     def on_mount(self) -> None:
         self._apply_width(self.size.width or self.app.size.width)
+        self.query_one("#body-pane", VerticalScroll).focus()
         self.load()
+
+    def on_descendant_focus(self) -> None:
+        self._draw_title()
+
+    def _pane(self) -> VerticalScroll:
+        """The pane the scrolling keys move: the focused one (tab switches), else the body."""
+        focused = self.focused
+        if isinstance(focused, VerticalScroll) and focused.id in ("header-pane", "body-pane"):
+            return focused
+        return self.query_one("#body-pane", VerticalScroll)
 
     def reopen(self, index: int, thread: bool = False) -> None:
         """Show another cable in this (kept) split view."""
@@ -142,19 +155,7 @@ class CableScreen(WorkflowActions):
             return
         for b in self.query(Banner):
             b.show_level(d.level_rank, d.noforn)
-        where = ""
-        if self.nav is not None and self.nav.count():
-            where = f"   {self.index + 1:,} of {self.nav.count():,} in {self.nav.view_name()}"
-        room = (self.size.width or self.app.size.width) - 2  # the title's padding
-        self.query_one("#title", Static).update(
-            title_text(
-                d,
-                left="History" if self.show_history else "Header",
-                right="Thread" if self.show_thread else "Raw" if self.raw else "Paragraphs",
-                where=where,
-                room=room,
-            )
-        )
+        room = self._draw_title()
         self.query_one("#triage-line", Static).update(
             triage_line(d, self.suggested_officer(), room, self.suggestion_reason())
         )
@@ -172,6 +173,28 @@ class CableScreen(WorkflowActions):
             body.no_wrap = True  # wrapped here already, with hanging indents
             self.query_one("#body", LazyText).update(body)
         self._drawn_width = self.size.width
+
+    def _draw_title(self) -> int:
+        """The title line; returns the room it had (the triage line has the same)."""
+        room = (self.size.width or self.app.size.width) - 2  # the title's padding
+        d = self.detail
+        if d is None:
+            return room
+        where = ""
+        if self.nav is not None and self.nav.count():
+            where = f"   {self.index + 1:,} of {self.nav.count():,} in {self.nav.view_name()}"
+        focused = self.focused
+        self.query_one("#title", Static).update(
+            title_text(
+                d,
+                left="History" if self.show_history else "Header",
+                right="Thread" if self.show_thread else "Raw" if self.raw else "Paragraphs",
+                where=where,
+                room=room,
+                focus="left" if focused is not None and focused.id == "header-pane" else "right",
+            )
+        )
+        return room
 
     def _header_text(self, d: CableDetail) -> Text:
         config = self.tapp.config
@@ -319,17 +342,17 @@ class CableScreen(WorkflowActions):
             self.app.push_screen(PickScreen("Open reference", found), done)
 
     def action_scroll(self, n: int) -> None:
-        self.query_one("#body-pane", VerticalScroll).scroll_relative(y=n, animate=False)
+        self._pane().scroll_relative(y=n, animate=False)
 
     def action_scroll_page(self, n: int) -> None:
-        pane = self.query_one("#body-pane", VerticalScroll)
+        pane = self._pane()
         pane.scroll_relative(y=n * max(1, pane.size.height - 1), animate=False)
 
     def action_scroll_home(self) -> None:
-        self.query_one("#body-pane", VerticalScroll).scroll_home(animate=False)
+        self._pane().scroll_home(animate=False)
 
     def action_scroll_end(self) -> None:
-        self.query_one("#body-pane", VerticalScroll).scroll_end(animate=False)
+        self._pane().scroll_end(animate=False)
 
     def action_help(self) -> None:
         self.tapp.show_help()

@@ -4,6 +4,7 @@ the help screen. One base, `Modal`, gives them one frame (styled once, in triage
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from rich.console import Group
@@ -33,24 +34,50 @@ class Modal(ModalScreen[T]):
 
 
 class PromptScreen(Modal[str | None]):
-    """Ask for one line; enter returns it, esc returns None."""
+    """Ask for one line; enter returns it, esc returns None. With `check`, a line it finds wrong
+    is not returned: the dialog stays open with what was typed and says what is wrong (as
+    `error` says why it was opened again)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, title: str, value: str = "", hint: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        hint: str = "",
+        *,
+        check: Callable[[str], str | None] | None = None,
+        error: str | None = None,
+    ) -> None:
         super().__init__()
         self._title = title
         self._value = value
         self._hint = hint
+        self._check = check
+        self._error = error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="frame"):
             yield Label(Text(self._title), markup=False)
             yield Input(value=self._value, id="prompt-input")
+            yield Label(Text(self._error or "", style="bold red"), id="prompt-error", markup=False)
             if self._hint:
                 yield Label(Text(self._hint, style="dim"), markup=False)
 
+    def on_mount(self) -> None:
+        self.query_one("#prompt-error", Label).display = bool(self._error)
+
+    def show_error(self, error: str) -> None:
+        label = self.query_one("#prompt-error", Label)
+        label.update(Text(error, style="bold red"))
+        label.display = True
+        self.query_one(Input).focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        error = self._check(event.value) if self._check else None
+        if error:
+            self.show_error(error)
+            return
         self.dismiss(event.value)
 
 

@@ -127,6 +127,7 @@ class ListScreen(WorkflowActions):
         self._shown = 0
         self._first_shown = 0
         self._reader: CableScreen | None = None
+        self._search_before: str | None = None  # what a search that cannot be read replaced
         # FLASH and NIACT IMMEDIATE arrivals the officer's cursor has not been on yet
         self.urgent: dict[int, Arrival] = {}
         # a view is settled once its list and its counts have been read; traffic that arrives
@@ -479,11 +480,16 @@ class ListScreen(WorkflowActions):
 
     @on(ViewFailed)
     def _failed(self, msg: ViewFailed) -> None:
-        self.notify(msg.error, severity="error", markup=False, timeout=8)
         if self.view.search and msg.error.startswith("search"):
-            self.view = replace(self.view, search=None)
+            # the search box again, with what was typed and why it cannot be read; the list
+            # goes back to the search it showed before
+            typed = self.view.search
+            self.view = replace(self.view, search=self._search_before)
             self.reload()
-        elif msg.generation == self.generation:
+            self.action_search(typed, msg.error)
+            return
+        self.notify(msg.error, severity="error", markup=False, timeout=8)
+        if msg.generation == self.generation:
             self._settle()
 
     @on(CursorMoved)
@@ -625,31 +631,39 @@ class ListScreen(WorkflowActions):
             self._reader.reopen(lst.cursor, thread=thread)
         self.app.push_screen(self._reader)
 
-    def action_search(self) -> None:
-        def done(value: str | None) -> None:
-            if value is None:
+    SEARCH_TITLE = 'Search (words, "a phrase", prefix*, AND/OR/NOT; empty clears)'
+
+    def action_search(self, value: str | None = None, error: str | None = None) -> None:
+        before = self.view.search
+
+        def done(text: str | None) -> None:
+            if text is None:
                 return
-            self.view = replace(self.view, search=value.strip() or None)
+            self._search_before = before
+            self.view = replace(self.view, search=text.strip() or None)
             self.reload(keep_current=False)
 
         self.app.push_screen(
             PromptScreen(
-                'Search (words, "a phrase", prefix*, AND/OR/NOT; empty clears)',
-                self.view.search or "",
+                self.SEARCH_TITLE,
+                self.view.search or "" if value is None else value,
+                error=error,
             ),
             done,
         )
 
     def action_filter(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                parse_filters(text)
+            except FilterError as exc:
+                return str(exc)
+            return None
+
         def done(value: str | None) -> None:
             if not value or not value.strip():
                 return
-            try:
-                more = parse_filters(value)
-            except FilterError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.view = self.view.with_filters(more)
+            self.view = self.view.with_filters(parse_filters(value))
             self.reload(keep_current=False)
 
         self.app.push_screen(
@@ -658,6 +672,7 @@ class ListScreen(WorkflowActions):
                 "",
                 "status:NEW officer:me prec:>=IMMED class:S//NF tag:PREL origin:paris "
                 "action info since:2026-11-01 until:2026-11-30",
+                check=check,
             ),
             done,
         )

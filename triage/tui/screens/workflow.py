@@ -26,6 +26,10 @@ class Target:
     reference_id: str
 
 
+class Unchanged(Exception):
+    """A key that had nothing to change on this cable; the message says why."""
+
+
 WORKFLOW_BINDINGS = [
     Binding("a", "assign", "Assign", id="workflow.assign"),
     Binding("A", "unassign", "Unassign", show=False, id="workflow.unassign"),
@@ -79,7 +83,7 @@ class WorkflowActions(TriageScreen):
             return
         if self.bulk() and len(targets) > 1:
             self.app.push_screen(
-                ConfirmScreen(f"{what} for {len(targets)} tagged cables?"),
+                ConfirmScreen(f"{what} for {len(targets):,} {self.bulk_noun()}?"),
                 lambda ok: run() if ok else None,
             )
         else:
@@ -109,12 +113,13 @@ class WorkflowActions(TriageScreen):
         app.push_screen(OfficerPicker(title, officers, self.suggested_officer()), chosen)
 
     def action_unassign(self) -> None:
+        def unassign(c: sqlite3.Connection, t: Target, who: str) -> object:
+            if wf.state(c, t.cable_id).officer is None:
+                raise Unchanged(f"{t.reference_id} is not assigned; nothing to remove")
+            return wf.unassign(c, t.cable_id, who, t.row_version)
+
         self._confirm_then(
-            "Remove the assignment",
-            lambda: self.apply(
-                "assignment removed",
-                lambda c, t, who: wf.unassign(c, t.cable_id, who, t.row_version),
-            ),
+            "Remove the assignment", lambda: self.apply("assignment removed", unassign)
         )
 
     def action_status(self) -> None:
@@ -149,12 +154,26 @@ class WorkflowActions(TriageScreen):
             self._ask_due(targets, "Due (suspense)", "")
 
     def _ask_due(self, targets: list[Target], title: str, typed: str) -> None:
+        warned: list[str] = []
+
+        def check(text: str) -> str | None:
+            """A time that cannot be read keeps the dialog open with what was typed; one in
+            the past is named once (enter again keeps it)."""
+            try:
+                at = wf.parse_when(text)
+            except wf.WorkflowError as exc:
+                return str(exc)
+            if wf.is_past(at) and text not in warned:
+                warned.append(text)
+                return f"{at} is in the past; enter again to set it anyway, or type another time"
+            return None
+
         def chosen(text: str | None) -> None:
             if text is None:
                 return
             try:
                 at = wf.parse_when(text)
-            except wf.WorkflowError as exc:
+            except wf.WorkflowError as exc:  # (checked in the dialog)
                 self.notify(str(exc), severity="error", markup=False)
                 return
 
@@ -186,7 +205,10 @@ class WorkflowActions(TriageScreen):
 
         self.app.push_screen(
             PromptScreen(
-                title, typed, "today 17:00, tomorrow, +2d, +4h, fri, 2026-12-01 09:00, none"
+                title,
+                typed,
+                "today 17:00, tomorrow, +2d, +4h, fri, 2026-12-01 09:00, none",
+                check=check,
             ),
             chosen,
         )
@@ -318,6 +340,8 @@ class WorkflowActions(TriageScreen):
                     try:
                         change(conn, t, app.login)
                         outcome.done.append(t.reference_id)
+                    except Unchanged as exc:
+                        outcome.unchanged.append(str(exc))
                     except wf.Conflict as exc:
                         outcome.conflicts.append(str(exc))
                     except wf.WorkflowError as exc:
@@ -336,6 +360,9 @@ class WorkflowActions(TriageScreen):
             )
         for text in o.errors:
             self.notify(text, severity="error", markup=False, timeout=8)
+        if o.unchanged:
+            more = f" (and {len(o.unchanged) - 1} more)" if len(o.unchanged) > 1 else ""
+            self.notify(o.unchanged[0] + more, markup=False, timeout=4)
         if o.done:
             what = o.done[0] if len(o.done) == 1 else f"{len(o.done)} cables"
             self.notify(f"{what}: {o.label}", markup=False, timeout=4)
