@@ -230,7 +230,7 @@ async def test_the_split_views_title_keeps_the_position_when_narrow(db: Path, wi
         assert line.startswith("26STATE104233  FLASH  Z 271200Z NOV 26")
         assert line.endswith(f"2 of {N_SAMPLES} in Inbox")
         assert ("h history  v raw" in line) == (width >= 100)
-        assert ("[Header|Paragraphs]" in line) == (width >= 90)
+        assert ("[Header|▸Paragraphs]" in line) == (width >= 90)
 
 
 async def test_find_in_cable_and_garbled_numbers_warning(db: Path) -> None:

@@ -62,8 +62,17 @@ def _head(conn: sqlite3.Connection) -> tuple[int, str]:
     return int(row[0]), row[1] or ""
 
 
-def append(conn: sqlite3.Connection, rows: Iterable[AuditRow]) -> None:
-    """Append rows to the log, chained. Call inside the caller's write transaction."""
+def append(
+    conn: sqlite3.Connection,
+    rows: Iterable[AuditRow],
+    *,
+    batch: str | None = None,
+    row_version: int | None = None,
+) -> None:
+    """Append rows to the log, chained. Call inside the caller's write transaction. A workflow
+    change also names its batch (one key press) and the row version it produced, which `u`
+    undoes by; they are bookkeeping for undo, outside the hash (the chain covers what was
+    changed, by whom, when)."""
     if not conn.in_transaction:
         raise RuntimeError("audit.append runs inside a BEGIN IMMEDIATE transaction")
     last_id, prev = _head(conn)
@@ -71,9 +80,9 @@ def append(conn: sqlite3.Connection, rows: Iterable[AuditRow]) -> None:
         last_id += 1
         h = row_hash(last_id, values, prev)
         conn.execute(
-            "INSERT INTO audit (id, at, who, cable_id, reference_id, field, old, new, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (last_id, *values, h),
+            "INSERT INTO audit (id, at, who, cable_id, reference_id, field, old, new, hash, "
+            "batch, row_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (last_id, *values, h, batch, row_version),
         )
         prev = h
 

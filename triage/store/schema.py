@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreError", "connect"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7  # 6: another branch's (the lead renumbers at merge)
 # how long a writer waits for another's write lock before it gives up with "database is locked"
 BUSY_TIMEOUT_MS = 30000
 
@@ -65,6 +65,15 @@ def _create_links(conn: sqlite3.Connection) -> None:
     from .threads import create_links
 
     create_links(conn)
+
+
+def _audit_batches(conn: sqlite3.Connection) -> None:
+    """Schema 7: each audit row names its batch and the row version it produced (a cache
+    stamped older by hand, as tests do, may have them already)."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
+    for column, kind in (("batch", "TEXT"), ("row_version", "INTEGER")):
+        if column not in have:
+            conn.execute(f"ALTER TABLE audit ADD COLUMN {column} {kind}")
 
 
 Migration = str | Callable[[sqlite3.Connection], None]
@@ -248,6 +257,35 @@ MIGRATIONS: dict[int, list[Migration]] = {
     4: [_chain_audit],
     # reference links (threads): the table, filled from the references cables already have
     5: [_create_links],
+    # The console's own state beside the shared triage fields: every change names its batch
+    # (one key press, over one cable or many) and the row version it produced, so `u` undoes
+    # the officer's last batch as a new change checked against that version; what each officer
+    # has opened (unseen-by-me is per officer, apart from the shared status); and a heartbeat
+    # row per open console (who else is working, and on which cable; no daemon: a row older
+    # than a few beats is a console that is gone).
+    7: [
+        _audit_batches,
+        "CREATE INDEX IF NOT EXISTS audit_who ON audit (who, id)",
+        """
+        CREATE TABLE IF NOT EXISTS seen (
+            login TEXT NOT NULL,
+            cable_id INTEGER NOT NULL REFERENCES cables(id),
+            at TEXT NOT NULL,
+            PRIMARY KEY (login, cable_id)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS presence (
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            login TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            beat_at TEXT NOT NULL,
+            cable_id INTEGER,
+            PRIMARY KEY (host, pid)
+        )
+        """,
+    ],
 }
 
 # Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -116,15 +117,22 @@ def normalise_status(value: str) -> str:
     return v
 
 
+def new_batch() -> str:
+    """One key press's changes (over one cable or many) share a batch: `u` undoes them whole."""
+    return uuid.uuid4().hex
+
+
 def _change(
     conn: sqlite3.Connection,
     cable_id: int,
     who: str,
     expected_version: int | None,
     changes: dict[str, Any],
+    batch: str | None = None,
 ) -> State:
     """Apply field changes to one cable, with the audit rows, if its version is as expected."""
     now = utcnow()
+    batch = batch or new_batch()
     with _write(conn):
         st = state(conn, cable_id)
         if expected_version is not None and st.row_version != expected_version:
@@ -151,6 +159,8 @@ def _change(
                 (a, b, c, d, e, None if f is None else str(f), None if g is None else str(g))
                 for a, b, c, d, e, f, g in audit
             ],
+            batch=batch,
+            row_version=st.row_version + 1,
         )
         if "officer" in changes and changes["officer"]:
             conn.execute(
@@ -166,6 +176,7 @@ def assign(
     officer: str,
     who: str,
     expected_version: int | None = None,
+    batch: str | None = None,
 ) -> State:
     officer = officer.strip()
     if not officer or any(ord(ch) < 32 for ch in officer) or len(officer) > 64:
@@ -174,17 +185,21 @@ def assign(
     changes: dict[str, Any] = {"officer": officer}
     if st.status == "NEW":
         changes["status"] = "ASSIGNED"
-    return _change(conn, cable_id, who, expected_version, changes)
+    return _change(conn, cable_id, who, expected_version, changes, batch)
 
 
 def unassign(
-    conn: sqlite3.Connection, cable_id: int, who: str, expected_version: int | None = None
+    conn: sqlite3.Connection,
+    cable_id: int,
+    who: str,
+    expected_version: int | None = None,
+    batch: str | None = None,
 ) -> State:
     st = state(conn, cable_id)
     changes: dict[str, Any] = {"officer": None}
     if st.status == "ASSIGNED":
         changes["status"] = "NEW"
-    return _change(conn, cable_id, who, expected_version, changes)
+    return _change(conn, cable_id, who, expected_version, changes, batch)
 
 
 def set_status(
@@ -193,8 +208,11 @@ def set_status(
     status: str,
     who: str,
     expected_version: int | None = None,
+    batch: str | None = None,
 ) -> State:
-    return _change(conn, cable_id, who, expected_version, {"status": normalise_status(status)})
+    return _change(
+        conn, cable_id, who, expected_version, {"status": normalise_status(status)}, batch
+    )
 
 
 def set_due(
@@ -203,8 +221,9 @@ def set_due(
     due_utc: str | None,
     who: str,
     expected_version: int | None = None,
+    batch: str | None = None,
 ) -> State:
-    return _change(conn, cable_id, who, expected_version, {"due_at": due_utc})
+    return _change(conn, cable_id, who, expected_version, {"due_at": due_utc}, batch)
 
 
 def set_note(
@@ -213,12 +232,17 @@ def set_note(
     note: str,
     who: str,
     expected_version: int | None = None,
+    batch: str | None = None,
 ) -> State:
-    return _change(conn, cable_id, who, expected_version, {"note": note})
+    return _change(conn, cable_id, who, expected_version, {"note": note}, batch)
 
 
 def acknowledge(
-    conn: sqlite3.Connection, cable_id: int, who: str, expected_version: int | None = None
+    conn: sqlite3.Connection,
+    cable_id: int,
+    who: str,
+    expected_version: int | None = None,
+    batch: str | None = None,
 ) -> State:
     st = state(conn, cable_id)
     if not is_acknowledged_precedence(st.prec_rank):
@@ -230,7 +254,69 @@ def acknowledge(
         raise WorkflowError(
             f"{st.reference_id} was already acknowledged by {st.ack_by} at {_short(st.ack_at)}"
         )
-    return _change(conn, cable_id, who, expected_version, {"ack_by": who, "ack_at": utcnow()})
+    return _change(
+        conn, cable_id, who, expected_version, {"ack_by": who, "ack_at": utcnow()}, batch
+    )
+
+
+# -- undo ------------------------------------------------------------------------------------------
+
+UNDOABLE = ("officer", "status", "due_at", "note", "ack_by", "ack_at")
+
+
+@dataclass
+class Undone:
+    """What `undo_last` did: the cables put back, and those someone else changed since (left
+    as they are)."""
+
+    label: str
+    done: list[str]
+    conflicts: list[str]
+
+
+def undo_last(conn: sqlite3.Connection, who: str) -> Undone | None:
+    """Undo `who`'s last change (one key press: a status, a bulk assign, DONE) as a new change,
+    recorded in the audit log like any other and checked against the row version the change
+    produced: a cable someone else changed since is left alone and named. Undoing an undo
+    redoes (as vi's `u` does). None when `who` has changed nothing."""
+    row = conn.execute(
+        "SELECT batch FROM audit WHERE who = ? AND batch IS NOT NULL AND cable_id IS NOT NULL "
+        "ORDER BY id DESC LIMIT 1",
+        (who,),
+    ).fetchone()
+    if row is None:
+        return None
+    batch = row[0]
+    per_cable: dict[int, tuple[str, int, dict[str, str | None]]] = {}
+    fields_seen: list[tuple[str, str | None, str | None]] = []
+    for cid, ref, field, old, new, version in conn.execute(
+        "SELECT cable_id, reference_id, field, old, new, row_version FROM audit "
+        "WHERE batch = ? ORDER BY id",
+        (batch,),
+    ):
+        if field not in UNDOABLE:
+            continue
+        _ref, _v, back = per_cable.setdefault(int(cid), (str(ref), int(version), {}))
+        back.setdefault(field, old)
+        if len(fields_seen) < 3 and field not in [f for f, _, _ in fields_seen]:
+            fields_seen.append((field, new, old))
+    label = ", ".join(f"{f} {_short_value(n)} -> {_short_value(o)}" for f, n, o in fields_seen)
+    again = new_batch()
+    done: list[str] = []
+    conflicts: list[str] = []
+    for cid, (ref, version, back) in per_cable.items():
+        try:
+            _change(conn, cid, who, version, dict(back), again)
+            done.append(ref)
+        except Conflict as exc:
+            conflicts.append(str(exc))
+    return Undone(label, done, conflicts)
+
+
+def _short_value(value: str | None) -> str:
+    if value is None or value == "":
+        return "-"
+    return value if len(value) <= 24 else value[:23] + "…"
 
 
 def known_officers(conn: sqlite3.Connection, configured: list[str]) -> list[str]:

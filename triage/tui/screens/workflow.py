@@ -44,6 +44,7 @@ WORKFLOW_BINDINGS = [
     Binding("c", "note", "Note", show=False, id="workflow.note"),
     Binding("K", "acknowledge", "Ack", show=False, id="workflow.ack"),
     Binding("y", "accept_suggestion", "Take suggestion", show=False, id="workflow.accept"),
+    Binding("u", "undo", "Undo", show=False, id="workflow.undo"),
 ]
 
 
@@ -106,17 +107,19 @@ class WorkflowActions(TriageScreen):
                     f"Assign to {visible(officer, one_line=True)}",
                     lambda: self.apply(
                         f"assigned to {visible(officer, one_line=True)}",
-                        lambda c, t, who: wf.assign(c, t.cable_id, officer, who, t.row_version),
+                        lambda c, t, who, b: wf.assign(
+                            c, t.cable_id, officer, who, t.row_version, b
+                        ),
                     ),
                 )
 
         app.push_screen(OfficerPicker(title, officers, self.suggested_officer()), chosen)
 
     def action_unassign(self) -> None:
-        def unassign(c: sqlite3.Connection, t: Target, who: str) -> object:
+        def unassign(c: sqlite3.Connection, t: Target, who: str, b: str) -> object:
             if wf.state(c, t.cable_id).officer is None:
                 raise Unchanged(f"{t.reference_id} is not assigned; nothing to remove")
-            return wf.unassign(c, t.cable_id, who, t.row_version)
+            return wf.unassign(c, t.cable_id, who, t.row_version, b)
 
         self._confirm_then(
             "Remove the assignment", lambda: self.apply("assignment removed", unassign)
@@ -142,7 +145,7 @@ class WorkflowActions(TriageScreen):
             f"Set status {status}",
             lambda: self.apply(
                 f"status set to {status}",
-                lambda c, t, who: wf.set_status(c, t.cable_id, status, who, t.row_version),
+                lambda c, t, who, b: wf.set_status(c, t.cable_id, status, who, t.row_version, b),
             ),
         )
 
@@ -177,8 +180,8 @@ class WorkflowActions(TriageScreen):
                 self.notify(str(exc), severity="error", markup=False)
                 return
 
-            def change(c: sqlite3.Connection, t: Target, who: str) -> object:
-                return wf.set_due(c, t.cable_id, at, who, t.row_version)
+            def change(c: sqlite3.Connection, t: Target, who: str, b: str) -> object:
+                return wf.set_due(c, t.cable_id, at, who, t.row_version, b)
 
             label = f"due {at or 'cleared'}"
             if len(targets) == 1 and not self.bulk():
@@ -237,7 +240,7 @@ class WorkflowActions(TriageScreen):
                 self._save_versioned(
                     "note saved",
                     Target(t.cable_id, version, t.reference_id),
-                    lambda c, tt, who: wf.set_note(c, tt.cable_id, new, who, tt.row_version),
+                    lambda c, tt, who, b: wf.set_note(c, tt.cable_id, new, who, tt.row_version, b),
                     lambda theirs: self._edit_note(
                         t,
                         f"{visible(t.reference_id, one_line=True)}: {self._who_when(theirs)} "
@@ -259,7 +262,7 @@ class WorkflowActions(TriageScreen):
         self,
         label: str,
         target: Target,
-        change: Callable[[sqlite3.Connection, Target, str], object],
+        change: Callable[[sqlite3.Connection, Target, str, str], object],
         on_conflict: Callable[[wf.State], None],
     ) -> None:
         self._run_versioned(label, target, change, on_conflict)
@@ -269,14 +272,14 @@ class WorkflowActions(TriageScreen):
         self,
         label: str,
         target: Target,
-        change: Callable[[sqlite3.Connection, Target, str], object],
+        change: Callable[[sqlite3.Connection, Target, str, str], object],
         on_conflict: Callable[[wf.State], None],
     ) -> None:
         app = self.tapp
         outcome = Outcome(label)
         try:
             with app.cache.borrow() as conn:
-                change(conn, target, app.login)
+                change(conn, target, app.login, wf.new_batch())
             outcome.done.append(target.reference_id)
         except wf.Conflict as exc:
             if exc.current is not None:
@@ -301,7 +304,8 @@ class WorkflowActions(TriageScreen):
 
     def action_acknowledge(self) -> None:
         self.apply(
-            "acknowledged", lambda c, t, who: wf.acknowledge(c, t.cable_id, who, t.row_version)
+            "acknowledged",
+            lambda c, t, who, b: wf.acknowledge(c, t.cable_id, who, t.row_version, b),
         )
 
     def action_accept_suggestion(self) -> None:
@@ -313,13 +317,33 @@ class WorkflowActions(TriageScreen):
         self.apply(
             f"assigned to {visible(officer, one_line=True)}"
             + (f" ({visible(why, one_line=True)})" if why else ""),
-            lambda c, t, who: wf.assign(c, t.cable_id, officer, who, t.row_version),
+            lambda c, t, who, b: wf.assign(c, t.cable_id, officer, who, t.row_version, b),
         )
+
+    def action_undo(self) -> None:
+        self._undo()
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _undo(self) -> None:
+        app = self.tapp
+        outcome = Outcome("undone")
+        try:
+            with app.cache.borrow() as conn:
+                undone = wf.undo_last(conn, app.login)
+        except (sqlite3.Error, StoreError, wf.WorkflowError) as exc:
+            outcome.errors.append(f"not undone: {exc}")
+        else:
+            if undone is None:
+                outcome.unchanged.append("nothing to undo: you have changed no cable")
+            else:
+                outcome.label = f"undone ({undone.label})" if undone.label else "undone"
+                outcome.done, outcome.conflicts = undone.done, undone.conflicts
+        self.post_message(ChangesApplied(outcome))
 
     # applying
 
     def apply(
-        self, label: str, change: Callable[[sqlite3.Connection, Target, str], object]
+        self, label: str, change: Callable[[sqlite3.Connection, Target, str, str], object]
     ) -> None:
         targets = self.targets()
         if targets:
@@ -330,15 +354,16 @@ class WorkflowActions(TriageScreen):
         self,
         label: str,
         targets: list[Target],
-        change: Callable[[sqlite3.Connection, Target, str], object],
+        change: Callable[[sqlite3.Connection, Target, str, str], object],
     ) -> None:
         app = self.tapp
         outcome = Outcome(label)
+        batch = wf.new_batch()  # one key press, one batch: `u` undoes it whole
         try:
             with app.cache.borrow() as conn:
                 for t in targets:
                     try:
-                        change(conn, t, app.login)
+                        change(conn, t, app.login, batch)
                         outcome.done.append(t.reference_id)
                     except Unchanged as exc:
                         outcome.unchanged.append(str(exc))
