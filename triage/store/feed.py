@@ -8,10 +8,13 @@ replaced file would go on answering "nothing new" for ever.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import time
 from dataclasses import dataclass, field
 
 from ..cable.model import ACK_MAX_RANK
+from . import presence
 from .cache import Cache
 from .schema import StoreError
 
@@ -28,18 +31,32 @@ class Arrival:
 
 @dataclass(frozen=True)
 class Changes:
-    """Something was committed; `urgent` lists the new FLASH and NIACT IMMEDIATE (and
-    EMERGENCY) cables."""
+    """What the last look found. `changed`: cables, versions or workflow changed (a list reads
+    its view again); `urgent` lists the new FLASH and NIACT IMMEDIATE (and EMERGENCY) cables,
+    `assigned` the cables someone else assigned to the feed's officer; `others` the other
+    consoles on the cache, when they were read (None otherwise)."""
 
     urgent: list[Arrival] = field(default_factory=list)
+    assigned: list[presence.Assignment] = field(default_factory=list)
+    others: list[presence.Present] | None = None
+    changed: bool = True
 
 
 class ChangeFeed:
-    def __init__(self, cache: Cache) -> None:
+    """With a `login`, the feed also writes this console's heartbeat (every BEAT_S, and at
+    once after `reading` changes) and reads the other consoles' rows."""
+
+    def __init__(self, cache: Cache, login: str | None = None) -> None:
         self.cache = cache
+        self.login = login
         self._conn: sqlite3.Connection | None = None
         self._version: int | None = None
         self._max_id = 0
+        self._fingerprint = (0, 0, 0)
+        self._max_audit = 0
+        self._last_beat = -1e9
+        self.reading: int | None = None  # the cable this console has open
+        self.beat_now = False
 
     def start(self) -> None:
         """Take the baseline (before the first view is read, so nothing committed while the
@@ -51,6 +68,8 @@ class ChangeFeed:
             self._max_id = int(
                 conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0]
             )
+            self._fingerprint = presence.fingerprint(conn)
+            self._max_audit = self._fingerprint[2]
         except sqlite3.Error as exc:
             raise StoreError(f"{self.cache.path}: {exc}") from exc
 
@@ -67,20 +86,49 @@ class ChangeFeed:
             raise StoreError(why)
         try:
             conn = self._connection()
+            read_presence = False
+            if self.login and (
+                self.beat_now or time.monotonic() - self._last_beat >= presence.BEAT_S
+            ):
+                self.beat_now = False
+                self._last_beat = time.monotonic()
+                presence.beat(conn, self.login, self.reading)
+                read_presence = True
             version = int(conn.execute("PRAGMA data_version").fetchone()[0])
-            if version == self._version:
-                return None
-            self._version = version
-            latest = int(conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0])
-            urgent = [
-                Arrival(int(cid), str(ref), str(subj), str(prec or ""))
-                for cid, ref, subj, prec in conn.execute(
-                    "SELECT id, reference_id, coalesce(subject, ''), precedence FROM cables "
-                    "WHERE id > ? AND prec_rank <= ? ORDER BY id",
-                    (self._max_id, ACK_MAX_RANK),
-                )
-            ]
+            changed = False
+            if version != self._version:
+                self._version = version
+                read_presence = True
+                fp = presence.fingerprint(conn)
+                # heartbeats and `seen` rows leave the fingerprint as it is: no list reads its
+                # view again for them
+                changed = fp != self._fingerprint
+                self._fingerprint = fp
+            urgent: list[Arrival] = []
+            assigned: list[presence.Assignment] = []
+            if changed:
+                latest = int(conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0])
+                urgent = [
+                    Arrival(int(cid), str(ref), str(subj), str(prec or ""))
+                    for cid, ref, subj, prec in conn.execute(
+                        "SELECT id, reference_id, coalesce(subject, ''), precedence FROM cables "
+                        "WHERE id > ? AND prec_rank <= ? ORDER BY id",
+                        (self._max_id, ACK_MAX_RANK),
+                    )
+                ]
+                self._max_id = max(self._max_id, latest)
+                if self.login:
+                    assigned = presence.assigned_to(conn, self.login, self._max_audit)
+                self._max_audit = self._fingerprint[2]
+            others = presence.others(conn) if read_presence and self.login else None
         except sqlite3.Error as exc:
             raise StoreError(f"{self.cache.path}: {exc}") from exc
-        self._max_id = max(self._max_id, latest)
-        return Changes(urgent)
+        if not changed and others is None:
+            return None
+        return Changes(urgent, assigned, others, changed)
+
+    def leave(self) -> None:
+        """This console is leaving: its heartbeat row goes (a console killed expires)."""
+        if self._conn is not None and self.login:
+            with contextlib.suppress(sqlite3.Error):
+                presence.leave(self._conn)

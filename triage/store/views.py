@@ -31,6 +31,7 @@ from ..cable.model import (
     is_acknowledged_precedence,
 )
 from ..config import DEFAULT_OBJECTIVES_MIN
+from .presence import seen_among
 
 # the model's closed statuses as SQL (literals, not parameters: the planner sees them); the
 # constants are ours, never user text
@@ -925,6 +926,7 @@ class Row:
     suggested: str | None = None
     # (officer, cited reference id): it cites a cable that officer holds (store/threads.py)
     cites_held: tuple[str, str] | None = None
+    seen: bool = True  # opened by the officer reading the list (per officer; see presence)
 
     @property
     def prec_badge(self) -> str:
@@ -947,6 +949,10 @@ def fetch_rows(
         f"WHERE c.id IN ({marks})"
     )
     rows = {r[0]: Row(*r) for r in conn.execute(sql, ids)}
+    if ctx is not None:
+        seen = seen_among(conn, ctx.login, ids)
+        for cid, row in rows.items():
+            row.seen = cid in seen
     if ctx and (ctx.office_ris or ctx.office_names):
         for kind in ("info", "to"):
             s, p = addressed_sql(ctx, kind)

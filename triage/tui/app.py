@@ -21,12 +21,13 @@ from textual.screen import Screen
 
 from ..config import Config, current_login
 from ..store import audit as audit_log
+from ..store import presence
 from ..store.cache import Cache
 from ..store.export import open_private
 from ..store.feed import ChangeFeed
 from ..store.schema import StoreError
 from ..store.views import BUILTIN_TABS, Context, custom_views
-from .messages import CacheChanged, CacheLost
+from .messages import CacheChanged, CacheLost, PresenceRead
 from .safe import visible
 from .screens.base import TriageScreen
 from .screens.cable import CableScreen
@@ -67,13 +68,16 @@ class TriageApp(App[None]):
         )
         self.tabs = BUILTIN_TABS + list(custom)
         self.has_office = bool(config.office_ris or config.office_names)
-        self.feed = ChangeFeed(self.cache)
+        self.feed = ChangeFeed(self.cache, self.login)
         self._tty: int | None = None
         self._lost = False
-        self._looking = threading.Event()
         self._chain = audit_log.ChainWatch()
         self._audit_problems: list[str] = []
         self.start_on_overview = False
+        self._poll_lock = threading.Lock()
+        self._polling = False
+        self._poll_again = False
+        self.present: list[presence.Present] = []  # the other consoles on this cache
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -96,6 +100,11 @@ class TriageApp(App[None]):
         if self._tty is not None:
             self.set_interval(TTY_CHECK_SECONDS, self.check_terminal)
 
+    def on_unmount(self) -> None:
+        """This console is leaving: its heartbeat row goes (a killed one expires)."""
+        if not self._lost:
+            self.feed.leave()
+
     def check_terminal(self) -> None:
         """Exit when the terminal has hung up. A hang-up normally comes with SIGHUP, but not to
         a console started under `su` when its terminal goes away: the console then stayed
@@ -117,25 +126,64 @@ class TriageApp(App[None]):
     # live traffic
 
     def check_for_changes(self) -> None:
-        # one look at a time: a look still under way on a loaded machine is left to finish
-        # (cancelling it for the next tick would lose what it found)
-        if not self._lost and not self._looking.is_set():
-            self._looking.set()
-            self._check()
+        """Look now (the interval calls this; so do the screens after a change of their own).
+        One look runs at a time; a request made meanwhile is taken by the running one."""
+        if self._lost:
+            return
+        with self._poll_lock:
+            if self._polling:
+                self._poll_again = True
+                return
+            self._polling = True
+        self._check()
 
     @work(thread=True, group="poll", exit_on_error=False)
     def _check(self) -> None:
+        try:
+            while True:
+                self._check_once()
+                with self._poll_lock:
+                    if not self._poll_again or self._lost:
+                        self._polling = False
+                        return
+                    self._poll_again = False
+        except BaseException:
+            with self._poll_lock:
+                self._polling = False
+            raise
+
+    def _check_once(self) -> None:
         """The change feed: another ssh session's console, `triage watch` or an ingest
-        committed; or the cache can no longer be trusted (deleted, replaced, its locks lost)."""
+        committed; or the cache can no longer be trusted (deleted, replaced, its locks lost).
+        The feed also writes this console's heartbeat and reads the other consoles'."""
         try:
             changes = self.feed.poll()
         except (sqlite3.Error, StoreError, OSError) as exc:
             self.post_message(CacheLost(str(exc)))
             return
-        finally:
-            self._looking.clear()
-        if changes is not None:
-            self.post_message(CacheChanged(changes.urgent))
+        if changes is None:
+            return
+        if changes.changed:
+            self.post_message(CacheChanged(changes.urgent, changes.assigned))
+        if changes.others is not None:
+            self.post_message(PresenceRead(changes.others))
+
+    def set_reading(self, cable_id: int | None) -> None:
+        """The cable this console has open (None: back at the list), told to the others."""
+        if cable_id != self.feed.reading:
+            self.feed.reading = cable_id
+            self.feed.beat_now = True
+            self.check_for_changes()
+
+    def on_presence_read(self, msg: PresenceRead) -> None:
+        self.present = msg.others
+        for s in self.screen_stack:
+            if isinstance(s, TriageScreen):
+                s.presence_changed()
+
+    def others_on(self, cable_id: int) -> list[str]:
+        """The other officers who have this cable open."""
+        return sorted({p.login for p in self.present if p.cable_id == cable_id})
 
     def on_cache_changed(self, msg: CacheChanged) -> None:
         for a in msg.urgent:
@@ -147,6 +195,15 @@ class TriageApp(App[None]):
                 severity="warning",
                 markup=False,
                 timeout=15,
+            )
+        for given in msg.assigned:
+            self.notify(
+                f"{visible(given.by, one_line=True)} assigned "
+                f"{visible(given.reference_id, one_line=True)}"
+                " to you",
+                title="Assigned to you",
+                markup=False,
+                timeout=12,
             )
         # the list reloads (keeping its cursor); an open cable redraws in place
         for s in self.screen_stack:

@@ -11,6 +11,7 @@ from textual.message import Message
 from ..store.feed import Arrival
 
 __all__ = ["Arrival"]  # (re-exported: the feed's type, carried by CacheChanged)
+from ..store.presence import Assignment, Present
 
 
 @dataclass
@@ -55,10 +56,20 @@ class ViewFailed(Message):
 
 class CacheChanged(Message):
     """Another process committed to the cache; `urgent` lists the FLASH and NIACT IMMEDIATE
-    (and EMERGENCY) cables that arrived with the commit."""
+    (and EMERGENCY) cables that arrived with the commit, `assigned` the cables someone else
+    assigned to this officer."""
 
-    def __init__(self, urgent: list[Arrival]) -> None:
+    def __init__(self, urgent: list[Arrival], assigned: list[Assignment] | None = None) -> None:
         self.urgent = urgent
+        self.assigned = assigned or []
+        super().__init__()
+
+
+class PresenceRead(Message):
+    """The other consoles open on this cache, and the cable each has open."""
+
+    def __init__(self, others: list[Present]) -> None:
+        self.others = others
         super().__init__()
 
 

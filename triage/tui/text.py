@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..cable.model import is_acknowledged_precedence, marking_rank
+from ..store.presence import Present
 from ..store.views import CableDetail, Row
 from . import bounds
 from .safe import PREC_STYLES, class_style, visible
@@ -48,7 +49,7 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
     longest cablegate ids, `05RIODEJANEIRO1238`) down to 80 columns. OFFICER is as wide as the
     longest name the view holds (7 to 16) while the subject keeps its 30 cells."""
     cols = [
-        Column("mark", "", 1),
+        Column("mark", "", 2),
         Column("prec", "PREC", 5),
         Column("class", "CLASS", 7),
         Column("dtg", "DTG", 14),
@@ -236,6 +237,19 @@ def tab_bar(tabs: list[str], counts: dict[str, int], current: str, room: int) ->
     return t
 
 
+def who_else(present: Iterable[Present], room: int) -> Text:
+    """The other officers with a console open on this cache, for a corner of the list:
+    `◆ kwalker jsmith`, or `◆ 3 others` when their names do not fit."""
+    names = sorted({p.login for p in present})
+    if not names or room < 4:
+        return Text("")
+    t = Text(end="", no_wrap=True)
+    listed = "◆ " + " ".join(visible(n, one_line=True) for n in names)
+    t.append(listed if len(listed) <= room else f"◆ {len(names)} other{'s' * (len(names) > 1)}")
+    t.stylize("bold")
+    return t
+
+
 # -- the split view ----------------------------------------------------------------------------
 
 _BREAK_BEFORE = re.compile(r"^\s*(?:-{1,2}\s|[A-Z][.)]\s|\(?[a-z0-9]\)\s|[*•]\s|$)")
@@ -285,20 +299,26 @@ PREC_BADGE_WORDS = {"FLASH": "FLASH", "NIACT IMMEDIATE": "NIACT", "EMERGENCY": "
 
 
 def triage_line(
-    d: CableDetail, suggested: str | None, room: int = 200, why: str | None = None
+    d: CableDetail,
+    suggested: str | None,
+    room: int = 200,
+    why: str | None = None,
+    also: list[str] | None = None,
 ) -> Text:
     """The one line of the cable's shared triage state above the panes. When it does not fit
     `room`, the words shorten (the key reminders first, then the labels) so every field and the
     acknowledgement it waits for stay."""
     tl = Text()
     for level in range(4):
-        tl = _triage_line(d, suggested, level, why)
+        tl = _triage_line(d, suggested, level, why, also or [])
         if tl.cell_len <= room:
             break
     return tl
 
 
-def _triage_line(d: CableDetail, suggested: str | None, level: int, why: str | None) -> Text:
+def _triage_line(
+    d: CableDetail, suggested: str | None, level: int, why: str | None, also: list[str]
+) -> Text:
     w = d.state
     tl = Text(end="", no_wrap=True, overflow="ellipsis")
     gap = "   " if level < 2 else "  "
@@ -330,6 +350,9 @@ def _triage_line(d: CableDetail, suggested: str | None, level: int, why: str | N
             tl.append(f"{gap}suggested {name}{because}{tail}", style="italic")
         else:
             tl.append(f"{gap}?{name} (y)", style="italic")
+    if also:
+        names = ", ".join(visible(a, one_line=True) for a in also)
+        tl.append(f"{gap}◆ open by {names}" if level < 2 else f"{gap}◆{names}", style="bold")
     return tl
 
 

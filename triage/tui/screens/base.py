@@ -27,3 +27,6 @@ class TriageScreen(Screen[None]):
     def cache_reopened(self) -> None:
         """The cache was reopened after a loss: read everything again, whatever was under way."""
         self.cache_changed()
+
+    def presence_changed(self) -> None:
+        """Other consoles came, went, or opened another cable (`app.present`)."""

@@ -11,11 +11,13 @@ import sqlite3
 from collections.abc import Iterable
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from ...store import presence
 from ...store import workflow as wf
 from ...store.schema import StoreError
 from ...store.threads import held_references, thread_suggestion
@@ -92,6 +94,36 @@ class CableScreen(WorkflowActions):
         self.query_one("#body-pane", VerticalScroll).focus()
         self.load()
 
+    def on_screen_suspend(self) -> None:
+        self.tapp.set_reading(None)
+
+    def on_screen_resume(self) -> None:
+        if self.cable_id is not None and self.is_mounted:
+            self.tapp.set_reading(self.cable_id)
+
+    def presence_changed(self) -> None:
+        d = self.detail
+        if d is not None and self.is_mounted:
+            room = (self.size.width or self.app.size.width) - 2
+            self.query_one("#triage-line", Static).update(
+                triage_line(
+                    d,
+                    self.suggested_officer(),
+                    room,
+                    self.suggestion_reason(),
+                    self.tapp.others_on(d.id),
+                )
+            )
+
+    @work(thread=True, group="seen", exit_on_error=False)
+    def _mark_seen(self, cable_id: int) -> None:
+        """Opened by this officer: no longer bold in their list (a short write of its own)."""
+        try:
+            with self.tapp.cache.borrow() as conn:
+                presence.mark_seen(conn, self.tapp.login, cable_id)
+        except (sqlite3.Error, StoreError):
+            pass  # only the bold in the list is lost; the next opening tries again
+
     def on_descendant_focus(self) -> None:
         self._draw_title()
 
@@ -144,6 +176,8 @@ class CableScreen(WorkflowActions):
             self.tapp.report_cache_error(exc)
             return
         self.find_hits, self.find_pos = [], -1
+        self.tapp.set_reading(self.cable_id)
+        self._mark_seen(self.cable_id)
         self.draw()
         self._show_thread()
         self.query_one("#body-pane", VerticalScroll).scroll_home(animate=False)
@@ -157,7 +191,13 @@ class CableScreen(WorkflowActions):
             b.show_level(d.level_rank, d.noforn)
         room = self._draw_title()
         self.query_one("#triage-line", Static).update(
-            triage_line(d, self.suggested_officer(), room, self.suggestion_reason())
+            triage_line(
+                d,
+                self.suggested_officer(),
+                room,
+                self.suggestion_reason(),
+                self.tapp.others_on(d.id),
+            )
         )
         self.query_one("#header", Static).update(
             self._history_text(d) if self.show_history else self._header_text(d)

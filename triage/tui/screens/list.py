@@ -42,7 +42,7 @@ from ...store.views import (
 from ..messages import Arrival, CountsLoaded, CursorMoved, ViewData, ViewFailed, ViewLoaded
 from ..safe import PREC_STYLES, visible
 from ..system import release_memory
-from ..text import tab_bar
+from ..text import tab_bar, who_else
 from ..widgets.bars import Banner, KeyHints, hint_bindings
 from ..widgets.cable_list import CableList
 from .cable import CableScreen
@@ -147,6 +147,7 @@ class ListScreen(WorkflowActions):
         yield Banner(id="banner-bottom")
 
     def on_mount(self) -> None:
+        self.query_one(CableList).login = self.tapp.login
         self.query_one(CableList).focus()
         self._draw_banner()
         self._draw_tabs()
@@ -497,6 +498,21 @@ class ListScreen(WorkflowActions):
         self._draw_filters()
         self._draw_arrivals()
 
+    # others at work, and what this officer has opened
+
+    def presence_changed(self) -> None:
+        if not self.query(CableList):
+            return  # not composed yet
+        lst = self.query_one(CableList)
+        lst.open_elsewhere = {p.cable_id for p in self.tapp.present if p.cable_id is not None}
+        lst.refresh()
+        self._draw_tabs()
+
+    def on_screen_resume(self) -> None:
+        # back from a cable: it is no longer unseen (nor is any other read meanwhile)
+        if self.query(CableList):
+            self.query_one(CableList).invalidate()
+
     # urgent arrivals
 
     def note_arrivals(self, arrivals: list[Arrival]) -> None:
@@ -557,7 +573,11 @@ class ListScreen(WorkflowActions):
 
     def _draw_tabs(self) -> None:
         room = (self.size.width or self.app.size.width) - 2
-        t = tab_bar(self.tapp.tabs, self.counts, self.view.tab, room)
+        here = who_else(self.tapp.present, max(0, room - 40))
+        t = tab_bar(self.tapp.tabs, self.counts, self.view.tab, room - here.cell_len - 2)
+        if here.cell_len:
+            t.pad_right(max(2, room - t.cell_len - here.cell_len))
+            t.append_text(here)
         self.query_one("#tabs", Static).update(t)
 
     def _draw_empty(self) -> None:

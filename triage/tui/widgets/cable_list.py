@@ -88,6 +88,8 @@ class CableList(Widget, can_focus=True):
         self.top = 0
         self.tagged: dict[int, int] = {}  # cable id -> row version when tagged
         self.show_addressed = show_addressed
+        self.login = ""  # whose list it is: their assignments are marked
+        self.open_elsewhere: set[int] = set()  # cables open in other officers' consoles
         # the longest officer name (or suggestion) the view holds: OFFICER is that wide
         self.officer_width = 10
         # what an empty view says (set with its contents): why it is empty and the way out
@@ -212,8 +214,8 @@ class CableList(Widget, can_focus=True):
         if row is None:
             return Strip([Segment(" " * width, _PLAIN)], width)
         text = self._row_text(row, cols, index)
-        if row.id in self.tagged:
-            text.stylize(Style(bold=True))
+        if row.id in self.tagged or not row.seen:
+            text.stylize(Style(bold=True))  # tagged, or not yet opened by this officer
         if index == self.cursor:
             text.stylize(Style(reverse=True))
         return _strip(text, self.app.console, width)
@@ -241,7 +243,13 @@ class CableList(Widget, can_focus=True):
         w = c.width
         style: Style | str = ""
         if c.key == "mark":
+            # the cursor or a tag; then the officer's own mark: @ assigned to them and not yet
+            # opened, ◆ open in another officer's console
             value = "*" if row.id in self.tagged else (">" if index == self.cursor else " ")
+            if row.officer and row.officer == self.login and not row.seen:
+                value += "@"
+            elif row.id in self.open_elsewhere:
+                value += "◆"
             style = Style(bold=True)
         elif c.key == "prec":
             value = row.prec_badge
