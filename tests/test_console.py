@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Label, Static
 
 from triage.config import Config
 from triage.store import connect
 from triage.store.ingest import Item, ingest
 from triage.tui.app import CableScreen, ListScreen, TriageApp
-from triage.tui.screens.dialogs import HelpScreen
+from triage.tui.screens.dialogs import HelpScreen, PromptScreen
 from triage.tui.widgets.bars import Banner
 from triage.tui.widgets.cable_list import CableList
 
@@ -292,9 +292,13 @@ async def test_fts_search_phrase_prefix_and_bad_query(db: Path) -> None:
         assert len(app.screen.query_one(CableList).ids) == 1  # 25REYKJAVIK77
         await pilot.press("slash", "ctrl+u", *'"unbalanced AND (', "enter")
         await settle(pilot)
-        assert isinstance(app.screen, ListScreen)
-        assert any("search" in n.message for n in app._notifications)
-        assert len(app.screen.query_one(CableList).ids) == N_SAMPLES
+        # the search box again, with what was typed and why; the list shows the last search
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == '"unbalanced AND ('
+        assert "search" in str(app.screen.query_one("#prompt-error", Label).content)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.screen.query_one(CableList).ids) == 1
 
 
 async def test_sort_and_reverse(db: Path) -> None:

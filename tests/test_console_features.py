@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from textual import events
+
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.tui.widgets.cable_list import CableList
@@ -179,3 +182,125 @@ async def test_other_officers_at_work_and_the_cable_they_have_open(db: Path) -> 
         ).fetchall()
         assert rows == [("tester", wf.find_cable(conn, "26STATE104233"))]
         conn.close()
+
+
+# -- copy -----------------------------------------------------------------------------------------
+
+
+async def test_Y_copies_the_reference_or_the_header_and_text(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("TMUX", raising=False)
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "Y", "1")
+        await settle(pilot)
+        assert app.clipboard == "26STATE104233"
+        assert any("copied 26STATE104233" in m for m in messages(app))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("Y", "2")
+        await settle(pilot)
+        assert "Subject     DIVERSION OF CARGO VESSEL" in app.clipboard
+        assert "NORTHERN STAR" in app.clipboard.split("Subject", 1)[1]
+
+
+async def test_where_the_terminal_refuses_the_copy_says_so(
+    db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TERM", "linux")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "Y", "1")
+        await settle(pilot)
+        said = messages(app)[-1]
+        assert "not copied" in said and "OSC 52" in said and "26STATE104233" in said
+        await pilot.press("Y", "3")
+        await settle(pilot)
+        saved = tmp_path / "triage-copy-26STATE104233.txt"
+        assert saved.is_file() and str(saved) in messages(app)[-1]
+        assert (saved.stat().st_mode & 0o777) == 0o600
+
+
+def test_tmux_that_drops_program_copies_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from triage.tui import clipboard
+
+    monkeypatch.setattr(clipboard, "_tmux_clipboard", lambda: "external")
+    why = clipboard.refusal({"TERM": "tmux-256color", "TMUX": "/tmp/x"}, 10)
+    assert why and "set-clipboard on" in why
+    assert clipboard.refusal({"TERM": "xterm"}, 10) is None
+    assert "more than" in (clipboard.refusal({"TERM": "xterm"}, 10**6) or "")
+
+
+# -- the mouse ------------------------------------------------------------------------------------
+
+
+async def test_click_selects_double_click_opens_wheel_scrolls_tab_click(db: Path) -> None:
+    from triage.tui.app import CableScreen, ListScreen
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        await pilot.click(CableList, offset=(30, 3))  # the third row
+        assert lst.cursor == 2
+        await pilot.mouse_down(CableList, offset=(30, 2))
+        await pilot.click(CableList, offset=(30, 2), times=2)
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        assert app.screen.detail is not None and app.screen.detail.reference_id == "26STATE104233"
+        await pilot.press("q")
+        await settle(pilot)
+        top = lst.top
+        for _ in range(3):  # (Pilot has no wheel of its own: the events a wheel sends)
+            await pilot._post_mouse_events([events.MouseScrollDown], CableList, offset=(30, 5))
+            await pilot.pause()
+        assert lst.top == top + 9 and lst.top <= lst.cursor
+        screen = app.screen
+        assert isinstance(screen, ListScreen)
+        tabs = screen.query_one("#tabs")
+        start = next(s for s, _e, t in tabs.spans if t == "All")  # type: ignore[attr-defined]
+        await pilot.click("#tabs", offset=(start + 2, 0))
+        await settle(pilot)
+        assert screen.view.tab == "All"
+
+
+# -- views saved from the console ----------------------------------------------------------------
+
+
+async def test_save_the_search_and_filters_as_a_view_then_remove_it(db: Path) -> None:
+    from triage.config import load_config, user_config_path
+    from triage.tui.app import ListScreen
+
+    cfg_path = user_config_path()
+    cfg_path.parent.mkdir(parents=True)
+    cfg_path.write_text('# mine\nofficers = ["kwalker"]\n', encoding="utf-8")
+    app = make_app(db, path=cfg_path, officers=["kwalker"])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"cargo", "enter")
+        await settle(pilot)
+        await pilot.press("f", *"prec:FLASH", "enter")
+        await settle(pilot)
+        await pilot.press("W", *"Hijack desk", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListScreen)
+        assert screen.view.tab == "Hijack desk" and not screen.view.search
+        assert "Hijack desk 1" in static_text(app, "#tabs")
+        saved = load_config(cfg_path)
+        assert saved.officers == ["kwalker"] and "# mine" in cfg_path.read_text()
+        assert saved.views == [
+            {"name": "Hijack desk", "filter": "precedence:FLASH", "search": "cargo"}
+        ]
+        screen.remove_view("Hijack desk")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert load_config(cfg_path).views == []
+        assert "Hijack desk" not in static_text(app, "#tabs")
+        assert screen.view.tab == "Inbox"

@@ -98,6 +98,9 @@ async def test_new_name_can_be_typed(db: Path) -> None:
         await pilot.pause()
         assert not choices.display  # no empty box under a name nobody has yet
         await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)  # a new officer, said before made
+        await pilot.press("y")
         await settle(pilot)
         assert state(db, "26JCS911").officer == "newbie"
 

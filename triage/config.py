@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import pwd
 import re
@@ -218,3 +220,98 @@ def current_login() -> str:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:
         return f"uid{os.getuid()}"
+
+
+# -- views saved from the console ---------------------------------------------------------------
+
+
+def user_config_path() -> Path:
+    return config_paths()[0]
+
+
+def _toml_string(value: str) -> str:
+    # a JSON string is a TOML basic string (the same escapes)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _write_config(path: Path, text: str) -> None:
+    """Checked (it must read back), then written beside and renamed into place."""
+    tomllib.loads(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _config_text(cfg: Config, target: Path) -> str:
+    """The text the user's config starts from: theirs, or (the first time) the file the
+    console read, so that the new file loses none of it."""
+    for p in (target, cfg.path):
+        if p is not None and p.is_file():
+            return p.read_text(encoding="utf-8")
+    return ""
+
+
+def save_view(cfg: Config, name: str, filter_text: str, search: str | None) -> Path:
+    """Add (or replace) `[[view]] name` in the user's config file; returns the file. Raises
+    ConfigError naming the file and the problem."""
+    target = user_config_path()
+    try:
+        text = _remove_view_text(_config_text(cfg, target), name)
+        block = f"\n[[view]]\nname = {_toml_string(name)}\n"
+        if filter_text:
+            block += f"filter = {_toml_string(filter_text)}\n"
+        if search:
+            block += f"search = {_toml_string(search)}\n"
+        _write_config(target, text.rstrip("\n") + ("\n" if text.strip() else "") + block)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{target}: could not save the view: {exc}") from exc
+    return target
+
+
+def remove_view(cfg: Config, name: str) -> Path:
+    target = user_config_path()
+    try:
+        text = _config_text(cfg, target)
+        new = _remove_view_text(text, name)
+        if new == text:
+            raise ConfigError(f"{target}: no view {name!r} in it")
+        _write_config(target, new)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{target}: could not remove the view: {exc}") from exc
+    return target
+
+
+def _remove_view_text(text: str, name: str) -> str:
+    """The config text without its `[[view]]` tables named `name` (the rest kept as written,
+    comments included)."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        if lines[k].strip() == "[[view]]":
+            end = k + 1
+            while end < len(lines) and not lines[end].lstrip().startswith("["):
+                end += 1
+            block = "".join(lines[k:end])
+            try:
+                found = tomllib.loads(block).get("view", [{}])[0].get("name")
+            except tomllib.TOMLDecodeError:
+                found = None
+            if found == name:
+                while out and not out[-1].strip():
+                    out.pop()  # the blank line before it goes too
+                if out:
+                    out.append("\n")
+                k = end
+                continue
+        out.append(lines[k])
+        k += 1
+    return "".join(out)

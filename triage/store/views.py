@@ -163,6 +163,31 @@ class Context:
         return self.now or dt.datetime.now(dt.UTC)
 
 
+def view_filters(definition: dict[str, Any]) -> list[Filter]:
+    """A view from the config (`filter = "tag:PTER"`, and `search = "hijack*"` when saved with
+    one) as the filters of its tab. Raises FilterError."""
+    text = str(definition.get("filter") or "").strip()
+    out = parse_filters(text) if text else []
+    search = str(definition.get("search") or "").strip()
+    if search:
+        out.append(Filter("search", search))
+    if not out:
+        raise FilterError("a view needs a filter or a search")
+    return out
+
+
+def filters_text(filters: tuple[Filter, ...] | list[Filter]) -> str:
+    """Filters as typed (what parse_filters reads back)."""
+    out = []
+    for f in filters:
+        if f.key == "addressed":
+            out.append(f.value)
+        elif f.key != "search":
+            value = f'"{f.value}"' if " " in f.value else f.value
+            out.append(f"{f.key}:{value}")
+    return " ".join(out)
+
+
 def parse_filters(text: str) -> list[Filter]:
     """`status:NEW officer:kwalker prec:>=IMMED class:S//NF tag:PREL origin:paris action
     since:2026-11-01 until:2026-11-30`; quoted values keep their spaces."""
@@ -352,7 +377,7 @@ def custom_views(
             continue
         text = str(v.get("filter") or "")
         try:
-            out[name] = parse_filters(text)
+            out[name] = view_filters(v)
         except FilterError as exc:
             why = f"view {name!r}: filter {text!r} cannot be read: {exc}"
             if on_error is None:
@@ -672,6 +697,8 @@ def _iso(t: dt.datetime) -> str:
 
 def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
     v = f.value
+    if f.key == "search":  # a saved view's search (never typed as a filter)
+        return "c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)", [v]
     if f.key == "status":
         return "w.status = ?", [v.upper().replace("_", " ").replace("-", " ")]
     if f.key == "officer":

@@ -26,7 +26,8 @@ from ..store.cache import Cache
 from ..store.export import open_private
 from ..store.feed import ChangeFeed
 from ..store.schema import StoreError
-from ..store.views import BUILTIN_TABS, Context, custom_views
+from ..store.views import BUILTIN_TABS, Context, Filter, custom_views
+from . import clipboard
 from .messages import CacheChanged, CacheLost, PresenceRead
 from .safe import visible
 from .screens.base import TriageScreen
@@ -261,6 +262,56 @@ class TriageApp(App[None]):
                 s.cache_reopened()
         self.notify("The cache was reopened; the list is live again.", title="Cache", timeout=8)
         return None
+
+    # the clipboard
+
+    def copy_text(self, text: str, what: str, fallback_file: str | None) -> None:
+        """Through the terminal (OSC 52, which works over ssh); where the terminal is known to
+        drop it, say so, and put a long text in a private file instead."""
+        why = clipboard.refusal(os.environ, len(text.encode("utf-8")))
+        if why is None:
+            self.copy_to_clipboard(text)
+            self.notify(
+                f"copied {visible(what, one_line=True)} (through the terminal: OSC 52)",
+                markup=False,
+                timeout=4,
+            )
+            return
+        if fallback_file is None:
+            self.notify(
+                f"not copied: {why}. It reads: {visible(text, one_line=True)}",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
+            return
+        try:
+            path = clipboard.save_fallback(text, fallback_file)
+        except OSError as exc:
+            self.notify(
+                f"not copied: {why}; nor saved: {exc.strerror or exc}",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(
+            f"not copied: {why}. {visible(what, one_line=True)} is in {path}",
+            severity="warning",
+            markup=False,
+            timeout=12,
+        )
+
+    # views saved from the console
+
+    def add_view(self, name: str, filters: list[Filter]) -> None:
+        self.ctx.custom_tabs[name] = filters
+        if name not in self.tabs:
+            self.tabs.append(name)
+
+    def drop_view(self, name: str) -> None:
+        self.ctx.custom_tabs.pop(name, None)
+        if name in self.tabs and name not in BUILTIN_TABS:
+            self.tabs.remove(name)
 
     # screenshots
 

@@ -188,10 +188,13 @@ def dtg_short(row: Row) -> str:
     return "-"
 
 
-def tab_bar(tabs: list[str], counts: dict[str, int], current: str, room: int) -> Text:
+def tab_bar(
+    tabs: list[str], counts: dict[str, int], current: str, room: int
+) -> tuple[Text, list[tuple[int, int, str]]]:
     """The views with their counts, the current one in reverse. When they do not fit `room`,
     the gaps narrow, then the other views' long names shorten, then the bar scrolls to keep
-    the current view whole with `‹ n` / `n ›` saying how many are off each side."""
+    the current view whole with `‹ n` / `n ›` saying how many are off each side. Also where
+    each view's label is, (start, end, view), for a mouse click."""
 
     def label(tab: str, short: bool) -> str:
         n = counts.get(tab)
@@ -228,13 +231,16 @@ def tab_bar(tabs: list[str], counts: dict[str, int], current: str, room: int) ->
     t = Text(end="", no_wrap=True, overflow="ellipsis")
     if lo > 0:
         t.append(f"‹ {lo} ", style="dim")
+    spans: list[tuple[int, int, str]] = []
     for j in range(lo, hi):
         if j > lo:
             t.append(gap)
+        start = t.cell_len
         t.append(labels[j], style=Style(reverse=True, bold=True) if tabs[j] == current else "")
+        spans.append((start, t.cell_len, tabs[j]))
     if hi < len(labels):
         t.append(f" {len(labels) - hi} ›", style="dim")
-    return t
+    return t, spans
 
 
 def who_else(present: Iterable[Present], room: int) -> Text:

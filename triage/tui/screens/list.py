@@ -23,17 +23,21 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from ...cable.model import Precedence, is_overdue
+from ...config import ConfigError, remove_view, save_view
 from ...store import workflow as wf
 from ...store.export import ExportError, export_file
 from ...store.schema import StoreError
 from ...store.threads import mark_thread_holders
 from ...store.views import (
+    BUILTIN_TABS,
     SORTS,
     Cancelled,
+    Filter,
     FilterError,
     Row,
     View,
     fetch_rows,
+    filters_text,
     max_level,
     parse_filters,
     tab_counts,
@@ -43,10 +47,10 @@ from ..messages import Arrival, CountsLoaded, CursorMoved, ViewData, ViewFailed,
 from ..safe import PREC_STYLES, visible
 from ..system import release_memory
 from ..text import tab_bar, who_else
-from ..widgets.bars import Banner, KeyHints, hint_bindings
+from ..widgets.bars import Banner, KeyHints, TabBar, hint_bindings
 from ..widgets.cable_list import CableList
 from .cable import CableScreen
-from .dialogs import PickScreen, PromptScreen
+from .dialogs import ConfirmScreen, PickScreen, PromptScreen
 from .overview import OverviewScreen
 from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
 
@@ -105,6 +109,7 @@ class ListScreen(WorkflowActions):
         Binding("O", "reverse", "Reverse", id="list.reverse"),
         Binding("tab", "next_tab", "Next view", id="list.next_view"),
         Binding("shift+tab", "prev_tab", "Prev view", show=False, id="list.prev_view"),
+        Binding("W", "save_view", "Save as view", show=False, id="list.save_view"),
         Binding("F", "jump_urgent", "Jump to urgent arrival", show=False, id="list.jump_urgent"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("w", "overview", "Overview", id="list.overview"),
@@ -138,7 +143,7 @@ class ListScreen(WorkflowActions):
 
     def compose(self) -> ComposeResult:
         yield Banner(id="banner-top")
-        yield Static(id="tabs", markup=False)
+        yield TabBar(id="tabs")
         yield Static(id="filters", markup=False)
         yield Static(id="arrivals", markup=False)
         yield Static(id="empty", markup=False)
@@ -225,6 +230,11 @@ class ListScreen(WorkflowActions):
         if row is None:
             return []
         return [Target(row.id, row.row_version, row.reference_id)]
+
+    def cursor_target(self) -> Target | None:
+        lst = self.query_one(CableList)
+        row = lst.row_at(lst.cursor)
+        return Target(row.id, row.row_version, row.reference_id) if row else None
 
     def _ref_of(self, cid: int) -> str:
         try:
@@ -493,6 +503,15 @@ class ListScreen(WorkflowActions):
         if msg.generation == self.generation:
             self._settle()
 
+    @on(TabBar.Clicked)
+    def _tab_clicked(self, msg: TabBar.Clicked) -> None:
+        if msg.tab != self.view.tab:
+            self.select_tab(msg.tab)
+
+    @on(CableList.Opened)
+    def _row_opened(self) -> None:
+        self.action_open()
+
     @on(CursorMoved)
     def _moved(self) -> None:
         self._draw_filters()
@@ -574,11 +593,11 @@ class ListScreen(WorkflowActions):
     def _draw_tabs(self) -> None:
         room = (self.size.width or self.app.size.width) - 2
         here = who_else(self.tapp.present, max(0, room - 40))
-        t = tab_bar(self.tapp.tabs, self.counts, self.view.tab, room - here.cell_len - 2)
+        t, spans = tab_bar(self.tapp.tabs, self.counts, self.view.tab, room - here.cell_len - 2)
         if here.cell_len:
             t.pad_right(max(2, room - t.cell_len - here.cell_len))
             t.append_text(here)
-        self.query_one("#tabs", Static).update(t)
+        self.query_one("#tabs", TabBar).show(t, spans)
 
     def _draw_empty(self) -> None:
         empty = self.query_one("#empty", Static)
@@ -750,10 +769,92 @@ class ListScreen(WorkflowActions):
     def action_quit(self) -> None:
         self.app.exit()
 
+    # views saved from the console
+
+    def action_save_view(self) -> None:
+        """The search and filters on screen (with the view's own, for a saved view) as a new
+        view, under a name, in the user's config file."""
+        filters = [*self.tapp.ctx.custom_tabs.get(self.view.tab, []), *self.view.filters]
+        search = self.view.search
+        if not search and not filters:
+            self.notify(
+                "nothing to save: search (/) or filter (f) first, then W", markup=False, timeout=5
+            )
+            return
+
+        def check(text: str) -> str | None:
+            name = text.strip()
+            if not name:
+                return "a view needs a name"
+            if name in BUILTIN_TABS:
+                return f"{name} is a built-in view; choose another name"
+            if any(ord(ch) < 32 for ch in name) or len(name) > 40:
+                return "a name of 1 to 40 printable characters"
+            return None
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            name = text.strip()
+            saved = [f for f in filters if f.key != "search"]
+            searches = [f.value for f in filters if f.key == "search"] + (
+                [search] if search else []
+            )
+            joined = " AND ".join(f"({s})" for s in searches) if len(searches) > 1 else None
+            query = joined or (searches[0] if searches else None)
+            try:
+                path = save_view(self.tapp.config, name, filters_text(saved), query)
+            except ConfigError as exc:
+                self.notify(str(exc), severity="error", markup=False, timeout=10)
+                return
+            tab_filters = saved + ([Filter("search", query)] if query else [])
+            self.tapp.add_view(name, tab_filters)
+            self.notify(f"view {name!r} saved in {path}", title="Views", markup=False)
+            self.view = replace(self.view, tab=name, search=None, filters=())
+            self.reload(keep_current=False)
+
+        what = " ".join(x for x in (f"/{search}" if search else "", filters_text(filters)) if x)
+        self.app.push_screen(
+            PromptScreen(
+                f"Save {visible(what, one_line=True)} as a view named",
+                "",
+                "kept in your config file ([[view]]); the palette removes it",
+                check=check,
+            ),
+            done,
+        )
+
+    def remove_view(self, name: str) -> None:
+        def done(ok: bool | None) -> None:
+            if not ok:
+                return
+            try:
+                path = remove_view(self.tapp.config, name)
+            except ConfigError as exc:
+                self.notify(str(exc), severity="error", markup=False, timeout=10)
+                return
+            self.tapp.drop_view(name)
+            self.notify(f"view {name!r} removed from {path}", title="Views", markup=False)
+            if self.view.tab == name:
+                self.select_tab("Inbox")
+            else:
+                self._draw_tabs()
+
+        self.app.push_screen(ConfirmScreen(f"Remove the view {name!r} from your config?"), done)
+
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
             "Overview", "Traffic, workload and handling times at a glance", self.action_overview
         )
+        yield SystemCommand(
+            "Save as view", "The search and filters as a view of their own", self.action_save_view
+        )
+        for name in self.tapp.ctx.custom_tabs:
+            yield SystemCommand(
+                f"Remove view: {name}",
+                "Remove it from your config file",
+                lambda n=name: self.remove_view(n),
+            )
         for tab in self.tapp.tabs:
             yield SystemCommand(
                 f"View: {tab}", f"Show the {tab} view", lambda t=tab: self.select_tab(t)

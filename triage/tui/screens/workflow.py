@@ -8,13 +8,16 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.console import Console
 from textual import work
 from textual.binding import Binding
 
 from ...store import workflow as wf
 from ...store.schema import StoreError
+from ...store.views import load_cable
 from ..messages import ChangesApplied, Outcome
 from ..safe import visible
+from ..text import header_text
 from .base import TriageScreen
 from .dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen, PromptScreen
 
@@ -45,6 +48,7 @@ WORKFLOW_BINDINGS = [
     Binding("K", "acknowledge", "Ack", show=False, id="workflow.ack"),
     Binding("y", "accept_suggestion", "Take suggestion", show=False, id="workflow.accept"),
     Binding("u", "undo", "Undo", show=False, id="workflow.undo"),
+    Binding("Y", "copy", "Copy", show=False, id="workflow.copy"),
 ]
 
 
@@ -318,6 +322,50 @@ class WorkflowActions(TriageScreen):
             f"assigned to {visible(officer, one_line=True)}"
             + (f" ({visible(why, one_line=True)})" if why else ""),
             lambda c, t, who, b: wf.assign(c, t.cable_id, officer, who, t.row_version, b),
+        )
+
+    # copying
+
+    def cursor_target(self) -> Target | None:
+        """The one cable under the cursor (tags aside)."""
+        targets = self.targets()
+        return targets[0] if len(targets) == 1 else None
+
+    def action_copy(self) -> None:
+        """Y: copy the reference id, or the cable's header and text, to the clipboard."""
+        t = self.cursor_target()
+        if t is None:
+            return
+        choices = [
+            ("ref", "1  reference id"),
+            ("all", "2  header and text"),
+            ("text", "3  text as received"),
+        ]
+
+        def chosen(what: str | None) -> None:
+            if what == "ref":
+                self.tapp.copy_text(t.reference_id, t.reference_id, None)
+            elif what in ("all", "text"):
+                try:
+                    d = load_cable(self.tapp.cache.conn(), t.cable_id)
+                except (sqlite3.Error, StoreError) as exc:
+                    self.notify(f"cannot read the cable: {exc}", severity="error", markup=False)
+                    return
+                if d is None:
+                    return
+                if what == "text":
+                    text = d.body
+                else:
+                    console = Console(width=100, color_system=None)
+                    office = set(self.tapp.config.office_ris) | set(self.tapp.config.office_names)
+                    text = header_text(d, 100, console, office).plain + "\n" + d.body
+                noun = "text" if what == "text" else "header and text"
+                self.tapp.copy_text(
+                    text, f"the {noun} of {d.reference_id}", f"triage-copy-{d.reference_id}.txt"
+                )
+
+        self.app.push_screen(
+            PickScreen(f"Copy {visible(t.reference_id, one_line=True)} (1-3)", choices), chosen
         )
 
     def action_undo(self) -> None:

@@ -6,7 +6,9 @@ from dataclasses import replace
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -82,3 +84,28 @@ def hint_bindings(screen: type[Screen[None]]) -> list[Binding]:
             if isinstance(b, Binding) and b.id and b.id not in found:
                 found[b.id] = b
     return [replace(found[i], show=True) for i in HINT_ORDER if i in found]
+
+
+class TabBar(Static):
+    """The views with their counts; a click on one selects it."""
+
+    class Clicked(Message):
+        def __init__(self, tab: str) -> None:
+            self.tab = tab
+            super().__init__()
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.spans: list[tuple[int, int, str]] = []
+
+    def show(self, text: Text, spans: list[tuple[int, int, str]]) -> None:
+        self.spans = spans
+        self.update(text)
+
+    def on_click(self, event: events.Click) -> None:
+        x = event.x - self.styles.padding.left
+        for start, end, tab in self.spans:
+            if start <= x < end:
+                event.stop()
+                self.post_message(self.Clicked(tab))
+                return

@@ -15,8 +15,10 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -71,6 +73,9 @@ class CableList(Widget, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     CursorMoved = CursorMoved
+
+    class Opened(Message):
+        """A row was double-clicked (the cursor is on it)."""
 
     def __init__(
         self,
@@ -194,6 +199,36 @@ class CableList(Widget, can_focus=True):
 
     def on_resize(self) -> None:
         self._clamp()
+
+    # -- the mouse: a click selects, a double click opens, the wheel scrolls -------------------
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y < 1:
+            return  # the column titles
+        index = self.top + event.y - 1
+        if not 0 <= index < len(self.ids):
+            return
+        event.stop()
+        self.focus()
+        self.move_to(index)
+        if event.chain >= 2:
+            self.post_message(self.Opened())
+
+    def _scroll_by(self, rows: int) -> None:
+        """The rows move under a cursor that stays on its cable while it is in sight."""
+        n = len(self.ids)
+        h = self.page_height
+        self.top = max(0, min(self.top + rows, max(0, n - h)))
+        cursor = min(max(self.cursor, self.top), self.top + h - 1)
+        self.move_to(cursor)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self._scroll_by(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self._scroll_by(-3)
 
     # -- drawing ----------------------------------------------------------------------------
 
