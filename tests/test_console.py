@@ -216,7 +216,7 @@ async def test_split_view_stacks_below_120_columns(db: Path) -> None:
         assert app.screen.has_class("stacked")
 
 
-@pytest.mark.parametrize("width", [160, 100, 90, 70])
+@pytest.mark.parametrize("width", [160, 100, 90, 80, 60])
 async def test_the_split_views_title_keeps_the_position_when_narrow(db: Path, width: int) -> None:
     """Where the cable sits in the view stays on the title line at any width: the key hints
     (also on the key line) go first, then the pane names."""
@@ -231,6 +231,8 @@ async def test_the_split_views_title_keeps_the_position_when_narrow(db: Path, wi
         assert line.endswith(f"2 of {N_SAMPLES} in Inbox")
         assert ("h history  v raw" in line) == (width >= 100)
         assert ("[Header|▸Paragraphs]" in line) == (width >= 90)
+        # narrower, the panes' short names, which still say where the focus is
+        assert ("[Head|▸Para]" in line) == (80 <= width < 90)
 
 
 async def test_find_in_cable_and_garbled_numbers_warning(db: Path) -> None:

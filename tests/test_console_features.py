@@ -109,7 +109,7 @@ async def test_a_cable_assigned_to_you_by_someone_else_is_toasted_and_marked(db:
         said = " ".join(messages(app))
         assert "assigned 26ANKARA3401 to you" in said
         line = next(ln for ln in list_lines(app) if "26ANKARA3401" in ln)
-        assert line[1] == "@", line  # marked, beside the cursor column
+        assert line[0] == "@", line  # marked
         lst = app.screen.query_one(CableList)
         k = next(i for i in range(len(lst.ids)) if lst.row_at(i).reference_id == "26ANKARA3401")  # type: ignore[union-attr]
         lst.move_to(k)
@@ -118,7 +118,7 @@ async def test_a_cable_assigned_to_you_by_someone_else_is_toasted_and_marked(db:
         await pilot.press("q")
         await settle(pilot)
         line = next(ln for ln in list_lines(app) if "26ANKARA3401" in ln)
-        assert line[1] == " ", line  # opened: no longer unseen by this officer
+        assert line[0] in " >", line  # opened: no longer unseen by this officer
 
 
 async def test_unseen_is_per_officer_and_apart_from_the_status(db: Path) -> None:
@@ -171,7 +171,7 @@ async def test_other_officers_at_work_and_the_cable_they_have_open(db: Path) -> 
         tabs = static_text(app, "#tabs")
         assert "◆ jsmith kwalker" in tabs, tabs
         line = next(ln for ln in list_lines(app) if "26STATE104233" in ln)
-        assert line[1] == "◆", line
+        assert line[0] == "◆", line
         await pilot.press("j", "enter")
         await settle(pilot)
         assert "open by kwalker" in static_text(app, "#triage-line")

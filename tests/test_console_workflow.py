@@ -159,6 +159,8 @@ async def test_conflict_in_the_console_names_who_and_keeps_their_change(
         wf.assign(other, wf.find_cable(other, "26JCS911"), "jsmith", "bob")
         other.close()
         await pilot.press("a", *"kwalker", "enter")
+        await pilot.pause()
+        await pilot.press("y")  # kwalker is a new officer here: said, then made
         await settle(pilot)
         assert state(db, "26JCS911").officer == "jsmith"
         assert any("changed by bob" in m for m in messages(app))

@@ -270,7 +270,8 @@ def save_view(cfg: Config, name: str, filter_text: str, search: str | None) -> P
             block += f"filter = {_toml_string(filter_text)}\n"
         if search:
             block += f"search = {_toml_string(search)}\n"
-        _write_config(target, text.rstrip("\n") + ("\n" if text.strip() else "") + block)
+        head = text.rstrip("\n") + "\n" if text.strip() else ""
+        _write_config(target, head + (block if head else block.lstrip("\n")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{target}: could not save the view: {exc}") from exc
     return target

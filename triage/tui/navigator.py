@@ -26,3 +26,7 @@ class Navigator(Protocol):
     def changed(self) -> None:
         """The split view changed a cable: the list reads its view again."""
         ...
+
+    def opened(self, cable_id: int) -> None:
+        """The officer opened this cable: it is no longer unseen by them."""
+        ...

@@ -49,7 +49,7 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
     longest cablegate ids, `05RIODEJANEIRO1238`) down to 80 columns. OFFICER is as wide as the
     longest name the view holds (7 to 16) while the subject keeps its 30 cells."""
     cols = [
-        Column("mark", "", 2),
+        Column("mark", "", 1),
         Column("prec", "PREC", 5),
         Column("class", "CLASS", 7),
         Column("dtg", "DTG", 14),
@@ -539,6 +539,9 @@ def title_text(
     hints = "  h history  v raw"  # also in the key line: the first to go when narrow
     if len(title) + len(panes) + len(hints) + len(where) > room:
         hints = ""
+    if len(title) + len(panes) + len(where) > room:
+        # the panes' short names (History/Header, Raw/Paragraphs), the focus still marked
+        panes = f"   [{mark_left}{left[:4]}|{mark_right}{right[:4]}]"
     if len(title) + len(panes) + len(where) > room:
         panes = ""
     title.append(panes + hints + where)

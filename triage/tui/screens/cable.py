@@ -178,6 +178,8 @@ class CableScreen(WorkflowActions):
         self.find_hits, self.find_pos = [], -1
         self.tapp.set_reading(self.cable_id)
         self._mark_seen(self.cable_id)
+        if self.nav is not None:
+            self.nav.opened(self.cable_id)
         self.draw()
         self._show_thread()
         self.query_one("#body-pane", VerticalScroll).scroll_home(animate=False)

@@ -92,6 +92,11 @@ class ListNavigator:
     def changed(self) -> None:
         self._screen.cache_changed()
 
+    def opened(self, cable_id: int) -> None:
+        lst = self._list()
+        if lst is not None:
+            lst.mark_seen(cable_id)
+
 
 class ListScreen(WorkflowActions):
     BINDINGS = [
@@ -526,11 +531,6 @@ class ListScreen(WorkflowActions):
         lst.open_elsewhere = {p.cable_id for p in self.tapp.present if p.cable_id is not None}
         lst.refresh()
         self._draw_tabs()
-
-    def on_screen_resume(self) -> None:
-        # back from a cable: it is no longer unseen (nor is any other read meanwhile)
-        if self.query(CableList):
-            self.query_one(CableList).invalidate()
 
     # urgent arrivals
 

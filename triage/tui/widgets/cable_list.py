@@ -132,6 +132,16 @@ class CableList(Widget, can_focus=True):
         self.now = dt.datetime.now(dt.UTC)
         self.refresh()
 
+    def mark_seen(self, cable_id: int) -> None:
+        """Opened by this officer: drawn as seen (the row's other fields stay as they were
+        read, versions included, so a change made on them is still checked against what the
+        officer saw)."""
+        for page in self._pages.values():
+            row = page.get(cable_id)
+            if row is not None:
+                row.seen = True
+        self.refresh()
+
     @property
     def current_id(self) -> int | None:
         if 0 <= self.cursor < len(self.ids):
@@ -278,13 +288,17 @@ class CableList(Widget, can_focus=True):
         w = c.width
         style: Style | str = ""
         if c.key == "mark":
-            # the cursor or a tag; then the officer's own mark: @ assigned to them and not yet
-            # opened, ◆ open in another officer's console
-            value = "*" if row.id in self.tagged else (">" if index == self.cursor else " ")
-            if row.officer and row.officer == self.login and not row.seen:
-                value += "@"
+            # a tag; else the officer's own marks: @ assigned to them and not yet opened, ◆
+            # open in another officer's console; else the cursor (which reverse video shows
+            # too, under NO_COLOR as well)
+            if row.id in self.tagged:
+                value = "*"
+            elif row.officer and row.officer == self.login and not row.seen:
+                value = "@"
             elif row.id in self.open_elsewhere:
-                value += "◆"
+                value = "◆"
+            else:
+                value = ">" if index == self.cursor else " "
             style = Style(bold=True)
         elif c.key == "prec":
             value = row.prec_badge
