@@ -127,7 +127,8 @@ def test_the_console_has_one_module_per_screen_and_widget() -> None:
         "triage.store, triage.store.ingest, triage.store.views, triage.store.workflow, "
         "triage.store.export, triage.store.watch, triage.visible, triage.cli",
         # the console's text layout is tested without an app
-        "triage.tui.text, triage.tui.safe, triage.tui.system, triage.tui.navigator",
+        "triage.tui.text, triage.tui.safe, triage.tui.system, triage.tui.navigator, "
+        "triage.tui.clipboard, triage.store.presence",
     ],
 )
 def test_layers_below_the_widgets_do_not_import_textual(modules: str) -> None:

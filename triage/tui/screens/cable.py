@@ -15,6 +15,7 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import var
 from textual.widgets import Static
 
 from ...store import presence
@@ -56,6 +57,10 @@ class CableScreen(WorkflowActions):
         Binding("question_mark", "help", "Help", id="cable.help"),
     ]
 
+    # what the panes show; the watchers redraw
+    raw: var[bool] = var(False, init=False)
+    show_history: var[bool] = var(False, init=False)
+
     def __init__(
         self,
         nav: Navigator | None,
@@ -69,11 +74,9 @@ class CableScreen(WorkflowActions):
         self.index = index
         self.cable_id = cable_id
         self.detail: CableDetail | None = None
-        self.raw = False
         self.find_text: str | None = None
         self.find_hits: list[int] = []
         self.find_pos = -1
-        self.show_history = False
         self._drawn_width = -1
 
     def compose(self) -> ComposeResult:
@@ -139,9 +142,10 @@ class CableScreen(WorkflowActions):
         self.index = index
         self.show_thread = thread
         self.cable_id = None
-        self.raw = False
+        # (set without their watchers: load() below draws the new cable once)
+        self.set_reactive(CableScreen.raw, False)
+        self.set_reactive(CableScreen.show_history, False)
         self.find_text = None
-        self.show_history = False
         self.load()
 
     def on_resize(self) -> None:
@@ -286,7 +290,6 @@ class CableScreen(WorkflowActions):
 
     def action_toggle_history(self) -> None:
         self.show_history = not self.show_history
-        self.draw()
 
     def _history_text(self, d: CableDetail) -> Text:
         try:
@@ -312,10 +315,18 @@ class CableScreen(WorkflowActions):
         self.load()
 
     def action_toggle_raw(self) -> None:
-        self.raw = not self.raw
-        if self.show_thread:
-            self.action_toggle_thread()
-        self.draw()
+        if self.show_thread:  # the raw text in place of the thread
+            self.show_thread = False
+            self._show_thread()
+        self.raw = not self.raw  # (the watcher draws)
+
+    def watch_raw(self) -> None:
+        if self.is_mounted:
+            self.draw()
+
+    def watch_show_history(self) -> None:
+        if self.is_mounted:
+            self.draw()
 
     def action_toggle_thread(self) -> None:
         self.show_thread = not self.show_thread
