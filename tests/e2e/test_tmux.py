@@ -66,7 +66,9 @@ def test_a_desk_officers_round_trip(
         t.wait_for("Assign 26STATE104233")
         t.type("kwalker")
         t.keys("Enter")
-        t.wait_for("kwalker")
+        t.wait_for("new officer 'kwalker'?")  # nobody is kwalker yet: said before made
+        t.keys("y")
+        t.wait_for("assigned to kwalker")
         t.keys("Escape")
         t.wait_for("sort precedence")
         t.keys("e")
