@@ -23,7 +23,6 @@ from ..config import Config, current_login
 from ..store import audit as audit_log
 from ..store import presence
 from ..store.cache import Cache
-from ..store.export import open_private
 from ..store.feed import ChangeFeed
 from ..store.schema import StoreError
 from ..store.views import BUILTIN_TABS, Context, Filter, custom_views
@@ -327,8 +326,7 @@ class TriageApp(App[None]):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / (filename or f"triage-screen-{stamp}.svg")
         try:
-            with open_private(target, self.config.group) as fh:
-                fh.write(self.export_screenshot())
+            clipboard.write_private(str(target), self.export_screenshot())
         except OSError as exc:
             self.notify(
                 f"{target}: could not save the screenshot: {exc.strerror or exc}",

@@ -3,6 +3,7 @@ the terminal will not take it. No Textual here."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Mapping
@@ -46,9 +47,20 @@ def _tmux_clipboard() -> str | None:
 def save_fallback(text: str, name: str) -> str:
     """The text in a private file in the home folder, for when the clipboard will not take it."""
     path = os.path.join(os.path.expanduser("~"), name)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    write_private(path, text)
     return path
+
+
+def write_private(path: str, text: str) -> None:
+    """`text` in a file only its owner reads: written beside and renamed into place (a link at
+    the name is replaced, never followed)."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
