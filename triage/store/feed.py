@@ -40,6 +40,7 @@ class Changes:
     assigned: list[presence.Assignment] = field(default_factory=list)
     others: list[presence.Present] | None = None
     changed: bool = True
+    touched: bool = True  # something was committed (a heartbeat, a seen row, or more)
 
 
 class ChangeFeed:
@@ -96,7 +97,8 @@ class ChangeFeed:
                 read_presence = True
             version = int(conn.execute("PRAGMA data_version").fetchone()[0])
             changed = False
-            if version != self._version:
+            touched = version != self._version
+            if touched:
                 self._version = version
                 read_presence = True
                 fp = presence.fingerprint(conn)
@@ -123,9 +125,9 @@ class ChangeFeed:
             others = presence.others(conn) if read_presence and self.login else None
         except sqlite3.Error as exc:
             raise StoreError(f"{self.cache.path}: {exc}") from exc
-        if not changed and others is None:
+        if not touched and others is None:
             return None
-        return Changes(urgent, assigned, others, changed)
+        return Changes(urgent, assigned, others, changed, touched)
 
     def leave(self) -> None:
         """This console is leaving: its heartbeat row goes (a console killed expires)."""

@@ -165,6 +165,10 @@ class TriageApp(App[None]):
             return
         if changes.changed:
             self.post_message(CacheChanged(changes.urgent, changes.assigned))
+        elif changes.touched:
+            # nothing a list shows (a heartbeat, a seen row, or a hand-made UPDATE): the audit
+            # chain is still looked at, as after every commit
+            self.call_from_thread(self.check_audit)
         if changes.others is not None:
             self.post_message(PresenceRead(changes.others))
 
