@@ -304,3 +304,34 @@ async def test_save_the_search_and_filters_as_a_view_then_remove_it(db: Path) ->
         assert load_config(cfg_path).views == []
         assert "Hijack desk" not in static_text(app, "#tabs")
         assert screen.view.tab == "Inbox"
+
+
+def test_a_heartbeat_never_waits_behind_another_writer(db: Path) -> None:
+    """An ingest holds the write lock for seconds: the heartbeat gives up until its next beat,
+    and the change feed it shares a worker with goes on."""
+    from triage.store import presence
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, sqlite3; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); sys.stdin.read()",
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        conn = connect(db)
+        assert presence.beat(conn, "tester", None) is False
+        assert not conn.in_transaction
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 1000  # put back
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait()
+    assert presence.beat(conn, "tester", None) is True
+    conn.close()

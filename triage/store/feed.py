@@ -88,12 +88,13 @@ class ChangeFeed:
         try:
             conn = self._connection()
             read_presence = False
-            if self.login and (
-                self.beat_now or time.monotonic() - self._last_beat >= presence.BEAT_S
+            if (
+                self.login
+                and (self.beat_now or time.monotonic() - self._last_beat >= presence.BEAT_S)
+                and presence.beat(conn, self.login, self.reading)
             ):
                 self.beat_now = False
                 self._last_beat = time.monotonic()
-                presence.beat(conn, self.login, self.reading)
                 read_presence = True
             version = int(conn.execute("PRAGMA data_version").fetchone()[0])
             changed = False

@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .clock import utcnow
+from .schema import BUSY_TIMEOUT_MS
 
 BEAT_S = 10  # how often a console writes its heartbeat
 GONE_AFTER_S = 35  # a heartbeat older than this is a console that is gone
+BEAT_WAIT_MS = 200  # how long a heartbeat waits for another writer's lock
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,20 @@ def _me() -> tuple[str, int]:
     return socket.gethostname(), os.getpid()
 
 
-def beat(conn: sqlite3.Connection, login: str, cable_id: int | None) -> None:
-    """This console is here (and has `cable_id` open): one short write."""
+def beat(conn: sqlite3.Connection, login: str, cable_id: int | None) -> bool:
+    """This console is here (and has `cable_id` open): one short write. A heartbeat never
+    waits behind another writer (an ingest holding the write lock for seconds): it waits a
+    moment, then gives up until the next beat (False), so the change feed it shares a worker
+    with is never held up."""
     host, pid = _me()
     now = utcnow()
-    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(f"PRAGMA busy_timeout = {BEAT_WAIT_MS}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False  # busy: the next beat tries again
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         conn.execute(
             "INSERT INTO presence (host, pid, login, started_at, beat_at, cable_id) "
@@ -51,6 +62,7 @@ def beat(conn: sqlite3.Connection, login: str, cable_id: int | None) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+    return True
 
 
 def leave(conn: sqlite3.Connection) -> None:
