@@ -142,12 +142,13 @@ def _from_dict(path: Path, data: dict[str, Any]) -> Config:
     cfg.views = tables("view", data.get("view", []))
     for n, view in enumerate(cfg.views, 1):
         where = f"view #{n}"
-        known(f"{where}: ", view, ("name", "filter"))
+        known(f"{where}: ", view, ("name", "filter", "search"))
         name = text(f"{where}: name", view.get("name", ""))
         if not name.strip():
             raise ConfigError(f"{path}: {where} has no name")
         # the filter is read by store.views.custom_views (config knows no filters)
         text(f"view {name!r}: filter", view.get("filter", ""))
+        text(f"view {name!r}: search", view.get("search", ""))  # saved from the console (W)
     cfg.routes = tables("route", data.get("route", []))
     for n, route in enumerate(cfg.routes, 1):
         where = f"route #{n}"
