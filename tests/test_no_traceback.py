@@ -201,8 +201,17 @@ async def test_console_filter_that_cannot_be_read_is_said(db: Path) -> None:
         await pilot.press("f")
         await pilot.press(*"prec:>>=FLASH", "enter")
         await settle(pilot)
-        said = [n.message for n in app._notifications]
-        assert any("unknown precedence '>>=FLASH'" in m for m in said), said
+        # said in the filter box, which keeps what was typed (issue 15)
+        from textual.widgets import Input, Label
+
+        from triage.tui.screens.dialogs import PromptScreen
+
+        assert isinstance(app.screen, PromptScreen)
+        said = str(app.screen.query_one("#prompt-error", Label).content)
+        assert "unknown precedence '>>=FLASH'" in said, said
+        assert app.screen.query_one(Input).value == "prec:>>=FLASH"
+        await pilot.press("escape")
+        await settle(pilot)
         assert not app.screen.view.filters  # type: ignore[attr-defined]
 
 
