@@ -19,6 +19,7 @@ from triage.tui.screens.dialogs import ConfirmScreen, HelpScreen, OfficerPicker,
 from triage.tui.text import layout_columns
 from triage.tui.widgets.cable_list import CableList
 
+from .conftest import N_SAMPLES
 from .test_console import list_lines, make_app, settle, shown_lines, static_text
 
 
@@ -70,7 +71,7 @@ async def test_a_new_search_filter_or_view_starts_at_the_first_row(
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("G")
-        assert position(app)[0] == position(app)[1] == 42
+        assert position(app)[0] == position(app)[1] == N_SAMPLES
         await pilot.press(*keys)
         await settle(pilot)
         at, total = position(app)
@@ -258,7 +259,7 @@ async def test_a_whole_view_change_names_the_view_not_tags(db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         question = str(app.screen.query_one(Label).content)
-        assert "tagged" not in question and "42 cables in this view" in question
+        assert "tagged" not in question and f"{N_SAMPLES} cables in this view" in question
 
 
 @pytest.mark.parametrize(
