@@ -48,7 +48,7 @@ async def test_t_opens_the_thread_tab_and_enter_opens_a_cited_cable(db: Path) ->
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CableScreen)
-        assert "[Header|Thread]" in static_text(app, "#title")
+        assert "[Header|▸Thread]" in static_text(app, "#title")
         text = tree_text(app)
         lines = text.splitlines()
         cites = lines.index(next(ln for ln in lines if ln.strip() == "Cites"))
@@ -72,7 +72,7 @@ async def test_t_opens_the_thread_tab_and_enter_opens_a_cited_cable(db: Path) ->
         assert app.screen is screen and "26LONDON2850" in static_text(app, "#title")
         # t again shows the paragraphs
         await pilot.press("t")
-        assert "[Header|Paragraphs]" in static_text(app, "#title")
+        assert "[Header|▸Paragraphs]" in static_text(app, "#title")
         assert not screen.query_one(ThreadTree).display
 
 
