@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreError", "connect"]
 
-SCHEMA_VERSION = 7  # 6: another branch's (the lead renumbers at merge)
+SCHEMA_VERSION = 6
 # how long a writer waits for another's write lock before it gives up with "database is locked"
 BUSY_TIMEOUT_MS = 30000
 
@@ -263,7 +263,7 @@ MIGRATIONS: dict[int, list[Migration]] = {
     # has opened (unseen-by-me is per officer, apart from the shared status); and a heartbeat
     # row per open console (who else is working, and on which cable; no daemon: a row older
     # than a few beats is a console that is gone).
-    7: [
+    6: [
         _audit_batches,
         "CREATE INDEX IF NOT EXISTS audit_who ON audit (who, id)",
         """
