@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
+from .markings import marking_lines, roll_up
 from .model import (
     PROSIGNS,
     Addressee,
@@ -24,8 +25,6 @@ from .model import (
     Paragraph,
     Precedence,
     Reference,
-    level_rank,
-    marking_rank,
 )
 from .references import read_references, with_cable_ids
 
@@ -1025,12 +1024,20 @@ class _Parser:
         if level == "LIMITED OFFICIAL USE":
             level = "UNCLASSIFIED"
             caveats.append("LOU")
-        self._warn_portions_above_banner(level)
-        f["level"] = level
-        f["caveats"] = list(dict.fromkeys(caveats))
+        # the banner as the copy's first lines give it (with the captions just under it),
+        # rolled up with the banner lines, captions and portion marks further on
+        rolled = roll_up(
+            level,
+            caveats,
+            marking_lines(self.text),
+            [p.marking for p in self._paragraphs_list],
+        )
+        self.warnings.extend(rolled.warnings)
+        f["level"] = rolled.level
+        f["caveats"] = list(rolled.caveats)
         f["station"] = station
         f["station_serial"] = serial
-        f["classification"] = self._classification(level, caveats)
+        f["classification"] = rolled.classification
 
         # -- date --------------------------------------------------------------------------
         if "dtg" not in f and newspaper_date is not None:
@@ -1153,32 +1160,6 @@ class _Parser:
         if estimated:
             f["dtg_estimated"] = True
         self.warnings.append(why)
-
-    def _warn_portions_above_banner(self, level: str | None) -> None:
-        """The banner stays the cable's classification (as cablegate records it); a paragraph
-        marked above it is a warning the officer sees in the split view."""
-        if level is None:
-            return
-        paras = self.fields.get("paragraphs") or []
-        assert isinstance(paras, list)
-        top, where = -1, None
-        for p in paras:
-            r = marking_rank(p.marking)
-            if r is not None and r > top:
-                top, where = r, p
-        if where is not None and top > level_rank(level):
-            self.warnings.append(
-                f"paragraph {where.number} is marked {where.marking}, above the banner's {level}"
-            )
-
-    def _classification(self, level: str | None, caveats: list[str]) -> str | None:
-        if level is None:
-            return None
-        if "NOFORN" in caveats and level != "UNCLASSIFIED":
-            return f"{level}//NOFORN"
-        if level == "UNCLASSIFIED" and ("SBU" in caveats or "FOUO" in caveats or "LOU" in caveats):
-            return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
-        return level
 
     @staticmethod
     def _opens_paragraphs(m: re.Match[str]) -> bool:

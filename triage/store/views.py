@@ -870,7 +870,8 @@ def tab_counts(
 def max_level(
     conn: sqlite3.Connection, view: View, ctx: Context, stop: Stop = None
 ) -> tuple[int, bool]:
-    """The highest level in the view, and whether any cable at that level is NOFORN."""
+    """The highest level in the view, and whether any cable at that level carries the control
+    the banner names beside it: NOFORN over a classified level, FOUO (or SBU) over UNCLASSIFIED."""
     view = _searchable(conn, view)
     where, params = _where(view, ctx)
     sql = "SELECT max(c.level_rank) FROM cables c JOIN workflow w ON w.cable_id = c.id"
@@ -886,7 +887,14 @@ def max_level(
     nf_sql = (
         sql.replace("SELECT max(c.level_rank)", "SELECT 1")
         + (" AND " if where else " WHERE ")
-        + "c.level_rank = ? AND (' ' || c.caveats || ' ') LIKE '% NOFORN %' LIMIT 1"
+        + "c.level_rank = ? AND ("
+        + (
+            "(' ' || c.caveats || ' ') LIKE '% NOFORN %'"
+            if top
+            else "(' ' || c.caveats || ' ') LIKE '% FOUO %' OR (' ' || c.caveats || ' ') "
+            "LIKE '% SBU %' OR (' ' || c.caveats || ' ') LIKE '% LOU %'"
+        )
+        + ") LIMIT 1"
     )
     with _stoppable(conn, stop):
         nf = conn.execute(nf_sql, [*params, top]).fetchone() is not None
@@ -1016,6 +1024,14 @@ class CableDetail:
     @property
     def noforn(self) -> bool:
         return "NOFORN" in self.caveats
+
+    @property
+    def banner_control(self) -> bool:
+        """The banner names a control beside the level: NOFORN over a classified level,
+        FOUO (or SBU, LOU) over UNCLASSIFIED."""
+        if self.level_rank:
+            return self.noforn
+        return bool({"FOUO", "SBU", "LOU"} & set(self.caveats))
 
     @property
     def year(self) -> int | None:

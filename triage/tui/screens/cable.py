@@ -141,7 +141,7 @@ class CableScreen(WorkflowActions):
         if d is None:
             return
         for b in self.query(Banner):
-            b.show_level(d.level_rank, d.noforn)
+            b.show_level(d.level_rank, d.banner_control)
         where = ""
         if self.nav is not None and self.nav.count():
             where = f"   {self.index + 1:,} of {self.nav.count():,} in {self.nav.view_name()}"
