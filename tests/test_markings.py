@@ -3,6 +3,7 @@ portion marks carry, shown whole in the console, its filters and its export noti
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,68 @@ async def test_a_fouo_cable_shows_its_whole_banner(marked_db: Path) -> None:
         await settle(pilot)
         banner = str(app.screen.query_one("#banner-top", Banner).content)
         assert banner.strip() == "U N C L A S S I F I E D // F O U O"
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        # one banner, every paragraph and the closing signature: the sections were joined
+        (
+            _secret_caption_cable().replace("S E C R E T SECTION 02 OF 02 STATE 000077\n\n", ""),
+            "1-2 of 2",
+        ),
+        # a later section's banner in the text
+        (_secret_caption_cable().replace("\n\nCLINTON\n", "\n"), "1-2 of 2"),
+        # the first section alone, cut before the signature
+        (
+            HEAD + "S E C R E T SECTION 01 OF 03 STATE 000080\n\nSUBJECT: X\n\n"
+            "¶1. (S) The first part.\n",
+            "1 of 3",
+        ),
+        # a page-break marker naming the section
+        (
+            HEAD + "S E C R E T SECTION 01 OF 03 STATE 000081\n\nSUBJECT: X\n\n"
+            "¶1. (S) The first part.\n\nSTATE 00000081 002 OF 003\n\n¶2. (S) More.\n",
+            "1-2 of 3",
+        ),
+    ],
+)
+def test_sections_are_counted_from_what_the_text_holds(text: str, section: str) -> None:
+    assert parse_cable(text).section == section
+
+
+async def test_the_split_view_names_a_partial_extract_and_the_sections_held(
+    tmp_path: Path,
+) -> None:
+    from .test_console import make_app, settle, static_text
+
+    path = tmp_path / "p.db"
+    conn = connect(path)
+    partial = (
+        "This record is a partial extract of the original cable. The full text of the original "
+        "cable is not available.\n\nC O N F I D E N T I A L SECTION 01 OF 04 VALDORIA 000348\n\n"
+        "E.O. 12958: DECL: 01/22/2016\nTAGS: PREL\nSUBJECT: THE CABINET MEETS\n\n"
+        "¶1. (C) The cabinet met.\n"
+    )
+    whole = _secret_caption_cable().replace("S E C R E T SECTION 02 OF 02 STATE 000077\n\n", "")
+    ingest(conn, [Item("p.txt", partial.encode()), Item("w.txt", whole.encode())])
+    conn.close()
+    app = make_app(path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"cabinet", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        header = re.sub(r" *\n +", " ", static_text(app, "#header"))
+        assert "partial extract: the full text was not released" in header
+        assert "1 of 4 (2-4 not in this text)" in header
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("slash", "ctrl+u", *"guidance", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        header = re.sub(r" *\n +", " ", static_text(app, "#header"))
+        assert "1-2 of 2 (the whole cable)" in header
+        assert "partial extract" not in header

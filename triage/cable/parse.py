@@ -396,6 +396,32 @@ def origin_from_station(station: str) -> str | None:
     return "Embassy " + _title_place(s)
 
 
+RE_SECTION_ANY = re.compile(r"\bSECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.I)
+RE_SECTION_MARKER = re.compile(
+    r"^[ \t]*[A-Z][A-Z .'-]{1,30}\s+0*\d{1,8}\s+0*(\d{1,3})(?:\.\d)?\s+OF\s+0*(\d{1,3})[ \t]*$",
+    re.M,
+)
+
+
+def sections_held(first: str, text: str, closed: bool) -> str:
+    """Which sections of a multi-section cable the text holds (`1 of 11` as its first banner
+    says it, `1-11 of 11` when it holds them all): the SECTION banners and `STATE 00119085
+    002 OF 011` markers it carries, and all of them when it ends with the signature that
+    closes the last section (copies join the sections and drop the later banners)."""
+    m = re.match(r"(\d+) of (\d+)$", first)
+    if not m:
+        return first
+    start, total = int(m.group(1)), int(m.group(2))
+    last = start
+    for pat in (RE_SECTION_ANY, RE_SECTION_MARKER):
+        for mm in pat.finditer(text):
+            if int(mm.group(2)) == total and start <= int(mm.group(1)) <= total:
+                last = max(last, int(mm.group(1)))
+    if closed and start == 1:
+        last = total
+    return f"{start} of {total}" if last == start else f"{start}-{last} of {total}"
+
+
 def parse_decl_date(text: str) -> str | None:
     """An ISO date from a declassification phrase, when it holds one."""
     m = re.search(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b", text)
@@ -1019,6 +1045,10 @@ class _Parser:
             )
         if not f.get("classified_by"):
             self._classified_by_in_text()
+        if f.get("section"):
+            f["section"] = sections_held(
+                str(f["section"]), self.text, bool(f.get("signature")) and not f.get("partial")
+            )
 
         # -- level, caveats, classification --------------------------------------------
         if level == "LIMITED OFFICIAL USE":
