@@ -284,6 +284,7 @@ class Cable:
     subject: str | None = None
     references: tuple[Reference, ...] = ()
     classified_by: str | None = None
+    classified_by_name: str | None = None
     reasons: str | None = None
     declassify: str | None = None
     declassify_on: str | None = None
@@ -320,6 +321,7 @@ class Cable:
             "subject": self.subject,
             "references": [r.to_json() for r in self.references],
             "classified_by": self.classified_by,
+            "classified_by_name": self.classified_by_name,
             "reasons": self.reasons,
             "declassify": self.declassify,
             "declassify_on": self.declassify_on,

@@ -26,6 +26,14 @@ from .model import (
     Precedence,
     Reference,
 )
+from .patterns import (
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    SUBJECT_TYPOS,
+    TAGS_TYPOS,
+    TITLE_WORDS,
+    split_glued_tags,
+)
 from .references import read_references, with_cable_ids
 
 MONTHS = {
@@ -163,11 +171,15 @@ EO_YEARS = {
     "13526": (2009, 9999),
 }
 RE_FM = re.compile(r"^\s*FM\s+(\S.*?)\s*$")
-RE_TO = re.compile(r"^\s*TO\s+(\S.*?)\s*$")
-RE_INFO = re.compile(r"^\s*INFO\s+(\S.*?)\s*$")
+# `TO` alone on its line: a page break fell between it and its first address
+RE_TO = re.compile(r"^\s*TO(?:\s+(\S.*?))?\s*$")
+RE_INFO = re.compile(r"^\s*INFO(?:\s+(\S.*?))?\s*$")
 RE_XMT = re.compile(r"^\s*XMT\s+(.*)$")
 RE_BT = re.compile(r"^\s*BT\s*$")
 RE_PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\b", re.I)
+RE_PAGE_BREAK_BANNER = re.compile(
+    r"^\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|LIMITED OFFICIAL USE)\s+PAGE\s+\d+\b"
+)
 RE_PARTIAL = re.compile(r"partial extract of the original cable", re.I)
 RE_ADDRESSEE = re.compile(
     r"^(?:(?P<ri>[A-Z][A-Z0-9]{2,7}|ZEN)/)?(?P<name>.*?)"
@@ -202,9 +214,16 @@ RE_EO = re.compile(
     r"(?:^|(?<=\s))E\.?\s?O\.?\s*1\d{2,4}\b\s*:?|(?:^|(?<=\s))E\.?\s?O\.?\s*:|^\s*DECL\s*:",
     re.I,
 )
-RE_TAGS_START = re.compile(r"^\s*(?:TAGS?|TAGE|TAS|TABS|TGS|AGS)\b\s*:?\s*", re.I)
+RE_TAGS_START = re.compile(
+    r"^\s*(?:TAGS?|TAGE|TAS|TABS|TGS|AGS)\b\s*:?\s*|^\s*(?:" + TAGS_TYPOS + r")\s*:\s*", re.I
+)
 RE_TAGS_INLINE = re.compile(r"(?<=\s)TAGS?\s*:\s*", re.I)
-RE_SUBJECT = re.compile(r"(?:^|(?<=\s))SUBJ(?:ECT)?\s*:\s*|^\s*SUBJECT\b\s*", re.I)
+RE_SUBJECT = re.compile(
+    r"(?:^|(?<=\s))SUBJ(?:ECT)?\s*:\s*|^\s*SUBJECT\b\s*|(?:^|(?<=\s))(?:"
+    + SUBJECT_TYPOS
+    + r")\s*:\s*",
+    re.I,
+)
 RE_REF = re.compile(
     r"(?:^|(?<=\s)|(?<=[a-z]))(?:REF(?:S|\(S\)|TEL(?:S|\(S\))?|ERENCES?)?)\s*:\s*"
     r"|^\s*REF(?:S|TELS?)?\b\s*(?=[A-Z(]\s*[.)]|\d|[A-Z]{3,})"
@@ -260,6 +279,83 @@ RE_PASSING_LINE = re.compile(
     r"|[A-Z]{2,}COM)\s+(?:FOR|PASS)\b|^.{0,40}\bPLEASE\s+PASS\b",
     re.I,
 )
+# what closes a cable after its signature: NNNN, BT, a message number, a release stamp
+RE_CLOSING_LINE = re.compile(
+    r"\s*(?:NNNN|BT|#\d+|=+|END\s+(?:OF\s+)?(?:CABLE\s+)?(?:TEXT|CABLE|MESSAGE)\.?)\s*(?:NNNN)?\s*",
+    re.I,
+)
+# `##` a release stamp leaves after the name, `.` some posts add
+RE_SIGNATURE_STAMP = re.compile(r"\s*#+\s*$")
+RE_GLUED_SIGNATURE = re.compile(
+    r"(?<=[.!?\"')\]])\s+([A-Z][A-Za-z'-]{1,30}(?: [A-Z][A-Z'-]{1,30})?\.?)\s*#*\s*$"
+)
+
+
+# a line that stops mid-sentence: the next line goes on with it (`TRINIDAD'S` / `ASSISTANCE.`)
+RE_OPEN_SENTENCE = re.compile(r"[A-Za-z,'-]\s*$")
+
+
+RE_NAME_WORD = re.compile(r"(?:[A-Z]\.){1,2}|[A-Z][A-Za-z'’-]*\.?(?:-[A-Z][A-Za-z'’-]*)?")
+
+
+def classified_by_name(text: str | None) -> str | None:
+    """The person in a Classified-by line, without title, office or reasons: `Acting Deputy
+    Chief of Mission Jane Roe` -> Jane Roe, `POL COUNSELOR JOHN Q. DOE, JR.` -> JOHN Q. DOE,
+    JR., `David Appleton, Director, INR/CCS` -> David Appleton; None when it names no one."""
+    if not text:
+        return None
+    t = re.split(
+        r";|\s+for\s+(?=reas|e\.?\s?o|1[.\s])|\breasons?\b",
+        text.replace("’", "'"),
+        maxsplit=1,
+        flags=re.I,
+    )[0]
+    segments = [seg.strip() for seg in t.split(",")]
+    for k, seg in enumerate(segments):
+        words = seg.split()
+        mixed = any(c.islower() for c in seg)
+        last_title = -1
+        for i, w in enumerate(words):
+            lw = w.lower()
+            if (
+                lw in TITLE_WORDS
+                or lw.rstrip(".") in TITLE_WORDS
+                or "/" in w
+                or (mixed and len(w) >= 2 and w.isupper() and w.isalpha())
+            ):
+                last_title = i
+        name = words[last_title + 1 :]
+        if not 1 <= len(name) <= 5:
+            continue
+        if not (
+            RE_NAME_WORD.fullmatch(name[0])
+            and RE_NAME_WORD.fullmatch(name[-1])
+            and all(RE_NAME_WORD.fullmatch(w) or w.lower() in NAME_PARTICLES for w in name)
+        ):
+            continue
+        if len(name) == 1 and last_title < 0:
+            continue  # one word and no title: not clearly a name
+        out = " ".join(name)
+        nxt = segments[k + 1].strip(" .").upper() if k + 1 < len(segments) else ""
+        if nxt in NAME_SUFFIXES:
+            out += f", {nxt}."
+        return out
+    return None
+
+
+def _signature_name(raw: str) -> str | None:
+    """The name a signature line gives: `HOLLAND##` -> HOLLAND, `MARSH.` -> MARSH, a name
+    written twice by a web copy (`PARDEW PARDEW`) once; None when it was redacted."""
+    s = _clean(RE_SIGNATURE_STAMP.sub("", raw)).rstrip(".")
+    words = s.split()
+    if len(words) == 2 and words[0] == words[1]:
+        s = words[0]
+    if not s or re.fullmatch(r"X{3,}", s):
+        return None
+    return s
+
+
+RE_SBU_TAIL = re.compile(r"\s+SENSITIVE,?\s+BUT\s+UNCLASSIFIED\.?\s*$", re.I)
 RE_SBU_LINE = re.compile(
     r"^\s*(?:SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?|SBU|FOR\s+OFFICIAL\s+USE\s+ONLY|FOUO)\b", re.I
 )
@@ -523,6 +619,20 @@ def _double_spaced(lines: list[str]) -> bool:
     return together <= n // 50
 
 
+RE_LINE_END_BACKSLASH = re.compile(r"[ \t]*\\[ \t]*$")
+
+
+def _without_line_end_backslashes(lines: list[str], text: str) -> tuple[list[str], str]:
+    """A web copy that ends its lines with a backslash (a shell-style continuation): without them, so
+    no backslash joins a TAGS, SUBJECT or addressee line. Only when most lines carry one."""
+    filled = [ln for ln in lines if ln.strip()]
+    ends = sum(1 for ln in filled if ln.rstrip().endswith("\\"))
+    if ends < 3 or ends * 3 < len(filled):
+        return lines, text
+    lines = [RE_LINE_END_BACKSLASH.sub("", ln) for ln in lines]
+    return lines, "\n".join(lines)
+
+
 def _single_spaced(lines: list[str]) -> list[str]:
     """Halve the line breaks: k blank lines between two lines were (k - 1) / 2 before."""
     out: list[str] = []
@@ -562,6 +672,8 @@ class _Parser:
         # `\r\r\n` is what a second CRLF conversion leaves: one line break, not two
         text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
+        if "\\\n" in text or "\\ \n" in text:
+            lines, text = _without_line_end_backslashes(lines, text)
         if _double_spaced(lines):
             lines = _single_spaced(lines)
             text = "\n".join(lines)
@@ -681,14 +793,15 @@ class _Parser:
                 m = RE_TO.match(s)
                 if m and "from" in f and not to:
                     block = to
-                    self._add_addressee(block, m.group(1))
+                    if m.group(1):
+                        self._add_addressee(block, m.group(1))
                     j += 1
                     header_end = j
                     continue
                 m = RE_INFO.match(s)
                 if m and "from" in f and (to or block is not None):
                     block = info
-                    if not RE_PAGE_HEADER.match(m.group(1)):
+                    if m.group(1) and not RE_PAGE_HEADER.match(m.group(1)):
                         self._add_addressee(block, m.group(1))
                     j += 1
                     header_end = j
@@ -710,6 +823,10 @@ class _Parser:
                     continue
                 if block is not None and self._ends_addressees(s):
                     break
+                if block is not None and RE_PAGE_BREAK_BANNER.match(s):
+                    j += 1  # `CONFIDENTIAL PAGE 02 ANKARA 01234 151200Z` inside the list
+                    header_end = j
+                    continue
                 if block is not None and not self._is_banner(line) and not RE_NEWSPAPER.match(s):
                     if (
                         RE_PAGE_HEADER.match(s)
@@ -1293,7 +1410,12 @@ class _Parser:
             elif kind == "tags":
                 tags_text.append(text)
             elif kind == "subject" and "subject" not in f:
-                f["subject"] = _clean(text) or None
+                subject = _clean(text)
+                m = RE_SBU_TAIL.search(subject)
+                if m:  # `... THE ELECTION Sensitive but unclassified`: a caption run onto it
+                    subject = subject[: m.start()].strip()
+                    caveats.append("SBU")
+                f["subject"] = subject or None
             elif kind == "ref":
                 refs = f.setdefault("references", [])
                 assert isinstance(refs, list)
@@ -1527,8 +1649,18 @@ class _Parser:
         f["declassify_on"] = iso
 
     def _read_tags(self, text: str) -> list[str]:
+        """The TAGS as written, one line or several (a person's tag may wrap: `OVIP (ROE,` /
+        `JANE A.)`); a run of codes that lost its spaces keeps its place and the codes it
+        glues follow the written tags, so a filter by any of them finds the cable."""
         tags: list[str] = []
+        glued: list[str] = []
+        lines: list[str] = []
         for line in text.split("\n"):
+            if lines and lines[-1].count("(") > lines[-1].count(")"):
+                lines[-1] += " " + line  # a person's tag wrapped inside its parentheses
+            else:
+                lines.append(line)
+        for line in lines:
             t = _clean(line)
             t = re.sub(r"\bSIPDIS\b.*$", "", t, flags=re.I).strip()
             t = t.strip(" ,;:.")
@@ -1548,7 +1680,8 @@ class _Parser:
                 p = _clean(p).strip(" .:")
                 if p:
                     tags.append(p.upper())
-        return list(dict.fromkeys(tags))
+                    glued.extend(split_glued_tags(p.upper()) or ())
+        return list(dict.fromkeys(tags + glued))
 
     def _read_refs(self, text: str) -> list[Reference]:
         return read_references(text)
@@ -1666,20 +1799,27 @@ class _Parser:
             out.append(Paragraph(None, None, pre_text))
         for pnum, mark, body in paras:
             out.append(Paragraph(pnum, mark, "\n".join(body).strip()))
-        # signature: a short capitalised last line, or a surname glued after the last sentence
+        # signature: the last name line before the closing banner, NNNN or the release
+        # stamp, or a surname glued after the last sentence (`... END TEXT. HOLLAND##`)
         sig = None
         if out:
             last = out[-1]
             tlines = [ln for ln in last.text.split("\n") if ln.strip()]
-            while tlines and re.fullmatch(r"\s*(?:NNNN|BT|#\d+)\s*", tlines[-1]):
+            while tlines and (
+                RE_CLOSING_LINE.fullmatch(tlines[-1]) or marking_lines(tlines[-1].strip())
+            ):
                 tlines.pop()
-            if len(tlines) >= 2 and self._signature_like(tlines[-1]):
-                sig = _clean(tlines[-1])
+            if (
+                len(tlines) >= 2
+                and self._signature_like(tlines[-1])
+                and not (tlines[-1].rstrip().endswith(".") and RE_OPEN_SENTENCE.search(tlines[-2]))
+            ):
+                sig = _signature_name(tlines[-1])
                 tlines.pop()
             elif tlines:
-                mm = re.search(r"(?<=[.!?\"')\]])\s+([A-Z][A-Za-z'-]{1,30})\s*$", tlines[-1])
-                if mm and mm.group(1) not in {"END", "End"}:
-                    sig = mm.group(1)
+                mm = RE_GLUED_SIGNATURE.search(tlines[-1])
+                if mm and mm.group(1).upper() not in {"END", "TEXT", "END TEXT"}:
+                    sig = _signature_name(mm.group(1))
                     tlines[-1] = tlines[-1][: mm.start()].rstrip()
             if sig:
                 out[-1] = Paragraph(last.number, last.marking, "\n".join(tlines).strip())
@@ -1708,9 +1848,11 @@ class _Parser:
 
     @staticmethod
     def _signature_like(line: str) -> bool:
-        s = line.strip()
-        if not s or len(s) > 40 or s.endswith((".", ",", ":", ";")):
+        s = RE_SIGNATURE_STAMP.sub("", line.strip())
+        if not s or len(s) > 40 or s.endswith((",", ":", ";")):
             return False
+        if s.endswith(".") and (len(s.split()) > 1 or not s[:-1].isupper()):
+            return False  # `MARSH.` signs; `Thank you.` does not
         words = s.split()
         return len(words) <= 3 and all(re.fullmatch(r"[A-Z][A-Za-z'.-]*", w) for w in words)
 
@@ -1757,6 +1899,7 @@ class _Parser:
             subject=s("subject"),
             references=with_cable_ids(refs, self._citing_year(), s("station")),
             classified_by=s("classified_by"),
+            classified_by_name=classified_by_name(s("classified_by")),
             reasons=s("reasons"),
             declassify=s("declassify"),
             declassify_on=s("declassify_on"),

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreError", "connect"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # how long a writer waits for another's write lock before it gives up with "database is locked"
 BUSY_TIMEOUT_MS = 30000
 
@@ -65,6 +65,13 @@ def _create_links(conn: sqlite3.Connection) -> None:
     from .threads import create_links
 
     create_links(conn)
+
+
+def _add_column(conn: sqlite3.Connection, table: str, column: str) -> None:
+    """ALTER TABLE ... ADD COLUMN, once: a cache that has the column keeps it."""
+    name = column.split()[0]
+    if not any(r[1] == name for r in conn.execute(f"PRAGMA table_info({table})")):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 Migration = str | Callable[[sqlite3.Connection], None]
@@ -248,6 +255,8 @@ MIGRATIONS: dict[int, list[Migration]] = {
     4: [_chain_audit],
     # reference links (threads): the table, filled from the references cables already have
     5: [_create_links],
+    # who classified the cable, as a name (`Jane Roe`), beside `classified_by` as written
+    6: [lambda conn: _add_column(conn, "cables", "classified_by_name TEXT")],
 }
 
 # Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts

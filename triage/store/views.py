@@ -1020,6 +1020,7 @@ class CableDetail:
     size: int = 0
     total_lines: int = 0
     text_cut: bool = False
+    classified_by_name: str | None = None
 
     @property
     def noforn(self) -> bool:
@@ -1116,6 +1117,7 @@ def load_cable(
         security_line=c["security_line"],
         section=c["section"],
         classified_by=c["classified_by"],
+        classified_by_name=c["classified_by_name"],
         reasons=c["reasons"],
         declassify=c["declassify"],
         partial=bool(c["partial"]),

@@ -281,6 +281,8 @@ def header_text(d: CableDetail, width: int, console: Console, office: set[str]) 
     else:
         row("Refs", "-")
     by = d.classified_by or "-"
+    if d.classified_by_name and d.classified_by_name != by:
+        by = f"{d.classified_by_name} ({by})"
     if d.reasons:
         by += f", {d.reasons}"
     row("By", by)
