@@ -177,6 +177,8 @@ RE_INFO = re.compile(r"^\s*INFO(?:\s+(\S.*?))?\s*$")
 RE_XMT = re.compile(r"^\s*XMT\s+(.*)$")
 RE_BT = re.compile(r"^\s*BT\s*$")
 RE_PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\b", re.I)
+# an addressee line with its routing indicator, which no other header line looks like
+RE_ROUTED_ADDRESSEE = re.compile(r"[A-Z][A-Z0-9]{3,7}/[A-Z][A-Z0-9 .,'&()/-]*$")
 RE_PAGE_BREAK_BANNER = re.compile(
     r"^\s*(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|LIMITED OFFICIAL USE)\s+PAGE\s+\d+\b"
 )
@@ -416,7 +418,7 @@ BANNER_ORIGINS = {
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
+    return " ".join(s.split())
 
 
 def _collapse(s: str) -> str:
@@ -492,10 +494,13 @@ def origin_from_station(station: str) -> str | None:
     return "Embassy " + _title_place(s)
 
 
-RE_SECTION_ANY = re.compile(r"\bSECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b", re.I)
+# case-sensitive, starting with the word: the regex engine then skips to it (an IGNORECASE
+# pattern, or one opening with \b, tries every position of the text)
+RE_SECTION_UPPER = re.compile(r"SECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b")
+RE_SECTION_LOWER = re.compile(r"section\s+0*(\d{1,3})\s+of\s+0*(\d{1,3})\b")
 RE_SECTION_MARKER = re.compile(
-    r"^[ \t]*[A-Z][A-Z .'-]{1,30}\s+0*\d{1,8}\s+0*(\d{1,3})(?:\.\d)?\s+OF\s+0*(\d{1,3})[ \t]*$",
-    re.M,
+    r"[ \t]*[A-Z][A-Z .'-]{1,30}[ \t]+0*\d{1,8}[ \t]+0*(\d{1,3})(?:\.\d)?[ \t]+OF[ \t]+"
+    r"0*(\d{1,3})[ \t]*"
 )
 
 
@@ -509,10 +514,23 @@ def sections_held(first: str, text: str, closed: bool) -> str:
         return first
     start, total = int(m.group(1)), int(m.group(2))
     last = start
-    for pat in (RE_SECTION_ANY, RE_SECTION_MARKER):
-        for mm in pat.finditer(text):
-            if int(mm.group(2)) == total and start <= int(mm.group(1)) <= total:
-                last = max(last, int(mm.group(1)))
+    found: list[tuple[str, str]] = []
+    for word, pat in (("SECTION", RE_SECTION_UPPER), ("section", RE_SECTION_LOWER)):
+        if word in text:  # a literal first: most texts skip the pattern
+            found += [(mm.group(1), mm.group(2)) for mm in pat.finditer(text)]
+    # a marker line holds ` OF `: find those (fast) and read only their lines
+    k = text.find(" OF ")
+    while k >= 0:
+        a = text.rfind("\n", 0, k) + 1
+        b = text.find("\n", k)
+        b = len(text) if b < 0 else b
+        mm = RE_SECTION_MARKER.fullmatch(text, a, b)
+        if mm:
+            found.append((mm.group(1), mm.group(2)))
+        k = text.find(" OF ", b)
+    for part, of in found:
+        if int(of) == total and start <= int(part) <= total:
+            last = max(last, int(part))
     if closed and start == 1:
         last = total
     return f"{start} of {total}" if last == start else f"{start}-{last} of {total}"
@@ -721,6 +739,12 @@ class _Parser:
                 if block is not None and to:
                     # a blank line after the addressees ends the header
                     block = None
+                continue
+            if block is not None and RE_ROUTED_ADDRESSEE.match(s):
+                # most lines of a long list: `RUEHTRO/AMEMBASSY TRIPOLI PRIORITY 0913`
+                self._add_addressee(block, s)
+                j += 1
+                header_end = j
                 continue
             m = RE_VZCZC.match(s)
             if m and "transmission_id" not in f:
@@ -1120,9 +1144,9 @@ class _Parser:
                 f"classification banner says {level} but the security line says {security_level}"
             )
 
-        # corrected copy, page markers: scan the whole text once
-        upper = self.text.upper()
-        if "CORRECTED" in upper or "C O R R E C T E D" in upper:
+        # a corrected copy says so in the lines after the header
+        head = "\n".join(lines[start : min(n, start + 60)]).upper()
+        if "CORRECTED" in head or "C O R R E C T E D" in head:
             for s in lines[start : min(n, start + 60)]:
                 if "CORRECTEDCO" in _collapse(s):
                     f["corrected"] = True
