@@ -216,14 +216,14 @@ RE_EO = re.compile(
     r"(?:^|(?<=\s))E\.?\s?O\.?\s*1\d{2,4}\b\s*:?|(?:^|(?<=\s))E\.?\s?O\.?\s*:|^\s*DECL\s*:",
     re.I,
 )
+RE_EO_GATE = re.compile(r"E\.?\s?O")
 RE_TAGS_START = re.compile(
     r"^\s*(?:TAGS?|TAGE|TAS|TABS|TGS|AGS)\b\s*:?\s*|^\s*(?:" + TAGS_TYPOS + r")\s*:\s*", re.I
 )
 RE_TAGS_INLINE = re.compile(r"(?<=\s)TAGS?\s*:\s*", re.I)
+# a damaged keyword is read where a line starts (anchored, it costs one try a line)
 RE_SUBJECT = re.compile(
-    r"(?:^|(?<=\s))SUBJ(?:ECT)?\s*:\s*|^\s*SUBJECT\b\s*|(?:^|(?<=\s))(?:"
-    + SUBJECT_TYPOS
-    + r")\s*:\s*",
+    r"(?:^|(?<=\s))SUBJ(?:ECT)?\s*:\s*|^\s*SUBJECT\b\s*|^\s*(?:" + SUBJECT_TYPOS + r")\s*:\s*",
     re.I,
 )
 RE_REF = re.compile(
@@ -244,6 +244,7 @@ RE_PARA = re.compile(
     r"^\s*(?:-\s*)?(?P<pil>¶|&para;)?\s*(?P<num>\d{1,5})\s*\.(?!\d)\s*"
     r"(?:\(\s*(?P<mark>[^()\n]{1,40}?)\s*\))?\s*(?P<rest>.*)$"
 )
+PARA_FIRST = frozenset("-¶&0123456789P")
 RE_DASH_ONLY = re.compile(r"^\s*-[\s-]*$")
 RE_PORTION = re.compile(
     r"^(?:U|C|S|TS|SBU|FOUO|LOU|UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP\s*SECRET|SENSITIVE)"
@@ -1467,20 +1468,32 @@ class _Parser:
             and not re.match(r"^\s*TAGS?\s+[a-z]", s)
         ):
             hits.append((m.start(), m.end(), "tags"))
-        for m in RE_TAGS_INLINE.finditer(s):
-            hits.append((m.start(), m.end(), "tags"))
-        for m in RE_EO.finditer(s):
-            hits.append((m.start(), m.end(), "eo"))
-        for m in RE_SUBJECT.finditer(s):
-            hits.append((m.start(), m.end(), "subject"))
-        for m in RE_REF.finditer(s):
-            hits.append((m.start(), m.end(), "ref"))
-        m = RE_CLASSIFIED_BY_START.match(s)
-        if m:
-            hits.append((m.start(), m.end(), "classified_by"))
+        # each keyword's pattern runs only on a line holding its letters: a case-blind
+        # pattern tries every position of the line, a substring test does not
+        up = s.upper()
+        if "TAG" in up:
+            for m in RE_TAGS_INLINE.finditer(s):
+                hits.append((m.start(), m.end(), "tags"))
+        if "DECL" in up or RE_EO_GATE.search(up):
+            for m in RE_EO.finditer(s):
+                hits.append((m.start(), m.end(), "eo"))
+        if "SUBJ" in up:
+            for m in RE_SUBJECT.finditer(s):
+                hits.append((m.start(), m.end(), "subject"))
         else:
-            for m in RE_CLASSIFIED_BY.finditer(s):
+            m = RE_SUBJECT.match(s)  # a damaged keyword opening the line
+            if m:
+                hits.append((m.start(), m.end(), "subject"))
+        if "REF" in up:
+            for m in RE_REF.finditer(s):
+                hits.append((m.start(), m.end(), "ref"))
+        if "CLASSIFIED" in up:
+            m = RE_CLASSIFIED_BY_START.match(s)
+            if m:
                 hits.append((m.start(), m.end(), "classified_by"))
+            else:
+                for m in RE_CLASSIFIED_BY.finditer(s):
+                    hits.append((m.start(), m.end(), "classified_by"))
         if not hits:
             return [(None, s)]
         hits.sort()
@@ -1755,15 +1768,25 @@ class _Parser:
         repaired: list[str] = []
         pending_dash = False
         preamble: list[str] = []
-        for raw in lines:
-            s = raw.rstrip()
+        # Only lines that may open a paragraph or be a marker need a look (a digit, `-`, `¶`,
+        # `&` or `P` first, or ` OF ` in them); the running text between them is taken whole.
+        # Lines are kept as they came and lose their trailing blanks when a paragraph is joined.
+        special = [
+            k
+            for k, ln in enumerate(lines)
+            if ln[:1] in PARA_FIRST
+            or (ln[:1].isspace() and ln.lstrip()[:1] in PARA_FIRST)
+            or " OF " in ln
+        ]
+        prev = 0
+        for idx in special:
+            if idx > prev:
+                (paras[-1][2] if paras else preamble).extend(lines[prev:idx])
+                pending_dash = False
+            prev = idx + 1
+            s = lines[idx].rstrip()
             st = s.strip()
             if not st:
-                pending_dash = False
-                if paras:
-                    paras[-1][2].append(s)
-                else:
-                    preamble.append(s)
                 continue
             first = st[0]
             # cheap tests first: most lines are running text
@@ -1813,16 +1836,18 @@ class _Parser:
                 paras[-1][2].append(s)
             else:
                 preamble.append(s)
+        if prev < len(lines):
+            (paras[-1][2] if paras else preamble).extend(lines[prev:])
         if repaired:
             self.warnings.append(
                 "paragraph numbers garbled in transit repaired: " + ", ".join(repaired)
             )
         out: list[Paragraph] = []
-        pre_text = "\n".join(preamble).strip()
+        pre_text = "\n".join([ln.rstrip() for ln in preamble]).strip()
         if pre_text:
             out.append(Paragraph(None, None, pre_text))
         for pnum, mark, body in paras:
-            out.append(Paragraph(pnum, mark, "\n".join(body).strip()))
+            out.append(Paragraph(pnum, mark, "\n".join([ln.rstrip() for ln in body]).strip()))
         # signature: the last name line before the closing banner, NNNN or the release
         # stamp, or a surname glued after the last sentence (`... END TEXT. HOLLAND##`)
         sig = None
