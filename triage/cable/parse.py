@@ -11,9 +11,7 @@ Every rule is written against the format, not against one file.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
-import unicodedata
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
@@ -35,6 +33,9 @@ from .patterns import (
     split_glued_tags,
 )
 from .references import read_references, with_cable_ids
+from .text import decode, looks_binary, normalise
+
+__all__ = ["decode", "looks_binary", "parse_bytes", "parse_cable", "parse_decoded"]
 
 MONTHS = {
     m: i + 1
@@ -64,50 +65,6 @@ MONTH_NAMES = {
 
 # ---------------------------------------------------------------------------------------------
 # Decoding
-
-
-def decode(data: bytes) -> tuple[str, list[str]]:
-    """Bytes to text: UTF-8 (BOM dropped), else cp1252, else Latin-1; a warning when not UTF-8."""
-    warnings: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), warnings
-    except UnicodeDecodeError as exc:
-        warnings.append(f"not valid UTF-8 (byte {exc.start}); read as cp1252")
-    try:
-        return data.decode("cp1252"), warnings
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), warnings
-
-
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
-_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
-
-
-def looks_binary(data: bytes) -> str | None:
-    """Why these bytes hold no cable at all, or None when they may hold one."""
-    if not data.strip():
-        return "empty file"
-    head = data[:8192]
-    for magic, kind in (
-        (b"\x89PNG", "PNG image"),
-        (b"%PDF", "PDF document"),
-        (b"PK\x03\x04", "ZIP archive"),
-        (b"\x1f\x8b", "gzip archive"),
-        (b"\x7fELF", "executable"),
-        (b"GIF8", "GIF image"),
-        (b"\xff\xd8\xff", "JPEG image"),
-    ):
-        if head.startswith(magic):
-            return f"binary data ({kind}), not a cable"
-    bad = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if bad > max(8, len(head) // 10):
-        return "binary data, not a cable"
-    letters = len(head) - len(head.translate(None, _LETTER_BYTES))
-    if letters == 0:
-        return "no text: not a cable"
-    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,10 +224,6 @@ RE_HANDLING_LINE = re.compile(
     r"^\s*(?:THIS\s+(?:CABLE|MESSAGE|TELEGRAM)\s+IS\b|SENSITIVE,?\s+BUT\s+UNCLASSIFIED\b"
     r"|NOT\s+FOR\s+(?:INTERNET|PUBLIC)\b|PLEASE\s+PROTECT\b|HANDLE\s+ACCORDINGLY\b)",
     re.I,
-)
-RE_HTML_REF = re.compile(
-    r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos|nbsp|rsquo|lsquo|rdquo|ldquo"
-    r"|ndash|mdash|hellip);"
 )
 RE_LABEL_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z ]{1,20}:\s")
 RE_SUMMARY_LINE = re.compile(r"^\s*(?:BEGIN\s+)?SUMMARY\s*:|^\s*BEGIN\s+SUMMARY\b", re.I)
@@ -612,60 +565,6 @@ def _mostly_lower(s: str) -> bool:
     return len(letters) >= 8 and sum(c.islower() for c in letters) > 0.6 * len(letters)
 
 
-def _html_char(m: re.Match[str]) -> str:
-    """The character an HTML reference stands for; a control character stays written as the
-    reference (no escape sequence is made out of text)."""
-    ch = html.unescape(m.group(0))
-    if not ch or any(unicodedata.category(c) == "Cc" for c in ch):
-        return m.group(0)
-    return ch
-
-
-def _double_spaced(lines: list[str]) -> bool:
-    """Every line followed by a blank one (a copy whose line breaks were all doubled): almost
-    no two lines with text stand together, where a cable's wrapped paragraphs are full of them."""
-    together = 0
-    for a, b in zip(lines[:80], lines[1:80], strict=False):  # most cables answer at once
-        if a.strip() and b.strip():
-            together += 1
-            if together > 2:
-                return False
-    filled = [bool(ln.strip()) for ln in lines]
-    n = sum(filled)
-    if n < 12:
-        return False
-    together = sum(1 for a, b in zip(filled, filled[1:], strict=False) if a and b)
-    return together <= n // 50
-
-
-RE_LINE_END_BACKSLASH = re.compile(r"[ \t]*\\[ \t]*$")
-
-
-def _without_line_end_backslashes(lines: list[str], text: str) -> tuple[list[str], str]:
-    """A web copy that ends its lines with a backslash (a shell-style continuation): without them, so
-    no backslash joins a TAGS, SUBJECT or addressee line. Only when most lines carry one."""
-    filled = [ln for ln in lines if ln.strip()]
-    ends = sum(1 for ln in filled if ln.rstrip().endswith("\\"))
-    if ends < 3 or ends * 3 < len(filled):
-        return lines, text
-    lines = [RE_LINE_END_BACKSLASH.sub("", ln) for ln in lines]
-    return lines, "\n".join(lines)
-
-
-def _single_spaced(lines: list[str]) -> list[str]:
-    """Halve the line breaks: k blank lines between two lines were (k - 1) / 2 before."""
-    out: list[str] = []
-    blanks = 0
-    for ln in lines:
-        if ln.strip():
-            out.extend([""] * ((blanks - 1) // 2 if blanks else 0))
-            out.append(ln)
-            blanks = 0
-        else:
-            blanks += 1
-    return out
-
-
 # Hostile sizes: how far the parser looks for structure. The longest cables in the wild run to
 # a few thousand lines; a cable of a million lines (or a million addressees) keeps all its text
 # (searched, shown a screenful at a time, printed whole by `triage raw`), but its paragraphs are
@@ -678,27 +577,10 @@ PRE_LINES_READ = 1_000
 
 class _Parser:
     def __init__(self, text: str) -> None:
-        self.warnings: list[str] = []
-        if "\x00" in text:
-            self.warnings.append("NUL bytes in the text were ignored")
-            text = text.replace("\x00", "")
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        if "&" in text and RE_HTML_REF.search(text):
-            # copies taken from web pages keep `&#8217;` and `&amp;` for what the cable said
-            text = RE_HTML_REF.sub(_html_char, text)
-            self.warnings.append("HTML character references (&#8217;, &amp;) read as characters")
-        # `\r\r\n` is what a second CRLF conversion leaves: one line break, not two
-        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-        lines = text.split("\n")
-        if "\\\n" in text or "\\ \n" in text:
-            lines, text = _without_line_end_backslashes(lines, text)
-        if _double_spaced(lines):
-            lines = _single_spaced(lines)
-            text = "\n".join(lines)
-            self.warnings.append("the text was double-spaced; read with its line breaks halved")
-        self.text = text
-        self.lines = lines
+        read = normalise(text)
+        self.warnings: list[str] = list(read.warnings)
+        self.text = read.text
+        self.lines = list(read.lines)
         self.fields: dict[str, object] = {}
 
     # -- header ---------------------------------------------------------------------------
