@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from .markings import marking_lines, roll_up
 from .model import (
@@ -24,6 +24,7 @@ from .model import (
     Precedence,
     Reference,
 )
+from .paragraphs import normalise_marking, read_paragraphs
 from .patterns import (
     BANNER_ORIGINS,
     CAVEAT_WORDS,
@@ -34,15 +35,12 @@ from .patterns import (
     MONTHS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
-    PARA_FIRST,
     RE_ADDRESSEE,
     RE_ANY_LEVEL,
     RE_BT,
     RE_CAVEATS,
     RE_CLASSIFIED_BY,
     RE_CLASSIFIED_BY_START,
-    RE_CLOSING_LINE,
-    RE_DASH_ONLY,
     RE_DE,
     RE_DTG_LINE,
     RE_DUMP_RECORD,
@@ -52,7 +50,6 @@ from .patterns import (
     RE_FM,
     RE_FULL_DATE,
     RE_FUTURE_MARK,
-    RE_GLUED_SIGNATURE,
     RE_HANDLING_LINE,
     RE_INFO,
     RE_LABEL_LINE,
@@ -60,11 +57,9 @@ from .patterns import (
     RE_META_DATE,
     RE_META_LINE,
     RE_MONTH_DAY,
-    RE_MONTH_NAME,
     RE_NAME_WORD,
     RE_NEWSPAPER,
     RE_OPEN_END,
-    RE_OPEN_SENTENCE,
     RE_PAGE_BREAK_BANNER,
     RE_PAGE_HEADER,
     RE_PAGE_MARKER,
@@ -73,7 +68,6 @@ from .patterns import (
     RE_PASSING_LINE,
     RE_PAST_MARK,
     RE_PAST_MONTH,
-    RE_PORTION,
     RE_POST_NAME,
     RE_REASON_NUM,
     RE_REASONS,
@@ -85,7 +79,6 @@ from .patterns import (
     RE_SECTION,
     RE_SECURITY,
     RE_SENTENCE_END,
-    RE_SIGNATURE_STAMP,
     RE_STATION_SERIAL,
     RE_SUBJECT,
     RE_SUMMARY_LINE,
@@ -103,7 +96,14 @@ from .patterns import (
 from .references import read_references, with_cable_ids
 from .text import decode, looks_binary, normalise
 
-__all__ = ["decode", "looks_binary", "parse_bytes", "parse_cable", "parse_decoded"]
+__all__ = [
+    "decode",
+    "looks_binary",
+    "normalise_marking",
+    "parse_bytes",
+    "parse_cable",
+    "parse_decoded",
+]
 
 
 def _caveats_in(text: str) -> list[str]:
@@ -154,18 +154,6 @@ def classified_by_name(text: str | None) -> str | None:
             out += f", {nxt}."
         return out
     return None
-
-
-def _signature_name(raw: str) -> str | None:
-    """The name a signature line gives: `HOLLAND##` -> HOLLAND, `MARSH.` -> MARSH, a name
-    written twice by a web copy (`PARDEW PARDEW`) once; None when it was redacted."""
-    s = _clean(RE_SIGNATURE_STAMP.sub("", raw)).rstrip(".")
-    words = s.split()
-    if len(words) == 2 and words[0] == words[1]:
-        s = words[0]
-    if not s or re.fullmatch(r"X{3,}", s):
-        return None
-    return s
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,38 +305,6 @@ def parse_decl_date(text: str) -> str | None:
             except ValueError:
                 return None
     return None
-
-
-@lru_cache(maxsize=4096)
-def normalise_marking(raw: str) -> str | None:
-    """`S/NF` -> `S//NF`, `c` -> `C`, `S/Rel to Ukraine` -> `S//REL TO UKRAINE`; None if not a mark."""
-    s = _clean(raw.upper())
-    if not s:
-        return None
-    compact = s.replace(" ", "")
-    special = {"SNF": "S//NF", "CNF": "C//NF", "N/SF": "S//NF", "SBUN": "SBU//NF"}
-    if compact in special:
-        return special[compact]
-    if not RE_PORTION.match(s):
-        return None
-    parts = [p.strip() for p in re.split(r"/+", s) if p.strip()]
-    if len(parts) == 1 and " " in parts[0]:
-        head, _, tail = parts[0].partition(" ")
-        if head in {"U", "C", "S", "TS", "SBU"} and tail in {"NF", "NOFORN"}:
-            parts = [head, tail]
-        elif head in {"U", "C", "S", "TS", "SBU"} and tail not in {"SECRET"}:
-            return None
-    words = {
-        "UNCLASSIFIED": "U",
-        "CONFIDENTIAL": "C",
-        "SECRET": "S",
-        "TOP SECRET": "TS",
-        "TOPSECRET": "TS",
-        "NOFORN": "NF",
-        "SENSITIVE": "SBU",
-    }
-    out = [words.get(p, p) for p in parts]
-    return "//".join(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -858,7 +814,10 @@ class _Parser:
         assert isinstance(pre_used, int)
         body_lines = pre[pre_used:] + lines[para_start:]
         unread = body_lines[BODY_LINES_READ:]
-        self._read_paragraphs(body_lines[:BODY_LINES_READ])
+        body = read_paragraphs(body_lines[:BODY_LINES_READ])
+        self.warnings.extend(body.warnings)
+        f["paragraphs"] = list(body.paragraphs)
+        f["signature"] = body.signature
         if unread:
             paragraphs = f["paragraphs"]
             assert isinstance(paragraphs, list)
@@ -1443,150 +1402,6 @@ class _Parser:
                 )
         t = re.sub(r"\s*(?:for|,)\s*$", "", t, flags=re.I).strip(" .,;:")
         f["classified_by"] = t or None
-
-    def _read_paragraphs(self, lines: list[str]) -> None:
-        f = self.fields
-        paras: list[tuple[int | None, str | None, list[str]]] = []
-        expected = 1
-        repaired: list[str] = []
-        pending_dash = False
-        preamble: list[str] = []
-        # Only lines that may open a paragraph or be a marker need a look (a digit, `-`, `¶`,
-        # `&` or `P` first, or ` OF ` in them); the running text between them is taken whole.
-        # Lines are kept as they came and lose their trailing blanks when a paragraph is joined.
-        special = [
-            k
-            for k, ln in enumerate(lines)
-            if ln[:1] in PARA_FIRST
-            or (ln[:1].isspace() and ln.lstrip()[:1] in PARA_FIRST)
-            or " OF " in ln
-        ]
-        prev = 0
-        for idx in special:
-            if idx > prev:
-                (paras[-1][2] if paras else preamble).extend(lines[prev:idx])
-                pending_dash = False
-            prev = idx + 1
-            s = lines[idx].rstrip()
-            st = s.strip()
-            if not st:
-                continue
-            first = st[0]
-            # cheap tests first: most lines are running text
-            if (" OF " in st or first == "P") and (
-                RE_PAGE_MARKER.match(st) or (RE_PAGE_HEADER.match(st) and len(st) < 120)
-            ):
-                continue
-            if first == "-" and len(st) <= 3 and RE_DASH_ONLY.match(st):
-                pending_dash = True
-                continue
-            m = RE_PARA.match(st) if (first.isdigit() or first in "-¶&") else None
-            if m:
-                num = int(m.group("num"))
-                mark_raw = m.group("mark")
-                mark = normalise_marking(mark_raw) if mark_raw is not None else None
-                rest = m.group("rest")
-                if mark_raw is not None and mark is None:
-                    rest = f"({mark_raw}) {rest}".strip()
-                is_para = bool(m.group("pil")) or mark is not None
-                got: int | None = None
-                if num == expected:
-                    got = num
-                elif str(num) == "1" + str(expected) and (is_para or st.startswith("-")):
-                    got = expected
-                    repaired.append(f"{num}->{expected}")
-                elif is_para and not (
-                    mark is None
-                    and paras
-                    and self._runs_on(
-                        paras[-1][2], num, expected, all(p[1] is not None for p in paras)
-                    )
-                ):
-                    got = num
-                elif not paras and num == 1:
-                    got = 1
-                if got is not None and (is_para or num == expected or pending_dash):
-                    if paras and got < expected:
-                        self.warnings.append(f"paragraph {got} follows paragraph {expected - 1}")
-                    paras.append((got, mark, [rest] if rest else []))
-                    expected = got + 1
-                    pending_dash = False
-                    continue
-            pending_dash = False
-            if m and first == "¶":
-                s = s.replace("¶", "", 1)  # the web copy's anchor, not part of the text
-            if paras:
-                paras[-1][2].append(s)
-            else:
-                preamble.append(s)
-        if prev < len(lines):
-            (paras[-1][2] if paras else preamble).extend(lines[prev:])
-        if repaired:
-            self.warnings.append(
-                "paragraph numbers garbled in transit repaired: " + ", ".join(repaired)
-            )
-        out: list[Paragraph] = []
-        pre_text = "\n".join([ln.rstrip() for ln in preamble]).strip()
-        if pre_text:
-            out.append(Paragraph(None, None, pre_text))
-        for pnum, mark, body in paras:
-            out.append(Paragraph(pnum, mark, "\n".join([ln.rstrip() for ln in body]).strip()))
-        # signature: the last name line before the closing banner, NNNN or the release
-        # stamp, or a surname glued after the last sentence (`... END TEXT. HOLLAND##`)
-        sig = None
-        if out:
-            last = out[-1]
-            tlines = [ln for ln in last.text.split("\n") if ln.strip()]
-            while tlines and (
-                RE_CLOSING_LINE.fullmatch(tlines[-1]) or marking_lines(tlines[-1].strip())
-            ):
-                tlines.pop()
-            if (
-                len(tlines) >= 2
-                and self._signature_like(tlines[-1])
-                and not (tlines[-1].rstrip().endswith(".") and RE_OPEN_SENTENCE.search(tlines[-2]))
-            ):
-                sig = _signature_name(tlines[-1])
-                tlines.pop()
-            elif tlines:
-                mm = RE_GLUED_SIGNATURE.search(tlines[-1])
-                if mm and mm.group(1).upper() not in {"END", "TEXT", "END TEXT"}:
-                    sig = _signature_name(mm.group(1))
-                    tlines[-1] = tlines[-1][: mm.start()].rstrip()
-            if sig:
-                out[-1] = Paragraph(last.number, last.marking, "\n".join(tlines).strip())
-        f["signature"] = sig
-        f["paragraphs"] = out
-
-    @staticmethod
-    def _runs_on(body: list[str], num: int, expected: int, all_marked: bool) -> bool:
-        """An unmarked `¶`-numbered line that is the end of the sentence before it: web copies
-        put a pilcrow before any line that starts with a number and a full stop, so a sentence
-        wrapped before a year or a day (`... a meeting in` / `¶2010.`, `... began on October` /
-        `¶5.`) seems to open a paragraph. Read so when the line before stops mid-sentence and
-        the number is out of sequence and a year, far ahead, a day after a month's name, or
-        unmarked where every paragraph so far is portion-marked."""
-        last = body[-1].rstrip() if body else ""
-        if num == expected or not last:
-            return False
-        if last.endswith((".", "!", "?", ":", ";", '"', "'", ")", "]")):
-            return False
-        if num >= expected + 20 or 1900 <= num <= 2099 or all_marked:
-            return True
-        tail = last.split()[-1]
-        return 1 <= num <= 31 and bool(
-            RE_MONTH_NAME.fullmatch(tail.title() if tail.isupper() else tail)
-        )
-
-    @staticmethod
-    def _signature_like(line: str) -> bool:
-        s = RE_SIGNATURE_STAMP.sub("", line.strip())
-        if not s or len(s) > 40 or s.endswith((",", ":", ";")):
-            return False
-        if s.endswith(".") and (len(s.split()) > 1 or not s[:-1].isupper()):
-            return False  # `MARSH.` signs; `Thank you.` does not
-        words = s.split()
-        return len(words) <= 3 and all(re.fullmatch(r"[A-Z][A-Za-z'.-]*", w) for w in words)
 
     def _citing_year(self) -> int | None:
         dtg = str(self.fields.get("dtg") or "")
