@@ -145,7 +145,7 @@ async def test_the_console_says_what_to_type_for_slash_and(cache: Path) -> None:
         assert not any("syntax error" in m for m in notes)
         await pilot.press("slash", "ctrl+u", *"walk-in", "enter")
         await settle(pilot)
-        from triage.tui.cable_list import CableList
+        from triage.tui.widgets.cable_list import CableList
 
         assert len(app.screen.query_one(CableList).ids) == 2
         assert not any("no such column" in n.message for n in app._notifications)
