@@ -3,6 +3,8 @@
     python bench/run.py                       # 1,000 10,000 100,000 250,000
     python bench/run.py --sizes 1000 10000    # a quicker look
     python bench/run.py --sizes 1000 --quick  # the smoke run the tests use
+    python bench/run.py --sizes 100000 --real-only   # real text (../shared/corpus) vs the floor
+    python bench/run.py --sizes 100000 --real        # both tables
 
 For each size: synthesize the cables (bench/synthesize.py, seed 1) as a cablegate CSV; time the
 floor (SQLite storing and FTS-indexing the same texts with the same schema, no parsing); time
@@ -40,6 +42,45 @@ def synth(n: int, out: Path) -> None:
         check=True,
         stderr=subprocess.DEVNULL,
     )
+
+
+def default_corpus() -> Path:
+    """The real cables beside the project (`../shared/corpus/cables`), from a worktree too."""
+    for up in (HERE.parent.parent, HERE.parent.parent.parent):
+        cand = up / "shared" / "corpus" / "cables"
+        if cand.is_dir():
+            return cand
+    return HERE.parent.parent / "shared" / "corpus" / "cables"
+
+
+def real_csv(n: int, corpus: Path, out: Path) -> None:
+    """A cablegate CSV of `n` real cables: the corpus texts over and over, each copy under a new
+    serial (written into its banner, page markers and reference id), so every row is a new
+    cable and the parser reads real traffic. Built at run time; never committed."""
+    import csv
+    import re
+
+    from triage.cable.parse import parse_bytes
+
+    texts = []
+    for f in sorted(corpus.glob("*.txt")):
+        data = f.read_bytes()
+        cable = parse_bytes(data)
+        if not cable.reference_id or not cable.station_serial:
+            continue
+        texts.append((data.decode("utf-8", "replace"), cable))
+    if not texts:
+        raise SystemExit(f"{corpus}: no cables to build real-text traffic from")
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        for k in range(n):
+            text, cable = texts[k % len(texts)]
+            serial = 900_000 + k
+            old = str(int(cable.station_serial or "0"))
+            body = re.sub(rf"\b0*{old}\b", f"{serial:06d}", text)
+            ref = re.sub(r"\d+$", str(serial), cable.reference_id or "")
+            date = (cable.dtg or "")[:16].replace("T", " ")
+            w.writerow([k + 1, date, ref, "", "", "", "", body])
 
 
 def floor(csv_path: Path, db: Path) -> float:
@@ -158,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="skip the floor (for the smoke test)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
     ap.add_argument("--floor-only", nargs=2, type=Path, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--real",
+        action="store_true",
+        help="also ingest real text: the corpus cables under new serials, against the floor",
+    )
+    ap.add_argument("--real-only", action="store_true", help="only the real-text rows")
+    ap.add_argument("--corpus", type=Path, default=None, help="real cables (default: ../shared)")
     args = ap.parse_args(argv)
     if args.floor_only:
         print(floor(*args.floor_only))
@@ -175,8 +223,13 @@ def main(argv: list[str] | None = None) -> int:
         stdout=subprocess.DEVNULL,
     )
     results = []
+    real_rows: list[dict[str, object]] = []
     try:
-        for n in args.sizes:
+        if args.real or args.real_only:
+            for n in args.sizes:
+                real_rows.append(real_ingest(n, args.corpus or default_corpus(), work, triage))
+                print(f"done real {n}", file=sys.stderr, flush=True)
+        for n in [] if args.real_only else args.sizes:
             csv_path = work / f"cables-{n}.csv"
             if not csv_path.exists():
                 synth(n, csv_path)
@@ -215,7 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    print_table(results)
+    if results:
+        print_table(results)
+    if real_rows:
+        print_real_table(real_rows)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
@@ -286,6 +342,53 @@ def print_table(results: list[dict[str, object]]) -> None:
     for row in rows:
         print(" | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
     print("(ms columns: median / p95; floor x = triage ingest time / SQLite-only time)")
+
+
+def real_ingest(n: int, corpus: Path, work: Path, triage: str) -> dict[str, object]:
+    """Real-text traffic of `n` cables: the floor, then `triage ingest`, on fresh caches."""
+    csv_path = work / f"real-{n}.csv"
+    real_csv(n, corpus, csv_path)
+    row: dict[str, object] = {"n": n, "csv_mb": csv_path.stat().st_size / 1e6}
+    for name in ("floor", "cache"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(work / f"real-{name}-{n}.db") + suffix).unlink(missing_ok=True)
+    row["floor_s"] = floor_in_child(csv_path, work / f"real-floor-{n}.db")
+    db = work / f"real-cache-{n}.db"
+    wall, rss = timed_cmd([triage, "ingest", "-q", "--db", str(db), str(csv_path)])
+    row["ingest_s"], row["ingest_rss_mb"] = wall, rss
+    row["cache_mb"] = db.stat().st_size / 1e6
+    conn = sqlite3.connect(db)
+    row["stored"] = conn.execute("SELECT count(*) FROM cables").fetchone()[0]
+    conn.close()
+    for name in ("floor", "cache"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(work / f"real-{name}-{n}.db") + suffix).unlink(missing_ok=True)
+    csv_path.unlink(missing_ok=True)
+    return row
+
+
+def print_real_table(rows: list[dict[str, object]]) -> None:
+    head = ["real-text cables", "CSV MB", "stored", "floor s", "ingest s", "ingest/s", "floor x"]
+    out = []
+    for r in rows:
+        ingest_s, floor_s = float(r["ingest_s"]), float(r["floor_s"])  # type: ignore[arg-type]
+        out.append(
+            [
+                f"{r['n']:,}",
+                f"{float(r['csv_mb']):,.0f}",  # type: ignore[arg-type]
+                f"{r['stored']:,}",
+                f"{floor_s:.1f}",
+                f"{ingest_s:.1f}",
+                f"{int(r['n']) / ingest_s:,.0f}",  # type: ignore[call-overload]
+                f"{ingest_s / floor_s:.2f}",
+            ]
+        )
+    widths = [max(len(h), *(len(row[i]) for row in out)) for i, h in enumerate(head)]
+    print(" | ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
+    print("-|-".join("-" * w for w in widths))
+    for row in out:
+        print(" | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
+    print("(real text: the corpus cables under new serials, built at run time; floor x as above)")
 
 
 if __name__ == "__main__":

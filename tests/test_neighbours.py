@@ -80,7 +80,7 @@ def test_export_replaces_a_planted_link_and_leaves_its_target_alone(
     rows = list(csv.reader(out.open(newline="", encoding="utf-8")))
     assert rows[0] == COLUMNS and len(rows) == N_SAMPLES + 1
     assert leftovers(desk) == []
-    assert exports_recorded(db) == [f"{N_SAMPLES} rows to {out} (highest TOP SECRET)"]
+    assert exports_recorded(db) == [f"{N_SAMPLES} rows to {out} (highest TOP SECRET//NOFORN)"]
 
 
 def test_export_over_a_regular_file_replaces_it_whole_and_private(db: Path, tmp_path: Path) -> None:

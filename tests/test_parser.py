@@ -241,14 +241,16 @@ def test_layers_below_the_console_do_not_import_textual(modules: str) -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_paragraph_marked_above_the_banner_warns() -> None:
+def test_paragraph_marked_above_the_banner_raises_the_marking_and_warns() -> None:
     c = parse_cable(
         HEADER + "\nC O N F I D E N T I A L PARIS 001234\n\nSUBJECT: X\n\n"
         "¶1. (C) Fine.\n\n¶2. (S//NF) Higher than the banner.\n"
     )
-    assert c.classification == "CONFIDENTIAL"
+    assert c.classification == "SECRET//NOFORN"
+    assert c.level == "SECRET" and "NOFORN" in c.caveats
     assert any(
-        "paragraph 2 is marked S//NF, above the banner's CONFIDENTIAL" in w for w in c.warnings
+        "first banner reads CONFIDENTIAL" in w and "make it SECRET//NOFORN" in w
+        for w in c.warnings
     )
 
 

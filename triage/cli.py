@@ -88,6 +88,7 @@ def _describe(cable: Cable) -> str:
     for r in cable.references:
         row("Ref", f"{r.letter + '. ' if r.letter else ''}{r.text}")
     row("Classified by", cable.classified_by)
+    row("Classifier", cable.classified_by_name)
     row("Reasons", cable.reasons)
     row("Declassify", cable.declassify)
     # the paragraphs as numbered and portion-marked: what a garbled number was repaired to

@@ -172,6 +172,32 @@ def marking_rank(marking: str | None) -> int | None:
     return {"U": 0, "SBU": 0, "C": 1, "S": 2, "TS": 3}.get(marking.split("//")[0])
 
 
+# dissemination controls a portion mark abbreviates (`S//NF`), as banners and captions spell them
+MARK_CONTROLS = {"NF": "NOFORN", "NOFORN": "NOFORN", "FOUO": "FOUO", "SBU": "SBU", "LOU": "LOU"}
+
+
+def marking_controls(marking: str | None) -> tuple[str, ...]:
+    """The dissemination controls a portion mark carries (`S//NF` -> NOFORN, `SBU` -> SBU)."""
+    if not marking:
+        return ()
+    parts = marking.split("//")
+    found = [MARK_CONTROLS[p] for p in parts[1:] if p in MARK_CONTROLS]
+    if parts[0] in ("SBU", "FOUO", "LOU"):
+        found.insert(0, parts[0])
+    return tuple(dict.fromkeys(found))
+
+
+def classification_of(level: str | None, caveats: list[str] | tuple[str, ...]) -> str | None:
+    """The whole marking in words: `SECRET//NOFORN`, `UNCLASSIFIED//FOR OFFICIAL USE ONLY`."""
+    if level is None:
+        return None
+    if "NOFORN" in caveats and level != "UNCLASSIFIED":
+        return f"{level}//NOFORN"
+    if level == "UNCLASSIFIED" and ("SBU" in caveats or "FOUO" in caveats or "LOU" in caveats):
+        return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    return level
+
+
 def level_word(rank: int) -> str | None:
     levels = list(Level)
     return levels[rank].value if 0 <= rank < len(levels) else None
@@ -258,6 +284,7 @@ class Cable:
     subject: str | None = None
     references: tuple[Reference, ...] = ()
     classified_by: str | None = None
+    classified_by_name: str | None = None
     reasons: str | None = None
     declassify: str | None = None
     declassify_on: str | None = None
@@ -294,6 +321,7 @@ class Cable:
             "subject": self.subject,
             "references": [r.to_json() for r in self.references],
             "classified_by": self.classified_by,
+            "classified_by_name": self.classified_by_name,
             "reasons": self.reasons,
             "declassify": self.declassify,
             "declassify_on": self.declassify_on,

@@ -11,12 +11,11 @@ Every rule is written against the format, not against one file.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
-import unicodedata
 from dataclasses import replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 
+from .markings import marking_lines, roll_up
 from .model import (
     PROSIGNS,
     Addressee,
@@ -24,215 +23,87 @@ from .model import (
     Paragraph,
     Precedence,
     Reference,
-    level_rank,
-    marking_rank,
+)
+from .paragraphs import normalise_marking, read_paragraphs
+from .patterns import (
+    BANNER_ORIGINS,
+    CAVEAT_WORDS,
+    CONSULATES,
+    EO_YEARS,
+    LEVEL_PATTERNS,
+    MONTH_NAMES,
+    MONTHS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    RE_ADDRESSEE,
+    RE_ANY_LEVEL,
+    RE_BT,
+    RE_CAVEATS,
+    RE_CLASSIFIED_BY,
+    RE_CLASSIFIED_BY_START,
+    RE_DE,
+    RE_DTG_LINE,
+    RE_DUMP_RECORD,
+    RE_EO,
+    RE_EO_GATE,
+    RE_FL2,
+    RE_FM,
+    RE_FULL_DATE,
+    RE_FUTURE_MARK,
+    RE_HANDLING_LINE,
+    RE_INFO,
+    RE_LABEL_LINE,
+    RE_LISTED_ID,
+    RE_META_DATE,
+    RE_META_LINE,
+    RE_MONTH_DAY,
+    RE_NAME_WORD,
+    RE_NEWSPAPER,
+    RE_OPEN_END,
+    RE_PAGE_BREAK_BANNER,
+    RE_PAGE_HEADER,
+    RE_PAGE_MARKER,
+    RE_PARA,
+    RE_PARTIAL,
+    RE_PASSING_LINE,
+    RE_PAST_MARK,
+    RE_PAST_MONTH,
+    RE_POST_NAME,
+    RE_REASON_NUM,
+    RE_REASONS,
+    RE_REF,
+    RE_ROUTED_ADDRESSEE,
+    RE_RULE_LINE,
+    RE_SBU_LINE,
+    RE_SBU_TAIL,
+    RE_SECTION,
+    RE_SECURITY,
+    RE_SENTENCE_END,
+    RE_STATION_SERIAL,
+    RE_SUBJECT,
+    RE_SUMMARY_LINE,
+    RE_TAGS_INLINE,
+    RE_TAGS_START,
+    RE_TELEGRAM,
+    RE_TELEGRAM_FROM,
+    RE_TO,
+    RE_VZCZC,
+    RE_XMT,
+    SPECIAL_ORIGINS,
+    TITLE_WORDS,
+    split_glued_tags,
 )
 from .references import read_references, with_cable_ids
+from .text import decode, looks_binary, normalise
 
-MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
-    )
-}
-MONTH_NAMES = {
-    name: i + 1
-    for i, name in enumerate(
-        [
-            "JANUARY",
-            "FEBRUARY",
-            "MARCH",
-            "APRIL",
-            "MAY",
-            "JUNE",
-            "JULY",
-            "AUGUST",
-            "SEPTEMBER",
-            "OCTOBER",
-            "NOVEMBER",
-            "DECEMBER",
-        ]
-    )
-}
-
-# ---------------------------------------------------------------------------------------------
-# Decoding
-
-
-def decode(data: bytes) -> tuple[str, list[str]]:
-    """Bytes to text: UTF-8 (BOM dropped), else cp1252, else Latin-1; a warning when not UTF-8."""
-    warnings: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), warnings
-    except UnicodeDecodeError as exc:
-        warnings.append(f"not valid UTF-8 (byte {exc.start}); read as cp1252")
-    try:
-        return data.decode("cp1252"), warnings
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), warnings
-
-
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
-_LETTER_BYTES = bytes(range(65, 91)) + bytes(range(97, 123))
-
-
-def looks_binary(data: bytes) -> str | None:
-    """Why these bytes hold no cable at all, or None when they may hold one."""
-    if not data.strip():
-        return "empty file"
-    head = data[:8192]
-    for magic, kind in (
-        (b"\x89PNG", "PNG image"),
-        (b"%PDF", "PDF document"),
-        (b"PK\x03\x04", "ZIP archive"),
-        (b"\x1f\x8b", "gzip archive"),
-        (b"\x7fELF", "executable"),
-        (b"GIF8", "GIF image"),
-        (b"\xff\xd8\xff", "JPEG image"),
-    ):
-        if head.startswith(magic):
-            return f"binary data ({kind}), not a cable"
-    bad = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if bad > max(8, len(head) // 10):
-        return "binary data, not a cable"
-    letters = len(head) - len(head.translate(None, _LETTER_BYTES))
-    if letters == 0:
-        return "no text: not a cable"
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Header patterns
-
-RE_VZCZC = re.compile(r"^\s*VZCZC([A-Z0-9]{2,})\b(.*)$")
-RE_FL2 = re.compile(r"^\s*([ZOPRY]{2})\s+((?:[A-Z][A-Z0-9]{3,}\s*)+)$")
-RE_DE = re.compile(r"^\s*DE\s+([A-Z][A-Z0-9]{3,})\s+#\s*(\d+)(?:/(\d+))?(?:\s+(\d{7}))?")
-RE_SECURITY = re.compile(r"^\s*(ZNY|ZNR)\s+([A-Z])\2{3,5}\b(.*)$")
-RE_DTG_LINE = re.compile(
-    r"^\s*((?:[ZOPRY]\s+){0,3})(\d{2})(\d{2})(\d{2})\s*Z\s+([A-Za-z]{3})\s+(\d{2,4})\b(.*)$"
-)
-RE_NEWSPAPER = re.compile(
-    r"^\s*(?:MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY),\s+(\d{1,2})\s+"
-    r"([A-Z]+)\s+(\d{4}),\s+(\d{1,2}):(\d{2})\s*$",
-    re.I,
-)
-RE_DUMP_RECORD = re.compile(
-    r"^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?\t(\d{2}[A-Z]{3,}\d{1,7})\t[^\t]*\t([A-Z][A-Z/ ]+)\t"
-)
-# a month written as a word (`Dec`, `December`, `Dec.`), its first three letters captured
-_MONTH_WORD = r"(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?"
-# a month's name or its usual abbreviation, as a whole word (`May`, `Sept.`, not `may`)
-RE_MONTH_NAME = re.compile(
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-RE_FULL_DATE = re.compile(r"\b" + _MONTH_WORD + r"\s+(\d{1,2}),\s+((?:19|20)\d{2})\b", re.I)
-# a cablegate page's metadata block copied into the text (between the addressees and the banner)
-RE_META_LINE = re.compile(
-    r"^\s*(ID|ORIGIN|DATE|SOURCE|CLASSIFICATION|MISC|DESTINATION):\s*(.*?)\s*$"
-)
-RE_META_DATE = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2})?)?$")
-RE_LISTED_ID = re.compile(r"^\s*(\d{2})[A-Z]{3,}\d{1,7}\s*$")
-RE_TELEGRAM = re.compile(r"^\s*TELEGRAM\s+([A-Za-z]+)\.?\s+(\d{1,2}),\s+(\d{4})\s*$")
-RE_TELEGRAM_FROM = re.compile(
-    r"^\s*From:\s+(\S.*?)\s*(?:\(([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})\s*-[^)]*\))?\s*$"
-)
-# evidence of when a dateless extract was sent: a month and year named as past, and days
-RE_PAST_MONTH = re.compile(
-    r"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?"
-    + _MONTH_WORD
-    + r"\s+(?:of\s+)?((?:19|20)\d{2})\b",
-    re.I,
-)
-RE_MONTH_DAY = re.compile(r"\b" + _MONTH_WORD + r"\s+(\d{1,2})\b(?!\s*,?\s*(?:19|20)\d{2})", re.I)
-RE_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-RE_PAST_MARK = re.compile(r"\b(?:was|were|had|did)\b|\bthen-", re.I)
-RE_FUTURE_MARK = re.compile(
-    r"\b(?:will|would|shall|could|may|might|should|plans?|planned|expects?|expected|intends?"
-    r"|scheduled|next|upcoming|until|by|before|ahead|forthcoming|due)\b",
-    re.I,
-)
-# the years each executive order on classification was in force (signed to superseded)
-EO_YEARS = {
-    "11652": (1972, 1978),
-    "12065": (1978, 1982),
-    "12356": (1982, 1995),
-    "12958": (1995, 2010),
-    "13292": (2003, 2010),
-    "13526": (2009, 9999),
-}
-RE_FM = re.compile(r"^\s*FM\s+(\S.*?)\s*$")
-RE_TO = re.compile(r"^\s*TO\s+(\S.*?)\s*$")
-RE_INFO = re.compile(r"^\s*INFO\s+(\S.*?)\s*$")
-RE_XMT = re.compile(r"^\s*XMT\s+(.*)$")
-RE_BT = re.compile(r"^\s*BT\s*$")
-RE_PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\b", re.I)
-RE_PARTIAL = re.compile(r"partial extract of the original cable", re.I)
-RE_ADDRESSEE = re.compile(
-    r"^(?:(?P<ri>[A-Z][A-Z0-9]{2,7}|ZEN)/)?(?P<name>.*?)"
-    r"(?:\s+(?P<niact>NIACT)\s*)?"
-    r"(?:\s+(?P<prec>FLASH|IMMEDIATE|IMMEDATE|PRIORITY|PIORITY|PRIORTY|ROUTINE|EMERGENCY))?"
-    r"(?:\s+(?P<mcn>\d{1,4}(?:\s*-\s*\d{1,4})?))?\s*$"
-)
-# an addressee that is a post: a short number after it is its message number (`SECSTATE WASHDC
-# 475`), where after other names it may be part of the name (`CTF 151`)
-RE_POST_NAME = re.compile(
-    r"^(?:AM\s*EMBASSY|AM\s*CONSUL|AMCONGEN|SEC\s*STATE|USMISSION|USDEL|USEU|USNATO)\b"
-)
-
-# Pseudo-header patterns (the body's first block)
-LEVEL_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^T ?O ?P ?S ?E ?C ?R ?E ?T\b"), "TOP SECRET"),
-    (re.compile(r"^[A-Z ]{0,3}E ?C ?R ?E ?T\b"), "SECRET"),
-    (re.compile(r"^[A-Z ]{0,3}O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L\b"), "CONFIDENTIAL"),
-    (re.compile(r"^[A-Z ]{0,3}N ?C ?L ?A ?S(?: ?S ?I ?F ?I ?E ?D)?\b"), "UNCLASSIFIED"),
-    (
-        re.compile(r"^L ?I ?M ?I ?T ?E ?D ?O ?F ?F ?I ?C ?I ?A ?L ?U ?S ?E\b"),
-        "LIMITED OFFICIAL USE",
-    ),
+__all__ = [
+    "decode",
+    "looks_binary",
+    "normalise_marking",
+    "parse_bytes",
+    "parse_cable",
+    "parse_decoded",
 ]
-RE_ANY_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in LEVEL_PATTERNS))
-RE_SECTION = re.compile(r"^\s*SECTION\s+(\d+)\s+OF\s+(\d+)\s*", re.I)
-RE_STATION_SERIAL = re.compile(r"^(?:(\d{2})\s+)?([A-Z][A-Z .'-]*?[A-Z])\s+(\d{1,7})\b(.*)$")
-RE_PAGE_MARKER = re.compile(
-    r"^\s*(?:PAGE\s+\d+\s+.*|(?i:[A-Z][A-Z .'-]{1,30}\s+0{0,6}\d{3,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3})\s*)$"
-)
-RE_EO = re.compile(
-    r"(?:^|(?<=\s))E\.?\s?O\.?\s*1\d{2,4}\b\s*:?|(?:^|(?<=\s))E\.?\s?O\.?\s*:|^\s*DECL\s*:",
-    re.I,
-)
-RE_TAGS_START = re.compile(r"^\s*(?:TAGS?|TAGE|TAS|TABS|TGS|AGS)\b\s*:?\s*", re.I)
-RE_TAGS_INLINE = re.compile(r"(?<=\s)TAGS?\s*:\s*", re.I)
-RE_SUBJECT = re.compile(r"(?:^|(?<=\s))SUBJ(?:ECT)?\s*:\s*|^\s*SUBJECT\b\s*", re.I)
-RE_REF = re.compile(
-    r"(?:^|(?<=\s)|(?<=[a-z]))(?:REF(?:S|\(S\)|TEL(?:S|\(S\))?|ERENCES?)?)\s*:\s*"
-    r"|^\s*REF(?:S|TELS?)?\b\s*(?=[A-Z(]\s*[.)]|\d|[A-Z]{3,})"
-    # `REF A LONDON 2768`: a bare letter, then a cable (see cable/references.py)
-    r"|^\s*REF\s+(?=[A-Z]\s+(?:\d{2,4}\s+)?[A-Z][A-Z ]{2,30}?\s*\d)",
-    re.I,
-)
-RE_CLASSIFIED_BY = re.compile(r"\bClassified\s+By\b\s*:?\s*", re.I)
-RE_CLASSIFIED_BY_START = re.compile(r"^\s*(?:\(U\)\s*)?Classified\s+By\b\s*:?\s*", re.I)
-RE_REASONS = re.compile(
-    r"\b(?:for\s+)?reasons?\s*:?\s*((?:E\.?O\.?\s*\d+\s*,?\s*)?\d[.,]\s?\d.*)$", re.I
-)
-RE_REASON_NUM = re.compile(r"\b1[.,]\s?[45]\s*\(?\s*[a-h].*$", re.I)
-
-RE_PARA = re.compile(
-    r"^\s*(?:-\s*)?(?P<pil>¶|&para;)?\s*(?P<num>\d{1,5})\s*\.(?!\d)\s*"
-    r"(?:\(\s*(?P<mark>[^()\n]{1,40}?)\s*\))?\s*(?P<rest>.*)$"
-)
-RE_DASH_ONLY = re.compile(r"^\s*-[\s-]*$")
-RE_PORTION = re.compile(
-    r"^(?:U|C|S|TS|SBU|FOUO|LOU|UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP\s*SECRET|SENSITIVE)"
-    r"(?:\s*(?:/+|\s)\s*[A-Z][A-Z ]{0,30})*$",
-    re.I,
-)
-
-CAVEAT_WORDS = ["NOFORN", "SIPDIS", "EXDIS", "NODIS", "LIMDIS", "STADIS", "ROGER", "SPECAT"]
-RE_CAVEATS = {w: re.compile(rf"\b{w}\b", re.I) for w in CAVEAT_WORDS}
 
 
 def _caveats_in(text: str) -> list[str]:
@@ -240,80 +111,49 @@ def _caveats_in(text: str) -> list[str]:
     return [w for w, pat in RE_CAVEATS.items() if pat.search(text)]
 
 
-# lines that cannot continue a subject (in copies that lost their blank lines)
-RE_RULE_LINE = re.compile(r"^(?:[-=_*]\s*){3,}$")
-RE_HANDLING_LINE = re.compile(
-    r"^\s*(?:THIS\s+(?:CABLE|MESSAGE|TELEGRAM)\s+IS\b|SENSITIVE,?\s+BUT\s+UNCLASSIFIED\b"
-    r"|NOT\s+FOR\s+(?:INTERNET|PUBLIC)\b|PLEASE\s+PROTECT\b|HANDLE\s+ACCORDINGLY\b)",
-    re.I,
-)
-RE_HTML_REF = re.compile(
-    r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|lt|gt|quot|apos|nbsp|rsquo|lsquo|rdquo|ldquo"
-    r"|ndash|mdash|hellip);"
-)
-RE_LABEL_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z ]{1,20}:\s")
-RE_SUMMARY_LINE = re.compile(r"^\s*(?:BEGIN\s+)?SUMMARY\s*:|^\s*BEGIN\s+SUMMARY\b", re.I)
-RE_OPEN_END = re.compile(
-    r"(?:\b(?:OF|THE|AND|OR|TO|FOR|IN|ON|WITH|A|AN|BY|AT|FROM|VICE)|[-:,/&])\s*$", re.I
-)
-RE_PASSING_LINE = re.compile(
-    r"^\s*(?:(?:SEC)?STATE|DEPT|DEPARTMENT|NSC|USAID|TREASURY|COMMERCE|USTR|DOD|OSD|JCS"
-    r"|[A-Z]{2,}COM)\s+(?:FOR|PASS)\b|^.{0,40}\bPLEASE\s+PASS\b",
-    re.I,
-)
-RE_SBU_LINE = re.compile(
-    r"^\s*(?:SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?|SBU|FOR\s+OFFICIAL\s+USE\s+ONLY|FOUO)\b", re.I
-)
-
-STATE_STATIONS = {"STATE", "SECSTATE"}
-
-CONSULATES = {
-    "ADANA", "ALEXANDRIA", "AMSTERDAM", "AUCKLAND", "BARCELONA", "BASRAH", "BELFAST",
-    "CALGARY", "CAPE TOWN", "CASABLANCA", "CHENGDU", "CHENNAI", "CHIANG MAI", "CIUDAD JUAREZ",
-    "CURACAO", "DHAHRAN", "DUBAI", "DURBAN", "DUSSELDORF", "EDINBURGH", "ERBIL", "FLORENCE",
-    "FRANKFURT", "FUKUOKA", "GUADALAJARA", "GUANGZHOU", "GUAYAQUIL", "HALIFAX", "HAMBURG",
-    "HERMOSILLO", "HO CHI MINH CITY", "HONG KONG", "HYDERABAD", "ISTANBUL", "JEDDAH",
-    "JERUSALEM", "JOHANNESBURG", "KARACHI", "KIRKUK", "KOLKATA", "CALCUTTA", "KRAKOW", "LAGOS",
-    "LAHORE", "LEIPZIG", "LYON", "MARSEILLE", "MATAMOROS", "MAZAR-I-SHARIF", "MELBOURNE",
-    "MERIDA", "MILAN", "MONTERREY", "MONTREAL", "MUMBAI", "BOMBAY", "MUNICH", "NAHA", "NAPLES",
-    "NOGALES", "NUEVO LAREDO", "OSAKA KOBE", "PERTH", "PESHAWAR", "PONTA DELGADA", "QUEBEC",
-    "RECIFE", "RIO DE JANEIRO", "SAO PAULO", "SAPPORO", "SHANGHAI", "SHENYANG", "ST PETERSBURG",
-    "STRASBOURG", "SURABAYA", "SYDNEY", "THESSALONIKI", "TIJUANA", "TORONTO", "VANCOUVER",
-    "VLADIVOSTOK", "WUHAN", "YEKATERINBURG", "NAGOYA", "HILLAH", "MOSUL", "HERAT",
-    "KANDAHAR", "PORTO ALEGRE", "MADRAS", "BRISBANE", "HAMILTON",
-}  # fmt: skip
-
-# FM-line forms that name a mission rather than a city post
-SPECIAL_ORIGINS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^SEC\s*STATE\b|^SECSTATE\b|^DEPT OF STATE\b"), "Secretary of State"),
-    (re.compile(r"^USMISSION\s+USUN\b|^USUN\b"), "Mission USUN"),
-    (re.compile(r"^USMISSION\s+USNATO\b|^USNATO\b"), "Mission USNATO"),
-    (re.compile(r"^USMISSION\s+UNVIE\b|^UNVIE\b"), "UNVIE"),
-    (re.compile(r"^USMISSION\s+USOSCE\b|^USOSCE\b"), "Mission USOSCE"),
-    (re.compile(r"^USMISSION\s+GENEVA\b"), "Mission Geneva"),
-    (re.compile(r"^USMISSION\s+UNESCO\b|^UNESCO\b"), "Mission UNESCO"),
-    (re.compile(r"^USMISSION\s+(?:UN\s+)?ROME\b|^UNROME\b|^USUN ROME\b"), "UN Rome"),
-    (re.compile(r"^USEU\s+BRUSSELS\b|^USEU\b"), "USEU Brussels"),
-    (re.compile(r"^USINT\s+HAVANA\b"), "US Interests Section Havana"),
-    (re.compile(r"^(?:IRAN\s+)?RPO\s+DUBAI\b"), "Iran RPO Dubai"),
-    (re.compile(r"^USOFFICE\s+(.+)$"), "US Office {0}"),
-    (re.compile(r"^AIT\s+TAIPEI\b"), "American Institute Taiwan, Taipei"),
-    (re.compile(r"^USLO\s+(.+)$"), "US Liaison Office {0}"),
-]
-
-# Banner stations that name a mission (the reference id keeps the compact form)
-BANNER_ORIGINS = {
-    "STATE": "Secretary of State",
-    "SECSTATE": "Secretary of State",
-    "USUN NEW YORK": "Mission USUN",
-    "USNATO": "Mission USNATO",
-    "UNVIE VIENNA": "UNVIE",
-    "UNVIE": "UNVIE",
-    "USEU BRUSSELS": "USEU Brussels",
-    "RPO DUBAI": "Iran RPO Dubai",
-    "HAVANA": "US Interests Section Havana",
-    "USOSCE": "Mission USOSCE",
-}
+def classified_by_name(text: str | None) -> str | None:
+    """The person in a Classified-by line, without title, office or reasons: `Acting Deputy
+    Chief of Mission Jane Roe` -> Jane Roe, `POL COUNSELOR JOHN Q. DOE, JR.` -> JOHN Q. DOE,
+    JR., `David Appleton, Director, INR/CCS` -> David Appleton; None when it names no one."""
+    if not text:
+        return None
+    t = re.split(
+        r";|\s+for\s+(?=reas|e\.?\s?o|1[.\s])|\breasons?\b",
+        text.replace("’", "'"),
+        maxsplit=1,
+        flags=re.I,
+    )[0]
+    segments = [seg.strip() for seg in t.split(",")]
+    for k, seg in enumerate(segments):
+        words = seg.split()
+        mixed = any(c.islower() for c in seg)
+        last_title = -1
+        for i, w in enumerate(words):
+            lw = w.lower()
+            if (
+                lw in TITLE_WORDS
+                or lw.rstrip(".") in TITLE_WORDS
+                or "/" in w
+                or (mixed and len(w) >= 2 and w.isupper() and w.isalpha())
+            ):
+                last_title = i
+        name = words[last_title + 1 :]
+        if not 1 <= len(name) <= 5:
+            continue
+        if not (
+            RE_NAME_WORD.fullmatch(name[0])
+            and RE_NAME_WORD.fullmatch(name[-1])
+            and all(RE_NAME_WORD.fullmatch(w) or w.lower() in NAME_PARTICLES for w in name)
+        ):
+            continue
+        if len(name) == 1 and last_title < 0:
+            continue  # one word and no title: not clearly a name
+        out = " ".join(name)
+        nxt = segments[k + 1].strip(" .").upper() if k + 1 < len(segments) else ""
+        if nxt in NAME_SUFFIXES:
+            out += f", {nxt}."
+        return out
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,7 +161,7 @@ BANNER_ORIGINS = {
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
+    return " ".join(s.split())
 
 
 def _collapse(s: str) -> str:
@@ -397,6 +237,48 @@ def origin_from_station(station: str) -> str | None:
     return "Embassy " + _title_place(s)
 
 
+# case-sensitive, starting with the word: the regex engine then skips to it (an IGNORECASE
+# pattern, or one opening with \b, tries every position of the text)
+RE_SECTION_UPPER = re.compile(r"SECTION\s+0*(\d{1,3})\s+OF\s+0*(\d{1,3})\b")
+RE_SECTION_LOWER = re.compile(r"section\s+0*(\d{1,3})\s+of\s+0*(\d{1,3})\b")
+RE_SECTION_MARKER = re.compile(
+    r"[ \t]*[A-Z][A-Z .'-]{1,30}[ \t]+0*\d{1,8}[ \t]+0*(\d{1,3})(?:\.\d)?[ \t]+OF[ \t]+"
+    r"0*(\d{1,3})[ \t]*"
+)
+
+
+def sections_held(first: str, text: str, closed: bool) -> str:
+    """Which sections of a multi-section cable the text holds (`1 of 11` as its first banner
+    says it, `1-11 of 11` when it holds them all): the SECTION banners and `STATE 00119085
+    002 OF 011` markers it carries, and all of them when it ends with the signature that
+    closes the last section (copies join the sections and drop the later banners)."""
+    m = re.match(r"(\d+) of (\d+)$", first)
+    if not m:
+        return first
+    start, total = int(m.group(1)), int(m.group(2))
+    last = start
+    found: list[tuple[str, str]] = []
+    for word, pat in (("SECTION", RE_SECTION_UPPER), ("section", RE_SECTION_LOWER)):
+        if word in text:  # a literal first: most texts skip the pattern
+            found += [(mm.group(1), mm.group(2)) for mm in pat.finditer(text)]
+    # a marker line holds ` OF `: find those (fast) and read only their lines
+    k = text.find(" OF ")
+    while k >= 0:
+        a = text.rfind("\n", 0, k) + 1
+        b = text.find("\n", k)
+        b = len(text) if b < 0 else b
+        mm = RE_SECTION_MARKER.fullmatch(text, a, b)
+        if mm:
+            found.append((mm.group(1), mm.group(2)))
+        k = text.find(" OF ", b)
+    for part, of in found:
+        if int(of) == total and start <= int(part) <= total:
+            last = max(last, int(part))
+    if closed and start == 1:
+        last = total
+    return f"{start} of {total}" if last == start else f"{start}-{last} of {total}"
+
+
 def parse_decl_date(text: str) -> str | None:
     """An ISO date from a declassification phrase, when it holds one."""
     m = re.search(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b", text)
@@ -425,38 +307,6 @@ def parse_decl_date(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
-def normalise_marking(raw: str) -> str | None:
-    """`S/NF` -> `S//NF`, `c` -> `C`, `S/Rel to Ukraine` -> `S//REL TO UKRAINE`; None if not a mark."""
-    s = _clean(raw.upper())
-    if not s:
-        return None
-    compact = s.replace(" ", "")
-    special = {"SNF": "S//NF", "CNF": "C//NF", "N/SF": "S//NF", "SBUN": "SBU//NF"}
-    if compact in special:
-        return special[compact]
-    if not RE_PORTION.match(s):
-        return None
-    parts = [p.strip() for p in re.split(r"/+", s) if p.strip()]
-    if len(parts) == 1 and " " in parts[0]:
-        head, _, tail = parts[0].partition(" ")
-        if head in {"U", "C", "S", "TS", "SBU"} and tail in {"NF", "NOFORN"}:
-            parts = [head, tail]
-        elif head in {"U", "C", "S", "TS", "SBU"} and tail not in {"SECRET"}:
-            return None
-    words = {
-        "UNCLASSIFIED": "U",
-        "CONFIDENTIAL": "C",
-        "SECRET": "S",
-        "TOP SECRET": "TS",
-        "TOPSECRET": "TS",
-        "NOFORN": "NF",
-        "SENSITIVE": "SBU",
-    }
-    out = [words.get(p, p) for p in parts]
-    return "//".join(out)
-
-
 # ---------------------------------------------------------------------------------------------
 # The parser
 
@@ -472,46 +322,6 @@ def _mostly_lower(s: str) -> bool:
     return len(letters) >= 8 and sum(c.islower() for c in letters) > 0.6 * len(letters)
 
 
-def _html_char(m: re.Match[str]) -> str:
-    """The character an HTML reference stands for; a control character stays written as the
-    reference (no escape sequence is made out of text)."""
-    ch = html.unescape(m.group(0))
-    if not ch or any(unicodedata.category(c) == "Cc" for c in ch):
-        return m.group(0)
-    return ch
-
-
-def _double_spaced(lines: list[str]) -> bool:
-    """Every line followed by a blank one (a copy whose line breaks were all doubled): almost
-    no two lines with text stand together, where a cable's wrapped paragraphs are full of them."""
-    together = 0
-    for a, b in zip(lines[:80], lines[1:80], strict=False):  # most cables answer at once
-        if a.strip() and b.strip():
-            together += 1
-            if together > 2:
-                return False
-    filled = [bool(ln.strip()) for ln in lines]
-    n = sum(filled)
-    if n < 12:
-        return False
-    together = sum(1 for a, b in zip(filled, filled[1:], strict=False) if a and b)
-    return together <= n // 50
-
-
-def _single_spaced(lines: list[str]) -> list[str]:
-    """Halve the line breaks: k blank lines between two lines were (k - 1) / 2 before."""
-    out: list[str] = []
-    blanks = 0
-    for ln in lines:
-        if ln.strip():
-            out.extend([""] * ((blanks - 1) // 2 if blanks else 0))
-            out.append(ln)
-            blanks = 0
-        else:
-            blanks += 1
-    return out
-
-
 # Hostile sizes: how far the parser looks for structure. The longest cables in the wild run to
 # a few thousand lines; a cable of a million lines (or a million addressees) keeps all its text
 # (searched, shown a screenful at a time, printed whole by `triage raw`), but its paragraphs are
@@ -524,25 +334,10 @@ PRE_LINES_READ = 1_000
 
 class _Parser:
     def __init__(self, text: str) -> None:
-        self.warnings: list[str] = []
-        if "\x00" in text:
-            self.warnings.append("NUL bytes in the text were ignored")
-            text = text.replace("\x00", "")
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        if "&" in text and RE_HTML_REF.search(text):
-            # copies taken from web pages keep `&#8217;` and `&amp;` for what the cable said
-            text = RE_HTML_REF.sub(_html_char, text)
-            self.warnings.append("HTML character references (&#8217;, &amp;) read as characters")
-        # `\r\r\n` is what a second CRLF conversion leaves: one line break, not two
-        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
-        lines = text.split("\n")
-        if _double_spaced(lines):
-            lines = _single_spaced(lines)
-            text = "\n".join(lines)
-            self.warnings.append("the text was double-spaced; read with its line breaks halved")
-        self.text = text
-        self.lines = lines
+        read = normalise(text)
+        self.warnings: list[str] = list(read.warnings)
+        self.text = read.text
+        self.lines = list(read.lines)
         self.fields: dict[str, object] = {}
 
     # -- header ---------------------------------------------------------------------------
@@ -584,6 +379,12 @@ class _Parser:
                 if block is not None and to:
                     # a blank line after the addressees ends the header
                     block = None
+                continue
+            if block is not None and RE_ROUTED_ADDRESSEE.match(s):
+                # most lines of a long list: `RUEHTRO/AMEMBASSY TRIPOLI PRIORITY 0913`
+                self._add_addressee(block, s)
+                j += 1
+                header_end = j
                 continue
             m = RE_VZCZC.match(s)
             if m and "transmission_id" not in f:
@@ -656,14 +457,15 @@ class _Parser:
                 m = RE_TO.match(s)
                 if m and "from" in f and not to:
                     block = to
-                    self._add_addressee(block, m.group(1))
+                    if m.group(1):
+                        self._add_addressee(block, m.group(1))
                     j += 1
                     header_end = j
                     continue
                 m = RE_INFO.match(s)
                 if m and "from" in f and (to or block is not None):
                     block = info
-                    if not RE_PAGE_HEADER.match(m.group(1)):
+                    if m.group(1) and not RE_PAGE_HEADER.match(m.group(1)):
                         self._add_addressee(block, m.group(1))
                     j += 1
                     header_end = j
@@ -685,6 +487,10 @@ class _Parser:
                     continue
                 if block is not None and self._ends_addressees(s):
                     break
+                if block is not None and RE_PAGE_BREAK_BANNER.match(s):
+                    j += 1  # `CONFIDENTIAL PAGE 02 ANKARA 01234 151200Z` inside the list
+                    header_end = j
+                    continue
                 if block is not None and not self._is_banner(line) and not RE_NEWSPAPER.match(s):
                     if (
                         RE_PAGE_HEADER.match(s)
@@ -978,9 +784,9 @@ class _Parser:
                 f"classification banner says {level} but the security line says {security_level}"
             )
 
-        # corrected copy, page markers: scan the whole text once
-        upper = self.text.upper()
-        if "CORRECTED" in upper or "C O R R E C T E D" in upper:
+        # a corrected copy says so in the lines after the header
+        head = "\n".join(lines[start : min(n, start + 60)]).upper()
+        if "CORRECTED" in head or "C O R R E C T E D" in head:
             for s in lines[start : min(n, start + 60)]:
                 if "CORRECTEDCO" in _collapse(s):
                     f["corrected"] = True
@@ -1008,7 +814,10 @@ class _Parser:
         assert isinstance(pre_used, int)
         body_lines = pre[pre_used:] + lines[para_start:]
         unread = body_lines[BODY_LINES_READ:]
-        self._read_paragraphs(body_lines[:BODY_LINES_READ])
+        body = read_paragraphs(body_lines[:BODY_LINES_READ])
+        self.warnings.extend(body.warnings)
+        f["paragraphs"] = list(body.paragraphs)
+        f["signature"] = body.signature
         if unread:
             paragraphs = f["paragraphs"]
             assert isinstance(paragraphs, list)
@@ -1020,17 +829,29 @@ class _Parser:
             )
         if not f.get("classified_by"):
             self._classified_by_in_text()
+        if f.get("section"):
+            f["section"] = sections_held(
+                str(f["section"]), self.text, bool(f.get("signature")) and not f.get("partial")
+            )
 
         # -- level, caveats, classification --------------------------------------------
         if level == "LIMITED OFFICIAL USE":
             level = "UNCLASSIFIED"
             caveats.append("LOU")
-        self._warn_portions_above_banner(level)
-        f["level"] = level
-        f["caveats"] = list(dict.fromkeys(caveats))
+        # the banner as the copy's first lines give it (with the captions just under it),
+        # rolled up with the banner lines, captions and portion marks further on
+        rolled = roll_up(
+            level,
+            caveats,
+            marking_lines(self.text),
+            [p.marking for p in self._paragraphs_list],
+        )
+        self.warnings.extend(rolled.warnings)
+        f["level"] = rolled.level
+        f["caveats"] = list(rolled.caveats)
         f["station"] = station
         f["station_serial"] = serial
-        f["classification"] = self._classification(level, caveats)
+        f["classification"] = rolled.classification
 
         # -- date --------------------------------------------------------------------------
         if "dtg" not in f and newspaper_date is not None:
@@ -1154,32 +975,6 @@ class _Parser:
             f["dtg_estimated"] = True
         self.warnings.append(why)
 
-    def _warn_portions_above_banner(self, level: str | None) -> None:
-        """The banner stays the cable's classification (as cablegate records it); a paragraph
-        marked above it is a warning the officer sees in the split view."""
-        if level is None:
-            return
-        paras = self.fields.get("paragraphs") or []
-        assert isinstance(paras, list)
-        top, where = -1, None
-        for p in paras:
-            r = marking_rank(p.marking)
-            if r is not None and r > top:
-                top, where = r, p
-        if where is not None and top > level_rank(level):
-            self.warnings.append(
-                f"paragraph {where.number} is marked {where.marking}, above the banner's {level}"
-            )
-
-    def _classification(self, level: str | None, caveats: list[str]) -> str | None:
-        if level is None:
-            return None
-        if "NOFORN" in caveats and level != "UNCLASSIFIED":
-            return f"{level}//NOFORN"
-        if level == "UNCLASSIFIED" and ("SBU" in caveats or "FOUO" in caveats or "LOU" in caveats):
-            return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
-        return level
-
     @staticmethod
     def _opens_paragraphs(m: re.Match[str]) -> bool:
         """Is this numbered line the first paragraph (and not `1.4 (b)` or a list item)?"""
@@ -1282,7 +1077,12 @@ class _Parser:
             elif kind == "tags":
                 tags_text.append(text)
             elif kind == "subject" and "subject" not in f:
-                f["subject"] = _clean(text) or None
+                subject = _clean(text)
+                m = RE_SBU_TAIL.search(subject)
+                if m:  # `... THE ELECTION Sensitive but unclassified`: a caption run onto it
+                    subject = subject[: m.start()].strip()
+                    caveats.append("SBU")
+                f["subject"] = subject or None
             elif kind == "ref":
                 refs = f.setdefault("references", [])
                 assert isinstance(refs, list)
@@ -1310,20 +1110,32 @@ class _Parser:
             and not re.match(r"^\s*TAGS?\s+[a-z]", s)
         ):
             hits.append((m.start(), m.end(), "tags"))
-        for m in RE_TAGS_INLINE.finditer(s):
-            hits.append((m.start(), m.end(), "tags"))
-        for m in RE_EO.finditer(s):
-            hits.append((m.start(), m.end(), "eo"))
-        for m in RE_SUBJECT.finditer(s):
-            hits.append((m.start(), m.end(), "subject"))
-        for m in RE_REF.finditer(s):
-            hits.append((m.start(), m.end(), "ref"))
-        m = RE_CLASSIFIED_BY_START.match(s)
-        if m:
-            hits.append((m.start(), m.end(), "classified_by"))
+        # each keyword's pattern runs only on a line holding its letters: a case-blind
+        # pattern tries every position of the line, a substring test does not
+        up = s.upper()
+        if "TAG" in up:
+            for m in RE_TAGS_INLINE.finditer(s):
+                hits.append((m.start(), m.end(), "tags"))
+        if "DECL" in up or RE_EO_GATE.search(up):
+            for m in RE_EO.finditer(s):
+                hits.append((m.start(), m.end(), "eo"))
+        if "SUBJ" in up:
+            for m in RE_SUBJECT.finditer(s):
+                hits.append((m.start(), m.end(), "subject"))
         else:
-            for m in RE_CLASSIFIED_BY.finditer(s):
+            m = RE_SUBJECT.match(s)  # a damaged keyword opening the line
+            if m:
+                hits.append((m.start(), m.end(), "subject"))
+        if "REF" in up:
+            for m in RE_REF.finditer(s):
+                hits.append((m.start(), m.end(), "ref"))
+        if "CLASSIFIED" in up:
+            m = RE_CLASSIFIED_BY_START.match(s)
+            if m:
                 hits.append((m.start(), m.end(), "classified_by"))
+            else:
+                for m in RE_CLASSIFIED_BY.finditer(s):
+                    hits.append((m.start(), m.end(), "classified_by"))
         if not hits:
             return [(None, s)]
         hits.sort()
@@ -1516,8 +1328,18 @@ class _Parser:
         f["declassify_on"] = iso
 
     def _read_tags(self, text: str) -> list[str]:
+        """The TAGS as written, one line or several (a person's tag may wrap: `OVIP (ROE,` /
+        `JANE A.)`); a run of codes that lost its spaces keeps its place and the codes it
+        glues follow the written tags, so a filter by any of them finds the cable."""
         tags: list[str] = []
+        glued: list[str] = []
+        lines: list[str] = []
         for line in text.split("\n"):
+            if lines and lines[-1].count("(") > lines[-1].count(")"):
+                lines[-1] += " " + line  # a person's tag wrapped inside its parentheses
+            else:
+                lines.append(line)
+        for line in lines:
             t = _clean(line)
             t = re.sub(r"\bSIPDIS\b.*$", "", t, flags=re.I).strip()
             t = t.strip(" ,;:.")
@@ -1537,7 +1359,8 @@ class _Parser:
                 p = _clean(p).strip(" .:")
                 if p:
                     tags.append(p.upper())
-        return list(dict.fromkeys(tags))
+                    glued.extend(split_glued_tags(p.upper()) or ())
+        return list(dict.fromkeys(tags + glued))
 
     def _read_refs(self, text: str) -> list[Reference]:
         return read_references(text)
@@ -1579,129 +1402,6 @@ class _Parser:
                 )
         t = re.sub(r"\s*(?:for|,)\s*$", "", t, flags=re.I).strip(" .,;:")
         f["classified_by"] = t or None
-
-    def _read_paragraphs(self, lines: list[str]) -> None:
-        f = self.fields
-        paras: list[tuple[int | None, str | None, list[str]]] = []
-        expected = 1
-        repaired: list[str] = []
-        pending_dash = False
-        preamble: list[str] = []
-        for raw in lines:
-            s = raw.rstrip()
-            st = s.strip()
-            if not st:
-                pending_dash = False
-                if paras:
-                    paras[-1][2].append(s)
-                else:
-                    preamble.append(s)
-                continue
-            first = st[0]
-            # cheap tests first: most lines are running text
-            if (" OF " in st or first == "P") and (
-                RE_PAGE_MARKER.match(st) or (RE_PAGE_HEADER.match(st) and len(st) < 120)
-            ):
-                continue
-            if first == "-" and len(st) <= 3 and RE_DASH_ONLY.match(st):
-                pending_dash = True
-                continue
-            m = RE_PARA.match(st) if (first.isdigit() or first in "-¶&") else None
-            if m:
-                num = int(m.group("num"))
-                mark_raw = m.group("mark")
-                mark = normalise_marking(mark_raw) if mark_raw is not None else None
-                rest = m.group("rest")
-                if mark_raw is not None and mark is None:
-                    rest = f"({mark_raw}) {rest}".strip()
-                is_para = bool(m.group("pil")) or mark is not None
-                got: int | None = None
-                if num == expected:
-                    got = num
-                elif str(num) == "1" + str(expected) and (is_para or st.startswith("-")):
-                    got = expected
-                    repaired.append(f"{num}->{expected}")
-                elif is_para and not (
-                    mark is None
-                    and paras
-                    and self._runs_on(
-                        paras[-1][2], num, expected, all(p[1] is not None for p in paras)
-                    )
-                ):
-                    got = num
-                elif not paras and num == 1:
-                    got = 1
-                if got is not None and (is_para or num == expected or pending_dash):
-                    if paras and got < expected:
-                        self.warnings.append(f"paragraph {got} follows paragraph {expected - 1}")
-                    paras.append((got, mark, [rest] if rest else []))
-                    expected = got + 1
-                    pending_dash = False
-                    continue
-            pending_dash = False
-            if m and first == "¶":
-                s = s.replace("¶", "", 1)  # the web copy's anchor, not part of the text
-            if paras:
-                paras[-1][2].append(s)
-            else:
-                preamble.append(s)
-        if repaired:
-            self.warnings.append(
-                "paragraph numbers garbled in transit repaired: " + ", ".join(repaired)
-            )
-        out: list[Paragraph] = []
-        pre_text = "\n".join(preamble).strip()
-        if pre_text:
-            out.append(Paragraph(None, None, pre_text))
-        for pnum, mark, body in paras:
-            out.append(Paragraph(pnum, mark, "\n".join(body).strip()))
-        # signature: a short capitalised last line, or a surname glued after the last sentence
-        sig = None
-        if out:
-            last = out[-1]
-            tlines = [ln for ln in last.text.split("\n") if ln.strip()]
-            while tlines and re.fullmatch(r"\s*(?:NNNN|BT|#\d+)\s*", tlines[-1]):
-                tlines.pop()
-            if len(tlines) >= 2 and self._signature_like(tlines[-1]):
-                sig = _clean(tlines[-1])
-                tlines.pop()
-            elif tlines:
-                mm = re.search(r"(?<=[.!?\"')\]])\s+([A-Z][A-Za-z'-]{1,30})\s*$", tlines[-1])
-                if mm and mm.group(1) not in {"END", "End"}:
-                    sig = mm.group(1)
-                    tlines[-1] = tlines[-1][: mm.start()].rstrip()
-            if sig:
-                out[-1] = Paragraph(last.number, last.marking, "\n".join(tlines).strip())
-        f["signature"] = sig
-        f["paragraphs"] = out
-
-    @staticmethod
-    def _runs_on(body: list[str], num: int, expected: int, all_marked: bool) -> bool:
-        """An unmarked `¶`-numbered line that is the end of the sentence before it: web copies
-        put a pilcrow before any line that starts with a number and a full stop, so a sentence
-        wrapped before a year or a day (`... a meeting in` / `¶2010.`, `... began on October` /
-        `¶5.`) seems to open a paragraph. Read so when the line before stops mid-sentence and
-        the number is out of sequence and a year, far ahead, a day after a month's name, or
-        unmarked where every paragraph so far is portion-marked."""
-        last = body[-1].rstrip() if body else ""
-        if num == expected or not last:
-            return False
-        if last.endswith((".", "!", "?", ":", ";", '"', "'", ")", "]")):
-            return False
-        if num >= expected + 20 or 1900 <= num <= 2099 or all_marked:
-            return True
-        tail = last.split()[-1]
-        return 1 <= num <= 31 and bool(
-            RE_MONTH_NAME.fullmatch(tail.title() if tail.isupper() else tail)
-        )
-
-    @staticmethod
-    def _signature_like(line: str) -> bool:
-        s = line.strip()
-        if not s or len(s) > 40 or s.endswith((".", ",", ":", ";")):
-            return False
-        words = s.split()
-        return len(words) <= 3 and all(re.fullmatch(r"[A-Z][A-Za-z'.-]*", w) for w in words)
 
     def _citing_year(self) -> int | None:
         dtg = str(self.fields.get("dtg") or "")
@@ -1746,6 +1446,7 @@ class _Parser:
             subject=s("subject"),
             references=with_cable_ids(refs, self._citing_year(), s("station")),
             classified_by=s("classified_by"),
+            classified_by_name=classified_by_name(s("classified_by")),
             reasons=s("reasons"),
             declassify=s("declassify"),
             declassify_on=s("declassify_on"),

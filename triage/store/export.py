@@ -92,10 +92,10 @@ def safe_cell(value: object) -> str:
 
 def _rows(
     conn: sqlite3.Connection, ids: Iterable[int], page: int = 500
-) -> Iterator[tuple[list[str], int]]:
+) -> Iterator[tuple[list[str], int, str | None]]:
     chunk: list[int] = []
 
-    def flush(chunk: list[int]) -> Iterator[tuple[list[str], int]]:
+    def flush(chunk: list[int]) -> Iterator[tuple[list[str], int, str | None]]:
         marks = ", ".join("?" for _ in chunk)
         got = {r[0]: r for r in conn.execute(_SQL.format(marks=marks), chunk)}
         for cid in chunk:
@@ -120,7 +120,7 @@ def _rows(
                 utc_seconds(r[14]),
                 r[15],
             ]
-            yield [safe_cell(v) for v in values], int(r[16])
+            yield [safe_cell(v) for v in values], int(r[16]), r[4]
 
     for cid in ids:
         chunk.append(int(cid))
@@ -137,17 +137,22 @@ def write_csv(
     out: IO[str],
     shown: Callable[[str], str] | None = None,
 ) -> tuple[int, str | None]:
-    """Write the rows; return how many and the highest classification level among them.
+    """Write the rows; return how many and the highest marking among them, whole: the highest
+    level, with NOFORN (or FOUO) when a row at that level carries it (`SECRET//NOFORN`).
     `shown` rewrites each cell (for a terminal: control characters as symbols)."""
     w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     w.writerow(COLUMNS)
     n = 0
-    top = -1
-    for values, level in _rows(conn, ids):
+    top = (-1, False)
+    marking: str | None = None
+    for values, level, classification in _rows(conn, ids):
         w.writerow([shown(v) for v in values] if shown else values)
         n += 1
-        top = max(top, level)
-    return n, level_word(top)
+        key = (level, "//" in (classification or ""))
+        if key > top:
+            top = key
+            marking = classification if key[1] else level_word(level)
+    return n, marking
 
 
 class ExportError(Exception):

@@ -371,6 +371,7 @@ def prepare(data: bytes, meta: dict[str, str] | None = None) -> Prepared:
         "security_line": cable.security_line,
         "section": cable.section,
         "classified_by": cable.classified_by,
+        "classified_by_name": cable.classified_by_name,
         "reasons": cable.reasons,
         "declassify": cable.declassify,
         "declassify_on": cable.declassify_on,

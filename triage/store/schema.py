@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreError", "connect"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # how long a writer waits for another's write lock before it gives up with "database is locked"
 BUSY_TIMEOUT_MS = 30000
 
@@ -74,6 +74,13 @@ def _audit_batches(conn: sqlite3.Connection) -> None:
     for column, kind in (("batch", "TEXT"), ("row_version", "INTEGER")):
         if column not in have:
             conn.execute(f"ALTER TABLE audit ADD COLUMN {column} {kind}")
+
+
+def _add_column(conn: sqlite3.Connection, table: str, column: str) -> None:
+    """ALTER TABLE ... ADD COLUMN, once: a cache that has the column keeps it."""
+    name = column.split()[0]
+    if not any(r[1] == name for r in conn.execute(f"PRAGMA table_info({table})")):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 Migration = str | Callable[[sqlite3.Connection], None]
@@ -286,6 +293,8 @@ MIGRATIONS: dict[int, list[Migration]] = {
         )
         """,
     ],
+    # who classified the cable, as a name (`Jane Roe`), beside `classified_by` as written
+    7: [lambda conn: _add_column(conn, "cables", "classified_by_name TEXT")],
 }
 
 # Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts

@@ -32,6 +32,7 @@ from ..cable.model import (
 )
 from ..config import DEFAULT_OBJECTIVES_MIN
 from .presence import seen_among
+from .search import SearchError, to_fts5
 
 # the model's closed statuses as SQL (literals, not parameters: the planner sees them); the
 # constants are ours, never user text
@@ -441,11 +442,6 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
 # refused with a message (it matches nearly every cable anyway).
 
 PREFIX_WORDS_MAX = 64
-FTS_OPERATORS = {"AND", "OR", "NOT"}
-_COLSET = r"-?(?:\w+|\{[^{}]*\})\s*:\s*"  # `subject:`, `{subject tags}:`, `-body:`
-RE_COLSET = re.compile("^" + _COLSET)
-# a column filter and one bare prefix, nothing else: the unit that is written out
-RE_PREFIX_UNIT = re.compile(r"((?:" + _COLSET + r")?)(\w+)\s*\*")
 _expansions: dict[tuple[str, str], tuple[bytes, str]] = {}
 
 
@@ -472,193 +468,44 @@ def _words_starting(conn: sqlite3.Connection, prefix: str, most: int) -> list[st
     ]
 
 
-def _fts_units(search: str) -> list[tuple[str, int, int]] | None:
-    """The search cut into FTS5's pieces: ("op", ...) for AND/OR/NOT, ("(", ...) for an opening
-    bracket (with a column filter before it, `subject: (`), (")", ...), and ("unit", start, end)
-    for each phrase or NEAR group with its column filter and caret, the things FTS5 ANDs by
-    juxtaposition. None when the search is not made of those (FTS5 will say what is wrong)."""
-    out: list[tuple[str, int, int]] = []
-    n, i = len(search), 0
-
-    def skip_ws(k: int) -> int:
-        while k < n and search[k].isspace():
-            k += 1
-        return k
-
-    def word_end(k: int) -> int:
-        while k < n and (search[k].isalnum() or search[k] == "_" or ord(search[k]) > 127):
-            k += 1
-        return k
-
-    def phrase_end(k: int) -> int | None:  # STRING star? (+ STRING star?)*
-        while True:
-            if k < n and search[k] == '"':
-                k += 1
-                while k < n:
-                    if search[k] == '"':
-                        if k + 1 < n and search[k + 1] == '"':
-                            k += 2
-                            continue
-                        break
-                    k += 1
-                if k >= n:
-                    return None
-                k += 1
-            else:
-                e = word_end(k)
-                if e == k:
-                    return None
-                k = e
-            k2 = skip_ws(k)
-            if k2 < n and search[k2] == "*":
-                k = k2 + 1
-            k2 = skip_ws(k)
-            if k2 < n and search[k2] == "+":
-                k = skip_ws(k2 + 1)
-                continue
-            return k
-
-    while True:
-        i = skip_ws(i)
-        if i >= n:
-            return out
-        c = search[i]
-        if c == ")":
-            out.append((")", i, i + 1))
-            i += 1
-            continue
-        if c == "(":
-            out.append(("(", i, i + 1))
-            i += 1
-            continue
-        start = i
-        e = word_end(i)
-        if search[i:e] in FTS_OPERATORS and (e >= n or not search[e].isalnum()):
-            out.append(("op", i, e))
-            i = e
-            continue
-        # an optional column filter: `-`? (name | {names}) `:`
-        k = i + 1 if c == "-" else i
-        if k < n and search[k] == "{":
-            close = search.find("}", k)
-            if close < 0:
-                return None
-            k = close + 1
-        else:
-            k = word_end(k)
-        k2 = skip_ws(k)
-        if k2 < n and search[k2] == ":" and k > i:
-            i = skip_ws(k2 + 1)
-            if i < n and search[i] == "(":
-                out.append(("(", start, i + 1))
-                i += 1
-                continue
-        if i < n and search[i] == "^":
-            i = skip_ws(i + 1)
-        e = word_end(i)
-        if search[i:e] == "NEAR" and skip_ws(e) < n and search[skip_ws(e)] == "(":
-            close = search.find(")", e)
-            if close < 0:
-                return None
-            out.append(("unit", start, close + 1))
-            i = close + 1
-            continue
-        end = phrase_end(i)
-        if end is None:
-            return None
-        out.append(("unit", start, end))
-        i = end
-
-
 def expand_prefixes(conn: sqlite3.Connection, search: str) -> str:
-    """The search with each `word*` written out as the OR of the words it stands for (see
-    above). Phrases, NEAR groups, `^word*` and `a + b*` are left as they are; a run of phrases
-    FTS5 would AND by juxtaposition is bracketed and ANDed explicitly around a written-out one
-    (FTS5 does not juxtapose a bracketed group, and an explicit AND binds less than NOT). Raises
-    FilterError for a one- or two-letter prefix of too many words."""
-    if "*" not in search:
-        return search
+    """The typed search (see store/search.py) as an FTS5 query, each one-word `word*` written
+    out as the OR of the words it stands for (see above). Raises FilterError for a search the
+    language cannot read, or a one- or two-letter prefix of too many words."""
     # the words an index holds change only when it is written, and every write changes its
     # structure record (FTS5 counts writes there): the same cache file and record, the same words
     path = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
-    row = conn.execute("SELECT block FROM cables_fts_data WHERE id = 10").fetchone()
-    version = bytes(row[0]) if row and row[0] is not None else b""
+    version = b""
+    if "*" in search:
+        row = conn.execute("SELECT block FROM cables_fts_data WHERE id = 10").fetchone()
+        version = bytes(row[0]) if row and row[0] is not None else b""
     cached = _expansions.get((path, search)) if path else None
     if cached is not None and cached[0] == version:
         return cached[1]
-    expanded = _expand(conn, search)
+    indexed = prefix_lengths(conn) if "*" in search else set()
+
+    def prefix_words(prefix: str) -> list[str] | None:
+        if not prefix.isascii() or len(prefix) in indexed or not re.fullmatch(r"\w+", prefix):
+            return None
+        words = _words_starting(conn, prefix, PREFIX_WORDS_MAX)
+        if len(words) > PREFIX_WORDS_MAX:
+            if len(prefix) < 3:
+                raise FilterError(
+                    f"search {prefix}*: more than {PREFIX_WORDS_MAX} words start with "
+                    f"{prefix!r}; give at least three letters before the *"
+                )
+            return None
+        return words or None
+
+    try:
+        expanded = to_fts5(search, prefix_words)
+    except SearchError as exc:
+        raise FilterError(str(exc)) from exc
     if path:
         if len(_expansions) > 256:
             _expansions.clear()
         _expansions[(path, search)] = (version, expanded)
     return expanded
-
-
-def _written_out(conn: sqlite3.Connection, unit: str, indexed: set[int]) -> str | None:
-    """`[colset:] word*` as `[colset:] ("w1" OR "w2" ...)`, or None to leave it to FTS5."""
-    m = RE_PREFIX_UNIT.fullmatch(unit)
-    if not m:
-        return None
-    colset, word = m.group(1) or "", m.group(2)
-    prefix = word.lower()
-    if not word.isascii() or len(prefix) in indexed:
-        return None
-    words = _words_starting(conn, prefix, PREFIX_WORDS_MAX)
-    if len(words) > PREFIX_WORDS_MAX:
-        if len(prefix) < 3:
-            raise FilterError(
-                f"search {word}*: more than {PREFIX_WORDS_MAX} words start with "
-                f"{word!r}; give at least three letters before the *"
-            )
-        return None
-    if not words:
-        return None
-    return colset + "(" + " OR ".join('"' + w.replace('"', '""') + '"' for w in words) + ")"
-
-
-FTS_COLUMNS = {"reference_id", "subject", "tags", "body"}
-
-
-def _empty_phrase(unit: str) -> bool:
-    """`""` or `subject: " "`: a phrase with no word in it, on columns that exist."""
-    m = RE_COLSET.match(unit)
-    phrase = unit[m.end() :] if m else unit
-    names = re.findall(r"\w+", m.group(0)) if m else []
-    return all(n.lower() in FTS_COLUMNS for n in names) and not any(ch.isalnum() for ch in phrase)
-
-
-def _expand(conn: sqlite3.Connection, search: str) -> str:
-    units = _fts_units(search)
-    if units is None:
-        return search
-    indexed = prefix_lengths(conn)
-    out: list[str] = []
-    pos = 0
-    k = 0
-    while k < len(units):
-        if units[k][0] != "unit":
-            k += 1
-            continue
-        run_end = k
-        while run_end + 1 < len(units) and units[run_end + 1][0] == "unit":
-            run_end += 1
-        run = units[k : run_end + 1]
-        texts = [search[a:b] for _, a, b in run]
-        written = [_written_out(conn, t, indexed) for t in texts]
-        if any(w is not None for w in written):
-            # a phrase with no word in it (`" "`) is dropped from a juxtaposed run by FTS5 but
-            # would match nothing as an operand of AND: leave it out
-            parts = [
-                w if w is not None else t
-                for w, t in zip(written, texts, strict=True)
-                if w is not None or not _empty_phrase(t)
-            ]
-            out.append(search[pos : run[0][1]])
-            out.append(parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")")
-            pos = run[-1][2]
-        k = run_end + 1
-    out.append(search[pos:])
-    return "".join(out)
 
 
 def _searchable(conn: sqlite3.Connection, view: View) -> View:
@@ -898,7 +745,8 @@ def tab_counts(
 def max_level(
     conn: sqlite3.Connection, view: View, ctx: Context, stop: Stop = None
 ) -> tuple[int, bool]:
-    """The highest level in the view, and whether any cable at that level is NOFORN."""
+    """The highest level in the view, and whether any cable at that level carries the control
+    the banner names beside it: NOFORN over a classified level, FOUO (or SBU) over UNCLASSIFIED."""
     view = _searchable(conn, view)
     where, params = _where(view, ctx)
     sql = "SELECT max(c.level_rank) FROM cables c JOIN workflow w ON w.cable_id = c.id"
@@ -914,7 +762,14 @@ def max_level(
     nf_sql = (
         sql.replace("SELECT max(c.level_rank)", "SELECT 1")
         + (" AND " if where else " WHERE ")
-        + "c.level_rank = ? AND (' ' || c.caveats || ' ') LIKE '% NOFORN %' LIMIT 1"
+        + "c.level_rank = ? AND ("
+        + (
+            "(' ' || c.caveats || ' ') LIKE '% NOFORN %'"
+            if top
+            else "(' ' || c.caveats || ' ') LIKE '% FOUO %' OR (' ' || c.caveats || ' ') "
+            "LIKE '% SBU %' OR (' ' || c.caveats || ' ') LIKE '% LOU %'"
+        )
+        + ") LIMIT 1"
     )
     with _stoppable(conn, stop):
         nf = conn.execute(nf_sql, [*params, top]).fetchone() is not None
@@ -1045,10 +900,19 @@ class CableDetail:
     size: int = 0
     total_lines: int = 0
     text_cut: bool = False
+    classified_by_name: str | None = None
 
     @property
     def noforn(self) -> bool:
         return "NOFORN" in self.caveats
+
+    @property
+    def banner_control(self) -> bool:
+        """The banner names a control beside the level: NOFORN over a classified level,
+        FOUO (or SBU, LOU) over UNCLASSIFIED."""
+        if self.level_rank:
+            return self.noforn
+        return bool({"FOUO", "SBU", "LOU"} & set(self.caveats))
 
     @property
     def year(self) -> int | None:
@@ -1133,6 +997,7 @@ def load_cable(
         security_line=c["security_line"],
         section=c["section"],
         classified_by=c["classified_by"],
+        classified_by_name=c["classified_by_name"],
         reasons=c["reasons"],
         declassify=c["declassify"],
         partial=bool(c["partial"]),

@@ -35,12 +35,14 @@ def class_style(level_rank: int) -> Style:
     return Style(color=LEVEL_TEXT_COLOURS.get(level_rank, "white"), bold=level_rank >= 2)
 
 
-def banner_text(level_rank: int, noforn: bool) -> str:
-    """`S E C R E T // N O F O R N`: the level always in words."""
+def banner_text(level_rank: int, control: bool) -> str:
+    """The whole marking, the level always in words: `S E C R E T // N O F O R N`,
+    `U N C L A S S I F I E D // F O U O`. `control`: the level carries NOFORN (classified)
+    or FOUO (unclassified)."""
     if level_rank < 0:
         return "NO CABLES IN VIEW"
     word = level_word(level_rank) or "UNCLASSIFIED"
     spaced = "  ".join(" ".join(w) for w in word.split())
-    if noforn and level_rank > 0:
-        spaced += " // N O F O R N"
+    if control:
+        spaced += " // N O F O R N" if level_rank > 0 else " // F O U O"
     return spaced

@@ -43,6 +43,21 @@ class Column:
     width: int
 
 
+def sections_shown(section: str) -> str:
+    """`1-11 of 11` -> `1-11 of 11 (the whole cable)`; `1 of 4` -> `1 of 4 (2-4 not in this
+    text)`: what the text holds, not only what its first banner says."""
+    m = re.fullmatch(r"(\d+)(?:-(\d+))? of (\d+)", section)
+    if not m:
+        return section
+    first, total = int(m.group(1)), int(m.group(3))
+    last = int(m.group(2) or first)
+    if first == 1 and last == total:
+        return f"{section} (the whole cable)" if total > 1 else section
+    spans = [(a, b) for a, b in ((1, first - 1), (last + 1, total)) if a <= b]
+    missing = [f"{a}-{b}" if b > a else str(a) for a, b in spans]
+    return f"{section} ({', '.join(missing)} not in this text)"
+
+
 def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) -> list[Column]:
     """Columns that fit the width; the subject keeps at least 30 cells. ORIGIN and TAGS go
     first, then the DTG, then OFFICER and STATUS shorten; the reference keeps its 18 cells (the
@@ -425,11 +440,15 @@ def header_text(
     else:
         row("Refs", "-")
     by = d.classified_by or "-"
+    if d.classified_by_name and d.classified_by_name != by:
+        by = f"{d.classified_by_name} ({by})"
     if d.reasons:
         by += f", {d.reasons}"
     row("By", by)
     if d.section:
-        row("Section", d.section)
+        row("Section", sections_shown(d.section))
+    if d.partial:
+        row("Copy", "partial extract: the full text was not released", "bold")
     if d.corrected:
         row("Copy", "CORRECTED COPY", "bold")
     if d.version > 1:

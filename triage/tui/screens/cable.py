@@ -194,7 +194,7 @@ class CableScreen(WorkflowActions):
         if d is None:
             return
         for b in self.query(Banner):
-            b.show_level(d.level_rank, d.noforn)
+            b.show_level(d.level_rank, d.banner_control)
         room = self._draw_title()
         self.query_one("#triage-line", Static).update(
             triage_line(

@@ -1,0 +1,158 @@
+"""The search language as officers type it: parsed once into a tree, rendered for FTS5."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from triage.store import connect
+from triage.store.ingest import Item, ingest
+from triage.store.search import And, Not, Or, SearchError, Term, parse, render_fts5, to_fts5
+from triage.store.views import Context, FilterError, View, view_ids
+
+
+@pytest.mark.parametrize(
+    ("typed", "tree"),
+    [
+        ("walk-in", Term("walk-in")),
+        ("S/CT", Term("S/CT")),
+        ("O'Brien", Term("O'Brien")),
+        ("U.S. policy", And((Term("U.S."), Term("policy")))),
+        ('"harbor talks"', Term("harbor talks", phrase=True)),
+        ("govern*", Term("govern", prefix=True)),
+        ('"the gov"*', Term("the gov", prefix=True, phrase=True)),
+        ("subject:port*", Term("port", prefix=True, column="subject")),
+        ('subject: "a b"', Term("a b", phrase=True, column="subject")),
+        ("a OR b c", Or((Term("a"), And((Term("b"), Term("c")))))),
+        ("a AND (b OR c)", And((Term("a"), Or((Term("b"), Term("c")))))),
+        ("a NOT b", Not(Term("a"), Term("b"))),
+        ("and or not", And((Term("and"), Term("or"), Term("not")))),
+        ("ref:x", Term("ref:x")),  # not a column: a word
+    ],
+)
+def test_parse(typed: str, tree: object) -> None:
+    assert parse(typed) == tree
+
+
+@pytest.mark.parametrize(
+    ("typed", "fts5"),
+    [
+        ("walk-in", '"walk-in"'),
+        ('say "no"""', '("say" AND "no""")'),
+        ("a NOT (b OR c)", '("a" NOT ("b" OR "c"))'),
+        ("subject:port*", 'subject : "port"*'),
+    ],
+)
+def test_render_fts5(typed: str, fts5: str) -> None:
+    assert to_fts5(typed) == fts5
+
+
+def test_a_prefix_is_written_out_by_the_callback() -> None:
+    tree = parse("gov* NOT x")
+    assert render_fts5(tree, lambda p: ["govern", "governor"] if p == "gov" else None) == (
+        '(("govern" OR "governor") NOT "x")'
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        (
+            "AND",
+            'AND joins two searches (a AND b); to find the word, type it in lower case or in quotes: "and"',
+        ),
+        ("OR x", "OR joins two searches"),
+        ("NOT x", "NOT needs a search before it: type 'word NOT other'"),
+        ("a AND", "AND needs a search after it"),
+        ("a OR OR b", "OR needs a search after it, not OR"),
+        ("(a OR b", "a ( is not closed"),
+        ("a)", "a ) closes no ("),
+        ('"unclosed', 'a " is not closed; type "a phrase" with a quote at each end'),
+        ("*", "no word in it"),
+        ("", "nothing to search for"),
+    ],
+)
+def test_what_cannot_be_read_says_what_to_type(typed: str, says: str) -> None:
+    with pytest.raises(SearchError) as err:
+        parse(typed)
+    assert f"search {typed!r} cannot be read: " in str(err.value)
+    assert says in str(err.value)
+
+
+TEXT = (
+    "R 151200Z MAR 26\nFM AMEMBASSY VALDORIA\nTO RUEHC/SECSTATE WASHDC 0101\n\n"
+    "C O N F I D E N T I A L VALDORIA 00{n}\n\nTAGS: PREL\nSUBJECT: {subject}\n\n"
+    "¶1. (C) {body}\n\nJONES\n"
+)
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    path = tmp_path / "s.db"
+    conn = connect(path)
+    items = [
+        ("1001", "WALK-IN GUIDANCE", "A walk-in came to the gate; S/CT was told."),
+        ("1002", "PORT TALKS", "O'Brien met the U.S. delegation."),
+        ("1003", "WALKING TOUR", "They walk in the park in the morning, and talk."),
+    ]
+    ingest(
+        conn,
+        [Item(f"{n}.txt", TEXT.format(n=n, subject=s, body=b).encode()) for n, s, b in items],
+    )
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("walk-in", {"26VALDORIA1001", "26VALDORIA1003"}),  # the phrase `walk in`
+        ("S/CT", {"26VALDORIA1001"}),
+        ("O'Brien", {"26VALDORIA1002"}),
+        ("U.S.", {"26VALDORIA1002"}),
+        ("walk* NOT gate", {"26VALDORIA1003"}),
+        ("subject:walk*", {"26VALDORIA1001", "26VALDORIA1003"}),
+        ("and talk", {"26VALDORIA1003"}),
+    ],
+)
+def test_searches_as_typed_find_what_they_say(cache: Path, typed: str, found: set[str]) -> None:
+    conn = connect(cache)
+    ids = view_ids(conn, View(tab="All", search=typed), Context(login="k"))
+    refs = {
+        conn.execute("SELECT reference_id FROM cables WHERE id = ?", (i,)).fetchone()[0]
+        for i in ids
+    }
+    assert refs == found
+
+
+def test_an_unreadable_search_is_a_filter_error_naming_what_to_type(cache: Path) -> None:
+    conn = connect(cache)
+    with pytest.raises(FilterError, match="AND joins two searches"):
+        view_ids(conn, View(tab="All", search="AND"), Context(login="k"))
+
+
+async def test_the_console_says_what_to_type_for_slash_and(cache: Path) -> None:
+    from .test_console import make_app, settle
+
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"AND", "enter")
+        await settle(pilot)
+        # the search box again, with what was typed and what to type instead
+        from textual.widgets import Input, Label
+
+        from triage.tui.screens.dialogs import PromptScreen
+
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == "AND"
+        error = str(app.screen.query_one("#prompt-error", Label).content)
+        assert "AND joins two searches" in error and '"and"' in error, error
+        assert "syntax error" not in error
+        await pilot.press("ctrl+u", *"walk-in", "enter")
+        await settle(pilot)
+        from triage.tui.widgets.cable_list import CableList
+
+        assert len(app.screen.query_one(CableList).ids) == 2
+        assert not any("no such column" in n.message for n in app._notifications)

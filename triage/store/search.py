@@ -1,0 +1,234 @@
+"""The search language officers type, parsed once into a small tree, rendered per backend.
+
+    words              all of them (`harbor talks`)
+    "a phrase"         the words in that order
+    prefix*            every word that starts so (`govern*`)
+    a AND b, a OR b    both, either (AND binds tighter; side by side means AND)
+    a NOT b            a without b
+    ( ... )            grouping
+    subject:word       in one column (reference_id, subject, tags, body)
+
+A word is what the officer typed between spaces: `walk-in`, `S/CT`, `O'Brien`, `U.S.` are
+searched as the phrase the index holds them as (`walk in`, `s ct`), never as operators or
+column names. Lower-case `and`, `or`, `not` are words. A query the language cannot read raises
+SearchError with a message that says what to type instead.
+
+`render_fts5` writes the tree as an SQLite FTS5 query; a PostgreSQL renderer (tsquery) can be
+added beside it on the same tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+COLUMNS = ("reference_id", "subject", "tags", "body")
+OPERATORS = ("AND", "OR", "NOT")
+
+
+class SearchError(ValueError):
+    """A search that cannot be read; the message says why and what to type."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a phrase (`phrase` when it was quoted), a prefix when it ended with `*`."""
+
+    text: str
+    prefix: bool = False
+    phrase: bool = False
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    keep: Node
+    drop: Node
+
+
+Node = Term | And | Or | Not
+
+# tokens: a quoted phrase (its closing quote and a `*` after it optional), a bracket, or a run
+# of other characters
+RE_TOKEN = re.compile(r'"(?P<body>(?:[^"]|"")*)(?P<close>")?(?P<star>\*)?|[()]|[^\s()"]+')
+RE_COLUMN = re.compile(r"^(" + "|".join(COLUMNS) + r"):(.+)$", re.I)
+
+
+def _has_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _tokens(query: str) -> list[tuple[str, str | Term]]:
+    """(kind, value): "op" and the operator, "(" or ")", "term" and its Term."""
+    out: list[tuple[str, str | Term]] = []
+    column: str | None = None
+    for m in RE_TOKEN.finditer(query):
+        tok = m.group(0)
+        if m.group("body") is not None or tok == '"':
+            if m.group("close") is None:
+                raise SearchError(
+                    f'search {query!r} cannot be read: a " is not closed; type "a phrase" '
+                    "with a quote at each end"
+                )
+            body = m.group("body").replace('""', '"')
+            out.append(("term", Term(body, bool(m.group("star")), True, column)))
+            column = None
+            continue
+        if tok in OPERATORS:
+            out.append(("op", tok))
+        elif tok in "()":
+            out.append((tok, tok))
+        else:
+            mc = RE_COLUMN.match(tok) if column is None else None
+            col = column
+            if mc:
+                col, tok = mc.group(1).lower(), mc.group(2)
+            elif column is None and tok.lower().rstrip(":") in COLUMNS and tok.endswith(":"):
+                column = tok.lower().rstrip(":")  # `subject: "a phrase"`
+                continue
+            prefix = tok.endswith("*") and _has_word(tok)
+            out.append(("term", Term(tok.rstrip("*") if prefix else tok, prefix, False, col)))
+        column = None
+    return out
+
+
+def parse(query: str) -> Node:
+    """The tree of a typed search; SearchError says what cannot be read and what to type."""
+    toks = _tokens(query)
+    pos = 0
+
+    def peek() -> tuple[str, str | Term] | None:
+        return toks[pos] if pos < len(toks) else None
+
+    def fail(why: str) -> SearchError:
+        return SearchError(f"search {query!r} cannot be read: {why}")
+
+    def operand(after: str | None) -> Node:
+        nonlocal pos
+        tok = peek()
+        if tok is None:
+            if after:
+                raise fail(f"{after} needs a search after it (a {after} b)")
+            raise fail("nothing to search for")
+        kind, text = tok
+        if kind == "(":
+            pos += 1
+            inner = or_expr()
+            if peek() is None or peek()[0] != ")":  # type: ignore[index]
+                raise fail("a ( is not closed; type (a OR b) c, or leave the brackets out")
+            pos += 1
+            return inner
+        if kind == ")":
+            raise fail("a ) closes no (; type (a OR b) c, or leave the brackets out")
+        if kind == "op":
+            if after is None and pos == 0:
+                if text == "NOT":
+                    raise fail("NOT needs a search before it: type 'word NOT other'")
+                raise fail(
+                    f"{text} joins two searches (a {text} b); to find the word, "
+                    f'type it in lower case or in quotes: "{str(text).lower()}"'
+                )
+            raise fail(f"{after or text} needs a search after it, not {text}")
+        pos += 1
+        assert isinstance(text, Term)
+        return text
+
+    def not_expr(after: str | None) -> Node:
+        nonlocal pos
+        node = operand(after)
+        while (tok := peek()) is not None and tok == ("op", "NOT"):
+            pos += 1
+            node = Not(node, operand("NOT"))
+        return node
+
+    def and_expr(after: str | None) -> Node:
+        nonlocal pos
+        items = [not_expr(after)]
+        while (tok := peek()) is not None and tok[0] != ")" and tok != ("op", "OR"):
+            joiner = None
+            if tok == ("op", "AND"):
+                pos += 1
+                joiner = "AND"
+            elif tok[0] == "op":  # NOT at the start of a juxtaposed search: `a (NOT b)`
+                raise fail("NOT needs a search before it: type 'word NOT other'")
+            items.append(not_expr(joiner))
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def or_expr() -> Node:
+        nonlocal pos
+        items = [and_expr(None)]
+        while peek() == ("op", "OR"):
+            pos += 1
+            items.append(and_expr("OR"))
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    if not toks:
+        raise fail("nothing to search for")
+    tree = or_expr()
+    if pos < len(toks):
+        raise fail("a ) closes no (; type (a OR b) c, or leave the brackets out")
+    pruned = _without_empty(tree)
+    if pruned is None:
+        raise fail('no word in it; type a word, "a phrase" or prefix*')
+    return pruned
+
+
+def _without_empty(node: Node) -> Node | None:
+    """The tree without terms that hold no word (`*`, `""`, `-`): they match nothing."""
+    if isinstance(node, Term):
+        return node if _has_word(node.text) else None
+    if isinstance(node, Not):
+        keep = _without_empty(node.keep)
+        drop = _without_empty(node.drop)
+        if keep is None:
+            return None
+        return keep if drop is None else Not(keep, drop)
+    kept = [n for n in (_without_empty(i) for i in node.items) if n is not None]
+    if not kept:
+        return None
+    if len(kept) == 1:
+        return kept[0]
+    return And(tuple(kept)) if isinstance(node, And) else Or(tuple(kept))
+
+
+# -- FTS5 ---------------------------------------------------------------------------------------
+
+PrefixWords = Callable[[str], list[str] | None]
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def render_fts5(node: Node, prefix_words: PrefixWords | None = None) -> str:
+    """The tree as an FTS5 MATCH expression. Every term is a quoted string, so FTS5's own
+    tokenizer reads `walk-in` as the phrase `walk in` and nothing typed is taken for syntax.
+    `prefix_words(prefix)` may write a one-word prefix out as the words it stands for."""
+    if isinstance(node, Term):
+        col = f"{node.column} : " if node.column else ""
+        if node.prefix and prefix_words is not None and not node.phrase:
+            words = prefix_words(node.text.lower())
+            if words:
+                return col + "(" + " OR ".join(_quoted(w) for w in words) + ")"
+        return col + _quoted(node.text) + ("*" if node.prefix else "")
+    if isinstance(node, Not):
+        return (
+            f"({render_fts5(node.keep, prefix_words)} NOT {render_fts5(node.drop, prefix_words)})"
+        )
+    joiner = " AND " if isinstance(node, And) else " OR "
+    return "(" + joiner.join(render_fts5(i, prefix_words) for i in node.items) + ")"
+
+
+def to_fts5(query: str, prefix_words: PrefixWords | None = None) -> str:
+    return render_fts5(parse(query), prefix_words)
