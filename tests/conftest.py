@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from .pgserver import Server
 
 if TYPE_CHECKING:
     from triage.store.ingest import Item
@@ -52,3 +55,30 @@ def db(tmp_path: Path, samples: Path) -> Path:
     ingest(conn, iter_paths([str(samples)]))
     conn.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    """A private PostgreSQL cluster for the whole test session (see tests/pgserver.py)."""
+    server = Server()
+    try:
+        server.init()
+    except Exception:
+        server.close()
+        raise
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pg_url(pg_server: Server) -> str:
+    """A new, empty PostgreSQL database on the private cluster, as a postgresql:// URL."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """One store of each backend: a new SQLite cache file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "cache.db")
+    return str(request.getfixturevalue("pg_url"))

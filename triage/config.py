@@ -204,14 +204,16 @@ def demo_db_path() -> Path:
 
 def resolve_db_path(cli_value: str | None, cfg: Config | None = None) -> Path:
     """--db, else $TRIAGE_DB, else the config file's `db`, else the user data dir."""
+    from .store.api import as_target  # a postgresql:// URL stays one (see store.api.DbUrl)
+
     if cli_value:
-        return Path(cli_value).expanduser()
+        return as_target(cli_value)
     env = os.environ.get("TRIAGE_DB")
     if env:
-        return Path(env).expanduser()
+        return as_target(env)
     cfg = cfg if cfg is not None else load_config()
     if cfg.db:
-        return Path(cfg.db).expanduser()
+        return as_target(cfg.db)
     return default_db_path()
 
 

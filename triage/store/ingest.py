@@ -447,6 +447,13 @@ def old_index_left(conn: sqlite3.Connection) -> bool:
 def reindexed_so_far(conn: sqlite3.Connection) -> int | None:
     """How many cables a reindex that was stopped has already put in its new index (None when
     no reindex is under way)."""
+    if getattr(conn, "backend", "sqlite") == "postgresql":
+        from .postgres.reindex import built_to as pg_built_to
+
+        got = pg_built_to(conn)
+        if got is None:
+            return None
+        return int(conn.execute("SELECT count(*) FROM cables WHERE id <= ?", (got,)).fetchone()[0])
     built_to = _built_to(conn)
     if built_to is None:
         return None
@@ -476,6 +483,10 @@ def reindex(
     cable already copied writes the change to both indexes); consoles search the old index until
     one short transaction puts the new one in its place. The old index is then freed in steps.
     A reindex that is stopped resumes where it was. Returns the cables indexed."""
+    if getattr(conn, "backend", "sqlite") == "postgresql":
+        from .postgres.reindex import reindex as pg_reindex
+
+        return pg_reindex(conn, on_progress, batch)
     if _has_table(conn, FTS_OLD):
         # a reindex stopped after its swap: the new index is in place, only freeing is left
         _drop_in_steps(conn, FTS_OLD)
@@ -691,9 +702,7 @@ def _date_from_meta(date: str | None) -> str | None:
 
 
 def record_reject(conn: sqlite3.Connection, source: str, reason: str, at: str) -> None:
-    from .schema import database
-
-    database(conn).table("rejects").insert({"path": source, "reason": reason, "at": at})
+    conn.execute("INSERT INTO rejects (path, reason, at) VALUES (?, ?, ?)", (source, reason, at))
 
 
 def _die_with_parent() -> None:

@@ -511,6 +511,13 @@ def expand_prefixes(conn: sqlite3.Connection, search: str) -> str:
 def _searchable(conn: sqlite3.Connection, view: View) -> View:
     if not view.search:
         return view
+    if getattr(conn, "backend", "sqlite") == "postgresql":  # the search as a tsquery
+        from .postgres.search import SearchSyntaxError, render
+
+        try:
+            return replace(view, search=render(view.search))
+        except SearchSyntaxError as exc:
+            raise FilterError(f"search {view.search!r} cannot be read: {exc}") from exc
     try:
         search = expand_prefixes(conn, view.search)
     except sqlite3.OperationalError as exc:
@@ -617,7 +624,7 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
 
 def addressed_sql(ctx: Context, kind: str) -> tuple[str, list[Any]]:
     if not ctx.office_ris and not ctx.office_names:
-        return "0", []
+        return "1 = 0", []
     conds = []
     params: list[Any] = [kind]
     if ctx.office_ris:

@@ -1,0 +1,105 @@
+"""`triage init` and `triage migrate`: setting a cache up on either backend and moving one
+between them (registered on the main command group by cli.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import click
+
+
+def register(
+    main: click.Group, open_store_for: object, cli_error: type[click.ClickException]
+) -> None:
+    @main.command()
+    @click.option("--db", "db_opt", help="The cache file or postgresql:// database.")
+    @click.pass_context
+    def init(ctx: click.Context, db_opt: str | None) -> None:
+        """Create the cache (a SQLite file, or the schema in a PostgreSQL database) and, on
+        PostgreSQL, the roles officers and the ingest service are given."""
+        from .store.api import backend
+
+        conn, path = open_store_for(ctx, db_opt)  # type: ignore[operator]
+        if backend(conn) != "postgresql":
+            click.echo(f"{path}: cache ready")
+            return
+        from .store.postgres import schema as pg
+
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        server = conn.execute("SHOW server_version").fetchone()[0]
+        click.echo(f"{path}: triage schema {version} ready (PostgreSQL {server})")
+        statements = [
+            *(
+                f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+                for role in (pg.OFFICER_ROLE, pg.INGEST_ROLE)
+            ),
+            *pg.grants(conn.execute("SELECT current_schema()").fetchone()[0]),
+        ]
+        try:
+            conn.execute("BEGIN")
+            for st in statements:
+                conn.execute(st)
+            conn.execute("COMMIT")
+            click.echo(f"roles {pg.OFFICER_ROLE} and {pg.INGEST_ROLE} created and granted")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            click.echo(f"could not set up the roles here ({exc}); an administrator runs:", err=True)
+            for st in statements:
+                click.echo(f"  {st};", err=True)
+        click.echo(
+            f"""
+  {pg.OFFICER_ROLE}: reads cables, changes the workflow (assign, status, due, note, ack)
+  {pg.INGEST_ROLE}: adds cables (ingest, watch, reindex)
+  nobody may UPDATE, DELETE or TRUNCATE the audit log: no role is granted it and a trigger
+  refuses it; each entry records the OS login (who) and the database role (db_role).
+
+Give each person and service a login role of their own, for example:
+  CREATE ROLE kwalker LOGIN; GRANT {pg.OFFICER_ROLE} TO kwalker;
+  CREATE ROLE triage_feed LOGIN; GRANT {pg.INGEST_ROLE} TO triage_feed;"""
+        )
+
+    @main.command()
+    @click.argument("source")
+    @click.argument("destination")
+    @click.option("--force", is_flag=True, help="Copy into a destination that holds cables.")
+    def migrate(source: str, destination: str, force: bool) -> None:
+        """Copy a whole cache from SOURCE to DESTINATION (cache files or postgresql:// URLs):
+        every version's raw bytes, parsed fields, workflow, officers, audit and rejects, then
+        verify counts and a SHA-256 of every raw text. Stopped, it goes on when run again."""
+        from .store.api import as_target, open_store, url_of
+        from .store.migrate import MigrateError
+        from .store.migrate import migrate as run
+        from .store.schema import StoreError
+
+        src_t, dst_t = as_target(source), as_target(destination)
+        try:
+            src = open_store(src_t, create=False)
+            dst = open_store(dst_t)
+        except StoreError as exc:
+            raise cli_error(str(exc)) from exc
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if done == total or done % 5000 < 200:
+                click.echo(f"{dst_t}: {done:,} of {total:,} {phase} copied", err=True)
+
+        try:
+            report = run(src, dst, url_of(src_t), force=force, on_progress=progress)
+        except MigrateError as exc:
+            raise cli_error(f"{dst_t}: {exc}") from exc
+        except KeyboardInterrupt:
+            raise cli_error(
+                f"{dst_t}: migrate stopped; run the same command again to go on"
+            ) from None
+        except sqlite3.Error as exc:
+            raise cli_error(
+                f"{dst_t}: migrate stopped ({exc}); run the same command again to go on"
+            ) from exc
+        if report.resumed_from is not None:
+            click.echo(f"went on from an earlier run (after source cable id {report.resumed_from})")
+        counts = ", ".join(f"{t} {a}/{b}" for t, (a, b) in report.counts.items())
+        click.echo(f"{src_t} -> {dst_t}: {counts} (source/destination)")
+        click.echo(f"SHA-256 of all {report.verified_texts:,} raw texts verified")
+        if report.skipped:
+            click.echo(f"{report.skipped} cables already in the destination were left as they were")

@@ -1,0 +1,101 @@
+"""The store's one entrance, whatever the backend: `open_store(target)` gives a connection to a
+SQLite cache file or a PostgreSQL database, and `write(conn)` one short write transaction on
+either.
+
+The store modules take that connection and run the same SQL on both (PostgreSQL's connection
+translates it, see postgres/dialect.py); what only one backend can do lives in its module
+(schema.py and ingest.py's FTS5 upkeep for SQLite, postgres/ for PostgreSQL).
+
+A target is a PostgreSQL one when it is a `postgresql://` (or `postgres://`) URL or a libpq
+`keyword=value` string; anything else is a cache file's path.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PosixPath
+from typing import Any, cast
+
+from .postgres import display, is_postgres
+
+
+class DbUrl(PosixPath):
+    """A PostgreSQL connection string where triage expects a cache path (the --db option,
+    $TRIAGE_DB, the config's `db`): it prints without its password and is told apart by
+    `is_url`. `url` is the string as given, handed to libpq unchanged."""
+
+    url: str
+
+    def __new__(cls, url: str) -> DbUrl:
+        self = super().__new__(cls, "/")
+        self.url = url
+        return self
+
+    def __str__(self) -> str:
+        return display(self.url)
+
+    def __repr__(self) -> str:
+        return f"DbUrl({display(self.url)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DbUrl) and other.url == self.url
+
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+    def exists(self, *args: Any, **kwargs: Any) -> bool:
+        return True
+
+
+def as_target(value: str) -> Path:
+    """A --db value as triage keeps it: a DbUrl for PostgreSQL, else a path."""
+    if is_postgres(value):
+        return DbUrl(value)
+    return Path(value).expanduser()
+
+
+def is_url(target: object) -> bool:
+    return isinstance(target, DbUrl) or (isinstance(target, str) and is_postgres(target))
+
+
+def url_of(target: object) -> str:
+    return target.url if isinstance(target, DbUrl) else str(target)
+
+
+def backend(conn: object) -> str:
+    return str(getattr(conn, "backend", "sqlite"))
+
+
+def open_store(
+    target: Path | str, *, group: str | None = None, create: bool = True
+) -> sqlite3.Connection:
+    """A connection to the cache at `target` (created and migrated as needed when `create`).
+
+    On PostgreSQL it is a postgres.PgConnection, which offers the part of sqlite3.Connection's
+    interface the store uses (execute, executemany, in_transaction, row_factory, close) and
+    raises sqlite3's error classes; it is typed as sqlite3.Connection so that the store's
+    functions take either."""
+    if is_url(target):
+        from .postgres import connect as pg_connect
+
+        return cast(sqlite3.Connection, pg_connect(url_of(target), create=create))
+    from .schema import connect
+
+    return connect(target, group=group, create=create)
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: on SQLite `BEGIN IMMEDIATE`, on PostgreSQL `BEGIN` and the store's
+    write lock (one writer at a time, as on SQLite). Rolled back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

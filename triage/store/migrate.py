@@ -1,0 +1,274 @@
+"""`triage migrate SRC DST`: a whole cache from one backend to the other (SQLite to PostgreSQL
+and back, or to another of the same kind).
+
+Every version's raw bytes, the parsed fields, tags, addressees, the workflow, officers, the
+audit log and the rejects are copied; the search index is built at the destination from the
+texts. The copy goes in batches, each one write transaction that also records how far it got
+(in the destination's `meta`), so a migrate that is stopped goes on from there when run again.
+At the end it verifies the counts of every table and the SHA-256 of every raw text (against
+the digest stored at ingest, on both sides).
+
+A destination that holds cables or audit entries of its own is refused unless `force`; then the
+source's cables are added beside them (a reference the destination already holds is skipped
+and counted), their ids renumbered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .api import write
+
+BATCH = 200
+
+CABLE_COLUMNS = [
+    "reference_id", "transmission_id", "precedence", "prec_rank", "info_precedence", "dtg",
+    "dtg_raw", "dtg_estimated", "classification", "level", "level_rank", "badge", "caveats",
+    "from_line", "origin", "subject", "tags", "security_line", "section", "classified_by",
+    "reasons", "declassify", "declassify_on", "partial", "corrected", "signature",
+    "references_json", "warnings_json", "paragraph_count", "version", "sha256", "source",
+    "received_at", "updated_at",
+]  # fmt: skip
+WORKFLOW_COLUMNS = [
+    "officer", "status", "due_at", "note", "ack_by", "ack_at", "row_version", "changed_at",
+    "changed_by",
+]  # fmt: skip
+COUNTED = ["cables", "cable_versions", "cable_tags", "addressees", "workflow", "audit", "rejects"]
+
+
+class MigrateError(Exception):
+    """The copy cannot be made or did not verify; the message says why."""
+
+
+@dataclass
+class Report:
+    copied: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+    resumed_from: int | None = None
+    verified_texts: int = 0
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def _key(source_name: str, phase: str) -> str:
+    return f"migrate:{phase}:{source_name}"
+
+
+def _progress(dst: sqlite3.Connection, source_name: str, phase: str) -> int | None:
+    row = dst.execute(
+        "SELECT value FROM meta WHERE key = ?", (_key(source_name, phase),)
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def _set_progress(dst: sqlite3.Connection, source_name: str, phase: str, value: int) -> None:
+    key = _key(source_name, phase)
+    if dst.execute("UPDATE meta SET value = ? WHERE key = ?", (str(value), key)).rowcount == 0:
+        dst.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, str(value)))
+
+
+def _count(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def migrate(
+    src: sqlite3.Connection,
+    dst: sqlite3.Connection,
+    source_name: str,
+    *,
+    force: bool = False,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    batch: int = BATCH,
+) -> Report:
+    report = Report()
+    started = _progress(dst, source_name, "cables")
+    if started is None:
+        holds = _count(dst, "cables") + _count(dst, "audit")
+        if holds and not force:
+            raise MigrateError(
+                f"the destination is not empty ({_count(dst, 'cables')} cables, "
+                f"{_count(dst, 'audit')} audit entries); give --force to add the source's "
+                "cables beside them"
+            )
+        with write(dst):
+            _set_progress(dst, source_name, "cables", 0)
+            _set_progress(dst, source_name, "audit", 0)
+            _set_progress(dst, source_name, "rejects", 0)
+        started = 0
+    else:
+        report.resumed_from = started
+    total = _count(src, "cables")
+    last = started
+    done = int(src.execute("SELECT count(*) FROM cables WHERE id <= ?", (last,)).fetchone()[0])
+    copied = 0
+    cols = ", ".join(CABLE_COLUMNS)
+    while True:
+        rows = src.execute(
+            f"SELECT id, {cols} FROM cables WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+        ).fetchall()
+        if not rows:
+            break
+        with write(dst):
+            for row in rows:
+                copied += _copy_cable(src, dst, row, report)
+            last = int(rows[-1][0])
+            _set_progress(dst, source_name, "cables", last)
+        done += len(rows)
+        if on_progress:
+            on_progress("cables", done, total)
+    report.copied["cables"] = copied
+    with write(dst):
+        for login, added_at in src.execute("SELECT login, added_at FROM officers").fetchall():
+            dst.execute(
+                "INSERT OR IGNORE INTO officers (login, added_at) VALUES (?, ?)", (login, added_at)
+            )
+    report.copied["audit"] = _copy_log(
+        src, dst, source_name, "audit", "at, who, cable_id, reference_id, field, old, new", batch
+    )
+    report.copied["rejects"] = _copy_log(
+        src, dst, source_name, "rejects", "path, reason, at", batch
+    )
+    _verify(src, dst, report, force)
+    with write(dst):
+        for phase in ("cables", "audit", "rejects"):
+            dst.execute("DELETE FROM meta WHERE key = ?", (_key(source_name, phase),))
+    return report
+
+
+def _copy_cable(
+    src: sqlite3.Connection, dst: sqlite3.Connection, row: tuple[object, ...], report: Report
+) -> int:
+    src_id, values = row[0], list(row[1:])
+    ref = values[0]
+    if dst.execute("SELECT 1 FROM cables WHERE reference_id = ?", (ref,)).fetchone():
+        report.skipped += 1
+        return 0
+    marks = ", ".join("?" for _ in CABLE_COLUMNS)
+    cur = dst.execute(f"INSERT INTO cables ({', '.join(CABLE_COLUMNS)}) VALUES ({marks})", values)
+    assert cur.lastrowid is not None
+    new_id = int(cur.lastrowid)
+    versions = src.execute(
+        "SELECT version, sha256, raw, source, received_at FROM cable_versions "
+        "WHERE cable_id = ? ORDER BY version",
+        (src_id,),
+    ).fetchall()
+    dst.executemany(
+        "INSERT INTO cable_versions (cable_id, version, sha256, raw, source, received_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(new_id, v, sha, bytes(raw), s, at) for v, sha, raw, s, at in versions],
+    )
+    tags = src.execute("SELECT tag FROM cable_tags WHERE cable_id = ?", (src_id,)).fetchall()
+    dst.executemany(
+        "INSERT INTO cable_tags (cable_id, tag) VALUES (?, ?)", [(new_id, t) for (t,) in tags]
+    )
+    adds = src.execute(
+        "SELECT kind, seq, ri, name, precedence, niact, mcn FROM addressees WHERE cable_id = ?",
+        (src_id,),
+    ).fetchall()
+    dst.executemany(
+        "INSERT INTO addressees (cable_id, kind, seq, ri, name, precedence, niact, mcn) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(new_id, *a) for a in adds],
+    )
+    wf = src.execute(
+        f"SELECT {', '.join(WORKFLOW_COLUMNS)} FROM workflow WHERE cable_id = ?", (src_id,)
+    ).fetchone()
+    if wf is not None:
+        dst.execute(
+            f"INSERT INTO workflow (cable_id, {', '.join(WORKFLOW_COLUMNS)}) "
+            f"VALUES (?, {', '.join('?' for _ in WORKFLOW_COLUMNS)})",
+            [new_id, *wf],
+        )
+    current = [
+        raw for v, _sha, raw, _s, _at in versions if v == values[CABLE_COLUMNS.index("version")]
+    ]
+    if current:
+        from .ingest import FTS_INSERT, _index_row
+
+        subject = values[CABLE_COLUMNS.index("subject")]
+        tags_text = values[CABLE_COLUMNS.index("tags")]
+        dst.execute(
+            FTS_INSERT,
+            _index_row(new_id, str(ref), subject, str(tags_text or ""), bytes(current[0])),
+        )
+    return 1
+
+
+def _copy_log(
+    src: sqlite3.Connection,
+    dst: sqlite3.Connection,
+    source_name: str,
+    table: str,
+    cols: str,
+    batch: int,
+) -> int:
+    """Audit entries or rejects, in their order, after the last one an earlier run copied."""
+    last = _progress(dst, source_name, table) or 0
+    n = 0
+    names = [c.strip() for c in cols.split(",")]
+    while True:
+        rows = src.execute(
+            f"SELECT id, {cols} FROM {table} WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+        ).fetchall()
+        if not rows:
+            return n
+        with write(dst):
+            out = []
+            for r in rows:
+                values = list(r[1:])
+                if "cable_id" in names and values[names.index("reference_id")] is not None:
+                    got = dst.execute(
+                        "SELECT id FROM cables WHERE reference_id = ?",
+                        (values[names.index("reference_id")],),
+                    ).fetchone()
+                    values[names.index("cable_id")] = got[0] if got else None
+                out.append(values)
+            dst.executemany(
+                f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in names)})", out
+            )
+            last = int(rows[-1][0])
+            _set_progress(dst, source_name, table, last)
+        n += len(rows)
+
+
+def _digests(conn: sqlite3.Connection) -> dict[tuple[str, int], str]:
+    out: dict[tuple[str, int], str] = {}
+    last = (0, 0)
+    while True:
+        rows = conn.execute(
+            "SELECT v.cable_id, v.version, c.reference_id, v.raw, v.sha256 FROM cable_versions v "
+            "JOIN cables c ON c.id = v.cable_id WHERE v.cable_id > ? OR (v.cable_id = ? AND "
+            "v.version > ?) ORDER BY v.cable_id, v.version LIMIT 500",
+            (last[0], last[0], last[1]),
+        ).fetchall()
+        if not rows:
+            return out
+        for _cid, version, ref, raw, stored in rows:
+            digest = hashlib.sha256(bytes(raw)).hexdigest()
+            # a text that no longer has the digest it was stored with is marked as such
+            out[(str(ref), int(version))] = digest if digest == stored else f"damaged:{digest}"
+        last = (int(rows[-1][0]), int(rows[-1][1]))
+
+
+def _verify(src: sqlite3.Connection, dst: sqlite3.Connection, report: Report, force: bool) -> None:
+    problems = []
+    for table in COUNTED:
+        a, b = _count(src, table), _count(dst, table)
+        report.counts[table] = (a, b)
+        if not force and a != b:
+            problems.append(f"{table}: {a} in the source, {b} in the destination")
+    a_digests, b_digests = _digests(src), _digests(dst)
+    for key, digest in a_digests.items():
+        if digest.startswith("damaged:"):
+            problems.append(
+                f"{key[0]} version {key[1]}: the source's text does not match its SHA-256"
+            )
+        elif b_digests.get(key) != digest:
+            problems.append(f"{key[0]} version {key[1]}: the raw text differs (SHA-256)")
+            if len(problems) > 20:
+                break
+    report.verified_texts = len(a_digests)
+    if problems:
+        raise MigrateError("the copy does not verify: " + "; ".join(problems))

@@ -1,0 +1,339 @@
+"""The cache on a PostgreSQL server (`pip install 'triage[postgres]'`, psycopg 3).
+
+`connect(url)` returns a `PgConnection`: the subset of `sqlite3.Connection` the store uses
+(execute, executemany, in_transaction, row_factory, close), with the store's SQL translated
+(see dialect.py) and the server's errors raised as the DB-API error classes the rest of triage
+already catches (sqlite3.OperationalError, IntegrityError, ...: subclasses here).
+
+The connection string is handed to libpq as it is, so everything libpq documents works:
+`postgresql://host/db`, `host=a,b target_session_attrs=read-write dbname=triage`,
+`service=triage` (or $PGSERVICE), ~/.pgpass, $PGHOST and the other PG* variables.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from ..schema import StoreError
+from .dialect import WRITE_LOCK_KEY, translate
+from .schema import CHANNEL, MIGRATIONS, SCHEMA_VERSION
+
+INSTALL_HINT = (
+    "this triage has no PostgreSQL driver; install it with: pip install 'triage[postgres]'"
+)
+
+_CONNINFO_KEYWORD = re.compile(r"^\s*[a-z_]+\s*=", re.I)
+
+
+def is_postgres(target: object) -> bool:
+    """Does this --db / $TRIAGE_DB / config `db` name a PostgreSQL database (a URL or a libpq
+    keyword=value string) rather than a cache file?"""
+    s = str(target)
+    return s.startswith(("postgresql://", "postgres://")) or bool(_CONNINFO_KEYWORD.match(s))
+
+
+def display(target: str) -> str:
+    """The connection string as it may be shown: without its password."""
+    s = re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1:***@", str(target))
+    return re.sub(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", s)
+
+
+class Error(sqlite3.DatabaseError):
+    pass
+
+
+class OperationalError(sqlite3.OperationalError):
+    """The server is gone or refused (connection lost, permission denied, a lock timeout)."""
+
+
+class IntegrityError(sqlite3.IntegrityError):
+    pass
+
+
+def _wrap(exc: Exception, target: str) -> sqlite3.Error:
+    import psycopg
+
+    msg = _message(exc)
+    if isinstance(exc, psycopg.errors.IntegrityConstraintViolation | psycopg.IntegrityError):
+        return IntegrityError(msg)
+    if isinstance(exc, psycopg.OperationalError | psycopg.errors.InsufficientPrivilege):
+        return OperationalError(f"{display(target)}: {msg}")
+    if isinstance(exc, psycopg.InterfaceError):
+        return OperationalError(f"{display(target)}: {msg}")
+    if isinstance(exc, psycopg.ProgrammingError | psycopg.InternalError | psycopg.DataError):
+        return OperationalError(msg)
+    return Error(msg)
+
+
+def _message(exc: Exception) -> str:
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag is not None else None
+    return str(primary or str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc))
+
+
+def _clean(params: Sequence[Any] | None) -> Sequence[Any]:
+    """PostgreSQL text cannot hold NUL: a NUL read from a cable is kept as the symbol for it
+    (the raw bytes keep the real one)."""
+    if not params:
+        return ()
+    return [
+        p.replace("\x00", "\u2400") if isinstance(p, str) and "\x00" in p else p for p in params
+    ]
+
+
+class Row(tuple):
+    """Like sqlite3.Row: by index and by column name, and dict(row)."""
+
+    _names: tuple[str, ...] = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return super().__getitem__(self._names.index(key))
+        return super().__getitem__(key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def _named_row(cursor: Any) -> Any:
+    names = tuple(d.name for d in cursor.description or ())
+
+    def make(values: Sequence[Any]) -> Row:
+        row = Row(values)
+        row._names = names
+        return row
+
+    return make
+
+
+class PgCursor:
+    def __init__(self, cur: Any, lastrowid: int | None = None) -> None:
+        self._cur = cur
+        self.lastrowid = lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cur.rowcount) if self._cur is not None else -1
+
+    def fetchone(self) -> Any:
+        return self._cur.fetchone() if self._cur is not None and self._cur.description else None
+
+    def fetchall(self) -> list[Any]:
+        return self._cur.fetchall() if self._cur is not None and self._cur.description else []
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        if self._cur is None or not self._cur.description:
+            return []
+        return self._cur.fetchmany(size)
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._cur is None or not self._cur.description:
+            return iter(())
+        return iter(self._cur)
+
+
+class _Rows(PgCursor):
+    """A cursor over rows made here (the PRAGMAs)."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        super().__init__(None)
+        self._rows = rows
+
+    def fetchone(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self._rows)
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        out, self._rows = self._rows[:size], self._rows[size:]
+        return out
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
+
+
+class PgConnection:
+    """A psycopg connection that speaks the store's SQL (see the module's doc)."""
+
+    backend = "postgresql"
+
+    def __init__(self, raw: Any, target: str) -> None:
+        self.raw = raw
+        self.target = target
+        self.row_factory: Any = None
+        self._listening = False
+        self._changes = 0
+
+    # -- sqlite3.Connection's surface --------------------------------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
+        special = self._pragma(sql)
+        if special is not None:
+            return special
+        st = translate(sql)
+        values = _clean(st.params(params or ()) if st.params else params)
+        try:
+            cur = self._cursor()
+            cur.execute(st.sql, values)
+            if st.begin:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            lastrowid = None
+            if st.returning_id:
+                lastrowid = int(cur.fetchone()[0] if self.row_factory is None else 0)
+            return PgCursor(cur, lastrowid)
+        except Exception as exc:
+            raise self._error(exc) from exc
+
+    def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> PgCursor:
+        st = translate(sql)
+        rows = [_clean(st.params(p) if st.params else p) for p in seq]
+        try:
+            cur = self._cursor()
+            if rows:
+                cur.executemany(st.sql, rows)
+            return PgCursor(cur)
+        except Exception as exc:
+            raise self._error(exc) from exc
+
+    def close(self) -> None:
+        import contextlib
+
+        with contextlib.suppress(Exception):
+            self.raw.close()
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self.execute("ROLLBACK")
+
+    def set_progress_handler(self, handler: Any, n: int) -> None:
+        """SQLite's way to stop a long query; on PostgreSQL a query runs to its end (the
+        console discards an answer nobody wants any more)."""
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.raw.closed)
+
+    # -- what only makes sense on SQLite ---------------------------------------------------
+
+    def _pragma(self, sql: str) -> PgCursor | None:
+        s = sql.strip()
+        if s[:6].upper() != "PRAGMA":
+            return None
+        name = s[6:].strip().split("=")[0].strip().lower()
+        if name == "data_version":
+            return _Rows([(self.data_version(),)])
+        if name == "user_version":
+            return _Rows([(schema_version(self),)])
+        if name == "database_list":
+            return _Rows([(0, "main", "")])
+        if name == "journal_mode":
+            return _Rows([("wal",)])
+        return _Rows([])
+
+    def data_version(self) -> int:
+        """Like SQLite's PRAGMA data_version: a number that changes when another connection
+        has committed a change to cables or the workflow (notifications on CHANNEL, read from
+        this connection's socket without asking the server)."""
+        try:
+            if not self._listening:
+                self.raw.execute(f"LISTEN {CHANNEL}")
+                self._listening = True
+                self._changes = 1
+            for _ in self.raw.notifies(timeout=0):
+                self._changes += 1
+        except Exception as exc:
+            raise self._error(exc) from exc
+        return self._changes
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """Block up to `timeout` seconds for a change notification; True when one came."""
+        before = self.data_version()
+        try:
+            for _ in self.raw.notifies(timeout=timeout, stop_after=1):
+                self._changes += 1
+        except Exception as exc:
+            raise self._error(exc) from exc
+        return self.data_version() != before
+
+    def _cursor(self) -> Any:
+        if self.row_factory is sqlite3.Row:
+            return self.raw.cursor(row_factory=_named_row)
+        return self.raw.cursor()
+
+    def _error(self, exc: Exception) -> sqlite3.Error:
+        return _wrap(exc, self.target)
+
+
+def schema_version(conn: PgConnection) -> int:
+    row = conn.raw.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
+    if not row[0]:
+        return 0
+    got = conn.raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(got[0]) if got else 0
+
+
+def connect(target: str, *, create: bool = True, migrate_schema: bool = True) -> PgConnection:
+    """Open the database (creating the schema when it has none and `create`)."""
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise StoreError(f"{display(target)}: {INSTALL_HINT}") from exc
+    try:
+        raw = psycopg.connect(target, autocommit=True, connect_timeout=10)
+    except psycopg.Error as exc:
+        raise StoreError(f"{display(target)}: cannot connect: {_message(exc)}") from exc
+    conn = PgConnection(raw, target)
+    try:
+        if migrate_schema:
+            migrate(conn, create=create)
+    except StoreError:
+        conn.close()
+        raise
+    except (psycopg.Error, sqlite3.Error) as exc:
+        conn.close()
+        raise StoreError(f"{display(target)}: {_message(exc)}") from exc
+    return conn
+
+
+def migrate(conn: PgConnection, create: bool = True) -> None:
+    """Bring the schema to SCHEMA_VERSION, one migration at a time, under a lock (two processes
+    starting at once do it once)."""
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"{display(conn.target)}: this database was set up by a newer triage (schema "
+            f"{current}; this triage knows up to {SCHEMA_VERSION}); upgrade triage to use it"
+        )
+    if current == SCHEMA_VERSION:
+        return
+    if current == 0 and not create:
+        raise StoreError(
+            f"{display(conn.target)}: no triage cache in this database; run "
+            f"`triage init --db {display(conn.target)}` first"
+        )
+    raw = conn.raw
+    with raw.transaction():
+        raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY + 1,))
+        current = schema_version(conn)
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            for step in MIGRATIONS[version]:
+                raw.execute(step)
+            raw.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(version),),
+            )
