@@ -44,13 +44,31 @@ def sample_copies(copies: int) -> list[Item]:
     ]
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test module that sets `BACKENDS = ("sqlite", "postgresql")` runs each test that uses the
+    `backend` fixture (the `db` fixture does) once on each backend."""
+    backends = getattr(metafunc.module, "BACKENDS", None)
+    if backends and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
 @pytest.fixture
-def db(tmp_path: Path, samples: Path) -> Path:
-    """A cache holding the sample cables."""
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db(tmp_path: Path, samples: Path, backend: str, request: pytest.FixtureRequest) -> Path:
+    """A cache holding the sample cables: a SQLite file, or (in a module with BACKENDS, once
+    each) a new PostgreSQL database, as the --db value triage keeps it (store.api.DbUrl)."""
     from triage.store import connect
+    from triage.store.api import as_target
     from triage.store.ingest import ingest, iter_paths
 
-    path = tmp_path / "cache.db"
+    if backend == "postgresql":
+        path = as_target(request.getfixturevalue("pg_url"))
+    else:
+        path = tmp_path / "cache.db"
     conn = connect(path)
     ingest(conn, iter_paths([str(samples)]))
     conn.close()
@@ -76,9 +94,11 @@ def pg_url(pg_server: Server) -> str:
     return pg_server.new_database()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """One store of each backend: a new SQLite cache file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        return str(tmp_path / "cache.db")
-    return str(request.getfixturevalue("pg_url"))
+@pytest.fixture
+def target(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path:
+    """An empty cache of the test's backend, as the --db value triage keeps it."""
+    from triage.store.api import as_target
+
+    if backend == "postgresql":
+        return as_target(request.getfixturevalue("pg_url"))
+    return tmp_path / "cache.db"

@@ -20,6 +20,9 @@ from triage.store.export import COLUMNS, safe_cell
 
 from .conftest import N_SAMPLES
 
+# every test here runs on a SQLite file and on a PostgreSQL database (tests/conftest.py)
+BACKENDS = ("sqlite", "postgresql")
+
 
 def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(main, list(args), input=input)

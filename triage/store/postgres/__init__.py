@@ -260,14 +260,18 @@ class PgConnection:
         return self._changes
 
     def wait_for_change(self, timeout: float) -> bool:
-        """Block up to `timeout` seconds for a change notification; True when one came."""
-        before = self.data_version()
+        """Block up to `timeout` seconds for a change not yet seen by data_version(); True
+        when one came (or had come)."""
+        before = self._changes
+        self.data_version()
+        if self._changes != before:
+            return True
         try:
             for _ in self.raw.notifies(timeout=timeout, stop_after=1):
                 self._changes += 1
         except Exception as exc:
             raise self._error(exc) from exc
-        return self.data_version() != before
+        return self._changes != before
 
     def _cursor(self) -> Any:
         if self.row_factory is sqlite3.Row:

@@ -1,0 +1,392 @@
+"""The store on both backends: a SQLite file and a PostgreSQL database on a real server (the
+private cluster of tests/pgserver.py). Each test with the `target` or `db` fixture runs once on
+each; the others compare the two or test what only PostgreSQL has (roles, the audit's database
+role, LISTEN/NOTIFY, migrate between them)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from triage.cli import main
+from triage.config import current_login
+from triage.store import connect
+from triage.store import workflow as wf
+from triage.store.api import DbUrl, as_target
+from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
+from triage.store.views import Context, Filter, FilterError, View, tab_counts, view_ids
+
+from .pgserver import Server
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def refs(conn: sqlite3.Connection, ids: object) -> list[str]:
+    out = []
+    for cid in ids:  # type: ignore[attr-defined]
+        out.append(
+            conn.execute("SELECT reference_id FROM cables WHERE id = ?", (cid,)).fetchone()[0]
+        )
+    return out
+
+
+# -- the same behaviour on each backend ----------------------------------------------------------
+
+
+def test_every_sample_round_trips_byte_for_byte_through_the_shell(
+    target: Path, samples: Path
+) -> None:
+    r = run("ingest", "--db", str(target), str(samples))
+    assert r.exit_code == 0, r.output
+    assert "added 42" in r.output
+    conn = connect(target)
+    for f in sorted(samples.glob("*.txt")):
+        ref = conn.execute(
+            "SELECT c.reference_id FROM cables c JOIN cable_versions v ON v.cable_id = c.id "
+            "WHERE v.source = ?",
+            (str(f),),
+        ).fetchone()[0]
+        out = run("raw", "--db", str(target), ref)
+        assert out.exit_code == 0
+        assert out.stdout_bytes == f.read_bytes(), f.name
+
+
+def test_a_corrected_copy_is_a_new_version_and_keeps_the_workflow(target: Path) -> None:
+    conn = connect(target)
+    first = b"FM AMEMBASSY PARIS\nTO SECSTATE WASHDC\nSUBJECT: TALKS\n\n1. FIRST TEXT\n"
+    second = first.replace(b"FIRST", b"SECOND")
+    meta = {"reference_id": "26PARIS77"}
+    assert ingest(conn, [Item("a.txt", first, meta=meta)]).added == 1
+    cid = wf.find_cable(conn, "26PARIS77")
+    wf.assign(conn, cid, "kwalker", "me")
+    assert ingest(conn, [Item("a.txt", first, meta=meta)]).unchanged == 1
+    assert ingest(conn, [Item("b.txt", second, meta=meta)]).updated == 1
+    assert raw_bytes(conn, "26PARIS77") == second
+    assert raw_bytes(conn, "26PARIS77", 1) == first
+    st = wf.state(conn, cid)
+    assert (st.officer, st.status) == ("kwalker", "ASSIGNED")
+    ctx = Context(login="me")
+    assert refs(conn, view_ids(conn, View(tab="All", search="second"), ctx)) == ["26PARIS77"]
+    assert list(view_ids(conn, View(tab="All", search="first"), ctx)) == []
+
+
+def test_rejects_are_reported_and_kept(target: Path, tmp_path: Path) -> None:
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
+    r = run("ingest", "--db", str(target), str(tmp_path / "bin.txt"), str(tmp_path / "nope.txt"))
+    assert r.exit_code == 1
+    assert "nope.txt: rejected: no such file" in r.stderr
+    conn = connect(target)
+    kept = conn.execute("SELECT path, reason FROM rejects ORDER BY id").fetchall()
+    assert [Path(p).name for p, _ in kept] == ["bin.txt", "nope.txt"]
+
+
+def test_the_audit_log_refuses_update_and_delete(target: Path) -> None:
+    conn = connect(target)
+    conn.execute("INSERT INTO audit (at, who, field) VALUES ('t', 'me', 'status')")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE audit SET who = 'you'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM audit")
+    assert conn.execute("SELECT who FROM audit").fetchall() == [("me",)]
+
+
+def test_reindex_from_the_shell_gives_search_back_its_words(db: Path) -> None:
+    conn = connect(db)
+    ctx = Context(login="me")
+    before = list(view_ids(conn, View(tab="All", search="embassy"), ctx))
+    assert before
+    r = run("reindex", "--db", str(db))
+    assert r.exit_code == 0, r.output
+    assert "search index rebuilt for 42 cables" in r.output
+    assert list(view_ids(conn, View(tab="All", search="embassy"), ctx)) == before
+
+
+def test_a_search_that_cannot_be_read_says_so(db: Path) -> None:
+    conn = connect(db)
+    with pytest.raises(FilterError, match="cannot be read"):
+        view_ids(conn, View(tab="All", search='"unclosed'), Context(login="me"))
+
+
+def test_a_change_by_another_connection_moves_the_data_version(db: Path) -> None:
+    """What the console watches for live updates (on PostgreSQL: LISTEN/NOTIFY)."""
+    watcher, writer = connect(db), connect(db)
+    before = watcher.execute("PRAGMA data_version").fetchone()[0]
+    assert watcher.execute("PRAGMA data_version").fetchone()[0] == before
+    wf.assign(writer, wf.find_cable(writer, "26STATE104233"), "kwalker", "me")
+    if isinstance(db, DbUrl):
+        assert watcher.wait_for_change(5)  # type: ignore[attr-defined]
+    assert watcher.execute("PRAGMA data_version").fetchone()[0] != before
+
+
+# -- both backends answer the same ---------------------------------------------------------------
+
+SEARCHES = [
+    "embassy",
+    '"prime minister"',
+    "gov*",
+    "emb* AND paris",
+    "paris OR london",
+    "embassy NOT visa",
+    "(paris OR london) AND emb*",
+    "{subject tags}:prel",
+    "subject:cargo",
+    "tags:pgov",
+    "-body:paris",
+    "NEAR(embassy paris, 40)",
+    "reference_id:26state104233",
+    "minist*",
+    "évacuation",
+]
+
+
+@pytest.fixture
+def both(
+    tmp_path: Path, pg_url: str, samples: Path
+) -> tuple[sqlite3.Connection, sqlite3.Connection]:
+    a = connect(tmp_path / "c.db")
+    b = connect(as_target(pg_url))
+    for c in (a, b):
+        ingest(c, iter_paths([str(samples)]), parser_process=False)
+    for c in (a, b):
+        cid = wf.find_cable(c, "26STATE104233")
+        wf.assign(c, cid, "kwalker", "me")
+        wf.set_due(c, wf.find_cable(c, "26JCS911"), "2026-11-01T10:00:00Z", "me")
+    return a, b
+
+
+def test_searches_find_the_same_cables_on_both(both) -> None:  # type: ignore[no-untyped-def]
+    a, b = both
+    ctx = Context(login="kwalker")
+    found = 0
+    for q in SEARCHES:
+        got_a = refs(a, view_ids(a, View(tab="All", search=q), ctx))
+        got_b = refs(b, view_ids(b, View(tab="All", search=q), ctx))
+        assert got_b == got_a, q
+        found += bool(got_a)
+    assert found >= 10  # the searches do find cables
+
+
+def test_views_filters_and_sorts_agree_on_both(both) -> None:  # type: ignore[no-untyped-def]
+    a, b = both
+    ctx = Context(login="kwalker", office_ris=["PARIS"], office_names=["AMEMBASSY PARIS"])
+    tabs = ["Inbox", "New", "Mine", "Overdue", "Due", "All"]
+    assert tab_counts(a, View(), ctx, tabs) == tab_counts(b, View(), ctx, tabs)
+    for sort in ["precedence", "dtg", "received", "reference", "origin", "subject", "due"]:
+        for reverse in (False, True):
+            v = View(tab="All", sort=sort, reverse=reverse)
+            assert refs(b, view_ids(b, v, ctx)) == refs(a, view_ids(a, v, ctx)), sort
+    for f in [
+        Filter("precedence", ">=IMMED"),
+        Filter("classification", "S//NF"),
+        Filter("tag", "PREL"),
+        Filter("origin", "paris"),
+        Filter("officer", "me"),
+        Filter("addressed", "action"),
+        Filter("since", "2026-11-01"),
+    ]:
+        v = View(tab="All", filters=(f,))
+        got = refs(a, view_ids(a, v, ctx))
+        assert refs(b, view_ids(b, v, ctx)) == got, f
+
+
+# -- PostgreSQL only: the set-up, roles, the audit's database role --------------------------------
+
+
+def _login_url(pg_server: Server, url: str, role: str) -> str:
+    return url.replace("triage_admin@", f"{role}@")
+
+
+def test_init_creates_the_schema_and_the_roles_that_guard_it(
+    pg_server: Server, pg_url: str, samples: Path
+) -> None:
+    r = run("init", "--db", pg_url)
+    assert r.exit_code == 0, r.output
+    assert "triage schema 1 ready" in r.output
+    assert "triage_officer" in r.output and "triage_ingest" in r.output
+    admin = connect(as_target(pg_url))
+    admin.execute(
+        "DO $$ BEGIN CREATE ROLE kwalker LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    admin.execute(
+        "DO $$ BEGIN CREATE ROLE feed LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    admin.execute("GRANT triage_officer TO kwalker")
+    admin.execute("GRANT triage_ingest TO feed")
+    officer_url = _login_url(pg_server, pg_url, "kwalker")
+    feed_url = _login_url(pg_server, pg_url, "feed")
+
+    # only the ingest role adds cables
+    r = run("ingest", "--db", officer_url, str(samples / "01_flash_hijack.txt"))
+    assert r.exit_code != 0
+    assert "permission denied" in r.output
+    r = run("ingest", "--db", feed_url, str(samples))
+    assert r.exit_code == 0, r.output
+    # officers change the workflow; the audit names the OS login and the database role
+    r = run("assign", "--db", officer_url, "26STATE104233", "kwalker")
+    assert r.exit_code == 0, r.output
+    rows = admin.execute("SELECT who, db_role, field FROM audit ORDER BY id").fetchall()
+    assert (current_login(), "kwalker", "officer") in rows
+    # the ingest role may not change the workflow
+    r = run("status", "--db", feed_url, "26STATE104233", "done")
+    assert r.exit_code != 0 and "permission denied" in r.output
+    # nobody rewrites the audit: not an officer (no grant), not the owner (the trigger)
+    officer = connect(as_target(officer_url))
+    for sql in ("UPDATE audit SET who = 'x'", "DELETE FROM audit", "TRUNCATE audit"):
+        with pytest.raises(sqlite3.OperationalError, match="permission denied"):
+            officer.execute(sql)
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            admin.execute(sql)
+    assert admin.execute("SELECT count(*) FROM audit").fetchone()[0] == len(rows)
+
+
+def test_a_newer_schema_is_refused_with_a_reason(pg_url: str) -> None:
+    conn = connect(as_target(pg_url))
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    r = run("raw", "--db", pg_url, "26X1")
+    assert r.exit_code != 0
+    assert "newer triage (schema 99" in r.output
+
+
+def test_no_schema_yet_says_to_run_init(pg_url: str) -> None:
+    r = run("raw", "--db", pg_url, "26X1")
+    assert r.exit_code != 0
+    assert "run `triage init --db" in r.output
+
+
+def test_the_database_can_come_from_the_environment_or_the_config(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, samples: Path
+) -> None:
+    monkeypatch.setenv("TRIAGE_DB", pg_url)
+    r = run("ingest", str(samples / "01_flash_hijack.txt"))
+    assert r.exit_code == 0, r.output
+    monkeypatch.delenv("TRIAGE_DB")
+    cfg = tmp_path / "xdg-config" / "triage"
+    cfg.mkdir(parents=True)
+    (cfg / "config.toml").write_text(f'db = "{pg_url}"\n')
+    r = run("raw", "26STATE104233")
+    assert r.exit_code == 0, r.output
+    assert r.stdout_bytes == (samples / "01_flash_hijack.txt").read_bytes()
+
+
+def test_a_password_in_the_url_is_never_shown() -> None:
+    t = as_target("postgresql://kwalker:s3cret@db.example/triage")
+    assert "s3cret" not in str(t) and "kwalker" in str(t)
+    assert "s3cret" not in str(as_target("host=a,b password=s3cret dbname=triage"))
+    r = run("raw", "--db", "host=/nonexistent-dir password=s3cret dbname=triage", "X")
+    assert r.exit_code != 0 and "s3cret" not in r.output and "cannot connect" in r.output
+
+
+def test_without_the_driver_a_postgresql_url_says_what_to_install(tmp_path: Path) -> None:
+    """The plain install (no psycopg): run in a child so the import really fails."""
+    code = (
+        "import sys; sys.modules['psycopg'] = None\n"
+        "from triage.cli import main\n"
+        "main(['raw', '--db', 'postgresql://localhost/triage', 'X'])\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "pip install 'triage[postgres]'" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+# -- migrate between the backends ---------------------------------------------------------------
+
+
+def _snapshot(conn: sqlite3.Connection) -> dict[str, object]:
+    return {
+        "versions": sorted(
+            (r[0], r[1], bytes(r[2]))
+            for r in conn.execute(
+                "SELECT c.reference_id, v.version, v.raw FROM cable_versions v "
+                "JOIN cables c ON c.id = v.cable_id"
+            ).fetchall()
+        ),
+        "workflow": sorted(
+            tuple(r)
+            for r in conn.execute(
+                "SELECT c.reference_id, w.officer, w.status, w.due_at, w.note, w.row_version "
+                "FROM workflow w JOIN cables c ON c.id = w.cable_id"
+            ).fetchall()
+        ),
+        "audit": [
+            tuple(r)
+            for r in conn.execute(
+                "SELECT at, who, reference_id, field, old, new FROM audit ORDER BY id"
+            ).fetchall()
+        ],
+        "rejects": [tuple(r) for r in conn.execute("SELECT path, reason FROM rejects ORDER BY id")],
+        "officers": sorted(r[0] for r in conn.execute("SELECT login FROM officers")),
+        "search": sorted(
+            refs(conn, view_ids(conn, View(tab="All", search="emb* OR paris"), Context("me")))
+        ),
+    }
+
+
+def test_migrate_sqlite_to_postgresql_and_back_keeps_everything(
+    tmp_path: Path, pg_url: str, samples: Path
+) -> None:
+    src = tmp_path / "src.db"
+    conn = connect(src)
+    ingest(conn, iter_paths([str(samples)]), parser_process=False)
+    ingest(conn, [Item("bad", None, "no such file")])
+    first = b"FM AMEMBASSY PARIS\nSUBJECT: TALKS\n\n1. FIRST\n"
+    ingest(conn, [Item("a", first, meta={"reference_id": "26PARIS77"})])
+    ingest(conn, [Item("b", first + b"2. MORE\n", meta={"reference_id": "26PARIS77"})])
+    cid = wf.find_cable(conn, "26PARIS77")
+    wf.assign(conn, cid, "kwalker", "me")
+    wf.set_note(conn, cid, "call back", "me")
+    want = _snapshot(conn)
+
+    r = run("migrate", str(src), pg_url)
+    assert r.exit_code == 0, r.output
+    assert "cables 43/43" in r.output and "SHA-256 of all 44 raw texts verified" in r.output
+    assert _snapshot(connect(as_target(pg_url)))["versions"] == want["versions"]
+    got = _snapshot(connect(as_target(pg_url)))
+    for key in ("workflow", "audit", "rejects", "officers", "search"):
+        assert got[key] == want[key], key
+
+    back = tmp_path / "back.db"
+    r = run("migrate", pg_url, str(back))
+    assert r.exit_code == 0, r.output
+    again = _snapshot(connect(back))
+    for key in ("versions", "workflow", "audit", "rejects", "officers", "search"):
+        assert again[key] == want[key], key
+
+    r = run("migrate", str(src), str(back))
+    assert r.exit_code != 0
+    assert "not empty" in r.output and "--force" in r.output
+    r = run("migrate", "--force", str(src), str(back))
+    assert r.exit_code == 0, r.output
+    assert "43 cables already in the destination were left as they were" in r.output
+
+
+def test_a_stopped_migrate_goes_on_where_it_was(tmp_path: Path, pg_url: str, samples: Path) -> None:
+    from triage.store.migrate import migrate
+
+    src = connect(tmp_path / "src.db")
+    ingest(src, iter_paths([str(samples)]), parser_process=False)
+    dst = connect(as_target(pg_url))
+    calls = []
+
+    def stop_after_two_batches(phase: str, done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        migrate(src, dst, "src", batch=10, on_progress=stop_after_two_batches)
+    assert dst.execute("SELECT count(*) FROM cables").fetchone()[0] == 20
+    report = migrate(src, dst, "src", batch=10)
+    assert report.resumed_from is not None
+    assert report.copied["cables"] == 22
+    assert report.counts["cables"] == (42, 42)
+    assert report.verified_texts == 42
