@@ -28,7 +28,10 @@ from .txn import rollback
 
 class Cache:
     def __init__(self, path: Path, group: str | None = None) -> None:
-        self.path = resolve(path)
+        # a PostgreSQL database (store.api.DbUrl): no file to watch; a lost server is seen by
+        # the errors its connections raise, and such a connection is replaced by a new one
+        self.remote = bool(getattr(path, "url", None))
+        self.path = path if self.remote else resolve(path)
         self.group = group
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -58,6 +61,8 @@ class Cache:
         if self._lost:
             raise StoreError(self._lost)
         c = getattr(self._local, "conn", None)
+        if c is not None and getattr(c, "closed", False):  # its database server went away
+            c = None
         if c is None:
             c = self._open()
             self._local.conn = c
@@ -68,6 +73,10 @@ class Cache:
             raise StoreError(self._lost)
         # never create: a console whose cache was deleted must not make an empty one
         c = connect(self.path, group=self.group, create=False)
+        if self.remote:
+            with self._lock:
+                self._all.append(c)
+            return c
         try:
             now = identity(self.path)
         except OSError as exc:
@@ -93,13 +102,15 @@ class Cache:
             raise StoreError(self._lost)
         try:
             c = self._pool.get_nowait()
+            while getattr(c, "closed", False):  # its database server went away
+                c = self._pool.get_nowait()
         except queue.Empty:
             c = self._open()
         try:
             yield c
         finally:
             rollback(c)
-            if not self._lost:
+            if not self._lost and not getattr(c, "closed", False):
                 self._pool.put(c)
 
     def watch_connection(self) -> sqlite3.Connection:
@@ -112,6 +123,8 @@ class Cache:
         under this process), or None. Asked of os.stat and /proc, never of the file."""
         if self._lost:
             return self._lost
+        if self.remote:
+            return None
         return lost_because(self.path, self._opened, self._set_aside_fds)
 
     def check_file(self) -> None:
@@ -127,6 +140,20 @@ class Cache:
         since. Otherwise (the cache deleted or replaced as a whole, a read error) they are
         closed: SQLite then checkpoints into the old file, which nobody else reads, and removes
         the -wal and -shm that belonged to it, so the next opening finds none of them."""
+        if self.remote:  # a server's connections: closed, new ones are opened on reopen
+            with self._lock:
+                if self._lost is None:
+                    self._lost = why
+                doomed, self._all = self._all, []
+                self._local = threading.local()
+                while True:
+                    try:
+                        self._pool.get_nowait()
+                    except queue.Empty:
+                        break
+            for c in doomed:
+                c.close()
+            return
         with self._lock:
             if self._lost is None:
                 self._lost = why
@@ -189,7 +216,7 @@ class Cache:
     def reopen(self) -> None:
         """Open the cache again (the file at the path now), after `mark_lost`. Raises
         StoreError when it still cannot be opened; the cache stays lost then."""
-        stale = self._stale_side_file()
+        stale = None if self.remote else self._stale_side_file()
         if stale:
             raise StoreError(
                 f"{stale} belongs to the cache file that was replaced, and SQLite would read "
@@ -205,7 +232,9 @@ class Cache:
         try:
             c = self._open()
             c.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            why = lost_because(self.path, self._opened, self._set_aside_fds)
+            why = (
+                None if self.remote else lost_because(self.path, self._opened, self._set_aside_fds)
+            )
             if why:
                 raise StoreError(why)
         except (StoreError, sqlite3.Error) as exc:

@@ -27,7 +27,7 @@ from ..store.feed import ChangeFeed
 from ..store.schema import StoreError
 from ..store.views import BUILTIN_TABS, Context, Filter, custom_views
 from . import clipboard
-from .messages import CacheChanged, CacheLost, PresenceRead
+from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack
 from .safe import visible
 from .screens.base import TriageScreen
 from .screens.cable import CableScreen
@@ -129,6 +129,8 @@ class TriageApp(App[None]):
         """Look now (the interval calls this; so do the screens after a change of their own).
         One look runs at a time; a request made meanwhile is taken by the running one."""
         if self._lost:
+            if self.cache.remote:  # a database server gone: try it again
+                self._reconnect()
             return
         with self._poll_lock:
             if self._polling:
@@ -136,6 +138,28 @@ class TriageApp(App[None]):
                 return
             self._polling = True
         self._check()
+
+    @work(thread=True, exclusive=True, group="reconnect", exit_on_error=False)
+    def _reconnect(self) -> None:
+        """A database server that went away: try again at each poll (off the UI thread, a
+        connection attempt can take seconds); the console is live again when it answers."""
+        try:
+            self.cache.reopen()
+            self.feed.start()
+        except (sqlite3.Error, StoreError, OSError):
+            return
+        self.post_message(ServerBack())
+
+    def on_server_back(self, msg: ServerBack) -> None:
+        if not self._lost:
+            return
+        self._lost = False
+        if isinstance(self.screen, CacheLostScreen):
+            self.screen.dismiss(None)
+        for s in self.screen_stack:
+            if isinstance(s, TriageScreen):
+                s.cache_reopened()
+        self.notify("Reconnected to the database server; the list is live again.", timeout=8)
 
     @work(thread=True, group="poll", exit_on_error=False)
     def _check(self) -> None:
@@ -247,6 +271,11 @@ class TriageApp(App[None]):
             return
         self._lost = True
         why = str(exc) or type(exc).__name__
+        if self.cache.remote:
+            why = (
+                f"Database server unreachable: {why}. The console reconnects by itself when "
+                "the server answers again."
+            )
         self.cache.mark_lost(why)
         self.bell()
         self.push_screen(CacheLostScreen(why))

@@ -73,6 +73,10 @@ class PresenceRead(Message):
         super().__init__()
 
 
+class ServerBack(Message):
+    """The PostgreSQL server answers again after it was lost."""
+
+
 class CacheLost(Message):
     def __init__(self, error: str) -> None:
         self.error = error
