@@ -62,7 +62,6 @@ def bare() -> None:
 
 def console(db: str) -> None:
     from dataclasses import replace
-    from pathlib import Path
 
     import triage.cli  # noqa: F401 - what the `triage` command loads before the console
     from triage.config import load_config, resolve_db_path
@@ -173,9 +172,7 @@ def console(db: str) -> None:
     cfg = load_config()
     path = resolve_db_path(db, cfg)
     connect(path).close()  # as `triage` checks the cache before opening the console
-    TriageApp(Path(path), cfg, login="bench").run(
-        headless=True, size=(120, 40), auto_pilot=pilot_fn
-    )
+    TriageApp(path, cfg, login="bench").run(headless=True, size=(120, 40), auto_pilot=pilot_fn)
 
 
 if MODE == "bare":

@@ -25,16 +25,15 @@ HEADER = (
     "O 261200Z NOV 26\nFM AMEMBASSY PARIS\n"
 )
 TOP = "TO RUEHC/SECSTATE WASHDC IMMEDIATE 0001\n"
-LEAD = (
-    "BT\nUNCLAS PARIS 000001\n\nE.O. 12958: N/A\nTAGS: PREL FR\n"
-    "SUBJECT: A VERY LARGE CABLE\n\n"
-)
+LEAD = "BT\nUNCLAS PARIS 000001\n\nE.O. 12958: N/A\nTAGS: PREL FR\nSUBJECT: A VERY LARGE CABLE\n\n"
 
 
 def make(shape: str, size: int) -> bytes:
     """A cable of about `size` bytes whose bulk has the given shape."""
     if shape == "short":  # the baseline: an ordinary cable
-        return (HEADER + TOP + LEAD + "1. (U) A short paragraph.\n\n2. (U) Another.\n" + "BT\n").encode()
+        return (
+            HEADER + TOP + LEAD + "1. (U) A short paragraph.\n\n2. (U) Another.\n" + "BT\n"
+        ).encode()
     if shape == "line":
         body = "1. (U) " + ("word " * (size // 5)) + "\n"
         return (HEADER + TOP + LEAD + body + "BT\n").encode()

@@ -5,6 +5,8 @@
     python bench/run.py --sizes 1000 --quick  # the smoke run the tests use
     python bench/run.py --sizes 100000 --real-only   # real text (../shared/corpus) vs the floor
     python bench/run.py --sizes 100000 --real        # both tables
+    python bench/run.py --backend postgresql  # the same on PostgreSQL (a private server is
+                                              # started unless --pg names one)
 
 For each size: synthesize the cables (bench/synthesize.py, seed 1) as a cablegate CSV; time the
 floor (SQLite storing and FTS-indexing the same texts with the same schema, no parsing); time
@@ -132,12 +134,72 @@ def floor(csv_path: Path, db: Path) -> float:
     return spent
 
 
+def floor_pg(csv_path: Path, url: str) -> float:
+    """PostgreSQL's floor: COPY of the same rows (reference, digest, times; the raw text) into
+    the same tables and indexes in the same batches, and each text's search document built by
+    the server from the text (words cut as triage cuts them), no parsing."""
+    import hashlib
+
+    from triage.cable.parse import decode
+    from triage.store import connect
+    from triage.store.clock import utcnow
+    from triage.store.ingest import iter_cablegate_csv
+    from triage.store.postgres.search import normalise
+
+    conn = connect(url)
+    raw = conn.raw  # type: ignore[attr-defined]
+    spent = 0.0
+    batch: list[tuple[int, bytes, str, str]] = []
+
+    def flush() -> float:
+        t = time.perf_counter()
+        now = utcnow()
+        with raw.transaction():
+            ids = [
+                r[0]
+                for r in raw.execute(
+                    "SELECT nextval(pg_get_serial_sequence('cables', 'id')) "
+                    "FROM generate_series(1, %s)",
+                    (len(batch),),
+                )
+            ]
+            cur = raw.cursor()
+            with cur.copy(
+                "COPY cables (id, reference_id, sha256, received_at, updated_at) FROM STDIN"
+            ) as cp:
+                for cid, (k, _d, sha, _t) in zip(ids, batch, strict=True):
+                    cp.write_row([cid, f"R{k}", sha, now, now])
+            with cur.copy(
+                "COPY cable_versions (cable_id, version, sha256, raw, source, received_at) FROM STDIN"
+            ) as cp:
+                for cid, (_k, data, sha, _t) in zip(ids, batch, strict=True):
+                    cp.write_row([cid, 1, sha, data, "x", now])
+            raw.execute(
+                "INSERT INTO cables_fts (cable_id, doc) SELECT i, triage_doc(r, '', '', b) "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS d(i, r, b)",
+                (ids, [f"R{k}" for k, *_ in batch], [t for *_, t in batch]),
+            )
+        return time.perf_counter() - t
+
+    for k, item in enumerate(iter_cablegate_csv(csv_path)):
+        assert item.data is not None
+        text = normalise(decode(item.data)[0].replace("\x00", " "))
+        batch.append((k, item.data, hashlib.sha256(item.data).hexdigest(), text))
+        if len(batch) >= 200:
+            spent += flush()
+            batch = []
+    if batch:
+        spent += flush()
+    conn.close()
+    return spent
+
+
 def floor_in_child(csv_path: Path, db: Path) -> float:
     """The floor, in a process of its own: this process stays small, so the peak memory the
     console and export children report is theirs (Linux hands a parent's peak RSS down at fork
     to ru_maxrss)."""
     res = subprocess.run(
-        [PY, str(Path(__file__).resolve()), "--floor-only", str(csv_path), str(db)],
+        [PY, str(Path(__file__).resolve()), "--floor-only", str(csv_path), _arg(db)],
         capture_output=True,
         text=True,
         check=True,
@@ -145,11 +207,16 @@ def floor_in_child(csv_path: Path, db: Path) -> float:
     return float(res.stdout.strip().splitlines()[-1])
 
 
+def _arg(db: Path) -> str:
+    """A cache path or a PostgreSQL URL (store.api.DbUrl) as a command-line argument."""
+    return str(getattr(db, "url", db))
+
+
 def console(mode: str, db: Path) -> dict[str, object]:
     """Run bench/console_probe.py in a fresh process and read its JSON."""
     t0 = time.time()
     res = subprocess.run(
-        [PY, str(HERE / "console_probe.py"), mode, repr(t0), str(db)],
+        [PY, str(HERE / "console_probe.py"), mode, repr(t0), _arg(db)],
         capture_output=True,
         text=True,
         timeout=1800,
@@ -198,7 +265,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
     ap.add_argument("--quick", action="store_true", help="skip the floor (for the smoke test)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
-    ap.add_argument("--floor-only", nargs=2, type=Path, help=argparse.SUPPRESS)
     ap.add_argument(
         "--real",
         action="store_true",
@@ -206,10 +272,52 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--real-only", action="store_true", help="only the real-text rows")
     ap.add_argument("--corpus", type=Path, default=None, help="real cables (default: ../shared)")
+    ap.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument(
+        "--pg",
+        help="with --backend postgresql: a server's URL whose role may create databases "
+        "(default: a private throwaway server, started here)",
+    )
+    ap.add_argument("--floor-only", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.floor_only:
-        print(floor(*args.floor_only))
+        csv_arg, db_arg = args.floor_only
+        if db_arg.startswith("postgresql://"):
+            print(floor_pg(Path(csv_arg), db_arg))
+        else:
+            print(floor(Path(csv_arg), Path(db_arg)))
         return 0
+    server = None
+    if args.backend == "postgresql" and not args.pg:
+        sys.path.insert(0, str(HERE.parent))
+        from tests.pgserver import Server
+
+        server = Server()
+        server.init()
+        args.pg = server.dsn()
+    try:
+        return _run(args)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _pg_database(admin_url: str, name: str) -> Path:
+    """A new, empty database `name` on the server (dropped first if it is there)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from triage.store.api import DbUrl
+
+    with psycopg.connect(admin_url, autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        c.execute(f'CREATE DATABASE "{name}"')
+    params = conninfo_to_dict(admin_url)
+    params["dbname"] = name
+    return DbUrl(make_conninfo(**params))
+
+
+def _run(args: argparse.Namespace) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="triage-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     triage = shutil.which("triage", path=str(Path(PY).parent)) or "triage"
@@ -234,32 +342,49 @@ def main(argv: list[str] | None = None) -> int:
             if not csv_path.exists():
                 synth(n, csv_path)
             row: dict[str, object] = {"n": n, "csv_mb": csv_path.stat().st_size / 1e6}
+            pg = args.backend == "postgresql"
             if not args.quick:
-                fdb = work / f"floor-{n}.db"
-                for suffix in ("", "-wal", "-shm"):
-                    Path(str(fdb) + suffix).unlink(missing_ok=True)
+                if pg:
+                    fdb = _pg_database(args.pg, f"triage_floor_{n}")
+                    _init(triage, fdb)
+                else:
+                    fdb = work / f"floor-{n}.db"
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(str(fdb) + suffix).unlink(missing_ok=True)
                 row["floor_s"] = floor_in_child(csv_path, fdb)
+                if not pg:
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(str(fdb) + suffix).unlink(missing_ok=True)
+            if pg:
+                db = _pg_database(args.pg, f"triage_bench_{n}")
+                _init(triage, db)
+            else:
+                db = work / f"cache-{n}.db"
                 for suffix in ("", "-wal", "-shm"):
-                    Path(str(fdb) + suffix).unlink(missing_ok=True)
-            db = work / f"cache-{n}.db"
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(db) + suffix).unlink(missing_ok=True)
-            wall, _rss = timed_cmd([triage, "ingest", "--db", str(db), str(csv_path)])
+                    Path(str(db) + suffix).unlink(missing_ok=True)
+            wall, _rss = timed_cmd([triage, "ingest", "--db", _arg(db), str(csv_path)])
             row["ingest_s"] = wall
             row["ingest_rate"] = n / wall
-            row["cache_mb"] = db.stat().st_size / 1e6
             # some workflow state, so status filters have something to find
-            conn = sqlite3.connect(db)
+            from triage.store import connect
+
+            conn = connect(db)
             conn.execute(
                 "UPDATE workflow SET status = 'ASSIGNED', officer = 'kwalker' WHERE cable_id % 7 = 0"
             )
             conn.execute("UPDATE workflow SET status = 'DONE' WHERE cable_id % 11 = 0")
-            conn.commit()
+            if pg:
+                conn.execute("VACUUM ANALYZE")
+                row["cache_mb"] = (
+                    conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1e6
+                )
+            else:
+                row["cache_mb"] = db.stat().st_size / 1e6
             conn.close()
             row["bare"] = console("bare", db)["first_screen"]
             row["console"] = console("triage", db)
             out = work / f"export-{n}.csv"
-            wall, rss = timed_cmd([triage, "export", "--db", str(db), "-o", str(out)])
+            wall, rss = timed_cmd([triage, "export", "--db", _arg(db), "-o", str(out)])
             row["export_s"], row["export_rss_mb"] = wall, rss
             out.unlink(missing_ok=True)
             row.update(overview(db, triage))
@@ -269,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     if results:
-        print_table(results)
+        print_table(results, args.backend)
     if real_rows:
         print_real_table(real_rows)
     if args.json:
@@ -277,11 +402,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_table(results: list[dict[str, object]]) -> None:
+def _init(triage: str, db: Path) -> None:
+    subprocess.run([triage, "init", "--db", _arg(db)], check=True, capture_output=True)
+
+
+def print_table(results: list[dict[str, object]], backend: str = "sqlite") -> None:
     uname = platform.uname()
+    engine = f"SQLite {sqlite3.sqlite_version}"
+    if backend == "postgresql":
+        engine = "PostgreSQL (server on this machine, Unix socket)"
     print(
         f"machine: {uname.system} {uname.machine}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}"
+        f"{engine}"
     )
     head = [
         "cables",
@@ -341,7 +473,10 @@ def print_table(results: list[dict[str, object]]) -> None:
     print("-|-".join("-" * w for w in widths))
     for row in rows:
         print(" | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
-    print("(ms columns: median / p95; floor x = triage ingest time / SQLite-only time)")
+    print(
+        "(ms columns: median / p95; floor x = triage ingest time / the database's own time to "
+        "store the same texts)"
+    )
 
 
 def real_ingest(n: int, corpus: Path, work: Path, triage: str) -> dict[str, object]:

@@ -867,6 +867,18 @@ def ingest(
     in its last transaction; meanwhile readers still read, sorted lists just sort for
     themselves. A bulk load killed midway leaves them out; the next ingest builds them first.
     """
+    if getattr(conn, "backend", "sqlite") == "postgresql":  # COPY in batches
+        from .postgres.ingest import ingest as pg_ingest
+
+        return pg_ingest(
+            conn,
+            items,
+            on_reject=on_reject,
+            on_progress=on_progress,
+            on_note=on_note,
+            batch=batch,
+            parser_process=parser_process,
+        )
     summary = Summary()
     pending = 0
     bulk = False
