@@ -390,3 +390,28 @@ def test_a_stopped_migrate_goes_on_where_it_was(tmp_path: Path, pg_url: str, sam
     assert report.copied["cables"] == 22
     assert report.counts["cables"] == (42, 42)
     assert report.verified_texts == 42
+
+
+def test_libpq_finds_the_server_by_service_and_by_a_multi_host_string(
+    pg_server: Server, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, samples: Path
+) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    dbname = conninfo_to_dict(pg_url)["dbname"]
+    # the first host is down (no server there): libpq goes on to the next, the one that writes
+    multi = (
+        f"host=/nonexistent-triage-host,{pg_server.sock} user=triage_admin dbname={dbname} "
+        "target_session_attrs=read-write"
+    )
+    r = run("ingest", "--db", multi, str(samples / "04_immediate_paris.txt"))
+    assert r.exit_code == 0, r.output
+    assert "added 1" in r.output
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[triage]\nhost={pg_server.sock}\nuser=triage_admin\ndbname={dbname}\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    monkeypatch.setenv("PGSERVICE", "triage")
+    r = run("raw", "--db", "postgresql://", "26PARIS1877")
+    assert r.exit_code == 0, r.output
+    assert r.stdout_bytes == (samples / "04_immediate_paris.txt").read_bytes()
+    r = run("raw", "--db", "service=triage", "26PARIS1877")
+    assert r.exit_code == 0, r.output
