@@ -282,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.floor_only:
         csv_arg, db_arg = args.floor_only
-        if db_arg.startswith("postgresql://"):
+        from triage.store.postgres import is_postgres
+
+        if is_postgres(db_arg):
             print(floor_pg(Path(csv_arg), db_arg))
         else:
             print(floor(Path(csv_arg), Path(db_arg)))
