@@ -230,6 +230,10 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
     assert "permission denied" in r.output
     r = run("ingest", "--db", feed_url, str(samples))
     assert r.exit_code == 0, r.output
+    r = run("reindex", "--db", feed_url)
+    assert r.exit_code == 0, r.output
+    r = run("reindex", "--db", officer_url)
+    assert r.exit_code != 0 and "permission denied" in r.output
     # officers change the workflow; the audit names the OS login and the database role
     r = run("assign", "--db", officer_url, "26STATE104233", "kwalker")
     assert r.exit_code == 0, r.output

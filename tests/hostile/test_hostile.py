@@ -21,6 +21,8 @@ from ..test_console import settle, static_text
 from .cases import BROKEN_ROW, CSV_ROWS, Case, broken_csv, cases
 
 CASES = cases()
+# the ingest tests run on a SQLite file and on a PostgreSQL database (tests/conftest.py)
+BACKENDS = ("sqlite", "postgresql")
 
 
 def test_there_are_at_least_forty_cases() -> None:
@@ -36,9 +38,9 @@ def write(tmp_path: Path, case: Case) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_each_input_alone(tmp_path: Path, case: Case) -> None:
+def test_each_input_alone(tmp_path: Path, case: Case, target: Path) -> None:
     path = write(tmp_path, case)
-    db = tmp_path / "c.db"
+    db = target
     result = CliRunner().invoke(main, ["ingest", "--db", str(db), str(path)])
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -60,10 +62,10 @@ def test_each_input_alone(tmp_path: Path, case: Case) -> None:
         assert ref == case.ref
 
 
-def test_all_together(tmp_path: Path) -> None:
+def test_all_together(tmp_path: Path, target: Path, backend: str) -> None:
     for case in CASES:
         write(tmp_path, case)
-    db = tmp_path / "c.db"
+    db = target
     result = CliRunner().invoke(main, ["ingest", "--db", str(db), str(tmp_path / "in")])
     assert "Traceback" not in result.output
     assert result.exit_code == 1
@@ -82,13 +84,14 @@ def test_all_together(tmp_path: Path) -> None:
     assert updated == 1  # the two cables that share a reference id
     assert "26PARIS128 was already in the cache with other text" in result.stderr
     assert conn.execute("SELECT count(*) FROM rejects").fetchone()[0] == len(rejected)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if backend == "sqlite":
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_cablegate_csv_with_broken_quote_in_row_3_of_10(tmp_path: Path) -> None:
+def test_cablegate_csv_with_broken_quote_in_row_3_of_10(tmp_path: Path, target: Path) -> None:
     path = tmp_path / "cables.csv"
     path.write_bytes(broken_csv())
-    db = tmp_path / "c.db"
+    db = target
     result = CliRunner().invoke(main, ["ingest", "--db", str(db), str(path)])
     assert "Traceback" not in result.output
     assert result.exit_code == 1

@@ -234,5 +234,7 @@ def grants(schema: str = "public") -> list[str]:
         f"GRANT INSERT ON cable_versions, workflow, rejects TO {INGEST_ROLE}",
         f"GRANT INSERT, UPDATE, DELETE ON cables_fts, cable_tags, addressees TO {INGEST_ROLE}",
         f"GRANT INSERT ON audit TO {INGEST_ROLE}",
+        # a reindex keeps how far it got in meta
+        f"GRANT INSERT, UPDATE, DELETE ON meta TO {INGEST_ROLE}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {OFFICER_ROLE}, {INGEST_ROLE}",
     ]
