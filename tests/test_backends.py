@@ -5,6 +5,7 @@ role, LISTEN/NOTIFY, migrate between them)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
 from triage.store.views import Context, Filter, FilterError, View, tab_counts, view_ids
 
 from .pgserver import Server
+from .test_faults import ROOT, TRIAGE, WRITER, count_files
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -419,3 +421,95 @@ def test_libpq_finds_the_server_by_service_and_by_a_multi_host_string(
     assert r.stdout_bytes == (samples / "04_immediate_paris.txt").read_bytes()
     r = run("raw", "--db", "service=triage", "26PARIS1877")
     assert r.exit_code == 0, r.output
+
+
+# -- faults on PostgreSQL: the same as tests/test_faults.py's for SQLite -------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """600 synthetic cables (as tests/test_faults.py's)."""
+    out = tmp_path_factory.mktemp("corpus")
+    synth = [sys.executable, str(ROOT / "bench" / "synthesize.py"), "--count", "600"]
+    subprocess.run([*synth, "--seed", "7", "--out", str(out)], check=True, capture_output=True)
+    return out
+
+
+def test_sigkill_during_ingest_leaves_the_database_consistent(
+    pg_url: str, corpus: Path, tmp_path: Path
+) -> None:
+    import random
+    import signal
+
+    rng = random.Random(20261129)
+    n = count_files(corpus)
+    conn = connect(as_target(pg_url))
+    for _run in range(8):
+        proc = subprocess.Popen(
+            [*TRIAGE, "ingest", "-q", "--db", pg_url, str(corpus)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            proc.wait(timeout=rng.uniform(0.2, 3.0))
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        # every stored cable is whole: its row, workflow row, bytes and search document
+        cables = conn.execute("SELECT count(*) FROM cables").fetchone()[0]
+        for table in ("workflow", "cable_versions", "cables_fts"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == cables
+    done = subprocess.run(
+        [*TRIAGE, "ingest", "-q", "--db", pg_url, str(corpus)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert conn.execute("SELECT count(DISTINCT reference_id) FROM cables").fetchone()[0] == n
+    assert conn.execute("SELECT count(*) FROM cable_versions").fetchone()[0] == n
+    found = view_ids(conn, View(tab="All", search="sipdis"), Context("me"))
+    assert len(found) == n
+
+
+def test_four_writers_and_an_ingest_on_one_server_lose_nothing(
+    pg_url: str, corpus: Path, samples: Path, tmp_path: Path
+) -> None:
+    conn = connect(as_target(pg_url))
+    ingest(conn, iter_paths([str(samples)]))
+    ingest(conn, iter_paths([str(corpus / "0000")]))
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    outs = [tmp_path / f"w{k}.json" for k in range(4)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, str(script), pg_url, f"officer{k}", "15", str(outs[k])],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(4)
+    ]
+    ingester = subprocess.Popen(
+        [*TRIAGE, "ingest", "-q", "--db", pg_url, str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for w in writers:
+        _, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err
+    _, err = ingester.communicate(timeout=300)
+    assert ingester.returncode == 0, err
+    results = [json.loads(o.read_text()) for o in outs]
+    assert all(r["errors"] == [] for r in results)
+    accepted = [tuple(a) for r in results for a in r["accepted"]]
+    assert len(accepted) > 50
+    per_cable: dict[int, int] = {}
+    for cid, _version in accepted:
+        per_cable[cid] = per_cable.get(cid, 0) + 1
+    for cid, k in per_cable.items():
+        version = conn.execute(
+            "SELECT row_version FROM workflow WHERE cable_id = ?", (cid,)
+        ).fetchone()[0]
+        assert version == 1 + k
+    assert len(set(accepted)) == len(accepted)
+    rows = conn.execute("SELECT cable_id, at, who FROM audit WHERE field != 'export'").fetchall()
+    assert len(set(rows)) == len(accepted)
+    assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] == 42 + count_files(corpus)
