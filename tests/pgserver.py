@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 ADMIN = "triage_admin"
+PASSWORD_ROLE = "triage_pw"
 
 
 def _bindir() -> Path:
@@ -66,10 +67,21 @@ class Server:
         return subprocess.run(cmd, check=True, capture_output=True, text=True)
 
     def init(self) -> None:
+        if self.user and os.stat("/dev/null").st_mode & 0o006 != 0o006:
+            raise RuntimeError(
+                "/dev/null is not writable by other users (mode "
+                f"{os.stat('/dev/null').st_mode & 0o777:o}): something on this machine changed "
+                "it, and initdb cannot run as the postgres user; chmod 666 /dev/null"
+            )
         self._run(
             "initdb", "-D", str(self.data), "-U", ADMIN, "-A", "trust", "--no-sync",
             "-E", "UTF8", "--locale=C",
         )  # fmt: skip
+        # every role logs in without a password (trust, on a socket only this machine's root
+        # and the cluster's owner can reach) except PASSWORD_ROLE, which must give one: the
+        # tests of ~/.pgpass use it
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\n" + hba.read_text())
         self.start()
 
     def start(self) -> None:

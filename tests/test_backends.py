@@ -513,3 +513,30 @@ def test_four_writers_and_an_ingest_on_one_server_lose_nothing(
     rows = conn.execute("SELECT cable_id, at, who FROM audit WHERE field != 'export'").fetchall()
     assert len(set(rows)) == len(accepted)
     assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] == 42 + count_files(corpus)
+
+
+def test_a_password_comes_from_pgpass_as_libpq_reads_it(
+    pg_server: Server, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, samples: Path
+) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    from .pgserver import PASSWORD_ROLE
+
+    admin = connect(as_target(pg_url))
+    admin.execute(
+        f"DO $$ BEGIN CREATE ROLE {PASSWORD_ROLE} LOGIN SUPERUSER PASSWORD 'k3pt-in-pgpass'; "
+        "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    dbname = conninfo_to_dict(pg_url)["dbname"]
+    url = f"postgresql://{PASSWORD_ROLE}@/{dbname}?host={pg_server.sock}"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("PGPASSFILE", raising=False)
+    r = run("ingest", "--db", url, str(samples / "04_immediate_paris.txt"))
+    assert r.exit_code != 0
+    assert "password" in r.output and "Traceback" not in r.output
+    pgpass = tmp_path / ".pgpass"
+    pgpass.write_text(f"*:*:{dbname}:{PASSWORD_ROLE}:k3pt-in-pgpass\n")
+    pgpass.chmod(0o600)
+    r = run("ingest", "--db", url, str(samples / "04_immediate_paris.txt"))
+    assert r.exit_code == 0, r.output
+    assert "added 1" in r.output and "k3pt" not in r.output
