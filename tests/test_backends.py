@@ -129,6 +129,41 @@ def test_a_change_by_another_connection_moves_the_data_version(db: Path) -> None
     assert watcher.execute("PRAGMA data_version").fetchone()[0] != before
 
 
+def test_watch_ingests_what_arrives_in_the_drop_folder(
+    target: Path, tmp_path: Path, samples: Path
+) -> None:
+    import signal
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    proc = subprocess.Popen(
+        [
+            *TRIAGE,
+            "watch",
+            "--db",
+            getattr(target, "url", str(target)),
+            "--interval",
+            "0.2",
+            str(drop),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert "watching" in proc.stdout.readline()
+        data = (samples / "01_flash_hijack.txt").read_bytes()
+        (drop / "incoming.tmp").write_bytes(data)  # a writer writes, then renames
+        (drop / "incoming.tmp").rename(drop / "incoming.txt")
+        assert proc.stdout.readline().strip() == "ingested 26STATE104233"
+        assert raw_bytes(connect(target), "26STATE104233") == data
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert "stopped" in out and "Traceback" not in err
+
+
 # -- both backends answer the same ---------------------------------------------------------------
 
 SEARCHES = [
