@@ -575,3 +575,31 @@ def test_a_password_comes_from_pgpass_as_libpq_reads_it(
     r = run("ingest", "--db", url, str(samples / "04_immediate_paris.txt"))
     assert r.exit_code == 0, r.output
     assert "added 1" in r.output and "k3pt" not in r.output
+
+
+def test_a_bulk_load_on_postgresql_builds_its_indexes_once_at_the_end(pg_url: str) -> None:
+    from triage.store.postgres.ingest import PG_DEFERRABLE
+
+    from .conftest import sample_copies
+
+    conn = connect(as_target(pg_url))
+    seen: list[set[str]] = []
+
+    def indexes() -> set[str]:
+        return {
+            r[0]
+            for r in conn.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            ).fetchall()
+        }
+
+    def progress(n: int) -> None:
+        seen.append(indexes())
+
+    items = sample_copies(3)
+    summary = ingest(conn, items, bulk_after=40, batch=20, on_progress=progress)
+    assert summary.added == len(items)
+    assert any(not set(PG_DEFERRABLE) & s for s in seen)  # dropped while loading
+    assert set(PG_DEFERRABLE) <= indexes()  # and built at the end
+    found = view_ids(conn, View(tab="All", search="embassy"), Context("me"))
+    assert len(found) == 3 * 9  # nine samples say embassy, three copies of each

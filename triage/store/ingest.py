@@ -878,6 +878,7 @@ def ingest(
             on_note=on_note,
             batch=batch,
             parser_process=parser_process,
+            bulk_after=bulk_after,
         )
     summary = Summary()
     pending = 0

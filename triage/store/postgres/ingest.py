@@ -15,7 +15,17 @@ from typing import Any
 
 from ...cable import looks_binary
 from ..clock import utcnow
-from ..ingest import BATCH, Item, Prepared, Summary, _Parsed, prepare, record_reject, store_item
+from ..ingest import (
+    BATCH,
+    BULK_AFTER,
+    Item,
+    Prepared,
+    Summary,
+    _Parsed,
+    prepare,
+    record_reject,
+    store_item,
+)
 from . import PgConnection, _clean
 from .search import document_parts
 
@@ -31,27 +41,85 @@ def ingest(
     on_note: Callable[[str, str], None] | None = None,
     batch: int = BATCH,
     parser_process: bool = True,
+    bulk_after: int = BULK_AFTER,
 ) -> Summary:
     from ..api import write
 
     assert isinstance(conn, PgConnection)
     summary = Summary()
     pending: list[tuple[Item, Prepared | None]] = []
+    with write(conn):
+        ensure_indexes(conn)  # a bulk load killed midway left some out
+        at_start = conn.execute("SELECT count(*) FROM cables").fetchone()[0]
+    bulk = [False]
 
     def store(chunk: list[tuple[Item, Prepared | None]]) -> None:
         with write(conn):
             _store_batch(conn, chunk, summary, on_reject, on_note)
+            stored = len(summary.stored)
+            if not bulk[0] and stored >= bulk_after and stored > at_start and _owns(conn):
+                drop_indexes(conn)
+                bulk[0] = True
         if on_progress:
             on_progress(len(chunk))
 
-    for item, prepared in _Parsed(items, parser_process=parser_process):
-        pending.append((item, prepared))
-        if len(pending) >= batch:
+    try:
+        for item, prepared in _Parsed(items, parser_process=parser_process):
+            pending.append((item, prepared))
+            if len(pending) >= batch:
+                store(pending)
+                pending = []
+        if pending:
             store(pending)
-            pending = []
-    if pending:
-        store(pending)
+    finally:
+        if bulk[0] and not conn.closed:
+            with write(conn):
+                conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                ensure_indexes(conn)
     return summary
+
+
+# A bulk load (BULK_AFTER cables and more than the database held) drops the indexes whose keys
+# arrive in random order, the GIN search index among them, and builds each once at its end,
+# which is how PostgreSQL loads in bulk too; meanwhile consoles still read and search (by
+# scanning). Only a role that owns the tables may: the ingest role loads with them in place.
+PG_DEFERRABLE = {
+    name: f"CREATE INDEX IF NOT EXISTS {name} ON {rest}"
+    for name, rest in (
+        ("cables_prec", "cables (prec_rank ASC NULLS FIRST, dtg DESC NULLS LAST, id)"),
+        ("cables_dtg", "cables (dtg DESC NULLS LAST, id)"),
+        ("cables_received", "cables (received_at DESC NULLS LAST, id)"),
+        ("cables_level", "cables (level_rank, dtg DESC NULLS LAST)"),
+        ("cable_tags_tag", "cable_tags (tag, cable_id)"),
+        ("cables_fts_doc", "cables_fts USING gin (doc)"),
+    )
+}
+
+
+def _owns(conn: PgConnection) -> bool:
+    row = conn.execute(
+        "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+        "WHERE oid = 'cables_fts'::regclass"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def drop_indexes(conn: PgConnection) -> None:
+    for name in PG_DEFERRABLE:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def ensure_indexes(conn: PgConnection) -> None:
+    have = {
+        r[0]
+        for r in conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+        ).fetchall()
+    }
+    missing = [name for name in PG_DEFERRABLE if name not in have]
+    if missing and _owns(conn):  # (a role that does not own the tables cannot build them)
+        for name in missing:
+            conn.execute(PG_DEFERRABLE[name])
 
 
 def _store_batch(
