@@ -390,6 +390,8 @@ def test_migrate_sqlite_to_postgresql_and_back_keeps_everything(
     r = run("migrate", str(src), pg_url)
     assert r.exit_code == 0, r.output
     assert "cables 43/43" in r.output and "SHA-256 of all 44 raw texts verified" in r.output
+    assert "hash chain holds at the destination" in r.output
+    assert run("audit", "--verify", "--db", pg_url).exit_code == 0
     assert _snapshot(connect(as_target(pg_url)))["versions"] == want["versions"]
     got = _snapshot(connect(as_target(pg_url)))
     for key in ("workflow", "audit", "rejects", "officers", "search"):
@@ -398,6 +400,10 @@ def test_migrate_sqlite_to_postgresql_and_back_keeps_everything(
     back = tmp_path / "back.db"
     r = run("migrate", pg_url, str(back))
     assert r.exit_code == 0, r.output
+    assert run("audit", "--verify", "--db", str(back)).exit_code == 0
+    assert connect(back).execute("SELECT id, hash FROM audit ORDER BY id").fetchall() == (
+        connect(src).execute("SELECT id, hash FROM audit ORDER BY id").fetchall()
+    )
     again = _snapshot(connect(back))
     for key in ("versions", "workflow", "audit", "rejects", "officers", "search"):
         assert again[key] == want[key], key
@@ -407,6 +413,7 @@ def test_migrate_sqlite_to_postgresql_and_back_keeps_everything(
     assert "not empty" in r.output and "--force" in r.output
     r = run("migrate", "--force", str(src), str(back))
     assert r.exit_code == 0, r.output
+    assert run("audit", "--verify", "--db", str(back)).exit_code == 0  # appended, still chained
     assert "43 cables already in the destination were left as they were" in r.output
 
 
@@ -603,3 +610,19 @@ def test_a_bulk_load_on_postgresql_builds_its_indexes_once_at_the_end(pg_url: st
     assert set(PG_DEFERRABLE) <= indexes()  # and built at the end
     found = view_ids(conn, View(tab="All", search="embassy"), Context("me"))
     assert len(found) == 3 * 9  # nine samples say embassy, three copies of each
+
+
+def test_audit_verify_on_postgresql_sees_a_disabled_trigger_and_a_rewritten_row(
+    pg_url: str, samples: Path
+) -> None:
+    assert run("ingest", "--db", pg_url, str(samples)).exit_code == 0
+    r = run("assign", "--db", pg_url, "26STATE104233", "kwalker")
+    assert r.exit_code == 0, r.output
+    assert run("audit", "--verify", "--db", pg_url).exit_code == 0
+    owner = connect(as_target(pg_url))
+    owner.execute("ALTER TABLE audit DISABLE TRIGGER audit_no_update")
+    owner.execute("UPDATE audit SET who = 'someone-else' WHERE field = 'officer'")
+    r = run("audit", "--verify", "--db", pg_url)
+    assert r.exit_code == 1
+    assert "audit_no_update" in r.output
+    assert "broken" in r.output or "chain" in r.output

@@ -101,5 +101,8 @@ Give each person and service a login role of their own, for example:
         counts = ", ".join(f"{t} {a}/{b}" for t, (a, b) in report.counts.items())
         click.echo(f"{src_t} -> {dst_t}: {counts} (source/destination)")
         click.echo(f"SHA-256 of all {report.verified_texts:,} raw texts verified")
+        if report.audit_head and report.audit_head[0]:
+            row, digest = report.audit_head
+            click.echo(f"the audit log's hash chain holds at the destination (head {row}:{digest})")
         if report.skipped:
             click.echo(f"{report.skipped} cables already in the destination were left as they were")

@@ -110,6 +110,10 @@ def _norm(sql: str | None) -> str:
 
 def trigger_problems(conn: sqlite3.Connection) -> dict[str, str]:
     """Which of the two triggers is missing or altered: name -> 'missing' | 'altered'."""
+    if getattr(conn, "backend", "sqlite") == "postgresql":
+        from .postgres.audit import trigger_problems as pg_trigger_problems
+
+        return pg_trigger_problems(conn)
     have = {
         str(name): str(sql or "")
         for name, sql in conn.execute(
@@ -131,6 +135,10 @@ def trigger_problems(conn: sqlite3.Connection) -> dict[str, str]:
 def ensure_triggers(conn: sqlite3.Connection) -> dict[str, str]:
     """Make the two triggers again where one is missing or altered, in one short write
     transaction; return what was wrong (empty when both were in place)."""
+    if getattr(conn, "backend", "sqlite") == "postgresql":
+        from .postgres.audit import ensure_triggers as pg_ensure_triggers
+
+        return pg_ensure_triggers(conn)
     if not trigger_problems(conn):
         return {}
     conn.execute("BEGIN IMMEDIATE")

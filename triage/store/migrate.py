@@ -49,6 +49,7 @@ class Report:
     skipped: int = 0
     resumed_from: int | None = None
     verified_texts: int = 0
+    audit_head: tuple[int, str] | None = None
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
@@ -96,9 +97,13 @@ def migrate(
             _set_progress(dst, source_name, "cables", 0)
             _set_progress(dst, source_name, "audit", 0)
             _set_progress(dst, source_name, "rejects", 0)
+            # into an empty destination every id is kept, so the audit's hash chain (which
+            # covers each row's id and cable id) holds there as it did at the source
+            _set_progress(dst, source_name, "keep_ids", int(not holds))
         started = 0
     else:
         report.resumed_from = started
+    keep_ids = bool(_progress(dst, source_name, "keep_ids"))
     total = _count(src, "cables")
     last = started
     done = int(src.execute("SELECT count(*) FROM cables WHERE id <= ?", (last,)).fetchone()[0])
@@ -112,7 +117,7 @@ def migrate(
             break
         with write(dst):
             for row in rows:
-                copied += _copy_cable(src, dst, row, report)
+                copied += _copy_cable(src, dst, row, report, keep_ids)
             last = int(rows[-1][0])
             _set_progress(dst, source_name, "cables", last)
         done += len(rows)
@@ -124,29 +129,89 @@ def migrate(
             dst.execute(
                 "INSERT OR IGNORE INTO officers (login, added_at) VALUES (?, ?)", (login, added_at)
             )
-    report.copied["audit"] = _copy_log(
-        src, dst, source_name, "audit", "at, who, cable_id, reference_id, field, old, new", batch
-    )
+    report.copied["audit"] = _copy_audit(src, dst, source_name, keep_ids, batch)
     report.copied["rejects"] = _copy_log(
         src, dst, source_name, "rejects", "path, reason, at", batch
     )
+    if getattr(dst, "backend", "sqlite") == "postgresql":  # ids given: move the sequences on
+        with write(dst):
+            for table in ("cables", "cable_versions", "audit", "rejects"):
+                dst.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"coalesce(max(id), 0) + 1, false) FROM {table}"
+                )
     _verify(src, dst, report, force)
+    from .audit import verify as verify_chain
+
+    chain = verify_chain(dst)
+    if chain.broken is not None:
+        raise MigrateError("at the destination, " + "; ".join(chain.problems()))
+    report.audit_head = (chain.head_id, chain.head_hash)
     with write(dst):
-        for phase in ("cables", "audit", "rejects"):
+        for phase in ("cables", "audit", "rejects", "keep_ids"):
             dst.execute("DELETE FROM meta WHERE key = ?", (_key(source_name, phase),))
     return report
 
 
+def _copy_audit(
+    src: sqlite3.Connection, dst: sqlite3.Connection, source_name: str, keep_ids: bool, batch: int
+) -> int:
+    """The audit log in its order: as it is (ids and hashes) into an empty destination, or
+    appended to the destination's own chain (audit.append) beside its entries."""
+    from .audit import AUDIT_COLUMNS, append
+
+    last = _progress(dst, source_name, "audit") or 0
+    cols = ", ".join(AUDIT_COLUMNS)
+    n = 0
+    while True:
+        rows = src.execute(
+            f"SELECT id, {cols}, hash FROM audit WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+        ).fetchall()
+        if not rows:
+            return n
+        with write(dst):
+            if keep_ids:
+                dst.executemany(
+                    f"INSERT INTO audit (id, {cols}, hash) "
+                    f"VALUES (?, {', '.join('?' for _ in AUDIT_COLUMNS)}, ?)",
+                    [list(r) for r in rows],
+                )
+            else:
+                out = []
+                for r in rows:
+                    at, who, _cid, ref, fld, old, new = r[1:8]
+                    got = (
+                        dst.execute(
+                            "SELECT id FROM cables WHERE reference_id = ?", (ref,)
+                        ).fetchone()
+                        if ref is not None
+                        else None
+                    )
+                    out.append((at, who, got[0] if got else None, ref, fld, old, new))
+                append(dst, out)
+            last = int(rows[-1][0])
+            _set_progress(dst, source_name, "audit", last)
+        n += len(rows)
+
+
 def _copy_cable(
-    src: sqlite3.Connection, dst: sqlite3.Connection, row: tuple[object, ...], report: Report
+    src: sqlite3.Connection,
+    dst: sqlite3.Connection,
+    row: tuple[object, ...],
+    report: Report,
+    keep_ids: bool = False,
 ) -> int:
     src_id, values = row[0], list(row[1:])
     ref = values[0]
     if dst.execute("SELECT 1 FROM cables WHERE reference_id = ?", (ref,)).fetchone():
         report.skipped += 1
         return 0
-    marks = ", ".join("?" for _ in CABLE_COLUMNS)
-    cur = dst.execute(f"INSERT INTO cables ({', '.join(CABLE_COLUMNS)}) VALUES ({marks})", values)
+    names = (["id"] if keep_ids else []) + CABLE_COLUMNS
+    marks = ", ".join("?" for _ in names)
+    cur = dst.execute(
+        f"INSERT INTO cables ({', '.join(names)}) VALUES ({marks})",
+        ([src_id] if keep_ids else []) + values,
+    )
     assert cur.lastrowid is not None
     new_id = int(cur.lastrowid)
     versions = src.execute(

@@ -242,6 +242,10 @@ class PgConnection:
             return _Rows([(0, "main", "")])
         if name == "journal_mode":
             return _Rows([("wal",)])
+        if name == "schema_version":  # what the audit check watches: the audit's triggers
+            from .audit import SCHEMA_STAMP
+
+            return self.execute(SCHEMA_STAMP)
         return _Rows([])
 
     def data_version(self) -> int:
