@@ -626,3 +626,20 @@ def test_audit_verify_on_postgresql_sees_a_disabled_trigger_and_a_rewritten_row(
     assert r.exit_code == 1
     assert "audit_no_update" in r.output
     assert "broken" in r.output or "chain" in r.output
+
+
+def test_a_cable_of_more_distinct_words_than_a_tsvector_holds_is_stored_whole(
+    target: Path,
+) -> None:
+    import random
+    import string
+
+    rng = random.Random(1)
+    words = ["".join(rng.choice(string.ascii_lowercase) for _ in range(10)) for _ in range(200_000)]
+    data = ("SUBJECT: HUGE\n\n1. ZEBRAFIRST " + " ".join(words) + "\n").encode()
+    conn = connect(target)
+    summary = ingest(conn, [Item("huge.txt", data, meta={"reference_id": "26HUGE1"})])
+    assert summary.added == 1, summary.rejects
+    assert raw_bytes(conn, "26HUGE1") == data
+    found = view_ids(conn, View(tab="All", search="zebrafirst"), Context("me"))
+    assert refs(conn, found) == ["26HUGE1"]

@@ -39,9 +39,32 @@ def normalise(text: str | None) -> str:
     return " ".join(words(text))
 
 
+# PostgreSQL refuses a tsvector over 1 MB (its distinct words, plus 2 bytes for each of up to
+# 256 positions a word keeps); a body is indexed up to the word where the estimate of that
+# passes this, with room for the other columns. An ordinary cable is far below it; a hostile
+# multi-megabyte one of distinct words is indexed in its first part (the raw text is kept whole).
+TSVECTOR_BUDGET = 900_000
+
+
+def _bounded(ws: list[str]) -> list[str]:
+    size = 0
+    seen: dict[str, int] = {}
+    for k, w in enumerate(ws):
+        n = seen.get(w, 0)
+        if n == 0:
+            size += len(w.encode("utf-8")) + 8
+        if n < 256:
+            size += 2
+        seen[w] = n + 1
+        if size > TSVECTOR_BUDGET:
+            return ws[:k]
+    return ws
+
+
 def document_parts(reference_id: object, subject: object, tags: object, body: object) -> list[str]:
     """The four columns as the words `triage_doc()` turns into the weighted tsvector."""
-    return [normalise(None if v is None else str(v)) for v in (reference_id, subject, tags, body)]
+    head = [normalise(None if v is None else str(v)) for v in (reference_id, subject, tags)]
+    return [*head, " ".join(_bounded(words(None if body is None else str(body))))]
 
 
 class SearchSyntaxError(ValueError):
