@@ -13,12 +13,13 @@ A target is a PostgreSQL one when it is a `postgresql://` (or `postgres://`) URL
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PosixPath
 from typing import Any, cast
 
 from .postgres import display, is_postgres
+from .tx import write
+
+__all__ = ["DbUrl", "as_target", "backend", "is_url", "open_store", "url_of", "write"]
 
 
 class DbUrl(PosixPath):
@@ -84,18 +85,3 @@ def open_store(
     from .schema import connect
 
     return connect(target, group=group, create=create)
-
-
-@contextmanager
-def write(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction: on SQLite `BEGIN IMMEDIATE`, on PostgreSQL `BEGIN` and the store's
-    write lock (one writer at a time, as on SQLite). Rolled back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")

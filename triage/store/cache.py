@@ -21,8 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from .api import open_store as connect
 from .place import DELETED, Identity, cache_descriptors, identity, lost_because, resolve
-from .schema import StoreError, connect
+from .schema import StoreError
 from .txn import rollback
 
 

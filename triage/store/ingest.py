@@ -448,9 +448,7 @@ def reindexed_so_far(conn: sqlite3.Connection) -> int | None:
     """How many cables a reindex that was stopped has already put in its new index (None when
     no reindex is under way)."""
     if getattr(conn, "backend", "sqlite") == "postgresql":
-        from .postgres.reindex import built_to as pg_built_to
-
-        got = pg_built_to(conn)
+        got = conn.reindex_built_to()  # type: ignore[attr-defined]
         if got is None:
             return None
         return int(conn.execute("SELECT count(*) FROM cables WHERE id <= ?", (got,)).fetchone()[0])
@@ -484,9 +482,7 @@ def reindex(
     one short transaction puts the new one in its place. The old index is then freed in steps.
     A reindex that is stopped resumes where it was. Returns the cables indexed."""
     if getattr(conn, "backend", "sqlite") == "postgresql":
-        from .postgres.reindex import reindex as pg_reindex
-
-        return pg_reindex(conn, on_progress, batch)
+        return int(conn.reindex(on_progress, batch))  # type: ignore[attr-defined]
     if _has_table(conn, FTS_OLD):
         # a reindex stopped after its swap: the new index is in place, only freeing is left
         _drop_in_steps(conn, FTS_OLD)
@@ -868,10 +864,7 @@ def ingest(
     themselves. A bulk load killed midway leaves them out; the next ingest builds them first.
     """
     if getattr(conn, "backend", "sqlite") == "postgresql":  # COPY in batches
-        from .postgres.ingest import ingest as pg_ingest
-
-        return pg_ingest(
-            conn,
+        return conn.ingest(  # type: ignore[attr-defined]
             items,
             on_reject=on_reject,
             on_progress=on_progress,

@@ -368,13 +368,9 @@ def connect(
 ) -> sqlite3.Connection:
     """Open (creating and migrating as needed) the cache; WAL, busy timeout, autocommit mode.
 
-    Writes use explicit short `BEGIN IMMEDIATE` transactions (see `write`). A PostgreSQL
-    URL opens that database instead (see api.open_store).
+    Writes use explicit short `BEGIN IMMEDIATE` transactions (see `write`). (A PostgreSQL
+    database is opened by api.open_store, which `triage.store.connect` is.)
     """
-    from .api import is_url, open_store
-
-    if is_url(path):
-        return open_store(path, create=create)
     p = Path(path)
     if str(path) != ":memory:":
         # one name for every process (a link resolved), checked before SQLite opens it

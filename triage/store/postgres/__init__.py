@@ -17,8 +17,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..schema import StoreError
-from .dialect import WRITE_LOCK_KEY, translate
+from ..errors import StoreError
+from .dialect import WRITE_LOCK_KEY, _clean, translate
 from .schema import CHANNEL, MIGRATIONS, SCHEMA_VERSION
 
 INSTALL_HINT = (
@@ -72,16 +72,6 @@ def _message(exc: Exception) -> str:
     diag = getattr(exc, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag is not None else None
     return str(primary or str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc))
-
-
-def _clean(params: Sequence[Any] | None) -> Sequence[Any]:
-    """PostgreSQL text cannot hold NUL: a NUL read from a cable is kept as the symbol for it
-    (the raw bytes keep the real one)."""
-    if not params:
-        return ()
-    return [
-        p.replace("\x00", "\u2400") if isinstance(p, str) and "\x00" in p else p for p in params
-    ]
 
 
 class Row(tuple):
@@ -218,6 +208,23 @@ class PgConnection:
     def rollback(self) -> None:
         if self.in_transaction:
             self.execute("ROLLBACK")
+
+    # -- what the store does its own way here (store/ingest.py hands these over) ------------
+
+    def ingest(self, items: Any, **kwargs: Any) -> Any:
+        from .ingest import ingest
+
+        return ingest(self, items, **kwargs)
+
+    def reindex(self, on_progress: Any, batch: int | None) -> int:
+        from .reindex import reindex
+
+        return reindex(self, on_progress, batch)  # type: ignore[arg-type]
+
+    def reindex_built_to(self) -> int | None:
+        from .reindex import built_to
+
+        return built_to(self)  # type: ignore[arg-type]
 
     def set_progress_handler(self, handler: Any, n: int) -> None:
         """SQLite's way to stop a long query; on PostgreSQL a query runs to its end (the

@@ -29,7 +29,7 @@ def trigger_problems(conn: sqlite3.Connection) -> dict[str, str]:
 
 def ensure_triggers(conn: sqlite3.Connection) -> dict[str, str]:
     """Make a missing or disabled trigger again (only the tables' owner can)."""
-    from ..api import write
+    from ..tx import write
 
     problems = trigger_problems(conn)
     if not problems:

@@ -119,3 +119,13 @@ def _placeholders(sql: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _clean(params: Sequence[Any] | None) -> Sequence[Any]:
+    """PostgreSQL text cannot hold NUL: a NUL read from a cable is kept as the symbol for it
+    (the raw bytes keep the real one)."""
+    if not params:
+        return ()
+    return [
+        p.replace("\x00", "\u2400") if isinstance(p, str) and "\x00" in p else p for p in params
+    ]

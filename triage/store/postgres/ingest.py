@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ...cable import looks_binary
 from ..clock import utcnow
@@ -26,14 +26,17 @@ from ..ingest import (
     record_reject,
     store_item,
 )
-from . import PgConnection, _clean
+from .dialect import _clean
 from .search import document_parts
+
+if TYPE_CHECKING:
+    from . import PgConnection
 
 CABLE_COLUMNS: list[str] = []  # filled from the first Prepared row
 
 
 def ingest(
-    conn: sqlite3.Connection,
+    conn: PgConnection,
     items: Iterable[Item],
     *,
     on_reject: Callable[[str, str], None] | None = None,
@@ -43,18 +46,18 @@ def ingest(
     parser_process: bool = True,
     bulk_after: int = BULK_AFTER,
 ) -> Summary:
-    from ..api import write
+    from ..tx import write
 
-    assert isinstance(conn, PgConnection)
+    tx = cast(sqlite3.Connection, conn)
     summary = Summary()
     pending: list[tuple[Item, Prepared | None]] = []
-    with write(conn):
+    with write(tx):
         ensure_indexes(conn)  # a bulk load killed midway left some out
         at_start = conn.execute("SELECT count(*) FROM cables").fetchone()[0]
     bulk = [False]
 
     def store(chunk: list[tuple[Item, Prepared | None]]) -> None:
-        with write(conn):
+        with write(tx):
             _store_batch(conn, chunk, summary, on_reject, on_note)
             stored = len(summary.stored)
             if not bulk[0] and stored >= bulk_after and stored > at_start and _owns(conn):
@@ -73,7 +76,7 @@ def ingest(
             store(pending)
     finally:
         if bulk[0] and not conn.closed:
-            with write(conn):
+            with write(tx):
                 conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 ensure_indexes(conn)
     return summary
