@@ -17,7 +17,7 @@ from pathlib import Path, PosixPath
 from typing import Any, cast
 
 from .postgres import display, is_postgres
-from .tx import write
+from .txn import write
 
 __all__ = ["DbUrl", "as_target", "backend", "is_url", "open_store", "url_of", "write"]
 

@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .tx import write
+from .txn import write
 
 BATCH = 200
 

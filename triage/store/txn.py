@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 
 def rollback(conn: sqlite3.Connection) -> None:
@@ -16,3 +17,17 @@ def rollback(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:
         with suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: on SQLite `BEGIN IMMEDIATE`, on PostgreSQL `BEGIN` and the store's
+    write lock (one writer at a time, as on SQLite). Rolled back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        rollback(conn)
+        raise
+    else:
+        conn.execute("COMMIT")

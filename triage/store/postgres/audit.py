@@ -29,7 +29,7 @@ def trigger_problems(conn: sqlite3.Connection) -> dict[str, str]:
 
 def ensure_triggers(conn: sqlite3.Connection) -> dict[str, str]:
     """Make a missing or disabled trigger again (only the tables' owner can)."""
-    from ..tx import write
+    from ..txn import write
 
     problems = trigger_problems(conn)
     if not problems:

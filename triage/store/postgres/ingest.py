@@ -46,7 +46,7 @@ def ingest(
     parser_process: bool = True,
     bulk_after: int = BULK_AFTER,
 ) -> Summary:
-    from ..tx import write
+    from ..txn import write
 
     tx = cast(sqlite3.Connection, conn)
     summary = Summary()

@@ -23,7 +23,7 @@ def reindex(
     on_progress: Callable[[int, int], None] | None = None,
     batch: int | None = None,
 ) -> int:
-    from ..tx import write
+    from ..txn import write
 
     batch = batch or BATCH
     with write(conn):
