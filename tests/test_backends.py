@@ -643,3 +643,14 @@ def test_a_cable_of_more_distinct_words_than_a_tsvector_holds_is_stored_whole(
     assert raw_bytes(conn, "26HUGE1") == data
     found = view_ids(conn, View(tab="All", search="zebrafirst"), Context("me"))
     assert refs(conn, found) == ["26HUGE1"]
+
+
+def test_the_report_reads_the_same_figures_on_each_backend(db: Path) -> None:
+    assert run("ack", "--db", str(db), "26STATE104233").exit_code == 0
+    r = run("report", "--db", str(db), "--since", "3650d", "--format", "json")
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.stdout)
+    assert got["cables"] == 42
+    assert {o["officer"]: o["open"] for o in got["officers"]} == {None: 42}
+    flash = [a for a in got["acknowledgement"] if a["precedence"] == "FLASH"][0]
+    assert flash["acknowledged"] == 1 and flash["median_seconds"] is not None

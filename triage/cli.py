@@ -899,6 +899,7 @@ def report(
         raise CliError(str(exc)) from exc
     click.echo(f"report written to {output}", err=True)
 
+
 from .cli_store import register as _register_store_commands  # noqa: E402
 
 _register_store_commands(main, _open_store, CliError)

@@ -10,6 +10,8 @@ rewrites each statement once (cached) as it is executed:
 - `INSERT OR IGNORE` -> `INSERT ... ON CONFLICT DO NOTHING`; `LIKE` -> `ILIKE` (SQLite's LIKE
   ignores ASCII case); `ASC`/`DESC` get SQLite's NULL order (NULLs sort lowest);
 - `CROSS JOIN ... ON` (SQLite's "keep this join order") -> `JOIN ... ON`;
+- `x IS ?` -> `x IS NOT DISTINCT FROM ?`; `julianday()` is a function in the schema;
+- `sum(a = b)` (SQLite counts a comparison as 0 or 1) -> `sum(CASE WHEN a = b THEN 1 ELSE 0 END)`;
 - `sqlite_master` -> the same two columns from `pg_class`;
 - the full-text statements on `cables_fts` -> the `tsvector` table (see postgres/search.py);
 - `INSERT INTO cables` gets `RETURNING id` (the cursor's `lastrowid`).
@@ -85,6 +87,15 @@ def translate(sql: str) -> Statement:
     s = s.replace(
         MATCH_EXISTS,
         "EXISTS (SELECT 1 FROM cables_fts f WHERE f.cable_id = c.id AND f.doc @@ ?::tsquery)",
+    )
+    s = re.sub(r"\bIS NOT \?", "IS DISTINCT FROM ?", s)
+    s = re.sub(r"\bIS \?", "IS NOT DISTINCT FROM ?", s)
+    # SQLite sums a comparison as 0/1; PostgreSQL wants a number
+    s = re.sub(
+        r"\bsum\(([^()]*?(?:=|<|>|\bIS\b)[^()]*?)\)",
+        r"sum(CASE WHEN \1 THEN 1 ELSE 0 END)",
+        s,
+        flags=re.I,
     )
     s = re.sub(r"\bCROSS JOIN (\w+ \w+ ON)\b", r"JOIN \1", s)
     s = re.sub(

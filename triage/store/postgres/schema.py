@@ -193,6 +193,13 @@ MIGRATIONS: dict[int, list[str]] = {
             value TEXT
         )
         """,
+        # SQLite's julianday() for the store's SQL (days since noon UTC, 24 Nov 4714 BC)
+        """
+        CREATE FUNCTION julianday(t TEXT) RETURNS NUMERIC
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+            SELECT extract(epoch FROM t::timestamptz) / 86400 + 2440587.5
+        $$
+        """,
         f"""
         CREATE FUNCTION triage_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
