@@ -145,6 +145,10 @@ GOOD = {
     "files": [str(SAMPLES / "04_immediate_paris.txt")],
     "paths": ["-"],
     "folder": ["/nonexistent-folder"],
+    # migrate: a source that is not there (a hostile destination is then never opened, and a
+    # hostile source is refused before one is made)
+    "source": ["/nonexistent-source.db"],
+    "destination": ["copy.db"],
 }
 
 
