@@ -246,6 +246,15 @@ def _copy_cable(
             f"VALUES (?, {', '.join('?' for _ in WORKFLOW_COLUMNS)})",
             [new_id, *wf],
         )
+    from .threads import links_from_json, store_links
+
+    dtg = values[CABLE_COLUMNS.index("dtg")]
+    links = links_from_json(
+        str(values[CABLE_COLUMNS.index("references_json")] or "[]"),
+        None if dtg is None else str(dtg),
+        str(ref),
+    )
+    store_links(dst, new_id, str(ref), links, new=True)
     current = [
         raw for v, _sha, raw, _s, _at in versions if v == values[CABLE_COLUMNS.index("version")]
     ]

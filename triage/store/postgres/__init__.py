@@ -347,8 +347,24 @@ def migrate(conn: PgConnection, create: bool = True) -> None:
         for version in range(current + 1, SCHEMA_VERSION + 1):
             for step in MIGRATIONS[version]:
                 raw.execute(step)
+            if version == 2:
+                _fill_links(conn)
             raw.execute(
                 "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (str(version),),
             )
+
+
+def _fill_links(conn: PgConnection) -> None:
+    """Schema 2: the links of the cables already held, from their references."""
+    from ..threads import links_from_json, store_links
+
+    rows = conn.raw.execute("SELECT id, reference_id, dtg, references_json FROM cables").fetchall()
+    for cid, ref, dtg, refs_json in rows:
+        links = links_from_json(refs_json, dtg, ref)
+        if links:
+            store_links(conn, cid, ref, links, new=False)  # type: ignore[arg-type]
+    conn.raw.execute(
+        "UPDATE cable_links l SET cited_id = c.id FROM cables c WHERE c.reference_id = l.cited_ref"
+    )

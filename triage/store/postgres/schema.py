@@ -16,7 +16,7 @@ its transaction commits: the consoles' live updates (LISTEN, no polling of the s
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CHANNEL = "triage_changes"
 OFFICER_ROLE = "triage_officer"
 INGEST_ROLE = "triage_ingest"
@@ -217,10 +217,28 @@ MIGRATIONS: dict[int, list[str]] = {
         FOR EACH STATEMENT EXECUTE FUNCTION triage_notify()
         """,
     ],
+    # the references as links between cables (store/threads.py); a database that already holds
+    # cables gets its links from their references (postgres.migrate fills them)
+    2: [
+        f"""
+        CREATE TABLE cable_links (
+            cable_id BIGINT NOT NULL REFERENCES cables(id),
+            seq INTEGER NOT NULL,
+            letter TEXT,
+            cited_ref TEXT {C} NOT NULL,
+            text TEXT NOT NULL,
+            cited_id BIGINT,
+            PRIMARY KEY (cable_id, seq)
+        )
+        """,
+        "CREATE INDEX cable_links_ref ON cable_links (cited_ref)",
+        "CREATE INDEX cable_links_cited ON cable_links (cited_id) WHERE cited_id IS NOT NULL",
+    ],
 }
 
 TABLES = [
     "cables",
+    "cable_links",
     "cable_versions",
     "cables_fts",
     "cable_tags",
@@ -246,7 +264,8 @@ def grants(schema: str = "public") -> list[str]:
         f"GRANT INSERT ON officers, audit TO {OFFICER_ROLE}",
         f"GRANT INSERT, UPDATE ON cables TO {INGEST_ROLE}",
         f"GRANT INSERT ON cable_versions, workflow, rejects TO {INGEST_ROLE}",
-        f"GRANT INSERT, UPDATE, DELETE ON cables_fts, cable_tags, addressees TO {INGEST_ROLE}",
+        f"GRANT INSERT, UPDATE, DELETE ON cables_fts, cable_tags, addressees, cable_links "
+        f"TO {INGEST_ROLE}",
         f"GRANT INSERT ON audit TO {INGEST_ROLE}",
         # a reindex keeps how far it got in meta
         f"GRANT INSERT, UPDATE, DELETE ON meta TO {INGEST_ROLE}",
