@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..conftest import N_SAMPLES
 from ..pgserver import Server
 from .terminal import Tmux, require
 
@@ -42,13 +43,13 @@ def test_two_consoles_on_one_server_see_each_other_and_survive_a_restart(
     ):
         for t in (a, b):
             t.run(TRIAGE)
-            t.wait_for("Inbox 41")
+            t.wait_for(f"Inbox {N_SAMPLES - 1}")
         # an ingest from a third process reaches both (a FLASH one: with its alert)
         subprocess.run(
             [TRIAGE, "ingest", "--db", url, str(files[0])], check=True, capture_output=True
         )
         for t in (a, b):
-            t.wait_for("Inbox 42", timeout=2)
+            t.wait_for(f"Inbox {N_SAMPLES}", timeout=2)
         # a change in one console shows in the other
         a.keys("/")
         a.wait_for("Search (words")
@@ -62,7 +63,7 @@ def test_two_consoles_on_one_server_see_each_other_and_survive_a_restart(
         a.wait_for("kwalker")
         b.wait_for("kwalk", timeout=2)
         a.keys("Escape")  # back to the whole Inbox
-        a.wait_for("2 of 42")  # the cursor stays on the cable
+        a.wait_for(f"2 of {N_SAMPLES}")  # the cursor stays on the cable
 
         pg_server.stop("immediate")
         for t in (a, b):
@@ -75,7 +76,7 @@ def test_two_consoles_on_one_server_see_each_other_and_survive_a_restart(
             [TRIAGE, "status", "--db", url, "26PARIS1877", "done"], check=True, capture_output=True
         )
         for t in (a, b):
-            t.wait_for("Inbox 41", timeout=2)
+            t.wait_for(f"Inbox {N_SAMPLES - 1}", timeout=2)
         a.keys("q")
         b.keys("q")
         a.wait_for_exit()
