@@ -248,7 +248,7 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
 ) -> None:
     r = run("init", "--db", pg_url)
     assert r.exit_code == 0, r.output
-    assert "triage schema 2 ready" in r.output
+    assert "triage schema 3 ready" in r.output
     assert "triage_officer" in r.output and "triage_ingest" in r.output
     admin = connect(as_target(pg_url))
     admin.execute(

@@ -16,7 +16,7 @@ its transaction commits: the consoles' live updates (LISTEN, no polling of the s
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CHANNEL = "triage_changes"
 OFFICER_ROLE = "triage_officer"
 INGEST_ROLE = "triage_ingest"
@@ -234,9 +234,38 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX cable_links_ref ON cable_links (cited_ref)",
         "CREATE INDEX cable_links_cited ON cable_links (cited_id) WHERE cited_id IS NOT NULL",
     ],
+    # SQLite's schemas 6 and 7: audit batches, what each officer has seen, who is on which
+    # cable, and who classified a cable by name
+    3: [
+        "ALTER TABLE audit ADD COLUMN batch TEXT",
+        "ALTER TABLE audit ADD COLUMN row_version INTEGER",
+        "CREATE INDEX audit_who ON audit (who, id)",
+        """
+        CREATE TABLE seen (
+            login TEXT NOT NULL,
+            cable_id BIGINT NOT NULL REFERENCES cables(id),
+            at TEXT NOT NULL,
+            PRIMARY KEY (login, cable_id)
+        )
+        """,
+        """
+        CREATE TABLE presence (
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            login TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            beat_at TEXT NOT NULL,
+            cable_id BIGINT,
+            PRIMARY KEY (host, pid)
+        )
+        """,
+        "ALTER TABLE cables ADD COLUMN classified_by_name TEXT",
+    ],
 }
 
 TABLES = [
+    "seen",
+    "presence",
     "cables",
     "cable_links",
     "cable_versions",
@@ -262,6 +291,7 @@ def grants(schema: str = "public") -> list[str]:
         f"GRANT SELECT ON {everything} TO {OFFICER_ROLE}, {INGEST_ROLE}",
         f"GRANT UPDATE ON workflow TO {OFFICER_ROLE}",
         f"GRANT INSERT ON officers, audit TO {OFFICER_ROLE}",
+        f"GRANT INSERT, UPDATE, DELETE ON seen, presence TO {OFFICER_ROLE}",
         f"GRANT INSERT, UPDATE ON cables TO {INGEST_ROLE}",
         f"GRANT INSERT ON cable_versions, workflow, rejects TO {INGEST_ROLE}",
         f"GRANT INSERT, UPDATE, DELETE ON cables_fts, cable_tags, addressees, cable_links "
