@@ -60,7 +60,9 @@ def test_two_consoles_on_one_server_see_each_other_and_survive_a_restart(
         a.wait_for("Assign 26STATE104233")
         a.type("kwalker")
         a.keys("Enter")
-        a.wait_for("kwalker")
+        a.wait_for("new officer 'kwalker'?")  # nobody is kwalker yet: said before made
+        a.keys("y")
+        a.wait_for("assigned to kwalker")
         b.wait_for("kwalk", timeout=2)
         a.keys("Escape")  # back to the whole Inbox
         a.wait_for(f"2 of {N_SAMPLES}")  # the cursor stays on the cable

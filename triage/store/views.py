@@ -512,12 +512,12 @@ def _searchable(conn: sqlite3.Connection, view: View) -> View:
     if not view.search:
         return view
     if getattr(conn, "backend", "sqlite") == "postgresql":  # the search as a tsquery
-        from .postgres.search import SearchSyntaxError, render
+        from .postgres.search import render_query
 
         try:
-            return replace(view, search=render(view.search))
-        except SearchSyntaxError as exc:
-            raise FilterError(f"search {view.search!r} cannot be read: {exc}") from exc
+            return replace(view, search=render_query(view.search))
+        except SearchError as exc:
+            raise FilterError(str(exc)) from exc
     try:
         search = expand_prefixes(conn, view.search)
     except sqlite3.OperationalError as exc:

@@ -314,3 +314,34 @@ def to_tsquery(node: Node | None) -> str:
 
 def render(text: str) -> str:
     return to_tsquery(parse(text))
+
+
+def render_tree(node: object) -> str:
+    """The search language's one tree (`store.search`, which SQLite renders to FTS5) as tsquery
+    text, so that both backends answer the same query with the same cables."""
+    from .. import search as shared
+
+    if isinstance(node, shared.Term):
+        ws = words(node.text)
+        if not ws:
+            return NOTHING
+        weights = WEIGHTS.get(node.column or "", "")
+        lexemes = []
+        for k, w in enumerate(ws):
+            star = "*" if node.prefix and k == len(ws) - 1 else ""
+            mark = f":{star}{weights}" if (star or weights) else ""
+            lexemes.append(f"'{w}'{mark}")
+        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+    if isinstance(node, shared.Not):
+        return f"({render_tree(node.keep)} & !{render_tree(node.drop)})"
+    if isinstance(node, shared.And | shared.Or):
+        joiner = " & " if isinstance(node, shared.And) else " | "
+        return "(" + joiner.join(render_tree(i) for i in node.items) + ")"
+    return NOTHING
+
+
+def render_query(text: str) -> str:
+    """A search as the officer typed it, as tsquery text (raises store.search.SearchError)."""
+    from .. import search as shared
+
+    return render_tree(shared.parse(text))
