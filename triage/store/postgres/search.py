@@ -319,9 +319,9 @@ def render(text: str) -> str:
 def render_tree(node: object) -> str:
     """The search language's one tree (`store.search`, which SQLite renders to FTS5) as tsquery
     text, so that both backends answer the same query with the same cables."""
-    from .. import search as shared
+    from ..search import And, Not, Or, Term
 
-    if isinstance(node, shared.Term):
+    if isinstance(node, Term):
         ws = words(node.text)
         if not ws:
             return NOTHING
@@ -332,16 +332,16 @@ def render_tree(node: object) -> str:
             mark = f":{star}{weights}" if (star or weights) else ""
             lexemes.append(f"'{w}'{mark}")
         return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
-    if isinstance(node, shared.Not):
+    if isinstance(node, Not):
         return f"({render_tree(node.keep)} & !{render_tree(node.drop)})"
-    if isinstance(node, shared.And | shared.Or):
-        joiner = " & " if isinstance(node, shared.And) else " | "
+    if isinstance(node, And | Or):
+        joiner = " & " if isinstance(node, And) else " | "
         return "(" + joiner.join(render_tree(i) for i in node.items) + ")"
     return NOTHING
 
 
 def render_query(text: str) -> str:
     """A search as the officer typed it, as tsquery text (raises store.search.SearchError)."""
-    from .. import search as shared
+    from ..search import parse as parse_search
 
-    return render_tree(shared.parse(text))
+    return render_tree(parse_search(text))
