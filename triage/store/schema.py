@@ -390,6 +390,11 @@ def connect(
                 check_place(p)
                 _create_file(p, group)
             check_place(p)
+            if group:
+                # SQLite creates the -wal and -shm under this process's umask: with a shared
+                # cache the desk's group must be able to write them too (0660, not 0640)
+                old_mask = os.umask(0)
+                os.umask((old_mask & ~0o070) | 0o007)
         except PermissionError as exc:
             raise StoreError(
                 f"{p}: this login may not reach the cache ({exc.strerror}); every officer needs "
