@@ -22,6 +22,25 @@ MOUNTINFO = """\
 """
 
 
+def _connect_as_nobody(db: Path) -> subprocess.CompletedProcess[str]:
+    """`connect(db)` in a process running as `nobody` (a second login); prints a StoreError.
+    Everything is imported before the login changes: root's Python is not nobody's to read."""
+    code = (
+        "import os, sys, pwd, grp, sqlite3\n"
+        "import triage.store.place\n"
+        "from triage.store import connect, StoreError\n"
+        "os.setgid(65534); os.setuid(65534)\n"
+        "try:\n connect(sys.argv[1])\nexcept StoreError as e:\n print(e)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, str(db)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+
+
 def test_the_filesystem_of_a_path_is_its_longest_mount_point() -> None:
     assert filesystem_type(Path("/home/k/c.db"), MOUNTINFO) == "ext4"
     assert filesystem_type(Path("/srv/desk/c.db"), MOUNTINFO) == "nfs4"
@@ -76,20 +95,7 @@ def test_a_shm_the_second_login_cannot_write_is_refused_with_what_to_do(
     os.chmod(db, 0o666)
     os.chmod(str(db) + "-wal", 0o666)
     os.chmod(str(db) + "-shm", 0o600)  # made under a 077 umask, say
-    code = (
-        "import os, sys, pwd, grp, sqlite3\n"
-        "import triage.store.place\n"
-        "from triage.store import connect, StoreError\n"
-        "os.setgid(65534); os.setuid(65534)\n"
-        "try:\n connect(sys.argv[1])\nexcept StoreError as e:\n print(e)"
-    )
-    res = subprocess.run(
-        [sys.executable, "-c", code, str(db)],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-        check=False,
-    )
+    res = _connect_as_nobody(db)
     keep.close()
     assert "Traceback" not in res.stderr, res.stderr
     assert f"{db}-shm: this login cannot write it (mode 0600, owner root)" in res.stdout
@@ -130,20 +136,7 @@ def test_a_cache_this_login_cannot_reach_is_a_message_not_a_traceback(tmp_path: 
     db.parent.mkdir()
     connect(db).close()
     os.chmod(db.parent, 0o700)
-    code = (
-        "import os, sys, pwd, grp, sqlite3\n"
-        "import triage.store.place\n"
-        "from triage.store import connect, StoreError\n"
-        "os.setgid(65534); os.setuid(65534)\n"
-        "try:\n connect(sys.argv[1])\nexcept StoreError as e:\n print(e)"
-    )
-    res = subprocess.run(
-        [sys.executable, "-c", code, str(db)],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-        check=False,
-    )
+    res = _connect_as_nobody(db)
     assert "Traceback" not in res.stderr, res.stderr
     assert "this login may not reach the cache" in res.stdout
 

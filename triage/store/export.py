@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from ..cable.model import level_word
+from .place import file_kind
 from .txn import rollback
 
 COLUMNS = [
@@ -159,19 +160,6 @@ class ExportError(Exception):
     """An export that was not made; the message names the file and why (nothing was written)."""
 
 
-def _kind(mode: int) -> str:
-    for test, word in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return word
-    return "not a regular file"
-
-
 def check_target(path: Path) -> None:
     """Refuse a name that holds something other than a regular file or a symbolic link (a link
     is replaced by the rename, never followed)."""
@@ -185,7 +173,7 @@ def check_target(path: Path) -> None:
         raise ExportError(f"{path}: {exc.strerror or exc}; nothing written") from exc
     if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
         raise ExportError(
-            f"{path}: is {_kind(st.st_mode)}, not a regular file; nothing written (name a file)"
+            f"{path}: is {file_kind(st.st_mode)}, not a regular file; nothing written (name a file)"
         )
 
 

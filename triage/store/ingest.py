@@ -23,6 +23,7 @@ from ..cable import Cable, looks_binary
 from ..cable.model import classification_badge, level_rank, precedence_rank
 from ..cable.parse import decode, parse_decoded
 from .clock import utcnow
+from .place import file_kind
 from .schema import FTS_WITH_PREFIXES, drop_indexes, ensure_indexes
 from .threads import Link, links_of, relink, store_links
 from .txn import rollback
@@ -80,20 +81,6 @@ def _too_big(size: int | None = None) -> str:
     return f"{what}; a cable file is at most {_mib(MAX_CABLE_BYTES)} (not read)"
 
 
-def _kind(mode: int) -> str:
-    for test, word in (
-        (stat.S_ISLNK, "a symbolic link (not followed)"),
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return word
-    return "not a regular file"
-
-
 class NotRegular(Exception):
     """A name that is not a regular file, or cannot be opened; the message says which."""
 
@@ -110,17 +97,17 @@ def open_regular(path: Path) -> tuple[int, int]:
     except OSError as exc:
         raise NotRegular(exc.strerror or str(exc)) from exc
     if not stat.S_ISREG(st.st_mode):  # not even opened: opening a device can do things
-        raise NotRegular(f"is {_kind(st.st_mode)}; only regular files are read")
+        raise NotRegular(f"is {file_kind(st.st_mode)}; only regular files are read")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise NotRegular(f"is {_kind(stat.S_IFLNK)}; only regular files are read") from exc
+            raise NotRegular(f"is {file_kind(stat.S_IFLNK)}; only regular files are read") from exc
         raise NotRegular(exc.strerror or str(exc)) from exc
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
-        raise NotRegular(f"is {_kind(st.st_mode)}; only regular files are read")
+        raise NotRegular(f"is {file_kind(st.st_mode)}; only regular files are read")
     return fd, st.st_size
 
 

@@ -143,6 +143,21 @@ def check_place(path: Path, *, mountinfo: str | None = None) -> None:
             )
 
 
+def file_kind(mode: int) -> str:
+    """What a name holds that is not a regular file, in words (for refusals that name it)."""
+    for test, word in (
+        (stat.S_ISLNK, "a symbolic link (not followed)"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return word
+    return "not a regular file"
+
+
 def _owner(uid: int) -> str:
     try:
         import pwd
