@@ -29,6 +29,12 @@ from triage.store.views import Context, FilterError, View, view_ids
         ("a NOT b", Not(Term("a"), Term("b"))),
         ("and or not", And((Term("and"), Term("or"), Term("not")))),
         ("ref:x", Term("ref:x")),  # not a column: a word
+        # `-word` leaves a word out, as web searches read it; a hyphen inside a word does not
+        ("iran -syria", Not(Term("iran"), Term("syria"))),
+        ('iran -"a b"', Not(Term("iran"), Term("a b", phrase=True))),
+        ("x-ray -y", Not(Term("x-ray"), Term("y"))),
+        ("a - b", And((Term("a"), Term("b")))),
+        ("iran AND NOT syria", Not(Term("iran"), Term("syria"))),
     ],
 )
 def test_parse(typed: str, tree: object) -> None:
@@ -63,7 +69,8 @@ def test_a_prefix_is_written_out_by_the_callback() -> None:
             'AND joins two searches (a AND b); to find the word, type it in lower case or in quotes: "and"',
         ),
         ("OR x", "OR joins two searches"),
-        ("NOT x", "NOT needs a search before it: type 'word NOT other'"),
+        ("NOT x", "NOT (or -word) needs a search before it: type 'word NOT other'"),
+        ("-iran", "NOT (or -word) needs a search before it"),
         ("a AND", "AND needs a search after it"),
         ("a OR OR b", "OR needs a search after it, not OR"),
         ("(a OR b", "a ( is not closed"),
@@ -112,6 +119,8 @@ def cache(tmp_path: Path) -> Path:
         ("O'Brien", {"26VALDORIA1002"}),
         ("U.S.", {"26VALDORIA1002"}),
         ("walk* NOT gate", {"26VALDORIA1003"}),
+        ("walk* -gate", {"26VALDORIA1003"}),
+        ("walk* AND NOT gate", {"26VALDORIA1003"}),
         ("subject:walk*", {"26VALDORIA1001", "26VALDORIA1003"}),
         ("and talk", {"26VALDORIA1003"}),
     ],

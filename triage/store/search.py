@@ -4,7 +4,7 @@
     "a phrase"         the words in that order
     prefix*            every word that starts so (`govern*`)
     a AND b, a OR b    both, either (AND binds tighter; side by side means AND)
-    a NOT b            a without b
+    a NOT b, a -b      a without b (`a AND NOT b` too)
     ( ... )            grouping
     subject:word       in one column (reference_id, subject, tags, body)
 
@@ -73,8 +73,17 @@ def _tokens(query: str) -> list[tuple[str, str | Term]]:
     """(kind, value): "op" and the operator, "(" or ")", "term" and its Term."""
     out: list[tuple[str, str | Term]] = []
     column: str | None = None
+    minus_at = -1  # where a `-` glued to the phrase after it ended (`-"a phrase"`)
     for m in RE_TOKEN.finditer(query):
         tok = m.group(0)
+        if column is None and tok.startswith("-") and len(tok) > 1 and tok[1].isalnum():
+            out.append(("op", "NOT"))  # `-word` leaves the word out, as search engines read it
+            tok = tok[1:]
+        elif tok == "-" and query[m.end() : m.end() + 1] == '"':
+            minus_at = m.end()
+            continue
+        if m.start() == minus_at:
+            out.append(("op", "NOT"))
         if m.group("body") is not None or tok == '"':
             if m.group("close") is None:
                 raise SearchError(
@@ -100,7 +109,12 @@ def _tokens(query: str) -> list[tuple[str, str | Term]]:
             prefix = tok.endswith("*") and _has_word(tok)
             out.append(("term", Term(tok.rstrip("*") if prefix else tok, prefix, False, col)))
         column = None
-    return out
+    # `a AND NOT b` is `a NOT b`
+    return [
+        t
+        for i, t in enumerate(out)
+        if not (t == ("op", "AND") and out[i + 1 : i + 2] == [("op", "NOT")])
+    ]
 
 
 def parse(query: str) -> Node:
@@ -134,7 +148,9 @@ def parse(query: str) -> Node:
         if kind == "op":
             if after is None and pos == 0:
                 if text == "NOT":
-                    raise fail("NOT needs a search before it: type 'word NOT other'")
+                    raise fail(
+                        "NOT (or -word) needs a search before it: type 'word NOT other' or 'word -other'"
+                    )
                 raise fail(
                     f"{text} joins two searches (a {text} b); to find the word, "
                     f'type it in lower case or in quotes: "{str(text).lower()}"'
@@ -161,7 +177,9 @@ def parse(query: str) -> Node:
                 pos += 1
                 joiner = "AND"
             elif tok[0] == "op":  # NOT at the start of a juxtaposed search: `a (NOT b)`
-                raise fail("NOT needs a search before it: type 'word NOT other'")
+                raise fail(
+                    "NOT (or -word) needs a search before it: type 'word NOT other' or 'word -other'"
+                )
             items.append(not_expr(joiner))
         return items[0] if len(items) == 1 else And(tuple(items))
 
