@@ -157,6 +157,33 @@ def test_config_value_of_the_wrong_type(
     one_clear_line(run(*args), str(path), names)
 
 
+BAD_KEYMAPS = [
+    ('[keymap]\n"list.dwon" = "j"', "no binding has the id 'list.dwon' (did you mean list.down?)"),
+    (
+        '[keymap]\n"list.down" = "ctrl+zz+q"',
+        "keymap.list.down: 'ctrl+zz+q': 'zz' is not a modifier",
+    ),
+    ('[keymap]\n"list.down" = "j,foo"', "keymap.list.down: 'foo': 'foo' is no key name"),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), BAD_KEYMAPS, ids=[c[0][9:30] for c in BAD_KEYMAPS])
+def test_a_keymap_typo_stops_the_console_naming_it(
+    db: Path, tmp_path: Path, text: str, names: str
+) -> None:
+    """The console's keys are known only to the console: a binding id or key name it does not
+    know is refused before it starts (before, the entry was ignored and the key did nothing)."""
+    path = config(tmp_path, text)
+    one_clear_line(run("--db", str(db)), str(path), names)
+
+
+def test_a_good_keymap_passes_the_check(tmp_path: Path) -> None:
+    from triage.config import Config
+    from triage.tui.keymap import check_keymap
+
+    check_keymap(Config(path=tmp_path / "c.toml", keymap={"list.down": "j,down,ctrl+n"}))
+
+
 def test_config_file_that_is_not_utf8(db: Path, tmp_path: Path) -> None:
     p = config(tmp_path, "")
     p.write_bytes(b'officers = ["\xff"]\n')

@@ -192,7 +192,12 @@ def _console(
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     from .tui.app import run_console
+    from .tui.keymap import check_keymap
 
+    try:
+        check_keymap(cfg)
+    except ConfigError as exc:
+        raise CliError(f"config file {exc}") from exc
     run_console(path, cfg, overview=overview)
 
 
