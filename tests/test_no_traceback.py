@@ -338,3 +338,27 @@ def test_everything_else_is_one_line_not_a_traceback(
     assert res.exit_code == INTERNAL_ERROR
     assert "Traceback" not in res.output
     assert "internal error (RuntimeError: something nobody foresaw)" in res.output
+
+
+@pytest.mark.parametrize("command", [["export"], ["raw", REF], ["report"]])
+def test_a_reader_that_leaves_the_pipe_ends_the_command_quietly(
+    db: Path, command: list[str]
+) -> None:
+    """`triage export | head -1`: the reader is gone before triage writes (its end of the pipe is
+    closed first, so the write fails every time): no message, the shell's status for SIGPIPE,
+    as cat and grep leave. It used to print `Error: Broken pipe` and exit 1."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [*TRIAGE, *command, "--db", str(db)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import sys
 import textwrap
@@ -126,6 +127,12 @@ class TriageGroup(click.Group):
             raise CliError(explain(where, exc)) from exc
         except MemoryError as exc:
             raise CliError("out of memory; close other programs or give it less at once") from exc
+        except BrokenPipeError:
+            # the reader left (`triage export | head`): stop quietly, as cat and grep do, with
+            # the shell's status for a pipe closed under a writer; nothing more goes to stdout
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(128 + signal.SIGPIPE)
         except OSError as exc:
             name = f"{exc.filename}: " if exc.filename else ""
             raise CliError(f"{name}{exc.strerror or exc}") from exc
