@@ -91,6 +91,12 @@ def test_raw_version_beyond_any_is_refused(db: Path) -> None:
     )
 
 
+def test_raw_of_a_version_a_held_cable_does_not_have_says_which_it_has(db: Path) -> None:
+    out = one_clear_line(run("raw", "--db", str(db), "--version", "2", REF), REF)
+    assert "has no version 2" in out and "it has one version (1)" in out
+    assert "no cable" not in out  # it used to say the cable was not held at all
+
+
 @pytest.mark.parametrize("prec", [">>=FLASH", "=>FLASH", "<<ROUTINE", ">=", "FL\nASH"])
 def test_precedence_filter_that_cannot_be_read(db: Path, prec: str) -> None:
     one_clear_line(run("export", "--db", str(db), "--precedence", prec), "unknown precedence")

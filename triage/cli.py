@@ -447,7 +447,20 @@ def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -
     if data is None:
         data = raw_bytes(conn, ref.strip(), version)
     if data is None:
-        raise CliError(f"no cable {ref} in {path}")
+        shown = visible(ref, one_line=True)
+        if version is not None:
+            held = conn.execute(
+                "SELECT c.reference_id, (SELECT MAX(v.version) FROM cable_versions v "
+                "WHERE v.cable_id = c.id) FROM cables c WHERE c.reference_id IN (?, ?)",
+                (ref.strip().upper(), ref.strip()),
+            ).fetchone()
+            if held:
+                n = int(held[1])
+                raise CliError(
+                    f"{held[0]} has no version {version} in {path}: it has "
+                    + (f"versions 1 to {n}" if n > 1 else "one version (1)")
+                )
+        raise CliError(f"no cable {shown} in {path}")
     if _to_terminal():
         # a person reading it: the text with its control characters shown, like mutt's ^M
         from .cable import decode
