@@ -368,3 +368,23 @@ def test_a_reader_that_leaves_the_pipe_ends_the_command_quietly(
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == 141
+
+
+def test_a_file_named_with_a_newline_is_named_on_one_line(tmp_path: Path) -> None:
+    """A dropped file's name can hold a newline: the message shows it as ␊, on one line, so the
+    officer can find the file (it split the message in two, and the name read as two)."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "bin\nnl.txt").write_bytes(b"\x00\x01\x02\x03 binary")
+    (folder / "tab\tname.txt").write_bytes(b"")
+    done = subprocess.run(
+        [*TRIAGE, "ingest", "--db", str(tmp_path / "c.db"), str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    lines = done.stderr.splitlines()
+    assert any(f"{folder}/bin\u240anl.txt: " in line for line in lines), done.stderr
+    assert any(f"{folder}/tab\u2409name.txt: " in line for line in lines), done.stderr
+    assert all(line.startswith("triage: ") for line in lines), done.stderr

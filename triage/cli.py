@@ -15,7 +15,7 @@ import click
 
 from .cable import Cable
 from .config import Config, ConfigError, load_config, resolve_db_path
-from .visible import visible
+from .visible import visible, visible_line
 
 if TYPE_CHECKING:
     from .store.ingest import Summary
@@ -52,7 +52,7 @@ class CliError(click.ClickException):
     drop folder, an OS error quoting one) shown as symbols."""
 
     def format_message(self) -> str:
-        return visible(self.message)
+        return visible_line(self.message)
 
 
 def _describe(cable: Cable) -> str:
@@ -309,7 +309,7 @@ def _to_terminal() -> bool:
 def _fail(msg: str) -> None:
     """A line on stderr; it names files and quotes cables, so their control characters are
     shown, not sent to the terminal."""
-    click.echo(f"triage: {visible(msg)}", err=True)
+    click.echo(f"triage: {visible_line(msg)}", err=True)
 
 
 @main.command()

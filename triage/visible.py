@@ -33,3 +33,11 @@ def visible(s: str | None, *, one_line: bool = False) -> str:
     if one_line:
         s = s.replace("\t", " ").replace("\n", " ")
     return _CONTROL.sub(_show, s)
+
+
+def visible_line(s: str | None) -> str:
+    """One line for a message: a newline or tab inside it (a file named with one) is shown as a
+    symbol (␊ ␉), so the name can be found and the message stays one line."""
+    if not s:
+        return ""
+    return visible(s.replace("\n", "\u240a").replace("\t", "\u2409"))
