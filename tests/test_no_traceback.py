@@ -388,3 +388,14 @@ def test_a_file_named_with_a_newline_is_named_on_one_line(tmp_path: Path) -> Non
     assert any(f"{folder}/bin\u240anl.txt: " in line for line in lines), done.stderr
     assert any(f"{folder}/tab\u2409name.txt: " in line for line in lines), done.stderr
     assert all(line.startswith("triage: ") for line in lines), done.stderr
+
+
+def test_a_csv_that_is_no_cablegate_export_is_named_as_such(tmp_path: Path) -> None:
+    """`a,b` / `1,2` was reported as a broken quote with records run together."""
+    csv_file = tmp_path / "x.csv"
+    csv_file.write_text("a,b\n1,2\n")
+    res = run("ingest", "--db", str(tmp_path / "c.db"), str(csv_file))
+    assert f"{csv_file}: rejected: not a cablegate CSV export: its first row has 2 fields" in (
+        res.output
+    )
+    assert "quote" not in res.output and "rejected 1" in res.output

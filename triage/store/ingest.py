@@ -228,6 +228,16 @@ def iter_cablegate_csv(path: Path) -> Iterator[Item]:
     with fh:
         for rowno, (fields, problem) in enumerate(_csv_records(fh), start=1):
             name = f"{path}:row {rowno}"
+            if problem is NOT_CABLEGATE:
+                yield Item(
+                    str(path),
+                    None,
+                    f"{NOT_CABLEGATE}: its first row has {len(fields)} field"
+                    f"{'s' if len(fields) != 1 else ''} where an export's rows have 8 ("
+                    + ", ".join(CABLEGATE_COLUMNS)
+                    + "); nothing in it was read",
+                )
+                return
             if problem:
                 yield Item(name, None, problem)
                 continue
@@ -245,6 +255,9 @@ def iter_cablegate_csv(path: Path) -> Iterator[Item]:
             yield Item(name, text.encode("utf-8"), meta=meta)
 
 
+NOT_CABLEGATE = "not a cablegate CSV export"
+
+
 def _csv_records(fh: io.TextIOBase) -> Iterator[tuple[list[str], str | None]]:
     """Records of a cablegate CSV. The C reader does the work; at the first record it cannot
     read (a broken quote swallows what follows), reading starts again from the top splitting at
@@ -260,6 +273,9 @@ def _csv_records(fh: io.TextIOBase) -> Iterator[tuple[list[str], str | None]]:
             break
         if not row:
             continue
+        if len(row) != 8 and good == 0 and not row[0].strip().isdigit():
+            yield row, NOT_CABLEGATE  # a CSV of another shape: said once, for the file
+            return
         if len(row) != 8:
             break
         good += 1
