@@ -350,3 +350,60 @@ async def test_the_split_view_says_which_pane_has_the_focus(db: Path) -> None:
         second = static_text(app, "#title")
         assert first != second
         assert re.search(r"\[.*Header.*\|.*Paragraphs.*\]", first)
+
+
+# -- the split view's place in a list its own change altered -----------------------------------
+
+
+async def test_closing_the_last_cable_in_the_split_view_leaves_no_4_of_3(db: Path) -> None:
+    """DONE on the last Inbox cable in the split view: it leaves the Inbox. The title said
+    `N of N-1`, and n opened the cable before it. Now the title says it left the view, n says
+    there is no next cable, and p opens the one before it."""
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        total = len(lst.ids)
+        before_last = int(lst.ids[total - 2])
+        await pilot.press("G", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CableScreen)
+        last = screen.cable_id
+        assert f"{total} of {total} in Inbox" in static_text(app, "#title")
+        await pilot.press("5")  # DONE: out of the Inbox
+        await settle(pilot)
+        title = static_text(app, "#title")
+        assert f"of {total - 1} in Inbox" not in title, title
+        assert f"no longer in Inbox ({total - 1})" in title
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.cable_id == last
+        assert "no more cables in this view" in messages(app)
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.cable_id == before_last
+        assert f"{total - 1} of {total - 1} in Inbox" in static_text(app, "#title")
+
+
+async def test_n_after_closing_a_cable_opens_the_one_that_followed_it(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        total = len(lst.ids)
+        third = int(lst.ids[2])
+        await pilot.press("j", "j", "j", "enter")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("k", "k", "k")  # (scrolling keys: the split view stays where it is)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CableScreen)
+        assert screen.cable_id == int(lst.ids[3])  # the fifth cable, now fourth
+        assert f"4 of {total - 1} in Inbox" in static_text(app, "#title")
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.cable_id == third

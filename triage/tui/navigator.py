@@ -15,6 +15,10 @@ class Navigator(Protocol):
         """The id of the cable at `index`, None past either end."""
         ...
 
+    def index_of(self, cable_id: int) -> int | None:
+        """Where the cable is in the list now, None when it has left it (closed, filtered)."""
+        ...
+
     def move_to(self, index: int) -> None:
         """Put the list's cursor on `index` (so `q` comes back to the cable last read)."""
         ...

@@ -227,8 +227,11 @@ class CableScreen(WorkflowActions):
         if d is None:
             return room
         where = ""
-        if self.nav is not None and self.nav.count():
-            where = f"   {self.index + 1:,} of {self.nav.count():,} in {self.nav.view_name()}"
+        if self.nav is not None:
+            if self._place():
+                where = f"   {self.index + 1:,} of {self.nav.count():,} in {self.nav.view_name()}"
+            else:
+                where = f"   no longer in {self.nav.view_name()} ({self.nav.count():,})"
         focused = self.focused
         self.query_one("#title", Static).update(
             title_text(
@@ -303,11 +306,34 @@ class CableScreen(WorkflowActions):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def _place(self) -> bool:
+        """Find the open cable in the list as it is now (a change may have moved it, or taken
+        it out of the view); True when it is still there. When it has left, `index` is the
+        place it left, which the cable after it now holds."""
+        if self.nav is None or self.cable_id is None:
+            return True
+        if self.nav.cable_at(self.index) == self.cable_id:
+            return True  # (the usual case, without a search through the list)
+        at = self.nav.index_of(self.cable_id)
+        if at is None:
+            self.index = max(0, min(self.index, self.nav.count()))
+            return False
+        self.index = at
+        return True
+
+    def list_changed(self) -> None:
+        """The list read its view again: redraw where this cable stands in it."""
+        if self.is_mounted:
+            self._draw_title()
+
     def action_step(self, step: int) -> None:
         if self.nav is None or not self.nav.count():
+            self.notify("no more cables in this view", markup=False, timeout=2)
             return
-        new = max(0, min(self.nav.count() - 1, self.index + step))
-        if new == self.index:
+        in_view = self._place()
+        # a cable that left the view: the one now in its place is the next, before it the prev
+        new = self.index + step if in_view or step < 0 else self.index
+        if not 0 <= new < self.nav.count():
             self.notify("no more cables in this view", markup=False, timeout=2)
             return
         self.index = new

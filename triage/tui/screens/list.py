@@ -81,6 +81,15 @@ class ListNavigator:
             return None
         return int(lst.ids[index])
 
+    def index_of(self, cable_id: int) -> int | None:
+        lst = self._list()
+        if lst is None:
+            return None
+        try:
+            return lst.ids.index(cable_id)
+        except ValueError:
+            return None
+
     def move_to(self, index: int) -> None:
         lst = self._list()
         if lst is not None:
@@ -458,6 +467,8 @@ class ListScreen(WorkflowActions):
         )
         lst.officer_width = msg.data.officer_width
         lst.set_ids(msg.data.ids, keep)
+        if self._reader is not None and self._reader.is_current:
+            self._reader.list_changed()  # its `3 of 54`, and where n and p go from here
         self.partial = False
         self.loaded = True
         self._first_shown = self._shown = msg.data.generation
