@@ -109,7 +109,10 @@ async def test_done_leaves_the_inbox(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("5")
+        await pilot.press("5")  # 26JCS911 is a FLASH nobody acknowledged: it asks
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")  # acknowledge, then DONE
         await settle(pilot)
         assert f"Inbox {N_SAMPLES - 1}" in static_text(app, "#tabs")
         assert "26JCS911" not in list_lines(app)[1]
@@ -125,9 +128,12 @@ async def test_tag_bulk_status_with_one_confirmation(db: Path) -> None:
         assert "3 tagged" in static_text(app, "#filters")
         await pilot.press("s", "6")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "3 tagged cables" in str(app.screen.query_one(Static).content) or True
-        await pilot.press("y")
+        # one question for all three (FLASH nobody acknowledged: it asks how)
+        assert isinstance(app.screen, PickScreen)
+        assert str(app.screen.query_one(Label).content) == (
+            "All 3 tagged cables are FLASH or NIACT IMMEDIATE and not acknowledged"
+        )
+        await pilot.press("down", "enter")  # without acknowledging
         await settle(pilot)
         for ref in ("26JCS911", "26STATE104233", "26ANKARA3401"):
             assert state(db, ref).status == "NO ACTION"
@@ -209,6 +215,9 @@ async def test_history_tab_in_split_view(db: Path) -> None:
         assert "bob  status  ASSIGNED -> IN PROGRESS" in lines[2]
         # and a change from the split view lands on the open cable
         await pilot.press("h", "6")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)  # a FLASH nobody acknowledged
+        await pilot.press("down", "enter")
         await settle(pilot)
         assert state(db, "26JCS911").status == "NO ACTION"
         assert "NO ACTION" in static_text(app, "#header")
@@ -256,7 +265,49 @@ async def test_palette_offers_bulk_for_the_whole_view(db: Path) -> None:
         )
         await pilot.press("5")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
+        assert isinstance(app.screen, PickScreen)  # some are FLASH nobody acknowledged
+        await pilot.press("down", "enter")
         await settle(pilot)
         assert "Inbox 0" in static_text(app, "#tabs")
+
+
+@pytest.mark.parametrize(
+    ("choice", "status", "acked"),
+    [("escape", "NEW", None), ("enter", "DONE", "tester"), ("down,enter", "DONE", None)],
+)
+async def test_closing_an_unacknowledged_flash_asks_first(
+    db: Path, choice: str, status: str, acked: str | None
+) -> None:
+    """`5` on a FLASH nobody acknowledged used to close it at once, taking it out of the
+    Inbox and the acknowledgment figures. Now it asks: acknowledge then close, close anyway,
+    or esc for nothing."""
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # 26STATE104233, FLASH, not acknowledged
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        title = str(app.screen.query_one(Label).content)
+        assert title == "26STATE104233 is FLASH and not acknowledged"
+        await pilot.press(*choice.split(","))
+        await settle(pilot)
+        st = state(db, "26STATE104233")
+        assert (st.status, st.ack_by) == (status, acked)
+        if acked:  # one key press, one batch: u puts both back
+            await pilot.press("u")
+            await settle(pilot)
+            st = state(db, "26STATE104233")
+            assert (st.status, st.ack_by) == ("NEW", None)
+
+
+async def test_closing_an_acknowledged_or_routine_cable_does_not_ask(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "K")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen)
+        assert state(db, "26STATE104233").status == "DONE"

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ..cable.model import Status, is_acknowledged_precedence
+from ..cable.model import ACK_MAX_RANK, CLOSED_STATUSES, Status, is_acknowledged_precedence
 from .audit import append as append_audit
 from .clock import utcnow
 from .txn import rollback
@@ -296,8 +296,10 @@ def undo_last(conn: sqlite3.Connection, who: str) -> Undone | None:
     ):
         if field not in UNDOABLE:
             continue
-        _ref, _v, back = per_cable.setdefault(int(cid), (str(ref), int(version), {}))
-        back.setdefault(field, old)
+        _ref, seen_v, back = per_cable.setdefault(int(cid), (str(ref), int(version), {}))
+        back.setdefault(field, old)  # the value before the batch's first change of it
+        if int(version) > seen_v:  # a batch that changed the cable twice (acknowledge, DONE)
+            per_cable[int(cid)] = (str(ref), int(version), back)
         if len(fields_seen) < 3 and field not in [f for f, _, _ in fields_seen]:
             fields_seen.append((field, new, old))
     label = ", ".join(f"{f} {_short_value(n)} -> {_short_value(o)}" for f, n, o in fields_seen)
@@ -484,3 +486,24 @@ def _search(pattern: str, text: str) -> bool:
         return re.search(pattern, text, re.I) is not None
     except re.error:
         return False
+
+
+def unacknowledged(conn: sqlite3.Connection, cable_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, reference, precedence) of those cables that are FLASH or NIACT IMMEDIATE, open and
+    not acknowledged: closing one should be a choice, not a keystroke."""
+    out: list[tuple[int, str, str]] = []
+    closed = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
+    for k in range(0, len(cable_ids), 500):
+        chunk = cable_ids[k : k + 500]
+        marks = ", ".join("?" * len(chunk))
+        out.extend(
+            (int(r[0]), str(r[1]), str(r[2] or ""))
+            for r in conn.execute(
+                "SELECT c.id, c.reference_id, c.precedence FROM cables c "
+                "JOIN workflow w ON w.cable_id = c.id "
+                f"WHERE c.id IN ({marks}) AND c.prec_rank <= {int(ACK_MAX_RANK)} "
+                f"AND w.ack_at IS NULL AND coalesce(w.status, 'NEW') NOT IN ({closed})",
+                chunk,
+            )
+        )
+    return out

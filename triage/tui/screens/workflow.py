@@ -12,6 +12,7 @@ from rich.console import Console
 from textual import work
 from textual.binding import Binding
 
+from ...cable.model import CLOSED_STATUSES
 from ...store import workflow as wf
 from ...store.schema import StoreError
 from ...store.views import load_cable
@@ -145,6 +146,8 @@ class WorkflowActions(TriageScreen):
         self._set_status(wf.STATUSES[n - 1])
 
     def _set_status(self, status: str) -> None:
+        if status in CLOSED_STATUSES and self._ask_before_closing_unacknowledged(status):
+            return
         self._confirm_then(
             f"Set status {status}",
             lambda: self.apply(
@@ -152,6 +155,54 @@ class WorkflowActions(TriageScreen):
                 lambda c, t, who, b: wf.set_status(c, t.cable_id, status, who, t.row_version, b),
             ),
         )
+
+    def _ask_before_closing_unacknowledged(self, status: str) -> bool:
+        """Closing a FLASH or NIACT IMMEDIATE nobody acknowledged takes it out of every list
+        that chases acknowledgment: ask first, offering to acknowledge it on the way. True when
+        the question was put (the answer does the rest)."""
+        targets = self.targets()
+        try:
+            pending = wf.unacknowledged(self.tapp.cache.conn(), [t.cable_id for t in targets])
+        except (sqlite3.Error, StoreError):
+            return False  # the write itself will say what is wrong with the cache
+        if not pending:
+            return False
+        ids = {cid for cid, _, _ in pending}
+        if len(pending) == 1 and len(targets) == 1:
+            _, ref, prec = pending[0]
+            title = f"{visible(ref, one_line=True)} is {prec} and not acknowledged"
+        else:
+            which = self.which(targets)
+            some = (
+                f"All {which}"
+                if len(pending) == len(targets)
+                else f"{len(pending):,} of the {which}"
+            )
+            title = f"{some} are FLASH or NIACT IMMEDIATE and not acknowledged"
+        choices = [
+            ("ack", f"Acknowledge, then set {status}"),
+            ("close", f"Set {status} without acknowledging"),
+        ]
+
+        def ack_then_close(c: sqlite3.Connection, t: Target, who: str, b: str) -> object:
+            version = t.row_version
+            if t.cable_id in ids:
+                version = wf.acknowledge(c, t.cable_id, who, version, b).row_version
+            return wf.set_status(c, t.cable_id, status, who, version, b)
+
+        def chosen(key: str | None) -> None:
+            if key == "ack":
+                self.apply(f"acknowledged and set to {status}", ack_then_close)
+            elif key == "close":
+                self.apply(
+                    f"status set to {status}",
+                    lambda c, t, who, b: wf.set_status(
+                        c, t.cable_id, status, who, t.row_version, b
+                    ),
+                )
+
+        self.app.push_screen(PickScreen(title, choices), chosen)
+        return True
 
     def action_due(self) -> None:
         # the cables and their versions as the officer sees them now: a due date someone else
