@@ -31,7 +31,7 @@ async def filtered(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def tree_text(app) -> str:  # type: ignore[no-untyped-def]
-    """The Thread tab's text as drawn (its lines run past the pane; it scrolls sideways)."""
+    """The Thread tab's text as drawn (a line too long for the pane ends in …)."""
     return "\n".join(ln.rstrip() for ln in static_text(app, "#thread-text").splitlines())
 
 
@@ -54,11 +54,18 @@ async def test_t_opens_the_thread_tab_and_enter_opens_a_cited_cable(db: Path) ->
         cites = lines.index(next(ln for ln in lines if ln.strip() == "Cites"))
         # what it cites in DTG order, with its letters; the cable itself marked; its reply
         assert "B. 180930Z OCT 25  PRIOR  S//NF  25LONDON2768" in lines[cites + 1]
-        assert "A. 182205Z NOV 26  PRIOR  C  26STATE110001  DEMARCHE REQUEST" in lines[cites + 2]
+        # officer and status before the subject, which gives way at the pane's edge
+        assert (
+            "A. 182205Z NOV 26  PRIOR  C  26STATE110001  -  NEW  DEMARCHE REQUEST"
+            in lines[cites + 2]
+        )
+        width = screen.query_one(ThreadTree).scrollable_content_region.width
+        assert all(len(ln) <= width for ln in lines), (width, lines)
+        assert lines[cites + 2].endswith("…")
         assert lines[cites + 3].lstrip().startswith("▶ 211105Z NOV 26")
         assert "26LONDON2850" in lines[cites + 3] and "◀ this cable" in lines[cites + 3]
         assert lines[cites + 4].strip() == "Cited by"
-        assert "26STATE111560  FOLLOW-UP" in lines[cites + 5]
+        assert "26STATE111560  -  NEW  FOLLOW-UP" in lines[cites + 5]
         assert "More like this" in text
         # the cursor starts on the open cable; up twice is the instruction, enter opens it
         await pilot.press("k")
@@ -102,7 +109,7 @@ async def test_a_cycle_in_the_thread_tab_ends_at_the_open_cable(db: Path) -> Non
         await pilot.press("t")
         await settle(pilot)
         text = tree_text(app)
-        assert "26TOKYO2311  BANK OF JAPAN POLICY BOARD OUTLOOK" in text
+        assert "26TOKYO2311  -  NEW  BANK OF JAPAN POLICY BOARD OUTLOOK" in text
         assert "↳ 26TOKYO2310  (this cable)" in text
         assert "↳ 26TOKYO2311  (shown above)" in text
 

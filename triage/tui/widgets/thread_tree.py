@@ -35,6 +35,7 @@ class _Row:
 
     text: Text
     cable_id: int | None = None
+    tail: Text | None = None  # kept whole at the end of a line cut to the pane's width
 
 
 class RelatedLoaded(Message):
@@ -156,14 +157,24 @@ class ThreadTree(VerticalScroll, can_focus=True):
             own = [k for k in selectable if self.rows[k].cable_id == self.cable_id]
             self.cursor = own[0] if own else (selectable[0] if selectable else -1)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
+        width = self.scrollable_content_region.width  # 0 before the first layout
         for k, r in enumerate(self.rows):
             line = r.text.copy()
+            tail = r.tail or Text()
+            if width and line.cell_len + tail.cell_len > width:
+                # a line too long ends in … (the subject gives way), before its tail
+                line.truncate(max(1, width - tail.cell_len), overflow="ellipsis")
+            line.append_text(tail)
             if k == self.cursor:
                 line.stylize(Style(reverse=True))
             text.append_text(line)
             text.append("\n")
         self.query_one("#thread-text", Static).update(text)
         self._follow_cursor()
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.draw(self._current_id())
 
     def _rows(self) -> list[_Row]:
         rows: list[_Row] = []
@@ -212,9 +223,8 @@ class ThreadTree(VerticalScroll, can_focus=True):
         if ln.kind == "current":
             t = Text("▶ ", style="bold")
             t.append_text(self._cable_text(n.fields, 0))
-            t.append("  ◀ this cable", style="bold")
             t.stylize(Style(bold=True))
-            return _Row(t, n.cable_id)
+            return _Row(t, n.cable_id, Text("  ◀ this cable", style="bold"))
         if n.seen:
             t = Text(pad + "↳ ", style="dim")
             t.append(visible(n.reference_id, one_line=True))
@@ -249,11 +259,12 @@ class ThreadTree(VerticalScroll, can_focus=True):
         t.append("  ")
         t.append(visible(f.get("reference_id") or "", one_line=True), style="bold")
         t.append("  ")
-        t.append(visible(f.get("subject") or "(no subject)", one_line=True))
-        t.append("  ")
+        # who holds it and where it stands before the subject, which gives way at the edge
         t.append(visible(f.get("officer") or "-", one_line=True), style="italic")
         t.append("  ")
         t.append(f.get("status") or "NEW", style="dim")
+        t.append("  ")
+        t.append(visible(f.get("subject") or "(no subject)", one_line=True))
         return t
 
     def _follow_cursor(self) -> None:
