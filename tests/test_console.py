@@ -565,3 +565,32 @@ async def test_traffic_arriving_while_a_view_is_read_waits_for_it_then_shows(
         await settle(pilot)
         assert f"All {N_SAMPLES + 1}" in static_text(app, "#tabs")
         assert static_text(app, "#filters").endswith(f"1 of {N_SAMPLES + 1}")
+
+
+@pytest.mark.parametrize("no_color", [True, False])
+async def test_ack_stands_out_under_no_color(
+    db: Path, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:
+    """Under NO_COLOR Textual turns red into a dark grey that a dark terminal hardly shows, and
+    ACK? (a FLASH nobody acknowledged) was that grey: it is bold reverse video there instead."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        styles = [
+            seg.style
+            for y in range(lst.size.height)
+            for seg in lst.render_line(y)
+            if "ACK?" in seg.text
+        ]
+        assert styles, list_lines(app)
+        for style in styles:
+            assert style is not None and style.bold
+            if no_color:
+                assert style.reverse and style.color is None
+            else:
+                assert style.color is not None and style.color.name == "red"

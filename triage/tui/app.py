@@ -26,7 +26,7 @@ from ..store.cache import Cache
 from ..store.feed import ChangeFeed
 from ..store.schema import StoreError
 from ..store.views import BUILTIN_TABS, Context, Filter, custom_views
-from . import clipboard
+from . import clipboard, safe
 from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack
 from .safe import visible
 from .screens.base import TriageScreen
@@ -53,6 +53,7 @@ class TriageApp(App[None]):
     def __init__(self, db_path: Path, config: Config, *, login: str | None = None) -> None:
         limit_malloc_arenas()
         super().__init__()
+        safe.set_monochrome(self.no_color)
         self.config = config
         self.cache = Cache(db_path, config.group)
         self.login = login or current_login()

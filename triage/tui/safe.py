@@ -31,6 +31,21 @@ LEVEL_COLOURS = {0: "#00a651", 1: "#0033a0", 2: "#c8102e", 3: "#ff8c00"}
 LEVEL_TEXT_COLOURS = {0: "#2ecc71", 1: "#5b8def", 2: "#ff4d4d", 3: "#ff8c00"}
 
 
+# NO_COLOR: Textual turns colours into greys, and red on a dark terminal into a grey hardly
+# seen; under it an alarm (ACK?, overdue) is bold reverse video instead (the app sets this)
+_mono = False
+
+
+def set_monochrome(on: bool) -> None:
+    global _mono
+    _mono = on
+
+
+def alarm_style() -> Style:
+    """What must not be missed: an unacknowledged FLASH, an overdue cable."""
+    return Style(bold=True, reverse=True) if _mono else Style(bold=True, color="red")
+
+
 def class_style(level_rank: int) -> Style:
     return Style(color=LEVEL_TEXT_COLOURS.get(level_rank, "white"), bold=level_rank >= 2)
 

@@ -20,7 +20,7 @@ from ..cable.model import is_acknowledged_precedence, marking_rank
 from ..store.presence import Present
 from ..store.views import CableDetail, Row
 from . import bounds
-from .safe import PREC_STYLES, class_style, visible
+from .safe import PREC_STYLES, alarm_style, class_style, visible
 
 # -- the list's columns -------------------------------------------------------------------------
 
@@ -361,7 +361,7 @@ def _triage_line(
             tl.append(f"{visible(w.ack_by, one_line=True)} {when(w.ack_at) or ''}".rstrip())
         else:
             ask = "not yet (K acknowledges)" if level == 0 else "not yet (K)"
-            tl.append(ask, style=Style(bold=True, color="red"))
+            tl.append(ask, style=alarm_style())
     if suggested:
         name = visible(suggested, one_line=True)
         if level < 2:

@@ -26,7 +26,7 @@ from textual.widget import Widget
 from ...cable.model import is_acknowledged_precedence, needs_ack
 from ...store.views import Row
 from ..messages import CursorMoved
-from ..safe import PREC_STYLES, class_style, plain, visible
+from ..safe import PREC_STYLES, alarm_style, class_style, plain, visible
 from ..text import (
     SHORT_TITLES,
     STATUS_SHORT,
@@ -311,7 +311,7 @@ class CableList(Widget, can_focus=True):
         elif c.key == "age":
             value = age_text(row, self.now, overdue)
             if overdue:
-                style = Style(bold=True, color="red")
+                style = alarm_style()
         elif c.key == "ref":
             value = row.reference_id
         elif c.key == "origin":
@@ -335,13 +335,13 @@ class CableList(Widget, can_focus=True):
                 # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow (where
                 # the list has an ACK column, that column says it)
                 value = "ACK?" if w < 9 else f"{value[: w - 5]} ACK?"
-                style = Style(bold=True, color="red")
+                style = alarm_style()
         elif c.key == "ack":
             if row.ack_by:
                 value = f"{row.ack_by[:7]} {(row.ack_at or '')[11:16]}"
             elif is_acknowledged_precedence(row.prec_rank):
                 value = "ack?"
-                style = Style(bold=True, color="red")
+                style = alarm_style()
             else:
                 value = ""
         elif c.key == "addressed":
