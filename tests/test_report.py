@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 import statistics
 from pathlib import Path
@@ -255,6 +256,19 @@ def test_report_text_fits_80_columns_and_shows_the_figures(day: Path, frozen: No
     assert "26STATE112         kwalker -> jsmith  by chief" in out
     # the FLASH row of the acknowledgement table over 7 days: 6 arrived, 3 acked, median 9m
     assert any(line.split()[:6] == ["FLASH", "7d", "6", "3", "9m00s", "15m"] for line in lines)
+
+
+def test_report_text_due_column_lines_up(day: Path, frozen: None) -> None:
+    """`no due date` is a character shorter than `11-30 03:33Z`: the status after it stood a
+    column to the left on those lines."""
+    lines = run_report(day, "--since", "2h").splitlines()
+    start = lines.index("Open per officer, with due times")
+    rows = [ln for ln in lines[start:] if re.match(r"^    [A-Z]{5} ", ln)]
+    assert any("no due date" in r for r in rows) and any(re.search(r"\d\dZ", r) for r in rows)
+    statuses = {
+        m.start(1) for r in rows if (m := re.search(r"[Z!e ] (NEW|ASSIGNED|IN PROG|AWAITING)", r))
+    }
+    assert len(statuses) == 1, rows
 
 
 def test_report_markdown_is_tables_and_cable_text_stays_text(day: Path, frozen: None) -> None:

@@ -247,7 +247,7 @@ def _line_text(c: CableLine, h: Handover, when: str, indent: int) -> str:
     status = {"IN PROGRESS": "IN PROG", "AWAITING REPLY": "AWAITING", "NO ACTION": "NO ACT"}
     head = (
         f"{' ' * indent}  {c.precedence:<5} {_safe(c.badge):<7} {_safe(c.reference_id):<18} "
-        f"{t:<11}{mark}"
+        f"{t:<12}{mark}"
     )
     if when == "due":
         head += f" {status.get(c.status, c.status):<8} "
