@@ -96,6 +96,16 @@ def test_triage_line_asks_for_an_acknowledgement() -> None:
     assert "jsmith 2026-11-27 12:06Z" in triage_line(done, None).plain
 
 
+def test_triage_line_says_there_is_a_note_and_how_it_starts() -> None:
+    """A note was shown only at the end of the header pane, below the fold at 100x30."""
+    noted = detail(state=TriageState(note="Called MFA desk, they will reply by Friday\nmore"))
+    wide = triage_line(noted, None, room=200).plain
+    assert "Note Called MFA desk, they will reply by Fri…" in wide and "more" not in wide
+    narrow = triage_line(noted, None, room=60).plain
+    assert len(narrow) <= 60 and "✎" in narrow
+    assert "Note" not in triage_line(detail(), None).plain
+
+
 def test_history_lists_changes_under_the_arrival() -> None:
     rows = [("2026-11-27T21:04:00Z", "kwalker", "status", "ASSIGNED", "IN PROGRESS")]
     t = history_text("2026-11-27T12:05:00Z", rows, 80, CONSOLE).plain

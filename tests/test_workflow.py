@@ -43,7 +43,8 @@ def test_cli_commands_change_state_and_write_the_audit_log(db: Path) -> None:
     assert "officer kwalker, status ASSIGNED" in r.output
     assert run("status", "--db", str(db), "26STATE104233", "in", "progress").exit_code == 0
     assert run("due", "--db", str(db), "26STATE104233", "2026-12-01", "09:30").exit_code == 0
-    assert run("note", "--db", str(db), "26STATE104233", "Draft reply by noon").exit_code == 0
+    noted = run("note", "--db", str(db), "26STATE104233", "Draft reply by noon")
+    assert noted.exit_code == 0 and "note of 19 characters saved" in noted.output
     assert run("ack", "--db", str(db), "26STATE104233").exit_code == 0
     assert run("unassign", "--db", str(db), "26STATE104233").exit_code == 0
     rows = audit(db)

@@ -575,9 +575,15 @@ def _workflow(ctx: click.Context, db_opt: str | None, ref: str, change: str, *ar
         raise CliError(str(exc)) from exc
     except sqlite3.Error as exc:
         raise CliError(f"could not change {ref}: {exc}") from exc
+    note = ""
+    if change == "set_note":  # say what was kept: a note is not among the fields shown
+        n = len(st.note or "")
+        note = f", note of {n:,} character{'s' if n != 1 else ''} saved" if n else ", note cleared"
     click.echo(
-        f"{st.reference_id}: officer {st.officer or '-'}, status {st.status}, "
-        f"due {st.due_at or '-'}, ack {st.ack_by or '-'}"
+        visible_line(
+            f"{st.reference_id}: officer {st.officer or '-'}, status {st.status}, "
+            f"due {st.due_at or '-'}, ack {st.ack_by or '-'}{note}"
+        )
     )
 
 

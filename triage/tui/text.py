@@ -362,6 +362,14 @@ def _triage_line(
         else:
             ask = "not yet (K acknowledges)" if level == 0 else "not yet (K)"
             tl.append(ask, style=alarm_style())
+    if w.note:
+        # that there is a note, and how it starts (c opens it whole); it was only in the header
+        # pane's last lines, which a short terminal does not show
+        first = visible(w.note.strip().splitlines()[0] if w.note.strip() else "", one_line=True)
+        keep = (40, 24, 12, 0)[level]
+        label("Note ", "✎")
+        if keep:
+            tl.append(first if len(first) <= keep else first[: keep - 1] + "…", style="italic")
     if suggested:
         name = visible(suggested, one_line=True)
         if level < 2:
