@@ -311,3 +311,17 @@ async def test_closing_an_acknowledged_or_routine_cable_does_not_ask(db: Path) -
         await settle(pilot)
         assert isinstance(app.screen, ListScreen)
         assert state(db, "26STATE104233").status == "DONE"
+
+
+async def test_bulk_assign_asks_in_plain_words(db: Path) -> None:
+    app = make_app(db, officers=["kwalker", "jsmith"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, OfficerPicker)
+        await pilot.press("k", "w", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        # it read "Assign to kwalker for 2 tagged cables?"
+        assert "Assign 2 tagged cables to kwalker?" in str(app.screen.query_one(Label).content)

@@ -328,7 +328,7 @@ class TriageApp(App[None]):
             )
             return
         self.notify(
-            f"not copied: {why}. {visible(what, one_line=True)} is in {path}",
+            f"not copied: {why}. {_sentence(visible(what, one_line=True))} is in {path}",
             severity="warning",
             markup=False,
             timeout=12,
@@ -402,6 +402,11 @@ class TriageApp(App[None]):
         if isinstance(screen, TriageScreen):
             yield from screen.commands()
         yield SystemCommand("Help: keys", "List every key binding", self.show_help)
+
+
+def _sentence(text: str) -> str:
+    """`the header and text of 26JCS911` opening a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 def run_console(db_path: Path, config: Config, *, overview: bool = False) -> None:

@@ -88,8 +88,13 @@ class WorkflowActions(TriageScreen):
         if not targets:
             return
         if self.bulk() and len(targets) > 1:
+            which = f"{len(targets):,} {self.bulk_noun()}"
+            # `Assign {which} to kwalker`, or `Set status DONE` for {which}
+            question = (
+                what.replace("{which}", which, 1) if "{which}" in what else f"{what} for {which}"
+            )
             self.app.push_screen(
-                ConfirmScreen(f"{what} for {len(targets):,} {self.bulk_noun()}?"),
+                ConfirmScreen(f"{question}?"),
                 lambda ok: run() if ok else None,
             )
         else:
@@ -109,7 +114,7 @@ class WorkflowActions(TriageScreen):
         def chosen(officer: str | None) -> None:
             if officer:
                 self._confirm_then(
-                    f"Assign to {visible(officer, one_line=True)}",
+                    "Assign {which} to " + visible(officer, one_line=True),
                     lambda: self.apply(
                         f"assigned to {visible(officer, one_line=True)}",
                         lambda c, t, who, b: wf.assign(
