@@ -516,8 +516,13 @@ def test_audit_shows_the_log_filtered(worked: Path) -> None:
     assert len(r.stdout.strip().splitlines()) == 4
     r = triage("audit", "--db", str(worked), "--until", "2020-01-01")
     assert r.stdout == "" and "no audit rows match" in r.stderr
-    r = triage("audit", "--db", str(worked), "--since", "yesterday")
-    assert r.returncode != 0 and "--since: wants a UTC date" in r.stderr
+    # the words `triage report --since` reads are read here too
+    r = triage("audit", "--db", str(worked), "--since", "1h")
+    assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 4, r.stderr
+    r = triage("audit", "--db", str(worked), "--until", "2d")
+    assert r.stdout == "" and "no audit rows match" in r.stderr
+    r = triage("audit", "--db", str(worked), "--since", "last tuesday")
+    assert r.returncode != 0 and "--since: wants a UTC date" in r.stderr and "8h, 2d" in r.stderr
 
 
 def test_a_cache_from_before_the_chain_has_its_rows_chained(tmp_path: Path) -> None:

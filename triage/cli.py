@@ -755,9 +755,19 @@ def _audit_time(option: str, value: str, end: bool) -> str:
     try:
         t = dt.datetime.fromisoformat(value.strip().replace("Z", ""))
     except ValueError as exc:
-        raise CliError(
-            f"{option}: wants a UTC date like 2026-11-29 or 2026-11-29 10:00, not {value!r}"
-        ) from exc
+        # the words `triage report --since` reads: 8h, 2d, today, yesterday 18:00 (local)
+        from .store.report import SinceError, parse_since
+
+        try:
+            t = parse_since(value, dt.datetime.now(dt.UTC))
+        except SinceError:
+            raise CliError(
+                f"{option}: wants a UTC date like 2026-11-29 or 2026-11-29 10:00, or a time "
+                f"like 8h, 2d, today, yesterday 18:00; not {value!r}"
+            ) from exc
+        if end and value.strip().lower() in ("today", "yesterday"):
+            t += dt.timedelta(days=1)  # the whole day
+        return t.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
     if t.tzinfo is not None:
         t = t.astimezone(dt.UTC).replace(tzinfo=None)
     if end and len(value.strip()) <= 10:
@@ -772,7 +782,9 @@ def _audit_time(option: str, value: str, end: bool) -> str:
 @_db_option
 @click.option("--cable", "cable", metavar="REF", help="Only the changes to this cable.")
 @click.option("--officer", metavar="LOGIN", help="Only what this login did ('me' for yourself).")
-@click.option("--since", metavar="DATE", help="From this UTC day or time on (2026-11-29).")
+@click.option(
+    "--since", metavar="DATE", help="From this UTC day or time on (2026-11-29), or 8h, 2d, today."
+)
 @click.option("--until", metavar="DATE", help="Up to this UTC day (inclusive) or time.")
 @click.option("--verify", is_flag=True, help="Check the hash chain and the append-only triggers.")
 @click.option(
