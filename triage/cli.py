@@ -54,6 +54,11 @@ class CliError(click.ClickException):
     def format_message(self) -> str:
         return visible_line(self.message)
 
+    def show(self, file: object = None) -> None:
+        # one prefix for every message triage prints, as `_fail` writes them (click's own
+        # usage errors keep theirs, with the usage line)
+        click.echo(f"triage: {self.format_message()}", err=True)
+
 
 def _describe(cable: Cable) -> str:
     lines = []
