@@ -424,3 +424,20 @@ async def test_n_after_closing_a_cable_opens_the_one_that_followed_it(db: Path) 
         await pilot.press("p")
         await settle(pilot)
         assert screen.cable_id == third
+
+
+@pytest.mark.parametrize("width", [80, 100, 200])
+async def test_the_key_hints_hold_whole_hints_only(db: Path, width: int) -> None:
+    """At 100 columns the bar ended in `q Quit  space`: a key without its word."""
+    from triage.tui.widgets.bars import KeyHints
+
+    app = make_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        hints = app.screen.query_one(KeyHints)
+        shown = "".join(seg.text for seg in hints.render_line(0)).strip()
+        assert len(shown) <= width - 2
+        words = shown.split("  ")
+        assert all(len(w.split(" ", 1)) == 2 for w in words), words  # key and word, each
+        assert words[0] == "enter Open"
+        assert ("ctrl+p palette" in shown) == (width >= 200)

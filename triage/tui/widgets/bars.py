@@ -27,16 +27,29 @@ class KeyHints(Static):
 
     def __init__(self, bindings: list[Binding], keymap: dict[str, str]) -> None:
         super().__init__(markup=False)
-        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        self._hints: list[tuple[str, str]] = []
         for b in bindings:
             if not b.show:
                 continue
             key = keymap.get(b.id or "", b.key).split(",")[0]
-            key = KEY_NAMES.get(key, key)
+            self._hints.append((KEY_NAMES.get(key, key), b.description))
+        self._fit(0)
+
+    def on_resize(self) -> None:
+        self._fit(self.content_region.width)
+
+    def _fit(self, width: int) -> None:
+        """Whole hints only, as many as the line holds (in order of need), then the palette's
+        key when it still fits: a hint cut in half (`space`, no word) says nothing."""
+        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        for key, what in self._hints:
+            if width and t.cell_len + len(key) + 1 + len(what) > width:
+                break
             t.append(key, style="bold")
-            t.append(f" {b.description}  ")
-        t.append("ctrl+p", style="bold")
-        t.append(" palette")
+            t.append(f" {what}  ")
+        if not width or t.cell_len + len("ctrl+p palette") <= width:
+            t.append("ctrl+p", style="bold")
+            t.append(" palette")
         self.update(t)
 
 
