@@ -18,6 +18,7 @@ import re
 import sqlite3
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..cable.model import (
     ACK_MAX_RANK,
@@ -285,69 +286,84 @@ def open_work(
     """Open cables by status, by officer (with each one's overdue and oldest) and by precedence
     (with the overdue), and the open FLASH and NIACT not acknowledged.
 
-    The work grows with the open cables, not the cache: one pass over them (found through the
-    status index), grouped by officer with the precedences counted as sums (grouping by officer,
-    status and precedence sorted three times as many groups' rows). Overdue (the list's rule:
-    unassigned past the objective, or past the due time) is then worked out from two small sets
-    read through their indexes: the cables due before now, and the unassigned that arrived
-    within the longest objective (the only unassigned that may not be overdue yet)."""
+    The work grows with the open cables, not the cache, and reads no cable row: one pass over
+    the open cables' entries in `workflow_open (status, officer, prec_rank, received_at)`
+    (schema 8: each workflow row carries its cable's precedence and arrival), grouped in the
+    index's own order. Overdue (the list's rule: unassigned past the objective, or past the due
+    time) is then worked out from two small sets read through indexes: the cables due before
+    now, and per precedence the unassigned that arrived within its objective (the only
+    unassigned that are not overdue yet)."""
     closed = ", ".join(f"'{s}'" for s in CLOSED)
     opened = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
     ranks = [r for _, r, _ in PREC_ROWS]
     by_status = dict.fromkeys(OPEN_STATUSES, 0)
-    for status, n in conn.execute(
-        f"SELECT status, count(*) FROM workflow WHERE status IN ({opened}) GROUP BY status"
+    # officer -> [open, oldest arrival, {rank: open}, [(status, rank) groups holding the oldest]]
+    per_officer: dict[str | None, list[Any]] = {}
+    for status, officer, rank, n, first in conn.execute(
+        f"SELECT status, officer, prec_rank, count(*), min(received_at) FROM workflow "
+        f"WHERE status IN ({opened}) GROUP BY status, officer, prec_rank"
     ):
-        by_status[str(status)] = int(n)
-    sums = ", ".join(f"sum(c.prec_rank = {int(r)})" for r in ranks)
-    per_officer: dict[str | None, tuple[int, str | None, list[int]]] = {}
-    for row in conn.execute(
-        f"SELECT w.officer, count(*), min(c.received_at), {sums} "
-        f"FROM workflow w JOIN cables c ON c.id = w.cable_id "
-        f"WHERE w.status IN ({opened}) GROUP BY w.officer"
-    ):
-        per_officer[row[0]] = (int(row[1]), row[2], [int(n or 0) for n in row[3:]])
-    open_by_rank = {r: sum(v[2][k] for v in per_officer.values()) for k, r in enumerate(ranks)}
-    unassigned = per_officer.get(None, (0, None, [0] * len(ranks)))[2]
+        n = int(n)
+        by_status[str(status)] = by_status.get(str(status), 0) + n
+        rank = int(rank) if rank is not None else NO_PRECEDENCE_RANK
+        mine = per_officer.setdefault(officer, [0, None, {}, []])
+        mine[0] += n
+        mine[2][rank] = mine[2].get(rank, 0) + n
+        if first is not None and (mine[1] is None or first < mine[1]):
+            mine[1], mine[3] = first, [(status, rank)]
+        elif first is not None and first == mine[1]:
+            mine[3].append((status, rank))
+    open_by_rank = {r: sum(v[2].get(r, 0) for v in per_officer.values()) for r in ranks}
+    unassigned = per_officer.get(None, [0, None, {}, []])[2]
     cut = {r: iso(now - dt.timedelta(minutes=objective_min(ctx, r))) for r in ranks}
     # unassigned and past the objective: all the unassigned but those that arrived since
-    not_yet = dict.fromkeys(ranks, 0)
-    for rank, received in conn.execute(
-        f"SELECT c.prec_rank, c.received_at FROM cables c CROSS JOIN workflow w "
-        f"ON w.cable_id = c.id "
-        f"WHERE c.received_at >= ? AND w.officer IS NULL AND w.status NOT IN ({closed})",
-        (min(cut.values()),),
-    ):
-        if received >= cut.get(int(rank), cut[NO_PRECEDENCE_RANK]):
-            not_yet[int(rank)] = not_yet.get(int(rank), 0) + 1
-    overdue_by_rank = {r: unassigned[k] - not_yet[r] for k, r in enumerate(ranks)}
+    overdue_by_rank = {}
+    for r in ranks:
+        late = unassigned.get(r, 0)
+        if late:
+            late -= int(
+                conn.execute(
+                    f"SELECT count(*) FROM workflow WHERE status IN ({opened}) "
+                    f"AND officer IS NULL AND prec_rank = ? AND received_at >= ?",
+                    (r, cut[r]),
+                ).fetchone()[0]
+            )
+        overdue_by_rank[r] = late
     late_by_officer: dict[str | None, int] = {None: sum(overdue_by_rank.values())}
     # past the due time, and not already counted as unassigned past the objective
     for rank, officer, received in conn.execute(
-        f"SELECT c.prec_rank, w.officer, c.received_at FROM workflow w "
-        f"JOIN cables c ON c.id = w.cable_id WHERE w.due_at < ? AND w.status NOT IN ({closed})",
+        f"SELECT prec_rank, officer, received_at FROM workflow "
+        f"WHERE due_at < ? AND status NOT IN ({closed})",
         (iso(now),),
     ):
-        rank = int(rank)
+        rank = int(rank) if rank is not None else NO_PRECEDENCE_RANK
         if officer is None and received < cut.get(rank, cut[NO_PRECEDENCE_RANK]):
             continue
         overdue_by_rank[rank] = overdue_by_rank.get(rank, 0) + 1
         late_by_officer[officer] = late_by_officer.get(officer, 0) + 1
     loads = []
-    for officer, (n, first, _) in per_officer.items():
-        row = conn.execute(
-            f"SELECT c.id, c.reference_id FROM cables c JOIN workflow w ON w.cable_id = c.id "
-            f"WHERE c.received_at = ? AND w.officer IS ? AND w.status NOT IN ({closed}) "
-            f"ORDER BY c.id LIMIT 1",
-            (first, officer),
-        ).fetchone()
+    for officer, (n, first, _, groups) in per_officer.items():
+        oldest: int | None = None
+        for status, rank in groups:  # the group(s) whose first arrival is the officer's oldest
+            got = conn.execute(
+                "SELECT min(cable_id) FROM workflow WHERE status = ? AND officer IS ? "
+                "AND prec_rank = ? AND received_at = ?",
+                (status, officer, rank, first),
+            ).fetchone()[0]
+            if got is not None and (oldest is None or int(got) < oldest):
+                oldest = int(got)
+        ref = (
+            conn.execute("SELECT reference_id FROM cables WHERE id = ?", (oldest,)).fetchone()
+            if oldest is not None
+            else None
+        )
         loads.append(
             OfficerLoad(
                 officer,
                 n,
                 late_by_officer.get(officer, 0),
-                int(row[0]) if row else None,
-                str(row[1]) if row else None,
+                oldest if ref else None,
+                str(ref[0]) if ref else None,
                 first,
             )
         )
@@ -360,8 +376,8 @@ def open_work(
     ]
     unacked = int(
         conn.execute(
-            f"SELECT count(*) FROM cables c JOIN workflow w ON w.cable_id = c.id "
-            f"WHERE c.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL AND w.status NOT IN ({closed})"
+            f"SELECT count(*) FROM workflow WHERE status IN ({opened}) "
+            f"AND prec_rank <= {ACK_MAX_RANK} AND ack_at IS NULL"
         ).fetchone()[0]
     )
     return by_status, loads, overdue_rows, unacked
