@@ -20,6 +20,7 @@ from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.api import DbUrl, as_target
 from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
+from triage.store.postgres.schema import SCHEMA_VERSION as PG_SCHEMA_VERSION
 from triage.store.views import Context, Filter, FilterError, View, tab_counts, view_ids
 
 from .conftest import N_SAMPLES
@@ -248,7 +249,7 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
 ) -> None:
     r = run("init", "--db", pg_url)
     assert r.exit_code == 0, r.output
-    assert "triage schema 3 ready" in r.output
+    assert f"triage schema {PG_SCHEMA_VERSION} ready" in r.output
     assert "triage_officer" in r.output and "triage_ingest" in r.output
     admin = connect(as_target(pg_url))
     admin.execute(
