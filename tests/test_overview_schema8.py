@@ -159,3 +159,52 @@ def _open_and_report(path: str) -> tuple[int, int]:
         return int(conn.execute("PRAGMA user_version").fetchone()[0]), mismatches(conn)
     finally:
         conn.close()
+
+
+def _traced(conn: sqlite3.Connection) -> list[str]:
+    seen: list[str] = []
+    conn.set_trace_callback(seen.append)
+    return seen
+
+
+def test_a_live_update_counts_only_what_is_new_and_agrees_with_a_full_count(
+    day: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import triage.store.ingest as ingest_mod
+    from tests.overview_fixture import M, Spec, cable_text
+    from triage.store import workflow as wf
+    from triage.store.ingest import Item, ingest
+
+    conn = connect(day)
+    shown = overview(conn, ctx(), NOW)
+    # an officer's change: the arrivals are taken over, not counted again
+    seen = _traced(conn)
+    wf.assign(conn, wf.find_cable(conn, "26STATE101"), "jsmith", "chief")
+    live = overview(conn, ctx(), NOW, previous=shown)
+    assert not any("GROUP BY 1, 2" in sql for sql in seen)
+    assert live == overview(conn, ctx(), NOW)
+    assert live.hours == shown.hours and live.open_by_status != shown.open_by_status
+    # new cables: each adds to its hour
+    stamp = (NOW - 20 * M).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    monkeypatch.setattr(ingest_mod, "utcnow", lambda: stamp)
+    ingest(
+        conn,
+        [Item(f"n{k}.txt", cable_text(Spec(700 + k, "FLASH", 20 * M))) for k in range(3)],
+        parser_process=False,
+    )
+    seen.clear()
+    after = overview(conn, ctx(), NOW, previous=live)
+    assert not any("GROUP BY 1, 2" in sql for sql in seen)
+    full = overview(conn, ctx(), NOW)
+    assert after == full and after.per_hour == full.per_hour
+    assert after.hours[-1].counts.get(1, 0) == live.hours[-1].counts.get(1, 0) + 3
+    assert after.total == live.total + 3
+    # a new version of a held cable (its precedence may change): everything counted again
+    corrected = cable_text(Spec(700, "FLASH", 20 * M)).replace(b"ZZ RUEHWEB", b"PP RUEHWEB")
+    corrected = corrected.replace(b"Z 281200Z", b"P 281200Z")
+    assert ingest(conn, [Item("n0-v2.txt", corrected)], parser_process=False).updated == 1
+    seen.clear()
+    again = overview(conn, ctx(), NOW, previous=after)
+    assert any("GROUP BY 1, 2" in sql for sql in seen)
+    assert again == overview(conn, ctx(), NOW)
+    conn.close()

@@ -12,11 +12,13 @@ windows (24 h, 7 days) start on a whole minute, so their `received:>=` filter is
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
 import sqlite3
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,6 +196,10 @@ class Figures:
     ack: list[AckStats]
     unacked_open: int
     total: int
+    # what the arrivals were counted from, for a live update that counts only what is new (see
+    # overview's `previous`): the window, the highest cable and version ids, the hours' counts
+    basis: tuple[str, str, int, int] = ("", "", 0, 0)
+    per_hour: dict[str, dict[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def open_total(self) -> int:
@@ -228,22 +234,92 @@ def _hour_start(t: dt.datetime) -> dt.datetime:
     return t.replace(minute=0, second=0, microsecond=0)
 
 
-def overview(conn: sqlite3.Connection, ctx: Context, now: dt.datetime | None = None) -> Figures:
-    """Every figure of the Overview, read in four queries."""
+def _arrivals(
+    conn: sqlite3.Connection, window: tuple[str, str], previous: Figures | None
+) -> tuple[dict[str, dict[int, int]], int, tuple[str, str, int, int]]:
+    """Arrivals per hour over the window, the cables held, and what they were counted from.
+
+    With the `previous` figures of the same window, only what is new is read: nothing when no
+    cable or version came since (an officer's change touches no arrival), the new cables'
+    own rows when only new cables came (each adds to one hour). A new version of a held cable
+    (its precedence may have changed) or another window counts them all again, from the
+    `cables_arrivals` index. On SQLite only: ids there are given in commit order."""
+    top_cable, top_version = conn.execute(
+        "SELECT (SELECT coalesce(max(id), 0) FROM cables), "
+        "(SELECT coalesce(max(id), 0) FROM cable_versions)"
+    ).fetchone()
+    basis = (window[0], window[1], int(top_cable), int(top_version))
+    if (
+        previous is not None
+        and previous.basis[:2] == window
+        and getattr(conn, "backend", "sqlite") == "sqlite"
+    ):
+        _, _, was_cable, was_version = previous.basis
+        if (was_cable, was_version) == basis[2:]:
+            return previous.per_hour, previous.total, basis
+        corrected = conn.execute(
+            "SELECT 1 FROM cable_versions WHERE id > ? AND version > 1 LIMIT 1", (was_version,)
+        ).fetchone()
+        if corrected is None and top_cable >= was_cable:
+            per_hour = {h: dict(c) for h, c in previous.per_hour.items()}
+            new = 0
+            for received, rank in conn.execute(
+                "SELECT received_at, prec_rank FROM cables WHERE id > ? AND id <= ?",
+                (was_cable, top_cable),
+            ):
+                new += 1
+                if window[0] <= received < window[1]:
+                    counts = per_hour.setdefault(received[:13], {})
+                    counts[int(rank)] = counts.get(int(rank), 0) + 1
+            return per_hour, previous.total + new, basis
+    per_hour = {}
+    for hour, rank, n in conn.execute(
+        "SELECT substr(received_at, 1, 13), prec_rank, count(*) FROM cables "
+        "WHERE received_at >= ? AND received_at < ? GROUP BY 1, 2",
+        window,
+    ):
+        per_hour.setdefault(hour, {})[int(rank)] = int(n)
+    total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
+    return per_hour, total, basis
+
+
+def overview(
+    conn: sqlite3.Connection,
+    ctx: Context,
+    now: dt.datetime | None = None,
+    previous: Figures | None = None,
+) -> Figures:
+    """Every figure of the Overview. `previous`: the figures this replaces (a live update),
+    whose arrivals are taken over where nothing they count can have changed (see _arrivals)."""
     now = (now or ctx.clock()).astimezone(dt.UTC)
+    with _snapshot(conn):
+        return _overview(conn, ctx, now, previous)
+
+
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """On SQLite, every figure read from one snapshot (a read transaction): the ids the
+    arrivals were counted up to are those of the counts."""
+    if getattr(conn, "backend", "sqlite") != "sqlite" or conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+def _overview(
+    conn: sqlite3.Connection, ctx: Context, now: dt.datetime, previous: Figures | None
+) -> Figures:
     this_hour = _hour_start(now)
     today = dt.datetime(now.year, now.month, now.day, tzinfo=dt.UTC)
     first_day = today - dt.timedelta(days=29)
     end = this_hour + dt.timedelta(hours=1)
 
     # arrivals per hour over the 30 days; the days are sums of their hours
-    per_hour: dict[str, dict[int, int]] = {}
-    for hour, rank, n in conn.execute(
-        "SELECT substr(received_at, 1, 13), prec_rank, count(*) FROM cables "
-        "WHERE received_at >= ? AND received_at < ? GROUP BY 1, 2",
-        (iso(first_day), iso(end)),
-    ):
-        per_hour.setdefault(hour, {})[int(rank)] = int(n)
+    per_hour, total, basis = _arrivals(conn, (iso(first_day), iso(end)), previous)
     hours = []
     for k in range(23, -1, -1):
         start = this_hour - dt.timedelta(hours=k)
@@ -265,7 +341,6 @@ def overview(conn: sqlite3.Connection, ctx: Context, now: dt.datetime | None = N
     by_status, loads, overdue_rows, unacked_open = open_work(conn, ctx, now)
 
     ack = ack_stats(conn, ctx, now)
-    total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
     return Figures(
         now=now,
         hours=hours,
@@ -277,6 +352,8 @@ def overview(conn: sqlite3.Connection, ctx: Context, now: dt.datetime | None = N
         ack=ack,
         unacked_open=unacked_open,
         total=total,
+        basis=basis,
+        per_hour=per_hour,
     )
 
 
