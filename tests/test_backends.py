@@ -657,6 +657,35 @@ def test_a_cable_of_more_distinct_words_than_a_tsvector_holds_is_stored_whole(
     assert refs(conn, found) == ["26HUGE1"]
 
 
+def test_workflow_rows_carry_their_cables_precedence_and_arrival(target: Path) -> None:
+    """Schema 8 (PostgreSQL 4): the Overview counts open work from workflow's copies of each
+    cable's precedence and arrival; a new version that changes the precedence, and an arrival
+    changed by hand, reach them on each backend."""
+    from .overview_fixture import M, Spec, cable_text
+
+    conn = connect(target)
+    assert ingest(conn, [Item("a.txt", cable_text(Spec(78, "ROUTINE", M)))]).added == 1
+    cid = wf.find_cable(conn, "26STATE78")
+
+    def copies() -> tuple[object, ...]:
+        return tuple(
+            conn.execute(
+                "SELECT w.prec_rank, w.received_at, c.prec_rank, c.received_at FROM workflow w "
+                "JOIN cables c ON c.id = w.cable_id WHERE c.id = ?",
+                (cid,),
+            ).fetchone()
+        )
+
+    rank, at, c_rank, c_at = copies()
+    assert (rank, at) == (c_rank, c_at) and at
+    flash = cable_text(Spec(78, "FLASH", M))
+    assert ingest(conn, [Item("b.txt", flash)]).updated == 1
+    rank2, at2, c_rank2, _ = copies()
+    assert (rank2, at2) == (c_rank2, at) and rank2 != rank
+    conn.execute("UPDATE cables SET received_at = ? WHERE id = ?", ("2026-01-02T03:04:05Z", cid))
+    assert copies()[:2] == (c_rank2, "2026-01-02T03:04:05Z")
+
+
 def test_the_report_reads_the_same_figures_on_each_backend(db: Path) -> None:
     assert run("ack", "--db", str(db), "26STATE104233").exit_code == 0
     r = run("report", "--db", str(db), "--since", "3650d", "--format", "json")
