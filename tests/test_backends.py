@@ -245,7 +245,7 @@ def _login_url(pg_server: Server, url: str, role: str) -> str:
 
 
 def test_init_creates_the_schema_and_the_roles_that_guard_it(
-    pg_server: Server, pg_url: str, samples: Path
+    pg_server: Server, pg_url: str, samples: Path, tmp_path: Path
 ) -> None:
     r = run("init", "--db", pg_url)
     assert r.exit_code == 0, r.output
@@ -269,6 +269,18 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
     assert "permission denied" in r.output
     r = run("ingest", "--db", feed_url, str(samples))
     assert r.exit_code == 0, r.output
+    # a new version that changes a cable's precedence, by the ingest role: workflow's copy of
+    # it follows (a trigger of the schema's owner: the role itself may not UPDATE workflow)
+    from .overview_fixture import M, Spec, cable_text
+
+    for k, prec in enumerate(("ROUTINE", "FLASH")):
+        (tmp_path / f"v{k}.txt").write_bytes(cable_text(Spec(79, prec, M)))
+        r = run("ingest", "--db", feed_url, str(tmp_path / f"v{k}.txt"))
+        assert r.exit_code == 0, r.output
+    assert admin.execute(
+        "SELECT w.prec_rank FROM workflow w JOIN cables c ON c.id = w.cable_id "
+        "WHERE c.reference_id = '26STATE79'"
+    ).fetchone() == (1,)
     r = run("reindex", "--db", feed_url)
     assert r.exit_code == 0, r.output
     r = run("reindex", "--db", officer_url)
