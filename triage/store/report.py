@@ -451,12 +451,21 @@ def open_work(
         for r in ranks
         if r in USUAL_RANKS or open_by_rank.get(r)
     ]
-    unacked = int(
-        conn.execute(
-            f"SELECT count(*) FROM workflow WHERE status IN ({opened}) "
-            f"AND prec_rank <= {ACK_MAX_RANK} AND ack_at IS NULL"
-        ).fetchone()[0]
-    )
+    # the open FLASH and NIACT not acknowledged, officer by officer: each a seek in
+    # workflow_open to the officer's urgent cables (one query over every open cable would read
+    # all their rows for `ack_at`)
+    unacked = 0
+    for officer, (_, _, by_rank, _) in per_officer.items():
+        if not any(by_rank.get(r) for r in ranks if r <= ACK_MAX_RANK):
+            continue
+        who, args = ("officer IS NULL", []) if officer is None else ("officer = ?", [officer])
+        unacked += int(
+            conn.execute(
+                f"SELECT count(*) FROM workflow WHERE status IN ({opened}) AND {who} "
+                f"AND prec_rank <= {ACK_MAX_RANK} AND ack_at IS NULL",
+                args,
+            ).fetchone()[0]
+        )
     return by_status, loads, overdue_rows, unacked
 
 
