@@ -83,6 +83,7 @@ def shape(db: Path, all_open: bool = False) -> None:
 def console(db: Path) -> dict[str, object]:
     from triage.config import load_config
     from triage.store import connect
+    from triage.store import workflow as wf
     from triage.store.report import overview
     from triage.store.views import Context
     from triage.tui.app import ListScreen, TriageApp
@@ -139,10 +140,9 @@ def console(db: Path) -> dict[str, object]:
         live, live_cpu = [], []
         for cid in ids:
             before = screen.computed
-            other.execute(
-                "UPDATE workflow SET officer = 'bench', status = 'ASSIGNED' WHERE cable_id = ?",
-                (cid,),
-            )
+            # as another officer's console assigns (with its audit row: the change watch
+            # ignores a hand-made UPDATE, which no list shows)
+            wf.assign(other, cid, "bench", "chief")
             t = time.perf_counter()
             c = time.process_time()
             app.check_for_changes()  # the change watch's tick

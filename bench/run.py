@@ -15,7 +15,8 @@ a bare Textual app showing one line; then, in that console, time FTS search, a t
 status filter, one row down, a page down, to the end, and opening a cable (median and p95); the
 console's peak RSS; and `triage export` of the whole cache (time and peak RSS). Last, the cache
 is given a working day's shape (bench/overview_probe.py) and the Overview's first draw and live
-update are timed in a fresh console, and `triage report` (text and JSON) as a command.
+update are timed in a fresh console, and `triage report` (text and JSON) as a command; before
+that, the Thread tab and its related cables in another (bench/thread_probe.py).
 """
 
 from __future__ import annotations
@@ -252,6 +253,21 @@ def overview(db: Path, triage: str) -> dict[str, object]:
     return out
 
 
+def threads(db: Path, samples: int = 40) -> dict[str, object]:
+    """The Thread tab and "more like this" in a fresh headless console (bench/thread_probe.py),
+    before the Overview reshapes the cache; empty when no cable cites a held one."""
+    probe = str(HERE / "thread_probe.py")
+    res = subprocess.run(
+        [PY, probe, str(db), "--samples", str(samples)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if res.returncode != 0:
+        return {}
+    return json.loads(res.stdout)  # type: ignore[no-any-return]
+
+
 def fmt_ms(d: object) -> str:
     assert isinstance(d, dict)
     return f"{d['median'] * 1000:.0f} / {d['p95'] * 1000:.0f}"
@@ -389,6 +405,7 @@ def _run(args: argparse.Namespace) -> int:
             wall, rss = timed_cmd([triage, "export", "--db", _arg(db), "-o", str(out)])
             row["export_s"], row["export_rss_mb"] = wall, rss
             out.unlink(missing_ok=True)
+            row["thread"] = threads(db, 5 if args.quick else 40)
             row.update(overview(db, triage))
             results.append(row)
             print(f"done {n}", file=sys.stderr, flush=True)
@@ -406,6 +423,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _init(triage: str, db: Path) -> None:
     subprocess.run([triage, "init", "--db", _arg(db)], check=True, capture_output=True)
+
+
+def _ms(probe: object, key: str) -> str:
+    """A thread_probe figure (already in ms), or - when the cache had no thread."""
+    if not isinstance(probe, dict) or "console" not in probe:
+        return "-"
+    d = probe["console"][key]
+    return f"{d['median']:.0f} / {d['p95']:.0f}"
 
 
 def print_table(results: list[dict[str, object]], backend: str = "sqlite") -> None:
@@ -439,6 +464,8 @@ def print_table(results: list[dict[str, object]], backend: str = "sqlite") -> No
         "live ms",
         "report s",
         "json s",
+        "thread ms",
+        "related ms",
     ]
     rows = []
     for r in results:
@@ -468,6 +495,8 @@ def print_table(results: list[dict[str, object]], backend: str = "sqlite") -> No
                 fmt_ms(r["overview"]["live_update"]),  # type: ignore[index]
                 f"{float(r['report_s']):.2f}",  # type: ignore[arg-type]
                 f"{float(r['report_json_s']):.2f}",  # type: ignore[arg-type]
+                _ms(r.get("thread"), "tab_tree"),
+                _ms(r.get("thread"), "tab_related"),
             ]
         )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]

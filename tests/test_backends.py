@@ -20,6 +20,7 @@ from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.api import DbUrl, as_target
 from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
+from triage.store.postgres.schema import SCHEMA_VERSION as PG_SCHEMA_VERSION
 from triage.store.views import Context, Filter, FilterError, View, tab_counts, view_ids
 
 from .conftest import N_SAMPLES
@@ -244,11 +245,11 @@ def _login_url(pg_server: Server, url: str, role: str) -> str:
 
 
 def test_init_creates_the_schema_and_the_roles_that_guard_it(
-    pg_server: Server, pg_url: str, samples: Path
+    pg_server: Server, pg_url: str, samples: Path, tmp_path: Path
 ) -> None:
     r = run("init", "--db", pg_url)
     assert r.exit_code == 0, r.output
-    assert "triage schema 3 ready" in r.output
+    assert f"triage schema {PG_SCHEMA_VERSION} ready" in r.output
     assert "triage_officer" in r.output and "triage_ingest" in r.output
     admin = connect(as_target(pg_url))
     admin.execute(
@@ -268,6 +269,18 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
     assert "permission denied" in r.output
     r = run("ingest", "--db", feed_url, str(samples))
     assert r.exit_code == 0, r.output
+    # a new version that changes a cable's precedence, by the ingest role: workflow's copy of
+    # it follows (a trigger of the schema's owner: the role itself may not UPDATE workflow)
+    from .overview_fixture import M, Spec, cable_text
+
+    for k, prec in enumerate(("ROUTINE", "FLASH")):
+        (tmp_path / f"v{k}.txt").write_bytes(cable_text(Spec(79, prec, M)))
+        r = run("ingest", "--db", feed_url, str(tmp_path / f"v{k}.txt"))
+        assert r.exit_code == 0, r.output
+    assert admin.execute(
+        "SELECT w.prec_rank FROM workflow w JOIN cables c ON c.id = w.cable_id "
+        "WHERE c.reference_id = '26STATE79'"
+    ).fetchone() == (1,)
     r = run("reindex", "--db", feed_url)
     assert r.exit_code == 0, r.output
     r = run("reindex", "--db", officer_url)
@@ -654,6 +667,35 @@ def test_a_cable_of_more_distinct_words_than_a_tsvector_holds_is_stored_whole(
     assert raw_bytes(conn, "26HUGE1") == data
     found = view_ids(conn, View(tab="All", search="zebrafirst"), Context("me"))
     assert refs(conn, found) == ["26HUGE1"]
+
+
+def test_workflow_rows_carry_their_cables_precedence_and_arrival(target: Path) -> None:
+    """Schema 8 (PostgreSQL 4): the Overview counts open work from workflow's copies of each
+    cable's precedence and arrival; a new version that changes the precedence, and an arrival
+    changed by hand, reach them on each backend."""
+    from .overview_fixture import M, Spec, cable_text
+
+    conn = connect(target)
+    assert ingest(conn, [Item("a.txt", cable_text(Spec(78, "ROUTINE", M)))]).added == 1
+    cid = wf.find_cable(conn, "26STATE78")
+
+    def copies() -> tuple[object, ...]:
+        return tuple(
+            conn.execute(
+                "SELECT w.prec_rank, w.received_at, c.prec_rank, c.received_at FROM workflow w "
+                "JOIN cables c ON c.id = w.cable_id WHERE c.id = ?",
+                (cid,),
+            ).fetchone()
+        )
+
+    rank, at, c_rank, c_at = copies()
+    assert (rank, at) == (c_rank, c_at) and at
+    flash = cable_text(Spec(78, "FLASH", M))
+    assert ingest(conn, [Item("b.txt", flash)]).updated == 1
+    rank2, at2, c_rank2, _ = copies()
+    assert (rank2, at2) == (c_rank2, at) and rank2 != rank
+    conn.execute("UPDATE cables SET received_at = ? WHERE id = ?", ("2026-01-02T03:04:05Z", cid))
+    assert copies()[:2] == (c_rank2, "2026-01-02T03:04:05Z")
 
 
 def test_the_report_reads_the_same_figures_on_each_backend(db: Path) -> None:

@@ -231,3 +231,38 @@ def test_snapshot_overview_200x50(day: Path, snap_compare) -> None:  # type: ign
         await pilot.press("tab", "tab", "tab", "j")
 
     assert snap_compare(_snap_app(day), terminal_size=(200, 50), run_before=before)
+
+
+async def test_a_list_under_the_overview_waits_and_catches_up_when_shown(day: Path) -> None:
+    """The list under the Overview does not read its view again at every change (at 250,000
+    cables that is most of a live update's work); it does when it is shown again."""
+    app = make_app(day, overview=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lst_screen = app.screen
+        assert isinstance(lst_screen, ListScreen)
+        lst = lst_screen.query_one(CableList)
+        await pilot.press("w")
+        screen = await drawn(pilot)
+        generation, ids, before = lst_screen.generation, list(lst.ids), screen.computed
+        conn = connect(app.cache.path)
+        from tests.overview_fixture import Spec
+
+        ingest(
+            conn, [Item("extra.txt", cable_text(Spec(998, "FLASH", 0 * H)))], parser_process=False
+        )
+        new_id = conn.execute("SELECT id FROM cables WHERE reference_id = '26STATE998'").fetchone()[
+            0
+        ]
+        conn.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert screen.computed > before  # the Overview took the change in
+        assert lst_screen.generation == generation  # the covered list did not read
+        assert list(lst.ids) == ids and new_id not in lst.ids
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is lst_screen
+        assert lst_screen.generation > generation
+        assert new_id in lst.ids
+        assert any("26STATE998" in line for line in list_lines(app))

@@ -316,3 +316,26 @@ def test_report_to_a_file_and_bad_input(day: Path, tmp_path: Path, frozen: None)
     assert res.exit_code != 0 and "--since 'soon'" in res.output
     res = CliRunner().invoke(cli.main, ["report", "--db", str(tmp_path / "none.db")])
     assert res.exit_code != 0 and "no cache here" in res.output
+
+
+def test_report_json_written_in_pieces_is_the_whole_report(day: Path) -> None:
+    """The JSON is written as it is encoded (each listed cable one line): what a tool reads
+    back is exactly the report's data, every section's cables in their order."""
+    from triage.store.report_render import iter_json, report_data
+
+    conn = sqlite3.connect(day)
+    fig = overview(conn, ctx(), NOW)
+    shift = handover(conn, ctx(), NOW - 7 * D, NOW)
+    pieces = list(iter_json(fig, shift, "day.db"))
+    assert len(pieces) > 2  # written a section at a time
+    text = "".join(pieces)
+    assert text.isascii()
+    assert json.loads(text) == json.loads(json.dumps(report_data(fig, shift, "day.db")))
+    listed = [c["reference_id"] for c in json.loads(text)["handover"]["arrived"]["cables"]]
+    assert listed == [c.reference_id for c in shift.arrived.cables] and len(listed) > 5
+    assert sum(
+        1 for line in text.splitlines() if line.lstrip().startswith('{"reference_id"')
+    ) == sum(
+        len(sec.cables)
+        for sec in [shift.arrived, shift.unacknowledged] + [s for _, s in shift.per_officer]
+    )

@@ -912,7 +912,7 @@ def report(
     from .config import current_login
     from .store.export import ExportError, publish_text
     from .store.report import SinceError, handover, overview, parse_since
-    from .store.report_render import render_json, render_markdown, render_text
+    from .store.report_render import iter_json, render_json, render_markdown, render_text
     from .store.views import Context
 
     cfg = _config()
@@ -936,6 +936,10 @@ def report(
         shift = handover(conn, context, since, now, limit=limit or None)
     except sqlite3.Error as exc:
         raise CliError(f"{path}: could not read the cache: {exc}") from exc
+    if fmt == "json" and output == "-":  # written as it is encoded (tens of thousands of lines)
+        for piece in iter_json(figures, shift, str(path)):
+            click.echo(piece, nl=False)
+        return
     render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]
     text = render(figures, shift, str(path))
     if output == "-":

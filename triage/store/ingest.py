@@ -628,7 +628,9 @@ def store_item(
     if on_note and p.warnings:
         on_note(item.source, f"{ref} stored with warnings: " + "; ".join(p.warnings))
     conn.execute(
-        "INSERT INTO workflow (cable_id, status, row_version) VALUES (?, 'NEW', 1)", (cable_id,)
+        "INSERT INTO workflow (cable_id, status, row_version, prec_rank, received_at) "
+        "VALUES (?, 'NEW', 1, ?, ?)",
+        (cable_id, p.row["prec_rank"], received_at),
     )
     return "added", ref
 

@@ -12,12 +12,15 @@ windows (24 h, 7 days) start on a whole minute, so their `received:>=` filter is
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
 import sqlite3
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..cable.model import (
     ACK_MAX_RANK,
@@ -193,6 +196,10 @@ class Figures:
     ack: list[AckStats]
     unacked_open: int
     total: int
+    # what the arrivals were counted from, for a live update that counts only what is new (see
+    # overview's `previous`): the window, the highest cable and version ids, the hours' counts
+    basis: tuple[str, str, int, int] = ("", "", 0, 0)
+    per_hour: dict[str, dict[int, int]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def open_total(self) -> int:
@@ -227,22 +234,92 @@ def _hour_start(t: dt.datetime) -> dt.datetime:
     return t.replace(minute=0, second=0, microsecond=0)
 
 
-def overview(conn: sqlite3.Connection, ctx: Context, now: dt.datetime | None = None) -> Figures:
-    """Every figure of the Overview, read in four queries."""
+def _arrivals(
+    conn: sqlite3.Connection, window: tuple[str, str], previous: Figures | None
+) -> tuple[dict[str, dict[int, int]], int, tuple[str, str, int, int]]:
+    """Arrivals per hour over the window, the cables held, and what they were counted from.
+
+    With the `previous` figures of the same window, only what is new is read: nothing when no
+    cable or version came since (an officer's change touches no arrival), the new cables'
+    own rows when only new cables came (each adds to one hour). A new version of a held cable
+    (its precedence may have changed) or another window counts them all again, from the
+    `cables_arrivals` index. On SQLite only: ids there are given in commit order."""
+    top_cable, top_version = conn.execute(
+        "SELECT (SELECT coalesce(max(id), 0) FROM cables), "
+        "(SELECT coalesce(max(id), 0) FROM cable_versions)"
+    ).fetchone()
+    basis = (window[0], window[1], int(top_cable), int(top_version))
+    if (
+        previous is not None
+        and previous.basis[:2] == window
+        and getattr(conn, "backend", "sqlite") == "sqlite"
+    ):
+        _, _, was_cable, was_version = previous.basis
+        if (was_cable, was_version) == basis[2:]:
+            return previous.per_hour, previous.total, basis
+        corrected = conn.execute(
+            "SELECT 1 FROM cable_versions WHERE id > ? AND version > 1 LIMIT 1", (was_version,)
+        ).fetchone()
+        if corrected is None and top_cable >= was_cable:
+            per_hour = {h: dict(c) for h, c in previous.per_hour.items()}
+            new = 0
+            for received, rank in conn.execute(
+                "SELECT received_at, prec_rank FROM cables WHERE id > ? AND id <= ?",
+                (was_cable, top_cable),
+            ):
+                new += 1
+                if window[0] <= received < window[1]:
+                    counts = per_hour.setdefault(received[:13], {})
+                    counts[int(rank)] = counts.get(int(rank), 0) + 1
+            return per_hour, previous.total + new, basis
+    per_hour = {}
+    for hour, rank, n in conn.execute(
+        "SELECT substr(received_at, 1, 13), prec_rank, count(*) FROM cables "
+        "WHERE received_at >= ? AND received_at < ? GROUP BY 1, 2",
+        window,
+    ):
+        per_hour.setdefault(hour, {})[int(rank)] = int(n)
+    total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
+    return per_hour, total, basis
+
+
+def overview(
+    conn: sqlite3.Connection,
+    ctx: Context,
+    now: dt.datetime | None = None,
+    previous: Figures | None = None,
+) -> Figures:
+    """Every figure of the Overview. `previous`: the figures this replaces (a live update),
+    whose arrivals are taken over where nothing they count can have changed (see _arrivals)."""
     now = (now or ctx.clock()).astimezone(dt.UTC)
+    with _snapshot(conn):
+        return _overview(conn, ctx, now, previous)
+
+
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """On SQLite, every figure read from one snapshot (a read transaction): the ids the
+    arrivals were counted up to are those of the counts."""
+    if getattr(conn, "backend", "sqlite") != "sqlite" or conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+def _overview(
+    conn: sqlite3.Connection, ctx: Context, now: dt.datetime, previous: Figures | None
+) -> Figures:
     this_hour = _hour_start(now)
     today = dt.datetime(now.year, now.month, now.day, tzinfo=dt.UTC)
     first_day = today - dt.timedelta(days=29)
     end = this_hour + dt.timedelta(hours=1)
 
     # arrivals per hour over the 30 days; the days are sums of their hours
-    per_hour: dict[str, dict[int, int]] = {}
-    for hour, rank, n in conn.execute(
-        "SELECT substr(received_at, 1, 13), prec_rank, count(*) FROM cables "
-        "WHERE received_at >= ? AND received_at < ? GROUP BY 1, 2",
-        (iso(first_day), iso(end)),
-    ):
-        per_hour.setdefault(hour, {})[int(rank)] = int(n)
+    per_hour, total, basis = _arrivals(conn, (iso(first_day), iso(end)), previous)
     hours = []
     for k in range(23, -1, -1):
         start = this_hour - dt.timedelta(hours=k)
@@ -264,7 +341,6 @@ def overview(conn: sqlite3.Connection, ctx: Context, now: dt.datetime | None = N
     by_status, loads, overdue_rows, unacked_open = open_work(conn, ctx, now)
 
     ack = ack_stats(conn, ctx, now)
-    total = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
     return Figures(
         now=now,
         hours=hours,
@@ -276,6 +352,8 @@ def overview(conn: sqlite3.Connection, ctx: Context, now: dt.datetime | None = N
         ack=ack,
         unacked_open=unacked_open,
         total=total,
+        basis=basis,
+        per_hour=per_hour,
     )
 
 
@@ -285,69 +363,84 @@ def open_work(
     """Open cables by status, by officer (with each one's overdue and oldest) and by precedence
     (with the overdue), and the open FLASH and NIACT not acknowledged.
 
-    The work grows with the open cables, not the cache: one pass over them (found through the
-    status index), grouped by officer with the precedences counted as sums (grouping by officer,
-    status and precedence sorted three times as many groups' rows). Overdue (the list's rule:
-    unassigned past the objective, or past the due time) is then worked out from two small sets
-    read through their indexes: the cables due before now, and the unassigned that arrived
-    within the longest objective (the only unassigned that may not be overdue yet)."""
+    The work grows with the open cables, not the cache, and reads no cable row: one pass over
+    the open cables' entries in `workflow_open (status, officer, prec_rank, received_at)`
+    (schema 8: each workflow row carries its cable's precedence and arrival), grouped in the
+    index's own order. Overdue (the list's rule: unassigned past the objective, or past the due
+    time) is then worked out from two small sets read through indexes: the cables due before
+    now, and per precedence the unassigned that arrived within its objective (the only
+    unassigned that are not overdue yet)."""
     closed = ", ".join(f"'{s}'" for s in CLOSED)
     opened = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
     ranks = [r for _, r, _ in PREC_ROWS]
     by_status = dict.fromkeys(OPEN_STATUSES, 0)
-    for status, n in conn.execute(
-        f"SELECT status, count(*) FROM workflow WHERE status IN ({opened}) GROUP BY status"
+    # officer -> [open, oldest arrival, {rank: open}, [(status, rank) groups holding the oldest]]
+    per_officer: dict[str | None, list[Any]] = {}
+    for status, officer, rank, n, first in conn.execute(
+        f"SELECT status, officer, prec_rank, count(*), min(received_at) FROM workflow "
+        f"WHERE status IN ({opened}) GROUP BY status, officer, prec_rank"
     ):
-        by_status[str(status)] = int(n)
-    sums = ", ".join(f"sum(c.prec_rank = {int(r)})" for r in ranks)
-    per_officer: dict[str | None, tuple[int, str | None, list[int]]] = {}
-    for row in conn.execute(
-        f"SELECT w.officer, count(*), min(c.received_at), {sums} "
-        f"FROM workflow w JOIN cables c ON c.id = w.cable_id "
-        f"WHERE w.status IN ({opened}) GROUP BY w.officer"
-    ):
-        per_officer[row[0]] = (int(row[1]), row[2], [int(n or 0) for n in row[3:]])
-    open_by_rank = {r: sum(v[2][k] for v in per_officer.values()) for k, r in enumerate(ranks)}
-    unassigned = per_officer.get(None, (0, None, [0] * len(ranks)))[2]
+        n = int(n)
+        by_status[str(status)] = by_status.get(str(status), 0) + n
+        rank = int(rank) if rank is not None else NO_PRECEDENCE_RANK
+        mine = per_officer.setdefault(officer, [0, None, {}, []])
+        mine[0] += n
+        mine[2][rank] = mine[2].get(rank, 0) + n
+        if first is not None and (mine[1] is None or first < mine[1]):
+            mine[1], mine[3] = first, [(status, rank)]
+        elif first is not None and first == mine[1]:
+            mine[3].append((status, rank))
+    open_by_rank = {r: sum(v[2].get(r, 0) for v in per_officer.values()) for r in ranks}
+    unassigned = per_officer.get(None, [0, None, {}, []])[2]
     cut = {r: iso(now - dt.timedelta(minutes=objective_min(ctx, r))) for r in ranks}
     # unassigned and past the objective: all the unassigned but those that arrived since
-    not_yet = dict.fromkeys(ranks, 0)
-    for rank, received in conn.execute(
-        f"SELECT c.prec_rank, c.received_at FROM cables c CROSS JOIN workflow w "
-        f"ON w.cable_id = c.id "
-        f"WHERE c.received_at >= ? AND w.officer IS NULL AND w.status NOT IN ({closed})",
-        (min(cut.values()),),
-    ):
-        if received >= cut.get(int(rank), cut[NO_PRECEDENCE_RANK]):
-            not_yet[int(rank)] = not_yet.get(int(rank), 0) + 1
-    overdue_by_rank = {r: unassigned[k] - not_yet[r] for k, r in enumerate(ranks)}
+    overdue_by_rank = {}
+    for r in ranks:
+        late = unassigned.get(r, 0)
+        if late:
+            late -= int(
+                conn.execute(
+                    f"SELECT count(*) FROM workflow WHERE status IN ({opened}) "
+                    f"AND officer IS NULL AND prec_rank = ? AND received_at >= ?",
+                    (r, cut[r]),
+                ).fetchone()[0]
+            )
+        overdue_by_rank[r] = late
     late_by_officer: dict[str | None, int] = {None: sum(overdue_by_rank.values())}
     # past the due time, and not already counted as unassigned past the objective
     for rank, officer, received in conn.execute(
-        f"SELECT c.prec_rank, w.officer, c.received_at FROM workflow w "
-        f"JOIN cables c ON c.id = w.cable_id WHERE w.due_at < ? AND w.status NOT IN ({closed})",
+        f"SELECT prec_rank, officer, received_at FROM workflow "
+        f"WHERE due_at < ? AND status NOT IN ({closed})",
         (iso(now),),
     ):
-        rank = int(rank)
+        rank = int(rank) if rank is not None else NO_PRECEDENCE_RANK
         if officer is None and received < cut.get(rank, cut[NO_PRECEDENCE_RANK]):
             continue
         overdue_by_rank[rank] = overdue_by_rank.get(rank, 0) + 1
         late_by_officer[officer] = late_by_officer.get(officer, 0) + 1
     loads = []
-    for officer, (n, first, _) in per_officer.items():
-        row = conn.execute(
-            f"SELECT c.id, c.reference_id FROM cables c JOIN workflow w ON w.cable_id = c.id "
-            f"WHERE c.received_at = ? AND w.officer IS ? AND w.status NOT IN ({closed}) "
-            f"ORDER BY c.id LIMIT 1",
-            (first, officer),
-        ).fetchone()
+    for officer, (n, first, _, groups) in per_officer.items():
+        oldest: int | None = None
+        for status, rank in groups:  # the group(s) whose first arrival is the officer's oldest
+            got = conn.execute(
+                "SELECT min(cable_id) FROM workflow WHERE status = ? AND officer IS ? "
+                "AND prec_rank = ? AND received_at = ?",
+                (status, officer, rank, first),
+            ).fetchone()[0]
+            if got is not None and (oldest is None or int(got) < oldest):
+                oldest = int(got)
+        ref = (
+            conn.execute("SELECT reference_id FROM cables WHERE id = ?", (oldest,)).fetchone()
+            if oldest is not None
+            else None
+        )
         loads.append(
             OfficerLoad(
                 officer,
                 n,
                 late_by_officer.get(officer, 0),
-                int(row[0]) if row else None,
-                str(row[1]) if row else None,
+                oldest if ref else None,
+                str(ref[0]) if ref else None,
                 first,
             )
         )
@@ -358,12 +451,21 @@ def open_work(
         for r in ranks
         if r in USUAL_RANKS or open_by_rank.get(r)
     ]
-    unacked = int(
-        conn.execute(
-            f"SELECT count(*) FROM cables c JOIN workflow w ON w.cable_id = c.id "
-            f"WHERE c.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL AND w.status NOT IN ({closed})"
-        ).fetchone()[0]
-    )
+    # the open FLASH and NIACT not acknowledged, officer by officer: each a seek in
+    # workflow_open to the officer's urgent cables (one query over every open cable would read
+    # all their rows for `ack_at`)
+    unacked = 0
+    for officer, (_, _, by_rank, _) in per_officer.items():
+        if not any(by_rank.get(r) for r in ranks if r <= ACK_MAX_RANK):
+            continue
+        who, args = ("officer IS NULL", []) if officer is None else ("officer = ?", [officer])
+        unacked += int(
+            conn.execute(
+                f"SELECT count(*) FROM workflow WHERE status IN ({opened}) AND {who} "
+                f"AND prec_rank <= {ACK_MAX_RANK} AND ack_at IS NULL",
+                args,
+            ).fetchone()[0]
+        )
     return by_status, loads, overdue_rows, unacked
 
 
@@ -478,16 +580,26 @@ def _lines(
     params: list[object],
     order: str,
     limit: int | None,
+    table: str = "workflow",
 ) -> tuple[int, list[CableLine]]:
+    """The section's count and its first `limit` lines. `where` and `order` name the columns
+    of one table, `workflow w` (which carries each cable's precedence and arrival, schema 8)
+    or `cables c`: the count and the choice of lines read that table's indexes alone, and only
+    the lines listed are joined to the rest of their cable (at 250,000 cables a section may
+    hold 20,000 open cables, of which the text report lists 50)."""
     od_sql, od_params = overdue_sql(ctx, now)
-    base = f"FROM cables c JOIN workflow w ON w.cable_id = c.id WHERE {where}"
-    total = int(conn.execute(f"SELECT count(*) {base}", params).fetchone()[0])
-    sql = f"SELECT {LINE_COLUMNS}, {od_sql} {base} ORDER BY {order}"
+    source, key = ("workflow w", "w.cable_id") if table == "workflow" else ("cables c", "c.id")
+    total = int(conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0])
+    pick = f"SELECT {key} AS id FROM {source} WHERE {where} ORDER BY {order}"
     if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+        pick += f" LIMIT {int(limit)}"
+    sql = (
+        f"WITH pick AS ({pick}) SELECT {LINE_COLUMNS}, {od_sql} FROM pick "
+        f"JOIN cables c ON c.id = pick.id JOIN workflow w ON w.cable_id = pick.id ORDER BY {order}"
+    )
     lines = [
         CableLine(*r[:11], overdue=bool(r[11]))  # type: ignore[misc]
-        for r in conn.execute(sql, [*od_params, *params])
+        for r in conn.execute(sql, [*params, *od_params])
     ]
     return total, lines
 
@@ -504,7 +616,10 @@ def handover(
     list holds its first `limit` cables (all when None) and says how many there are."""
     now = (now or ctx.clock()).astimezone(dt.UTC)
     since = since.astimezone(dt.UTC)
-    closed = ", ".join(f"'{s}'" for s in CLOSED)
+    # IN the open statuses rather than NOT IN the closed (the same: statuses are checked when
+    # set): the index by status and officer finds an officer's open cables without reading
+    # the others
+    opened = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
     minute = since.replace(second=0, microsecond=0)
     stamp = minute.replace(tzinfo=None).isoformat(timespec="minutes")
     arrived = Section(
@@ -519,13 +634,14 @@ def handover(
         [iso(minute)],
         "c.prec_rank, c.received_at DESC, c.id DESC",
         limit,
+        table="cables",
     )
     per_officer: list[tuple[str | None, Section]] = []
     names = [
         r[0]
         for r in conn.execute(
-            f"SELECT officer FROM workflow WHERE status NOT IN ({closed}) "
-            "AND officer IS NOT NULL GROUP BY officer ORDER BY officer"
+            f"SELECT DISTINCT officer FROM workflow WHERE status IN ({opened}) "
+            "AND officer IS NOT NULL ORDER BY officer"
         )
     ]
     for name in names:
@@ -534,9 +650,9 @@ def handover(
             conn,
             ctx,
             now,
-            f"w.officer = ? AND w.status NOT IN ({closed})",
+            f"w.status IN ({opened}) AND w.officer = ?",
             [name],
-            "w.due_at IS NULL, w.due_at, c.prec_rank, c.received_at, c.id",
+            "w.due_at IS NULL, w.due_at, w.prec_rank, w.received_at, w.cable_id",
             limit,
         )
         per_officer.append((name, sec))
@@ -545,9 +661,9 @@ def handover(
         conn,
         ctx,
         now,
-        f"w.officer IS NULL AND w.status NOT IN ({closed})",
+        f"w.status IN ({opened}) AND w.officer IS NULL",
         [],
-        "c.prec_rank, c.received_at, c.id",
+        "w.prec_rank, w.received_at, w.cable_id",
         limit,
     )
     if unassigned.total:
@@ -557,9 +673,9 @@ def handover(
         conn,
         ctx,
         now,
-        f"c.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL AND w.status NOT IN ({closed})",
+        f"w.status IN ({opened}) AND w.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL",
         [],
-        "c.prec_rank, c.received_at, c.id",
+        "w.prec_rank, w.received_at, w.cable_id",
         limit,
     )
     hands = [

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import secrets
 import textwrap
+from collections.abc import Iterator
 from typing import Any
 
 from ..cable.model import level_word
@@ -500,11 +502,12 @@ def _line_json(c: CableLine) -> dict[str, Any]:
     }
 
 
-def _section_json(sec: Section) -> dict[str, Any]:
+def _section_json(sec: Section, holes: dict[int, str] | None = None) -> dict[str, Any]:
     return {
         "total": sec.total,
         "list": view_text(sec.view),
-        "cables": [_line_json(c) for c in sec.cables],
+        # (iter_json writes the cables where their hole is)
+        "cables": holes[id(sec)] if holes else [_line_json(c) for c in sec.cables],
     }
 
 
@@ -517,7 +520,9 @@ def _bucket_json(b: Bucket) -> dict[str, Any]:
     }
 
 
-def report_data(fig: Figures, h: Handover, cache: str) -> dict[str, Any]:
+def report_data(
+    fig: Figures, h: Handover, cache: str, holes: dict[int, str] | None = None
+) -> dict[str, Any]:
     return {
         "generated_utc": fig.now.isoformat(),
         "cache": cache,
@@ -572,10 +577,10 @@ def report_data(fig: Figures, h: Handover, cache: str) -> dict[str, Any]:
             for a in fig.ack
         ],
         "handover": {
-            "arrived": _section_json(h.arrived),
-            "not_acknowledged": _section_json(h.unacknowledged),
+            "arrived": _section_json(h.arrived, holes),
+            "not_acknowledged": _section_json(h.unacknowledged, holes),
             "open_per_officer": [
-                {"officer": name, **_section_json(sec)} for name, sec in h.per_officer
+                {"officer": name, **_section_json(sec, holes)} for name, sec in h.per_officer
             ],
             "changed_hands": [
                 {
@@ -591,6 +596,45 @@ def report_data(fig: Figures, h: Handover, cache: str) -> dict[str, Any]:
     }
 
 
+def iter_json(fig: Figures, h: Handover, cache: str) -> Iterator[str]:
+    """The JSON report in pieces, to be written as they come: the figures indented, and each
+    listed cable one object a line (at 250,000 cables the handover lists tens of thousands;
+    `json.dumps` with an indent encodes in Python, one object at a time it runs in C). Every
+    non-ASCII character is escaped: C1 controls in a subject reach no terminal raw."""
+    sections = [h.arrived, h.unacknowledged] + [sec for _, sec in h.per_officer]
+    token = secrets.token_hex(16)  # where a section's cables go; no cable text can guess it
+    holes = {id(sec): f"{token}:{k}" for k, sec in enumerate(sections)}
+    skeleton = json.dumps(report_data(fig, h, cache, holes), indent=2, ensure_ascii=True).split(
+        "\n"
+    )
+    by_hole = {holes[id(sec)]: sec for sec in sections}
+    done: list[str] = []
+    for line in skeleton:
+        m = re.fullmatch(r'( *)"cables": "([0-9a-f]+:\d+)"(,?)', line)
+        if m is None or m.group(2) not in by_hole:
+            done.append(line)
+            continue
+        indent, sec, comma = m.group(1), by_hole[m.group(2)], m.group(3)
+        if not sec.cables:
+            done.append(f'{indent}"cables": []{comma}')
+            continue
+        done.append(f'{indent}"cables": [')
+        yield "\n".join(done) + "\n"
+        done = []
+        last = len(sec.cables) - 1
+        chunk: list[str] = []
+        for k, c in enumerate(sec.cables):
+            chunk.append(
+                f"{indent}  {json.dumps(_line_json(c), ensure_ascii=True)}{',' if k < last else ''}"
+            )
+            if len(chunk) == 500:
+                yield "\n".join(chunk) + "\n"
+                chunk = []
+        if chunk:
+            yield "\n".join(chunk) + "\n"
+        done.append(f"{indent}]{comma}")
+    yield "\n".join(done) + "\n"
+
+
 def render_json(fig: Figures, h: Handover, cache: str) -> str:
-    # every non-ASCII character escaped: C1 controls in a subject reach no terminal raw
-    return json.dumps(report_data(fig, h, cache), indent=2, ensure_ascii=True) + "\n"
+    return "".join(iter_json(fig, h, cache))

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreError", "connect"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # how long a writer waits for another's write lock before it gives up with "database is locked"
 BUSY_TIMEOUT_MS = 30000
 
@@ -81,6 +81,12 @@ def _add_column(conn: sqlite3.Connection, table: str, column: str) -> None:
     name = column.split()[0]
     if not any(r[1] == name for r in conn.execute(f"PRAGMA table_info({table})")):
         conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+
+def _open_work(conn: sqlite3.Connection) -> None:
+    from .open_work import migrate as open_work
+
+    open_work(conn)
 
 
 Migration = str | Callable[[sqlite3.Connection], None]
@@ -295,6 +301,8 @@ MIGRATIONS: dict[int, list[Migration]] = {
     ],
     # who classified the cable, as a name (`Jane Roe`), beside `classified_by` as written
     7: [lambda conn: _add_column(conn, "cables", "classified_by_name TEXT")],
+    # the Overview's figures from indexes alone (store/open_work.py)
+    8: [_open_work],
 }
 
 # Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts

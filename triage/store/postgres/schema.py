@@ -16,7 +16,7 @@ its transaction commits: the consoles' live updates (LISTEN, no polling of the s
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CHANNEL = "triage_changes"
 OFFICER_ROLE = "triage_officer"
 INGEST_ROLE = "triage_ingest"
@@ -260,6 +260,47 @@ MIGRATIONS: dict[int, list[str]] = {
         )
         """,
         "ALTER TABLE cables ADD COLUMN classified_by_name TEXT",
+    ],
+    # SQLite's schema 8 (store/open_work.py): each workflow row carries its cable's precedence
+    # and arrival, kept by triggers, for the Overview's index-only figures
+    4: [
+        "ALTER TABLE workflow ADD COLUMN prec_rank INTEGER",
+        f"ALTER TABLE workflow ADD COLUMN received_at TEXT {C}",
+        "UPDATE workflow w SET prec_rank = c.prec_rank, received_at = c.received_at "
+        "FROM cables c WHERE c.id = w.cable_id",
+        "CREATE INDEX cables_arrivals ON cables (received_at, prec_rank)",
+        "CREATE INDEX workflow_open ON workflow (status, officer, prec_rank, received_at)",
+        """
+        CREATE FUNCTION triage_workflow_arrival() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            SELECT c.prec_rank, c.received_at INTO NEW.prec_rank, NEW.received_at
+            FROM cables c WHERE c.id = NEW.cable_id;
+            RETURN NEW;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER workflow_copy_arrival BEFORE INSERT ON workflow FOR EACH ROW
+        WHEN (NEW.prec_rank IS NULL OR NEW.received_at IS NULL)
+        EXECUTE FUNCTION triage_workflow_arrival()
+        """,
+        # the ingest role changes cables but may not UPDATE workflow: the function may
+        """
+        CREATE FUNCTION triage_pass_arrival() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path FROM CURRENT AS $$
+        BEGIN
+            UPDATE workflow SET prec_rank = NEW.prec_rank, received_at = NEW.received_at
+            WHERE cable_id = NEW.id;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER cables_pass_arrival AFTER UPDATE OF prec_rank, received_at ON cables
+        FOR EACH ROW WHEN (OLD.prec_rank IS DISTINCT FROM NEW.prec_rank
+                           OR OLD.received_at IS DISTINCT FROM NEW.received_at)
+        EXECUTE FUNCTION triage_pass_arrival()
+        """,
     ],
 }
 

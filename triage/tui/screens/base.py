@@ -28,5 +28,14 @@ class TriageScreen(Screen[None]):
         """The cache was reopened after a loss: read everything again, whatever was under way."""
         self.cache_changed()
 
+    def on_screen_resume(self) -> None:
+        """A screen is shown again (one above it closed): what waited under it catches up."""
+        for s in self.app.screen_stack:
+            if isinstance(s, TriageScreen):
+                s.uncovered()
+
+    def uncovered(self) -> None:
+        """The screen may be in sight again: read what changed while it was covered."""
+
     def presence_changed(self) -> None:
         """Other consoles came, went, or opened another cable (`app.present`)."""

@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...cable.model import Precedence, is_overdue
@@ -154,6 +155,8 @@ class ListScreen(WorkflowActions):
         self._settled = 0
         self._changed_meanwhile = False
         self._reading_since = 0.0
+        # changes came while the list was covered (see covered): read again when shown
+        self.stale = False
 
     def compose(self) -> ComposeResult:
         yield Banner(id="banner-top")
@@ -384,7 +387,22 @@ class ListScreen(WorkflowActions):
             timeout=10,
         )
 
+    def covered(self) -> bool:
+        """Hidden under a screen that does not show the list: one above it in the stack that
+        is neither a dialog (the list shows around it) nor this list's split view (which moves
+        through the list, and so needs it current)."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        above = stack[stack.index(self) + 1 :]
+        return any(not isinstance(s, ModalScreen) and s is not self._reader for s in above)
+
+    def uncovered(self) -> None:
+        if self.stale and not self.covered():
+            self.cache_changed()
+
     def reload(self, keep_current: bool = True) -> None:
+        self.stale = False
         self.generation += 1
         self._reading_since = time.monotonic()
         lst = self.query_one(CableList)
@@ -908,6 +926,11 @@ class ListScreen(WorkflowActions):
         list and the tab counts always arrive, one reading behind at most."""
         if not self.query(CableList):
             return  # not composed yet, or torn down at exit
+        if self.covered():
+            # nobody sees the list (the Overview over it): it reads its view again when it is
+            # shown (`uncovered`), not at every change meanwhile
+            self.stale = True
+            return
         reading = time.monotonic() - self._reading_since
         if self._settled != self.generation and reading < SETTLE_WAIT_MAX_S:
             self._changed_meanwhile = True

@@ -391,6 +391,7 @@ class OverviewScreen(TriageScreen):
         self.figures: Figures | None = None
         self.computing = False
         self._again = False
+        self._full = True  # the next computation counts everything (see compute)
         self.computed = 0  # how many computations have been drawn (tests and the bench wait on it)
         self.last_seconds = 0.0
 
@@ -452,27 +453,32 @@ class OverviewScreen(TriageScreen):
 
     # computing
 
-    def compute(self) -> None:
-        """Recompute the figures in a worker; a change meanwhile asks for one more run after."""
+    def compute(self, live: bool = False) -> None:
+        """Recompute the figures in a worker; a change meanwhile asks for one more run after.
+        `live` (a change in the cache): the arrivals are taken over from the figures shown
+        where the change cannot have touched them (store.report.overview's `previous`); the
+        half-minute refresh and `r` count everything again."""
+        self._full = self._full or not live
         if self.computing:
             self._again = True
             return
         self.computing = True
-        self._compute()
+        previous, self._full = (None if self._full else self.figures), False
+        self._compute(previous)
 
     def cache_changed(self) -> None:
-        self.compute()
+        self.compute(live=True)
 
     def action_recompute(self) -> None:
         self.compute()
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
-    def _compute(self) -> None:
+    def _compute(self, previous: Figures | None) -> None:
         app = self.tapp
         t = time.perf_counter()
         try:
             with app.cache.borrow() as conn:
-                fig = overview(conn, app.ctx)
+                fig = overview(conn, app.ctx, previous=previous)
         except (sqlite3.Error, StoreError) as exc:
             self.post_message(OverviewFailed(f"overview: could not read the cache: {exc}"))
             return
@@ -496,7 +502,7 @@ class OverviewScreen(TriageScreen):
         self.computing = False
         if self._again:
             self._again = False
-            self.compute()
+            self.compute(live=True)
 
     # drawing
 

@@ -144,10 +144,16 @@ class FigureGrid(Widget, can_focus=True):
     # content
 
     def set_lines(self, lines: Sequence[Line]) -> None:
-        """New content; the cursor stays on the same line and cell where they still exist."""
-        self.lines = list(lines)
+        """New content; the cursor stays on the same line and cell where they still exist.
+        The same content again (a live update that did not touch this panel) draws nothing;
+        as many lines as before redraw without a new layout."""
+        new = list(lines)
+        if new == self.lines:
+            return
+        relayout = len(new) != len(self.lines)
+        self.lines = new
         self._clamp()
-        self.refresh(layout=True)
+        self.refresh(layout=relayout)
         if self.has_focus:
             self.post_message(self.Selected(self, self.current))
 
