@@ -131,6 +131,43 @@ async def test_enter_on_a_figure_opens_the_list_filtered_to_exactly_it(day: Path
         )
 
 
+async def test_a_figure_opens_over_the_overview_and_esc_comes_back_to_the_list_as_it_was(
+    day: Path,
+) -> None:
+    """The figure's list used to replace the officer's own list (its view, sort and place were
+    lost) and esc cleared its filters instead of going back. Now it stands over the Overview:
+    esc goes back to the Overview, esc again to the list exactly as it was."""
+    app = make_app(day, overview=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        from tests.test_console import settle
+
+        await settle(pilot)
+        own = app.screen
+        assert isinstance(own, ListScreen)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # another sort
+        await settle(pilot)
+        await pilot.press("j", "j", "j")
+        view, cursor = own.view, own.query_one(CableList).cursor
+        assert cursor == 3
+        await pilot.press("w")
+        await drawn(pilot)
+        await pilot.press("l", "l", "l", "enter")  # overdue cables
+        await settle(pilot)
+        drill = app.screen
+        assert isinstance(drill, ListScreen) and drill is not own
+        assert len(drill.query_one(CableList).ids) == sum(1 for s in SPECS if overdue(s))
+        assert "esc: back to the Overview" in static_text(app, "#filters")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is own
+        assert own.view == view and own.query_one(CableList).cursor == cursor
+
+
 async def test_the_overview_key_and_palette_command(day: Path) -> None:
     app = make_app(day, overview=False)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -25,7 +25,7 @@ from ..store import presence
 from ..store.cache import Cache
 from ..store.feed import ChangeFeed
 from ..store.schema import StoreError
-from ..store.views import BUILTIN_TABS, Context, Filter, custom_views
+from ..store.views import BUILTIN_TABS, Context, Filter, View, custom_views
 from . import clipboard, safe
 from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack
 from .safe import visible
@@ -295,6 +295,10 @@ class TriageApp(App[None]):
                 s.cache_reopened()
         self.notify("The cache was reopened; the list is live again.", title="Cache", timeout=8)
         return None
+
+    def drill_down(self, view: View) -> None:
+        """A figure of the Overview opened: its cables in a list over the Overview."""
+        self.push_screen(ListScreen(view, from_overview=True))
 
     # the clipboard
 

@@ -139,8 +139,13 @@ class ListScreen(WorkflowActions):
     loaded: var[bool] = var(False, init=False)
     partial: var[bool] = var(False, init=False)
 
-    def __init__(self) -> None:
+    def __init__(self, view: View | None = None, *, from_overview: bool = False) -> None:
         super().__init__()
+        # a list opened from a figure of the Overview stands over it: esc (or w) goes back
+        # there, and the officer's own list under the Overview keeps its view, sort and place
+        self.from_overview = from_overview
+        if view is not None:
+            self.set_reactive(ListScreen.view, view)
         self.generation = 0
         self._whole_view = False
         self._tag_anchor: int | None = None
@@ -677,6 +682,8 @@ class ListScreen(WorkflowActions):
         t.append_text(filters)
         t.append(sort)
         t.append_text(where)
+        if self.from_overview:
+            t.append("   esc: back to the Overview", style="dim")
         self.query_one("#filters", Static).update(t)
 
     def on_resize(self) -> None:
@@ -746,6 +753,9 @@ class ListScreen(WorkflowActions):
         )
 
     def action_clear(self) -> None:
+        if self.from_overview:
+            self.app.pop_screen()  # back to the Overview it was opened from
+            return
         if not self.view.search and not self.view.filters:
             return
         self.view = replace(self.view, search=None, filters=())
@@ -788,12 +798,17 @@ class ListScreen(WorkflowActions):
         self.tapp.show_help()
 
     def action_overview(self) -> None:
+        if self.from_overview:
+            self.app.pop_screen()
+            return
         self.app.push_screen(OverviewScreen())
 
-    def show_view(self, view: View) -> None:
-        """Show this view (a figure of the Overview), its filters in the bar to refine."""
-        self.view = view
-        self.reload(keep_current=False)
+    def on_unmount(self) -> None:
+        if self._reader is not None:  # its split view goes with it (a list from a figure)
+            try:
+                self.app.uninstall_screen(self._reader)
+            except Exception:  # noqa: BLE001 - already gone at exit
+                pass
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -572,12 +572,10 @@ class OverviewScreen(TriageScreen):
 
     @on(FigureGrid.Chosen)
     def _chosen(self, msg: FigureGrid.Chosen) -> None:
-        """Open the list on the figure's View, as if the user had typed its filters."""
-        target = next((s for s in reversed(self.app.screen_stack) if hasattr(s, "show_view")), None)
-        if target is None:
-            return
-        self.app.pop_screen()
-        target.show_view(msg.view)
+        """A list of the figure's cables over the Overview (its filters in the bar, to refine;
+        esc comes back here), as k9s drills down: the officer's own list under the Overview
+        keeps its view, sort and place."""
+        self.tapp.drill_down(msg.view)
 
     def action_back(self) -> None:
         self.app.pop_screen()
