@@ -7,6 +7,7 @@ indexed query a page).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 import time
@@ -805,10 +806,8 @@ class ListScreen(WorkflowActions):
 
     def on_unmount(self) -> None:
         if self._reader is not None:  # its split view goes with it (a list from a figure)
-            try:
+            with contextlib.suppress(Exception):  # already gone at exit
                 self.app.uninstall_screen(self._reader)
-            except Exception:  # noqa: BLE001 - already gone at exit
-                pass
 
     def action_quit(self) -> None:
         self.app.exit()
