@@ -232,6 +232,8 @@ async def test_figures_stay_when_the_charts_shrink(day: Path, size: tuple[int, i
         for label in ("all", "FLASH", "NIACT", "IMMED", "PRIOR", "ROUTN"):
             assert any(line.startswith(label) for line in hours), label
         assert any("12Z" in line or "09Z" in line for line in hours)  # the axis
+        # the two figures after each row are named under them (a bare `^315` said nothing)
+        assert hours[-1].rstrip().endswith("total ^peak")
         ack = grid_text(app, "#ov-ack")
         assert "median" in ack and "9m00s" in ack
 

@@ -170,6 +170,10 @@ def arrivals_lines(
         else:
             axis.append(" " * cw)
             k += 1
+    # what the two figures after each row are: the row's total and its highest bar (`^`)
+    pad = 6 + n * cw + 1 - axis.cell_len
+    if pad >= 0 and axis.cell_len + pad + 12 <= width:
+        axis.append(" " * pad + " total ^peak", style=Style(dim=True))
     lines.append(Line().add(axis))
     return lines
 
