@@ -45,8 +45,8 @@ class Conflict(WorkflowError):
         # the cable's workflow as it is now, so the user sees the other's change before deciding
         self.current = current
         super().__init__(
-            f"{reference_id} was changed by {who or 'someone'} at {_short(when)} since you "
-            "opened it; nothing was overwritten, the row now shows their change"
+            f"{reference_id} was changed by {who or 'someone'} at {_short(when)}, after the "
+            "version you changed; nothing was overwritten, the row now shows their change"
         )
 
 
