@@ -59,7 +59,8 @@ class Banner:
 
 def caveats_in(text: str) -> list[str]:
     """The dissemination caveats a banner, caption or record line names, in CAVEAT_WORDS order."""
-    return [w for w, pat in RE_CAVEATS.items() if pat.search(text)]
+    up = text.upper()  # each word's (case-blind) pattern runs only on a text that holds it
+    return [w for w, pat in RE_CAVEATS.items() if w in up and pat.search(text)]
 
 
 def glued_banner_tail(rest: str) -> str | None:

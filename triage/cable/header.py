@@ -59,6 +59,9 @@ SECURITY_LEVELS = {
     "S": "SECRET",
     "T": "TOP SECRET",
 }
+# the first letter of a line each header pattern can match (the lines are stripped)
+DTG_FIRST = frozenset("ZOPRY0123456789")
+FL2_FIRST = frozenset("ZOPRY")
 RE_ROUTING_WRAP = re.compile(r"[A-Z0-9 ]+")
 RE_ENDS_ADDRESSEES = re.compile(
     r"^\s*(?:TAGS?\b|SIPDIS\b|NOFORN\b|SENSITIVE\b|EXDIS\b|NODIS\b|LIMDIS\b)", re.I
@@ -156,7 +159,8 @@ def read_addressee(raw: str) -> Addressee | None:
     niact = bool(m.group("niact"))
     if niact and prec is None:
         prec = Precedence.IMMEDIATE.value
-    mcn = re.sub(r"\s+", "", m.group("mcn")) if m.group("mcn") else None
+    mcn = m.group("mcn")
+    mcn = mcn.replace(" ", "") if mcn else None  # `s` is clean: its only blanks are spaces
     if (
         mcn
         and len(mcn.split("-")[0]) < 4
@@ -202,21 +206,24 @@ def _header_start(lines: Sequence[str], i: int) -> tuple[int, str | None]:
     n = len(lines)
     start = None
     first_dtg: int | None = None
+    # each pattern is tried only on lines that open with its first letters (lines are
+    # stripped, the patterns case-sensitive): most lines are tried against none
     for k in range(i, min(n, i + HEADER_START_LINES)):
         s = lines[k].strip()
         if not s:
             continue
-        if s[0] == "V" and RE_VZCZC.match(s):
+        c = s[0]
+        if c == "V" and RE_VZCZC.match(s):
             start = k
             continue
-        if RE_DTG_LINE.match(s):
+        if c in DTG_FIRST and RE_DTG_LINE.match(s):
             if first_dtg is None:
                 first_dtg = k
             has_fm = any(RE_FM.match(lines[k2]) for k2 in range(k + 1, min(n, k + 4)))
             if has_fm and (start is None or k - start > 10):
                 start = k
             continue
-        if s[:2] == "FM" and RE_FM.match(s) and k + 1 < n and RE_TO.match(lines[k + 1]):
+        if c == "F" and RE_FM.match(s) and k + 1 < n and RE_TO.match(lines[k + 1]):
             if start is None or k - start > 10:
                 start = k
             continue
@@ -272,13 +279,14 @@ def read_header(lines: Sequence[str]) -> Header:
                 # a blank line after the addressees ends the header
                 block = None
             continue
+        c = s[0]
         if block is not None and RE_ROUTED_ADDRESSEE.match(s):
             # most lines of a long list: `RUEHTRO/AMEMBASSY TRIPOLI PRIORITY 0913`
             _add(block, s)
             j += 1
             header_end = j
             continue
-        m = RE_VZCZC.match(s) if s[0] == "V" else None
+        m = RE_VZCZC.match(s) if c == "V" else None
         if m and transmission_id is None:
             transmission_id = "VZCZC" + m.group(1)
             rest = m.group(2).strip()
@@ -289,7 +297,7 @@ def read_header(lines: Sequence[str]) -> Header:
             j += 1
             header_end = j
             continue
-        m = RE_FL2.match(s)
+        m = RE_FL2.match(s) if c in FL2_FIRST else None
         if m and fl2_prosigns is None and saw_header and dtg is None:
             fl2_prosigns = m.group(1)
             j += 1
@@ -309,7 +317,7 @@ def read_header(lines: Sequence[str]) -> Header:
             j += 1
             header_end = j
             continue
-        m = RE_DE.match(s)
+        m = RE_DE.match(s) if c == "D" else None
         if m and not saw_de:
             saw_de = True
             de_serial = m.group(2)
@@ -317,7 +325,7 @@ def read_header(lines: Sequence[str]) -> Header:
             j += 1
             header_end = j
             continue
-        m = RE_SECURITY.match(s)
+        m = RE_SECURITY.match(s) if c == "Z" else None
         if m and security_line is None:
             security_line = s
             security_level = SECURITY_LEVELS.get(m.group(2))
@@ -325,7 +333,7 @@ def read_header(lines: Sequence[str]) -> Header:
             j += 1
             header_end = j
             continue
-        m = RE_DTG_LINE.match(s)
+        m = RE_DTG_LINE.match(s) if c in DTG_FIRST else None
         if m and dtg is None:
             dtg = read_dtg(m, s, warnings)
             dtg_prosigns = m.group(1).split()
@@ -334,14 +342,14 @@ def read_header(lines: Sequence[str]) -> Header:
             header_end = j
             continue
         if dtg is not None or saw_header or partial:
-            m = RE_FM.match(s)
+            m = RE_FM.match(s) if c == "F" else None
             if m and from_ is None:
                 from_ = m.group(1)
                 block = None
                 j += 1
                 header_end = j
                 continue
-            m = RE_TO.match(s)
+            m = RE_TO.match(s) if c == "T" else None
             if m and from_ is not None and not to:
                 block = to
                 if m.group(1):
@@ -349,7 +357,7 @@ def read_header(lines: Sequence[str]) -> Header:
                 j += 1
                 header_end = j
                 continue
-            m = RE_INFO.match(s)
+            m = RE_INFO.match(s) if c == "I" else None
             if m and from_ is not None and (to or block is not None):
                 block = info
                 if m.group(1) and not RE_PAGE_HEADER.match(m.group(1)):
@@ -357,7 +365,7 @@ def read_header(lines: Sequence[str]) -> Header:
                 j += 1
                 header_end = j
                 continue
-            if block is not None and RE_XMT.match(s):
+            if block is not None and c == "X" and RE_XMT.match(s):
                 block = None
                 j += 1
                 header_end = j
@@ -367,7 +375,7 @@ def read_header(lines: Sequence[str]) -> Header:
                     j += 1
                     header_end = j
                 continue
-            if RE_BT.match(s):
+            if c == "B" and RE_BT.match(s):
                 block = None
                 j += 1
                 header_end = j

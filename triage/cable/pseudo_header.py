@@ -55,6 +55,12 @@ from .references import read_references
 # paragraph (a cable of a million lines keeps them all as body text).
 PRE_LINES_READ = 1_000
 
+# the first letters of the (stripped) lines the TAGS and SUBJECT keywords, damaged as
+# patterns.keyword_pattern has them (a letter lost, doubled or swapped, or cut at the start),
+# can open: `AGS:`, `UBJECT:`, `BJECT:`
+TAGS_FIRST = frozenset("TAG")
+SUBJECT_FIRST = frozenset("SUB")
+PARA_OPENERS = frozenset("-¶&")
 RE_PAGE_BANNER_SHAPE = re.compile(r"\d{3,}|^\S+\s*$")
 RE_TAGS_WORD_AFTER = re.compile(r"^[A-Z]{2,6}\b")
 RE_TAGS_THEN_TEXT = re.compile(r"^\s*TAGS?\s+[a-z]")
@@ -108,7 +114,12 @@ def _mostly_lower(s: str) -> bool:
 def split_keywords(s: str) -> list[tuple[str | None, str]]:
     """Split one line into (keyword kind, text) pieces; kind None for plain text."""
     hits: list[tuple[int, int, str]] = []
-    m = RE_TAGS_START.match(s)
+    # each keyword's pattern runs only on a line holding its letters, or opening with the
+    # letters its damaged forms open with: a case-blind pattern tries every position of the
+    # line, a substring test does not
+    up = s.upper()
+    first = up[:1]
+    m = RE_TAGS_START.match(s) if first in TAGS_FIRST else None
     if (
         m
         and (
@@ -119,9 +130,6 @@ def split_keywords(s: str) -> list[tuple[str | None, str]]:
         and not RE_TAGS_THEN_TEXT.match(s)
     ):
         hits.append((m.start(), m.end(), "tags"))
-    # each keyword's pattern runs only on a line holding its letters: a case-blind
-    # pattern tries every position of the line, a substring test does not
-    up = s.upper()
     if "TAG" in up:
         for m in RE_TAGS_INLINE.finditer(s):
             hits.append((m.start(), m.end(), "tags"))
@@ -131,7 +139,7 @@ def split_keywords(s: str) -> list[tuple[str | None, str]]:
     if "SUBJ" in up:
         for m in RE_SUBJECT.finditer(s):
             hits.append((m.start(), m.end(), "subject"))
-    else:
+    elif first in SUBJECT_FIRST:
         m = RE_SUBJECT.match(s)  # a damaged keyword opening the line
         if m:
             hits.append((m.start(), m.end(), "subject"))
@@ -195,7 +203,10 @@ def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
                 if any(k == "subject" for k, _ in items):
                     blank_after_subject = True
             continue
-        if RE_PAGE_MARKER.match(s) or RE_PAGE_HEADER.match(s):
+        up = s.upper()
+        if ("OF" in up or up.startswith("PAGE")) and (
+            RE_PAGE_MARKER.match(s) or RE_PAGE_HEADER.match(s)
+        ):
             continue
         if len(s) < 100 and banner_level(s) is not None and RE_PAGE_BANNER_SHAPE.search(s):
             # repeated banner at a page break
@@ -212,7 +223,8 @@ def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
                 last_used = idx
                 break
             open_end = RE_OPEN_END.search(current[-1])  # `... SECRETARY OF` / `STATE FOR ...`
-            if RE_HANDLING_LINE.match(s) or (RE_PASSING_LINE.match(s) and not open_end):
+            passing = ("FOR" in up or "PASS" in up) and RE_PASSING_LINE.match(s)
+            if RE_HANDLING_LINE.match(s) or (passing and not open_end):
                 flush()  # `SENSITIVE BUT UNCLASSIFIED.`, `STATE FOR EAP/CM`: captions
                 current, current_kind = [], "caption"
         # split the line at the keywords it holds (partial extracts glue them)
@@ -262,7 +274,8 @@ def read_pseudo_header(
     while k < n:
         s = lines[k]
         st = s.strip()
-        m = RE_PARA.match(st) if st else None
+        c = st[:1]  # RE_PARA's line opens with one of these or a digit (\d: any script's)
+        m = RE_PARA.match(st) if c and (c in PARA_OPENERS or c.isdecimal()) else None
         if m and opens_paragraphs(m):
             para_start = k
             break
