@@ -19,7 +19,6 @@ from .model import PROSIGNS, Addressee, Precedence
 from .patterns import (
     MONTH_NAMES,
     MONTHS,
-    RE_ADDRESSEE,
     RE_BT,
     RE_CLASSIFIED_BY_START,
     RE_DE,
@@ -59,9 +58,16 @@ SECURITY_LEVELS = {
     "S": "SECRET",
     "T": "TOP SECRET",
 }
-# the first letter of a line each header pattern can match (the lines are stripped)
-DTG_FIRST = frozenset("ZOPRY0123456789")
+# the first letters of a line each header pattern can match (the lines are stripped)
 FL2_FIRST = frozenset("ZOPRY")
+
+
+def _may_be_dtg(c: str, s: str) -> bool:
+    """Can RE_DTG_LINE match this stripped line, whose first character is `c`? It opens with
+    the day's digits or a prosign and a blank."""
+    return c.isdecimal() or (c in FL2_FIRST and s[1:2].isspace())
+
+
 RE_ROUTING_WRAP = re.compile(r"[A-Z0-9 ]+")
 RE_ENDS_ADDRESSEES = re.compile(
     r"^\s*(?:TAGS?\b|SIPDIS\b|NOFORN\b|SENSITIVE\b|EXDIS\b|NODIS\b|LIMDIS\b)", re.I
@@ -105,8 +111,11 @@ def read_dtg(m: re.Match[str], line: str, warnings: list[str]) -> Dtg:
             raise ValueError(f"unknown month {m.group(5)!r}")
         if hour > 23 or minute > 59:
             raise ValueError("time out of range")
-        when = dt.datetime(year, mon, day, hour, minute, tzinfo=dt.UTC).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
+        stamp = dt.datetime(year, mon, day, hour, minute, tzinfo=dt.UTC)
+        when = (
+            f"{year}-{mon:02d}-{day:02d}T{hour:02d}:{minute:02d}:00Z"
+            if year >= 1000
+            else stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         )
     except ValueError:
         warnings.append(f"impossible date-time group {line!r}")
@@ -143,24 +152,54 @@ def norm_precedence(word: str | None) -> str | None:
     return None
 
 
+RE_ROUTING_INDICATOR = re.compile(r"([A-Z][A-Z0-9]{2,7})/")
+RE_MCN = re.compile(r"\d{1,4}(?:\s*-\s*\d{1,4})?")
+PRECEDENCE_WORDS = frozenset(
+    {"FLASH", "IMMEDIATE", "IMMEDATE", "PRIORITY", "PIORITY", "PRIORTY", "ROUTINE", "EMERGENCY"}
+)
+
+
+def _addressee_parts(s: str) -> tuple[str | None, str, str | None, str | None, str | None]:
+    """(routing indicator, name, NIACT, precedence, message number) of a clean addressee line,
+    as RE_ADDRESSEE reads it (the shortest name the tail can follow: the longest tail), read
+    from the right instead of trying the tail after every character of the name. The tail is
+    NIACT, a precedence and a message number (`0001`, `12-34`, `12 - 34`), each optional."""
+    m = RE_ROUTING_INDICATOR.match(s)
+    ri = m.group(1) if m else None
+    rest = s[m.end() :] if m else s
+    if not rest:
+        return ri, "", None, None, None
+    words = rest.split(" ")
+    j = len(words)  # the name is words[:j], never empty of words
+    niact = prec = mcn = None
+    if words[-1][-1:].isdecimal():
+        for size in (3, 2, 1):  # the longest number: what is left of it is no precedence
+            if j - size >= 1:
+                written = " ".join(words[j - size : j])
+                if RE_MCN.fullmatch(written):
+                    mcn, j = written, j - size
+                    break
+    if j >= 2 and words[j - 1] in PRECEDENCE_WORDS:
+        prec, j = words[j - 1], j - 1
+    if j >= 2 and words[j - 1] == "NIACT":
+        niact, j = "NIACT", j - 1
+    return ri, " ".join(words[:j]), niact, prec, mcn
+
+
 def read_addressee(raw: str) -> Addressee | None:
     """`RUEHC/SECSTATE WASHDC IMMEDIATE 0001` -> routing indicator, name, precedence, number."""
     s = clean(raw)
     if not s:
         return None
-    m = RE_ADDRESSEE.match(s)
-    if not m:
-        return Addressee(None, s, None, False, None)
-    ri = m.group("ri")
-    name = m.group("name").strip()
+    ri, name, niact_word, prec_word, mcn_written = _addressee_parts(s)
+    name = name.strip()
     if ri == "ZEN":
         ri = None
-    prec = norm_precedence(m.group("prec"))
-    niact = bool(m.group("niact"))
+    prec = norm_precedence(prec_word)
+    niact = bool(niact_word)
     if niact and prec is None:
         prec = Precedence.IMMEDIATE.value
-    mcn = m.group("mcn")
-    mcn = mcn.replace(" ", "") if mcn else None  # `s` is clean: its only blanks are spaces
+    mcn = mcn_written.replace(" ", "") if mcn_written else None  # `s` is clean: only spaces
     if (
         mcn
         and len(mcn.split("-")[0]) < 4
@@ -168,14 +207,17 @@ def read_addressee(raw: str) -> Addressee | None:
         and not mcn.startswith("0")
         and not RE_POST_NAME.match(name)
     ):
-        name, mcn = f"{name} {m.group('mcn').strip()}", None
+        name, mcn = f"{name} {mcn_written.strip()}", None  # type: ignore[union-attr]
     if not name:
         name = s
     return Addressee(ri, name, prec, niact, mcn)
 
 
+_RANKS = {p.value: p.rank for p in Precedence}
+
+
 def _rank(precedence: str) -> int:
-    return Precedence(precedence).rank
+    return _RANKS[precedence]
 
 
 def _add(block: list[Addressee], raw: str) -> None:
@@ -216,7 +258,7 @@ def _header_start(lines: Sequence[str], i: int) -> tuple[int, str | None]:
         if c == "V" and RE_VZCZC.match(s):
             start = k
             continue
-        if c in DTG_FIRST and RE_DTG_LINE.match(s):
+        if _may_be_dtg(c, s) and RE_DTG_LINE.match(s):
             if first_dtg is None:
                 first_dtg = k
             has_fm = any(RE_FM.match(lines[k2]) for k2 in range(k + 1, min(n, k + 4)))
@@ -227,7 +269,7 @@ def _header_start(lines: Sequence[str], i: int) -> tuple[int, str | None]:
             if start is None or k - start > 10:
                 start = k
             continue
-        if is_real_banner(s):
+        if s[-1].isdecimal() and is_real_banner(s):  # a real banner ends with its serial
             break
     if start is None:
         return i, None
@@ -297,7 +339,7 @@ def read_header(lines: Sequence[str]) -> Header:
             j += 1
             header_end = j
             continue
-        m = RE_FL2.match(s) if c in FL2_FIRST else None
+        m = RE_FL2.match(s) if c in FL2_FIRST and s[1:2] in FL2_FIRST else None
         if m and fl2_prosigns is None and saw_header and dtg is None:
             fl2_prosigns = m.group(1)
             j += 1
@@ -333,7 +375,7 @@ def read_header(lines: Sequence[str]) -> Header:
             j += 1
             header_end = j
             continue
-        m = RE_DTG_LINE.match(s) if c in DTG_FIRST else None
+        m = RE_DTG_LINE.match(s) if _may_be_dtg(c, s) else None
         if m and dtg is None:
             dtg = read_dtg(m, s, warnings)
             dtg_prosigns = m.group(1).split()
