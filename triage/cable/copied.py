@@ -35,7 +35,7 @@ def meta_block(lines: Sequence[str]) -> dict[str, str]:
     the text, near its top (redacted values, `XXXXXXXXXXXX`, left out)."""
     out: dict[str, str] = {}
     for line in lines[:150]:
-        m = RE_META_LINE.match(line)
+        m = RE_META_LINE.match(line) if ":" in line else None  # `ID: ...`: a colon first
         if m and m.group(2) and not RE_REDACTED.fullmatch(m.group(2)):
             out.setdefault(m.group(1), m.group(2))
     return out
@@ -97,7 +97,7 @@ def listed_reference(lines: Sequence[str], year: int | None) -> str | None:
 def telegram_date(lines: Sequence[str]) -> dt.date | None:
     """The date of a State Department TELEGRAM printout (`TELEGRAM   June 03, 2003`)."""
     for line in lines[:60]:
-        m = RE_TELEGRAM.match(line)
+        m = RE_TELEGRAM.match(line) if "TELEGRAM" in line else None
         if m:
             month = MONTHS.get(m.group(1)[:3].upper(), 0)
             try:
@@ -111,7 +111,7 @@ def telegram_from(lines: Sequence[str]) -> tuple[str, str | None, str | None] | 
     """A TELEGRAM printout's From line: (sender, station, serial) (`From: AMEMBASSY X (X 00123 -
     ...)`), the station and serial None when the line does not give them."""
     for line in lines[:80]:
-        mf = RE_TELEGRAM_FROM.match(line)
+        mf = RE_TELEGRAM_FROM.match(line) if "From:" in line else None
         if mf:
             station = clean(mf.group(2)) if mf.group(2) else None
             return clean(mf.group(1)), station, mf.group(3) if mf.group(2) else None

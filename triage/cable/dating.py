@@ -86,6 +86,8 @@ def past_event_floor(paragraphs: Sequence[Paragraph], lo: int, hi: int) -> dt.da
     text = " ".join(p.text for p in paragraphs[:12])
     best: dt.date | None = None
     for sentence in RE_SENTENCE_END.split(text[:30000]):
+        if "19" not in sentence and "20" not in sentence:
+            continue  # RE_PAST_MONTH needs a year: most sentences are skipped at once
         for m in RE_PAST_MONTH.finditer(sentence):
             # a past verb near it, and no word of plans or the future just around it
             near = sentence[max(0, m.start() - 80) : m.end() + 80]

@@ -101,14 +101,14 @@ def opens_paragraphs(m: re.Match[str]) -> bool:
 
 
 def _upper_only(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 4 and not any(c.islower() for c in letters)
+    letters = "".join(filter(str.isalpha, s))
+    return len(letters) >= 4 and not any(map(str.islower, letters))
 
 
 def _mostly_lower(s: str) -> bool:
     """Running text: most of its letters are lower case."""
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 8 and sum(c.islower() for c in letters) > 0.6 * len(letters)
+    letters = "".join(filter(str.isalpha, s))
+    return len(letters) >= 8 and sum(map(str.islower, letters)) > 0.6 * len(letters)
 
 
 def split_keywords(s: str) -> list[tuple[str | None, str]]:
