@@ -40,6 +40,14 @@ CORRECTED_LINES = 60
 RE_NOFORN = re.compile(r"\bNOFORN\b", re.I)
 RE_COPIED_CLASSIFICATION = re.compile(r"^\s*CLASSIFICATION:\s*(.+)$", re.I)
 RE_NOT_LETTER = re.compile(r"[^A-Z]")
+# `CORRECTED` in any case, letters together or spaced: the letters' cases spelled out (a
+# case-blind pattern would fold every character of the lines it searches)
+RE_CORRECTED = re.compile(
+    "|".join(
+        "".join(f"[{c}{c.lower()}]" if c != " " else " " for c in w)
+        for w in ("CORRECTED", "C O R R E C T E D")
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -165,8 +173,7 @@ def read_banner(
     # a corrected copy says so in the lines after the header
     corrected = False
     head = lines[start : min(n, start + CORRECTED_LINES)]
-    joined = "\n".join(head).upper()
-    if "CORRECTED" in joined or "C O R R E C T E D" in joined:
+    if RE_CORRECTED.search("\n".join(head)):
         corrected = any("CORRECTEDCO" in collapsed(s) for s in head)
     return Banner(
         level=level,
