@@ -135,3 +135,11 @@ def test_classified_by_in_the_first_paragraphs() -> None:
     )
     assert classified_by_in_paragraphs(paras) == ("Acting DAS Jane Roe", "1.4 (b) and (d)")
     assert classified_by_in_paragraphs(paras[:1]) is None
+
+
+def test_caption_words_are_found_as_case_blind_patterns_find_them() -> None:
+    """A substring test that spares a pattern a line must hold the letters the pattern matches:
+    `İ` matches I case-blind but upper-cases to itself."""
+    got = _read("SİPDİS\nTAGS: PREL, IR SİPDİS\nSUBJECT: X")
+    assert got.caveats == ("SIPDIS",)
+    assert got.tags == ("PREL", "IR")

@@ -30,6 +30,7 @@ from .patterns import (
     RE_TAGS_START,
     banner_level,
     clean,
+    gate_upper,
     year4,
 )
 
@@ -40,14 +41,10 @@ CORRECTED_LINES = 60
 RE_NOFORN = re.compile(r"\bNOFORN\b", re.I)
 RE_COPIED_CLASSIFICATION = re.compile(r"^\s*CLASSIFICATION:\s*(.+)$", re.I)
 RE_NOT_LETTER = re.compile(r"[^A-Z]")
-# `CORRECTED` in any case, letters together or spaced: the letters' cases spelled out (a
-# case-blind pattern would fold every character of the lines it searches)
-RE_CORRECTED = re.compile(
-    "|".join(
-        "".join(f"[{c}{c.lower()}]" if c != " " else " " for c in w)
-        for w in ("CORRECTED", "C O R R E C T E D")
-    )
-)
+# `CORRECTED` or `C O R R E C T E D` in any case: only ASCII letters upper-case to these
+# (the non-ASCII characters that upper-case to several, like `ﬅ` to `ST`, cannot make them), so
+# the lines are upper-cased as ASCII bytes, a C loop, not as text, which folds every character
+CORRECTED_FORMS = (b"CORRECTED", b"C O R R E C T E D")
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ class Banner:
 
 def caveats_in(text: str) -> list[str]:
     """The dissemination caveats a banner, caption or record line names, in CAVEAT_WORDS order."""
-    up = text.upper()  # each word's (case-blind) pattern runs only on a text that holds it
+    up = gate_upper(text)  # each word's (case-blind) pattern runs only on a text that holds it
     return [w for w, pat in RE_CAVEATS.items() if w in up and pat.search(text)]
 
 
@@ -173,7 +170,8 @@ def read_banner(
     # a corrected copy says so in the lines after the header
     corrected = False
     head = lines[start : min(n, start + CORRECTED_LINES)]
-    if RE_CORRECTED.search("\n".join(head)):
+    ascii_upper = "\n".join(head).encode("ascii", "replace").upper()
+    if any(form in ascii_upper for form in CORRECTED_FORMS):
         corrected = any("CORRECTEDCO" in collapsed(s) for s in head)
     return Banner(
         level=level,

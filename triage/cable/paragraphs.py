@@ -95,13 +95,7 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
     # Only lines that may open a paragraph or be a marker need a look (a digit, `-`, `¶`,
     # `&` or `P` first, or ` OF ` in them); the running text between them is taken whole.
     # Lines are kept as they came and lose their trailing blanks when a paragraph is joined.
-    special = [
-        k
-        for k, ln in enumerate(lines)
-        if ln[:1] in PARA_FIRST
-        or (ln[:1].isspace() and ln.lstrip()[:1] in PARA_FIRST)
-        or " OF " in ln
-    ]
+    special = [k for k, ln in enumerate(lines) if ln.lstrip()[:1] in PARA_FIRST or " OF " in ln]
     prev = 0
     for idx in special:
         if idx > prev:

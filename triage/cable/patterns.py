@@ -415,6 +415,14 @@ def year4(yy: str) -> int:
     return 1900 + y if y >= 50 else 2000 + y
 
 
+def gate_upper(s: str) -> str:
+    """The text upper-cased for a substring test that decides whether a case-blind pattern
+    (re.I) is worth running: it holds the pattern's letters wherever the pattern can match.
+    `İ` and the Kelvin sign match I and K case-blind but do not upper-case to them."""
+    up = s.upper()
+    return up if up.isascii() else up.replace("\u0130", "I").replace("\u212a", "K")
+
+
 def banner_level(line: str) -> tuple[str, str] | None:
     """(level, rest of line) when the line opens with a classification banner."""
     s = line.strip().lstrip(">").strip()

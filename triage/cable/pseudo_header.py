@@ -46,6 +46,7 @@ from .patterns import (
     TITLE_WORDS,
     banner_level,
     clean,
+    gate_upper,
     split_glued_tags,
     year4,
 )
@@ -391,7 +392,8 @@ def read_tags(text: str) -> list[str]:
             lines.append(line)
     for line in lines:
         t = clean(line)
-        t = RE_SIPDIS_TAIL.sub("", t).strip()
+        if "SIPDIS" in gate_upper(t):
+            t = RE_SIPDIS_TAIL.sub("", t).strip()
         t = t.strip(" ,;:.")
         if not t:
             continue
