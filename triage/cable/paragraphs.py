@@ -157,17 +157,17 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
     if repaired:
         warnings.append("paragraph numbers garbled in transit repaired: " + ", ".join(repaired))
     out: list[Paragraph] = []
-    pre_text = "\n".join([ln.rstrip() for ln in preamble]).strip()
+    pre_text = "\n".join(map(str.rstrip, preamble)).strip()
     if pre_text:
         out.append(Paragraph(None, None, pre_text))
     for pnum, mark, body in paras:
-        out.append(Paragraph(pnum, mark, "\n".join([ln.rstrip() for ln in body]).strip()))
+        out.append(Paragraph(pnum, mark, "\n".join(map(str.rstrip, body)).strip()))
     # signature: the last name line before the closing banner, NNNN or the release
     # stamp, or a surname glued after the last sentence (`... END TEXT. HOLLAND##`)
     sig = None
     if out:
         last = out[-1]
-        tlines = [ln for ln in last.text.split("\n") if ln.strip()]
+        tlines = [ln for ln in last.text.split("\n") if not ln.isspace() and ln]
         while tlines and (
             RE_CLOSING_LINE.fullmatch(tlines[-1]) or marking_lines(tlines[-1].strip())
         ):
