@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import classification_of, level_rank, marking_controls, marking_rank
+from .model import Level, classification_of, marking_controls, marking_rank
 
 _LEVEL_WORDS = {
     "TOP SECRET": "TOP SECRET",
@@ -24,6 +24,7 @@ _LEVEL_WORDS = {
     "LIMITED OFFICIAL USE": "UNCLASSIFIED",
 }
 _RANK_LEVELS = ["UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "TOP SECRET"]
+_LEVEL_RANKS = {level.value: level.rank for level in Level}  # model.level_rank, as a table
 
 
 def _spaced(word: str) -> str:
@@ -103,12 +104,12 @@ def roll_up(
     union of controls that the banner and caption lines and the portion marks carry."""
     first = list(dict.fromkeys(first_caveats))
     first_class = classification_of(first_level, first)
-    rank = level_rank(first_level) if first_level else -1
+    rank = _LEVEL_RANKS.get(first_level, 0) if first_level else -1
     caveats = list(first)
     for line in lines:
-        rank = max(rank, level_rank(line.level))
+        rank = max(rank, _LEVEL_RANKS.get(line.level, 0))
         caveats.extend(line.controls)
-    for mark in portion_marks:
+    for mark in dict.fromkeys(portion_marks):  # each mark once: most paragraphs repeat one
         r = marking_rank(mark)
         if r is None:
             continue

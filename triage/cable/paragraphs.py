@@ -95,13 +95,7 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
     # Only lines that may open a paragraph or be a marker need a look (a digit, `-`, `¶`,
     # `&` or `P` first, or ` OF ` in them); the running text between them is taken whole.
     # Lines are kept as they came and lose their trailing blanks when a paragraph is joined.
-    special = [
-        k
-        for k, ln in enumerate(lines)
-        if ln[:1] in PARA_FIRST
-        or (ln[:1].isspace() and ln.lstrip()[:1] in PARA_FIRST)
-        or " OF " in ln
-    ]
+    special = [k for k, ln in enumerate(lines) if ln.lstrip()[:1] in PARA_FIRST or " OF " in ln]
     prev = 0
     for idx in special:
         if idx > prev:
@@ -163,17 +157,17 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
     if repaired:
         warnings.append("paragraph numbers garbled in transit repaired: " + ", ".join(repaired))
     out: list[Paragraph] = []
-    pre_text = "\n".join([ln.rstrip() for ln in preamble]).strip()
+    pre_text = "\n".join(map(str.rstrip, preamble)).strip()
     if pre_text:
         out.append(Paragraph(None, None, pre_text))
     for pnum, mark, body in paras:
-        out.append(Paragraph(pnum, mark, "\n".join([ln.rstrip() for ln in body]).strip()))
+        out.append(Paragraph(pnum, mark, "\n".join(map(str.rstrip, body)).strip()))
     # signature: the last name line before the closing banner, NNNN or the release
     # stamp, or a surname glued after the last sentence (`... END TEXT. HOLLAND##`)
     sig = None
     if out:
         last = out[-1]
-        tlines = [ln for ln in last.text.split("\n") if ln.strip()]
+        tlines = [ln for ln in last.text.split("\n") if not ln.isspace() and ln]
         while tlines and (
             RE_CLOSING_LINE.fullmatch(tlines[-1]) or marking_lines(tlines[-1].strip())
         ):

@@ -396,3 +396,54 @@ BANNER_ORIGINS = {
     "HAVANA": "US Interests Section Havana",
     "USOSCE": "Mission USOSCE",
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Small text helpers the stages share
+
+
+def clean(s: str) -> str:
+    """White space folded to single spaces, none at the ends."""
+    return " ".join(s.split())
+
+
+def year4(yy: str) -> int:
+    """A year as written (`07`, `1975`) to four digits: 50-99 are 19xx, 00-49 20xx."""
+    y = int(yy)
+    if len(yy) >= 4:
+        return y
+    return 1900 + y if y >= 50 else 2000 + y
+
+
+def gate_upper(s: str) -> str:
+    """The text upper-cased for a substring test that decides whether a case-blind pattern
+    (re.I) is worth running: it holds the pattern's letters wherever the pattern can match.
+    `İ` and the Kelvin sign match I and K case-blind but do not upper-case to them."""
+    up = s.upper()
+    return up if up.isascii() else up.replace("\u0130", "I").replace("\u212a", "K")
+
+
+def banner_level(line: str) -> tuple[str, str] | None:
+    """(level, rest of line) when the line opens with a classification banner."""
+    s = line.strip().lstrip(">").strip()
+    up = s.upper()
+    if not RE_ANY_LEVEL.match(up):  # one test for most lines, which are not banners
+        return None
+    for pat, level in LEVEL_PATTERNS:
+        m = pat.match(up)
+        if m:
+            return level, s[m.end() :].strip()
+    return None
+
+
+RE_BANNER_REST = re.compile(r"^(?:\d{2}\s+)?[A-Za-z][A-Za-z .'-]*\s\d{2,7}\s*$")
+
+
+def is_real_banner(line: str) -> bool:
+    """A banner that names its station and serial (`C O N F I D E N T I A L PARIS 001234`),
+    not a classification word opening some other line."""
+    got = banner_level(line)
+    if not got:
+        return False
+    rest = RE_SECTION.sub("", got[1]).strip()
+    return bool(RE_BANNER_REST.match(rest))

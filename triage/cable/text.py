@@ -139,7 +139,8 @@ def normalise(text: str) -> Text:
         text = RE_HTML_REF.sub(_html_char, text)
         warnings.append("HTML character references (&#8217;, &amp;) read as characters")
     # `\r\r\n` is what a second CRLF conversion leaves: one line break, not two
-    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # one scan for the text that has none (most): each replace copies it
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if "\\\n" in text or "\\ \n" in text:
         lines, text = _without_line_end_backslashes(lines, text)

@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -650,9 +651,7 @@ def _write_cable(
     values["updated_at"] = received_at
     if cable_id is None:
         values["received_at"] = received_at
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cur = conn.execute(f"INSERT INTO cables ({cols}) VALUES ({marks})", list(values.values()))
+        cur = conn.execute(_insert_cable_sql(tuple(values)), list(values.values()))
         assert cur.lastrowid is not None
         cable_id = int(cur.lastrowid)
     else:
@@ -679,6 +678,12 @@ def _write_cable(
     )
     store_links(conn, cable_id, p.ref, p.links, new=version == 1)
     return cable_id
+
+
+@lru_cache(maxsize=8)
+def _insert_cable_sql(columns: tuple[str, ...]) -> str:
+    """The INSERT for a cables row of these columns, built once (it is the same for every row)."""
+    return f"INSERT INTO cables ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def _level_from_meta(classification: str | None) -> str | None:
