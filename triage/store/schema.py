@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import StoreError
+from .open_work import INDEXES as OPEN_WORK_INDEXES
 from .place import check_place, resolve
 
 if TYPE_CHECKING:
@@ -319,6 +320,8 @@ DEFERRABLE_INDEXES = {
     # builds it once at its end (the index by cited reference id stays: arrivals resolve by it)
     "cable_links_cited": "CREATE INDEX IF NOT EXISTS cable_links_cited ON cable_links (cited_id) "
     "WHERE cited_id IS NOT NULL",
+    # the Overview's (schema 8): not read while storing
+    **OPEN_WORK_INDEXES,
 }
 
 
