@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+BACKENDS = ("sqlite", "postgresql")
+
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.tui.app import CableScreen, ListScreen
@@ -166,13 +168,13 @@ async def test_r_offers_every_held_cable_the_references_name(db: Path) -> None:
         assert "26STATE110001" in static_text(app, "#title")
 
 
-async def test_a_long_chain_in_the_thread_tab_says_what_it_cut(tmp_path: Path) -> None:
+async def test_a_long_chain_in_the_thread_tab_says_what_it_cut(target: Path) -> None:
     from triage.store.ingest import Item, ingest
     from triage.store.threads import MAX_DEPTH
 
     from .test_threads import cable
 
-    db = tmp_path / "chain.db"
+    db = target
     conn = connect(db)
     n = 3 * MAX_DEPTH
     ingest(

@@ -195,6 +195,17 @@ class PgConnection:
         except Exception as exc:
             raise self._error(exc) from exc
 
+    def __enter__(self) -> PgConnection:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        """As `with sqlite3.Connection`: the transaction open (if any) is committed, or rolled
+        back when the block raised; the connection stays open."""
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
+
     def close(self) -> None:
         import contextlib
 

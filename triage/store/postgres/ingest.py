@@ -216,6 +216,7 @@ def _copy_new(
         with cur.copy("COPY workflow (cable_id, status, row_version) FROM STDIN") as copy:
             for cid in ids:
                 copy.write_row([cid, "NEW", 1])
+        _copy_links(cur, ids, new)
         docs: list[list[Any]] = [[], [], [], [], []]
         from ...cable.parse import decode
 
@@ -238,6 +239,39 @@ def _copy_new(
         )
     except Exception as exc:
         raise conn._error(exc) from exc
+    _count_added(new, summary, on_note)
+
+
+def _copy_links(cur: Any, ids: list[int], new: list[tuple[Item, Prepared]]) -> None:
+    """The batch's links (threads.store_links for a batch): each resolved to the cited cable
+    when it is held (this batch's included), and every earlier link naming one of this batch's
+    cables resolved to it."""
+    rows = [
+        (cid, k, letter, ref, text)
+        for cid, (_item, p) in zip(ids, new, strict=True)
+        for k, (letter, ref, text) in enumerate(p.links)
+    ]
+    if rows:
+        with cur.copy("COPY cable_links (cable_id, seq, letter, cited_ref, text) FROM STDIN") as cp:
+            for row in rows:
+                cp.write_row(_clean(row))
+        cur.execute(
+            "UPDATE cable_links l SET cited_id = c.id FROM cables c "
+            "WHERE l.cable_id = ANY(%s) AND c.reference_id = l.cited_ref",
+            (ids,),
+        )
+    cur.execute(
+        "UPDATE cable_links l SET cited_id = c.id FROM cables c "
+        "WHERE c.id = ANY(%s) AND l.cited_ref = c.reference_id AND l.cited_id IS NULL",
+        (ids,),
+    )
+
+
+def _count_added(
+    new: list[tuple[Item, Prepared]],
+    summary: Summary,
+    on_note: Callable[[str, str], None] | None,
+) -> None:
     for item, p in new:
         summary.added += 1
         summary.stored.append(p.ref)
