@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-BACKENDS = ("sqlite", "postgresql")
-
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.tui.app import CableScreen, ListScreen
@@ -15,6 +13,8 @@ from triage.tui.widgets.cable_list import CableList
 from triage.tui.widgets.thread_tree import ThreadTree
 
 from .test_console import list_lines, make_app, settle, static_text
+
+BACKENDS = ("sqlite", "postgresql")
 
 
 def assign(db: Path, ref: str, officer: str) -> None:

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-BACKENDS = ("sqlite", "postgresql")
-
 from triage.cli import main
 from triage.store import connect
 from triage.store import threads as th
 from triage.store.ingest import Item, ingest, iter_paths, reindex
 from triage.store.views import Context, View, parse_filters, view_ids
+
+BACKENDS = ("sqlite", "postgresql")
 
 
 def cable(

@@ -130,6 +130,19 @@ class ChangeFeed:
             return None
         return Changes(urgent, assigned, others, changed, touched)
 
+    def wait(self, timeout: float) -> bool:
+        """Block up to `timeout` seconds until another connection has committed something the
+        next poll will see (on PostgreSQL its notification has reached this process); on
+        SQLite a commit is seen the moment it is made, so this returns at once."""
+        conn = self._connection()
+        wait_for_change = getattr(conn, "wait_for_change", None)
+        if wait_for_change is None:
+            return True
+        try:
+            return bool(wait_for_change(timeout))
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.cache.path}: {exc}") from exc
+
     def leave(self) -> None:
         """This console is leaving: its heartbeat row goes (a console killed expires)."""
         if self._conn is not None and self.login:
