@@ -125,7 +125,9 @@ class ChangeFeed:
                 self._max_audit = self._fingerprint[2]
             others = presence.others(conn) if read_presence and self.login else None
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.cache.path}: {exc}") from exc
+            said = str(exc)  # (PostgreSQL's errors already name the database)
+            where = f"{self.cache.path}: "
+            raise StoreError(said if said.startswith(where) else where + said) from exc
         if not touched and others is None:
             return None
         return Changes(urgent, assigned, others, changed, touched)
