@@ -167,7 +167,12 @@ class PgConnection:
         return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
-        special = self._pragma(sql)
+        try:
+            special = self._pragma(sql)
+        except sqlite3.Error:
+            raise
+        except Exception as exc:  # (the server's errors, as every statement's)
+            raise self._error(exc) from exc
         if special is not None:
             return special
         st = translate(sql)
