@@ -18,7 +18,8 @@ from triage.store.ingest import ingest, iter_paths
 
 from ..conftest import N_SAMPLES
 from ..pgserver import Server
-from ..test_console import make_app, settle
+from ..test_console import make_app
+from ..test_overview import settle  # (a change-watch tick cancelled by the next is no failure)
 from .procs import SAMPLES, TRIAGE, Console, arg, env_for, fresh_status, triage
 
 
