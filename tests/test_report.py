@@ -327,7 +327,7 @@ def test_report_json_written_in_pieces_is_the_whole_report(day: Path) -> None:
     back is exactly the report's data, every section's cables in their order."""
     from triage.store.report_render import iter_json, report_data
 
-    conn = sqlite3.connect(day)
+    conn = connect(day)
     fig = overview(conn, ctx(), NOW)
     shift = handover(conn, ctx(), NOW - 7 * D, NOW)
     pieces = list(iter_json(fig, shift, "day.db"))
