@@ -169,7 +169,11 @@ def console(db: Path) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    mode, path = sys.argv[1], Path(sys.argv[2])
+    from triage.store.api import as_target
+
+    # a cache file or a PostgreSQL database (a bare Path of a libpq "host=... dbname=..."
+    # string made an empty SQLite cache of that name, and the probe measured nothing)
+    mode, path = sys.argv[1], as_target(sys.argv[2])
     if mode == "shape":
         shape(path, all_open="--all-open" in sys.argv)
     else:

@@ -241,15 +241,15 @@ def timed_cmd(args: list[str]) -> tuple[float, float]:
 def overview(db: Path, triage: str) -> dict[str, object]:
     """The Overview and the report, on the cache shaped as a working day."""
     probe = str(HERE / "overview_probe.py")
-    subprocess.run([PY, probe, "shape", str(db)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([PY, probe, "shape", _arg(db)], check=True, stdout=subprocess.DEVNULL)
     res = subprocess.run(
-        [PY, probe, "console", str(db)], capture_output=True, text=True, timeout=1800
+        [PY, probe, "console", _arg(db)], capture_output=True, text=True, timeout=1800
     )
     if res.returncode != 0:
         raise RuntimeError(res.stderr[-3000:])
     out: dict[str, object] = {"overview": json.loads(res.stdout.strip().splitlines()[-1])}
-    out["report_s"], _ = timed_cmd([triage, "report", "--db", str(db)])
-    out["report_json_s"], _ = timed_cmd([triage, "report", "--db", str(db), "--format", "json"])
+    out["report_s"], _ = timed_cmd([triage, "report", "--db", _arg(db)])
+    out["report_json_s"], _ = timed_cmd([triage, "report", "--db", _arg(db), "--format", "json"])
     return out
 
 

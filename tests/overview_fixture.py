@@ -114,6 +114,10 @@ def build(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     clock = Clock()
     monkeypatch.setattr(ingest_mod, "utcnow", clock)
+    if "://" in getattr(path, "url", ""):  # PostgreSQL's batch ingest reads the clock itself
+        import triage.store.postgres.ingest as pg_ingest
+
+        monkeypatch.setattr(pg_ingest, "utcnow", clock)
     monkeypatch.setattr(wf, "utcnow", clock)
     conn = connect(path)
     for s in sorted(SPECS, key=lambda s: s.arrived):

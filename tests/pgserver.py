@@ -91,6 +91,18 @@ class Server:
         )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts, "-w", "start")
 
+    def standby_of(self, primary: Server) -> None:
+        """Make this (not yet initialised) server a streaming replica of `primary`: a base
+        backup of it that follows its WAL (pg_basebackup -R), then started."""
+        self._run(
+            "pg_basebackup", "-D", str(self.data), "-h", str(primary.sock), "-U", ADMIN,
+            "-R", "-X", "stream", "--no-sync",
+        )  # fmt: skip
+        self.start()
+
+    def promote(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "promote")
+
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 

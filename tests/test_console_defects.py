@@ -28,6 +28,8 @@ from triage.tui.widgets.cable_list import CableList
 from .conftest import N_SAMPLES
 from .test_console import list_lines, make_app, settle, shown_lines, static_text
 
+BACKENDS = ("sqlite", "postgresql")
+
 
 def messages(app: TriageApp) -> list[str]:
     return [n.message for n in app._notifications]

@@ -16,6 +16,8 @@ from triage.tui.widgets.cable_list import CableList
 
 from .test_console import list_lines, make_app, settle, static_text
 
+BACKENDS = ("sqlite", "postgresql")
+
 
 def state(db: Path, ref: str) -> wf.State:
     conn = connect(db)
@@ -151,7 +153,7 @@ def other_console(db: Path, login: str, ref: str | None) -> None:
         "presence.beat(c, sys.argv[2], cid)"
     )
     subprocess.run(
-        [sys.executable, "-c", code, str(db), login, ref or "-"],
+        [sys.executable, "-c", code, getattr(db, "url", str(db)), login, ref or "-"],
         check=True,
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
@@ -315,9 +317,9 @@ def test_a_heartbeat_never_waits_behind_another_writer(db: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, sqlite3; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "import sys; from triage.store import connect; c = connect(sys.argv[1]); "
             "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); sys.stdin.read()",
-            str(db),
+            getattr(db, "url", str(db)),
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

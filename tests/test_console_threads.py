@@ -14,6 +14,8 @@ from triage.tui.widgets.thread_tree import ThreadTree
 
 from .test_console import list_lines, make_app, settle, static_text
 
+BACKENDS = ("sqlite", "postgresql")
+
 
 def assign(db: Path, ref: str, officer: str) -> None:
     conn = connect(db)
@@ -166,13 +168,13 @@ async def test_r_offers_every_held_cable_the_references_name(db: Path) -> None:
         assert "26STATE110001" in static_text(app, "#title")
 
 
-async def test_a_long_chain_in_the_thread_tab_says_what_it_cut(tmp_path: Path) -> None:
+async def test_a_long_chain_in_the_thread_tab_says_what_it_cut(target: Path) -> None:
     from triage.store.ingest import Item, ingest
     from triage.store.threads import MAX_DEPTH
 
     from .test_threads import cable
 
-    db = tmp_path / "chain.db"
+    db = target
     conn = connect(db)
     n = 3 * MAX_DEPTH
     ingest(

@@ -17,6 +17,8 @@ from triage.tui.widgets.cable_list import CableList
 from .conftest import N_SAMPLES
 from .test_console import list_lines, make_app, settle, shown_lines, static_text
 
+BACKENDS = ("sqlite", "postgresql")
+
 
 def state(db: Path, ref: str) -> wf.State:
     conn = connect(db)

@@ -20,10 +20,13 @@ from triage.tui.screens.overview import OverviewScreen
 from triage.tui.widgets.cable_list import CableList
 from triage.tui.widgets.charts import FigureGrid
 
+BACKENDS = ("sqlite", "postgresql")
+
 
 @pytest.fixture
-def day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return build(tmp_path / "day.db", monkeypatch)
+def day(target: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture's cables on each backend."""
+    return build(target, monkeypatch)
 
 
 def make_app(db: Path, overview: bool = True) -> TriageApp:
@@ -239,7 +242,7 @@ async def test_figures_stay_when_the_charts_shrink(day: Path, size: tuple[int, i
 
 
 async def test_no_color_marks_the_selection_and_alarms_without_colour(
-    day: Path, monkeypatch: pytest.MonkeyPatch
+    day: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(day)
@@ -250,26 +253,58 @@ async def test_no_color_marks_the_selection_and_alarms_without_colour(
         styles = [span.style for span in text.spans]
         assert any(getattr(s, "reverse", False) for s in styles)  # the selected figure
         assert not any(getattr(s, "color", None) for s in styles)
-        app.save_screenshot(str(day.parent / "nocolor.svg"))
+        app.save_screenshot(str(tmp_path / "nocolor.svg"))
 
 
 def _snap_app(db: Path) -> TriageApp:
     return make_app(db)
 
 
-def test_snapshot_overview_80x24(day: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def day_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture in a SQLite file: the snapshots are taken once (the test below shows that
+    PostgreSQL draws the same screen)."""
+    return build(tmp_path / "day.db", monkeypatch)
+
+
+def test_snapshot_overview_80x24(day_file: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def before(pilot: Pilot) -> None:
         await drawn(pilot)
 
-    assert snap_compare(_snap_app(day), terminal_size=(80, 24), run_before=before)
+    assert snap_compare(_snap_app(day_file), terminal_size=(80, 24), run_before=before)
 
 
-def test_snapshot_overview_200x50(day: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_overview_200x50(day_file: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def before(pilot: Pilot) -> None:
         await drawn(pilot)
         await pilot.press("tab", "tab", "tab", "j")
 
-    assert snap_compare(_snap_app(day), terminal_size=(200, 50), run_before=before)
+    assert snap_compare(_snap_app(day_file), terminal_size=(200, 50), run_before=before)
+
+
+async def _overview_screen_text(db: Path) -> list[str]:
+    app = _snap_app(db)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await drawn(pilot)
+        await pilot.press("tab", "tab", "tab", "j")
+        await pilot.pause()
+        out = []
+        for grid in app.screen.query(FigureGrid):
+            out += [f"{grid.id}: {line}" for line in shown_lines(grid)]
+        for sel in ("#ov-title", "#ov-about"):
+            out.append(static_text(app, sel).replace(str(db), "DB"))
+        return out
+
+
+async def test_postgresql_draws_the_same_overview_as_sqlite(
+    day_file: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triage.store.api import as_target
+
+    on_pg = build(as_target(pg_url), monkeypatch)
+    want = await _overview_screen_text(day_file)
+    assert any("arrived 24 h" in line for line in want)
+    assert await _overview_screen_text(on_pg) == want
 
 
 async def test_a_list_under_the_overview_waits_and_catches_up_when_shown(day: Path) -> None:

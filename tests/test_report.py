@@ -27,13 +27,17 @@ from tests.overview_fixture import (
     needs_ack,
     overdue,
 )
+from triage.store import connect
 from triage.store.report import Figures, handover, overview, parse_since
 from triage.store.views import Context, Filter, FilterError, View, parse_filters, view_ids
 
+BACKENDS = ("sqlite", "postgresql")
+
 
 @pytest.fixture
-def day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return build(tmp_path / "day.db", monkeypatch)
+def day(target: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture's cables on each backend."""
+    return build(target, monkeypatch)
 
 
 def ctx() -> Context:
@@ -52,7 +56,7 @@ def refs(conn: sqlite3.Connection, view: View) -> set[str]:
 
 @pytest.fixture
 def fig(day: Path) -> Figures:
-    conn = sqlite3.connect(day)
+    conn = connect(day)
     return overview(conn, ctx())
 
 
@@ -78,7 +82,7 @@ def test_arrivals_per_hour_and_day_split_by_precedence(day: Path, fig: Figures) 
 
 
 def test_every_bucket_opens_exactly_its_cables(day: Path, fig: Figures) -> None:
-    conn = sqlite3.connect(day)
+    conn = connect(day)
     for b in fig.hours + fig.days:
         for rank in [None, *fig.ranks]:
             want = {
@@ -90,7 +94,7 @@ def test_every_bucket_opens_exactly_its_cables(day: Path, fig: Figures) -> None:
 
 
 def test_open_by_status_and_officer(day: Path, fig: Figures) -> None:
-    conn = sqlite3.connect(day)
+    conn = connect(day)
     open_specs = [s for s in SPECS if not s.closed]
     for status in ("NEW", "ASSIGNED", "IN PROGRESS", "AWAITING REPLY"):
         want = {s.ref for s in open_specs if s.status == status}
@@ -116,7 +120,7 @@ def test_open_by_status_and_officer(day: Path, fig: Figures) -> None:
 
 
 def test_overdue_against_the_objectives(day: Path, fig: Figures) -> None:
-    conn = sqlite3.connect(day)
+    conn = connect(day)
     by_rank = {r.rank: r for r in fig.overdue}
     for prec, rank in RANK.items():
         mine = [s for s in SPECS if s.precedence == prec and not s.closed]
@@ -130,7 +134,7 @@ def test_overdue_against_the_objectives(day: Path, fig: Figures) -> None:
 
 
 def test_time_to_acknowledge_flash_and_niact(day: Path, fig: Figures) -> None:
-    conn = sqlite3.connect(day)
+    conn = connect(day)
     assert {(a.rank, a.window) for a in fig.ack} == {(1, "24h"), (1, "7d"), (2, "24h"), (2, "7d")}
     for a in fig.ack:
         span = 24 * H if a.window == "24h" else 7 * D
@@ -169,7 +173,7 @@ def test_filters_for_the_overview_read_and_refuse(day: Path) -> None:
     ):
         with pytest.raises(FilterError, match=says):
             parse_filters(bad)
-    conn = sqlite3.connect(day)
+    conn = connect(day)
     last_6h = refs(conn, View(tab="All", filters=(Filter("received", "6h"),)))
     assert last_6h == {s.ref for s in SPECS if s.arrived >= NOW - 6 * H}
     before = refs(conn, View(tab="All", filters=(Filter("received", "<2026-11-28T12"),)))
@@ -183,7 +187,7 @@ def test_filters_for_the_overview_read_and_refuse(day: Path) -> None:
 
 
 def test_the_handover(day: Path) -> None:
-    conn = sqlite3.connect(day)
+    conn = connect(day)
     since = NOW - 2 * H
     h = handover(conn, ctx(), since, NOW, limit=3)
     arrived = [s for s in SPECS if s.arrived >= since]
@@ -323,7 +327,7 @@ def test_report_json_written_in_pieces_is_the_whole_report(day: Path) -> None:
     back is exactly the report's data, every section's cables in their order."""
     from triage.store.report_render import iter_json, report_data
 
-    conn = sqlite3.connect(day)
+    conn = connect(day)
     fig = overview(conn, ctx(), NOW)
     shift = handover(conn, ctx(), NOW - 7 * D, NOW)
     pieces = list(iter_json(fig, shift, "day.db"))

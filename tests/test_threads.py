@@ -18,6 +18,8 @@ from triage.store import threads as th
 from triage.store.ingest import Item, ingest, iter_paths, reindex
 from triage.store.views import Context, View, parse_filters, view_ids
 
+BACKENDS = ("sqlite", "postgresql")
+
 
 def cable(
     serial: int, refs: str = "", day: int = 10, station: str = "PARIS", yy: int = 26
@@ -47,8 +49,8 @@ def links(conn: sqlite3.Connection) -> list[tuple]:
     ).fetchall()
 
 
-def test_a_link_resolves_when_the_cited_cable_arrives(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "c.db")
+def test_a_link_resolves_when_the_cited_cable_arrives(target: Path) -> None:
+    conn = connect(target)
     ingest(conn, [Item("b", cable(2, "REF: A. PARIS 1 B. 25 PARIS 7 C. 7 FAM 180"))])
     assert links(conn) == [
         ("26PARIS2", "A", "26PARIS1", None),
@@ -59,12 +61,14 @@ def test_a_link_resolves_when_the_cited_cable_arrives(tmp_path: Path) -> None:
     assert links(conn)[1][3] is None
 
 
-def test_a_cable_dropped_in_a_watched_folder_resolves_the_links_to_it(tmp_path: Path) -> None:
+def test_a_cable_dropped_in_a_watched_folder_resolves_the_links_to_it(
+    tmp_path: Path, target: Path
+) -> None:
     from triage.store.watch import Watcher
 
     drop = tmp_path / "drop"
     drop.mkdir()
-    conn = connect(tmp_path / "c.db")
+    conn = connect(target)
     ingest(conn, [Item("b", cable(2, "REF: PARIS 1"))])
     w = Watcher(conn, drop)
     (drop / "one.txt").write_bytes(cable(1))
@@ -74,8 +78,8 @@ def test_a_cable_dropped_in_a_watched_folder_resolves_the_links_to_it(tmp_path: 
     assert links(conn) == [("26PARIS2", None, "26PARIS1", "26PARIS1")]
 
 
-def test_a_corrected_copy_keeps_the_links_to_it_and_replaces_its_own(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "c.db")
+def test_a_corrected_copy_keeps_the_links_to_it_and_replaces_its_own(target: Path) -> None:
+    conn = connect(target)
     ingest(conn, [Item("a", cable(1)), Item("b", cable(2, "REF: PARIS 1")), Item("c", cable(3))])
     corrected = cable(1, "REF: PARIS 3").replace(b"talks went on", b"talks went on at length")
     assert ingest(conn, [Item("a2", corrected)]).updated == 1
@@ -85,8 +89,8 @@ def test_a_corrected_copy_keeps_the_links_to_it_and_replaces_its_own(tmp_path: P
     ]
 
 
-def test_reindex_rebuilds_the_links(tmp_path: Path, samples: Path) -> None:
-    conn = connect(tmp_path / "c.db")
+def test_reindex_rebuilds_the_links(target: Path, samples: Path) -> None:
+    conn = connect(target)
     ingest(conn, iter_paths([str(samples)]))
     before = links(conn)
     assert len(before) >= 14
@@ -158,8 +162,8 @@ def test_a_cycle_ends_at_the_open_cable(db: Path) -> None:
     assert t.cut == []
 
 
-def test_a_cable_citing_itself(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "c.db")
+def test_a_cable_citing_itself(target: Path) -> None:
+    conn = connect(target)
     ingest(conn, [Item("a", cable(5, "REF: PARIS 5"))])
     t = th.thread(conn, 1)
     assert t is not None
@@ -167,8 +171,8 @@ def test_a_cable_citing_itself(tmp_path: Path) -> None:
     assert th.held_citations(conn, [1]) == {}  # no suggestion from itself
 
 
-def test_a_chain_ten_thousand_long_is_cut_and_says_so(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "c.db")
+def test_a_chain_ten_thousand_long_is_cut_and_says_so(target: Path) -> None:
+    conn = connect(target)
     n = 10_000
     items = [
         Item(f"c{k}", cable(k, f"REF: PARIS {k - 1}" if k > 1 else "", day=k))
@@ -189,8 +193,8 @@ def test_a_chain_ten_thousand_long_is_cut_and_says_so(tmp_path: Path) -> None:
     assert len(view(conn, "thread:26PARIS5000")) == n
 
 
-def test_a_thousand_references_are_bounded(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "c.db")
+def test_a_thousand_references_are_bounded(target: Path) -> None:
+    conn = connect(target)
     refs = "REF: " + ", ".join(f"PARIS {k}" for k in range(1, 1001))
     ingest(conn, [Item("big", cable(5000, refs))] + [Item(f"c{k}", cable(k)) for k in range(1, 41)])
     assert conn.execute("SELECT count(*) FROM cable_links").fetchone()[0] == 1000
@@ -203,8 +207,8 @@ def test_a_thousand_references_are_bounded(tmp_path: Path) -> None:
     assert t.cut == [f"{1000 - th.MAX_CHILDREN:,} more cited cables not shown"]
 
 
-def test_an_impossible_year_names_no_cable(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "c.db")
+def test_an_impossible_year_names_no_cable(target: Path) -> None:
+    conn = connect(target)
     ingest(conn, [Item("a", cable(1, "REF: A. 1066 PARIS 5 B. 2031 PARIS 6 C. PARIS 0"))])
     assert links(conn) == []
     t = th.thread(conn, 1)

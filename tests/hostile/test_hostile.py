@@ -103,9 +103,9 @@ SHOWN = [c for c in CASES if c.show]
 
 
 @pytest.mark.parametrize("case", SHOWN, ids=[c.name for c in SHOWN])
-async def test_console_shows_text_literally(tmp_path: Path, case: Case) -> None:
+async def test_console_shows_text_literally(tmp_path: Path, case: Case, target: Path) -> None:
     path = write(tmp_path, case)
-    db = tmp_path / "c.db"
+    db = target
     CliRunner().invoke(main, ["ingest", "--db", str(db), str(path)])
     app = TriageApp(db, Config(), login="tester")
     async with app.run_test(size=(220, 50)) as pilot:
@@ -127,10 +127,10 @@ async def test_console_shows_text_literally(tmp_path: Path, case: Case) -> None:
         assert app.is_running
 
 
-async def test_huge_cable_opens_with_a_notice(tmp_path: Path) -> None:
+async def test_huge_cable_opens_with_a_notice(tmp_path: Path, target: Path) -> None:
     case = next(c for c in CASES if c.name == "huge-20mb.txt")
     path = write(tmp_path, case)
-    db = tmp_path / "c.db"
+    db = target
     CliRunner().invoke(main, ["ingest", "--db", str(db), str(path)])
     app = TriageApp(db, Config(), login="tester")
     async with app.run_test(size=(160, 40)) as pilot:

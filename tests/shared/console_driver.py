@@ -2,7 +2,7 @@
 stdout one JSON line at a time: what a desk officer's console does beside other processes on
 one cache, where threads in the test's own process could not show it.
 
-    python -m tests.shared.console_driver --db PATH --login NAME [--width 140 --height 40]
+    python -m tests.shared.console_driver --db PATH|URL --login NAME [--width 140 --height 40]
 
 Requests: {"op": "screen"}, {"op": "wait", "text": T, "timeout": S} (until the screen shows T,
 polling the screen as a person watching it would, with a deadline), {"op": "keys", "keys":
@@ -18,9 +18,9 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
 from triage.config import Config
+from triage.store.api import as_target
 from triage.tui.app import TriageApp
 
 
@@ -50,7 +50,7 @@ async def main() -> int:
     ap.add_argument("--officers", default="")
     args = ap.parse_args()
     officers = [o for o in args.officers.split(",") if o]
-    app = TriageApp(Path(args.db), Config(officers=officers), login=args.login)
+    app = TriageApp(as_target(args.db), Config(officers=officers), login=args.login)
     loop = asyncio.get_running_loop()
     async with app.run_test(size=(args.width, args.height)) as pilot:
         await settle(pilot)

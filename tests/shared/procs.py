@@ -18,6 +18,22 @@ SAMPLES = ROOT / "sample_cables"
 TRIAGE = str(Path(sys.executable).with_name("triage"))
 
 
+def arg(db: Path) -> str:
+    """The cache as a command line names it: a file's path, or a PostgreSQL URL (a DbUrl)."""
+    return str(getattr(db, "url", db))
+
+
+def shared_cache(tmp: Path, backend: str, request: Any) -> Path:
+    """A new, empty cache of the test's backend: a file in a desk folder, or a database on the
+    test session's private PostgreSQL server."""
+    if backend == "postgresql":
+        from triage.store.api import as_target
+
+        return as_target(request.getfixturevalue("pg_url"))
+    (tmp / "desk").mkdir(exist_ok=True)
+    return tmp / "desk" / "cache.db"
+
+
 def env_for(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -36,7 +52,7 @@ def triage(
     db: Path, *args: str, env: dict[str, str], check: bool = True, **kw: Any
 ) -> subprocess.CompletedProcess[str]:
     res = subprocess.run(
-        [TRIAGE, *args[:1], "--db", str(db), *args[1:]]
+        [TRIAGE, *args[:1], "--db", arg(db), *args[1:]]
         if args and args[0] != "parse"
         else [TRIAGE, *args],
         capture_output=True,
@@ -80,7 +96,7 @@ class Console:
                 "-m",
                 "tests.shared.console_driver",
                 "--db",
-                str(db),
+                arg(db),
                 "--login",
                 login,
                 "--width",
@@ -160,15 +176,36 @@ class Console:
 
 
 def integrity(db: Path) -> str:
-    """PRAGMA integrity_check, read by a process of its own."""
+    """PRAGMA integrity_check, read by a process of its own; on PostgreSQL (whose pages the
+    server checks itself) what triage relies on: every cable has its workflow row, its search
+    document and the version it names, and every link's cited cable is held."""
     code = (
-        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-        "print('; '.join(r[0] for r in c.execute('PRAGMA integrity_check')))"
+        "import sys; from triage.store import connect; c = connect(sys.argv[1]); "
+        "print('; '.join(r[0] for r in c.execute('PRAGMA integrity_check')) "
+        "if getattr(c, 'backend', 'sqlite') == 'sqlite' else "
+        "'; '.join(f'{n} {what}' for what, n in c.execute(sys.argv[2]).fetchall() if n) or 'ok')"
     )
     res = subprocess.run(
-        [sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, arg(db), PG_CONSISTENCY],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     return res.stdout.strip()
+
+
+PG_CONSISTENCY = (
+    "SELECT 'cables without a workflow row', count(*) FROM cables c "
+    "WHERE NOT EXISTS (SELECT 1 FROM workflow w WHERE w.cable_id = c.id) "
+    "UNION ALL SELECT 'cables without a search document', count(*) FROM cables c "
+    "WHERE NOT EXISTS (SELECT 1 FROM cables_fts f WHERE f.cable_id = c.id) "
+    "UNION ALL SELECT 'cables without their current version', count(*) FROM cables c "
+    "WHERE NOT EXISTS (SELECT 1 FROM cable_versions v WHERE v.cable_id = c.id "
+    "AND v.version = c.version) "
+    "UNION ALL SELECT 'links to a cable not held', count(*) FROM cable_links l "
+    "WHERE l.cited_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cables c WHERE c.id = l.cited_id)"
+)
 
 
 def exported(db: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -190,12 +227,17 @@ def column(row: dict[str, str], name: str) -> str:
 def fresh_status(db: Path, ref: str) -> tuple[str | None, str]:
     """(officer, status) of a cable as a fresh process reads it from the cache."""
     code = (
-        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+        "import sys; from triage.store import connect; c = connect(sys.argv[1]); "
         "r=c.execute('SELECT w.officer, w.status FROM cables c LEFT JOIN workflow w "
-        "ON w.cable_id=c.id WHERE c.reference_id=?',(sys.argv[2],)).fetchone(); print(repr(r))"
+        "ON w.cable_id=c.id WHERE c.reference_id=?',(sys.argv[2],)).fetchone(); "
+        "print(repr(None if r is None else tuple(r)))"
     )
     res = subprocess.run(
-        [sys.executable, "-c", code, str(db), ref], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, arg(db), ref],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     import ast
 
@@ -203,4 +245,13 @@ def fresh_status(db: Path, ref: str) -> tuple[str | None, str]:
     return (r[0], r[1] or "NEW") if r else (None, "")
 
 
-__all__ = ["Console", "flash_cable", "triage", "integrity", "fresh_status", "sqlite3"]
+__all__ = [
+    "Console",
+    "arg",
+    "flash_cable",
+    "fresh_status",
+    "integrity",
+    "shared_cache",
+    "sqlite3",
+    "triage",
+]

@@ -19,19 +19,24 @@ from ..conftest import N_SAMPLES
 from .procs import (
     TRIAGE,
     Console,
+    arg,
     env_for,
     flash_cable,
     fresh_status,
     integrity,
     routine_cable,
+    shared_cache,
     triage,
 )
 
+BACKENDS = ("sqlite", "postgresql")
+
 
 @pytest.fixture
-def shared(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], Console]]:
-    db = tmp_path / "desk" / "cache.db"
-    db.parent.mkdir()
+def shared(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> Iterator[tuple[Path, dict[str, str], Console]]:
+    db = shared_cache(tmp_path, backend, request)
     env = env_for(tmp_path / "other")
     triage(db, "ingest", str(Path(__file__).resolve().parents[2] / "sample_cables"), env=env)
     console = Console(db, tmp_path / "console-home", login="kwalker")
@@ -46,7 +51,7 @@ def _watch_started_and_stopped(db: Path, env: dict[str, str], tmp: Path, console
     drop = tmp / "drop"
     drop.mkdir(exist_ok=True)
     proc = subprocess.Popen(
-        [TRIAGE, "watch", "--db", str(db), "--interval", "0.1", str(drop)],
+        [TRIAGE, "watch", "--db", arg(db), "--interval", "0.1", str(drop)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from ..conftest import N_SAMPLES
-from .procs import Console, env_for, triage
+from .procs import Console, arg, env_for, shared_cache, triage
+
+BACKENDS = ("sqlite", "postgresql")
 
 
 def typed(text: str) -> list[str]:
@@ -22,12 +24,16 @@ def workflow_of(db: Path, ref: str, env: dict[str, str]) -> tuple[str, str]:
     import sys
 
     code = (
-        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-        "print(repr(c.execute('SELECT w.note, coalesce(w.due_at, \\'\\') FROM workflow w JOIN cables c "
-        "ON c.id=w.cable_id WHERE c.reference_id=?',(sys.argv[2],)).fetchone()))"
+        "import sys; from triage.store import connect; c = connect(sys.argv[1]); "
+        "print(repr(tuple(c.execute('SELECT w.note, coalesce(w.due_at, \\'\\') FROM workflow w "
+        "JOIN cables c ON c.id=w.cable_id WHERE c.reference_id=?',(sys.argv[2],)).fetchone())))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(db), ref], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, arg(db), ref],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     import ast
 
@@ -36,8 +42,10 @@ def workflow_of(db: Path, ref: str, env: dict[str, str]) -> tuple[str, str]:
 
 
 @pytest.fixture
-def desk(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], Console]]:
-    db = tmp_path / "cache.db"
+def desk(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> Iterator[tuple[Path, dict[str, str], Console]]:
+    db = shared_cache(tmp_path, backend, request)
     env = env_for(tmp_path / "jsmith")
     triage(db, "ingest", str(Path(__file__).resolve().parents[2] / "sample_cables"), env=env)
     console = Console(db, tmp_path / "kwalker", login="kwalker")

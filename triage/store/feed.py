@@ -125,10 +125,25 @@ class ChangeFeed:
                 self._max_audit = self._fingerprint[2]
             others = presence.others(conn) if read_presence and self.login else None
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.cache.path}: {exc}") from exc
+            said = str(exc)  # (PostgreSQL's errors already name the database)
+            where = f"{self.cache.path}: "
+            raise StoreError(said if said.startswith(where) else where + said) from exc
         if not touched and others is None:
             return None
         return Changes(urgent, assigned, others, changed, touched)
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to `timeout` seconds until another connection has committed something the
+        next poll will see (on PostgreSQL its notification has reached this process); on
+        SQLite a commit is seen the moment it is made, so this returns at once."""
+        conn = self._connection()
+        wait_for_change = getattr(conn, "wait_for_change", None)
+        if wait_for_change is None:
+            return True
+        try:
+            return bool(wait_for_change(timeout))
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.cache.path}: {exc}") from exc
 
     def leave(self) -> None:
         """This console is leaving: its heartbeat row goes (a console killed expires)."""

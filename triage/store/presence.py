@@ -58,6 +58,7 @@ def beat(conn: sqlite3.Connection, login: str, cable_id: int | None) -> bool:
         )
         # rows of consoles long gone go (a console killed, a host that crashed)
         conn.execute("DELETE FROM presence WHERE beat_at < ?", (_ago(GONE_AFTER_S * 20),))
+        _announce(conn)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -69,6 +70,17 @@ def leave(conn: sqlite3.Connection) -> None:
     host, pid = _me()
     with conn:
         conn.execute("DELETE FROM presence WHERE host = ? AND pid = ?", (host, pid))
+        _announce(conn)
+
+
+def _announce(conn: sqlite3.Connection) -> None:
+    """Inside the write: tell the other consoles' change feeds. SQLite's data_version moves
+    with any commit; PostgreSQL's feed hears of cables and workflow by trigger, and of a
+    console arriving, moving to another cable or leaving by this notification."""
+    if getattr(conn, "backend", "sqlite") == "postgresql":
+        from .postgres.schema import CHANNEL
+
+        conn.execute("SELECT pg_notify(?, 'presence')", (CHANNEL,))
 
 
 def others(conn: sqlite3.Connection, now: dt.datetime | None = None) -> list[Present]:

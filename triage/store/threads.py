@@ -317,7 +317,7 @@ def _links(
                 f"WHERE l.cited_id IN ({marks})"
             )
         sql = (
-            f"SELECT owner, letter, ref, text, other, total FROM ({inner}) "
+            f"SELECT owner, letter, ref, text, other, total FROM ({inner}) AS ranked "
             f"WHERE rn <= ? ORDER BY owner, rn"
         )
         for owner, letter, ref, text, other, total in conn.execute(sql, [*part, cap]):
@@ -467,10 +467,7 @@ def distinctive_terms(conn: sqlite3.Connection, text: str) -> list[str]:
     cap = max(COMMON_MIN, total // COMMON_SHARE)
     scored: list[tuple[float, str]] = []
     for w in candidates:
-        df = conn.execute(
-            "SELECT count(*) FROM (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ? LIMIT ?)",
-            (f'{{subject body}}: "{w}"', cap + 1),
-        ).fetchone()[0]
+        df = _document_frequency(conn, w, cap + 1)
         if df <= 1 or df > cap:
             continue  # only this cable has it (a typo, a name) or nearly every cable does
         scored.append((tf[w] * math.log(total / df), w))
@@ -478,11 +475,41 @@ def distinctive_terms(conn: sqlite3.Connection, text: str) -> list[str]:
     return [w for _, w in scored[:QUERY_TERMS]]
 
 
+def _document_frequency(conn: sqlite3.Connection, word: str, cap: int) -> int:
+    if getattr(conn, "backend", "sqlite") == "postgresql":
+        from .postgres.related import document_frequency
+
+        return document_frequency(conn, word, cap)  # type: ignore[arg-type]
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ? LIMIT ?)",
+            (f'{{subject body}}: "{word}"', cap),
+        ).fetchone()[0]
+    )
+
+
+def _most_alike(conn: sqlite3.Connection, terms: list[str], limit: int) -> list[int]:
+    if getattr(conn, "backend", "sqlite") == "postgresql":
+        from .postgres.related import most_alike
+
+        total = max(1, int(conn.execute("SELECT max(id) FROM cables").fetchone()[0] or 1))
+        cap = max(COMMON_MIN, total // COMMON_SHARE)
+        return most_alike(conn, terms, total, cap, limit)  # type: ignore[arg-type]
+    query = "{subject body}: (" + " OR ".join(f'"{t}"' for t in terms) + ")"
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT rowid FROM cables_fts WHERE cables_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+    ]
+
+
 def related(
     conn: sqlite3.Connection, cable_id: int, exclude: set[int], limit: int = RELATED_MAX
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """More like this: the cables whose text is most alike (FTS5 bm25 over the open cable's
-    distinctive terms), leaving out the cable and its thread. Returns rows and the terms."""
+    distinctive terms; on PostgreSQL see postgres/related.py), leaving out the cable and its thread. Returns rows and the terms."""
     from ..cable.parse import decode
 
     row = conn.execute(
@@ -496,16 +523,8 @@ def related(
     terms = distinctive_terms(conn, text)
     if not terms:
         return [], []
-    query = "{subject body}: (" + " OR ".join(f'"{t}"' for t in terms) + ")"
     skip = exclude | {cable_id}
-    ids = [
-        int(r[0])
-        for r in conn.execute(
-            "SELECT rowid FROM cables_fts WHERE cables_fts MATCH ? ORDER BY rank LIMIT ?",
-            (query, limit + len(skip)),
-        )
-    ]
-    ids = [i for i in ids if i not in skip][:limit]
+    ids = [i for i in _most_alike(conn, terms, limit + len(skip)) if i not in skip][:limit]
     fields = _fields(conn, ids)
     return [dict(fields[i], id=i) for i in ids if i in fields], terms
 

@@ -1027,6 +1027,37 @@ def load_cable(
     )
 
 
+class _RawChunks:
+    """A stored text read a piece at a time where there is no blob handle (PostgreSQL):
+    substr() of the column, one round trip per piece."""
+
+    def __init__(self, conn: sqlite3.Connection, version_id: int) -> None:
+        self.conn = conn
+        self.version_id = version_id
+        self.at = 1
+
+    def __enter__(self) -> _RawChunks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def read(self, n: int) -> bytes:
+        row = self.conn.execute(
+            "SELECT substr(raw, ?, ?) FROM cable_versions WHERE id = ?",
+            (self.at, n, self.version_id),
+        ).fetchone()
+        data = bytes(row[0]) if row and row[0] is not None else b""
+        self.at += len(data)
+        return data
+
+
+def _open_raw(conn: sqlite3.Connection, version_id: int) -> Any:
+    if hasattr(conn, "blobopen"):
+        return conn.blobopen("cable_versions", "raw", version_id, readonly=True)
+    return _RawChunks(conn, version_id)
+
+
 def _read_text(
     conn: sqlite3.Connection, version_id: int, size: int, limit: int | None
 ) -> tuple[bytes, int, int, bool]:
@@ -1038,7 +1069,7 @@ def _read_text(
         data = bytes(row[0])
         return data, len(data), _lines(data, data.endswith(b"\n")), False
     newlines = 0
-    with conn.blobopen("cable_versions", "raw", version_id, readonly=True) as blob:
+    with _open_raw(conn, version_id) as blob:
         head = blob.read(limit)
         newlines = head.count(b"\n")
         last = head[-1:]

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from .system import limit_malloc_arenas, terminal_fd
 __all__ = ["CableScreen", "ListScreen", "TriageApp", "run_console"]
 
 POLL_SECONDS = 0.5
+NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LIVE box
 TTY_CHECK_SECONDS = 1.0
 
 
@@ -72,6 +74,7 @@ class TriageApp(App[None]):
         self.feed = ChangeFeed(self.cache, self.login)
         self._tty: int | None = None
         self._lost = False
+        self._not_saved: list[tuple[float, str]] = []  # (when, what): changes refused
         self._chain = audit_log.ChainWatch()
         self._audit_problems: list[str] = []
         self.start_on_overview = False
@@ -279,7 +282,16 @@ class TriageApp(App[None]):
             )
         self.cache.mark_lost(why)
         self.bell()
-        self.push_screen(CacheLostScreen(why))
+        recent = [t for at, t in self._not_saved if time.monotonic() - at < NOT_SAVED_RECENT_S]
+        self.push_screen(CacheLostScreen(why, recent))
+
+    def note_not_saved(self, texts: list[str]) -> None:
+        """Changes refused by the cache: also named on the NOT LIVE box, up now or coming (the
+        write that fails is often how the loss is found)."""
+        self._not_saved = [*self._not_saved[-9:], *((time.monotonic(), t) for t in texts)]
+        for s in self.screen_stack:
+            if isinstance(s, CacheLostScreen):
+                s.note_not_saved(texts)
 
     def reopen_cache(self) -> str | None:
         """Reopen after a loss; None when the console is live again, else why not."""

@@ -167,7 +167,12 @@ class PgConnection:
         return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> PgCursor:
-        special = self._pragma(sql)
+        try:
+            special = self._pragma(sql)
+        except sqlite3.Error:
+            raise
+        except Exception as exc:  # (the server's errors, as every statement's)
+            raise self._error(exc) from exc
         if special is not None:
             return special
         st = translate(sql)
@@ -176,13 +181,25 @@ class PgConnection:
             cur = self._cursor()
             cur.execute(st.sql, values)
             if st.begin:
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                self._write_lock(cur)
             lastrowid = None
             if st.returning_id:
                 lastrowid = int(cur.fetchone()[0] if self.row_factory is None else 0)
             return PgCursor(cur, lastrowid)
         except Exception as exc:
             raise self._error(exc) from exc
+
+    def _write_lock(self, cur: Any) -> None:
+        """BEGIN IMMEDIATE's lock; when it is not had within the busy timeout, the transaction
+        is ended (as SQLite leaves none open when BEGIN IMMEDIATE is busy)."""
+        try:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        except Exception:
+            import contextlib
+
+            with contextlib.suppress(Exception):
+                self.raw.execute("ROLLBACK")
+            raise
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> PgCursor:
         st = translate(sql)
@@ -194,6 +211,17 @@ class PgConnection:
             return PgCursor(cur)
         except Exception as exc:
             raise self._error(exc) from exc
+
+    def __enter__(self) -> PgConnection:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        """As `with sqlite3.Connection`: the transaction open (if any) is committed, or rolled
+        back when the block raised; the connection stays open."""
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
 
     def close(self) -> None:
         import contextlib
@@ -247,6 +275,14 @@ class PgConnection:
             return _Rows([(schema_version(self),)])
         if name == "database_list":
             return _Rows([(0, "main", "")])
+        if name == "busy_timeout":  # how long a write waits for the write lock
+            value = s[6:].partition("=")[2].strip()
+            if value:
+                ms = max(1, int(value))  # (0 is "never wait" on SQLite, "for ever" here)
+                self.raw.execute(f"SET lock_timeout = {ms}")
+                return _Rows([(ms,)])
+            got = self.raw.execute("SHOW lock_timeout").fetchone()[0]
+            return _Rows([(_milliseconds(str(got)),)])
         if name == "journal_mode":
             return _Rows([("wal",)])
         if name == "schema_version":  # what the audit check watches: the audit's triggers
@@ -291,6 +327,15 @@ class PgConnection:
 
     def _error(self, exc: Exception) -> sqlite3.Error:
         return _wrap(exc, self.target)
+
+
+def _milliseconds(setting: str) -> int:
+    """A time setting as SHOW gives it (`0`, `200ms`, `30s`, `1min`) in milliseconds."""
+    m = re.fullmatch(r"(\d+)\s*(ms|s|min|h|d)?", setting.strip())
+    if not m:
+        return 0
+    unit = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+    return int(m.group(1)) * unit[m.group(2) or "ms"]
 
 
 def schema_version(conn: PgConnection) -> int:

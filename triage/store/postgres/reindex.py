@@ -1,6 +1,6 @@
-"""`triage reindex` on PostgreSQL: every cable's document computed again from its stored text,
-a batch per short write transaction (ingests and officers go on between them); how far it got
-is kept in `meta`, so a stopped reindex goes on from there."""
+"""`triage reindex` on PostgreSQL: every cable's document (and its links) computed again from
+its stored text, a batch per short write transaction (ingests and officers go on between them);
+how far it got is kept in `meta`, so a stopped reindex goes on from there."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def reindex(
     on_progress: Callable[[int, int], None] | None = None,
     batch: int | None = None,
 ) -> int:
+    from ..threads import relink
     from ..txn import write
 
     batch = batch or BATCH
@@ -51,6 +52,7 @@ def reindex(
                     for cid, ref, subject, tags, raw in chunk
                 ],
             )
+            relink(conn, [int(r[0]) for r in chunk])  # the links too, with today's rules
             last = int(chunk[-1][0])
             conn.execute("UPDATE meta SET value = ? WHERE key = ?", (str(last), PROGRESS_KEY))
         if on_progress:

@@ -23,15 +23,17 @@ class CacheLostScreen(ModalScreen[None]):
     }
     CacheLostScreen #lost-title { text-style: bold; color: $error; }
     CacheLostScreen #lost-retry { color: $warning; }
+    CacheLostScreen #lost-unsaved { color: $error; }
     """
     BINDINGS = [
         Binding("r", "reopen", "Reopen the cache", id="lost.reopen"),
         Binding("q", "quit_console", "Quit", id="lost.quit"),
     ]
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, not_saved: list[str] | None = None) -> None:
         super().__init__()
         self.why = why
+        self.not_saved: list[str] = list(not_saved or [])
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -43,8 +45,21 @@ class CacheLostScreen(ModalScreen[None]):
                     "read or written here. Changes already saved are safe."
                 )
             )
+            yield Static(self._not_saved_text(), id="lost-unsaved")
             yield Static(Text(""), id="lost-retry")
             yield Label(Text("r  reopen the cache      q  quit", style="bold"))
+
+    def _not_saved_text(self) -> Text:
+        if not self.not_saved:
+            return Text("")
+        lines = [f"NOT SAVED: {visible(t)}" for t in self.not_saved[-5:]]
+        return Text("\n".join(lines), style="bold")
+
+    def note_not_saved(self, texts: list[str]) -> None:
+        """A change that failed as the cache was lost: said here, where the officer is looking
+        (a toast under this box is easily missed); type it again once the cache is back."""
+        self.not_saved += texts
+        self.query_one("#lost-unsaved", Static).update(self._not_saved_text())
 
     def action_reopen(self) -> None:
         reopen = getattr(self.app, "reopen_cache", None)

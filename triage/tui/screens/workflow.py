@@ -489,6 +489,9 @@ class WorkflowActions(TriageScreen):
             )
         for text in o.errors:
             self.notify(text, severity="error", markup=False, timeout=8)
+        note = getattr(self.app, "note_not_saved", None)
+        if o.errors and note is not None:
+            note([t for t in o.errors if "not saved" in t])
         if o.unchanged:
             more = f" (and {len(o.unchanged) - 1} more)" if len(o.unchanged) > 1 else ""
             self.notify(o.unchanged[0] + more, markup=False, timeout=4)

@@ -1,0 +1,115 @@
+"""The PostgreSQL server stopped under a console and started again, with real processes (a
+headless console, the `triage` command) and, for the moment in between, the console itself
+(Pilot): the console says the server is unreachable, a change typed as it went is refused on
+screen (never silently dropped, never half-made), nothing typed meanwhile reaches the database,
+and the console is live again by itself when the server is back."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from triage.store import connect
+from triage.store.api import as_target
+from triage.store.ingest import ingest, iter_paths
+
+from ..conftest import N_SAMPLES
+from ..pgserver import Server
+from ..test_console import make_app
+from ..test_overview import settle  # (a change-watch tick cancelled by the next is no failure)
+from .procs import SAMPLES, TRIAGE, Console, arg, env_for, fresh_status, triage
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    """A server of the test's own: it is stopped and started again."""
+    s = Server()
+    try:
+        s.init()
+        yield s
+    finally:
+        s.close()
+
+
+def audit_of(db: Path, ref: str, env: dict[str, str]) -> str:
+    return subprocess.run(
+        [TRIAGE, "audit", "--db", arg(db), "--cable", ref],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+
+
+def test_a_console_survives_a_server_restart_and_loses_nothing(
+    server: Server, tmp_path: Path
+) -> None:
+    db = as_target(server.new_database())
+    env = env_for(tmp_path / "cli")
+    triage(db, "ingest", str(SAMPLES), env=env)
+    console = Console(db, tmp_path / "home", login="kwalker")
+    try:
+        console.wait_for(f"Inbox {N_SAMPLES}", timeout=30)
+        console.keys("slash", *"26ROME1301", "enter")
+        console.wait_for("1 of 1", timeout=5)
+        server.stop("immediate")
+        console.keys("3")  # IN PROGRESS, typed as the server goes
+        console.wait_for("Database server unreachable", timeout=10)
+        shown = console.screen()
+        # either the write failed and the box names it, or the box was up first and took the
+        # key: either way the officer is told, and nothing was written
+        assert "NOT SAVED: 26ROME1301" in shown or "NOT LIVE" in shown
+        console.keys("4")  # typed while the box is up: not a change
+        server.start()
+        # live again by itself: a change from another process reaches the list
+        triage(db, "assign", "26ROME1301", "jsmith", env=env)
+        console.wait_for("jsmith", timeout=15)
+        assert "NOT LIVE" not in console.screen()
+        log = audit_of(db, "26ROME1301", env)
+        assert "IN PROGRESS" not in log and "AWAITING REPLY" not in log, log
+        # the officer types it again, and it is saved
+        console.keys("3")
+        assert fresh_status(db, "26ROME1301")[1] == "IN PROGRESS"
+        assert console.close().get("quarantined") is False
+    finally:
+        console.kill()
+
+
+async def test_a_change_typed_before_the_console_saw_the_server_go_is_named_not_saved(
+    server: Server,
+) -> None:
+    db = as_target(server.new_database())
+    conn = connect(db)
+    ingest(conn, iter_paths([str(SAMPLES)]))
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"26ROME1301", "enter")
+        await settle(pilot)
+        look = app.check_for_changes
+        app.check_for_changes = lambda: None  # type: ignore[method-assign]
+        server.stop("immediate")
+        await pilot.press("3")  # the write finds the server gone before the change feed does
+        await settle(pilot)
+        app.check_for_changes = look  # type: ignore[method-assign]
+        app.check_for_changes()
+        await settle(pilot)
+        box = "\n".join(
+            "".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()
+        )
+        assert "Database server unreachable" in box
+        assert "NOT SAVED: 26ROME1301: not saved:" in box
+        server.start()
+        app.check_for_changes()
+        await settle(pilot)
+        for _ in range(20):  # each look is one connection attempt, made off the UI thread
+            if "Reconnected" in " ".join(n.message for n in app._notifications):
+                break
+            app.check_for_changes()
+            await settle(pilot)
+        assert any("Reconnected" in n.message for n in app._notifications)
+    assert fresh_status(db, "26ROME1301")[1] == "NEW"
