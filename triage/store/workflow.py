@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ..cable.model import ACK_MAX_RANK, CLOSED_STATUSES, Status, is_acknowledged_precedence
+from ..cable.model import Status, is_acknowledged_precedence
 from .audit import append as append_audit
 from .clock import utcnow
 from .txn import rollback
@@ -491,8 +491,9 @@ def _search(pattern: str, text: str) -> bool:
 def unacknowledged(conn: sqlite3.Connection, cable_ids: list[int]) -> list[tuple[int, str, str]]:
     """(id, reference, precedence) of those cables that are FLASH or NIACT IMMEDIATE, open and
     not acknowledged: closing one should be a choice, not a keystroke."""
+    from .views import OPEN_SQL, needs_ack_sql  # (the list's own rules, as `ack:no` reads them)
+
     out: list[tuple[int, str, str]] = []
-    closed = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
     for k in range(0, len(cable_ids), 500):
         chunk = cable_ids[k : k + 500]
         marks = ", ".join("?" * len(chunk))
@@ -501,8 +502,8 @@ def unacknowledged(conn: sqlite3.Connection, cable_ids: list[int]) -> list[tuple
             for r in conn.execute(
                 "SELECT c.id, c.reference_id, c.precedence FROM cables c "
                 "JOIN workflow w ON w.cable_id = c.id "
-                f"WHERE c.id IN ({marks}) AND c.prec_rank <= {int(ACK_MAX_RANK)} "
-                f"AND w.ack_at IS NULL AND coalesce(w.status, 'NEW') NOT IN ({closed})",
+                f"WHERE c.id IN ({marks}) AND {needs_ack_sql()} AND w.ack_at IS NULL "
+                f"AND {OPEN_SQL}",
                 chunk,
             )
         )
