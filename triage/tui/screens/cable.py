@@ -107,16 +107,18 @@ class CableScreen(WorkflowActions):
     def presence_changed(self) -> None:
         d = self.detail
         if d is not None and self.is_mounted:
-            room = (self.size.width or self.app.size.width) - 2
-            self.query_one("#triage-line", Static).update(
-                triage_line(
-                    d,
-                    self.suggested_officer(),
-                    room,
-                    self.suggestion_reason(),
-                    self.tapp.others_on(d.id),
-                )
+            self._draw_triage_line(d, (self.size.width or self.app.size.width) - 2)
+
+    def _draw_triage_line(self, d: CableDetail, room: int) -> None:
+        self.query_one("#triage-line", Static).update(
+            triage_line(
+                d,
+                self.suggested_officer(),
+                room,
+                self.suggestion_reason(),
+                self.tapp.others_on(d.id),
             )
+        )
 
     @work(thread=True, group="seen", exit_on_error=False)
     def _mark_seen(self, cable_id: int) -> None:
@@ -195,16 +197,7 @@ class CableScreen(WorkflowActions):
             return
         for b in self.query(Banner):
             b.show_level(d.level_rank, d.banner_control)
-        room = self._draw_title()
-        self.query_one("#triage-line", Static).update(
-            triage_line(
-                d,
-                self.suggested_officer(),
-                room,
-                self.suggestion_reason(),
-                self.tapp.others_on(d.id),
-            )
-        )
+        self._draw_triage_line(d, self._draw_title())
         self.query_one("#header", Static).update(
             self._history_text(d) if self.show_history else self._header_text(d)
         )
