@@ -6,6 +6,7 @@ be ignored, and the officer would never learn why the key does nothing."""
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import sys
 
@@ -32,14 +33,15 @@ def binding_ids() -> set[str]:
     return ids
 
 
-def _key_names() -> set[str]:
+@functools.cache
+def _key_names() -> frozenset[str]:
     names = {k.value for k in Keys if "+" not in k.value}
     names |= set(KEY_ALIASES)
     for code in range(33, 127):
         names.add(chr(code))
         names.add(_character_to_key(chr(code)))
     names |= {"space", "tab", "enter", "escape", "backspace", "delete", "insert"}
-    return names
+    return frozenset(names)
 
 
 def key_problem(key: str) -> str | None:
