@@ -110,14 +110,9 @@ class CableScreen(WorkflowActions):
             self._draw_triage_line(d, (self.size.width or self.app.size.width) - 2)
 
     def _draw_triage_line(self, d: CableDetail, room: int) -> None:
+        officer, why = self.suggestion()
         self.query_one("#triage-line", Static).update(
-            triage_line(
-                d,
-                self.suggested_officer(),
-                room,
-                self.suggestion_reason(),
-                self.tapp.others_on(d.id),
-            )
+            triage_line(d, officer, room, why, self.tapp.others_on(d.id))
         )
 
     @work(thread=True, group="seen", exit_on_error=False)
@@ -257,27 +252,21 @@ class CableScreen(WorkflowActions):
             return []
         return [Target(d.id, d.state.row_version, d.reference_id)]
 
-    def suggestion_reason(self) -> str | None:
-        got = self._thread_suggestion()
-        return got[1] if got else None
-
-    def _thread_suggestion(self) -> tuple[str, str] | None:
+    def suggestion(self) -> tuple[str | None, str | None]:
+        """A cited cable's officer first (one thread query), else the routing rules."""
         d = self.detail
-        if d is None or d.state.officer or not self.tapp.config.route_by_thread:
-            return None
-        try:
-            return thread_suggestion(self.tapp.cache.conn(), d.id)
-        except (sqlite3.Error, StoreError):
-            return None
-
-    def suggested_officer(self) -> str | None:
-        by_thread = self._thread_suggestion()
-        if by_thread:
-            return by_thread[0]
-        d = self.detail
-        if d is None or d.state.officer or not self.tapp.config.routes:
-            return None
-        return wf.suggest_officer(self.tapp.config.routes, list(d.tags), d.origin, d.subject)
+        if d is None or d.state.officer:
+            return None, None
+        if self.tapp.config.route_by_thread:
+            try:
+                by_thread = thread_suggestion(self.tapp.cache.conn(), d.id)
+            except (sqlite3.Error, StoreError):
+                by_thread = None
+            if by_thread:
+                return by_thread
+        if not self.tapp.config.routes:
+            return None, None
+        return wf.suggest_officer(self.tapp.config.routes, list(d.tags), d.origin, d.subject), None
 
     def refresh_after_change(self) -> None:
         self.cache_changed()

@@ -277,17 +277,14 @@ class ListScreen(WorkflowActions):
     def bulk_noun(self) -> str:
         return "cables in this view" if self._whole_view else "tagged cables"
 
-    def suggested_officer(self) -> str | None:
+    def suggestion(self) -> tuple[str | None, str | None]:
         lst = self.query_one(CableList)
         row = lst.row_at(lst.cursor)
-        return row.suggested if row else None
-
-    def suggestion_reason(self) -> str | None:
-        lst = self.query_one(CableList)
-        row = lst.row_at(lst.cursor)
-        if row and row.cites_held and row.suggested == row.cites_held[0]:
-            return f"cites {row.cites_held[1]}, held by {row.cites_held[0]}"
-        return None
+        if row is None:
+            return None, None
+        if row.cites_held and row.suggested == row.cites_held[0]:
+            return row.suggested, f"cites {row.cites_held[1]}, held by {row.cites_held[0]}"
+        return row.suggested, None
 
     def refresh_after_change(self) -> None:
         lst = self.query_one(CableList)

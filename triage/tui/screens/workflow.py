@@ -74,12 +74,12 @@ class WorkflowActions(TriageScreen):
     def refresh_after_change(self) -> None:  # pragma: no cover - overridden
         pass
 
-    def suggested_officer(self) -> str | None:
-        return None
+    def suggestion(self) -> tuple[str | None, str | None]:
+        """The officer to suggest, and why when it is not a routing rule (a cited cable's officer)."""
+        return None, None
 
-    def suggestion_reason(self) -> str | None:
-        """Why the suggestion (a cited cable's officer), when not a routing rule."""
-        return None
+    def suggested_officer(self) -> str | None:
+        return self.suggestion()[0]
 
     # the keys
 
@@ -369,11 +369,10 @@ class WorkflowActions(TriageScreen):
         )
 
     def action_accept_suggestion(self) -> None:
-        officer = self.suggested_officer()
+        officer, why = self.suggestion()
         if not officer:
             self.notify("no routing rule suggests an officer for this cable", markup=False)
             return
-        why = self.suggestion_reason()
         self.apply(
             f"assigned to {visible(officer, one_line=True)}"
             + (f" ({visible(why, one_line=True)})" if why else ""),
