@@ -41,9 +41,16 @@ def set_monochrome(on: bool) -> None:
     _mono = on
 
 
-def alarm_style() -> Style:
-    """What must not be missed: an unacknowledged FLASH, an overdue cable."""
-    return Style(bold=True, reverse=True) if _mono else Style(bold=True, color="red")
+def monochrome() -> bool:
+    return _mono
+
+
+def alarm_style(*, reverse: bool = True) -> Style:
+    """What must not be missed: an unacknowledged FLASH, an overdue cable. `reverse=False` where
+    reverse video already means the selection (the Overview's figures): then bold alone."""
+    if not _mono:
+        return Style(bold=True, color="red")
+    return Style(bold=True, reverse=reverse)
 
 
 def class_style(level_rank: int) -> Style:

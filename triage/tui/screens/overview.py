@@ -37,6 +37,7 @@ from ...store.report_render import age as age_of
 from ...store.report_render import duration
 from ...store.schema import StoreError
 from ...store.views import Filter, View
+from .. import safe
 from ..safe import PREC_STYLES, visible
 from ..widgets.charts import Cell, FigureGrid, Line, cell, column_glyph, column_stack, hbar
 from .base import TriageScreen
@@ -53,17 +54,14 @@ PREC_COLOURS = {
 }
 
 
-# NO_COLOR: Textual turns colours into greys, and red on black into a grey hardly seen; under it
-# alarms are bold and bars plain (the draw sets this, on the UI thread, before building lines)
-_mono = False
-
-
 def _alarm() -> Style:
-    return Style(bold=True) if _mono else Style(bold=True, color="red")
+    """Under NO_COLOR bold alone: reverse video is the selection here."""
+    return safe.alarm_style(reverse=False)
 
 
 def _tone(rank: int | None) -> Style:
-    if _mono or rank is None:
+    """Under NO_COLOR bars are plain (Textual would turn the colours into greys)."""
+    if safe.monochrome() or rank is None:
         return Style()
     return PREC_COLOURS.get(prec_label(rank), Style())
 
@@ -514,8 +512,6 @@ class OverviewScreen(TriageScreen):
         fig = self.figures
         if fig is None:
             return
-        global _mono
-        _mono = bool(self.app.no_color)
         self._title("live")
         total = self.size.width or self.app.size.width
         wide = total >= WIDE
