@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import pwd
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
+
+from .private_file import write_private
 
 DEFAULT_OBJECTIVES_MIN = {
     "EMERGENCY": 10,
@@ -241,16 +242,7 @@ def _write_config(path: Path, text: str) -> None:
     """Checked (it must read back), then written beside and renamed into place."""
     tomllib.loads(text)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    write_private(path, text)
 
 
 def _config_text(cfg: Config, target: Path) -> str:

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..config import Config, current_login
+from ..private_file import write_private
 from ..store import audit as audit_log
 from ..store import presence
 from ..store.cache import Cache
@@ -376,7 +377,7 @@ class TriageApp(App[None]):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / (filename or f"triage-screen-{stamp}.svg")
         try:
-            clipboard.write_private(str(target), self.export_screenshot())
+            write_private(str(target), self.export_screenshot())
         except OSError as exc:
             self.notify(
                 f"{target}: could not save the screenshot: {exc.strerror or exc}",

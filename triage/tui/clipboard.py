@@ -3,10 +3,11 @@ the terminal will not take it. No Textual here."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 from collections.abc import Mapping
+
+from ..private_file import write_private
 
 # terminals cap what one OSC 52 sequence may carry (xterm: 100,000 bytes of base64 by default)
 OSC52_MAX_BYTES = 74_000  # of text: ~99,000 of base64
@@ -49,18 +50,3 @@ def save_fallback(text: str, name: str) -> str:
     path = os.path.join(os.path.expanduser("~"), name)
     write_private(path, text)
     return path
-
-
-def write_private(path: str, text: str) -> None:
-    """`text` in a file only its owner reads: written beside and renamed into place (a link at
-    the name is replaced, never followed)."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -106,7 +106,8 @@ class CableScreen(WorkflowActions):
 
     def presence_changed(self) -> None:
         d = self.detail
-        if d is not None and self.is_mounted:
+        # (a presence read can land while the screen is still being put up or taken down)
+        if d is not None and self.is_mounted and self.query("#triage-line"):
             self._draw_triage_line(d, (self.size.width or self.app.size.width) - 2)
 
     def _draw_triage_line(self, d: CableDetail, room: int) -> None:
