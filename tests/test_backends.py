@@ -269,6 +269,7 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
     r = run("ingest", "--db", officer_url, str(samples / "01_flash_hijack.txt"))
     assert r.exit_code != 0
     assert "permission denied" in r.output
+    assert r.output.count("postgresql://") == 1, r.output  # the database named once
     r = run("ingest", "--db", feed_url, str(samples))
     assert r.exit_code == 0, r.output
     # a new version that changes a cable's precedence, by the ingest role: workflow's copy of
@@ -287,6 +288,10 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
     assert r.exit_code == 0, r.output
     r = run("reindex", "--db", officer_url)
     assert r.exit_code != 0 and "permission denied" in r.output
+    # running it again would not help: it says whose work it is, and no SQLite advice
+    assert "run triage reindex again" not in r.output, r.output
+    assert "the ingest role adds and reindexes cables" in r.output
+    assert "sqlite3" not in r.output and "PRAGMA" not in r.output
     # officers change the workflow; the audit names the OS login and the database role
     r = run("assign", "--db", officer_url, "26STATE104233", "kwalker")
     assert r.exit_code == 0, r.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -52,7 +53,7 @@ class CliError(click.ClickException):
     drop folder, an OS error quoting one) shown as symbols."""
 
     def format_message(self) -> str:
-        return visible_line(self.message)
+        return visible_line(_named_once(self.message))
 
     def show(self, file: object = None) -> None:
         # one prefix for every message triage prints, as `_fail` writes them (click's own
@@ -314,7 +315,16 @@ def _to_terminal() -> bool:
 def _fail(msg: str) -> None:
     """A line on stderr; it names files and quotes cables, so their control characters are
     shown, not sent to the terminal."""
-    click.echo(f"triage: {visible_line(msg)}", err=True)
+    click.echo(f"triage: {visible_line(_named_once(msg))}", err=True)
+
+
+_NAMED_TWICE = re.compile(r"((?:postgres(?:ql)?://|\b(?:host|service|dbname)=)\S+): \1: ")
+
+
+def _named_once(msg: str) -> str:
+    """The database named once: a server's error names it already, and so did the message
+    built around it."""
+    return _NAMED_TWICE.sub(r"\1: ", msg)
 
 
 @main.command()
@@ -384,6 +394,15 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
     except OSError as exc:
         raise CliError(f"ingest stopped: {exc}") from exc
     except Exception as exc:  # sqlite3 errors: a full disk, a write lock held too long
+        from .store.postgres import is_postgres
+
+        if is_postgres(path) and isinstance(exc, sqlite3.Error):
+            from .store.trouble import explain
+
+            # the server's error names the database, and says whose work it is
+            raise CliError(
+                f"ingest stopped: {explain(path, exc)}; what was committed is kept"
+            ) from exc
         why = str(exc)
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in why or "busy" in why):
             why += " (another process held the cache's write lock for 30 s)"
@@ -424,10 +443,35 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
         click.echo(summary.line())
         sys.stdout.flush()
 
+    import time
+
+    from .store.trouble import explain, server_gone
+
+    watcher = Watcher(conn, Path(folder), interval)
+    pause = 1.0
     try:
-        Watcher(conn, Path(folder), interval).run(
-            report, on_reject=lambda s, r: _fail(f"{s}: rejected: {r}")
-        )
+        while True:
+            try:
+                watcher.run(report, on_reject=lambda s, r: _fail(f"{s}: rejected: {r}"))
+                return
+            except sqlite3.OperationalError as exc:
+                # a database server restarting or failing over, the write lock held too long:
+                # traffic must not stop for that; the files are read again on the next poll
+                low = str(exc).lower()
+                if not (server_gone(exc) or "locked" in low or "busy" in low):
+                    raise
+                _fail(f"{explain(path, exc)}; watch goes on, trying again in {pause:.0f} s")
+            while True:
+                time.sleep(pause)
+                pause = min(pause * 2, 30.0)
+                try:
+                    if getattr(watcher.conn, "closed", False):
+                        watcher.conn = _open_store(ctx, db_opt, writes=True)[0]
+                    break
+                except CliError as exc:
+                    _fail(f"{exc.message}; trying again in {pause:.0f} s")
+            pause = 1.0
+            click.echo(f"watching {folder} into {path} again")
     except KeyboardInterrupt:
         click.echo("stopped")
 
@@ -557,6 +601,13 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     except KeyboardInterrupt:
         raise stopped("reindex stopped") from None
     except sqlite3.OperationalError as exc:  # a full disk, the write lock held too long
+        from .store.trouble import explain, server_gone
+
+        low = str(exc).lower()
+        if "permission denied" in low or "readonly" in low or server_gone(exc):
+            # running it again will not help (a role that may not reindex), or cannot be
+            # judged now (the server went away): say what happened and what to do instead
+            raise CliError(explain(path, exc)) from exc
         raise stopped(f"reindex stopped ({exc})") from exc
     click.echo(
         f"{path}: search index rebuilt for {n:,} cables in {time.monotonic() - started:.1f} s"

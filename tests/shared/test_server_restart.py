@@ -6,9 +6,14 @@ and the console is live again by itself when the server is back."""
 
 from __future__ import annotations
 
+import queue
+import signal
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +25,7 @@ from ..conftest import N_SAMPLES
 from ..pgserver import Server
 from ..test_console import make_app
 from ..test_overview import settle  # (a change-watch tick cancelled by the next is no failure)
-from .procs import SAMPLES, TRIAGE, Console, arg, env_for, fresh_status, triage
+from .procs import SAMPLES, TRIAGE, Console, arg, env_for, flash_cable, fresh_status, triage
 
 
 @pytest.fixture
@@ -62,6 +67,8 @@ def test_a_console_survives_a_server_restart_and_loses_nothing(
         # either the write failed and the box names it, or the box was up first and took the
         # key: either way the officer is told, and nothing was written
         assert "NOT SAVED: 26ROME1301" in shown or "NOT LIVE" in shown
+        # the list behind the box stays as it looked, never blank
+        assert "ITALY PROPOSES" in shown, shown
         console.keys("4")  # typed while the box is up: not a change
         server.start()
         # live again by itself: a change from another process reaches the list
@@ -113,3 +120,76 @@ async def test_a_change_typed_before_the_console_saw_the_server_go_is_named_not_
             await settle(pilot)
         assert any("Reconnected" in n.message for n in app._notifications)
     assert fresh_status(db, "26ROME1301")[1] == "NEW"
+
+
+class _Lines:
+    """A process's output read line by line in a thread, so the test can wait on a line with a
+    timeout (the process, not a sleep, says when the work is done)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.q: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream: Any) -> None:
+        for line in stream:
+            self.q.put(line)
+
+    def wait_for(self, text: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no line with {text!r} in {timeout} s; saw: {self.seen}")
+            try:
+                line = self.q.get(timeout=left)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if text in line:
+                return line
+
+
+def _drop(folder: Path, name: str, text: str) -> None:
+    (folder / f".{name}.tmp").write_text(text, encoding="utf-8")
+    (folder / f".{name}.tmp").rename(folder / name)
+
+
+def test_watch_goes_on_through_a_server_restart_and_loses_no_file(
+    server: Server, tmp_path: Path
+) -> None:
+    """A restart or a failover must not stop the traffic: `triage watch` says the server is gone,
+    keeps the file it could not store, and stores it (and what comes after) once it is back."""
+    db = as_target(server.new_database())
+    env = env_for(tmp_path / "cli")
+    triage(db, "init", env=env)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    proc = subprocess.Popen(
+        [TRIAGE, "watch", "--db", arg(db), "--interval", "0.1", str(drop)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out, err = _Lines(proc.stdout), _Lines(proc.stderr)
+    try:
+        out.wait_for("watching", timeout=30)
+        _drop(drop, "a.txt", flash_cable(777101, 1))
+        out.wait_for("ingested 26STATE777101", timeout=30)
+        server.stop("fast")  # the server restarts: the watch's connection is cut
+        _drop(drop, "b.txt", flash_cable(777102, 2))
+        gone = err.wait_for("watch goes on", timeout=30)
+        assert "PRAGMA" not in gone and "sqlite3" not in gone, gone
+        assert gone.count("postgresql://") <= 1, gone  # the database named once
+        server.start()
+        out.wait_for("ingested 26STATE777102", timeout=60)  # the file met while it was down
+        _drop(drop, "c.txt", flash_cable(777103, 3))
+        out.wait_for("ingested 26STATE777103", timeout=30)
+        assert proc.poll() is None  # still watching
+    finally:
+        proc.send_signal(signal.SIGTERM if proc.poll() is None else 0)
+        proc.wait(timeout=30)
+    assert not any("Traceback" in line for line in err.seen), err.seen
+    held = triage(db, "export", "-o", "-", env=env).stdout
+    assert all(f"26STATE77710{k}" in held for k in (1, 2, 3))

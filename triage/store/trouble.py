@@ -1,11 +1,63 @@
-"""What an SQLite error met on the cache means to the person who ran the command."""
+"""What an error met on the cache means to the person who ran the command."""
 
 from __future__ import annotations
 
+# a PostgreSQL server that went away or cannot be reached (libpq's and the server's words)
+_SERVER_GONE = (
+    "terminating connection",
+    "server closed the connection",
+    "connection refused",
+    "could not connect",
+    "connection is lost",
+    "the connection is closed",
+    "consuming input failed",
+    "no connection to the server",
+    "connection timeout",
+    "timeout expired",
+    "the database system is",  # starting up, shutting down, in recovery mode
+    "could not translate host name",
+    "no such file or directory",  # a Unix socket that is not there: the server is down
+)
+
+
+def server_gone(exc: BaseException) -> bool:
+    """Is this a database server that went away (worth trying again), not a refusal?"""
+    low = str(exc).lower()
+    return any(w in low for w in _SERVER_GONE)
+
+
+def _explain_server(target: str, why: str) -> str:
+    from .postgres import display
+
+    shown = display(target)
+    if why.startswith(shown + ": "):  # the driver's errors name the database already
+        why = why[len(shown) + 2 :]
+    low = why.lower()
+    if server_gone(Exception(why)):
+        todo = "the database server is down, restarting or unreachable; run the command again when it answers"
+    elif "permission denied" in low or "must be owner" in low:
+        todo = (
+            "your database role may not do this (officers change the workflow, the ingest role "
+            "adds and reindexes cables, the owner runs init); see the README's several-hosts section"
+        )
+    elif "password authentication failed" in low or "no password supplied" in low:
+        todo = "check the user and password (or ~/.pgpass) that the connection string names"
+    elif "database" in low and "does not exist" in low:
+        todo = "create it first (createdb), then run `triage init` as its owner"
+    elif "role" in low and "does not exist" in low:
+        todo = "the database has no such login role; ask its administrator for one"
+    else:
+        todo = "if it happens again, the server's log says more"
+    return f"{shown}: {why}; {todo}"
+
 
 def explain(path: object, exc: BaseException) -> str:
-    """One line for an SQLite error met on the cache at `path`: what happened, what to do."""
+    """One line for a database error met on the cache at `path`: what happened, what to do."""
     why = str(exc) or type(exc).__name__
+    from .postgres import is_postgres
+
+    if is_postgres(path):
+        return _explain_server(str(path), why)
     low = why.lower()
     if "full" in low:
         todo = "free some space on the disk that holds it, then run the command again"

@@ -54,8 +54,12 @@ class Watcher:
                 items.append(Item(str(p), None, _folder_problem(self.folder, p)))
             else:
                 items.extend(_file_items(p))
+        summary = ingest(self.conn, items, on_reject=on_reject)
+        # read only once stored: a poll the database failed under (a server restart, the
+        # write lock held too long) leaves its files to the next one, which reads them again
+        for p in ready:
             self._done[p] = now[p]
-        return ingest(self.conn, items, on_reject=on_reject)
+        return summary
 
     def run(
         self,

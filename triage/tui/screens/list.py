@@ -211,20 +211,23 @@ class ListScreen(WorkflowActions):
 
     # data
 
-    def _fetch(self, ids: list[int]) -> dict[int, Row]:
+    def _fetch(self, ids: list[int]) -> dict[int, Row] | None:
+        """The rows for these ids; None when the cache cannot be read (the list then shows
+        the rows as last read, behind the NOT LIVE box)."""
         try:
-            rows = fetch_rows(self.tapp.cache.conn(), ids, self.tapp.ctx)
+            conn = self.tapp.cache.conn()
+            rows = fetch_rows(conn, ids, self.tapp.ctx)
+            routes = self.tapp.config.routes
+            if routes:
+                for r in rows.values():
+                    if not r.officer and r.status == "NEW":
+                        r.suggested = wf.suggest_officer(
+                            routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
+                        )
+            mark_thread_holders(conn, rows, self.tapp.config.route_by_thread)
         except (sqlite3.Error, StoreError) as exc:
             self.tapp.report_cache_error(exc)
-            return {}
-        routes = self.tapp.config.routes
-        if routes:
-            for r in rows.values():
-                if not r.officer and r.status == "NEW":
-                    r.suggested = wf.suggest_officer(
-                        routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
-                    )
-        mark_thread_holders(self.tapp.cache.conn(), rows, self.tapp.config.route_by_thread)
+            return None
         return rows
 
     def _overdue(self, row: Row) -> bool:

@@ -79,7 +79,7 @@ class CableList(Widget, can_focus=True):
 
     def __init__(
         self,
-        fetch: Callable[[list[int]], dict[int, Row]],
+        fetch: Callable[[list[int]], dict[int, Row] | None],
         overdue: Callable[[Row], bool],
         *,
         show_addressed: bool = False,
@@ -90,6 +90,9 @@ class CableList(Widget, can_focus=True):
         self._fetch = fetch
         self._overdue = overdue
         self._pages: OrderedDict[int, dict[int, Row]] = OrderedDict()
+        # the rows last read, shown while the cache cannot be read (`fetch` gave None): the
+        # list behind the NOT LIVE box stays how it looked, never blank
+        self._last_read: dict[int, Row] = {}
         self.top = 0
         self.tagged: dict[int, int] = {}  # cable id -> row version when tagged
         self.show_addressed = show_addressed
@@ -110,7 +113,7 @@ class CableList(Widget, can_focus=True):
         urgent match, with the top of the list in view."""
         old_cursor, old_top = self.cursor, self.top
         self.ids = ids
-        self._pages.clear()
+        self._forget_pages()
         self.now = dt.datetime.now(dt.UTC)
         if keep_id is None:
             self.top = 0
@@ -128,9 +131,14 @@ class CableList(Widget, can_focus=True):
 
     def invalidate(self) -> None:
         """Rows changed (not the order): fetch again what is drawn."""
-        self._pages.clear()
+        self._forget_pages()
         self.now = dt.datetime.now(dt.UTC)
         self.refresh()
+
+    def _forget_pages(self) -> None:
+        if self._pages:
+            self._last_read = {k: v for page in self._pages.values() for k, v in page.items()}
+        self._pages.clear()
 
     def mark_seen(self, cable_id: int) -> None:
         """Opened by this officer: drawn as seen (the row's other fields stay as they were
@@ -155,7 +163,10 @@ class CableList(Widget, can_focus=True):
         page = self._pages.get(page_no)
         if page is None:
             chunk = [int(i) for i in self.ids[page_no * PAGE : (page_no + 1) * PAGE]]
-            page = self._fetch(chunk)
+            got = self._fetch(chunk)
+            if got is None:  # the cache cannot be read now: the rows as last read
+                return self._last_read.get(int(self.ids[index]))
+            page = got
             self._pages[page_no] = page
             while len(self._pages) > PAGES_KEPT:
                 self._pages.popitem(last=False)
