@@ -415,6 +415,7 @@ def test_migrate_sqlite_to_postgresql_and_back_keeps_everything(
         f"cables {n}/{n}" in r.output and f"SHA-256 of all {n + 1} raw texts verified" in r.output
     )
     assert "hash chain holds at the destination" in r.output
+    assert "granted triage_officer and triage_ingest" in r.output  # the copy's tables too
     assert run("audit", "--verify", "--db", pg_url).exit_code == 0
     assert _snapshot(connect(as_target(pg_url)))["versions"] == want["versions"]
     got = _snapshot(connect(as_target(pg_url)))
@@ -435,10 +436,13 @@ def test_migrate_sqlite_to_postgresql_and_back_keeps_everything(
     r = run("migrate", str(src), str(back))
     assert r.exit_code != 0
     assert "not empty" in r.output and "--force" in r.output
+    audit_before = connect(back).execute("SELECT count(*) FROM audit").fetchone()[0]
     r = run("migrate", "--force", str(src), str(back))
     assert r.exit_code == 0, r.output
     assert run("audit", "--verify", "--db", str(back)).exit_code == 0  # appended, still chained
     assert f"{N_SAMPLES + 1} cables already in the destination were left as they were" in r.output
+    # the cables kept as they were keep their own history: none of the source's is added
+    assert connect(back).execute("SELECT count(*) FROM audit").fetchone()[0] == audit_before
 
 
 def test_a_stopped_migrate_goes_on_where_it_was(tmp_path: Path, pg_url: str, samples: Path) -> None:
@@ -714,3 +718,34 @@ def test_the_report_reads_the_same_figures_on_each_backend(db: Path) -> None:
     assert {o["officer"]: o["open"] for o in got["officers"]} == {None: N_SAMPLES}
     flash = [a for a in got["acknowledgement"] if a["precedence"] == "FLASH"][0]
     assert flash["acknowledged"] == 1 and flash["median_seconds"] is not None
+
+
+def test_init_by_an_owner_without_createrole_grants_the_roles_that_exist(
+    pg_server: Server,
+) -> None:
+    """The tables' owner may grant on them without CREATEROLE: once an administrator has made
+    the two group roles, init grants them itself, and asks nobody for anything again."""
+    import psycopg
+
+    name = "owned_by_plain_role"
+    with psycopg.connect(pg_server.dsn(), autocommit=True) as c:
+        c.execute(
+            "DO $$ BEGIN CREATE ROLE plain_owner LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        for role in ("triage_officer", "triage_ingest"):
+            c.execute(
+                f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            )
+        c.execute(f'CREATE DATABASE "{name}" OWNER plain_owner')
+    url = pg_server.dsn(name, user="plain_owner")
+    for _ in range(2):  # and again: still nothing asked of an administrator
+        r = run("init", "--db", url)
+        assert r.exit_code == 0, r.output
+        assert "granted triage_officer and triage_ingest" in r.output, r.output
+        assert "could not set up" not in r.output and "an administrator runs" not in r.output
+    with psycopg.connect(pg_server.dsn(name), autocommit=True) as c:
+        assert c.execute(
+            "SELECT has_table_privilege('triage_officer', 'workflow', 'UPDATE')"
+        ).fetchone() == (True,)

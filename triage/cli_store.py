@@ -28,26 +28,9 @@ def register(
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         server = conn.execute("SHOW server_version").fetchone()[0]
         click.echo(f"{path}: triage schema {version} ready (PostgreSQL {server})")
-        statements = [
-            *(
-                f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
-                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-                for role in (pg.OFFICER_ROLE, pg.INGEST_ROLE)
-            ),
-            *pg.grants(conn.execute("SELECT current_schema()").fetchone()[0]),
-        ]
-        try:
-            conn.execute("BEGIN")
-            for st in statements:
-                conn.execute(st)
-            conn.execute("COMMIT")
-            click.echo(f"roles {pg.OFFICER_ROLE} and {pg.INGEST_ROLE} created and granted")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            click.echo(f"could not set up the roles here ({exc}); an administrator runs:", err=True)
-            for st in statements:
-                click.echo(f"  {st};", err=True)
+        from .store.postgres import roles
+
+        _say_roles(roles.set_up(conn), str(path), conn)
         click.echo(
             f"""
   {pg.OFFICER_ROLE}: reads cables, changes the workflow (assign, status, due, note, ack)
@@ -55,9 +38,12 @@ def register(
   nobody may UPDATE, DELETE or TRUNCATE the audit log: no role is granted it and a trigger
   refuses it; each entry records the OS login (who) and the database role (db_role).
 
-Give each person and service a login role of their own, for example:
-  CREATE ROLE kwalker LOGIN; GRANT {pg.OFFICER_ROLE} TO kwalker;
-  CREATE ROLE triage_feed LOGIN; GRANT {pg.INGEST_ROLE} TO triage_feed;"""
+Give each person and service a login role of their own (a password, or the host's own
+authentication in pg_hba.conf), for example:
+  CREATE ROLE kwalker LOGIN PASSWORD '...'; GRANT {pg.OFFICER_ROLE} TO kwalker;
+  CREATE ROLE triage_feed LOGIN PASSWORD '...'; GRANT {pg.INGEST_ROLE} TO triage_feed;
+and keep other roles out: REVOKE CONNECT ON DATABASE <this database> FROM PUBLIC;
+  GRANT CONNECT ON DATABASE <this database> TO {pg.OFFICER_ROLE}, {pg.INGEST_ROLE};"""
         )
 
     @main.command()
@@ -106,3 +92,33 @@ Give each person and service a login role of their own, for example:
             click.echo(f"the audit log's hash chain holds at the destination (head {row}:{digest})")
         if report.skipped:
             click.echo(f"{report.skipped} cables already in the destination were left as they were")
+        from .store.api import backend
+
+        if backend(dst) == "postgresql":  # the copy's tables are new: the roles need grants
+            from .store.postgres import roles
+
+            _say_roles(roles.set_up(dst), str(dst_t), dst)
+
+
+def _say_roles(done: object, path: str, conn: object) -> None:
+    """What init did with the roles, and what is left for an administrator, said once."""
+    from .store.postgres import display
+    from .store.postgres import schema as pg
+    from .store.postgres.roles import RolesSetUp
+
+    assert isinstance(done, RolesSetUp)
+    if done.created:
+        click.echo(f"created the roles {' and '.join(done.created)}")
+    if done.granted:
+        click.echo(f"granted {pg.OFFICER_ROLE} and {pg.INGEST_ROLE} what each may do")
+        return
+    dbname = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[attr-defined]
+    click.echo(
+        f"triage: {display(path)}: this role could not set up the roles ({done.why}); "
+        f"an administrator runs, connected to the database {dbname} (psql -d {dbname}):",
+        err=True,
+    )
+    for st in done.admin_sql:
+        click.echo(f"  {st};", err=True)
+    if done.then_init_again:
+        click.echo("then runs `triage init` here again, as this role, to grant them", err=True)

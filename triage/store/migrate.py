@@ -47,6 +47,7 @@ class MigrateError(Exception):
 class Report:
     copied: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
+    skipped_refs: list[str] = field(default_factory=list)
     resumed_from: int | None = None
     verified_texts: int = 0
     audit_head: tuple[int, str] | None = None
@@ -116,10 +117,19 @@ def migrate(
         if not rows:
             break
         with write(dst):
+            skipped_before = len(report.skipped_refs)
             for row in rows:
                 copied += _copy_cable(src, dst, row, report, keep_ids)
             last = int(rows[-1][0])
             _set_progress(dst, source_name, "cables", last)
+            if len(report.skipped_refs) > skipped_before:  # kept for a run that goes on
+                dst.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    (
+                        f"{_skipped_prefix(source_name)}{last}",
+                        "\n".join(report.skipped_refs[skipped_before:]),
+                    ),
+                )
         done += len(rows)
         if on_progress:
             on_progress("cables", done, total)
@@ -129,7 +139,9 @@ def migrate(
             dst.execute(
                 "INSERT OR IGNORE INTO officers (login, added_at) VALUES (?, ?)", (login, added_at)
             )
-    report.copied["audit"] = _copy_audit(src, dst, source_name, keep_ids, batch)
+    report.copied["audit"] = _copy_audit(
+        src, dst, source_name, keep_ids, batch, _skipped_refs(dst, source_name)
+    )
     report.copied["rejects"] = _copy_log(
         src, dst, source_name, "rejects", "path, reason, at", batch
     )
@@ -150,14 +162,37 @@ def migrate(
     with write(dst):
         for phase in ("cables", "audit", "rejects", "keep_ids"):
             dst.execute("DELETE FROM meta WHERE key = ?", (_key(source_name, phase),))
+        prefix = _skipped_prefix(source_name)
+        dst.execute("DELETE FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
     return report
 
 
+def _skipped_prefix(source_name: str) -> str:
+    return f"migrate:skipped:{source_name}:"
+
+
+def _skipped_refs(dst: sqlite3.Connection, source_name: str) -> set[str]:
+    """The references the destination already held (this run's and an earlier run's): their
+    cables were left as they were, so the source's audit entries for them are not added."""
+    prefix = _skipped_prefix(source_name)
+    got: set[str] = set()
+    rows = dst.execute("SELECT value FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+    for (value,) in rows:
+        got.update(str(value).split("\n"))
+    return got
+
+
 def _copy_audit(
-    src: sqlite3.Connection, dst: sqlite3.Connection, source_name: str, keep_ids: bool, batch: int
+    src: sqlite3.Connection,
+    dst: sqlite3.Connection,
+    source_name: str,
+    keep_ids: bool,
+    batch: int,
+    skipped: set[str],
 ) -> int:
     """The audit log in its order: as it is (ids and hashes) into an empty destination, or
-    appended to the destination's own chain (audit.append) beside its entries."""
+    appended to the destination's own chain (audit.append) beside its entries, but for the
+    cables the destination held already and kept as they were (`skipped`)."""
     from .audit import AUDIT_COLUMNS, append
 
     last = _progress(dst, source_name, "audit") or 0
@@ -176,10 +211,13 @@ def _copy_audit(
                     f"VALUES (?, {', '.join('?' for _ in AUDIT_COLUMNS)}, ?)",
                     [list(r) for r in rows],
                 )
+                n += len(rows)
             else:
                 out = []
                 for r in rows:
                     at, who, _cid, ref, fld, old, new = r[1:8]
+                    if ref in skipped:  # not this cable's history at the destination
+                        continue
                     got = (
                         dst.execute(
                             "SELECT id FROM cables WHERE reference_id = ?", (ref,)
@@ -188,10 +226,11 @@ def _copy_audit(
                         else None
                     )
                     out.append((at, who, got[0] if got else None, ref, fld, old, new))
-                append(dst, out)
+                if out:
+                    append(dst, out)
+                n += len(out)
             last = int(rows[-1][0])
             _set_progress(dst, source_name, "audit", last)
-        n += len(rows)
 
 
 def _copy_cable(
@@ -205,6 +244,7 @@ def _copy_cable(
     ref = values[0]
     if dst.execute("SELECT 1 FROM cables WHERE reference_id = ?", (ref,)).fetchone():
         report.skipped += 1
+        report.skipped_refs.append(str(ref))
         return 0
     names = (["id"] if keep_ids else []) + CABLE_COLUMNS
     marks = ", ".join("?" for _ in names)
