@@ -249,8 +249,7 @@ def test_paragraph_marked_above_the_banner_raises_the_marking_and_warns() -> Non
     assert c.classification == "SECRET//NOFORN"
     assert c.level == "SECRET" and "NOFORN" in c.caveats
     assert any(
-        "first banner reads CONFIDENTIAL" in w and "make it SECRET//NOFORN" in w
-        for w in c.warnings
+        "first banner reads CONFIDENTIAL" in w and "make it SECRET//NOFORN" in w for w in c.warnings
     )
 
 

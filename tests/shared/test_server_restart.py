@@ -67,6 +67,9 @@ def test_a_console_survives_a_server_restart_and_loses_nothing(
         # either the write failed and the box names it, or the box was up first and took the
         # key: either way the officer is told, and nothing was written
         assert "NOT SAVED: 26ROME1301" in shown or "NOT LIVE" in shown
+        # a server that went away, said as such (it comes back; the file was not replaced)
+        assert "NOT LIVE: the database server does not answer" in shown, shown
+        assert "can no longer be trusted" not in shown
         # the list behind the box stays as it looked, never blank
         assert "ITALY PROPOSES" in shown, shown
         console.keys("4")  # typed while the box is up: not a change

@@ -284,7 +284,7 @@ class TriageApp(App[None]):
         self.cache.mark_lost(why)
         self.bell()
         recent = [t for at, t in self._not_saved if time.monotonic() - at < NOT_SAVED_RECENT_S]
-        self.push_screen(CacheLostScreen(why, recent))
+        self.push_screen(CacheLostScreen(why, recent, server=self.cache.remote))
 
     def note_not_saved(self, texts: list[str]) -> None:
         """Changes refused by the cache: also named on the NOT LIVE box, up now or coming (the

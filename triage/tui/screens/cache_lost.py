@@ -30,14 +30,20 @@ class CacheLostScreen(ModalScreen[None]):
         Binding("q", "quit_console", "Quit", id="lost.quit"),
     ]
 
-    def __init__(self, why: str, not_saved: list[str] | None = None) -> None:
+    def __init__(self, why: str, not_saved: list[str] | None = None, server: bool = False) -> None:
         super().__init__()
         self.why = why
         self.not_saved: list[str] = list(not_saved or [])
+        self.server = server  # a database server gone (it comes back), not a file replaced
 
     def compose(self) -> ComposeResult:
+        title = (
+            "NOT LIVE: the database server does not answer"
+            if self.server
+            else "NOT LIVE: the cache can no longer be trusted"
+        )
         with Vertical():
-            yield Label(Text("NOT LIVE: the cache can no longer be trusted"), id="lost-title")
+            yield Label(Text(title), id="lost-title")
             yield Static(Text(visible(self.why)), id="lost-why")
             yield Static(
                 Text(
@@ -47,7 +53,8 @@ class CacheLostScreen(ModalScreen[None]):
             )
             yield Static(self._not_saved_text(), id="lost-unsaved")
             yield Static(Text(""), id="lost-retry")
-            yield Label(Text("r  reopen the cache      q  quit", style="bold"))
+            keys = "r  try now      q  quit" if self.server else "r  reopen the cache      q  quit"
+            yield Label(Text(keys, style="bold"))
 
     def _not_saved_text(self) -> Text:
         if not self.not_saved:
