@@ -308,6 +308,18 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             admin.execute(sql)
     assert admin.execute("SELECT count(*) FROM audit").fetchone()[0] == len(rows)
+    # an entry typed by hand cannot name another database role: the server records its own
+    officer.execute(
+        "INSERT INTO audit (id, at, who, field, new, db_role) SELECT max(id) + 1, "
+        "'2026-01-01T00:00:00Z', 'jsmith', 'note', 'forged', 'jsmith' FROM audit"
+    )
+    assert admin.execute("SELECT db_role FROM audit WHERE new = 'forged'").fetchone() == (
+        "kwalker",
+    )
+    # and `triage audit` shows the role beside the login
+    r = run("audit", "--db", officer_url, "--cable", "26STATE104233")
+    assert r.exit_code == 0, r.output
+    assert f"{current_login()} [role kwalker]" in r.output, r.output
 
 
 def test_a_newer_schema_is_refused_with_a_reason(pg_url: str) -> None:
@@ -749,3 +761,27 @@ def test_init_by_an_owner_without_createrole_grants_the_roles_that_exist(
         assert c.execute(
             "SELECT has_table_privilege('triage_officer', 'workflow', 'UPDATE')"
         ).fetchone() == (True,)
+
+
+def test_an_officer_on_an_older_schema_is_told_the_owner_upgrades_it(
+    pg_server: Server, pg_url: str
+) -> None:
+    r = run("init", "--db", pg_url)
+    assert r.exit_code == 0, r.output
+    admin = connect(as_target(pg_url))
+    admin.execute(
+        "DO $$ BEGIN CREATE ROLE kwalker LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    admin.execute("GRANT triage_officer TO kwalker")
+    # the database as triage's schema 4 left it
+    admin.execute("DROP TRIGGER audit_db_role ON audit")
+    admin.execute("DROP FUNCTION triage_audit_role()")
+    admin.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    r = run("export", "--db", _login_url(pg_server, pg_url, "kwalker"))
+    assert r.exit_code != 0
+    assert "has triage schema 4" in r.output and "owner upgrades it once" in r.output, r.output
+    assert "Traceback" not in r.output
+    r = run("init", "--db", pg_url)  # the owner
+    assert r.exit_code == 0, r.output
+    r = run("export", "--db", _login_url(pg_server, pg_url, "kwalker"))
+    assert r.exit_code == 0, r.output

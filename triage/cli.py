@@ -915,8 +915,11 @@ def audit(
     for e in al.entries(conn, reference_id=ref, who=who, since=lo, until=hi):
         n += 1
         change = f"{visible(e.old, one_line=True) or '-'} -> {visible(e.new, one_line=True) or '-'}"
+        who_shown = visible(e.who, one_line=True)
+        if e.db_role is not None:  # PostgreSQL: the database role, as the server recorded it
+            who_shown += f" [role {visible(e.db_role, one_line=True)}]"
         click.echo(
-            f"{e.id:>6}  {e.at[:16].replace('T', ' ')}Z  {visible(e.who, one_line=True)}  "
+            f"{e.id:>6}  {e.at[:16].replace('T', ' ')}Z  {who_shown}  "
             f"{visible(e.reference_id, one_line=True) or '-'}  {e.field}  {change}"
         )
     if n == 0:

@@ -353,6 +353,7 @@ class Entry:
     field: str
     old: str | None
     new: str | None
+    db_role: str | None = None  # on PostgreSQL: the database role that wrote it (the server's word)
 
 
 def entries(
@@ -378,7 +379,8 @@ def entries(
     if until is not None:
         where.append("at < ?")
         args.append(until)
-    sql = "SELECT id, at, who, reference_id, field, old, new FROM audit"
+    role = ", db_role" if getattr(conn, "backend", "sqlite") == "postgresql" else ""
+    sql = f"SELECT id, at, who, reference_id, field, old, new{role} FROM audit"
     if where:
         sql += " WHERE " + " AND ".join(where)
     for r in conn.execute(sql + " ORDER BY id", args):

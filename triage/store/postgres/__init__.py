@@ -385,20 +385,32 @@ def migrate(conn: PgConnection, create: bool = True) -> None:
             f"{display(conn.target)}: no triage cache in this database; run "
             f"`triage init --db {display(conn.target)}` first"
         )
+    import psycopg
+
     raw = conn.raw
-    with raw.transaction():
-        raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY + 1,))
-        current = schema_version(conn)
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            for step in MIGRATIONS[version]:
-                raw.execute(step)
-            if version == 2:
-                _fill_links(conn)
-            raw.execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (str(version),),
-            )
+    try:
+        with raw.transaction():
+            raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY + 1,))
+            current = schema_version(conn)
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for step in MIGRATIONS[version]:
+                    raw.execute(step)
+                if version == 2:
+                    _fill_links(conn)
+                raw.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (str(version),),
+                )
+    except psycopg.errors.InsufficientPrivilege as exc:
+        if current == 0:
+            raise
+        # officers and the ingest role may not change tables: the owner upgrades, once
+        raise StoreError(
+            f"{display(conn.target)}: this database has triage schema {current} and this "
+            f"triage needs {SCHEMA_VERSION}; the database's owner upgrades it once with "
+            f"`triage init --db {display(conn.target)}` ({_message(exc)})"
+        ) from exc
 
 
 def _fill_links(conn: PgConnection) -> None:

@@ -16,7 +16,7 @@ its transaction commits: the consoles' live updates (LISTEN, no polling of the s
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 CHANNEL = "triage_changes"
 OFFICER_ROLE = "triage_officer"
 INGEST_ROLE = "triage_ingest"
@@ -301,6 +301,25 @@ MIGRATIONS: dict[int, list[str]] = {
                            OR OLD.received_at IS DISTINCT FROM NEW.received_at)
         EXECUTE FUNCTION triage_pass_arrival()
         """,
+    ],
+    # the database role in the audit is the server's word, not the client's: an officer who
+    # INSERTs an entry by hand cannot name another role (the owner, who could drop the trigger
+    # anyway, keeps what it gives: migrate copies another server's roles as they were)
+    5: [
+        """
+        CREATE FUNCTION triage_audit_role() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NOT pg_has_role(session_user,
+                               (SELECT relowner FROM pg_class WHERE oid = TG_RELID),
+                               'MEMBER') THEN
+                NEW.db_role := session_user;
+            END IF;
+            RETURN NEW;
+        END
+        $$
+        """,
+        "CREATE TRIGGER audit_db_role BEFORE INSERT ON audit FOR EACH ROW "
+        "EXECUTE FUNCTION triage_audit_role()",
     ],
 }
 
