@@ -25,6 +25,9 @@ INSTALL_HINT = (
     "this triage has no PostgreSQL driver; install it with: pip install 'triage[postgres]'"
 )
 
+# a busy timeout this short is a "try, and give up if busy" (the heartbeat's 200 ms)
+SHORT_WAIT_MS = 1000
+
 _CONNINFO_KEYWORD = re.compile(r"^\s*[a-z_]+\s*=", re.I)
 
 
@@ -156,6 +159,7 @@ class PgConnection:
         self.target = target
         self.row_factory: Any = None
         self._listening = False
+        self._lock_wait_ms: int | None = None  # the busy timeout last set (None: the server's)
         self._changes = 0
 
     # -- sqlite3.Connection's surface --------------------------------------------------------
@@ -186,6 +190,8 @@ class PgConnection:
             if st.returning_id:
                 lastrowid = int(cur.fetchone()[0] if self.row_factory is None else 0)
             return PgCursor(cur, lastrowid)
+        except sqlite3.Error:  # ours already (the write lock busy)
+            raise
         except Exception as exc:
             raise self._error(exc) from exc
 
@@ -193,6 +199,14 @@ class PgConnection:
         """BEGIN IMMEDIATE's lock; when it is not had within the busy timeout, the transaction
         is ended (as SQLite leaves none open when BEGIN IMMEDIATE is busy)."""
         try:
+            # taken at once when free; a short wait (a console's heartbeat) gives up at once
+            # when it is not, rather than making the server log a lock timeout for every beat
+            # a reindex or an ingest holds up
+            cur.execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            if cur.fetchone()[0]:
+                return
+            if self._lock_wait_ms is not None and self._lock_wait_ms <= SHORT_WAIT_MS:
+                raise OperationalError("database is locked (another process is writing)")
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
         except Exception:
             import contextlib
@@ -280,6 +294,7 @@ class PgConnection:
             if value:
                 ms = max(1, int(value))  # (0 is "never wait" on SQLite, "for ever" here)
                 self.raw.execute(f"SET lock_timeout = {ms}")
+                self._lock_wait_ms = ms
                 return _Rows([(ms,)])
             got = self.raw.execute("SHOW lock_timeout").fetchone()[0]
             return _Rows([(_milliseconds(str(got)),)])
