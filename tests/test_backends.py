@@ -368,7 +368,7 @@ def test_without_the_driver_a_postgresql_url_says_what_to_install(tmp_path: Path
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert p.returncode != 0
-    assert "pip install 'triage[postgres]'" in p.stderr
+    assert "pip install '.[postgres]'" in p.stderr
     assert "Traceback" not in p.stderr
 
 

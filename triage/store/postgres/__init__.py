@@ -1,4 +1,4 @@
-"""The cache on a PostgreSQL server (`pip install 'triage[postgres]'`, psycopg 3).
+"""The cache on a PostgreSQL server (`pip install '.[postgres]'` in triage's clone: psycopg 3).
 
 `connect(url)` returns a `PgConnection`: the subset of `sqlite3.Connection` the store uses
 (execute, executemany, in_transaction, row_factory, close), with the store's SQL translated
@@ -22,7 +22,8 @@ from .dialect import WRITE_LOCK_KEY, _clean, translate
 from .schema import CHANNEL, MIGRATIONS, SCHEMA_VERSION
 
 INSTALL_HINT = (
-    "this triage has no PostgreSQL driver; install it with: pip install 'triage[postgres]'"
+    "this triage has no PostgreSQL driver (psycopg 3); install it from triage's clone with "
+    "pip install '.[postgres]'"
 )
 
 # a busy timeout this short is a "try, and give up if busy" (the heartbeat's 200 ms)
