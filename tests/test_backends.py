@@ -618,6 +618,7 @@ def test_a_password_comes_from_pgpass_as_libpq_reads_it(
     r = run("ingest", "--db", url, str(samples / "04_immediate_paris.txt"))
     assert r.exit_code != 0
     assert "password" in r.output and "Traceback" not in r.output
+    assert "(or ~/.pgpass)" in r.output  # and where libpq looks for one
     pgpass = tmp_path / ".pgpass"
     pgpass.write_text(f"*:*:{dbname}:{PASSWORD_ROLE}:k3pt-in-pgpass\n")
     pgpass.chmod(0o600)
@@ -785,3 +786,10 @@ def test_an_officer_on_an_older_schema_is_told_the_owner_upgrades_it(
     assert r.exit_code == 0, r.output
     r = run("export", "--db", _login_url(pg_server, pg_url, "kwalker"))
     assert r.exit_code == 0, r.output
+
+
+def test_init_on_a_database_not_created_says_how_to_create_it(pg_server: Server) -> None:
+    r = run("init", "--db", pg_server.dsn("no_such_database"))
+    assert r.exit_code != 0
+    assert "does not exist" in r.output and "createdb" in r.output, r.output
+    assert "Traceback" not in r.output
