@@ -327,3 +327,27 @@ async def test_bulk_assign_asks_in_plain_words(db: Path) -> None:
         assert isinstance(app.screen, ConfirmScreen)
         # it read "Assign to kwalker for 2 tagged cables?"
         assert "Assign 2 tagged cables to kwalker?" in str(app.screen.query_one(Label).content)
+
+
+async def test_acknowledge_then_close_on_a_cable_acknowledged_meanwhile_says_it_was_not_closed(
+    db: Path,
+) -> None:
+    """Another officer acknowledges the FLASH while the question is open: the close is not
+    made on a cable changed under the officer, and the message says so plainly (it said only
+    'already acknowledged', and the DONE was silently not made)."""
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # 26STATE104233, FLASH, not acknowledged
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        other = connect(db)
+        wf.acknowledge(other, wf.find_cable(other, "26STATE104233"), "jsmith")
+        await pilot.press("enter")  # Acknowledge, then set DONE
+        await settle(pilot)
+        said = " ".join(messages(app))
+        assert "already acknowledged by jsmith" in said
+        assert "NOT set to DONE" in said, said
+        st = state(db, "26STATE104233")
+        assert (st.status, st.ack_by) == ("NEW", "jsmith")

@@ -192,7 +192,14 @@ class WorkflowActions(TriageScreen):
         def ack_then_close(c: sqlite3.Connection, t: Target, who: str, b: str) -> object:
             version = t.row_version
             if t.cable_id in ids:
-                version = wf.acknowledge(c, t.cable_id, who, version, b).row_version
+                try:
+                    version = wf.acknowledge(c, t.cable_id, who, version, b).row_version
+                except wf.WorkflowError as exc:
+                    # acknowledged (or changed) by someone else meanwhile: the close is not
+                    # made on a cable changed under the officer, and the message says so
+                    raise wf.WorkflowError(
+                        f"{exc}; it was NOT set to {status} (look at it, then set it again)"
+                    ) from exc
             return wf.set_status(c, t.cable_id, status, who, version, b)
 
         def chosen(key: str | None) -> None:
