@@ -351,3 +351,27 @@ async def test_acknowledge_then_close_on_a_cable_acknowledged_meanwhile_says_it_
         assert "NOT set to DONE" in said, said
         st = state(db, "26STATE104233")
         assert (st.status, st.ack_by) == ("NEW", "jsmith")
+
+
+async def test_the_overdue_count_follows_the_clock_with_nothing_written(db: Path) -> None:
+    """Cables fall overdue as time passes, with no write to wake the list: the tab counts are
+    read again on the clock (a console left on the Inbox showed 'Overdue 899' for minutes while
+    the real figure climbed past 7,000)."""
+    import datetime as dt
+    import re
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ListScreen)
+
+        def overdue() -> int:
+            m = re.search(r"Overdue ([\d,]+)", static_text(app, "#tabs"))
+            return int(m.group(1).replace(",", "")) if m else 0
+
+        before = overdue()
+        app.ctx.now = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)  # a year on
+        screen.clock_moved()  # what the minute's timer calls
+        await settle(pilot)
+        assert overdue() > before

@@ -58,6 +58,8 @@ from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
 
 # the longest a change waits for the view being read (a reading that never ends, after a fault,
 # must not hold live traffic back for good)
+# how often the list is read again with nothing written (overdue is a matter of time)
+CLOCK_REFRESH_SECONDS = 60.0
 SETTLE_WAIT_MAX_S = 10.0
 FIRST_ROWS = 256  # rows fetched first, before the whole ordered list of a view
 
@@ -181,6 +183,12 @@ class ListScreen(WorkflowActions):
         self._draw_tabs()
         self._draw_filters()
         self.reload()
+        self.set_interval(CLOCK_REFRESH_SECONDS, self.clock_moved)
+
+    def clock_moved(self) -> None:
+        """Cables fall overdue and due as time passes, with nothing written: the Overdue and
+        Due counts (and those views) are read again each minute, as after a change."""
+        self.cache_changed()
 
     def watch_view(self) -> None:
         if self.is_mounted:
