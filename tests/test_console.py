@@ -361,6 +361,37 @@ async def test_live_arrival_from_another_connection(db: Path, samples: Path) -> 
         assert any("26STATE104299" in n.message for n in app._notifications)
 
 
+async def test_a_burst_of_flash_arrivals_is_a_few_toasts_and_a_count(
+    db: Path, samples: Path
+) -> None:
+    """500 FLASH cables in one ingest were 500 toasts and 500 bells, and the officer's keys
+    waited tens of seconds behind them: now the first three and one with the count."""
+    app = make_app(db)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.check_for_changes()
+        await settle(pilot)
+        flash = (samples / "01_flash_hijack.txt").read_bytes()
+        other = connect(db)
+        ingest(
+            other,
+            [
+                Item(f"f{k}.txt", flash.replace(b"104233", b"%06d" % (600000 + k)))
+                for k in range(40)
+            ],
+        )
+        other.close()
+        assert app.feed.wait(5)
+        app.check_for_changes()
+        await settle(pilot)
+        toasts = [n.message for n in app._notifications]
+        assert len([t for t in toasts if "26STATE6000" in t]) == 3, toasts
+        assert any("37 more FLASH, NIACT and EMERGENCY cables" in t for t in toasts), toasts
+        assert len(bells) == 1
+
+
 async def test_hostile_subject_renders_literally(tmp_path: Path) -> None:
     path = tmp_path / "h.db"
     conn = connect(path)

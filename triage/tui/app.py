@@ -46,6 +46,10 @@ NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LI
 TTY_CHECK_SECONDS = 1.0
 
 
+# toasts for urgent arrivals in one change; the rest are counted in one more
+URGENT_TOASTS_MAX = 3
+
+
 class TriageApp(App[None]):
     TITLE = "triage"
     CSS_PATH = "triage.tcss"
@@ -219,12 +223,25 @@ class TriageApp(App[None]):
         return sorted({p.login for p in self.present if p.cable_id == cable_id})
 
     def on_cache_changed(self, msg: CacheChanged) -> None:
-        for a in msg.urgent:
+        if msg.urgent:
             self.bell()
+        # a toast for each of the first few; a burst (500 FLASH in one ingest) is one more
+        # toast with the count, not 500 toasts to lay out while the officer's keys wait
+        for a in msg.urgent[:URGENT_TOASTS_MAX]:
             self.notify(
                 f"{visible(a.precedence, one_line=True)} {visible(a.reference_id, one_line=True)}:"
                 f" {visible(a.subject, one_line=True)}",
                 title=f"{visible(a.precedence, one_line=True)} traffic",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+        more = len(msg.urgent) - URGENT_TOASTS_MAX
+        if more > 0:
+            self.notify(
+                f"{more:,} more FLASH, NIACT and EMERGENCY cables arrived with them; the Inbox "
+                "lists them first",
+                title="Urgent traffic",
                 severity="warning",
                 markup=False,
                 timeout=15,

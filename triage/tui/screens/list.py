@@ -89,10 +89,7 @@ class ListNavigator:
         lst = self._list()
         if lst is None:
             return None
-        try:
-            return lst.ids.index(cable_id)
-        except ValueError:
-            return None
+        return lst.position(cable_id)
 
     def move_to(self, index: int) -> None:
         lst = self._list()
@@ -587,9 +584,8 @@ class ListScreen(WorkflowActions):
         lst = self.query_one(CableList)
         out = []
         for cid in list(self.urgent):
-            try:
-                k = lst.ids.index(cid)
-            except ValueError:
+            k = lst.position(cid)
+            if k is None:
                 continue
             if k == lst.cursor:
                 del self.urgent[cid]  # the officer is on it
