@@ -443,3 +443,25 @@ async def test_the_key_hints_hold_whole_hints_only(db: Path, width: int) -> None
         assert all(len(w.split(" ", 1)) == 2 for w in words), words  # key and word, each
         assert words[0] == "enter Open"
         assert ("ctrl+p palette" in shown) == (width >= 200)
+
+
+async def test_the_split_view_rewraps_for_a_terminal_resized_while_the_list_was_shown(
+    db: Path,
+) -> None:
+    """Opened wide, back to the list, the terminal made narrow, opened again: the kept split
+    view kept its wide wrap and the lines were cut at the edge, words lost."""
+    app = make_app(db)
+    async with app.run_test(size=(130, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.resize_terminal(60, 20)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        body = static_text(app, "#body")
+        longest = max(len(line) for line in body.splitlines())
+        assert longest <= 60, [ln for ln in body.splitlines() if len(ln) > 60][:3]

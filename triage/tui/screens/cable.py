@@ -103,6 +103,9 @@ class CableScreen(WorkflowActions):
     def on_screen_resume(self) -> None:
         if self.cable_id is not None and self.is_mounted:
             self.tapp.set_reading(self.cable_id)
+        # the terminal may have been resized while the list was shown: this kept screen's
+        # text was wrapped for the old width (and was cut, words lost, at a narrower one)
+        self._apply_width(self.app.size.width)
 
     def presence_changed(self) -> None:
         d = self.detail
@@ -156,13 +159,16 @@ class CableScreen(WorkflowActions):
 
     def _pane_width(self, selector: str) -> int:
         pane = self.query_one(selector, VerticalScroll)
+        # the widths the CSS above gives: the header pane 56 wide with its border and padding
+        # beside the body, both full below
+        total = self.app.size.width
+        beside = 53 if selector == "#header-pane" else total - 58
+        laid_out = total - 2 if total < 120 else beside
         w = pane.content_region.width or pane.size.width
-        if not w:
-            # not laid out yet (the first cable opened): the widths the CSS above gives, the
-            # header pane 56 wide with its border and padding beside the body, both full below
-            total = self.app.size.width
-            beside = 53 if selector == "#header-pane" else total - 58
-            w = total - 2 if total < 120 else beside
+        # not laid out yet (the first cable opened), or laid out for a wider terminal than
+        # now (this kept screen resized behind the list is laid out again only once shown):
+        # never wider than the CSS's width, or lines are cut at the edge
+        w = min(w, laid_out) if w else laid_out
         return max(10, w - 3)
 
     def load(self) -> None:
