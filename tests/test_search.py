@@ -165,3 +165,18 @@ async def test_the_console_says_what_to_type_for_slash_and(cache: Path) -> None:
 
         assert len(app.screen.query_one(CableList).ids) == 2
         assert not any("no such column" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize(
+    "query", ["prec:FLASH tanker", "class:S//NF", "precedence:FLASH", "tag:PREL"]
+)
+def test_a_filter_typed_as_a_search_says_it_is_a_filter(query: str) -> None:
+    """Officers copy `precedence:FLASH` from the filter bar into the search box: it found
+    nothing and said nothing. Now it says it is a filter, and where to type it."""
+    with pytest.raises(SearchError) as got:
+        parse(query)
+    assert "is a filter, not a search word; press f" in str(got.value)
+
+
+def test_search_columns_and_times_are_not_taken_for_filters() -> None:
+    parse("subject:tanker tags:PREL 10:30 http://example")

@@ -63,6 +63,41 @@ Node = Term | And | Or | Not
 # of other characters
 RE_TOKEN = re.compile(r'"(?P<body>(?:[^"]|"")*)(?P<close>")?(?P<star>\*)?|[()]|[^\s()"]+')
 RE_COLUMN = re.compile(r"^(" + "|".join(COLUMNS) + r"):(.+)$", re.I)
+# the list's filters (and their short names), which officers copy from the filter bar into a
+# search: said to be filters rather than searched for as words no cable holds
+FILTER_WORDS = frozenset(
+    [
+        "prec",
+        "p",
+        "precedence",
+        "class",
+        "cls",
+        "level",
+        "classification",
+        "tag",
+        "origin",
+        "from",
+        "officer",
+        "o",
+        "status",
+        "s",
+        "since",
+        "until",
+        "after",
+        "before",
+        "received",
+        "ack",
+        "overdue",
+        "thread",
+        "cites",
+        "citedby",
+        "cited-by",
+        "cited_by",
+        "action",
+        "info",
+    ]
+)
+RE_FILTER_WORD = re.compile(r"^([a-z][a-z_-]*):\S", re.I)
 
 
 def _has_word(text: str) -> bool:
@@ -99,6 +134,14 @@ def _tokens(query: str) -> list[tuple[str, str | Term]]:
         elif tok in "()":
             out.append((tok, tok))
         else:
+            mf = RE_FILTER_WORD.match(tok) if column is None else None
+            if mf and mf.group(1).lower() in FILTER_WORDS:
+                raise SearchError(
+                    f"search {query!r}: {mf.group(1)}: is a filter, not a search word; press f "
+                    f"and type {tok} there (searches take the columns "
+                    + ", ".join(f"{c}:" for c in COLUMNS)
+                    + ")"
+                )
             mc = RE_COLUMN.match(tok) if column is None else None
             col = column
             if mc:

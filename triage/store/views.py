@@ -255,7 +255,7 @@ def _check(key: str, value: str) -> None:
     # one comparison at most (`>=IMMED`), read the way _filter_sql reads it
     if key == "precedence" and _cmp(v)[1] not in PREC_WORDS and v != "NONE":
         raise FilterError(
-            f"unknown precedence {value!r}: FLASH, NIACT, IMMED, PRIOR, ROUTN (or none), after "
+            f"unknown precedence {value!r}: EMERG, FLASH, NIACT, IMMED, PRIOR, ROUTN (or none), after "
             "one of >=, <=, >, <, = at most"
         )
     if key == "classification":
