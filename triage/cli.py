@@ -800,7 +800,10 @@ def export(
         raise CliError(str(exc)) from exc
     except ValueError as exc:  # a NUL byte in the file name
         raise CliError(f"{output}: {NUL_IN_NAME}") from exc
-    click.echo(f"exported {n} rows to {target}; highest classification {top or 'none'}", err=True)
+    click.echo(
+        f"exported {n:,} row{'' if n == 1 else 's'} to {target}; highest classification {top or 'none'}",
+        err=True,
+    )
 
 
 def _audit_time(option: str, value: str, end: bool) -> str:

@@ -212,7 +212,7 @@ def lost_because(
     try:
         now = identity(path)
     except FileNotFoundError:
-        return f"{path}: the cache file has been deleted"
+        return f"{path}: the cache file is no longer there (moved, renamed or deleted)"
     except OSError as exc:
         return f"{path}: the cache file cannot be read ({exc.strerror or exc})"
     if opened is not None and now != opened:

@@ -392,7 +392,8 @@ class ListScreen(WorkflowActions):
             )
             return
         app.notify(
-            f"exported {n:,} rows to {path}; highest classification {top or 'none'}",
+            f"exported {n:,} row{'' if n == 1 else 's'} to {path}; "
+            f"highest classification {top or 'none'}",
             title="Export",
             markup=False,
             timeout=10,
