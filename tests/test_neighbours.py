@@ -136,12 +136,12 @@ def test_csv_formula_cells_are_neutralised_behind_blanks_fullwidth_and_separator
         "\uff0d1",
         "\uff20x",
         "\t=1",
-        "\r=1",
         "  -2",
     ]:
         assert safe_cell(cell).startswith("'"), cell
         if "\t" not in cell:
             assert safe_cell(cell)[1:] == cell
+    assert safe_cell("\r=1") == "\u240d=1"  # a control character is shown, not kept
     assert safe_cell("x;=1+1") == "x;'=1+1"
     assert safe_cell("a; @cmd") == "a; '@cmd"
     assert safe_cell("a\t\uff1d1") == "a\t'\uff1d1"

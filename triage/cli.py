@@ -394,7 +394,7 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
     except OSError as exc:
         raise CliError(f"ingest stopped: {exc}") from exc
     except Exception as exc:  # sqlite3 errors: a full disk, a write lock held too long
-        from .store.postgres import is_postgres
+        from .store.dsn import is_postgres
 
         if is_postgres(path) and isinstance(exc, sqlite3.Error):
             from .store.trouble import explain

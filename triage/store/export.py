@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from ..cable.model import level_word
+from ..visible import visible
 from .place import file_kind
 from .txn import rollback
 
@@ -78,9 +79,13 @@ def utc_seconds(value: str | None) -> str | None:
 
 
 def safe_cell(value: object) -> str:
+    """A cell as a spreadsheet, and `cat` on a terminal, may meet it: control characters and
+    bidirectional overrides from a cable shown as symbols (an escape sequence in a subject
+    would retitle the terminal or write its clipboard when the file is printed), and a formula
+    neutralised."""
     if value is None:
         return ""
-    s = str(value)
+    s = visible(str(value))
     if not s:
         return s
     i = 0

@@ -27,7 +27,7 @@ def server_gone(exc: BaseException) -> bool:
 
 
 def _explain_server(target: str, why: str) -> str:
-    from .postgres import display
+    from .dsn import display
 
     shown = display(target)
     if why.startswith(shown + ": "):  # the driver's errors name the database already
@@ -54,7 +54,7 @@ def _explain_server(target: str, why: str) -> str:
 def explain(path: object, exc: BaseException) -> str:
     """One line for a database error met on the cache at `path`: what happened, what to do."""
     why = str(exc) or type(exc).__name__
-    from .postgres import is_postgres
+    from .dsn import is_postgres
 
     if is_postgres(path):
         return _explain_server(str(path), why)

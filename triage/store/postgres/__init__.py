@@ -17,6 +17,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from ..dsn import display
+from ..dsn import is_postgres as is_postgres  # (where the rest of triage asks)
 from ..errors import StoreError
 from .dialect import WRITE_LOCK_KEY, _clean, translate
 from .schema import CHANNEL, MIGRATIONS, SCHEMA_VERSION
@@ -28,21 +30,6 @@ INSTALL_HINT = (
 
 # a busy timeout this short is a "try, and give up if busy" (the heartbeat's 200 ms)
 SHORT_WAIT_MS = 1000
-
-_CONNINFO_KEYWORD = re.compile(r"^\s*[a-z_]+\s*=", re.I)
-
-
-def is_postgres(target: object) -> bool:
-    """Does this --db / $TRIAGE_DB / config `db` name a PostgreSQL database (a URL or a libpq
-    keyword=value string) rather than a cache file?"""
-    s = str(target)
-    return s.startswith(("postgresql://", "postgres://")) or bool(_CONNINFO_KEYWORD.match(s))
-
-
-def display(target: str) -> str:
-    """The connection string as it may be shown: without its password."""
-    s = re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1:***@", str(target))
-    return re.sub(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", s)
 
 
 class Error(sqlite3.DatabaseError):
