@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .copied import dump_record
 from .header import release_date
+from .model import fast_init
 from .patterns import (
     RE_CAVEATS,
     RE_EO,
@@ -47,6 +48,7 @@ RE_NOT_LETTER = re.compile(r"[^A-Z]")
 CORRECTED_FORMS = (b"CORRECTED", b"C O R R E C T E D")
 
 
+@fast_init
 @dataclass(frozen=True)
 class Banner:
     level: str | None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .copied import meta_block, meta_date, telegram_date
 from .header import Dtg
-from .model import Paragraph, Reference
+from .model import Paragraph, Reference, fast_init
 from .patterns import (
     EO_YEARS,
     MONTHS,
@@ -34,6 +34,7 @@ RE_REF_YEAR = re.compile(r"^\s*(\d{2}|\d{4})\s+[A-Z]")
 RE_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
+@fast_init
 @dataclass(frozen=True)
 class Dating:
     dtg: str | None  # ISO 8601, UTC

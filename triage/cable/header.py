@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import PROSIGNS, Addressee, Precedence
+from .model import PROSIGNS, Addressee, Precedence, fast_init
 from .patterns import (
     MONTH_NAMES,
     MONTHS,
@@ -74,6 +74,7 @@ RE_ENDS_ADDRESSEES = re.compile(
 )
 
 
+@fast_init
 @dataclass(frozen=True)
 class Dtg:
     """A date-time group as written and as read (`dtg` None when it names no real time)."""
@@ -83,6 +84,7 @@ class Dtg:
     year: int
 
 
+@fast_init
 @dataclass(frozen=True)
 class Header:
     partial: bool

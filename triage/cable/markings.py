@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Level, classification_of, marking_controls, marking_rank
+from .model import Level, classification_of, fast_init, marking_controls, marking_rank
 
 _LEVEL_WORDS = {
     "TOP SECRET": "TOP SECRET",
@@ -54,6 +54,7 @@ _CONTROL_NAMES = {
 }
 
 
+@fast_init
 @dataclass(frozen=True)
 class LineMarking:
     """One whole-line marking: a banner line or a classification caption."""
@@ -62,6 +63,7 @@ class LineMarking:
     controls: tuple[str, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class Markings:
     level: str | None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .markings import marking_lines
-from .model import Paragraph
+from .model import Paragraph, fast_init
 from .patterns import (
     PARA_FIRST,
     RE_CLOSING_LINE,
@@ -28,6 +28,7 @@ from .patterns import (
 )
 
 
+@fast_init
 @dataclass(frozen=True)
 class Paragraphs:
     paragraphs: tuple[Paragraph, ...]

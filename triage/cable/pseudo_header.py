@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .banner import caveats_in, collapsed
-from .model import Paragraph, Reference
+from .model import Paragraph, Reference, fast_init
 from .paragraphs import normalise_marking
 from .patterns import (
     MONTH_NAMES,
@@ -77,6 +77,7 @@ RE_FOR_TAIL = re.compile(r"\s*(?:for|,)\s*$", re.I)
 RE_NAME_CUT = re.compile(r";|\s+for\s+(?=reas|e\.?\s?o|1[.\s])|\breasons?\b", re.I)
 
 
+@fast_init
 @dataclass(frozen=True)
 class PseudoHeader:
     body: tuple[str, ...]  # the lines the paragraphs stage reads
