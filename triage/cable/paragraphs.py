@@ -21,10 +21,10 @@ from .patterns import (
     RE_MONTH_NAME,
     RE_OPEN_SENTENCE,
     RE_PAGE_HEADER,
-    RE_PAGE_MARKER,
     RE_PARA,
     RE_PORTION,
     RE_SIGNATURE_STAMP,
+    page_marker,
 )
 
 
@@ -110,7 +110,7 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
         first = st[0]
         # cheap tests first: most lines are running text
         if (" OF " in st or first == "P") and (
-            RE_PAGE_MARKER.match(st) or (RE_PAGE_HEADER.match(st) and len(st) < 120)
+            page_marker(st) or (RE_PAGE_HEADER.match(st) and len(st) < 120)
         ):
             continue
         if first == "-" and len(st) <= 3 and RE_DASH_ONLY.match(st):

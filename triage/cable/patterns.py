@@ -262,6 +262,15 @@ RE_STATION_SERIAL = re.compile(r"^(?:(\d{2})\s+)?([A-Z][A-Z .'-]*?[A-Z])\s+(\d{1
 RE_PAGE_MARKER = re.compile(
     r"^\s*(?:PAGE\s+\d+\s+.*|(?i:[A-Z][A-Z .'-]{1,30}\s+0{0,6}\d{3,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3})\s*)$"
 )
+
+
+def page_marker(s: str) -> bool:
+    """RE_PAGE_MARKER.match(s) for a stripped line, tried only where it can match: a line that
+    opens with `PAGE` or ends with a digit (the marker's page count). Upper-case text is full of
+    ` OF `, and the pattern backtracks through every line it is tried on."""
+    return bool((s.startswith("PAGE") or s[-1:].isdecimal()) and RE_PAGE_MARKER.match(s))
+
+
 RE_EO = re.compile(
     r"(?:^|(?<=\s))E\.?\s?O\.?\s*1\d{2,4}\b\s*:?|(?:^|(?<=\s))E\.?\s?O\.?\s*:|^\s*DECL\s*:",
     re.I,

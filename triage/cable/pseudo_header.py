@@ -30,7 +30,6 @@ from .patterns import (
     RE_NAME_WORD,
     RE_OPEN_END,
     RE_PAGE_HEADER,
-    RE_PAGE_MARKER,
     RE_PARA,
     RE_PASSING_LINE,
     RE_REASON_NUM,
@@ -47,6 +46,7 @@ from .patterns import (
     banner_level,
     clean,
     gate_upper,
+    page_marker,
     split_glued_tags,
     year4,
 )
@@ -206,9 +206,7 @@ def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
                     blank_after_subject = True
             continue
         up = s.upper()
-        if ("OF" in up or up.startswith("PAGE")) and (
-            RE_PAGE_MARKER.match(s) or RE_PAGE_HEADER.match(s)
-        ):
+        if ("OF" in up or up.startswith("PAGE")) and (page_marker(s) or RE_PAGE_HEADER.match(s)):
             continue
         if len(s) < 100 and banner_level(s) is not None and RE_PAGE_BANNER_SHAPE.search(s):
             # repeated banner at a page break
