@@ -32,6 +32,7 @@ from .patterns import (
     banner_level,
     clean,
     gate_upper,
+    line_search,
     year4,
 )
 
@@ -116,7 +117,7 @@ def read_banner(
         mp = RE_PARA.match(s)
         if mp and mp.group("mark"):
             break
-        keywords = bool(RE_EO.search(s) or RE_TAGS_START.match(s) or RE_SUBJECT.match(s))
+        keywords = bool(line_search(RE_EO, s) or RE_TAGS_START.match(s) or RE_SUBJECT.match(s))
         got = banner_level(s)
         tail = glued_banner_tail(got[1]) if keywords and got else None
         if keywords and tail is None:

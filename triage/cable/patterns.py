@@ -292,6 +292,33 @@ RE_REF = re.compile(
     r"|^\s*REF\s+(?=[A-Z]\s+(?:\d{2,4}\s+)?[A-Z][A-Z ]{2,30}?\s*\d)",
     re.I,
 )
+# A keyword that may stand anywhere on a line opens its pattern with a look-behind (the line's
+# start or a blank before it), and the regex engine then tries every position of the line. The
+# same alternative written to open with the keyword's letter, the look-behind after it, lets the
+# engine skip from one such letter to the next. A line holds no line break, so the alternatives
+# anchored with `^` can only match where it starts: line_finditer and line_search try the whole
+# pattern there, and the letter-first alternative after it.
+_RE_EO_ANYWHERE = re.compile(r"E(?<!\S.)\.?\s?O\.?\s*1\d{2,4}\b\s*:?|E(?<!\S.)\.?\s?O\.?\s*:", re.I)
+_RE_SUBJECT_ANYWHERE = re.compile(r"S(?<!\S.)UBJ(?:ECT)?\s*:\s*", re.I)
+_RE_REF_ANYWHERE = re.compile(r"R(?<=[\sa-z]R)EF(?:S|\(S\)|TEL(?:S|\(S\))?|ERENCES?)?\s*:\s*", re.I)
+_ANYWHERE = {RE_EO: _RE_EO_ANYWHERE, RE_SUBJECT: _RE_SUBJECT_ANYWHERE, RE_REF: _RE_REF_ANYWHERE}
+
+
+def line_finditer(pattern: re.Pattern[str], line: str) -> list[re.Match[str]]:
+    """What pattern.finditer(line) finds, for RE_EO, RE_SUBJECT and RE_REF on one line."""
+    anywhere = _ANYWHERE[pattern]
+    m = pattern.match(line)
+    if m is None:
+        return list(anywhere.finditer(line, 1))
+    return [m, *anywhere.finditer(line, m.end())]
+
+
+def line_search(pattern: re.Pattern[str], line: str) -> bool:
+    """Whether pattern.search(line) finds anything, for RE_EO, RE_SUBJECT and RE_REF on one
+    line."""
+    return bool(pattern.match(line) or _ANYWHERE[pattern].search(line, 1))
+
+
 RE_CLASSIFIED_BY = re.compile(r"\bClassified\s+By\b\s*:?\s*", re.I)
 RE_CLASSIFIED_BY_START = re.compile(r"^\s*(?:\(U\)\s*)?Classified\s+By\b\s*:?\s*", re.I)
 RE_REASONS = re.compile(

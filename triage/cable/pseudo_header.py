@@ -46,6 +46,7 @@ from .patterns import (
     banner_level,
     clean,
     gate_upper,
+    line_finditer,
     page_marker,
     split_glued_tags,
     year4,
@@ -136,17 +137,17 @@ def split_keywords(s: str) -> list[tuple[str | None, str]]:
         for m in RE_TAGS_INLINE.finditer(s):
             hits.append((m.start(), m.end(), "tags"))
     if "DECL" in up or RE_EO_GATE.search(up):
-        for m in RE_EO.finditer(s):
+        for m in line_finditer(RE_EO, s):
             hits.append((m.start(), m.end(), "eo"))
     if "SUBJ" in up:
-        for m in RE_SUBJECT.finditer(s):
+        for m in line_finditer(RE_SUBJECT, s):
             hits.append((m.start(), m.end(), "subject"))
     elif first in SUBJECT_FIRST:
         m = RE_SUBJECT.match(s)  # a damaged keyword opening the line
         if m:
             hits.append((m.start(), m.end(), "subject"))
     if "REF" in up:
-        for m in RE_REF.finditer(s):
+        for m in line_finditer(RE_REF, s):
             hits.append((m.start(), m.end(), "ref"))
     if "CLASSIFIED" in up:
         m = RE_CLASSIFIED_BY_START.match(s)
