@@ -186,7 +186,10 @@ def _addressee_parts(s: str) -> tuple[str | None, str, str | None, str | None, s
     j = len(words)  # the name is words[:j], never empty of words
     niact = prec = mcn = None
     if words[-1][-1:].isdecimal():
-        for size in (3, 2, 1):  # the longest number: what is left of it is no precedence
+        # over two or three words a number has a hyphen between them (`12 - 34`, `12 -34`):
+        # without one, only the last word can be the number
+        hyphen = "-" in words[-1] or (len(words) > 1 and "-" in words[-2])
+        for size in (3, 2, 1) if hyphen else (1,):  # the longest number first
             if j - size >= 1:
                 written = " ".join(words[j - size : j])
                 if RE_MCN.fullmatch(written):
