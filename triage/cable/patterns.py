@@ -366,8 +366,10 @@ RE_CLOSING_LINE = re.compile(
 )
 # `##` a release stamp leaves after the name, `.` some posts add
 RE_SIGNATURE_STAMP = re.compile(r"\s*#+\s*$")
+# the sentence's last mark, then the name: the match opens with the mark (not a look-behind
+# for it), so the regex engine skips from mark to mark instead of trying every position
 RE_GLUED_SIGNATURE = re.compile(
-    r"(?<=[.!?\"')\]])\s+([A-Z][A-Za-z'-]{1,30}(?: [A-Z][A-Z'-]{1,30})?\.?)\s*#*\s*$"
+    r"[.!?\"')\]]\s+([A-Z][A-Za-z'-]{1,30}(?: [A-Z][A-Z'-]{1,30})?\.?)\s*#*\s*$"
 )
 
 
