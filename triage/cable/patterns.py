@@ -295,12 +295,17 @@ RE_REF = re.compile(
 # A keyword that may stand anywhere on a line opens its pattern with a look-behind (the line's
 # start or a blank before it), and the regex engine then tries every position of the line. The
 # same alternative written to open with the keyword's letter, the look-behind after it, lets the
-# engine skip from one such letter to the next. A line holds no line break, so the alternatives
-# anchored with `^` can only match where it starts: line_finditer and line_search try the whole
-# pattern there, and the letter-first alternative after it.
-_RE_EO_ANYWHERE = re.compile(r"E(?<!\S.)\.?\s?O\.?\s*1\d{2,4}\b\s*:?|E(?<!\S.)\.?\s?O\.?\s*:", re.I)
-_RE_SUBJECT_ANYWHERE = re.compile(r"S(?<!\S.)UBJ(?:ECT)?\s*:\s*", re.I)
-_RE_REF_ANYWHERE = re.compile(r"R(?<=[\sa-z]R)EF(?:S|\(S\)|TEL(?:S|\(S\))?|ERENCES?)?\s*:\s*", re.I)
+# engine skip from one such letter to the next: the letter is a class matched with case, of the
+# letters re.I takes for it (`ſ` for s), as a case-blind letter gives the engine nothing to skip
+# to. A line holds no line break, so the alternatives anchored with `^` can only match where it
+# starts: line_finditer and line_search try the whole pattern there, the letter-first one after.
+_RE_EO_ANYWHERE = re.compile(
+    r"(?-i:[Ee])(?<!\S.)(?:\.?\s?O\.?\s*1\d{2,4}\b\s*:?|\.?\s?O\.?\s*:)", re.I
+)
+_RE_SUBJECT_ANYWHERE = re.compile(r"(?-i:[Ss\u017f])(?<!\S.)UBJ(?:ECT)?\s*:\s*", re.I)
+_RE_REF_ANYWHERE = re.compile(
+    r"(?-i:[Rr])(?<=[\sa-z]R)EF(?:S|\(S\)|TEL(?:S|\(S\))?|ERENCES?)?\s*:\s*", re.I
+)
 _ANYWHERE = {RE_EO: _RE_EO_ANYWHERE, RE_SUBJECT: _RE_SUBJECT_ANYWHERE, RE_REF: _RE_REF_ANYWHERE}
 
 
