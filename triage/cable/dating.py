@@ -28,7 +28,9 @@ from .patterns import (
     year4,
 )
 
-RE_ORDER = re.compile(r"\bE\.?\s?O\.?\s*(1[1-3]\d{3})\b", re.I)
+# `E.O. 12958`: opens with its letter, matched with case, and the word boundary is checked after
+# it, so the regex engine skips to each `E` (`\bE...` with re.I was tried at every position)
+RE_ORDER = re.compile(r"(?-i:[Ee])(?<!\w.)\.?\s?O\.?\s*(1[1-3]\d{3})\b", re.I)
 RE_REF_YEAR = re.compile(r"^\s*(\d{2}|\d{4})\s+[A-Z]")
 RE_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 

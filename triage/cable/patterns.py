@@ -197,10 +197,12 @@ RE_TELEGRAM_FROM = re.compile(
     r"^\s*From:\s+(\S.*?)\s*(?:\(([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})\s*-[^)]*\))?\s*$"
 )
 # evidence of when a dateless extract was sent: a month and year named as past, and days
+# (opening with the words' first letters matched with case, the ones re.I takes for them, and
+# the word boundary checked after it: the regex engine skips to those letters, where `\b(?:in|`
+# was tried at every position)
 RE_PAST_MONTH = re.compile(
-    r"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?"
-    + _MONTH_WORD
-    + r"\s+(?:of\s+)?((?:19|20)\d{2})\b",
+    r"(?-i:[Ii\u0130\u0131Ss\u017fDd])(?<!\w.)(?:(?<=i)n|(?<=s)ince|(?<=d)uring)\s+"
+    r"(?:early\s+|late\s+|mid-?)?" + _MONTH_WORD + r"\s+(?:of\s+)?((?:19|20)\d{2})\b",
     re.I,
 )
 RE_MONTH_DAY = re.compile(r"\b" + _MONTH_WORD + r"\s+(\d{1,2})\b(?!\s*,?\s*(?:19|20)\d{2})", re.I)
