@@ -328,10 +328,15 @@ def line_search(pattern: re.Pattern[str], line: str) -> bool:
 
 RE_CLASSIFIED_BY = re.compile(r"\bClassified\s+By\b\s*:?\s*", re.I)
 RE_CLASSIFIED_BY_START = re.compile(r"^\s*(?:\(U\)\s*)?Classified\s+By\b\s*:?\s*", re.I)
+# `(for) reasons 1.4 (b)`, `1.4 (b)`: each opens with its first character, the word boundary
+# checked after it, so the regex engine skips to that character (`\b(?:for\s+)?reasons?`, the same
+# matches, was tried at every position)
 RE_REASONS = re.compile(
-    r"\b(?:for\s+)?reasons?\s*:?\s*((?:E\.?O\.?\s*\d+\s*,?\s*)?\d[.,]\s?\d.*)$", re.I
+    r"(?-i:[FfRr])(?<!\w.)(?:(?<=f)or\s+r|(?<=r))easons?\s*:?\s*"
+    r"((?:E\.?O\.?\s*\d+\s*,?\s*)?\d[.,]\s?\d.*)$",
+    re.I,
 )
-RE_REASON_NUM = re.compile(r"\b1[.,]\s?[45]\s*\(?\s*[a-h].*$", re.I)
+RE_REASON_NUM = re.compile(r"1(?<!\w.)[.,]\s?[45]\s*\(?\s*[a-h].*$", re.I)
 
 RE_PARA = re.compile(
     r"^\s*(?:-\s*)?(?P<pil>¶|&para;)?\s*(?P<num>\d{1,5})\s*\.(?!\d)\s*"

@@ -75,6 +75,11 @@ RE_DECL = re.compile(r"DECL(?:ASSIFY)?\s*:?\s*(.*)$", re.I)
 RE_CLASSIFIED_BY_WORDS = re.compile(r"^(?:Classified\s+By\s*:?\s*)+", re.I)
 RE_REASONS_TAIL = re.compile(r"\s*(?:for\s+)?(?:reasons?|per|F0R REASONS)\s*:?\s*$", re.I)
 RE_FOR_TAIL = re.compile(r"\s*(?:for|,)\s*$", re.I)
+# the dates a declassification phrase writes: each opens with its first character, the word
+# boundary checked after it, so the regex engine skips to it (`\b(\d{1,2})`: every position)
+RE_DECL_MDY = re.compile(r"(\d(?<!\w.)\d?)\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b")
+RE_DECL_YMD = re.compile(r"(\d(?<!\w.)\d{3})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{1,2})\b")
+RE_DECL_MONTH_DAY_YEAR = re.compile(r"([A-Za-z](?<!\w.)[A-Za-z]{2,8})\.?\s+(\d{1,2}),\s+(\d{4})\b")
 RE_NAME_CUT = re.compile(r";|\s+for\s+(?=reas|e\.?\s?o|1[.\s])|\breasons?\b", re.I)
 
 
@@ -352,7 +357,7 @@ def read_eo(text: str) -> tuple[str | None, str | None]:
 
 def parse_decl_date(text: str) -> str | None:
     """An ISO date from a declassification phrase, when it holds one."""
-    m = re.search(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b", text)
+    m = RE_DECL_MDY.search(text)
     if m:
         a, b, y = int(m.group(1)), int(m.group(2)), year4(m.group(3))
         for month, day in ((a, b), (b, a)):
@@ -361,13 +366,13 @@ def parse_decl_date(text: str) -> str | None:
             except ValueError:
                 continue
         return None
-    m = re.search(r"\b(\d{4})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{1,2})\b", text)
+    m = RE_DECL_YMD.search(text)
     if m:
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
         except ValueError:
             return None
-    m = re.search(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),\s+(\d{4})\b", text)
+    m = RE_DECL_MONTH_DAY_YEAR.search(text)
     if m:
         mon = MONTH_NAMES.get(m.group(1).upper()) or MONTHS.get(m.group(1)[:3].upper())
         if mon:
