@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .copied import dump_record
 from .header import release_date
+from .model import fast_init
 from .patterns import (
     RE_CAVEATS,
     RE_EO,
@@ -31,6 +32,7 @@ from .patterns import (
     banner_level,
     clean,
     gate_upper,
+    line_search,
     year4,
 )
 
@@ -47,6 +49,7 @@ RE_NOT_LETTER = re.compile(r"[^A-Z]")
 CORRECTED_FORMS = (b"CORRECTED", b"C O R R E C T E D")
 
 
+@fast_init
 @dataclass(frozen=True)
 class Banner:
     level: str | None
@@ -114,7 +117,7 @@ def read_banner(
         mp = RE_PARA.match(s)
         if mp and mp.group("mark"):
             break
-        keywords = bool(RE_EO.search(s) or RE_TAGS_START.match(s) or RE_SUBJECT.match(s))
+        keywords = bool(line_search(RE_EO, s) or RE_TAGS_START.match(s) or RE_SUBJECT.match(s))
         got = banner_level(s)
         tail = glued_banner_tail(got[1]) if keywords and got else None
         if keywords and tail is None:

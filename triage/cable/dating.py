@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .copied import meta_block, meta_date, telegram_date
 from .header import Dtg
-from .model import Paragraph, Reference
+from .model import Paragraph, Reference, fast_init
 from .patterns import (
     EO_YEARS,
     MONTHS,
@@ -25,15 +25,17 @@ from .patterns import (
     RE_MONTH_DAY,
     RE_PAST_MARK,
     RE_PAST_MONTH,
-    RE_SENTENCE_END,
     year4,
 )
 
-RE_ORDER = re.compile(r"\bE\.?\s?O\.?\s*(1[1-3]\d{3})\b", re.I)
+# `E.O. 12958`: opens with its letter, matched with case, and the word boundary is checked after
+# it, so the regex engine skips to each `E` (`\bE...` with re.I was tried at every position)
+RE_ORDER = re.compile(r"(?-i:[Ee])(?<!\w.)\.?\s?O\.?\s*(1[1-3]\d{3})\b", re.I)
 RE_REF_YEAR = re.compile(r"^\s*(\d{2}|\d{4})\s+[A-Z]")
 RE_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
+@fast_init
 @dataclass(frozen=True)
 class Dating:
     dtg: str | None  # ISO 8601, UTC
@@ -79,13 +81,30 @@ def _dates_said(lead: str, lo: int, hi: int) -> dt.date | None:
     return None
 
 
+# a sentence's end: its mark, then the blanks after it (the blanks are the break). The match
+# opens with the mark, which the regex engine skips to; RE_SENTENCE_END, a look-behind for
+# the mark before the blanks, was tried at every position of the text.
+RE_MARK_THEN_BLANKS = re.compile(r"[.!?;](\s+)")
+
+
+def sentences(text: str) -> list[str]:
+    """RE_SENTENCE_END.split(text): the text cut at the blanks after each `.`, `!`, `?`, `;`."""
+    out: list[str] = []
+    last = 0
+    for m in RE_MARK_THEN_BLANKS.finditer(text):
+        out.append(text[last : m.start(1)])
+        last = m.end(1)
+    out.append(text[last:])
+    return out
+
+
 def past_event_floor(paragraphs: Sequence[Paragraph], lo: int, hi: int) -> dt.date | None:
     """The first day of the latest month a sentence names, with its year, as past
     (`was named in July 2005`, `in December 2004, then-Secretary ... led`): the cable was
     sent after it. Sentences that speak of the future or of plans are not evidence."""
     text = " ".join(p.text for p in paragraphs[:12])
     best: dt.date | None = None
-    for sentence in RE_SENTENCE_END.split(text[:30000]):
+    for sentence in sentences(text[:30000]):
         if "19" not in sentence and "20" not in sentence:
             continue  # RE_PAST_MONTH needs a year: most sentences are skipped at once
         for m in RE_PAST_MONTH.finditer(sentence):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import PROSIGNS, Addressee, Precedence
+from .model import PROSIGNS, Addressee, Precedence, fast_init
 from .patterns import (
     MONTH_NAMES,
     MONTHS,
@@ -31,7 +31,6 @@ from .patterns import (
     RE_NEWSPAPER,
     RE_PAGE_BREAK_BANNER,
     RE_PAGE_HEADER,
-    RE_PAGE_MARKER,
     RE_PARA,
     RE_PARTIAL,
     RE_POST_NAME,
@@ -44,6 +43,7 @@ from .patterns import (
     banner_level,
     clean,
     is_real_banner,
+    page_marker,
     year4,
 )
 
@@ -74,6 +74,7 @@ RE_ENDS_ADDRESSEES = re.compile(
 )
 
 
+@fast_init
 @dataclass(frozen=True)
 class Dtg:
     """A date-time group as written and as read (`dtg` None when it names no real time)."""
@@ -83,6 +84,7 @@ class Dtg:
     year: int
 
 
+@fast_init
 @dataclass(frozen=True)
 class Header:
     partial: bool
@@ -135,20 +137,31 @@ def release_date(m: re.Match[str]) -> dt.datetime | None:
         return None
 
 
+# the precedences as the strings a Cable holds: an enum member's `.value` is a property, looked
+# up in Python on every read
+_EMERGENCY = Precedence.EMERGENCY.value
+_FLASH = Precedence.FLASH.value
+_NIACT_IMMEDIATE = Precedence.NIACT_IMMEDIATE.value
+_IMMEDIATE = Precedence.IMMEDIATE.value
+_PRIORITY = Precedence.PRIORITY.value
+_ROUTINE = Precedence.ROUTINE.value
+_PROSIGN_VALUES = {sign: p.value for sign, p in PROSIGNS.items()}
+
+
 def norm_precedence(word: str | None) -> str | None:
     if not word:
         return None
     w = word.upper()
     if w.startswith("FLASH"):
-        return Precedence.FLASH.value
+        return _FLASH
     if w.startswith("IMMED"):
-        return Precedence.IMMEDIATE.value
+        return _IMMEDIATE
     if w in {"PRIORITY", "PIORITY", "PRIORTY"}:
-        return Precedence.PRIORITY.value
+        return _PRIORITY
     if w == "ROUTINE":
-        return Precedence.ROUTINE.value
+        return _ROUTINE
     if w == "EMERGENCY":
-        return Precedence.EMERGENCY.value
+        return _EMERGENCY
     return None
 
 
@@ -173,7 +186,10 @@ def _addressee_parts(s: str) -> tuple[str | None, str, str | None, str | None, s
     j = len(words)  # the name is words[:j], never empty of words
     niact = prec = mcn = None
     if words[-1][-1:].isdecimal():
-        for size in (3, 2, 1):  # the longest number: what is left of it is no precedence
+        # over two or three words a number has a hyphen between them (`12 - 34`, `12 -34`):
+        # without one, only the last word can be the number
+        hyphen = "-" in words[-1] or (len(words) > 1 and "-" in words[-2])
+        for size in (3, 2, 1) if hyphen else (1,):  # the longest number first
             if j - size >= 1:
                 written = " ".join(words[j - size : j])
                 if RE_MCN.fullmatch(written):
@@ -198,7 +214,7 @@ def read_addressee(raw: str) -> Addressee | None:
     prec = norm_precedence(prec_word)
     niact = bool(niact_word)
     if niact and prec is None:
-        prec = Precedence.IMMEDIATE.value
+        prec = _IMMEDIATE
     mcn = mcn_written.replace(" ", "") if mcn_written else None  # `s` is clean: only spaces
     if (
         mcn
@@ -429,7 +445,7 @@ def read_header(lines: Sequence[str]) -> Header:
                 header_end = j
                 continue
             if block is not None and banner_level(s) is None and not RE_NEWSPAPER.match(s):
-                if RE_PAGE_HEADER.match(s) or s.startswith("ACTION ") or RE_PAGE_MARKER.match(s):
+                if RE_PAGE_HEADER.match(s) or s.startswith("ACTION ") or page_marker(s):
                     j += 1
                     header_end = j
                     continue
@@ -462,7 +478,7 @@ def read_header(lines: Sequence[str]) -> Header:
         unknown = [p for p in prosigns if p not in PROSIGNS]
         if unknown:
             warnings.append(f"unknown precedence prosign {' '.join(unknown)}")
-        known = [PROSIGNS[p].value for p in prosigns if p in PROSIGNS]
+        known = [_PROSIGN_VALUES[p] for p in prosigns if p in _PROSIGN_VALUES]
         if known:
             action_prec = known[0]
             info_prec = known[1] if len(known) > 1 else None
@@ -473,7 +489,7 @@ def read_header(lines: Sequence[str]) -> Header:
         info_precs = [a.precedence for a in info if a.precedence]
         info_prec = min(info_precs, key=_rank) if info_precs else action_prec
     if any(a.niact for a in to):
-        action_prec = Precedence.NIACT_IMMEDIATE.value
+        action_prec = _NIACT_IMMEDIATE
     return Header(
         partial=partial,
         body_start=header_end,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .copied import listed_reference, telegram_from
+from .model import fast_init
 from .patterns import BANNER_ORIGINS, CONSULATES, SPECIAL_ORIGINS, clean
 
 RE_POST_WORDS = re.compile(r"^(?:AM\s*EMBASSY|AM\s*CONSUL(?:ATE)?(?:\s+GENERAL)?|USMISSION)\s+")
@@ -28,6 +29,7 @@ RE_PLACE = re.compile(r"[A-Z][A-Z .'-]+")
 KEEP_UPPER = frozenset({"US", "USG", "UN", "EU"})
 
 
+@fast_init
 @dataclass(frozen=True)
 class Identity:
     reference_id: str | None

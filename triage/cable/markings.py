@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Level, classification_of, marking_controls, marking_rank
+from .model import Level, classification_of, fast_init, marking_controls, marking_rank
 
 _LEVEL_WORDS = {
     "TOP SECRET": "TOP SECRET",
@@ -39,10 +39,32 @@ RE_MARKING_LINE = re.compile(
     + "|".join(_spaced(w) for w in _LEVEL_WORDS)
     + r")(?![A-Z])(?P<rest>[^\n]*)"
 )
-RE_CONTROL_WORDS = re.compile(
-    r"\b(?:NOFORN|NOFORN|NF|SIPDIS|EXDIS|NODIS|LIMDIS|STADIS|ROGER|SPECAT|FOUO|SBU"
-    r"|FOR OFFICIAL USE ONLY|SENSITIVE BUT UNCLASSIFIED|ORCON|PROPIN|REL TO [A-Z, ]+)\b"
-)
+_CONTROL_WORDS = [
+    *[
+        "NOFORN",
+        "NOFORN",
+        "NF",
+        "SIPDIS",
+        "EXDIS",
+        "NODIS",
+        "LIMDIS",
+        "STADIS",
+        "ROGER",
+        "SPECAT",
+        "FOUO",
+        "SBU",
+    ],
+    "FOR OFFICIAL USE ONLY",
+    "SENSITIVE BUT UNCLASSIFIED",
+    "ORCON",
+    "PROPIN",
+    "REL TO [A-Z, ]+",
+]
+# the control words as whole words: each opens with its letter and checks the word boundary
+# before it after that letter (`(?<!\w.)`), so the regex engine skips from letter to letter
+# instead of trying the alternatives at every position (`\b(?:NOFORN|...)\b`, the same matches)
+RE_CONTROL_WORDS = re.compile("|".join(rf"{w[0]}(?<!\w.){w[1:]}\b" for w in _CONTROL_WORDS))
+RE_BLANKS = re.compile(r"\s+")
 RE_REST_OK = re.compile(
     r"^(?:SECTION \d+ OF \d+ ?)?(?:(?:\d{2} )?[A-Z][A-Z .'-]*? 0*\d{1,7}(?: \d{6}Z)?)?$"
     r"|^PAGE \d+\b"
@@ -54,6 +76,7 @@ _CONTROL_NAMES = {
 }
 
 
+@fast_init
 @dataclass(frozen=True)
 class LineMarking:
     """One whole-line marking: a banner line or a classification caption."""
@@ -62,6 +85,7 @@ class LineMarking:
     controls: tuple[str, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class Markings:
     level: str | None
@@ -75,14 +99,14 @@ def marking_lines(text: str) -> list[LineMarking]:
     out: list[LineMarking] = []
     for m in RE_MARKING_LINE.finditer("\n" + text):
         level = _LEVEL_WORDS[
-            re.sub(r"\s+", "", m.group("level"))
+            RE_BLANKS.sub("", m.group("level"))
             .replace("TOPSECRET", "TOP SECRET")
             .replace("LIMITEDOFFICIALUSE", "LIMITED OFFICIAL USE")
         ]
-        rest = re.sub(r"\s+", " ", m.group("rest")).strip()
+        rest = RE_BLANKS.sub(" ", m.group("rest")).strip()
         controls = [_CONTROL_NAMES.get(c, c) for c in RE_CONTROL_WORDS.findall(rest.upper())]
         left = RE_CONTROL_WORDS.sub(" ", rest.upper()).replace("/", " ")
-        left = re.sub(r"\s+", " ", left).strip(" .,")
+        left = RE_BLANKS.sub(" ", left).strip(" .,")
         if left and not RE_REST_OK.match(left):
             continue
         if "LIMITED" in m.group("level"):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .markings import marking_lines
-from .model import Paragraph
+from .model import Paragraph, fast_init
 from .patterns import (
     PARA_FIRST,
     RE_CLOSING_LINE,
@@ -21,13 +21,14 @@ from .patterns import (
     RE_MONTH_NAME,
     RE_OPEN_SENTENCE,
     RE_PAGE_HEADER,
-    RE_PAGE_MARKER,
     RE_PARA,
     RE_PORTION,
     RE_SIGNATURE_STAMP,
+    page_marker,
 )
 
 
+@fast_init
 @dataclass(frozen=True)
 class Paragraphs:
     paragraphs: tuple[Paragraph, ...]
@@ -39,14 +40,24 @@ def _clean(s: str) -> str:
     return " ".join(s.split())
 
 
+RE_REDACTED = re.compile(r"X{3,}")
+RE_NAME_WORD = re.compile(r"[A-Z][A-Za-z'.-]*")
+
+
+def _without_stamp(line: str) -> str:
+    """The line without a release stamp's `##` at its end (the pattern, which opens with blanks,
+    tried only on a line that holds a `#`)."""
+    return RE_SIGNATURE_STAMP.sub("", line) if "#" in line else line
+
+
 def _signature_name(raw: str) -> str | None:
     """The name a signature line gives: `HOLLAND##` -> HOLLAND, `MARSH.` -> MARSH, a name
     written twice by a web copy (`PARDEW PARDEW`) once; None when it was redacted."""
-    s = _clean(RE_SIGNATURE_STAMP.sub("", raw)).rstrip(".")
+    s = _clean(_without_stamp(raw)).rstrip(".")
     words = s.split()
     if len(words) == 2 and words[0] == words[1]:
         s = words[0]
-    if not s or re.fullmatch(r"X{3,}", s):
+    if not s or RE_REDACTED.fullmatch(s):
         return None
     return s
 
@@ -109,7 +120,7 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
         first = st[0]
         # cheap tests first: most lines are running text
         if (" OF " in st or first == "P") and (
-            RE_PAGE_MARKER.match(st) or (RE_PAGE_HEADER.match(st) and len(st) < 120)
+            page_marker(st) or (RE_PAGE_HEADER.match(st) and len(st) < 120)
         ):
             continue
         if first == "-" and len(st) <= 3 and RE_DASH_ONLY.match(st):
@@ -183,7 +194,7 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
             mm = RE_GLUED_SIGNATURE.search(tlines[-1])
             if mm and mm.group(1).upper() not in {"END", "TEXT", "END TEXT"}:
                 sig = _signature_name(mm.group(1))
-                tlines[-1] = tlines[-1][: mm.start()].rstrip()
+                tlines[-1] = tlines[-1][: mm.start() + 1].rstrip()  # to the last mark
         if sig:
             out[-1] = Paragraph(last.number, last.marking, "\n".join(tlines).strip())
     return Paragraphs(tuple(out), sig, tuple(warnings))
@@ -210,10 +221,10 @@ def _runs_on(body: list[str], num: int, expected: int, all_marked: bool) -> bool
 
 
 def _signature_like(line: str) -> bool:
-    s = RE_SIGNATURE_STAMP.sub("", line.strip())
+    s = _without_stamp(line.strip())
     if not s or len(s) > 40 or s.endswith((",", ":", ";")):
         return False
     if s.endswith(".") and (len(s.split()) > 1 or not s[:-1].isupper()):
         return False  # `MARSH.` signs; `Thank you.` does not
     words = s.split()
-    return len(words) <= 3 and all(re.fullmatch(r"[A-Z][A-Za-z'.-]*", w) for w in words)
+    return len(words) <= 3 and all(RE_NAME_WORD.fullmatch(w) for w in words)

@@ -197,10 +197,12 @@ RE_TELEGRAM_FROM = re.compile(
     r"^\s*From:\s+(\S.*?)\s*(?:\(([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})\s*-[^)]*\))?\s*$"
 )
 # evidence of when a dateless extract was sent: a month and year named as past, and days
+# (opening with the words' first letters matched with case, the ones re.I takes for them, and
+# the word boundary checked after it: the regex engine skips to those letters, where `\b(?:in|`
+# was tried at every position)
 RE_PAST_MONTH = re.compile(
-    r"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?"
-    + _MONTH_WORD
-    + r"\s+(?:of\s+)?((?:19|20)\d{2})\b",
+    r"(?-i:[Ii\u0130\u0131Ss\u017fDd])(?<!\w.)(?:(?<=i)n|(?<=s)ince|(?<=d)uring)\s+"
+    r"(?:early\s+|late\s+|mid-?)?" + _MONTH_WORD + r"\s+(?:of\s+)?((?:19|20)\d{2})\b",
     re.I,
 )
 RE_MONTH_DAY = re.compile(r"\b" + _MONTH_WORD + r"\s+(\d{1,2})\b(?!\s*,?\s*(?:19|20)\d{2})", re.I)
@@ -262,6 +264,15 @@ RE_STATION_SERIAL = re.compile(r"^(?:(\d{2})\s+)?([A-Z][A-Z .'-]*?[A-Z])\s+(\d{1
 RE_PAGE_MARKER = re.compile(
     r"^\s*(?:PAGE\s+\d+\s+.*|(?i:[A-Z][A-Z .'-]{1,30}\s+0{0,6}\d{3,8}\s+\d{3}(?:\.\d)?\s+OF\s+\d{3})\s*)$"
 )
+
+
+def page_marker(s: str) -> bool:
+    """RE_PAGE_MARKER.match(s) for a stripped line, tried only where it can match: a line that
+    opens with `PAGE` or ends with a digit (the marker's page count). Upper-case text is full of
+    ` OF `, and the pattern backtracks through every line it is tried on."""
+    return bool((s.startswith("PAGE") or s[-1:].isdecimal()) and RE_PAGE_MARKER.match(s))
+
+
 RE_EO = re.compile(
     r"(?:^|(?<=\s))E\.?\s?O\.?\s*1\d{2,4}\b\s*:?|(?:^|(?<=\s))E\.?\s?O\.?\s*:|^\s*DECL\s*:",
     re.I,
@@ -283,12 +294,49 @@ RE_REF = re.compile(
     r"|^\s*REF\s+(?=[A-Z]\s+(?:\d{2,4}\s+)?[A-Z][A-Z ]{2,30}?\s*\d)",
     re.I,
 )
+# A keyword that may stand anywhere on a line opens its pattern with a look-behind (the line's
+# start or a blank before it), and the regex engine then tries every position of the line. The
+# same alternative written to open with the keyword's letter, the look-behind after it, lets the
+# engine skip from one such letter to the next: the letter is a class matched with case, of the
+# letters re.I takes for it (`ſ` for s), as a case-blind letter gives the engine nothing to skip
+# to. A line holds no line break, so the alternatives anchored with `^` can only match where it
+# starts: line_finditer and line_search try the whole pattern there, the letter-first one after.
+_RE_EO_ANYWHERE = re.compile(
+    r"(?-i:[Ee])(?<!\S.)(?:\.?\s?O\.?\s*1\d{2,4}\b\s*:?|\.?\s?O\.?\s*:)", re.I
+)
+_RE_SUBJECT_ANYWHERE = re.compile(r"(?-i:[Ss\u017f])(?<!\S.)UBJ(?:ECT)?\s*:\s*", re.I)
+_RE_REF_ANYWHERE = re.compile(
+    r"(?-i:[Rr])(?<=[\sa-z]R)EF(?:S|\(S\)|TEL(?:S|\(S\))?|ERENCES?)?\s*:\s*", re.I
+)
+_ANYWHERE = {RE_EO: _RE_EO_ANYWHERE, RE_SUBJECT: _RE_SUBJECT_ANYWHERE, RE_REF: _RE_REF_ANYWHERE}
+
+
+def line_finditer(pattern: re.Pattern[str], line: str) -> list[re.Match[str]]:
+    """What pattern.finditer(line) finds, for RE_EO, RE_SUBJECT and RE_REF on one line."""
+    anywhere = _ANYWHERE[pattern]
+    m = pattern.match(line)
+    if m is None:
+        return list(anywhere.finditer(line, 1))
+    return [m, *anywhere.finditer(line, m.end())]
+
+
+def line_search(pattern: re.Pattern[str], line: str) -> bool:
+    """Whether pattern.search(line) finds anything, for RE_EO, RE_SUBJECT and RE_REF on one
+    line."""
+    return bool(pattern.match(line) or _ANYWHERE[pattern].search(line, 1))
+
+
 RE_CLASSIFIED_BY = re.compile(r"\bClassified\s+By\b\s*:?\s*", re.I)
 RE_CLASSIFIED_BY_START = re.compile(r"^\s*(?:\(U\)\s*)?Classified\s+By\b\s*:?\s*", re.I)
+# `(for) reasons 1.4 (b)`, `1.4 (b)`: each opens with its first character, the word boundary
+# checked after it, so the regex engine skips to that character (`\b(?:for\s+)?reasons?`, the same
+# matches, was tried at every position)
 RE_REASONS = re.compile(
-    r"\b(?:for\s+)?reasons?\s*:?\s*((?:E\.?O\.?\s*\d+\s*,?\s*)?\d[.,]\s?\d.*)$", re.I
+    r"(?-i:[FfRr])(?<!\w.)(?:(?<=f)or\s+r|(?<=r))easons?\s*:?\s*"
+    r"((?:E\.?O\.?\s*\d+\s*,?\s*)?\d[.,]\s?\d.*)$",
+    re.I,
 )
-RE_REASON_NUM = re.compile(r"\b1[.,]\s?[45]\s*\(?\s*[a-h].*$", re.I)
+RE_REASON_NUM = re.compile(r"1(?<!\w.)[.,]\s?[45]\s*\(?\s*[a-h].*$", re.I)
 
 RE_PARA = re.compile(
     r"^\s*(?:-\s*)?(?P<pil>¶|&para;)?\s*(?P<num>\d{1,5})\s*\.(?!\d)\s*"
@@ -330,8 +378,10 @@ RE_CLOSING_LINE = re.compile(
 )
 # `##` a release stamp leaves after the name, `.` some posts add
 RE_SIGNATURE_STAMP = re.compile(r"\s*#+\s*$")
+# the sentence's last mark, then the name: the match opens with the mark (not a look-behind
+# for it), so the regex engine skips from mark to mark instead of trying every position
 RE_GLUED_SIGNATURE = re.compile(
-    r"(?<=[.!?\"')\]])\s+([A-Z][A-Za-z'-]{1,30}(?: [A-Z][A-Z'-]{1,30})?\.?)\s*#*\s*$"
+    r"[.!?\"')\]]\s+([A-Z][A-Za-z'-]{1,30}(?: [A-Z][A-Z'-]{1,30})?\.?)\s*#*\s*$"
 )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .banner import caveats_in, collapsed
-from .model import Paragraph, Reference
+from .model import Paragraph, Reference, fast_init
 from .paragraphs import normalise_marking
 from .patterns import (
     MONTH_NAMES,
@@ -30,7 +30,6 @@ from .patterns import (
     RE_NAME_WORD,
     RE_OPEN_END,
     RE_PAGE_HEADER,
-    RE_PAGE_MARKER,
     RE_PARA,
     RE_PASSING_LINE,
     RE_REASON_NUM,
@@ -47,6 +46,8 @@ from .patterns import (
     banner_level,
     clean,
     gate_upper,
+    line_finditer,
+    page_marker,
     split_glued_tags,
     year4,
 )
@@ -74,9 +75,15 @@ RE_DECL = re.compile(r"DECL(?:ASSIFY)?\s*:?\s*(.*)$", re.I)
 RE_CLASSIFIED_BY_WORDS = re.compile(r"^(?:Classified\s+By\s*:?\s*)+", re.I)
 RE_REASONS_TAIL = re.compile(r"\s*(?:for\s+)?(?:reasons?|per|F0R REASONS)\s*:?\s*$", re.I)
 RE_FOR_TAIL = re.compile(r"\s*(?:for|,)\s*$", re.I)
+# the dates a declassification phrase writes: each opens with its first character, the word
+# boundary checked after it, so the regex engine skips to it (`\b(\d{1,2})`: every position)
+RE_DECL_MDY = re.compile(r"(\d(?<!\w.)\d?)\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b")
+RE_DECL_YMD = re.compile(r"(\d(?<!\w.)\d{3})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{1,2})\b")
+RE_DECL_MONTH_DAY_YEAR = re.compile(r"([A-Za-z](?<!\w.)[A-Za-z]{2,8})\.?\s+(\d{1,2}),\s+(\d{4})\b")
 RE_NAME_CUT = re.compile(r";|\s+for\s+(?=reas|e\.?\s?o|1[.\s])|\breasons?\b", re.I)
 
 
+@fast_init
 @dataclass(frozen=True)
 class PseudoHeader:
     body: tuple[str, ...]  # the lines the paragraphs stage reads
@@ -135,17 +142,17 @@ def split_keywords(s: str) -> list[tuple[str | None, str]]:
         for m in RE_TAGS_INLINE.finditer(s):
             hits.append((m.start(), m.end(), "tags"))
     if "DECL" in up or RE_EO_GATE.search(up):
-        for m in RE_EO.finditer(s):
+        for m in line_finditer(RE_EO, s):
             hits.append((m.start(), m.end(), "eo"))
     if "SUBJ" in up:
-        for m in RE_SUBJECT.finditer(s):
+        for m in line_finditer(RE_SUBJECT, s):
             hits.append((m.start(), m.end(), "subject"))
     elif first in SUBJECT_FIRST:
         m = RE_SUBJECT.match(s)  # a damaged keyword opening the line
         if m:
             hits.append((m.start(), m.end(), "subject"))
     if "REF" in up:
-        for m in RE_REF.finditer(s):
+        for m in line_finditer(RE_REF, s):
             hits.append((m.start(), m.end(), "ref"))
     if "CLASSIFIED" in up:
         m = RE_CLASSIFIED_BY_START.match(s)
@@ -205,9 +212,7 @@ def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
                     blank_after_subject = True
             continue
         up = s.upper()
-        if ("OF" in up or up.startswith("PAGE")) and (
-            RE_PAGE_MARKER.match(s) or RE_PAGE_HEADER.match(s)
-        ):
+        if ("OF" in up or up.startswith("PAGE")) and (page_marker(s) or RE_PAGE_HEADER.match(s)):
             continue
         if len(s) < 100 and banner_level(s) is not None and RE_PAGE_BANNER_SHAPE.search(s):
             # repeated banner at a page break
@@ -352,7 +357,7 @@ def read_eo(text: str) -> tuple[str | None, str | None]:
 
 def parse_decl_date(text: str) -> str | None:
     """An ISO date from a declassification phrase, when it holds one."""
-    m = re.search(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b", text)
+    m = RE_DECL_MDY.search(text)
     if m:
         a, b, y = int(m.group(1)), int(m.group(2)), year4(m.group(3))
         for month, day in ((a, b), (b, a)):
@@ -361,13 +366,13 @@ def parse_decl_date(text: str) -> str | None:
             except ValueError:
                 continue
         return None
-    m = re.search(r"\b(\d{4})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{1,2})\b", text)
+    m = RE_DECL_YMD.search(text)
     if m:
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
         except ValueError:
             return None
-    m = re.search(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),\s+(\d{4})\b", text)
+    m = RE_DECL_MONTH_DAY_YEAR.search(text)
     if m:
         mon = MONTH_NAMES.get(m.group(1).upper()) or MONTHS.get(m.group(1)[:3].upper())
         if mon:

@@ -12,7 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .model import fast_init
 
+
+@fast_init
 @dataclass(frozen=True)
 class Text:
     """The normalised text, its lines, and what normalising it had to say."""
@@ -142,7 +145,8 @@ def normalise(text: str) -> Text:
     if "\r" in text:  # one scan for the text that has none (most): each replace copies it
         text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    if "\\\n" in text or "\\ \n" in text:
+    # `\\` first: one fast scan, where each two-character test scans the whole text
+    if "\\" in text and ("\\\n" in text or "\\ \n" in text):
         lines, text = _without_line_end_backslashes(lines, text)
     if _double_spaced(lines):
         lines = _single_spaced(lines)

@@ -1,0 +1,120 @@
+"""The parser's faster patterns find what the plain ones they replace found.
+
+Each fast pattern opens with a character the regex engine can skip to, where the plain one
+opened with a look-behind or a word boundary and was tried at every position; the plain one
+is written here as it was, and both must agree on any text made of the characters that
+matter (keyword letters, blanks, marks, digits, and the letters re.I folds oddly: long s,
+Kelvin sign, dotted and dotless i).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.cable import dating, markings, patterns, pseudo_header
+from triage.cable.model import Cable, Paragraph
+
+PIECES = [
+    "E.O. 12958: ", "e.o.13526", "EO 1234:", "DECL: ", "SUBJECT: ", "subj:", "Subj ", "REF: ",
+    "REFTEL:", "xref: ", "References:", "for reasons 1.4 (b)", "Reason: 1.5(d)", "1,4 a",
+    "12/31/2017", "2017-01-02", "Dec. 1, 2017", "in December 2004", "since Jan 1999",
+    "during mid-May of 2003", "NOFORN", "SIPDIS", "REL TO USA, GBR", "FOR OFFICIAL USE ONLY",
+    "END TEXT. HOLLAND##", "MARSH.", ". ", "; ", "! ", " ", "\t", "\xa0", "\n", "_", "a", "X",
+    "1", "12", "/", "-", ",", "(", ")", "\u017f", "\u212a", "\u0130", "\u0131", "é",
+]  # fmt: skip
+texts = st.lists(st.sampled_from(PIECES), max_size=10).map("".join)
+lines = texts.map(lambda t: t.replace("\n", " "))
+
+PLAIN_GLUED_SIGNATURE = re.compile(
+    r"(?<=[.!?\"')\]])\s+([A-Z][A-Za-z'-]{1,30}(?: [A-Z][A-Z'-]{1,30})?\.?)\s*#*\s*$"
+)
+PLAIN_CONTROL_WORDS = re.compile(
+    r"\b(?:NOFORN|NOFORN|NF|SIPDIS|EXDIS|NODIS|LIMDIS|STADIS|ROGER|SPECAT|FOUO|SBU"
+    r"|FOR OFFICIAL USE ONLY|SENSITIVE BUT UNCLASSIFIED|ORCON|PROPIN|REL TO [A-Z, ]+)\b"
+)
+PLAIN = [
+    (re.compile(r"(?<=[.!?;])\s+"), None),
+    (re.compile(r"\bE\.?\s?O\.?\s*(1[1-3]\d{3})\b", re.I), dating.RE_ORDER),
+    (
+        re.compile(
+            r"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?"
+            + patterns._MONTH_WORD
+            + r"\s+(?:of\s+)?((?:19|20)\d{2})\b",
+            re.I,
+        ),
+        patterns.RE_PAST_MONTH,
+    ),
+    (
+        re.compile(
+            r"\b(?:for\s+)?reasons?\s*:?\s*((?:E\.?O\.?\s*\d+\s*,?\s*)?\d[.,]\s?\d.*)$", re.I
+        ),
+        patterns.RE_REASONS,
+    ),
+    (re.compile(r"\b1[.,]\s?[45]\s*\(?\s*[a-h].*$", re.I), patterns.RE_REASON_NUM),
+    (re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{2,4})\b"), pseudo_header.RE_DECL_MDY),
+    (re.compile(r"\b(\d{4})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{1,2})\b"), pseudo_header.RE_DECL_YMD),
+    (
+        re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),\s+(\d{4})\b"),
+        pseudo_header.RE_DECL_MONTH_DAY_YEAR,
+    ),
+]
+
+
+def spans(found: object) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in found]  # type: ignore[attr-defined]
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines)
+def test_keywords_anywhere_on_a_line_as_finditer_finds_them(line: str) -> None:
+    for pattern in (patterns.RE_EO, patterns.RE_SUBJECT, patterns.RE_REF):
+        assert spans(patterns.line_finditer(pattern, line)) == spans(pattern.finditer(line))
+        assert patterns.line_search(pattern, line) == bool(pattern.search(line))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_fast_patterns_match_as_the_plain_ones(text: str) -> None:
+    assert dating.sentences(text) == PLAIN[0][0].split(text)
+    for plain, fast in PLAIN[1:]:
+        assert spans(fast.finditer(text)) == spans(plain.finditer(text))  # type: ignore[union-attr]
+    up = text.upper()
+    assert markings.RE_CONTROL_WORDS.findall(up) == PLAIN_CONTROL_WORDS.findall(up)
+    line = text.replace("\n", " ")
+    plain_sig, fast_sig = (
+        PLAIN_GLUED_SIGNATURE.search(line),
+        patterns.RE_GLUED_SIGNATURE.search(line),
+    )
+    assert (fast_sig is None) == (plain_sig is None)
+    if plain_sig and fast_sig:  # the fast one opens with the mark, one before the blanks
+        assert (fast_sig.start() + 1, fast_sig.group(1)) == (plain_sig.start(), plain_sig.group(1))
+
+
+@pytest.mark.parametrize(
+    ("line", "is_marker"),
+    [
+        ("PAGE 02 STATE 123456 011234Z", True),
+        ("BRASILIA 00001378 001.2 OF 003", True),
+        ("THE MINISTRY OF FOREIGN AFFAIRS", False),
+        ("", False),
+    ],
+)
+def test_page_marker_is_the_pattern_on_lines_that_can_be_one(line: str, is_marker: bool) -> None:
+    assert patterns.page_marker(line) is is_marker
+    assert bool(patterns.RE_PAGE_MARKER.match(line)) is is_marker
+
+
+def test_result_types_stay_frozen_dataclasses_with_their_defaults() -> None:
+    cable = Cable(reference_id="09STATE1")
+    assert cable.warnings == () and cable.body == "" and cable.paragraphs == ()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cable.reference_id = "x"  # type: ignore[misc]
+    assert dataclasses.replace(cable, body="b") == Cable(reference_id="09STATE1", body="b")
+    assert Paragraph(1, "C", "t") == Paragraph(number=1, marking="C", text="t")
+    assert hash(Paragraph(1, None, "t")) == hash(Paragraph(1, None, "t"))
+    assert [f.name for f in dataclasses.fields(Paragraph)] == ["number", "marking", "text"]
