@@ -793,3 +793,36 @@ def test_init_on_a_database_not_created_says_how_to_create_it(pg_server: Server)
     assert r.exit_code != 0
     assert "does not exist" in r.output and "createdb" in r.output, r.output
     assert "Traceback" not in r.output
+
+
+def test_a_view_no_longer_wanted_stops_its_query_on_the_server(pg_url: str, samples: Path) -> None:
+    """On PostgreSQL a view's query that is no longer wanted (the officer moved on) is
+    cancelled on the server, as SQLite's progress handler stops it: it ends with Cancelled,
+    the server is not left working on it, and the connection answers the next view in full."""
+    import threading
+    import time
+
+    from triage.store import views
+
+    target = as_target(pg_url)
+    conn = connect(target)
+    ingest(conn, iter_paths([str(samples)]))
+    ctx = Context(login="kwalker")
+    conn.execute("PRAGMA busy_timeout = 10000")  # (without the cancel: an error after 10 s)
+    blocker = connect(target)
+    blocker.execute("BEGIN")
+    blocker.execute("LOCK TABLE workflow IN ACCESS EXCLUSIVE MODE")  # the view's query waits
+    left = threading.Event()
+    threading.Timer(0.3, left.set).start()
+    started = time.monotonic()
+    with pytest.raises(views.Cancelled):
+        view_ids(conn, View(tab="All"), ctx, stop=left.is_set)
+    assert time.monotonic() - started < 5
+    running = blocker.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+        "AND pid <> pg_backend_pid() AND datname = current_database()"
+    ).fetchone()[0]
+    assert running == 0
+    blocker.execute("ROLLBACK")
+    assert len(view_ids(conn, View(tab="All"), ctx, stop=lambda: False)) == N_SAMPLES
+    assert tab_counts(conn, View(), ctx, ["All"], stop=lambda: False)["All"] == N_SAMPLES

@@ -745,7 +745,7 @@ def export(
 ) -> None:
     """Export the action list as CSV (safe to open in a spreadsheet)."""
     from .config import current_login
-    from .store.export import ExportError, export_file, export_stream
+    from .store.export import ExportError, ViewRows, export_file, export_stream
     from .store.views import (
         BUILTIN_TABS,
         Context,
@@ -754,7 +754,6 @@ def export(
         View,
         _check,
         custom_views,
-        view_ids,
     )
     from .store.workflow import WorkflowError, normalise_status
 
@@ -783,7 +782,8 @@ def export(
         custom_tabs=custom,
     )
     view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
-    ids = view_ids(conn, view, context)
+    # read as it is written (one server-side cursor on PostgreSQL): memory stays the same
+    ids = ViewRows(view, context)
     try:
         if output == "-":
             # on a terminal a cell's control characters are shown as symbols, not obeyed; piped

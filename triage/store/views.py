@@ -658,13 +658,14 @@ def _order(view: View) -> str:
 
 
 def _ids_query(
-    view: View, ctx: Context, limit: int | None, walk: bool = False
+    view: View, ctx: Context, limit: int | None, walk: bool = False, columns: str = "c.id"
 ) -> tuple[str, list[Any]]:
-    """The SELECT of a view's ordered ids. `walk`: cables in the list's index order outside
-    (CROSS JOIN fixes the order), each one's workflow row and search match tested inside."""
+    """The SELECT of a view's ordered ids (or other `columns` of its rows). `walk`: cables in
+    the list's index order outside (CROSS JOIN fixes the order), each one's workflow row and
+    search match tested inside."""
     where, params = _where(view, ctx, probe=walk)
     join = "CROSS JOIN" if walk else "JOIN"
-    sql = f"SELECT c.id FROM cables c {join} workflow w ON w.cable_id = c.id"
+    sql = f"SELECT {columns} FROM cables c {join} workflow w ON w.cable_id = c.id"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY " + _order(view)
@@ -708,6 +709,19 @@ def view_ids(
         raise
 
 
+def view_rows(conn: sqlite3.Connection, view: View, ctx: Context, columns: str) -> Iterator[Any]:
+    """The view's rows in the list's order, `columns` of each (`c.` cables, `w.` workflow),
+    read as they are used: on PostgreSQL through one server-side cursor (memory stays the same
+    whatever the view's size), on SQLite from the statement as it steps. Raises FilterError
+    for a search that cannot be read."""
+    view = _searchable(conn, view)
+    sql, params = _ids_query(view, ctx, None, columns=columns)
+    stream = getattr(conn, "stream", None)
+    if stream is not None:
+        return iter(stream(sql, params))
+    return iter(conn.execute(sql, params))
+
+
 # rows taken from SQLite at a time when collecting a whole list's ids (a few hundred KB of
 # Python tuples at once, not the whole list's)
 FETCH_CHUNK = 4096
@@ -725,8 +739,12 @@ def _first_matches(
     up after PROBE_BUDGET_S and the matches are collected instead (quick when they are few).
     None when given up."""
     sql, params = _ids_query(view, ctx, limit, walk=True)
+    # (PostgreSQL's planner chooses between the walk and collecting the matches itself, from
+    # its statistics: the walk is not given up there)
+    sqlite = getattr(conn, "backend", "sqlite") == "sqlite"
+    deadline = time.monotonic() + PROBE_BUDGET_S if sqlite else None
     try:
-        with _stoppable(conn, stop, deadline=time.monotonic() + PROBE_BUDGET_S):
+        with _stoppable(conn, stop, deadline=deadline):
             return array("q", (r[0] for r in conn.execute(sql, params).fetchall()))
     except sqlite3.OperationalError:  # given up, or a search FTS5 cannot read (said later)
         return None
