@@ -826,3 +826,25 @@ def test_a_view_no_longer_wanted_stops_its_query_on_the_server(pg_url: str, samp
     blocker.execute("ROLLBACK")
     assert len(view_ids(conn, View(tab="All"), ctx, stop=lambda: False)) == N_SAMPLES
     assert tab_counts(conn, View(), ctx, ["All"], stop=lambda: False)["All"] == N_SAMPLES
+
+
+def test_the_console_reads_on_the_connection_triage_checked_the_database_with(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """`triage` connects once to check the database; on a server that connection goes on into
+    the console's pool (its first view is read on it); a cache file's is closed."""
+    from triage.store.cache import Cache
+
+    target = as_target(pg_url)
+    conn = connect(target)
+    cache = Cache(target)
+    cache.adopt(conn)
+    with cache.borrow() as got:
+        assert got is conn
+        assert got.execute("SELECT count(*) FROM cables").fetchone()[0] == 0
+    cache.close()
+    assert conn.closed
+    local = connect(tmp_path / "c.db")
+    Cache(tmp_path / "c.db").adopt(local)
+    with pytest.raises(sqlite3.ProgrammingError):
+        local.execute("SELECT 1")

@@ -200,18 +200,26 @@ def _console(
     cfg = _config()
     if path is None:
         path = _cache_path(db_path, cfg)
+    conn: sqlite3.Connection | None
     try:
-        connect(path, group=cfg.group).close()
+        conn = connect(path, group=cfg.group)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
+    # a database server's connection goes on into the console (its first view is read on it,
+    # not on a new one); a cache file's is closed here, as before
+    if getattr(conn, "backend", "sqlite") != "postgresql":
+        conn.close()
+        conn = None
     from .tui.app import run_console
     from .tui.keymap import check_keymap
 
     try:
         check_keymap(cfg)
     except ConfigError as exc:
+        if conn is not None:
+            conn.close()
         raise CliError(f"config file {exc}") from exc
-    run_console(path, cfg, overview=overview)
+    run_console(path, cfg, overview=overview, conn=conn)
 
 
 @main.command()

@@ -83,7 +83,9 @@ def translate(sql: str) -> Statement:
     m = FTS_DELETE.match(s)
     if m:
         return Statement(f"DELETE FROM {m.group(1)} WHERE cable_id = %s", params=_id_param)
-    s = s.replace(MATCH_IN, "c.id IN (SELECT cable_id FROM cables_fts WHERE doc @@ ?::tsquery)")
+    # a whole match set comes from the GIN index (schema 6's function); a row tested as the
+    # list's index is walked reads its own document
+    s = s.replace(MATCH_IN, "c.id IN (SELECT m FROM triage_matching(?::tsquery) m)")
     s = s.replace(
         MATCH_EXISTS,
         "EXISTS (SELECT 1 FROM cables_fts f WHERE f.cable_id = c.id AND f.doc @@ ?::tsquery)",
