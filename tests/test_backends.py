@@ -848,3 +848,30 @@ def test_the_console_reads_on_the_connection_triage_checked_the_database_with(
     Cache(tmp_path / "c.db").adopt(local)
     with pytest.raises(sqlite3.ProgrammingError):
         local.execute("SELECT 1")
+
+
+def test_a_whole_search_is_read_from_the_index_and_leaves_the_session_as_it_was(
+    pg_url: str, samples: Path
+) -> None:
+    """A search's whole match set is planned with sequential scans off (the GIN index, not a
+    scan that decompresses every document); the setting is the statement's alone, in a
+    transaction of the connection's or one of its own, and the answers are the same."""
+    target = as_target(pg_url)
+    conn = connect(target)
+    ingest(conn, iter_paths([str(samples)]))
+    ctx = Context(login="kwalker")
+    view = View(tab="All", search="minister")
+    whole = list(view_ids(conn, view, ctx))
+    assert whole and list(view_ids(conn, view, ctx, limit=3)) == whole[:3]
+    assert not conn.in_transaction
+    assert conn.raw.execute("SHOW enable_seqscan").fetchone()[0] == "on"  # type: ignore[attr-defined]
+    conn.execute("BEGIN")
+    assert list(view_ids(conn, view, ctx)) == whole
+    assert conn.in_transaction
+    assert conn.raw.execute("SHOW enable_seqscan").fetchone()[0] == "on"  # type: ignore[attr-defined]
+    conn.execute("ROLLBACK")
+    tag = conn.execute("SELECT tag FROM cable_tags GROUP BY tag ORDER BY count(*) DESC").fetchone()[
+        0
+    ]
+    tagged = {r[0] for r in conn.execute("SELECT cable_id FROM cable_tags WHERE tag = ?", (tag,))}
+    assert set(view_ids(conn, View(tab="All", filters=(Filter("tag", tag),)), ctx)) == tagged

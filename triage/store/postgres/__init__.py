@@ -187,7 +187,10 @@ class PgConnection:
         values = _clean(st.params(params or ()) if st.params else params)
         try:
             cur = self._cursor()
-            cur.execute(st.sql, values)
+            if st.no_seqscan:
+                self._execute_without_seqscan(cur, st.sql, values)
+            else:
+                cur.execute(st.sql, values)
             if st.begin:
                 self._write_lock(cur)
             lastrowid = None
@@ -198,6 +201,24 @@ class PgConnection:
             raise
         except Exception as exc:
             raise self._error(exc) from exc
+
+    def _execute_without_seqscan(self, cur: Any, sql: str, values: Any) -> None:
+        """The statement planned with sequential scans off (dialect.translate says why), in a
+        transaction of its own when none is open (its rows are all in the cursor when it is
+        committed), else with the setting put back after it."""
+        if self.in_transaction:
+            self.raw.execute("SET LOCAL enable_seqscan = off")
+            try:
+                cur.execute(sql, values)
+            finally:
+                from psycopg.pq import TransactionStatus
+
+                if self.raw.info.transaction_status == TransactionStatus.INTRANS:
+                    self.raw.execute("SET LOCAL enable_seqscan = on")
+            return
+        with self.raw.transaction():
+            self.raw.execute("SET LOCAL enable_seqscan = off")
+            cur.execute(sql, values)
 
     def _write_lock(self, cur: Any) -> None:
         """BEGIN IMMEDIATE's lock; when it is not had within the busy timeout, the transaction
@@ -240,6 +261,8 @@ class PgConnection:
         try:
             with self.raw.transaction():
                 self.raw.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+                if st.no_seqscan:
+                    self.raw.execute("SET LOCAL enable_seqscan = off")
                 with self.raw.cursor(name="triage_stream") as cur:
                     cur.itersize = size
                     cur.execute(st.sql, values)

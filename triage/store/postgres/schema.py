@@ -16,7 +16,7 @@ its transaction commits: the consoles' live updates (LISTEN, no polling of the s
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 5
 CHANNEL = "triage_changes"
 OFFICER_ROLE = "triage_officer"
 INGEST_ROLE = "triage_ingest"
@@ -320,20 +320,6 @@ MIGRATIONS: dict[int, list[str]] = {
         """,
         "CREATE TRIGGER audit_db_role BEFORE INSERT ON audit FOR EACH ROW "
         "EXECUTE FUNCTION triage_audit_role()",
-    ],
-    # the cables a search matches, from the GIN index: the planner, not costing the reading
-    # of each row's (compressed, out-of-line) tsvector, took a sequential scan for a word most
-    # cables hold, testing every document: 0.5 s at 20,000 cables against 36 ms from the
-    # index, whose answer needs no second look at the documents (plain words and prefixes;
-    # a phrase or a column filter is checked in each document the index names either way)
-    6: [
-        """
-        CREATE FUNCTION triage_matching(q TSQUERY) RETURNS SETOF BIGINT
-        LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000
-        SET enable_seqscan = off SET search_path FROM CURRENT AS $$
-            SELECT cable_id FROM cables_fts WHERE doc @@ q
-        $$
-        """,
     ],
 }
 
