@@ -172,8 +172,15 @@ def console(db: str) -> None:
 
     cfg = load_config()
     path = resolve_db_path(db, cfg)
-    connect(path).close()  # as `triage` checks the cache before opening the console
-    TriageApp(path, cfg, login="bench").run(headless=True, size=(120, 40), auto_pilot=pilot_fn)
+    # as `triage` checks the cache before opening the console (and hands a database server's
+    # connection on to it)
+    checked = connect(path)
+    if getattr(checked, "backend", "sqlite") != "postgresql":
+        checked.close()
+        checked = None
+    TriageApp(path, cfg, login="bench", conn=checked).run(
+        headless=True, size=(120, 40), auto_pilot=pilot_fn
+    )
 
 
 if MODE == "bare":

@@ -295,7 +295,16 @@ def main(argv: list[str] | None = None) -> int:
         "(default: a private throwaway server, started here)",
     )
     ap.add_argument("--floor-only", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--measure",
+        metavar="DB",
+        help="only the console and export measures (first screen, search, filters, moves, "
+        "opening, export), on a cache or PostgreSQL database that is already built; nothing "
+        "in it is changed but the export's audit row",
+    )
     args = ap.parse_args(argv)
+    if args.measure:
+        return measure_only(args.measure, args.json)
     if args.floor_only:
         csv_arg, db_arg = args.floor_only
         from triage.store.postgres import is_postgres
@@ -318,6 +327,64 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.close()
+
+
+def measure_only(db_arg: str, json_out: Path | None) -> int:
+    """The console and export columns of the table, on a database built before (an ingest
+    of 250,000 cables on PostgreSQL is most of an hour: built once, measured as often as
+    wanted)."""
+    from triage.store.api import as_target
+
+    triage = shutil.which("triage", path=str(Path(PY).parent)) or "triage"
+    import triage as triage_pkg
+
+    subprocess.run(
+        [PY, "-m", "compileall", "-q", str(Path(triage_pkg.__file__).parent)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    db = as_target(db_arg)
+    from triage.store import connect
+
+    conn = connect(db)
+    n = int(conn.execute("SELECT count(*) FROM cables").fetchone()[0])
+    conn.close()
+    row: dict[str, object] = {"n": n, "load_before": os.getloadavg()}
+    row["bare"] = console("bare", db)["first_screen"]
+    row["console"] = console("triage", db)
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, rss = timed_cmd([triage, "export", "--db", _arg(db), "-o", f"{tmp}/export.csv"])
+    row["export_s"], row["export_rss_mb"] = wall, rss
+    row["load_after"] = os.getloadavg()
+    c = row["console"]
+    assert isinstance(c, dict)
+    head = ["cables", "1st screen s", "bare s", "ratio", "RSS MB", "search ms", "tag ms"]
+    head += ["status ms", "row ms", "page ms", "end ms", "open ms", "export s", "exp RSS"]
+    cells = [
+        f"{n:,}",
+        f"{c['first_screen']:.2f}",
+        f"{float(row['bare']):.2f}",  # type: ignore[arg-type]
+        f"{c['first_screen'] / float(row['bare']):.2f}",  # type: ignore[arg-type]
+        f"{c['peak_rss_mb']:.0f}",
+        fmt_ms(c["fts_search"]),
+        fmt_ms(c["tag_filter"]),
+        fmt_ms(c["status_filter"]),
+        fmt_ms(c["cursor_row"]),
+        fmt_ms(c["cursor_page"]),
+        fmt_ms(c["cursor_end"]),
+        fmt_ms(c["open_cable"]),
+        f"{wall:.2f}",
+        f"{rss:.0f}",
+    ]
+    widths = [max(len(h), len(v)) for h, v in zip(head, cells, strict=True)]
+    print(" | ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
+    print("-|-".join("-" * w for w in widths))
+    print(" | ".join(v.rjust(w) for v, w in zip(cells, widths, strict=True)))
+    la, lb = row["load_before"], row["load_after"]
+    print(f"(ms columns: median / p95; load average before {la[0]:.1f}, after {lb[0]:.1f})")  # type: ignore[index]
+    if json_out:
+        json_out.write_text(json.dumps(row, indent=2))
+    return 0
 
 
 def _pg_database(admin_url: str, name: str) -> Path:

@@ -793,3 +793,85 @@ def test_init_on_a_database_not_created_says_how_to_create_it(pg_server: Server)
     assert r.exit_code != 0
     assert "does not exist" in r.output and "createdb" in r.output, r.output
     assert "Traceback" not in r.output
+
+
+def test_a_view_no_longer_wanted_stops_its_query_on_the_server(pg_url: str, samples: Path) -> None:
+    """On PostgreSQL a view's query that is no longer wanted (the officer moved on) is
+    cancelled on the server, as SQLite's progress handler stops it: it ends with Cancelled,
+    the server is not left working on it, and the connection answers the next view in full."""
+    import threading
+    import time
+
+    from triage.store import views
+
+    target = as_target(pg_url)
+    conn = connect(target)
+    ingest(conn, iter_paths([str(samples)]))
+    ctx = Context(login="kwalker")
+    conn.execute("PRAGMA busy_timeout = 10000")  # (without the cancel: an error after 10 s)
+    blocker = connect(target)
+    blocker.execute("BEGIN")
+    blocker.execute("LOCK TABLE workflow IN ACCESS EXCLUSIVE MODE")  # the view's query waits
+    left = threading.Event()
+    threading.Timer(0.3, left.set).start()
+    started = time.monotonic()
+    with pytest.raises(views.Cancelled):
+        view_ids(conn, View(tab="All"), ctx, stop=left.is_set)
+    assert time.monotonic() - started < 5
+    running = blocker.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+        "AND pid <> pg_backend_pid() AND datname = current_database()"
+    ).fetchone()[0]
+    assert running == 0
+    blocker.execute("ROLLBACK")
+    assert len(view_ids(conn, View(tab="All"), ctx, stop=lambda: False)) == N_SAMPLES
+    assert tab_counts(conn, View(), ctx, ["All"], stop=lambda: False)["All"] == N_SAMPLES
+
+
+def test_the_console_reads_on_the_connection_triage_checked_the_database_with(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """`triage` connects once to check the database; on a server that connection goes on into
+    the console's pool (its first view is read on it); a cache file's is closed."""
+    from triage.store.cache import Cache
+
+    target = as_target(pg_url)
+    conn = connect(target)
+    cache = Cache(target)
+    cache.adopt(conn)
+    with cache.borrow() as got:
+        assert got is conn
+        assert got.execute("SELECT count(*) FROM cables").fetchone()[0] == 0
+    cache.close()
+    assert conn.closed
+    local = connect(tmp_path / "c.db")
+    Cache(tmp_path / "c.db").adopt(local)
+    with pytest.raises(sqlite3.ProgrammingError):
+        local.execute("SELECT 1")
+
+
+def test_a_whole_search_is_read_from_the_index_and_leaves_the_session_as_it_was(
+    pg_url: str, samples: Path
+) -> None:
+    """A search's whole match set is planned with sequential scans off (the GIN index, not a
+    scan that decompresses every document); the setting is the statement's alone, in a
+    transaction of the connection's or one of its own, and the answers are the same."""
+    target = as_target(pg_url)
+    conn = connect(target)
+    ingest(conn, iter_paths([str(samples)]))
+    ctx = Context(login="kwalker")
+    view = View(tab="All", search="minister")
+    whole = list(view_ids(conn, view, ctx))
+    assert whole and list(view_ids(conn, view, ctx, limit=3)) == whole[:3]
+    assert not conn.in_transaction
+    assert conn.raw.execute("SHOW enable_seqscan").fetchone()[0] == "on"  # type: ignore[attr-defined]
+    conn.execute("BEGIN")
+    assert list(view_ids(conn, view, ctx)) == whole
+    assert conn.in_transaction
+    assert conn.raw.execute("SHOW enable_seqscan").fetchone()[0] == "on"  # type: ignore[attr-defined]
+    conn.execute("ROLLBACK")
+    tag = conn.execute("SELECT tag FROM cable_tags GROUP BY tag ORDER BY count(*) DESC").fetchone()[
+        0
+    ]
+    tagged = {r[0] for r in conn.execute("SELECT cable_id FROM cable_tags WHERE tag = ?", (tag,))}
+    assert set(view_ids(conn, View(tab="All", filters=(Filter("tag", tag),)), ctx)) == tagged

@@ -57,3 +57,26 @@ def test_bench_real_text_mode_builds_new_serials_and_compares_with_the_floor(
     assert cells[2] == "300"  # stored: 300 new cables, none an update of another
     assert float(cells[6]) > 0  # floor x
     assert not list(tmp_path.glob("real-*.csv"))  # the built CSV is not left behind
+
+
+def test_bench_measures_a_cache_built_before(tmp_path: Path) -> None:
+    """`--measure DB`: the console and export columns on a cache that is already built (how
+    the 250,000-cable PostgreSQL table is taken), nothing synthesised or ingested."""
+    from triage.store import connect
+    from triage.store.ingest import ingest, iter_paths
+
+    db = tmp_path / "built.db"
+    conn = connect(db)
+    ingest(conn, iter_paths([str(ROOT / "sample_cables")]), parser_process=False)
+    held = conn.execute("SELECT count(*) FROM cables").fetchone()[0]
+    conn.close()
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--measure", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    row = next(ln for ln in res.stdout.splitlines() if ln.strip().startswith(f"{held:,} |"))
+    assert len(row.split("|")) == 14 and "export s" in res.stdout
+    assert not list(tmp_path.glob("*.csv"))

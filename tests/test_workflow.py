@@ -206,3 +206,30 @@ def test_raw_and_export_show_control_characters_on_a_terminal_and_keep_bytes_in_
     assert "pipe or redirect for the exact bytes" in r.stderr
     r = run("export", "--db", str(db), "--view", "All")
     assert "\x1b" not in r.stdout and "␛]2;HACKED␇ TITLE" in r.stdout
+
+
+def test_export_rows_come_in_the_lists_order_and_leave_no_transaction_open(db: Path) -> None:
+    """The export reads the view as the list orders it (on PostgreSQL one server-side cursor,
+    read as it is written; on SQLite the view's ids a page at a time): the same cables in the
+    same order as the console's list, and the connection is left with no transaction open,
+    also when the reading stops early."""
+    from triage.store.views import Context, View, view_ids, view_rows
+
+    conn = connect(db)
+    me = current_login()
+    wf.assign(conn, wf.find_cable(conn, "26PARIS1877"), "kwalker", me)
+    ctx = Context(login=me)
+    for view in (View(tab="All"), View(tab="All", sort="subject", reverse=True), View(tab="Mine")):
+        by_id = dict(conn.execute("SELECT id, reference_id FROM cables").fetchall())
+        listed = [by_id[i] for i in view_ids(conn, view, ctx)]
+        streamed = [r[1] for r in view_rows(conn, view, ctx, "c.id, c.reference_id")]
+        assert streamed == listed
+        assert not conn.in_transaction
+    rows = view_rows(conn, View(tab="All"), ctx, "c.id")
+    assert next(rows)
+    rows.close()  # type: ignore[attr-defined]
+    assert not conn.in_transaction
+    r = run("export", "--db", str(db), "--view", "All", "-o", "-")
+    assert [row[0] for row in list(csv.reader(io.StringIO(r.stdout)))[1:]] == [
+        by_id[i] for i in view_ids(conn, View(tab="All"), ctx)
+    ]

@@ -200,18 +200,26 @@ def _console(
     cfg = _config()
     if path is None:
         path = _cache_path(db_path, cfg)
+    conn: sqlite3.Connection | None
     try:
-        connect(path, group=cfg.group).close()
+        conn = connect(path, group=cfg.group)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
+    # a database server's connection goes on into the console (its first view is read on it,
+    # not on a new one); a cache file's is closed here, as before
+    if getattr(conn, "backend", "sqlite") != "postgresql":
+        conn.close()
+        conn = None
     from .tui.app import run_console
     from .tui.keymap import check_keymap
 
     try:
         check_keymap(cfg)
     except ConfigError as exc:
+        if conn is not None:
+            conn.close()
         raise CliError(f"config file {exc}") from exc
-    run_console(path, cfg, overview=overview)
+    run_console(path, cfg, overview=overview, conn=conn)
 
 
 @main.command()
@@ -745,7 +753,7 @@ def export(
 ) -> None:
     """Export the action list as CSV (safe to open in a spreadsheet)."""
     from .config import current_login
-    from .store.export import ExportError, export_file, export_stream
+    from .store.export import ExportError, ViewRows, export_file, export_stream
     from .store.views import (
         BUILTIN_TABS,
         Context,
@@ -754,7 +762,6 @@ def export(
         View,
         _check,
         custom_views,
-        view_ids,
     )
     from .store.workflow import WorkflowError, normalise_status
 
@@ -783,7 +790,8 @@ def export(
         custom_tabs=custom,
     )
     view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
-    ids = view_ids(conn, view, context)
+    # read as it is written (one server-side cursor on PostgreSQL): memory stays the same
+    ids = ViewRows(view, context)
     try:
         if output == "-":
             # on a terminal a cell's control characters are shown as symbols, not obeyed; piped

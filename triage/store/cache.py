@@ -18,6 +18,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from .api import open_store as connect
 from .place import DELETED, Identity, cache_descriptors, identity, lost_because, resolve
 from .schema import StoreError
 from .txn import rollback
+
+# how long the change feed waits for the connection `warm` is opening before opening its own
+WARM_WAIT_S = 15.0
 
 
 class Cache:
@@ -45,6 +49,7 @@ class Cache:
         self._set_aside_fds: frozenset[int] = frozenset()
         # the -wal and -shm files of a cache that was lost (see reopen)
         self._old_side_files: set[Identity] = set()
+        self._warm: list[Future[sqlite3.Connection]] = []  # see warm()
 
     @property
     def lost(self) -> str | None:
@@ -92,6 +97,18 @@ class Cache:
             self._all.append(c)
         return c
 
+    def adopt(self, c: sqlite3.Connection) -> None:
+        """Take a connection already open on this database server into the pool: the console
+        reads its first view on the one `triage` checked the database with, instead of
+        connecting again before its first screen. A SQLite connection is closed instead (the
+        cache's identity is taken by the connections this cache opens itself)."""
+        if not self.remote:
+            c.close()
+            return
+        with self._lock:
+            self._all.append(c)
+        self._pool.put(c)
+
     def _set_aside(self, c: sqlite3.Connection) -> None:
         with self._lock:
             self._quarantine.append(c)
@@ -117,7 +134,37 @@ class Cache:
     def watch_connection(self) -> sqlite3.Connection:
         """A connection of its own for the change feed (PRAGMA data_version counts the commits
         of every other connection, this process's included)."""
+        warm, self._warm = self._warm, []
+        for k, got in enumerate(warm):  # opened by `warm` while the console started
+            with suppress(Exception):
+                c = got.result(timeout=WARM_WAIT_S)
+                if not getattr(c, "closed", False):
+                    for spare in warm[k + 1 :]:
+                        spare.add_done_callback(self._pool_spare)
+                    return c
         return self._open()
+
+    def warm(self, spares: int = 1) -> None:
+        """On a database server: open the change feed's connection, and `spares` more for the
+        pool, in a thread of their own, while the console builds its first screen (each costs
+        the server a process and a round trip or three). Nothing for a cache file."""
+        if not self.remote:
+            return
+        futures: list[Future[sqlite3.Connection]] = [Future() for _ in range(1 + spares)]
+        self._warm = futures
+
+        def run() -> None:
+            for f in futures:
+                try:
+                    f.set_result(self._open())
+                except BaseException as exc:  # (said again by the connection opened instead)
+                    f.set_exception(exc)
+
+        threading.Thread(target=run, name="triage-warm", daemon=True).start()
+
+    def _pool_spare(self, f: Future[sqlite3.Connection]) -> None:
+        if f.exception() is None and not self._lost:
+            self._pool.put(f.result())
 
     def check(self) -> str | None:
         """Why the cache can no longer be trusted (deleted, replaced, its -wal or -shm removed

@@ -23,13 +23,17 @@ import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from ..cable.model import level_word
 from ..visible import visible
 from .place import file_kind
 from .txn import rollback
+
+if TYPE_CHECKING:
+    from .views import Context, View
 
 COLUMNS = [
     "reference_id",
@@ -49,12 +53,25 @@ COLUMNS = [
     "last_change_by",
 ]
 
-_SQL = (
-    "SELECT c.id, c.reference_id, c.dtg, c.precedence, c.classification, c.origin, c.subject, "
+_COLUMNS_SQL = (
+    "c.id, c.reference_id, c.dtg, c.precedence, c.classification, c.origin, c.subject, "
     "c.tags, w.officer, w.status, w.due_at, w.ack_by, w.ack_at, w.note, w.changed_at, "
-    "w.changed_by, c.level_rank FROM cables c JOIN workflow w ON w.cable_id = c.id "
+    "w.changed_by, c.level_rank"
+)
+_SQL = (
+    f"SELECT {_COLUMNS_SQL} FROM cables c JOIN workflow w ON w.cable_id = c.id "
     "WHERE c.id IN ({marks})"
 )
+
+
+@dataclass(frozen=True)
+class ViewRows:
+    """A whole view to export, in its list's order: read through one query as it is written
+    where the connection can stream (PostgreSQL's server-side cursor), else as the view's ids
+    fetched a page at a time (SQLite)."""
+
+    view: View
+    ctx: Context
 
 
 FORMULA_FIRST = "=+-@\uff1d\uff0b\uff0d\uff20"  # and fullwidth ＝ ＋ － ＠
@@ -63,6 +80,8 @@ FORMULA_FIRST = "=+-@\uff1d\uff0b\uff0d\uff20"  # and fullwidth ＝ ＋ － ＠
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _PIECE = re.compile(rf"([;\t])([\s{_INVISIBLE}]*)(?=[{re.escape(FORMULA_FIRST)}])")
 
+
+_RISKY = re.compile(rf"(?:^|\x00)[\s{_INVISIBLE}{re.escape(FORMULA_FIRST)}]|[;\t]")
 
 _STAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d)(:\d\d)?(?:\.\d+)?Z")
 
@@ -88,6 +107,15 @@ def safe_cell(value: object) -> str:
     s = visible(str(value))
     if not s:
         return s
+    first = s[0]
+    if (
+        first not in FORMULA_FIRST
+        and first not in _INVISIBLE
+        and not first.isspace()
+        and ";" not in s
+        and "\t" not in s
+    ):
+        return s  # most cells: nothing a spreadsheet could read as a formula (see below)
     i = 0
     while i < len(s) and (s[i].isspace() or s[i] in _INVISIBLE):
         i += 1
@@ -96,9 +124,44 @@ def safe_cell(value: object) -> str:
     return "'" + s if lead else s
 
 
+def _row(r: Any) -> tuple[list[str], int, str | None]:
+    tags = " ".join((r[7] or "").split("|"))
+    values = [
+        r[1],
+        utc_seconds(r[2]),
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        tags,
+        r[8],
+        r[9],
+        utc_seconds(r[10]),
+        r[11],
+        utc_seconds(r[12]),
+        r[13],
+        utc_seconds(r[14]),
+        r[15],
+    ]
+    cells = ["" if v is None else str(v) for v in values]
+    # one look at the whole row (cells joined by NUL) for anything safe_cell would change: a
+    # cell that starts with a blank or a formula's first character, a `;` or a tab anywhere
+    if _RISKY.search("\x00".join(cells)):
+        cells = [safe_cell(c) for c in cells]
+    return cells, int(r[16]), r[4]
+
+
 def _rows(
-    conn: sqlite3.Connection, ids: Iterable[int], page: int = 500
+    conn: sqlite3.Connection, ids: Iterable[int] | ViewRows, page: int = 500
 ) -> Iterator[tuple[list[str], int, str | None]]:
+    if isinstance(ids, ViewRows):
+        from .views import view_ids, view_rows
+
+        if hasattr(conn, "stream"):
+            for r in view_rows(conn, ids.view, ids.ctx, _COLUMNS_SQL):
+                yield _row(r)
+            return
+        ids = view_ids(conn, ids.view, ids.ctx)
     chunk: list[int] = []
 
     def flush(chunk: list[int]) -> Iterator[tuple[list[str], int, str | None]]:
@@ -106,27 +169,8 @@ def _rows(
         got = {r[0]: r for r in conn.execute(_SQL.format(marks=marks), chunk)}
         for cid in chunk:
             r = got.get(cid)
-            if r is None:
-                continue
-            tags = " ".join((r[7] or "").split("|"))
-            values = [
-                r[1],
-                utc_seconds(r[2]),
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                tags,
-                r[8],
-                r[9],
-                utc_seconds(r[10]),
-                r[11],
-                utc_seconds(r[12]),
-                r[13],
-                utc_seconds(r[14]),
-                r[15],
-            ]
-            yield [safe_cell(v) for v in values], int(r[16]), r[4]
+            if r is not None:
+                yield _row(r)
 
     for cid in ids:
         chunk.append(int(cid))
@@ -139,7 +183,7 @@ def _rows(
 
 def write_csv(
     conn: sqlite3.Connection,
-    ids: Iterable[int],
+    ids: Iterable[int] | ViewRows,
     out: IO[str],
     shown: Callable[[str], str] | None = None,
 ) -> tuple[int, str | None]:
@@ -248,7 +292,7 @@ def _cannot_record(db: str, target: str, exc: BaseException) -> ExportError:
 
 def export_file(
     conn: sqlite3.Connection,
-    ids: Iterable[int],
+    ids: Iterable[int] | ViewRows,
     path: Path,
     *,
     who: str,
@@ -318,7 +362,7 @@ def export_file(
 
 def export_stream(
     conn: sqlite3.Connection,
-    ids: Iterable[int],
+    ids: Iterable[int] | ViewRows,
     out: IO[str],
     *,
     who: str,

@@ -57,12 +57,22 @@ class TriageApp(App[None]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
 
-    def __init__(self, db_path: Path, config: Config, *, login: str | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        config: Config,
+        *,
+        login: str | None = None,
+        conn: sqlite3.Connection | None = None,
+    ) -> None:
         limit_malloc_arenas()
         super().__init__()
         safe.set_monochrome(self.no_color)
         self.config = config
         self.cache = Cache(db_path, config.group)
+        if conn is not None:  # the one `triage` checked the database with (see Cache.adopt)
+            self.cache.adopt(conn)
+        self.cache.warm()  # a server's other connections open while the screen is built
         self.login = login or current_login()
         # a view whose filter cannot be read is left out, and said so once the screen is up
         self.config_problems: list[str] = []
@@ -443,8 +453,14 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def run_console(db_path: Path, config: Config, *, overview: bool = False) -> None:
-    app = TriageApp(db_path, config)
+def run_console(
+    db_path: Path,
+    config: Config,
+    *,
+    overview: bool = False,
+    conn: sqlite3.Connection | None = None,
+) -> None:
+    app = TriageApp(db_path, config, conn=conn)
     app.start_on_overview = overview
     app.run()
     if app.cache.quarantined:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..dsn import display
@@ -149,6 +151,7 @@ class PgConnection:
         self._listening = False
         self._lock_wait_ms: int | None = None  # the busy timeout last set (None: the server's)
         self._changes = 0
+        self._cancelled_at = 0.0
 
     # -- sqlite3.Connection's surface --------------------------------------------------------
 
@@ -171,7 +174,10 @@ class PgConnection:
         values = _clean(st.params(params or ()) if st.params else params)
         try:
             cur = self._cursor()
-            cur.execute(st.sql, values)
+            if st.no_seqscan:
+                self._execute_without_seqscan(cur, st.sql, values)
+            else:
+                cur.execute(st.sql, values)
             if st.begin:
                 self._write_lock(cur)
             lastrowid = None
@@ -182,6 +188,24 @@ class PgConnection:
             raise
         except Exception as exc:
             raise self._error(exc) from exc
+
+    def _execute_without_seqscan(self, cur: Any, sql: str, values: Any) -> None:
+        """The statement planned with sequential scans off (dialect.translate says why), in a
+        transaction of its own when none is open (its rows are all in the cursor when it is
+        committed), else with the setting put back after it."""
+        if self.in_transaction:
+            self.raw.execute("SET LOCAL enable_seqscan = off")
+            try:
+                cur.execute(sql, values)
+            finally:
+                from psycopg.pq import TransactionStatus
+
+                if self.raw.info.transaction_status == TransactionStatus.INTRANS:
+                    self.raw.execute("SET LOCAL enable_seqscan = on")
+            return
+        with self.raw.transaction():
+            self.raw.execute("SET LOCAL enable_seqscan = off")
+            cur.execute(sql, values)
 
     def _write_lock(self, cur: Any) -> None:
         """BEGIN IMMEDIATE's lock; when it is not had within the busy timeout, the transaction
@@ -212,6 +236,28 @@ class PgConnection:
                 cur.executemany(st.sql, rows)
             return PgCursor(cur)
         except Exception as exc:
+            raise self._error(exc) from exc
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[Any]:
+        """The rows of one query as they are read, `size` at a time, through a server-side
+        (named) cursor in a transaction of its own: the client holds one batch, never the
+        whole answer, and the server plans for all the rows (not the first few, as it does
+        for a cursor by default). Stopping early (closing the iterator) ends the transaction."""
+        st = translate(sql)
+        values = _clean(st.params(params) if st.params else params)
+        try:
+            with self.raw.transaction():
+                self.raw.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+                if st.no_seqscan:
+                    self.raw.execute("SET LOCAL enable_seqscan = off")
+                with self.raw.cursor(name="triage_stream") as cur:
+                    cur.itersize = size
+                    cur.execute(st.sql, values)
+                    while rows := cur.fetchmany(size):
+                        yield from rows
+        except Exception as exc:
+            if isinstance(exc, sqlite3.Error):
+                raise
             raise self._error(exc) from exc
 
     def __enter__(self) -> PgConnection:
@@ -257,8 +303,24 @@ class PgConnection:
         return built_to(self)  # type: ignore[arg-type]
 
     def set_progress_handler(self, handler: Any, n: int) -> None:
-        """SQLite's way to stop a long query; on PostgreSQL a query runs to its end (the
-        console discards an answer nobody wants any more)."""
+        """SQLite's way to stop a long query (`handler` returns true to stop it). Here the
+        process's one watch thread asks `handler` every STOP_POLL_S while it is set, and cancels
+        the query running on this connection the first time it says stop: the query ends with
+        OperationalError, as SQLite's does, and the server stops working on it (a console
+        whose officer has moved on to another view does not leave the server counting the
+        last one's matches for seconds)."""
+        if handler is None:
+            _WATCH.remove(self)
+        else:
+            _WATCH.add(self, handler)
+
+    def _cancel(self) -> None:
+        """Cancel what this connection runs now (from another thread); nothing if it is idle."""
+        import contextlib
+
+        cancel = getattr(self.raw, "cancel_safe", None) or self.raw.cancel
+        with contextlib.suppress(Exception):
+            cancel()
 
     @property
     def closed(self) -> bool:
@@ -332,6 +394,57 @@ class PgConnection:
         return _wrap(exc, self.target)
 
 
+# how often the watch thread asks a running view's stop check
+STOP_POLL_S = 0.01
+
+
+class _Watch:
+    """The connections whose queries may be stopped (set_progress_handler) and the one daemon
+    thread that asks their stop checks, started when first needed. A check is asked under the
+    lock, and a connection leaves the watch under it, so no cancel is sent for a connection
+    after it has left (a late cancel would hit its next, wanted, query)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._watched: dict[int, tuple[PgConnection, Callable[[], Any]]] = {}
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add(self, conn: PgConnection, handler: Callable[[], Any]) -> None:
+        with self._lock:
+            self._watched[id(conn)] = (conn, handler)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="triage-pg-stop", daemon=True
+                )
+                self._thread.start()
+        self._wake.set()
+
+    def remove(self, conn: PgConnection) -> None:
+        with self._lock:
+            self._watched.pop(id(conn), None)
+
+    def _run(self) -> None:
+        while True:
+            if not self._watched:
+                self._wake.wait(1.0)
+                self._wake.clear()
+                continue
+            time.sleep(STOP_POLL_S)
+            with self._lock:
+                for conn, handler in list(self._watched.values()):
+                    try:
+                        stop = handler()
+                    except Exception:
+                        stop = False
+                    if stop and time.monotonic() - conn._cancelled_at > 0.1:
+                        conn._cancelled_at = time.monotonic()
+                        conn._cancel()
+
+
+_WATCH = _Watch()
+
+
 def _milliseconds(setting: str) -> int:
     """A time setting as SHOW gives it (`0`, `200ms`, `30s`, `1min`) in milliseconds."""
     m = re.fullmatch(r"(\d+)\s*(ms|s|min|h|d)?", setting.strip())
@@ -342,10 +455,21 @@ def _milliseconds(setting: str) -> int:
 
 
 def schema_version(conn: PgConnection) -> int:
-    row = conn.raw.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
-    if not row[0]:
+    """The schema's version, 0 for a database with none: one round trip (a console opens
+    several connections before its first screen, and asks this on each)."""
+    import psycopg
+
+    sql = "SELECT value FROM meta WHERE key = 'schema_version'"
+    if conn.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        # (inside a transaction a missing table would abort it: ask first)
+        if not conn.raw.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]:
+            return 0
+        got = conn.raw.execute(sql).fetchone()
+        return int(got[0]) if got else 0
+    try:
+        got = conn.raw.execute(sql).fetchone()
+    except psycopg.errors.UndefinedTable:
         return 0
-    got = conn.raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(got[0]) if got else 0
 
 
