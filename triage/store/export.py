@@ -81,7 +81,12 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _PIECE = re.compile(rf"([;\t])([\s{_INVISIBLE}]*)(?=[{re.escape(FORMULA_FIRST)}])")
 
 
-_RISKY = re.compile(rf"(?:^|\x00)[\s{_INVISIBLE}{re.escape(FORMULA_FIRST)}]|[;\t]")
+# (and the control characters and bidirectional overrides visible() shows as symbols, but NUL,
+# the separator below, which is counted instead)
+_RISKY = re.compile(
+    rf"(?:^|\x00)[\s{_INVISIBLE}{re.escape(FORMULA_FIRST)}]|[;\t]"
+    r"|[\x01-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 
 _STAMP = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d)(:\d\d)?(?:\.\d+)?Z")
 
@@ -145,8 +150,10 @@ def _row(r: Any) -> tuple[list[str], int, str | None]:
     ]
     cells = ["" if v is None else str(v) for v in values]
     # one look at the whole row (cells joined by NUL) for anything safe_cell would change: a
-    # cell that starts with a blank or a formula's first character, a `;` or a tab anywhere
-    if _RISKY.search("\x00".join(cells)):
+    # cell that starts with a blank or a formula's first character, a `;`, a tab or a control
+    # character anywhere (a NUL in a cell shows as one NUL too many)
+    joined = "\x00".join(cells)
+    if _RISKY.search(joined) or joined.count("\x00") != len(cells) - 1:
         cells = [safe_cell(c) for c in cells]
     return cells, int(r[16]), r[4]
 
