@@ -49,3 +49,30 @@ def test_a_batch_of_cables_goes_into_the_index_once(tmp_path: Path) -> None:
     ).fetchone()[0]
     assert hits == N_SAMPLES
     conn.execute("INSERT INTO cables_fts (cables_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_a_cable_changed_twice_in_one_batch_is_found_by_its_last_text_only(
+    tmp_path: Path, samples: Path
+) -> None:
+    from triage.store.ingest import Item
+
+    text = (samples / "04_immediate_paris.txt").read_bytes()
+    meta = {"reference_id": "26TWICE1"}
+    items = [
+        Item("a", text.replace(b"Stockholm.", b"Stockholm. QUAGGAWORD"), meta=meta),
+        Item("b", text.replace(b"Stockholm.", b"Stockholm. OKAPIWORD"), meta=meta),
+        Item("c", text.replace(b"Stockholm.", b"Stockholm. NARWHALWORD"), meta=meta),
+    ]
+    assert all(b"WORD" in it.data for it in items if it.data)
+    conn = connect(tmp_path / "cache.db")
+    summary = ingest(conn, items)
+    assert (summary.added, summary.updated) == (1, 2)
+
+    def found(word: str) -> int:
+        return conn.execute(
+            "SELECT count(*) FROM cables_fts WHERE cables_fts MATCH ?", (word,)
+        ).fetchone()[0]
+
+    assert (found("quaggaword"), found("okapiword"), found("narwhalword")) == (0, 0, 1)
+    assert found("paris") == 1
+    conn.execute("INSERT INTO cables_fts (cables_fts, rank) VALUES ('integrity-check', 0)")
