@@ -76,3 +76,18 @@ def test_a_cable_changed_twice_in_one_batch_is_found_by_its_last_text_only(
     assert (found("quaggaword"), found("okapiword"), found("narwhalword")) == (0, 0, 1)
     assert found("paris") == 1
     conn.execute("INSERT INTO cables_fts (cables_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_migrate_puts_a_batch_into_the_index_once(tmp_path: Path) -> None:
+    from triage.store.migrate import migrate
+
+    src = connect(tmp_path / "src.db")
+    ingest(src, sample_copies(9))
+    dst = connect(tmp_path / "dst.db")
+    migrate(src, dst, "src.db")
+    written, held = fts_pages(dst)
+    assert written <= held * 1.3, (written, held)  # (one cable's entries at a time: 2x)
+    hits = dst.execute(
+        "SELECT count(*) FROM cables_fts WHERE cables_fts MATCH 'reference_id:\"26COPY8\"*'"
+    ).fetchone()[0]
+    assert hits == N_SAMPLES
