@@ -416,6 +416,48 @@ def _index_row(
     return cable_id, ref, subject, " ".join(tags.split("|")) if tags else "", decode(raw)[0]
 
 
+class FtsWrites:
+    """FTS5 writes held back until the batch's other statements have run.
+
+    FTS5 keeps a transaction's new entries in memory and writes them out as one new segment at
+    COMMIT, but also at every statement savepoint: any statement that may need undoing partway
+    (one that fires a trigger, such as the INSERT into `workflow` since schema 8) flushes what
+    FTS5 holds first. Interleaved with the other writes, each cable's entries became a segment of
+    its own, and FTS5's merging of those one-cable segments was most of the writer's time (10,000
+    real cables: 37 of 64 s of SQL in the workflow INSERT). Run last, a batch's entries make one
+    segment, as the floor's do. The order of the writes is kept (a cable updated twice in a
+    batch deletes and inserts in turn); the texts are decoded when run, and a batch holding more
+    than MAX_BYTES of them runs early, so memory stays bounded."""
+
+    MAX_BYTES = 32 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[str, int, str, object, str | None, bytes]] = []
+        self.size = 0
+
+    def add(
+        self, sql: str, cable_id: int, ref: str, subject: object, tags: str | None, raw: bytes
+    ) -> None:
+        self.pending.append((sql, cable_id, ref, subject, tags, raw))
+        self.size += len(raw)
+
+    def full(self) -> bool:
+        return self.size > self.MAX_BYTES
+
+    def run(self, conn: sqlite3.Connection) -> None:
+        """Inside the caller's transaction: the queued writes, in order (runs of one statement
+        through executemany)."""
+        pending, self.pending, self.size = self.pending, [], 0
+        k = 0
+        while k < len(pending):
+            sql = pending[k][0]
+            end = k
+            while end < len(pending) and pending[end][0] == sql:
+                end += 1
+            conn.executemany(sql, [_index_row(*w[1:]) for w in pending[k:end]])
+            k = end
+
+
 # an online reindex builds the new index beside the old one, a batch of cables per short write
 # transaction, and keeps how far it got here (so a killed reindex resumes where it stopped)
 FTS_NEXT = "cables_fts_next"
@@ -581,9 +623,18 @@ def store_item(
     received_at: str,
     prepared: Prepared | None = None,
     on_note: Callable[[str, str], None] | None = None,
+    fts: FtsWrites | None = None,
 ) -> tuple[str, str]:
-    """Store one readable input inside the caller's transaction: ('added'|'updated'|'unchanged', ref)."""
+    """Store one readable input inside the caller's transaction: ('added'|'updated'|'unchanged', ref).
+
+    With `fts`, the cable's FTS5 writes are queued there for the caller to run (`fts.run`) after
+    its batch's other statements, just before its COMMIT (see FtsWrites); without, they run here."""
     assert item.data is not None
+    if fts is None:
+        fts = FtsWrites()
+        done = store_item(conn, item, received_at, prepared, on_note, fts)
+        fts.run(conn)
+        return done
     p = prepared if prepared is not None else prepare(item.data, item.meta)
     ref = p.ref
     row = conn.execute(
@@ -605,16 +656,19 @@ def store_item(
         built_to = _built_to(conn)
         tables = ["cables_fts"] + ([FTS_NEXT] if built_to and cable_id <= built_to else [])
         if old_raw is not None:
-            old_row = _index_row(cable_id, ref, old_subject, old_tags, bytes(old_raw[0]))
             for table in tables:
-                conn.execute(_fts_delete(table), old_row)
+                fts.add(_fts_delete(table), cable_id, ref, old_subject, old_tags, bytes(old_raw[0]))
         conn.execute("DELETE FROM cable_tags WHERE cable_id = ?", (cable_id,))
         conn.execute("DELETE FROM addressees WHERE cable_id = ?", (cable_id,))
-        _write_cable(conn, p, item, received_at, cable_id, version + 1)
+        _write_cable(conn, p, item, received_at, cable_id, version + 1, fts)
         if len(tables) > 1:
-            conn.execute(
+            fts.add(
                 _fts_insert(FTS_NEXT),
-                _index_row(cable_id, ref, p.row["subject"], str(p.row["tags"]), item.data),
+                cable_id,
+                ref,
+                p.row["subject"],
+                str(p.row["tags"]),
+                item.data,
             )
         if on_note:
             on_note(
@@ -625,7 +679,7 @@ def store_item(
             if p.warnings:
                 on_note(item.source, f"{ref} stored with warnings: " + "; ".join(p.warnings))
         return "updated", ref
-    cable_id = _write_cable(conn, p, item, received_at, None, 1)
+    cable_id = _write_cable(conn, p, item, received_at, None, 1, fts)
     if on_note and p.warnings:
         on_note(item.source, f"{ref} stored with warnings: " + "; ".join(p.warnings))
     conn.execute(
@@ -643,6 +697,7 @@ def _write_cable(
     received_at: str,
     cable_id: int | None,
     version: int,
+    fts: FtsWrites,
 ) -> int:
     assert item.data is not None
     values = dict(p.row)
@@ -673,9 +728,7 @@ def _write_cable(
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(cable_id, *a) for a in p.addressees],
         )
-    conn.execute(
-        FTS_INSERT, _index_row(cable_id, p.ref, p.row["subject"], str(p.row["tags"]), item.data)
-    )
+    fts.add(FTS_INSERT, cable_id, p.ref, p.row["subject"], str(p.row["tags"]), item.data)
     store_links(conn, cable_id, p.ref, p.links, new=version == 1)
     return cable_id
 
@@ -886,6 +939,7 @@ def ingest(
     summary = Summary()
     pending = 0
     bulk = False
+    fts = FtsWrites()
     conn.execute("PRAGMA cache_size = -65536")  # 64 MB of page cache while writing
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -904,7 +958,9 @@ def ingest(
                 if on_reject:
                     on_reject(item.source, reason)
             else:
-                outcome, ref = store_item(conn, item, at, prepared, on_note)
+                outcome, ref = store_item(conn, item, at, prepared, on_note, fts)
+                if fts.full():
+                    fts.run(conn)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 if outcome != "unchanged":
                     summary.stored.append(ref)
@@ -916,9 +972,11 @@ def ingest(
                 if not bulk and stored >= bulk_after and stored > at_start:
                     drop_indexes(conn)
                     bulk = True
+                fts.run(conn)
                 conn.execute("COMMIT")
                 conn.execute("BEGIN IMMEDIATE")
                 pending = 0
+        fts.run(conn)
         if bulk:
             ensure_indexes(conn)
         conn.execute("COMMIT")

@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .ingest import FTS_INSERT, FtsWrites, _index_row
 from .txn import write
 
 BATCH = 200
@@ -118,8 +119,10 @@ def migrate(
             break
         with write(dst):
             skipped_before = len(report.skipped_refs)
+            fts = FtsWrites()  # the batch's index entries last: one FTS5 segment, not one a cable
             for row in rows:
-                copied += _copy_cable(src, dst, row, report, keep_ids)
+                copied += _copy_cable(src, dst, row, report, keep_ids, fts)
+            fts.run(dst)
             last = int(rows[-1][0])
             _set_progress(dst, source_name, "cables", last)
             if len(report.skipped_refs) > skipped_before:  # kept for a run that goes on
@@ -239,6 +242,7 @@ def _copy_cable(
     row: tuple[object, ...],
     report: Report,
     keep_ids: bool = False,
+    fts: FtsWrites | None = None,
 ) -> int:
     src_id, values = row[0], list(row[1:])
     ref = values[0]
@@ -299,14 +303,13 @@ def _copy_cable(
         raw for v, _sha, raw, _s, _at in versions if v == values[CABLE_COLUMNS.index("version")]
     ]
     if current:
-        from .ingest import FTS_INSERT, _index_row
-
         subject = values[CABLE_COLUMNS.index("subject")]
         tags_text = values[CABLE_COLUMNS.index("tags")]
-        dst.execute(
-            FTS_INSERT,
-            _index_row(new_id, str(ref), subject, str(tags_text or ""), bytes(current[0])),
-        )
+        row_fts = (new_id, str(ref), subject, str(tags_text or ""), bytes(current[0]))
+        if fts is None:
+            dst.execute(FTS_INSERT, _index_row(*row_fts))
+        else:
+            fts.add(FTS_INSERT, *row_fts)
     return 1
 
 
