@@ -52,7 +52,9 @@ FTS_DELETE = re.compile(
     r"VALUES \('delete', \?, \?, \?, \?, \?\)\s*$"
 )
 MATCH_IN = "c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)"
-MATCH_EXISTS = "EXISTS (SELECT 1 FROM cables_fts f WHERE f.rowid = c.id AND cables_fts MATCH ?)"
+MATCH_EXISTS = (
+    "EXISTS (SELECT 1 FROM cables_fts f WHERE f.rowid = w.cable_id AND cables_fts MATCH ?)"
+)
 SQLITE_MASTER = (
     "(SELECT CASE pc.relkind WHEN 'i' THEN 'index' ELSE 'table' END AS type, "
     "pc.relname::text AS name FROM pg_class pc "
