@@ -120,6 +120,27 @@ def test_cablegate_csv_with_a_broken_quote_keeps_the_other_rows(
     assert conn.execute("SELECT path FROM rejects").fetchall() == [(f"{path}:row 3",)]
 
 
+def test_a_broken_last_row_with_unquoted_ids_is_rejected_by_name_not_lost(
+    tmp_path: Path, samples: Path
+) -> None:
+    """A CSV saved again by a spreadsheet or Python's csv module writes the id column bare.
+    With a quote left open in its last row, that row was dropped with `rejected 0`."""
+    import csv
+
+    path = tmp_path / "resaved.csv"
+    text = (samples / "04_immediate_paris.txt").read_text(encoding="utf-8")
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+        w.writerow(
+            [1, "11/27/2026 12:00", "26PARIS1", "Embassy Paris", "CONFIDENTIAL", "", "", text]
+        )
+        fh.write('4,"12/12/1993 22:53","77BROKEN1","","","","","VZCZ\nunterminated\n')
+    result = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "c.db"), str(path)])
+    assert "added 1, updated 0, unchanged 0, rejected 1" in result.stdout, result.output
+    assert f"{path}:row 2: rejected: malformed CSV record" in result.stderr, result.stderr
+    assert result.exit_code == 1
+
+
 def test_stdin(tmp_path: Path, samples: Path) -> None:
     data = (samples / "01_flash_hijack.txt").read_bytes()
     result = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "c.db"), "-"], input=data)

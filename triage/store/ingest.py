@@ -282,15 +282,20 @@ def _csv_records(fh: io.TextIOBase) -> Iterator[tuple[list[str], str | None]]:
         good += 1
         yield row, None
     fh.seek(0)
+    k = -1
     for k, rec in enumerate(_csv_records_slow(iter(fh))):
         if k >= good:
             yield rec
+    if k < good:  # the split found no record past the good ones: the rest is never silent
+        yield [], f"malformed CSV after record {good:,} (a quote is not closed)"
 
 
 def _csv_records_slow(lines: Iterator[str]) -> Iterator[tuple[list[str], str | None]]:
     import re
 
-    start = re.compile(r'^"\d+","')
+    # a record starts with its id, quoted as the cablegate export writes it or not (as
+    # Python's csv module and spreadsheets write a number when they save it again)
+    start = re.compile(r'^(?:"\d+"|\d+),"')
     buf: list[str] = []
     for line in lines:
         if buf and start.match(line):
