@@ -23,6 +23,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .filter_words import ADDRESSED as FILTER_ADDRESSED
+from .filter_words import ALIASES as FILTER_ALIASES
+from .filter_words import KEYS as FILTER_KEYS
+
 COLUMNS = ("reference_id", "subject", "tags", "body")
 OPERATORS = ("AND", "OR", "NOT")
 
@@ -64,39 +68,9 @@ Node = Term | And | Or | Not
 RE_TOKEN = re.compile(r'"(?P<body>(?:[^"]|"")*)(?P<close>")?(?P<star>\*)?|[()]|[^\s()"]+')
 RE_COLUMN = re.compile(r"^(" + "|".join(COLUMNS) + r"):(.+)$", re.I)
 # the list's filters (and their short names), which officers copy from the filter bar into a
-# search: said to be filters rather than searched for as words no cable holds
-FILTER_WORDS = frozenset(
-    [
-        "prec",
-        "p",
-        "precedence",
-        "class",
-        "cls",
-        "level",
-        "classification",
-        "tag",
-        "origin",
-        "from",
-        "officer",
-        "o",
-        "status",
-        "s",
-        "since",
-        "until",
-        "after",
-        "before",
-        "received",
-        "ack",
-        "overdue",
-        "thread",
-        "cites",
-        "citedby",
-        "cited-by",
-        "cited_by",
-        "action",
-        "info",
-    ]
-)
+# search: said to be filters rather than searched for as words no cable holds (`tags:` is a
+# search column as well as a filter's other name: a column here)
+FILTER_WORDS = (FILTER_KEYS | FILTER_ALIASES.keys() | FILTER_ADDRESSED) - set(COLUMNS)
 RE_FILTER_WORD = re.compile(r"^([a-z][a-z_-]*):\S", re.I)
 
 

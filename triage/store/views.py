@@ -31,6 +31,9 @@ from ..cable.model import (
     is_acknowledged_precedence,
 )
 from ..config import DEFAULT_OBJECTIVES_MIN
+from .filter_words import ADDRESSED as FILTER_ADDRESSED
+from .filter_words import ALIASES as FILTER_ALIASES
+from .filter_words import KEYS as FILTER_KEYS
 from .presence import seen_among
 from .search import SearchError, to_fts5
 
@@ -199,44 +202,14 @@ def parse_filters(text: str) -> list[Filter]:
     for m in re.finditer(r'(\w+)(?::("([^"]*)"|\S+))?', text.strip()):
         key = m.group(1).lower()
         value = m.group(3) if m.group(3) is not None else (m.group(2) or "")
-        key = {
-            "prec": "precedence",
-            "p": "precedence",
-            "class": "classification",
-            "cls": "classification",
-            "level": "classification",
-            "tags": "tag",
-            "from": "origin",
-            "o": "officer",
-            "s": "status",
-            "after": "since",
-            "before": "until",
-            "cited-by": "citedby",
-            "cited_by": "citedby",
-        }.get(key, key)
-        if key in ("action", "info") and not value:
+        key = FILTER_ALIASES.get(key, key)
+        if key in FILTER_ADDRESSED and not value:
             out.append(Filter("addressed", key))
             continue
         if key == "overdue" and not value:
             out.append(Filter("overdue", "yes"))
             continue
-        if key not in {
-            "status",
-            "officer",
-            "precedence",
-            "classification",
-            "tag",
-            "origin",
-            "addressed",
-            "since",
-            "until",
-            "received",
-            "ack",
-            "overdue",
-            "thread",
-            "cites",
-            "citedby",
-        }:
+        if key not in FILTER_KEYS:
             raise FilterError(
                 f"unknown filter {m.group(0)!r}: use status:, officer:, prec:, class:, tag:, "
                 "origin:, action, info, since:, until:, received:, ack:, overdue, thread:, "
