@@ -453,7 +453,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
 
     import time
 
-    from .store.trouble import explain, server_gone
+    from .store.trouble import explain, passing
 
     watcher = Watcher(conn, Path(folder), interval)
     pause = 1.0
@@ -465,8 +465,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
             except sqlite3.OperationalError as exc:
                 # a database server restarting or failing over, the write lock held too long:
                 # traffic must not stop for that; the files are read again on the next poll
-                low = str(exc).lower()
-                if not (server_gone(exc) or "locked" in low or "busy" in low):
+                if not passing(exc):
                     raise
                 _fail(f"{explain(path, exc)}; watch goes on, trying again in {pause:.0f} s")
             while True:

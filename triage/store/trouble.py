@@ -20,10 +20,47 @@ _SERVER_GONE = (
 )
 
 
+def _gone(low: str) -> bool:
+    return any(w in low for w in _SERVER_GONE)
+
+
+def _busy(low: str) -> bool:
+    return "locked" in low or "busy" in low
+
+
 def server_gone(exc: BaseException) -> bool:
     """Is this a database server that went away (worth trying again), not a refusal?"""
+    return _gone(str(exc).lower())
+
+
+def passing(exc: BaseException) -> bool:
+    """Worth waiting out and trying again: a server gone (restarting, failing over) or the
+    write lock held too long by another process."""
     low = str(exc).lower()
-    return any(w in low for w in _SERVER_GONE)
+    return _gone(low) or _busy(low)
+
+
+def server_todo(why: str) -> str | None:
+    """What to do about a database server's error, when triage knows (None: it does not)."""
+    low = why.lower()
+    if _gone(low):
+        return (
+            "the database server is down, restarting or unreachable; run the command again "
+            "when it answers"
+        )
+    if "permission denied" in low or "must be owner" in low:
+        return (
+            "your database role may not do this (officers change the workflow, the ingest role "
+            "adds and reindexes cables, the owner runs init); see the README's several-hosts "
+            "section"
+        )
+    if "password authentication failed" in low or "no password supplied" in low:
+        return "check the user and password (or ~/.pgpass) that the connection string names"
+    if "database" in low and "does not exist" in low:
+        return "create it first (createdb), then run `triage init` as its owner"
+    if "role" in low and "does not exist" in low:
+        return "the database has no such login role; ask its administrator for one"
+    return None
 
 
 def _explain_server(target: str, why: str) -> str:
@@ -32,22 +69,7 @@ def _explain_server(target: str, why: str) -> str:
     shown = display(target)
     if why.startswith(shown + ": "):  # the driver's errors name the database already
         why = why[len(shown) + 2 :]
-    low = why.lower()
-    if server_gone(Exception(why)):
-        todo = "the database server is down, restarting or unreachable; run the command again when it answers"
-    elif "permission denied" in low or "must be owner" in low:
-        todo = (
-            "your database role may not do this (officers change the workflow, the ingest role "
-            "adds and reindexes cables, the owner runs init); see the README's several-hosts section"
-        )
-    elif "password authentication failed" in low or "no password supplied" in low:
-        todo = "check the user and password (or ~/.pgpass) that the connection string names"
-    elif "database" in low and "does not exist" in low:
-        todo = "create it first (createdb), then run `triage init` as its owner"
-    elif "role" in low and "does not exist" in low:
-        todo = "the database has no such login role; ask its administrator for one"
-    else:
-        todo = "if it happens again, the server's log says more"
+    todo = server_todo(why) or "if it happens again, the server's log says more"
     return f"{shown}: {why}; {todo}"
 
 
@@ -61,7 +83,7 @@ def explain(path: object, exc: BaseException) -> str:
     low = why.lower()
     if "full" in low:
         todo = "free some space on the disk that holds it, then run the command again"
-    elif "locked" in low or "busy" in low:
+    elif _busy(low):
         todo = "another process held the cache's write lock too long; run the command again"
     elif "readonly" in low or "read-only" in low or "permission" in low:
         todo = "you cannot write to it or its folder; ask its owner for write access"

@@ -482,12 +482,13 @@ def connect(target: str, *, create: bool = True, migrate_schema: bool = True) ->
     try:
         raw = psycopg.connect(target, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
+        from ..trouble import server_todo
+
         why = _message(exc)
-        if "database" in why and "does not exist" in why:
-            why += "; create it first (createdb -O OWNER NAME), then run `triage init` as its owner"
-        elif "password authentication failed" in why or "no password supplied" in why:
-            why += "; check the user and its password (or ~/.pgpass) for this connection"
-        raise StoreError(f"{display(target)}: cannot connect: {why}") from exc
+        todo = server_todo(why)
+        raise StoreError(
+            f"{display(target)}: cannot connect: {why}" + (f"; {todo}" if todo else "")
+        ) from exc
     conn = PgConnection(raw, target)
     try:
         if migrate_schema:
