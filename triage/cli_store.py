@@ -4,8 +4,12 @@ between them (registered on the main command group by cli.py)."""
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:  # (psycopg-free, but kept out of the plain install's start-up all the same)
+    from .store.postgres.roles import RolesSetUp
 
 
 def register(
@@ -100,19 +104,17 @@ and keep other roles out: REVOKE CONNECT ON DATABASE <this database> FROM PUBLIC
             _say_roles(roles.set_up(dst), str(dst_t), dst)
 
 
-def _say_roles(done: object, path: str, conn: object) -> None:
+def _say_roles(done: RolesSetUp, path: str, conn: sqlite3.Connection) -> None:
     """What init did with the roles, and what is left for an administrator, said once."""
-    from .store.postgres import display
+    from .store.dsn import display
     from .store.postgres import schema as pg
-    from .store.postgres.roles import RolesSetUp
 
-    assert isinstance(done, RolesSetUp)
     if done.created:
         click.echo(f"created the roles {' and '.join(done.created)}")
     if done.granted:
         click.echo(f"granted {pg.OFFICER_ROLE} and {pg.INGEST_ROLE} what each may do")
         return
-    dbname = conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[attr-defined]
+    dbname = conn.execute("SELECT current_database()").fetchone()[0]
     click.echo(
         f"triage: {display(path)}: this role could not set up the roles ({done.why}); "
         f"an administrator runs, connected to the database {dbname} (psql -d {dbname}):",

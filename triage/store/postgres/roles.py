@@ -20,7 +20,11 @@ class RolesSetUp:
     # what an administrator must run (connected to this database), and why
     admin_sql: list[str] = field(default_factory=list)
     why: str | None = None
-    then_init_again: bool = False
+
+    @property
+    def then_init_again(self) -> bool:
+        """The roles are the administrator's to make: granting them waits for init again."""
+        return any(st.startswith("CREATE ROLE") for st in self.admin_sql)
 
 
 def _exists(conn: Any, role: str) -> bool:
@@ -55,7 +59,6 @@ def set_up(conn: Any) -> RolesSetUp:
             out.admin_sql.append(f"CREATE ROLE {role} NOLOGIN")
     statements = grants(conn.execute("SELECT current_schema()").fetchone()[0])
     if out.admin_sql:  # grants name both roles: they wait for them
-        out.then_init_again = True
         return out
     try:
         _run(conn, statements)
