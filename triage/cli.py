@@ -752,7 +752,7 @@ def export(
 ) -> None:
     """Export the action list as CSV (safe to open in a spreadsheet)."""
     from .config import current_login
-    from .store.export import ExportError, ViewRows, export_file, export_stream
+    from .store.export import ExportError, ViewRows, export_file, export_stream, exported_line
     from .store.views import (
         BUILTIN_TABS,
         Context,
@@ -807,10 +807,7 @@ def export(
         raise CliError(str(exc)) from exc
     except ValueError as exc:  # a NUL byte in the file name
         raise CliError(f"{output}: {NUL_IN_NAME}") from exc
-    click.echo(
-        f"exported {n:,} row{'' if n == 1 else 's'} to {target}; highest classification {top or 'none'}",
-        err=True,
-    )
+    click.echo(exported_line(n, target, top), err=True)
 
 
 def _audit_time(option: str, value: str, end: bool) -> str:

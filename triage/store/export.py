@@ -102,6 +102,14 @@ def utc_seconds(value: str | None) -> str | None:
     return f"{m.group(1)}{m.group(2) or ':00'}Z"
 
 
+def exported_line(rows: int, target: object, top: str | None) -> str:
+    """What an export says when done, on the command line and in the console."""
+    return (
+        f"exported {rows:,} row{'' if rows == 1 else 's'} to {target}; "
+        f"highest classification {top or 'none'}"
+    )
+
+
 def safe_cell(value: object) -> str:
     """A cell as a spreadsheet, and `cat` on a terminal, may meet it: control characters and
     bidirectional overrides from a cable shown as symbols (an escape sequence in a subject

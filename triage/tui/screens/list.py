@@ -27,7 +27,7 @@ from textual.widgets import Static
 from ...cable.model import Precedence, is_overdue
 from ...config import ConfigError, remove_view, save_view
 from ...store import workflow as wf
-from ...store.export import ExportError, export_file
+from ...store.export import ExportError, export_file, exported_line
 from ...store.schema import StoreError
 from ...store.threads import mark_thread_holders
 from ...store.views import (
@@ -392,8 +392,7 @@ class ListScreen(WorkflowActions):
             )
             return
         app.notify(
-            f"exported {n:,} row{'' if n == 1 else 's'} to {path}; "
-            f"highest classification {top or 'none'}",
+            exported_line(n, path, top),
             title="Export",
             markup=False,
             timeout=10,
