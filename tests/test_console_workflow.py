@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Label, OptionList, Static
 
 from triage.store import connect
@@ -273,6 +274,15 @@ async def test_palette_offers_bulk_for_the_whole_view(db: Path) -> None:
         assert "Inbox 0" in static_text(app, "#tabs")
 
 
+async def close_the_unacknowledged_flash(pilot: Pilot, app: TriageApp) -> None:
+    """DONE (`5`) on 26STATE104233, a FLASH nobody acknowledged: the question is asked."""
+    await settle(pilot)
+    await pilot.press("j")  # 26STATE104233, FLASH, not acknowledged
+    await pilot.press("5")
+    await pilot.pause()
+    assert isinstance(app.screen, PickScreen)
+
+
 @pytest.mark.parametrize(
     ("choice", "status", "acked"),
     [("escape", "NEW", None), ("enter", "DONE", "tester"), ("down,enter", "DONE", None)],
@@ -285,11 +295,7 @@ async def test_closing_an_unacknowledged_flash_asks_first(
     or esc for nothing."""
     app = make_app(db)
     async with app.run_test(size=(140, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("j")  # 26STATE104233, FLASH, not acknowledged
-        await pilot.press("5")
-        await pilot.pause()
-        assert isinstance(app.screen, PickScreen)
+        await close_the_unacknowledged_flash(pilot, app)
         title = str(app.screen.query_one(Label).content)
         assert title == "26STATE104233 is FLASH and not acknowledged"
         await pilot.press(*choice.split(","))
@@ -337,11 +343,7 @@ async def test_acknowledge_then_close_on_a_cable_acknowledged_meanwhile_says_it_
     'already acknowledged', and the DONE was silently not made)."""
     app = make_app(db)
     async with app.run_test(size=(140, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("j")  # 26STATE104233, FLASH, not acknowledged
-        await pilot.press("5")
-        await pilot.pause()
-        assert isinstance(app.screen, PickScreen)
+        await close_the_unacknowledged_flash(pilot, app)
         other = connect(db)
         wf.acknowledge(other, wf.find_cable(other, "26STATE104233"), "jsmith")
         await pilot.press("enter")  # Acknowledge, then set DONE

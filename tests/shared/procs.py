@@ -67,6 +67,23 @@ def triage(
     return res
 
 
+def start_watch(db: Path, drop: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`triage watch` on a drop folder, polling every 0.1 s, its output piped."""
+    return subprocess.Popen(
+        [TRIAGE, "watch", "--db", arg(db), "--interval", "0.1", str(drop)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def drop_file(folder: Path, name: str, text: str) -> None:
+    """A file into a drop folder as a feed writes one: written under a dot-name, then renamed."""
+    (folder / f".{name}.tmp").write_text(text, encoding="utf-8")
+    (folder / f".{name}.tmp").rename(folder / name)
+
+
 def flash_cable(serial: int, minute: int = 0) -> str:
     """An invented FLASH cable, reference 26STATE<serial>, sent at 29 NOV 26 12:<minute>Z."""
     text = (SAMPLES / "01_flash_hijack.txt").read_text(encoding="utf-8")

@@ -9,7 +9,6 @@ traffic, and writing changes nobody else would see."""
 from __future__ import annotations
 
 import signal
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,15 +16,15 @@ import pytest
 
 from ..conftest import N_SAMPLES
 from .procs import (
-    TRIAGE,
     Console,
-    arg,
+    drop_file,
     env_for,
     flash_cable,
     fresh_status,
     integrity,
     routine_cable,
     shared_cache,
+    start_watch,
     triage,
 )
 
@@ -50,16 +49,9 @@ def shared(
 def _watch_started_and_stopped(db: Path, env: dict[str, str], tmp: Path, console: Console) -> None:
     drop = tmp / "drop"
     drop.mkdir(exist_ok=True)
-    proc = subprocess.Popen(
-        [TRIAGE, "watch", "--db", arg(db), "--interval", "0.1", str(drop)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_watch(db, drop, env)
     try:
-        (drop / ".w.tmp").write_text(flash_cable(777001, 59), encoding="utf-8")
-        (drop / ".w.tmp").rename(drop / "w.txt")
+        drop_file(drop, "w.txt", flash_cable(777001, 59))
         console.wait_for("26STATE777001", timeout=10)
     finally:
         proc.send_signal(signal.SIGINT)

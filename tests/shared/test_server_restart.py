@@ -25,7 +25,18 @@ from ..conftest import N_SAMPLES
 from ..pgserver import Server
 from ..test_console import make_app
 from ..test_overview import settle  # (a change-watch tick cancelled by the next is no failure)
-from .procs import SAMPLES, TRIAGE, Console, arg, env_for, flash_cable, fresh_status, triage
+from .procs import (
+    SAMPLES,
+    TRIAGE,
+    Console,
+    arg,
+    drop_file,
+    env_for,
+    flash_cable,
+    fresh_status,
+    start_watch,
+    triage,
+)
 
 
 @pytest.fixture
@@ -153,11 +164,6 @@ class _Lines:
                 return line
 
 
-def _drop(folder: Path, name: str, text: str) -> None:
-    (folder / f".{name}.tmp").write_text(text, encoding="utf-8")
-    (folder / f".{name}.tmp").rename(folder / name)
-
-
 def test_watch_goes_on_through_a_server_restart_and_loses_no_file(
     server: Server, tmp_path: Path
 ) -> None:
@@ -168,26 +174,20 @@ def test_watch_goes_on_through_a_server_restart_and_loses_no_file(
     triage(db, "init", env=env)
     drop = tmp_path / "drop"
     drop.mkdir()
-    proc = subprocess.Popen(
-        [TRIAGE, "watch", "--db", arg(db), "--interval", "0.1", str(drop)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_watch(db, drop, env)
     out, err = _Lines(proc.stdout), _Lines(proc.stderr)
     try:
         out.wait_for("watching", timeout=30)
-        _drop(drop, "a.txt", flash_cable(777101, 1))
+        drop_file(drop, "a.txt", flash_cable(777101, 1))
         out.wait_for("ingested 26STATE777101", timeout=30)
         server.stop("fast")  # the server restarts: the watch's connection is cut
-        _drop(drop, "b.txt", flash_cable(777102, 2))
+        drop_file(drop, "b.txt", flash_cable(777102, 2))
         gone = err.wait_for("watch goes on", timeout=30)
         assert "PRAGMA" not in gone and "sqlite3" not in gone, gone
         assert gone.count("postgresql://") <= 1, gone  # the database named once
         server.start()
         out.wait_for("ingested 26STATE777102", timeout=60)  # the file met while it was down
-        _drop(drop, "c.txt", flash_cable(777103, 3))
+        drop_file(drop, "c.txt", flash_cable(777103, 3))
         out.wait_for("ingested 26STATE777103", timeout=30)
         assert proc.poll() is None  # still watching
     finally:
