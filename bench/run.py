@@ -273,6 +273,32 @@ def fmt_ms(d: object) -> str:
     return f"{d['median'] * 1000:.0f} / {d['p95'] * 1000:.0f}"
 
 
+# the console's and the export's columns, the same in the full table and in --measure's
+CONSOLE_HEAD = ["1st screen s", "bare s", "ratio", "RSS MB", "search ms", "tag ms", "status ms"]
+CONSOLE_HEAD += ["row ms", "page ms", "end ms", "open ms", "export s", "exp RSS"]
+
+
+def console_cells(r: dict[str, object]) -> list[str]:
+    c = r["console"]
+    assert isinstance(c, dict)
+    bare = float(r["bare"])  # type: ignore[arg-type]
+    return [
+        f"{c['first_screen']:.2f}",
+        f"{bare:.2f}",
+        f"{c['first_screen'] / bare:.2f}",
+        f"{c['peak_rss_mb']:.0f}",
+        fmt_ms(c["fts_search"]),
+        fmt_ms(c["tag_filter"]),
+        fmt_ms(c["status_filter"]),
+        fmt_ms(c["cursor_row"]),
+        fmt_ms(c["cursor_page"]),
+        fmt_ms(c["cursor_end"]),
+        fmt_ms(c["open_cable"]),
+        f"{float(r['export_s']):.2f}",  # type: ignore[arg-type]
+        f"{float(r['export_rss_mb']):.0f}",  # type: ignore[arg-type]
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -356,26 +382,8 @@ def measure_only(db_arg: str, json_out: Path | None) -> int:
         wall, rss = timed_cmd([triage, "export", "--db", _arg(db), "-o", f"{tmp}/export.csv"])
     row["export_s"], row["export_rss_mb"] = wall, rss
     row["load_after"] = os.getloadavg()
-    c = row["console"]
-    assert isinstance(c, dict)
-    head = ["cables", "1st screen s", "bare s", "ratio", "RSS MB", "search ms", "tag ms"]
-    head += ["status ms", "row ms", "page ms", "end ms", "open ms", "export s", "exp RSS"]
-    cells = [
-        f"{n:,}",
-        f"{c['first_screen']:.2f}",
-        f"{float(row['bare']):.2f}",  # type: ignore[arg-type]
-        f"{c['first_screen'] / float(row['bare']):.2f}",  # type: ignore[arg-type]
-        f"{c['peak_rss_mb']:.0f}",
-        fmt_ms(c["fts_search"]),
-        fmt_ms(c["tag_filter"]),
-        fmt_ms(c["status_filter"]),
-        fmt_ms(c["cursor_row"]),
-        fmt_ms(c["cursor_page"]),
-        fmt_ms(c["cursor_end"]),
-        fmt_ms(c["open_cable"]),
-        f"{wall:.2f}",
-        f"{rss:.0f}",
-    ]
+    head = ["cables", *CONSOLE_HEAD]
+    cells = [f"{n:,}", *console_cells(row)]
     widths = [max(len(h), len(v)) for h, v in zip(head, cells, strict=True)]
     print(" | ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
     print("-|-".join("-" * w for w in widths))
@@ -514,19 +522,7 @@ def print_table(results: list[dict[str, object]], backend: str = "sqlite") -> No
         "ingest/s",
         "floor x",
         "cache MB",
-        "1st screen s",
-        "bare s",
-        "ratio",
-        "RSS MB",
-        "search ms",
-        "tag ms",
-        "status ms",
-        "row ms",
-        "page ms",
-        "end ms",
-        "open ms",
-        "export s",
-        "exp RSS",
+        *CONSOLE_HEAD,
         "overview ms",
         "live ms",
         "report s",
@@ -536,8 +532,6 @@ def print_table(results: list[dict[str, object]], backend: str = "sqlite") -> No
     ]
     rows = []
     for r in results:
-        c = r["console"]
-        assert isinstance(c, dict)
         floor_x = f"{float(r['ingest_s']) / float(r['floor_s']):.2f}" if "floor_s" in r else "-"  # type: ignore[arg-type]
         rows.append(
             [
@@ -545,19 +539,7 @@ def print_table(results: list[dict[str, object]], backend: str = "sqlite") -> No
                 f"{float(r['ingest_rate']):,.0f}",
                 floor_x,
                 f"{float(r['cache_mb']):,.0f}",  # type: ignore[arg-type]
-                f"{c['first_screen']:.2f}",
-                f"{float(r['bare']):.2f}",
-                f"{c['first_screen'] / float(r['bare']):.2f}",  # type: ignore[arg-type]
-                f"{c['peak_rss_mb']:.0f}",
-                fmt_ms(c["fts_search"]),
-                fmt_ms(c["tag_filter"]),
-                fmt_ms(c["status_filter"]),
-                fmt_ms(c["cursor_row"]),
-                fmt_ms(c["cursor_page"]),
-                fmt_ms(c["cursor_end"]),
-                fmt_ms(c["open_cable"]),
-                f"{float(r['export_s']):.2f}",
-                f"{float(r['export_rss_mb']):.0f}",  # type: ignore[arg-type]
+                *console_cells(r),
                 fmt_ms(r["overview"]["first_draw"]),  # type: ignore[index]
                 fmt_ms(r["overview"]["live_update"]),  # type: ignore[index]
                 f"{float(r['report_s']):.2f}",  # type: ignore[arg-type]
