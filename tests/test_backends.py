@@ -298,7 +298,7 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
     rows = admin.execute("SELECT who, db_role, field FROM audit ORDER BY id").fetchall()
     assert (current_login(), "kwalker", "officer") in rows
     # the ingest role may not change the workflow
-    r = run("status", "--db", feed_url, "26STATE104233", "done")
+    r = run("status", "--db", feed_url, "26STATE104233", "done", "--no-ack")
     assert r.exit_code != 0 and "permission denied" in r.output
     # nobody rewrites the audit: not an officer (no grant), not the owner (the trigger)
     officer = connect(as_target(officer_url))

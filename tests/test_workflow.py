@@ -77,6 +77,35 @@ def test_cli_errors_exit_non_zero_with_a_clear_message(db: Path) -> None:
     assert audit(db) == []
 
 
+def test_closing_an_unacknowledged_flash_from_the_shell_is_a_choice(db: Path) -> None:
+    """As in the console: `triage status REF done` on a FLASH nobody acknowledged changes
+    nothing and says what to add; --ack acknowledges it and closes it as one change (one
+    batch, as `u` undoes it), --no-ack closes it unacknowledged. A cable already acknowledged,
+    or not FLASH, closes as before."""
+    r = run("status", "--db", str(db), "26STATE104233", "done")
+    assert r.exit_code == 1
+    assert "26STATE104233 is FLASH and not acknowledged: not set to DONE" in r.output
+    assert "--ack" in r.output and "--no-ack" in r.output
+    assert audit(db) == []
+
+    r = run("status", "--db", str(db), "26STATE104233", "done", "--ack")
+    assert r.exit_code == 0, r.output
+    assert f"status DONE, due -, ack {current_login()}" in r.output
+    batches = connect(db).execute("SELECT DISTINCT batch FROM audit").fetchall()
+    assert [f for _, _, f, _, _ in audit(db)] == ["ack_by", "ack_at", "status"]
+    assert len(batches) == 1
+
+    # reopened, then closed again: it is acknowledged now, so nothing is asked
+    assert run("status", "--db", str(db), "26STATE104233", "new").exit_code == 0
+    r = run("status", "--db", str(db), "26STATE104233", "no action")
+    assert r.exit_code == 0 and "status NO ACTION" in r.output
+
+    # a cable that is not FLASH or NIACT closes as ever; --no-ack closes without acknowledging
+    assert run("status", "--db", str(db), "26PARIS1877", "done").exit_code == 0
+    r = run("status", "--db", str(db), "26STATE98412", "done", "--no-ack")
+    assert r.exit_code == 0 and "status DONE, due -, ack -" in r.output, r.output
+
+
 def test_digits_and_aliases_for_status() -> None:
     assert wf.normalise_status("5") == "DONE"
     assert wf.normalise_status("no_action") == "NO ACTION"
@@ -233,3 +262,54 @@ def test_export_rows_come_in_the_lists_order_and_leave_no_transaction_open(db: P
     assert [row[0] for row in list(csv.reader(io.StringIO(r.stdout)))[1:]] == [
         by_id[i] for i in view_ids(conn, View(tab="All"), ctx)
     ]
+
+
+@pytest.mark.parametrize("answer", ["a", "n"])
+def test_closing_an_unacknowledged_flash_on_a_terminal_asks(db: Path, answer: str) -> None:
+    """On a terminal the command asks, as the console does: `a` acknowledges and closes,
+    `n` changes nothing and says so."""
+    import os
+    import select
+    import subprocess
+    import sys
+    import time
+
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("triage")), "status", "--db", str(db)]
+        + ["26STATE104233", "done"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 60
+    try:
+        while b"Choice" not in seen:
+            assert time.monotonic() < deadline, seen
+            if select.select([master], [], [], 1)[0]:
+                seen += os.read(master, 4096)
+        os.write(master, answer.encode() + b"\r")
+        assert proc.wait(timeout=60) == (0 if answer == "a" else 1)
+        while True:  # what it wrote before it exited, up to the end of the terminal (EIO)
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    text = seen.decode(errors="replace")
+    assert "26STATE104233 is FLASH and not acknowledged" in text
+    assert "a  acknowledge, then set DONE" in text
+    fields = [f for _, _, f, _, _ in audit(db)]
+    if answer == "a":
+        assert fields == ["ack_by", "ack_at", "status"] and "status DONE" in text
+    else:
+        assert fields == [] and "26STATE104233 not changed" in text

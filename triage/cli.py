@@ -624,7 +624,16 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
 # -- the workflow from the shell ---------------------------------------------------------------
 
 
-def _workflow(ctx: click.Context, db_opt: str | None, ref: str, change: str, *args: str) -> None:
+def _workflow(
+    ctx: click.Context,
+    db_opt: str | None,
+    ref: str,
+    change: str,
+    *args: str,
+    ack_first: bool | None = False,
+) -> None:
+    """Make one change to cable REF as the current login. `ack_first` (for a close): None asks
+    whether an unacknowledged FLASH is acknowledged first, True does it, False does not."""
     from .config import current_login
     from .store import workflow as wf
 
@@ -633,7 +642,15 @@ def _workflow(ctx: click.Context, db_opt: str | None, ref: str, change: str, *ar
     try:
         cable_id = wf.find_cable(conn, ref)
         fn = getattr(wf, change)
-        st = fn(conn, cable_id, *args, who)
+        if ack_first is not False and _ack_before_closing(conn, cable_id, *args, ack_first):
+            batch = wf.new_batch()  # one change to undo, as the console's
+            try:
+                version = wf.acknowledge(conn, cable_id, who, None, batch).row_version
+            except wf.WorkflowError as exc:  # acknowledged by someone else meanwhile
+                raise CliError(f"{exc}; it was NOT set to {args[0]}") from exc
+            st = fn(conn, cable_id, *args, who, version, batch)
+        else:
+            st = fn(conn, cable_id, *args, who)
     except wf.WorkflowError as exc:
         raise CliError(str(exc)) from exc
     except sqlite3.Error as exc:
@@ -676,11 +693,61 @@ def unassign(ctx: click.Context, db_opt: str | None, ref: str) -> None:
 @_db_option
 @click.argument("ref")
 @click.argument("status", nargs=-1, required=True)
+@click.option(
+    "--ack/--no-ack",
+    "ack",
+    default=None,
+    help="A FLASH or NIACT IMMEDIATE nobody acknowledged: acknowledge it first (--ack), or "
+    "close it unacknowledged (--no-ack). Without either, closing one asks on a terminal and "
+    "is refused elsewhere.",
+)
 @click.pass_context
-def status(ctx: click.Context, db_opt: str | None, ref: str, status: tuple[str, ...]) -> None:
+def status(
+    ctx: click.Context, db_opt: str | None, ref: str, status: tuple[str, ...], ack: bool | None
+) -> None:
     """Set the follow-up STATUS of cable REF (NEW, ASSIGNED, IN PROGRESS, AWAITING REPLY,
     DONE, NO ACTION)."""
-    _workflow(ctx, db_opt, ref, "set_status", " ".join(status))
+    from .cable.model import CLOSED_STATUSES
+    from .store import workflow as wf
+
+    try:
+        value = wf.normalise_status(" ".join(status))
+    except wf.WorkflowError as exc:
+        raise CliError(str(exc)) from exc
+    closing = value in CLOSED_STATUSES
+    _workflow(ctx, db_opt, ref, "set_status", value, ack_first=ack if closing else bool(ack))
+
+
+def _ack_before_closing(
+    conn: sqlite3.Connection, cable_id: int, value: str, ack: bool | None
+) -> bool:
+    """As in the console: closing a FLASH or NIACT IMMEDIATE nobody acknowledged takes it out
+    of every list that chases acknowledgment, so it is a choice, not a side effect. True when
+    it is to be acknowledged first; asks on a terminal, refuses (with what to add) elsewhere."""
+    from .store import workflow as wf
+
+    if ack is not None:
+        return ack and bool(wf.unacknowledged(conn, [cable_id]))
+    pending = wf.unacknowledged(conn, [cable_id])
+    if not pending:
+        return False
+    _, name, prec = pending[0]
+    said = f"{visible_line(name)} is {prec} and not acknowledged"
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise CliError(
+            f"{said}: not set to {value}; add --ack to acknowledge it and set {value}, "
+            f"or --no-ack to set {value} without acknowledging it"
+        )
+    choice = click.prompt(
+        f"{said}.\n  a  acknowledge, then set {value}\n  c  set {value} without acknowledging"
+        "\n  n  change nothing\nChoice",
+        type=click.Choice(["a", "c", "n"], case_sensitive=False),
+        default="n",
+        err=True,
+    ).lower()
+    if choice == "n":
+        raise CliError(f"{visible_line(name)} not changed")
+    return choice == "a"
 
 
 @main.command()
