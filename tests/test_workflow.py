@@ -106,6 +106,34 @@ def test_closing_an_unacknowledged_flash_from_the_shell_is_a_choice(db: Path) ->
     assert r.exit_code == 0 and "status DONE, due -, ack -" in r.output, r.output
 
 
+def test_assigning_a_name_nobody_has_is_a_choice_when_it_may_be_a_typo(
+    db: Path, tmp_path: Path
+) -> None:
+    """A known officer is taken in any case; a new name is said (stderr) and made; a name
+    close to a known officer, or any unknown name when the config lists the officers, changes
+    nothing without --new and says whom it may mean."""
+    r = run("assign", "--db", str(db), "26PARIS1877", "kwalker")
+    assert r.exit_code == 0 and "is a new officer" in r.stderr and "officer kwalker" in r.output
+    r = run("assign", "--db", str(db), "26ROME1301", "KWalker")
+    assert r.exit_code == 0 and "officer kwalker," in r.output and "new officer" not in r.stderr
+    r = run("assign", "--db", str(db), "26ROME1311", "kwalkr")
+    assert r.exit_code == 1
+    assert "kwalkr is not a known officer (did you mean kwalker?): nothing assigned" in r.output
+    assert "--new" in r.output
+    r = run("assign", "--db", str(db), "26ROME1311", "kwalkr", "--new")
+    assert r.exit_code == 0 and "officer kwalkr" in r.output
+    # the office lists its officers: anyone else is a choice
+    conf = tmp_path / "xdg-config" / "triage"
+    conf.mkdir(parents=True)
+    (conf / "config.toml").write_text('officers = ["kwalker", "jroe"]\n')
+    r = run("assign", "--db", str(db), "26BERLIN705", "mlopez")
+    assert r.exit_code == 1 and "(the config lists kwalker, jroe)" in r.output
+    r = run("assign", "--db", str(db), "26BERLIN705", "jroe")
+    assert r.exit_code == 0 and "officer jroe" in r.output
+    officers = [f for _, ref, f, _, new in audit(db) if f == "officer"]
+    assert len(officers) == 4
+
+
 def test_digits_and_aliases_for_status() -> None:
     assert wf.normalise_status("5") == "DONE"
     assert wf.normalise_status("no_action") == "NO ACTION"

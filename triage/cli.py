@@ -19,6 +19,8 @@ from .config import Config, ConfigError, load_config, resolve_db_path
 from .visible import visible, visible_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .store.ingest import Summary
 
 
@@ -631,9 +633,11 @@ def _workflow(
     change: str,
     *args: str,
     ack_first: bool | None = False,
+    officer_of: Callable[[sqlite3.Connection], str] | None = None,
 ) -> None:
     """Make one change to cable REF as the current login. `ack_first` (for a close): None asks
-    whether an unacknowledged FLASH is acknowledged first, True does it, False does not."""
+    whether an unacknowledged FLASH is acknowledged first, True does it, False does not.
+    `officer_of` (for an assignment) gives the officer meant, asking or refusing if unclear."""
     from .config import current_login
     from .store import workflow as wf
 
@@ -642,7 +646,9 @@ def _workflow(
     try:
         cable_id = wf.find_cable(conn, ref)
         fn = getattr(wf, change)
-        if ack_first is not False and _ack_before_closing(conn, cable_id, *args, ack_first):
+        if officer_of is not None:
+            args = (officer_of(conn), *args[1:])
+        if ack_first is not False and _ack_before_closing(conn, cable_id, args[0], ack_first):
             batch = wf.new_batch()  # one change to undo, as the console's
             try:
                 version = wf.acknowledge(conn, cable_id, who, None, batch).row_version
@@ -674,10 +680,61 @@ _db_option = click.option("--db", "db_opt", type=click.Path(dir_okay=False), hel
 @_db_option
 @click.argument("ref")
 @click.argument("officer")
+@click.option(
+    "--new",
+    "new_officer",
+    is_flag=True,
+    help="OFFICER is a new officer: needed when the config lists the officers or the name is "
+    "close to a known one (on a terminal, triage asks instead).",
+)
 @click.pass_context
-def assign(ctx: click.Context, db_opt: str | None, ref: str, officer: str) -> None:
-    """Make OFFICER the action officer of cable REF (a NEW cable becomes ASSIGNED)."""
-    _workflow(ctx, db_opt, ref, "assign", officer)
+def assign(
+    ctx: click.Context, db_opt: str | None, ref: str, officer: str, new_officer: bool
+) -> None:
+    """Make OFFICER the action officer of cable REF (a NEW cable becomes ASSIGNED).
+
+    A known officer may be typed in any case. A name nobody has yet is a new officer; when the
+    config lists the officers (`officers = [...]`), or the name is close to a known one (a
+    typo would take the cable out of its officer's Mine), that is a choice: asked on a terminal,
+    refused elsewhere without --new."""
+    name = officer.strip()
+    if not name:
+        raise CliError("no officer given: to remove the assignment, use triage unassign")
+
+    def who_is_it(conn: sqlite3.Connection) -> str:
+        return _officer_named(conn, name, new_officer)
+
+    _workflow(ctx, db_opt, ref, "assign", name, officer_of=who_is_it)
+
+
+def _officer_named(conn: sqlite3.Connection, name: str, new_officer: bool) -> str:
+    """The known officer `name` names (in any case), or `name` as a new officer when that is
+    clearly meant; see `assign`."""
+    import difflib
+
+    from .store import workflow as wf
+
+    roster = _config().officers
+    known = {o.lower(): o for o in wf.known_officers(conn, roster)}
+    if name.lower() in known:
+        return known[name.lower()]
+    if new_officer:
+        return name
+    close = difflib.get_close_matches(name.lower(), list(known), n=3, cutoff=0.75)
+    if not roster and not close:
+        click.echo(f"triage: note: {visible_line(name)} is a new officer", err=True)
+        return name
+    said = f"{visible_line(name)} is not a known officer"
+    if close:
+        said += " (did you mean " + " or ".join(visible_line(known[c]) for c in close) + "?)"
+    elif roster:
+        said += " (the config lists " + ", ".join(visible_line(o) for o in roster[:8])
+        said += ", …)" if len(roster) > 8 else ")"
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise CliError(f"{said}: nothing assigned; add --new if {visible_line(name)} is new")
+    if not click.confirm(f"{said}. Assign to a new officer {visible_line(name)}?", err=True):
+        raise CliError("nothing assigned")
+    return name
 
 
 @main.command()
