@@ -134,6 +134,23 @@ async def test_officers_with_one_prefix_read_apart(db: Path, width: int) -> None
         assert a != b, (a, b)
 
 
+@pytest.mark.parametrize("width", [60, 70])
+async def test_a_narrow_list_keeps_officer_and_status_on_screen(db: Path, width: int) -> None:
+    """In a narrow pane (a split tmux window, ssh from a small laptop) the subject gives way:
+    who holds a cable and where it stands stay on screen, and the header names them."""
+    set_officer(db, "26PARIS1877", "kwalker")
+    app = make_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        head = list_lines(app)[0]
+        assert "OFCR" in head and "STAT" in head, head
+        row = line_of(app, "26PARIS1877")
+        assert len(row.rstrip()) <= width
+        assert cell(app, row, "officer").strip() in ("kwalker", "kwa…ker", "kwa…er"), row
+        assert cell(app, row, "status").strip() == "ASGN", row
+        assert "ACK?" in line_of(app, "26STATE104233")  # FLASH, nobody acknowledged it
+
+
 async def test_a_suggestion_reads_apart_from_an_assignment_at_80(db: Path) -> None:
     set_officer(db, "26STATE104233", "ct-desk")
     app = make_app(db, routes=[{"officer": "ct-desk", "tags": ["PTER"]}])

@@ -91,6 +91,27 @@ async def test_headline_figures_match_the_fixture(day: Path) -> None:
         assert "[b]x[/b]" in officers and "(not assigned)" in officers
 
 
+async def test_a_narrow_terminal_breaks_the_headline_between_figures(day: Path) -> None:
+    """At 50 columns the Now line does not fit: it goes on the next row between two figures,
+    so every figure reads whole (`901 overdue`, never `90`), and the arrows still reach the
+    last one."""
+    app = make_app(day)
+    async with app.run_test(size=(50, 30)) as pilot:
+        await drawn(pilot)
+        rows = shown_lines(app.screen.query_one("#ov-headline", FigureGrid))
+        assert len(rows) > 2 and all(len(r.rstrip()) <= 50 for r in rows), rows
+        over = sum(1 for s in SPECS if overdue(s))
+        unacked = sum(1 for s in SPECS if needs_ack(s) and s.ack_after is None and not s.closed)
+        for text in (f"{over} overdue", f"{unacked} not acked"):
+            assert any(text in r for r in rows), (text, rows)
+        assert not any(r.startswith(" ") for r in rows[2:]), rows
+        grid = app.screen.query_one("#ov-headline", FigureGrid)
+        grid.focus()
+        for _ in range(4):
+            await pilot.press("l")
+        assert grid.current is not None and "not acknowledged" in grid.current.about
+
+
 async def test_enter_on_a_figure_opens_the_list_filtered_to_exactly_it(day: Path) -> None:
     app = make_app(day)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -140,6 +140,7 @@ class FigureGrid(Widget, can_focus=True):
         self.row = 0
         self.col = 0
         self._strips: dict[tuple[int, int], Strip] = {}
+        self._rows: dict[int, list[tuple[int, int, int]]] = {}  # by width: see screen_rows
 
     # content
 
@@ -150,8 +151,11 @@ class FigureGrid(Widget, can_focus=True):
         new = list(lines)
         if new == self.lines:
             return
-        relayout = len(new) != len(self.lines)
+        width = max(1, self.size.width)
+        before = len(self.screen_rows(width))
         self.lines = new
+        self._rows.clear()
+        relayout = len(self.screen_rows(width)) != before
         self._clamp()
         self.refresh(layout=relayout)
         if self.has_focus:
@@ -248,15 +252,41 @@ class FigureGrid(Widget, can_focus=True):
         self._strips.clear()
         return super().refresh(*args, **kwargs)
 
+    def screen_rows(self, width: int) -> list[tuple[int, int, int]]:
+        """The panel's rows on screen at `width`, as (line, first cell, end cell): a line too
+        wide breaks between its cells (a narrow terminal reads `901 overdue` whole on the next
+        row, never `90`), and a row does not open with the blank that separated two figures."""
+        rows = self._rows.get(width)
+        if rows is not None:
+            return rows
+        rows = []
+        for i, line in enumerate(self.lines):
+            start, x = 0, 0
+            for k, c in enumerate(line.cells):
+                w = c.text.cell_len
+                # (a cell's trailing padding may run past the edge: it is cut, not moved)
+                if k > start and x + w - (len(c.text.plain) - len(c.text.plain.rstrip())) > width:
+                    rows.append((i, start, k))
+                    start, x = k, 0
+                    if not c.selectable and not c.text.plain.strip():
+                        start, w = k + 1, 0  # the separator stays at the end of the row above
+                x += w
+            if start < len(line.cells) or not rows or rows[-1][0] != i:
+                rows.append((i, start, len(line.cells)))
+        self._rows[width] = rows
+        return rows
+
     def line_text(self, y: int) -> Text:
-        """What line `y` of the panel says (0 is the title)."""
+        """What row `y` of the panel says on screen (0 is the title)."""
         if y == 0:  # (as a span: Text.render leaves out a Text's own style)
             return Text(end="").append(self.title, style=Style(bold=True, underline=True))
-        if not 0 < y <= len(self.lines):
+        rows = self.screen_rows(max(1, self.size.width))
+        if not 0 < y <= len(rows):
             return Text("", end="")
+        line, first, end = rows[y - 1]
         current = self.current if self.has_focus else None
         out = Text(end="", no_wrap=True, overflow="crop")
-        for c in self.lines[y - 1].cells:
+        for c in self.lines[line].cells[first:end]:
             if c is current:
                 t = c.text.copy()
                 t.stylize(Style(reverse=True, bold=True))
@@ -281,4 +311,4 @@ class FigureGrid(Widget, can_focus=True):
         return strip
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 1 + len(self.lines)
+        return 1 + len(self.screen_rows(max(1, width)))
