@@ -63,6 +63,66 @@ def test_undo_leaves_a_cable_someone_changed_since(db: Path) -> None:
     conn.close()
 
 
+def test_undo_again_steps_further_back_and_redo_takes_undos_back(db: Path) -> None:
+    """`u` twice undoes the last two changes (it used to redo the first undo); redo (ctrl+r)
+    takes the undos back newest first; each is a change in the audit log."""
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26STATE104233")
+    wf.assign(conn, cid, "kwalker", "me")
+    wf.set_status(conn, cid, "IN PROGRESS", "me")
+    wf.set_note(conn, cid, "call back", "me")
+
+    def now() -> tuple[str | None, str, str]:
+        st = wf.state(conn, cid)
+        return st.officer, st.status, st.note or ""
+
+    assert wf.redo_last(conn, "me") is None  # nothing undone yet
+    steps = []
+    for _ in range(3):
+        undone = wf.undo_last(conn, "me")
+        assert undone is not None and undone.done == ["26STATE104233"]
+        steps.append(now())
+    assert steps == [
+        ("kwalker", "IN PROGRESS", ""),
+        ("kwalker", "ASSIGNED", ""),
+        (None, "NEW", ""),
+    ]
+    assert wf.undo_last(conn, "me") is None  # nothing of mine stands
+    redone = wf.redo_last(conn, "me")
+    assert redone is not None and "officer - -> kwalker" in redone.label
+    assert now() == ("kwalker", "ASSIGNED", "")
+    assert wf.redo_last(conn, "me") is not None and now() == ("kwalker", "IN PROGRESS", "")
+    # undo after a redo takes that redo back, then steps on back
+    assert wf.undo_last(conn, "me") is not None and now() == ("kwalker", "ASSIGNED", "")
+    assert wf.undo_last(conn, "me") is not None and now() == (None, "NEW", "")
+    assert wf.redo_last(conn, "me") is not None and now() == ("kwalker", "ASSIGNED", "")
+    assert wf.redo_last(conn, "me") is not None and now() == ("kwalker", "IN PROGRESS", "")
+    assert wf.redo_last(conn, "me") is not None and now() == ("kwalker", "IN PROGRESS", "call back")
+    assert wf.redo_last(conn, "me") is None
+    conn.close()
+
+
+async def test_ctrl_r_redoes_what_u_undid(db: Path) -> None:
+    app = make_app(db, officers=["kwalker"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        ref = app.screen.query_one(CableList).row_at(0).reference_id  # type: ignore[union-attr]
+        await pilot.press("a", *"kwalker", "enter")
+        await settle(pilot)
+        await pilot.press("3")  # IN PROGRESS
+        await settle(pilot)
+        assert state(db, ref).status == "IN PROGRESS"
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert (state(db, ref).officer, state(db, ref).status) == (None, "NEW")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert (state(db, ref).officer, state(db, ref).status) == ("kwalker", "ASSIGNED")
+        assert "redone (officer - -> kwalker" in " ".join(messages(app))
+
+
 async def test_u_undoes_a_bulk_assign_and_says_what(db: Path) -> None:
     app = make_app(db, officers=["kwalker"])
     async with app.run_test(size=(120, 30)) as pilot:

@@ -264,29 +264,79 @@ def acknowledge(
 UNDOABLE = ("officer", "status", "due_at", "note", "ack_by", "ack_at")
 
 
+UNDO, REDO = "undo:", "redo:"  # the batch of an undo or a redo names the batch it is about
+
+
 @dataclass
 class Undone:
-    """What `undo_last` did: the cables put back, and those someone else changed since (left
-    as they are)."""
+    """What `undo_last` or `redo_last` did: the cables put back, and those someone else
+    changed since (left as they are)."""
 
     label: str
     done: list[str]
     conflicts: list[str]
 
 
+def _next_step(conn: sqlite3.Connection, who: str, redo: bool) -> tuple[str, str, set[str]] | None:
+    """(the batch to reverse, the change it is about, `who`'s batches newer than it) for
+    `who`'s next undo or redo.
+
+    A change X stands (done) or is undone according to the newest of X, `undo:X`, `redo:X`.
+    Undo reverses the newest change that stands (the batch whose effect is current: X or
+    `redo:X`), so `u` again steps further back; redo reverses the newest `undo:X` whose
+    change is still undone. Read newest first from the (who, id) index, a page at a time,
+    until found."""
+    decided: set[str] = set()
+    seen: set[str] = set()
+    before = None
+    while True:
+        rows = conn.execute(
+            "SELECT id, batch FROM audit WHERE who = ? AND batch IS NOT NULL "
+            "AND cable_id IS NOT NULL"
+            + (" AND id < ?" if before is not None else "")
+            + " ORDER BY id DESC LIMIT 500",
+            (who,) if before is None else (who, before),
+        ).fetchall()
+        if not rows:
+            return None
+        for row_id, batch in rows:
+            before = row_id
+            if batch in seen:
+                continue
+            seen.add(batch)
+            kind = batch[:5] if batch[:5] in (UNDO, REDO) else ""
+            change = batch[5:] if kind else batch
+            if change in decided:
+                continue
+            decided.add(change)
+            if (kind == UNDO) == redo:
+                return batch, change, seen - {batch}
+
+
 def undo_last(conn: sqlite3.Connection, who: str) -> Undone | None:
-    """Undo `who`'s last change (one key press: a status, a bulk assign, DONE) as a new change,
-    recorded in the audit log like any other and checked against the row version the change
-    produced: a cable someone else changed since is left alone and named. Undoing an undo
-    redoes (as vi's `u` does). None when `who` has changed nothing."""
-    row = conn.execute(
-        "SELECT batch FROM audit WHERE who = ? AND batch IS NOT NULL AND cable_id IS NOT NULL "
-        "ORDER BY id DESC LIMIT 1",
-        (who,),
-    ).fetchone()
-    if row is None:
-        return None
-    batch = row[0]
+    """Undo `who`'s last change that stands (one key press: a status, a bulk assign, DONE) as
+    a new change, recorded in the audit log like any other and checked against the row version
+    the change produced: a cable someone else changed since is left alone and named. Pressed
+    again, it steps further back (as vim's `u`); `redo_last` takes an undo back. None when
+    `who` has nothing left to undo."""
+    step = _next_step(conn, who, redo=False)
+    return None if step is None else _reverse(conn, who, step[0], UNDO + step[1], step[2])
+
+
+def redo_last(conn: sqlite3.Connection, who: str) -> Undone | None:
+    """Take back `who`'s last undo that still stands (vim's ctrl+r), checked as an undo is.
+    None when there is nothing to redo."""
+    step = _next_step(conn, who, redo=True)
+    return None if step is None else _reverse(conn, who, step[0], REDO + step[1], step[2])
+
+
+def _reverse(
+    conn: sqlite3.Connection, who: str, batch: str, again: str, stepped: set[str]
+) -> Undone:
+    """Put back what `batch` changed, as batch `again`. A cable changed since only by `who`'s
+    own later batches that were stepped over (`stepped`: changes undone, undos redone, which
+    cancel out) is put back; one anybody else changed since (or a change outside the log) is
+    left and named."""
     per_cable: dict[int, tuple[str, int, dict[str, str | None]]] = {}
     fields_seen: list[tuple[str, str | None, str | None]] = []
     for cid, ref, field, old, new, version in conn.execute(
@@ -303,10 +353,15 @@ def undo_last(conn: sqlite3.Connection, who: str) -> Undone | None:
         if len(fields_seen) < 3 and field not in [f for f, _, _ in fields_seen]:
             fields_seen.append((field, new, old))
     label = ", ".join(f"{f} {_short_value(n)} -> {_short_value(o)}" for f, n, o in fields_seen)
-    again = new_batch()
     done: list[str] = []
     conflicts: list[str] = []
     for cid, (ref, version, back) in per_cable.items():
+        later = conn.execute(
+            "SELECT who, batch, row_version FROM audit WHERE cable_id = ? AND row_version > ?",
+            (cid, version),
+        ).fetchall()
+        if later and all(w == who and b in stepped for w, b, _v in later):
+            version = max(int(v) for _w, _b, v in later)
         try:
             _change(conn, cid, who, version, dict(back), again)
             done.append(ref)

@@ -49,6 +49,7 @@ WORKFLOW_BINDINGS = [
     Binding("K", "acknowledge", "Ack", show=False, id="workflow.ack"),
     Binding("y", "accept_suggestion", "Take suggestion", show=False, id="workflow.accept"),
     Binding("u", "undo", "Undo", show=False, id="workflow.undo"),
+    Binding("ctrl+r", "redo", "Redo", show=False, id="workflow.redo"),
     Binding("Y", "copy", "Copy", show=False, id="workflow.copy"),
 ]
 
@@ -431,22 +432,30 @@ class WorkflowActions(TriageScreen):
         )
 
     def action_undo(self) -> None:
-        self._undo()
+        self._undo(redo=False)
+
+    def action_redo(self) -> None:
+        self._undo(redo=True)
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _undo(self) -> None:
+    def _undo(self, redo: bool) -> None:
         app = self.tapp
-        outcome = Outcome("undone")
+        word = "redone" if redo else "undone"
+        outcome = Outcome(word)
         try:
             with app.cache.borrow() as conn:
-                undone = wf.undo_last(conn, app.login)
+                undone = (wf.redo_last if redo else wf.undo_last)(conn, app.login)
         except (sqlite3.Error, StoreError, wf.WorkflowError) as exc:
-            outcome.errors.append(f"not undone: {exc}")
+            outcome.errors.append(f"not {word}: {exc}")
         else:
             if undone is None:
-                outcome.unchanged.append("nothing to undo: you have changed no cable")
+                outcome.unchanged.append(
+                    "nothing to redo: no undo of yours stands"
+                    if redo
+                    else "nothing to undo: no change of yours stands"
+                )
             else:
-                outcome.label = f"undone ({undone.label})" if undone.label else "undone"
+                outcome.label = f"{word} ({undone.label})" if undone.label else word
                 outcome.done, outcome.conflicts = undone.done, undone.conflicts
         self.post_message(ChangesApplied(outcome))
 
