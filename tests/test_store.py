@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -204,6 +205,43 @@ def test_watch_reads_a_file_written_in_two_steps_once_whole(tmp_path: Path, samp
     assert raw_bytes(conn, "26TOKYO2291") == data
     assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] == 1
     assert target.exists()  # never moved or deleted
+
+
+def test_a_folder_that_holds_the_cache_never_has_the_cache_opened(
+    tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`triage ingest ~/cables` or a drop folder with the cache in it: the cache's files are
+    passed over unopened (opening and closing the database file from Python would drop
+    SQLite's locks in this process), said once on ingest, never a reject, never re-read."""
+    import triage.store.ingest as ingest_mod
+    from triage.store.ingest import cache_files
+
+    folder = tmp_path / "cables"
+    folder.mkdir()
+    (folder / "tokyo.txt").write_bytes((samples / "06_routine_tokyo.txt").read_bytes())
+    conn = connect(folder / "cache.db")
+    ingest(conn, iter_paths([str(folder / "tokyo.txt")]))  # makes the -wal and -shm
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(ingest_mod.os, "open", spy)
+    skipped: list[str] = []
+    s = ingest(conn, iter_paths([str(folder)], cache_files(conn), skipped.append))
+    assert (s.added, s.unchanged, s.rejected) == (0, 1, 0)
+    assert skipped == [str(folder / "cache.db")]
+    assert not [p for p in opened if "cache.db" in p], opened
+    assert conn.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
+    w = Watcher(conn, folder)
+    w.poll()
+    conn.execute("PRAGMA wal_checkpoint")
+    w.poll()
+    w.poll()
+    assert not [p for p in opened if "cache.db" in p], opened
+    assert conn.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
 
 
 def test_new_cache_is_private(tmp_path: Path) -> None:

@@ -347,8 +347,8 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
 
     Each rejected input gets a line on stderr naming it and why; so does each cable stored with
     warnings (damaged, repaired, or a new version of a reference already held), unless -q."""
+    from .store.ingest import cache_files, iter_paths
     from .store.ingest import ingest as run_ingest
-    from .store.ingest import iter_paths
 
     conn, path = _open_store(ctx, db_opt, writes=True)
 
@@ -366,7 +366,11 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
             on_reject(p, NUL_IN_NAME)
         elif not p.strip():
             on_reject(repr(p), "an empty file name (give . for the current folder)")
-    items = iter_paths(named)
+
+    def on_skip(source: str) -> None:
+        _fail(f"{source}: skipped: it is the cache being stored into (its -wal and -shm too)")
+
+    items = iter_paths(named, cache_files(conn), on_skip)
     try:
         if sys.stderr.isatty():
             from rich.progress import (

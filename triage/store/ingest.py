@@ -119,10 +119,63 @@ def read_limited(fd: int, limit: int = MAX_CABLE_BYTES) -> bytes | None:
     return None if len(data) > limit else data
 
 
-def iter_paths(paths: Iterable[str]) -> Iterator[Item]:
+@dataclass(frozen=True)
+class CacheFiles:
+    """The cache's own files (the database, its -wal, -shm and -journal), which an ingest or a
+    drop folder that holds them must never open: closing any descriptor of the database file
+    drops every POSIX lock the process holds on it, SQLite's included, and another process's
+    write could then corrupt the cache. Told apart by name and by (device, inode), with stat
+    only."""
+
+    names: frozenset[str] = frozenset()  # resolved absolute paths
+    ids: frozenset[tuple[int, int]] = frozenset()
+
+    def holds(self, p: Path, st: os.stat_result | None = None) -> bool:
+        if not self.names:
+            return False
+        try:
+            st = st if st is not None else os.stat(p)
+        except OSError:
+            st = None
+        if st is not None and (st.st_dev, st.st_ino) in self.ids:
+            return True
+        if any(n.endswith("/" + p.name) for n in self.names):  # a -wal made again since
+            try:
+                return str(p.resolve()) in self.names
+            except OSError:
+                return False
+        return False
+
+
+def cache_files(conn: sqlite3.Connection) -> CacheFiles:
+    """The files of the SQLite database `conn` has open (none for PostgreSQL)."""
+    if getattr(conn, "backend", "sqlite") != "sqlite":
+        return CacheFiles()
+    names: set[str] = set()
+    ids: set[tuple[int, int]] = set()
+    for row in conn.execute("PRAGMA database_list").fetchall():
+        if not row[2]:
+            continue  # an in-memory or temporary database
+        base = str(Path(row[2]).resolve())
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            names.add(base + suffix)
+            try:
+                st = os.stat(base + suffix)
+            except OSError:
+                continue
+            ids.add((st.st_dev, st.st_ino))
+    return CacheFiles(frozenset(names), frozenset(ids))
+
+
+def iter_paths(
+    paths: Iterable[str],
+    skip: CacheFiles = CacheFiles(),
+    on_skip: Callable[[str], None] | None = None,
+) -> Iterator[Item]:
     """Items from files, folders (recursively, sorted) and `-` for standard input. A folder
     named here is followed even through a link (the user chose it); inside it, links, FIFOs,
-    devices and sockets are rejected by name, never followed or opened."""
+    devices and sockets are rejected by name, never followed or opened. The cache's own files
+    (`skip`) are passed over unopened, the database file told to `on_skip`."""
     for raw in paths:
         if raw == "-":
             data = sys.stdin.buffer.read(MAX_CABLE_BYTES + 1)
@@ -137,9 +190,13 @@ def iter_paths(paths: Iterable[str]) -> Iterator[Item]:
                 if problem is not None:
                     yield Item(str(child), None, problem)
                 else:
-                    yield from _file_items(child)
+                    yield from _file_items(child, skip, on_skip)
             continue
-        yield from _file_items(p)
+        if skip.holds(p):
+            if on_skip is not None:
+                on_skip(str(p))
+            continue
+        yield from _file_items(p, skip, on_skip)
 
 
 def walk_folder(folder: Path) -> Iterator[tuple[Path, os.stat_result | None, str | None]]:
@@ -176,7 +233,13 @@ def walk_folder(folder: Path) -> Iterator[tuple[Path, os.stat_result | None, str
     yield from walk(folder)
 
 
-def _file_items(p: Path) -> Iterator[Item]:
+def _file_items(
+    p: Path, skip: CacheFiles = CacheFiles(), on_skip: Callable[[str], None] | None = None
+) -> Iterator[Item]:
+    if skip.holds(p):
+        if on_skip is not None and not p.name.endswith(("-wal", "-shm", "-journal")):
+            on_skip(str(p))
+        return
     if is_cablegate_csv(p):
         yield from iter_cablegate_csv(p)
         return

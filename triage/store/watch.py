@@ -7,16 +7,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .ingest import Item, Summary, _file_items, ingest, walk_folder
+from .ingest import CacheFiles, Item, Summary, _file_items, cache_files, ingest, walk_folder
 
 
-def _candidates(folder: Path) -> dict[Path, tuple[int, int]]:
-    """What the drop folder holds but dot-files and *.tmp, each with its size and time as lstat
-    sees them (a link is judged as itself, never by what it points to). Links, FIFOs and devices
-    are here too: ingest rejects each once, by name, without following or opening it."""
+def _candidates(folder: Path, skip: CacheFiles) -> dict[Path, tuple[int, int]]:
+    """What the drop folder holds but dot-files, *.tmp and the cache's own files (a cache kept
+    in its drop folder is not traffic, and is never opened), each with its size and time as
+    lstat sees them (a link is judged as itself, never by what it points to). Links, FIFOs and
+    devices are here too: ingest rejects each once, by name, without following or opening it."""
     out: dict[Path, tuple[int, int]] = {}
     for p, st, _problem in walk_folder(folder):
-        if p.name.endswith(".tmp"):
+        if p.name.endswith(".tmp") or skip.holds(p, st):
             continue
         out[p] = (st.st_size, st.st_mtime_ns) if st is not None else (-1, 0)
     return out
@@ -39,9 +40,10 @@ class Watcher:
         self.interval = interval
         self._last: dict[Path, tuple[int, int]] = {}
         self._done: dict[Path, tuple[int, int]] = {}
+        self._skip = cache_files(conn)
 
     def poll(self, on_reject: Callable[[str, str], None] | None = None) -> Summary | None:
-        now = _candidates(self.folder)
+        now = _candidates(self.folder, self._skip)
         ready = [
             p for p, sig in now.items() if self._last.get(p) == sig and self._done.get(p) != sig
         ]
@@ -53,7 +55,7 @@ class Watcher:
             if now[p][0] == -1:  # a sub-folder that could not be read, or a loop
                 items.append(Item(str(p), None, _folder_problem(self.folder, p)))
             else:
-                items.extend(_file_items(p))
+                items.extend(_file_items(p, self._skip))
         summary = ingest(self.conn, items, on_reject=on_reject)
         # read only once stored: a poll the database failed under (a server restart, the
         # write lock held too long) leaves its files to the next one, which reads them again
