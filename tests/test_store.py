@@ -244,6 +244,26 @@ def test_a_folder_that_holds_the_cache_never_has_the_cache_opened(
     assert conn.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
 
 
+def test_an_empty_file_is_no_cache_to_read_and_a_private_one_once_ingested(
+    tmp_path: Path, samples: Path
+) -> None:
+    """`touch c.db`, then a read-only command: it says the file is empty and leaves it as it
+    was (SQLite alone would have made it a cache); an ingest makes it one, private."""
+    path = tmp_path / "c.db"
+    path.touch(mode=0o644)
+    for args in (["report"], ["export"], ["audit"], ["raw", "26TOKYO2291"]):
+        r = CliRunner().invoke(main, [*args, "--db", str(path)])
+        assert r.exit_code == 1, (args, r.output)
+        assert "an empty file, not a cache yet" in r.output and "triage ingest" in r.output
+        assert path.stat().st_size == 0
+    r = CliRunner().invoke(
+        main, ["ingest", "--db", str(path), str(samples / "06_routine_tokyo.txt")]
+    )
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert connect(path).execute("SELECT count(*) FROM cables").fetchone()[0] == 1
+
+
 def test_new_cache_is_private(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     connect(path)

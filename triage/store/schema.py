@@ -350,6 +350,33 @@ def ensure_indexes(conn: sqlite3.Connection) -> None:
         conn.execute(DEFERRABLE_INDEXES[name])
 
 
+def _empty_file(path: Path) -> bool:
+    """A zero-byte file with no write-ahead log holding pages for it."""
+    try:
+        if path.stat().st_size:
+            return False
+        return os.stat(f"{path}-wal").st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _private(path: Path, group: str | None) -> None:
+    """An empty file the user made, about to become the cache: the mode a new cache gets."""
+    try:
+        os.chmod(path, 0o660 if group else 0o600)
+    except PermissionError as exc:
+        raise StoreError(f"{path}: cannot make the cache private ({exc.strerror})") from exc
+    if group:
+        try:
+            os.chown(path, -1, grp.getgrnam(group).gr_gid)
+        except KeyError as exc:
+            raise StoreError(f"{path}: the configured group {group!r} does not exist") from exc
+        except PermissionError as exc:
+            raise StoreError(f"{path}: cannot give the cache to group {group!r}: {exc}") from exc
+
+
 def _create_file(path: Path, group: str | None) -> None:
     """Create the cache file 0600, or 0660 owned by the configured group, before SQLite opens it."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -400,6 +427,17 @@ def connect(
                     )
                 check_place(p)
                 _create_file(p, group)
+            elif _empty_file(p):
+                # SQLite takes an empty file for an empty database: a command that only
+                # reads must not turn a stray `touch`ed file into a cache; one that creates
+                # makes it a cache as private as one it created itself
+                if not create:
+                    raise StoreError(
+                        f"{p}: an empty file, not a cache yet; run `triage ingest --db {p} "
+                        "FILES` to make it one"
+                    )
+                check_place(p)
+                _private(p, group)
             check_place(p)
             if group:
                 # SQLite creates the -wal and -shm under this process's umask: with a shared
