@@ -24,6 +24,11 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.delenv("TRIAGE_DB", raising=False)
     os.environ.pop("NO_COLOR", None)
+    # the colours of a truecolour terminal whatever TERM the suite runs under (a 16-colour
+    # terminal gets another palette: tests/test_console_defects.py sets that one itself)
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
 
 
 @pytest.fixture

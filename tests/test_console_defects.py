@@ -482,3 +482,63 @@ async def test_the_split_view_rewraps_for_a_terminal_resized_while_the_list_was_
         body = static_text(app, "#body")
         longest = max(len(line) for line in body.splitlines())
         assert longest <= 60, [ln for ln in body.splitlines() if len(ln) > 60][:3]
+
+
+# -- colour on a 16-colour terminal ------------------------------------------------------------
+
+
+@pytest.fixture
+def sixteen_colours(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A terminal of 16 colours (TERM=xterm): what Textual's console detects there."""
+    import textual.constants
+
+    from triage.tui import safe
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "standard")
+    yield
+    safe.set_colour_system(None)  # the next app sets its own; plain functions see the default
+
+
+async def test_top_secret_and_secret_read_apart_on_16_colours(db: Path, sixteen_colours) -> None:  # type: ignore[no-untyped-def]
+    """Orange (TOP SECRET) has no 16-colour twin: its nearest colour is SECRET's red. On such a
+    terminal TOP SECRET is yellow, in the list's CLASS column and in the split view's banner."""
+    from rich.color import ColorSystem
+
+    from triage.tui.widgets.bars import Banner
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.console.color_system == "standard"
+        lst = app.screen.query_one(CableList)
+        cols = layout_columns(lst.size.width, lst.show_addressed, lst.officer_width)
+        x = 0
+        for c in cols:
+            if c.key == "class":
+                break
+            x += c.width + 1
+
+        def class_colour(ref: str) -> int:
+            y = next(k for k, ln in enumerate(list_lines(app)) if ref in ln)
+            at = 0
+            for seg in lst.render_line(y):
+                if at <= x < at + len(seg.text):
+                    assert seg.style is not None and seg.style.color is not None
+                    return int(seg.style.color.downgrade(ColorSystem.STANDARD).number or 0)
+                at += len(seg.text)
+            raise AssertionError(ref)
+
+        assert class_colour("26JCS911") != class_colour("26STATE104233")
+
+        async def banner_colour(ref: str) -> int:
+            await pilot.press("slash", *ref, "enter")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, CableScreen)
+            bg = app.screen.query_one(Banner).styles.background
+            await pilot.press("escape")
+            await settle(pilot)
+            return int(bg.rich_color.downgrade(ColorSystem.STANDARD).number or 0)
+
+        assert await banner_colour("26JCS911") != await banner_colour("26STATE104233")

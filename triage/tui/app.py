@@ -68,6 +68,7 @@ class TriageApp(App[None]):
         limit_malloc_arenas()
         super().__init__()
         safe.set_monochrome(self.no_color)
+        safe.set_colour_system(self.console.color_system)
         self.config = config
         self.cache = Cache(db_path, config.group)
         if conn is not None:  # the one `triage` checked the database with (see Cache.adopt)

@@ -27,8 +27,27 @@ PREC_STYLES = {
     "ROUTN": Style(),
 }
 
+# the levels' conventional colours: UNCLASSIFIED green, CONFIDENTIAL blue, SECRET red, TOP
+# SECRET orange (banner backgrounds; text on the terminal's background)
 LEVEL_COLOURS = {0: "#00a651", 1: "#0033a0", 2: "#c8102e", 3: "#ff8c00"}
 LEVEL_TEXT_COLOURS = {0: "#2ecc71", 1: "#5b8def", 2: "#ff4d4d", 3: "#ff8c00"}
+_TRUE_LEVEL_COLOURS = (dict(LEVEL_COLOURS), dict(LEVEL_TEXT_COLOURS))
+# a 16-colour terminal has no orange: the nearest colour to it is red, and TOP SECRET read as
+# SECRET. There TOP SECRET is yellow, which no other level uses.
+_ANSI_LEVEL_COLOURS = (
+    {0: "green", 1: "blue", 2: "red", 3: "yellow"},
+    {0: "bright_green", 1: "bright_blue", 2: "bright_red", 3: "bright_yellow"},
+)
+
+
+def set_colour_system(system: str | None) -> None:
+    """The levels' colours for the terminal's colour system (`standard` and `windows` have 16
+    colours); the dicts are changed in place, so that every module's import of them follows."""
+    banner, text = _ANSI_LEVEL_COLOURS if system in ("standard", "windows") else _TRUE_LEVEL_COLOURS
+    LEVEL_COLOURS.clear()
+    LEVEL_COLOURS.update(banner)
+    LEVEL_TEXT_COLOURS.clear()
+    LEVEL_TEXT_COLOURS.update(text)
 
 
 # NO_COLOR: Textual turns colours into greys, and red on a dark terminal into a grey hardly
