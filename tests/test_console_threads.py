@@ -85,6 +85,39 @@ async def test_t_opens_the_thread_tab_and_enter_opens_a_cited_cable(db: Path) ->
         assert not screen.query_one(ThreadTree).display
 
 
+async def test_the_banner_rises_to_the_most_classified_cable_the_thread_tab_shows(
+    db: Path,
+) -> None:
+    """A CONFIDENTIAL cable whose Thread tab shows the subjects of SECRET//NOFORN and TOP
+    SECRET//NOFORN cables (cited, and among the cables alike): with the tab open the screen is
+    marked TOP SECRET//NOFORN, top and bottom; back to the paragraphs it is the cable's own
+    marking again."""
+    from triage.tui.widgets.bars import Banner
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "thread:26london2850")
+        lst = app.screen.query_one(CableList)
+        lst.move_to([k for k in range(5) if lst.row_at(k).reference_id == "26LONDON2850"][0])
+        await pilot.press("enter")
+        await settle(pilot)
+
+        def banners() -> set[str]:
+            return {str(b.render()).strip() for b in app.screen.query(Banner)}
+
+        assert banners() == {"C O N F I D E N T I A L"}
+        await pilot.press("t")
+        await settle(pilot)
+        text = tree_text(app)
+        assert "S//NF  25LONDON2768" in text  # cited
+        assert "TS//NF  26ANKARA3401" in text  # among the cables alike
+        assert banners() == {"T O P  S E C R E T // N O F O R N"}
+        await pilot.press("t")
+        await settle(pilot)
+        assert banners() == {"C O N F I D E N T I A L"}
+
+
 async def test_references_not_held_are_shown_with_their_text(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:

@@ -197,8 +197,7 @@ class CableScreen(WorkflowActions):
         d = self.detail
         if d is None:
             return
-        for b in self.query(Banner):
-            b.show_level(d.level_rank, d.banner_control)
+        self._draw_banner()
         self._draw_triage_line(d, self._draw_title())
         self.query_one("#header", Static).update(
             self._history_text(d) if self.show_history else self._header_text(d)
@@ -357,6 +356,28 @@ class CableScreen(WorkflowActions):
             pane.focus()
         elif pane.has_focus:
             self.set_focus(None)
+
+    def _draw_banner(self) -> None:
+        """The cable's own marking; with the Thread tab open, the highest of it and of every
+        cable whose subject the tab shows (a screen is marked for the most classified thing on
+        it), NOFORN or FOUO carried as on the list's banner."""
+        d = self.detail
+        if d is None:
+            return
+        level, control = d.level_rank, d.banner_control
+        if self.show_thread:
+            shown, nf, fouo = self.query_one(ThreadTree).marking()
+            if shown >= 0:
+                own_nf = d.level_rank > 0 and d.banner_control
+                own_fouo = d.level_rank == 0 and d.banner_control
+                level = max(level, shown)
+                control = (own_nf or nf) if level > 0 else (own_fouo or fouo)
+        for b in self.query(Banner):
+            b.show_level(level, control)
+
+    def on_thread_tree_marking_changed(self, msg: ThreadTree.MarkingChanged) -> None:
+        msg.stop()
+        self._draw_banner()
 
     def on_thread_tree_open_cable(self, msg: ThreadTree.OpenCable) -> None:
         self.app.push_screen(CableScreen(None, 0, msg.cable_id))

@@ -72,6 +72,10 @@ class ThreadTree(VerticalScroll, can_focus=True):
             super().__init__()
             self.cable_id = cable_id
 
+    class MarkingChanged(Message):
+        """What the tab shows now rises (or falls) to another classification: the screen's
+        banner follows (see `marking`)."""
+
     def __init__(self, cache: Cache, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.cache = cache
@@ -83,6 +87,8 @@ class ThreadTree(VerticalScroll, can_focus=True):
         self.rows: list[_Row] = []
         self.cursor = -1
         self.loaded_in_s: float | None = None
+        self._marking: tuple[int, bool, bool] = (-1, False, False)
+        self._marking_now = self._marking
 
     def compose(self) -> ComposeResult:
         yield Static(id="thread-text", markup=False)
@@ -146,8 +152,28 @@ class ThreadTree(VerticalScroll, can_focus=True):
             return self.rows[self.cursor].cable_id
         return None
 
+    def marking(self) -> tuple[int, bool, bool]:
+        """The classification of what the tab shows (the subjects of the thread's held cables
+        and of the related ones): (highest level, any NOFORN over a classified level, any
+        FOUO over UNCLASSIFIED); (-1, False, False) when it shows no cable."""
+        return self._marking
+
+    def _shown(self, fields: dict[str, Any]) -> None:
+        rank = int(fields.get("level_rank") or 0)
+        badge = str(fields.get("badge") or "")
+        level, nf, fouo = self._marking_now
+        self._marking_now = (
+            max(level, rank),
+            nf or (rank > 0 and badge.endswith("//NF")),
+            fouo or (rank == 0 and badge.endswith("//FOUO")),
+        )
+
     def draw(self, keep: int | None = None) -> None:
+        self._marking_now = (-1, False, False)
         self.rows = self._rows()
+        if self._marking_now != self._marking:
+            self._marking = self._marking_now
+            self.post_message(self.MarkingChanged())
         selectable = [k for k, r in enumerate(self.rows) if r.cable_id is not None]
         if keep is not None:
             at = [k for k in selectable if self.rows[k].cable_id == keep]
@@ -206,6 +232,7 @@ class ThreadTree(VerticalScroll, can_focus=True):
         if not self.related:
             rows.append(_Row(Text("  nothing alike outside the thread", style="dim")))
         for f in self.related:
+            self._shown(f)
             rows.append(_Row(self._cable_text(f, 1), int(f["id"])))
         if self.error:
             rows.append(_Row(Text(self.error, style="bold red")))
@@ -220,6 +247,8 @@ class ThreadTree(VerticalScroll, can_focus=True):
             return _Row(Text(ln.text, style=Style(italic=True, color="yellow")))
         if n is None:
             return _Row(Text(pad + ln.text, style="dim"))
+        if ln.kind == "current" or (not n.seen and n.cable_id is not None):
+            self._shown(n.fields)
         if ln.kind == "current":
             t = Text("▶ ", style="bold")
             t.append_text(self._cable_text(n.fields, 0))
