@@ -68,6 +68,9 @@ def _identity(
             ("taken from a line",),
         ),
         ({"lines": ("09VALDORIA234",), "dtg_year": 2010}, None, None, ("could not build",)),
+        # an FM line that names no post: its words title-cased, acronyms and WASHDC kept
+        ({"from_": "JOINT STAFF WASHDC"}, None, "Joint Staff WASHDC", ("could not build",)),
+        ({"from_": "RUEKJCS/CIA WASHDC"}, None, "CIA WASHDC", ("could not build",)),
         # a TELEGRAM printout's From line names the sender, station and serial
         (
             {

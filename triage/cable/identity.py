@@ -26,7 +26,14 @@ RE_EMBASSY = re.compile(r"^AM\s*EMBASSY\s+(.+)$")
 RE_CONSULATE = re.compile(r"^AM\s*CONSUL(?:ATE)?(?:\s+GENERAL)?\s+(.+)$")
 RE_MISSION = re.compile(r"^USMISSION\s+(.+)$")
 RE_PLACE = re.compile(r"[A-Z][A-Z .'-]+")
-KEEP_UPPER = frozenset({"US", "USG", "UN", "EU"})
+# acronyms and address forms an origin keeps as written (`JOINT STAFF WASHDC` -> `Joint Staff
+# WASHDC`, never `Washdc`; `CIA WASHDC` -> `CIA WASHDC`)
+KEEP_UPPER = frozenset(
+    {"US", "USG", "UN", "EU", "WASHDC", "DC", "NSC", "CIA", "DIA", "FBI", "NSA", "DOD", "DOE",
+     "DOJ", "DHS", "JCS", "CJCS", "SECDEF", "OSD", "USAID", "USDAO", "DAO", "NATO", "NGA", "USCG",
+     "USMC", "USN", "USAF", "CINC", "USCINCEUR", "USCINCCENT", "USCINCPAC", "USCENTCOM",
+     "USEUCOM", "USPACOM", "USSOCOM", "HQ"}
+)  # fmt: skip
 
 
 @fast_init
