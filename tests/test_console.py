@@ -616,8 +616,6 @@ async def test_traffic_arriving_while_a_view_is_read_waits_for_it_then_shows(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ListScreen)
-        screen.reload()  # a reading under way
-        reading = screen.generation
         other = connect(db)
         flash = (samples / "01_flash_hijack.txt").read_bytes()
         ingest(other, [Item("incoming.txt", flash.replace(b"104233", b"104298"))])
@@ -625,6 +623,10 @@ async def test_traffic_arriving_while_a_view_is_read_waits_for_it_then_shows(
         # the change feed's own poll (every 0.5 s) would report this ingest too, whenever a
         # loaded machine lets it run; take its baseline so only this call tells the list
         app.feed.start()
+        # a reading under way when the change is told (the ingest came first: on a loaded
+        # machine it can take longer than a reading may keep a change waiting)
+        screen.reload()
+        reading = screen.generation
         screen.cache_changed()
         assert screen.generation == reading  # not restarted
         await settle(pilot)
