@@ -29,9 +29,17 @@ def make_app(db: Path, **cfg: object) -> TriageApp:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait for the workers and the messages they posted (no sleeps)."""
+    """Wait for the workers and the messages they posted (no sleeps). A worker cancelled
+    meanwhile (an exclusive one a newer reading replaced) is not an error: wait on."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for _attempt in range(100):
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                continue
         await pilot.pause()
 
 

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from tests.overview_fixture import NOW, SPECS, H, build, cable_text, needs_ack, overdue
-from tests.test_console import list_lines, shown_lines, static_text
+from tests.test_console import list_lines, settle, shown_lines, static_text
 from triage.config import Config
 from triage.store import connect
 from triage.store.ingest import Item, ingest
@@ -34,17 +34,6 @@ def make_app(db: Path, overview: bool = True) -> TriageApp:
     app.ctx.now = NOW
     app.start_on_overview = overview
     return app
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait for the workers and the messages they posted (no sleeps). The change watch's tick
-    is an exclusive worker that the next tick may cancel on a slow machine: not a failure."""
-    for _ in range(4):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue
-        await pilot.pause()
 
 
 async def drawn(pilot: Pilot) -> OverviewScreen:
@@ -163,8 +152,6 @@ async def test_a_figure_opens_over_the_overview_and_esc_comes_back_to_the_list_a
     esc goes back to the Overview, esc again to the list exactly as it was."""
     app = make_app(day, overview=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        from tests.test_console import settle
-
         await settle(pilot)
         own = app.screen
         assert isinstance(own, ListScreen)

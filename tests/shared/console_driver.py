@@ -31,8 +31,15 @@ def screen_lines(app: TriageApp) -> list[str]:
 
 async def settle(pilot: object) -> None:
     app = pilot.app  # type: ignore[attr-defined]
+    from textual.worker import WorkerCancelled
+
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        for _attempt in range(100):  # an exclusive worker a newer one replaced: wait on
+            try:
+                await app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                continue
         await pilot.pause()  # type: ignore[attr-defined]
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ..cable.model import level_word
+from ..cable.rollup import Rollup
 from ..visible import visible
 from .place import file_kind
 from .txn import rollback
@@ -208,16 +208,12 @@ def write_csv(
     w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     w.writerow(COLUMNS)
     n = 0
-    top = (-1, False)
-    marking: str | None = None
-    for values, level, classification in _rows(conn, ids):
+    marking = Rollup()
+    for values, _level, badge in _rows(conn, ids):
         w.writerow([shown(v) for v in values] if shown else values)
         n += 1
-        key = (level, "//" in (classification or ""))
-        if key > top:
-            top = key
-            marking = classification if key[1] else level_word(level)
-    return n, marking
+        marking.add_marking(badge)
+    return n, marking.said() if n else None
 
 
 class ExportError(Exception):

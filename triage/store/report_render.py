@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Iterator
 from typing import Any
 
-from ..cable.model import level_word
+from ..cable.rollup import Rollup
 from ..visible import visible
 from .report import (
     PREC_ROWS,
@@ -33,23 +33,17 @@ from .report import (
 )
 
 WIDTH = 80
-BADGE_RANK = {"U": 0, "C": 1, "S": 2, "TS": 3}
 
 
 def highest(handover: Handover) -> str:
-    """The highest classification of the cables the report lists (`SECRET//NOFORN`)."""
-    top, nf = -1, False
+    """The highest classification of the cables the report lists (`SECRET//NOFORN`: NOFORN
+    when any classified cable listed carries it)."""
+    marking = Rollup()
     for line in _all_lines(handover):
-        base, _, cav = line.badge.partition("//")
-        rank = BADGE_RANK.get(base, -1)
-        if rank > top:
-            top, nf = rank, False
-        if rank == top and cav == "NF":
-            nf = True
-    if top < 0:
+        marking.add_marking(line.badge)
+    if marking.level < 0 and not marking.unmarked:
         return "NO CABLES LISTED"
-    word = level_word(top) or "UNCLASSIFIED"
-    return word + ("//NOFORN" if nf and top > 0 else "")
+    return marking.said()
 
 
 def _all_lines(h: Handover) -> list[CableLine]:

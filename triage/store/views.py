@@ -765,8 +765,9 @@ def tab_counts(
 def max_level(
     conn: sqlite3.Connection, view: View, ctx: Context, stop: Stop = None
 ) -> tuple[int, bool]:
-    """The highest level in the view, and whether any cable at that level carries the control
-    the banner names beside it: NOFORN over a classified level, FOUO (or SBU) over UNCLASSIFIED."""
+    """The highest level in the view, and whether the banner names a control beside it:
+    NOFORN when any classified cable in the view carries it (a C//NF under a TOP SECRET one
+    makes the view TOP SECRET//NOFORN: cable/rollup.py), FOUO (or SBU) over UNCLASSIFIED."""
     view = _searchable(conn, view)
     where, params = _where(view, ctx)
     sql = "SELECT max(c.level_rank) FROM cables c JOIN workflow w ON w.cable_id = c.id"
@@ -782,7 +783,7 @@ def max_level(
     nf_sql = (
         sql.replace("SELECT max(c.level_rank)", "SELECT 1")
         + (" AND " if where else " WHERE ")
-        + "c.level_rank = ? AND ("
+        + ("c.level_rank > 0 AND (" if top else "c.level_rank = 0 AND (")
         + (
             "(' ' || c.caveats || ' ') LIKE '% NOFORN %'"
             if top
@@ -792,7 +793,7 @@ def max_level(
         + ") LIMIT 1"
     )
     with _stoppable(conn, stop):
-        nf = conn.execute(nf_sql, [*params, top]).fetchone() is not None
+        nf = conn.execute(nf_sql, params).fetchone() is not None
     return int(top), nf
 
 

@@ -76,12 +76,16 @@ def class_style(level_rank: int) -> Style:
     return Style(color=LEVEL_TEXT_COLOURS.get(level_rank, "white"), bold=level_rank >= 2)
 
 
-def banner_text(level_rank: int, control: bool) -> str:
+def banner_text(level_rank: int, control: bool, unmarked: bool = False) -> str:
     """The whole marking, the level always in words: `S E C R E T // N O F O R N`,
     `U N C L A S S I F I E D // F O U O`. `control`: the level carries NOFORN (classified)
-    or FOUO (unclassified)."""
+    or FOUO (unclassified). `unmarked`: a cable shown has no readable classification (then
+    no level is vouched for it: `CLASSIFICATION UNKNOWN`, or the highest known level
+    `+ UNMARKED`)."""
     if level_rank < 0:
-        return "NO CABLES IN VIEW"
+        return "C L A S S I F I C A T I O N   U N K N O W N" if unmarked else "NO CABLES IN VIEW"
+    if unmarked:
+        return banner_text(level_rank, control) + "  +  U N M A R K E D"
     word = level_word(level_rank) or "UNCLASSIFIED"
     spaced = "  ".join(" ".join(w) for w in word.split())
     if control:

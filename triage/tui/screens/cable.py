@@ -18,6 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
 
+from ...cable.rollup import Rollup
 from ...store import presence
 from ...store import workflow as wf
 from ...store.schema import StoreError
@@ -364,16 +365,20 @@ class CableScreen(WorkflowActions):
         d = self.detail
         if d is None:
             return
-        level, control = d.level_rank, d.banner_control
+        marking = Rollup()
+        if not (d.classification or "").strip("?/ "):
+            marking.add(None)  # no level could be read: none is vouched for
+        else:
+            own_nf = d.level_rank > 0 and d.banner_control
+            marking.add(d.level_rank, noforn=own_nf, fouo=d.level_rank == 0 and d.banner_control)
         if self.show_thread:
-            shown, nf, fouo = self.query_one(ThreadTree).marking()
-            if shown >= 0:
-                own_nf = d.level_rank > 0 and d.banner_control
-                own_fouo = d.level_rank == 0 and d.banner_control
-                level = max(level, shown)
-                control = (own_nf or nf) if level > 0 else (own_fouo or fouo)
+            shown = self.query_one(ThreadTree).marking()
+            if shown.level >= 0:
+                marking.add(shown.level, noforn=shown.noforn)
+                marking.add(0, fouo=shown.fouo)
+            marking.unmarked += shown.unmarked
         for b in self.query(Banner):
-            b.show_level(level, control)
+            b.show_level(marking.level, marking.control, bool(marking.unmarked))
 
     def on_thread_tree_marking_changed(self, msg: ThreadTree.MarkingChanged) -> None:
         msg.stop()

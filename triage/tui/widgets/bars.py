@@ -60,11 +60,12 @@ class Banner(Static):
     Banner { width: 100%; height: 1; content-align: center middle; text-style: bold; }
     """
 
-    def show_level(self, level_rank: int, noforn: bool) -> None:
+    def show_level(self, level_rank: int, noforn: bool, unmarked: bool = False) -> None:
         colour = LEVEL_COLOURS.get(level_rank, "#808080")
         self.styles.background = colour
         self.styles.color = "black" if level_rank in (0, 3) else "white"
-        self.update(Text(banner_text(level_rank, noforn), style=Style(reverse=self.app.no_color)))
+        text = banner_text(level_rank, noforn, unmarked)
+        self.update(Text(text, style=Style(reverse=self.app.no_color)))
 
 
 HINT_ORDER = [

@@ -21,6 +21,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from ...cable.rollup import Rollup
 from ...store import threads as th
 from ...store.schema import StoreError
 from ..safe import PREC_STYLES, class_style, visible
@@ -87,8 +88,8 @@ class ThreadTree(VerticalScroll, can_focus=True):
         self.rows: list[_Row] = []
         self.cursor = -1
         self.loaded_in_s: float | None = None
-        self._marking: tuple[int, bool, bool] = (-1, False, False)
-        self._marking_now = self._marking
+        self._marking = Rollup()
+        self._marking_now = Rollup()
 
     def compose(self) -> ComposeResult:
         yield Static(id="thread-text", markup=False)
@@ -152,24 +153,17 @@ class ThreadTree(VerticalScroll, can_focus=True):
             return self.rows[self.cursor].cable_id
         return None
 
-    def marking(self) -> tuple[int, bool, bool]:
-        """The classification of what the tab shows (the subjects of the thread's held cables
-        and of the related ones): (highest level, any NOFORN over a classified level, any
-        FOUO over UNCLASSIFIED); (-1, False, False) when it shows no cable."""
+    def marking(self) -> Rollup:
+        """The classification of what the tab shows: the subjects of the thread's held cables
+        and of the related ones, rolled up (cable/rollup.py)."""
         return self._marking
 
     def _shown(self, fields: dict[str, Any]) -> None:
-        rank = int(fields.get("level_rank") or 0)
-        badge = str(fields.get("badge") or "")
-        level, nf, fouo = self._marking_now
-        self._marking_now = (
-            max(level, rank),
-            nf or (rank > 0 and badge.endswith("//NF")),
-            fouo or (rank == 0 and badge.endswith("//FOUO")),
-        )
+        badge = str(fields.get("badge") or "?")
+        self._marking_now.add_marking(badge)
 
     def draw(self, keep: int | None = None) -> None:
-        self._marking_now = (-1, False, False)
+        self._marking_now = Rollup()
         self.rows = self._rows()
         if self._marking_now != self._marking:
             self._marking = self._marking_now

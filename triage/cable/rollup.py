@@ -1,0 +1,68 @@
+"""The marking of several cables shown or written together (a list's banner, an export, a
+report, the split view with its Thread tab): the highest level among them, with NOFORN when any
+classified one carries it, or FOUO when all are unclassified and any carries FOUO (or SBU, LOU).
+A page is marked as classification guides mark a document from its portions: never lower or
+less restrictive than anything on it. A cable whose level could not be read (badge `?`) is
+counted apart: no level can be vouched for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import level_word
+
+_U_CONTROLS = ("FOUO", "SBU", "LOU")
+_BADGE_LEVEL = {"U": 0, "C": 1, "S": 2, "TS": 3}
+_WORD_LEVEL = {"UNCLASSIFIED": 0, "CONFIDENTIAL": 1, "SECRET": 2, "TOP SECRET": 3}
+
+
+@dataclass
+class Rollup:
+    level: int = -1  # -1: no cable of a known level yet
+    noforn: bool = False
+    fouo: bool = False
+    unmarked: int = 0  # cables whose level could not be read
+
+    def add(self, level: int | None, noforn: bool = False, fouo: bool = False) -> None:
+        if level is None or level < 0:
+            self.unmarked += 1
+            return
+        self.level = max(self.level, level)
+        self.noforn = self.noforn or (level > 0 and noforn)
+        self.fouo = self.fouo or (level == 0 and fouo)
+
+    def add_marking(self, marking: str | None) -> None:
+        """A badge (`S//NF`, `U//FOUO`, `?`) or a written marking (`SECRET//NOFORN`)."""
+        head, _, tail = (marking or "").partition("//")
+        head = head.strip().upper()
+        level = _BADGE_LEVEL.get(head, _WORD_LEVEL.get(head))
+        controls = {c.strip().upper() for c in tail.split("/") if c.strip()}
+        self.add(
+            level,
+            noforn=bool(controls & {"NF", "NOFORN"}),
+            fouo=bool(controls & {*_U_CONTROLS, "FOUO"}),
+        )
+
+    @property
+    def control(self) -> bool:
+        """The banner names a control beside the level (NOFORN, or FOUO over UNCLASSIFIED)."""
+        return self.noforn if self.level > 0 else self.fouo
+
+    def words(self) -> str | None:
+        """`SECRET//NOFORN`, `UNCLASSIFIED//FOUO`; None when no level is known."""
+        if self.level < 0:
+            return None
+        word = level_word(self.level) or "UNCLASSIFIED"
+        if self.control:
+            word += "//NOFORN" if self.level > 0 else "//FOUO"
+        return word
+
+    def said(self) -> str:
+        """For a message: `SECRET//NOFORN`, `SECRET//NOFORN (2 without a readable
+        classification)`, `none`."""
+        words = self.words()
+        if not self.unmarked:
+            return words or "none"
+        n = self.unmarked
+        odd = f"{n:,} without a readable classification"
+        return f"{words} ({odd})" if words else f"unknown ({odd})"
