@@ -60,6 +60,26 @@ def test_undo_leaves_a_cable_someone_changed_since(db: Path) -> None:
     assert "changed by other" in undone.conflicts[0]
     assert wf.state(conn, cid).status == "IN PROGRESS"
     assert wf.undo_last(conn, "nobody") is None
+    # the refusal is in the log, and `u` again steps past it to older changes (it used to
+    # meet the same refusal for ever)
+    assert tuple(wf.history(conn, cid)[-1][2:4]) == ("undo", None)
+    assert wf.undo_last(conn, "me") is None  # nothing older of mine: said, not refused again
+    conn.close()
+
+
+def test_u_steps_past_a_refused_undo_to_older_changes(db: Path) -> None:
+    conn = connect(db)
+    paris = wf.find_cable(conn, "26PARIS1877")
+    flash = wf.find_cable(conn, "26STATE104233")
+    wf.set_note(conn, paris, "call the DCM", "me")
+    wf.set_status(conn, flash, "IN PROGRESS", "me")
+    wf.set_note(conn, flash, "mine now", "other")
+    refused = wf.undo_last(conn, "me")
+    assert refused is not None and not refused.done and refused.conflicts
+    again = wf.undo_last(conn, "me")
+    assert again is not None and again.done == ["26PARIS1877"]
+    assert (wf.state(conn, paris).note or "") == ""
+    assert wf.state(conn, flash).status == "IN PROGRESS"  # the other officer's cable stays
     conn.close()
 
 

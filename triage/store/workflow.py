@@ -309,8 +309,21 @@ def _next_step(conn: sqlite3.Connection, who: str, redo: bool) -> tuple[str, str
             if change in decided:
                 continue
             decided.add(change)
-            if (kind == UNDO) == redo:
+            if (kind == UNDO) == redo and _puts_back(conn, batch):
                 return batch, change, seen - {batch}
+
+
+def _puts_back(conn: sqlite3.Connection, batch: str) -> bool:
+    """Whether the batch changed any field an undo puts back (a refused undo's batch holds
+    only the refusal: stepping past it, `u` goes on to older changes)."""
+    marks = ", ".join("?" * len(UNDOABLE))
+    return (
+        conn.execute(
+            f"SELECT 1 FROM audit WHERE batch = ? AND field IN ({marks}) LIMIT 1",
+            (batch, *UNDOABLE),
+        ).fetchone()
+        is not None
+    )
 
 
 def undo_last(conn: sqlite3.Connection, who: str) -> Undone | None:
@@ -355,6 +368,7 @@ def _reverse(
     label = ", ".join(f"{f} {_short_value(n)} -> {_short_value(o)}" for f, n, o in fields_seen)
     done: list[str] = []
     conflicts: list[str] = []
+    refused: list[tuple[int, str, str]] = []
     for cid, (ref, version, back) in per_cable.items():
         later = conn.execute(
             "SELECT who, batch, row_version FROM audit WHERE cable_id = ? AND row_version > ?",
@@ -367,6 +381,18 @@ def _reverse(
             done.append(ref)
         except Conflict as exc:
             conflicts.append(str(exc))
+            refused.append((cid, ref, str(exc)))
+    if refused:
+        # said in the log, in this undo's (or redo's) batch: the next `u` steps past the
+        # refused change to older ones instead of meeting the same refusal again
+        what = again[:4]
+        now = utcnow()
+        with _write(conn):
+            append_audit(
+                conn,
+                [(now, who, cid, ref, what, None, f"refused: {why}") for cid, ref, why in refused],
+                batch=again,
+            )
     return Undone(label, done, conflicts)
 
 
