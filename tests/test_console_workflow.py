@@ -76,6 +76,42 @@ async def test_assign_with_type_ahead_then_status_digits_due_note_ack(db: Path) 
         assert state(db, "26STATE104233").officer is None
 
 
+async def test_a_note_being_typed_is_not_lost_to_esc_or_ctrl_c(db: Path) -> None:
+    """esc over a typed note asked nothing and threw it away; ctrl+c quit the console with
+    it. Both now ask first; n goes back to the text as typed."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"called the RSO")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        ref = app.screen.query_one(CableList).row_at(0).reference_id  # type: ignore[union-attr]
+        assert state(db, ref).note == "called the RSO"
+        # nothing typed: esc closes at once, and ctrl+c on the list quits at once
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (NoteEditor, ConfirmScreen))
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+
+
 @pytest.mark.parametrize(("width", "status_says"), [(160, "NEW"), (100, "ACK?")])
 async def test_an_unacknowledged_flash_says_so_once(db: Path, width: int, status_says: str) -> None:
     """In the ACK column where the list has one; in STATUS where it is too narrow for it."""

@@ -57,6 +57,24 @@ class TriageApp(App[None]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
 
+    async def action_quit(self) -> None:
+        """ctrl+c: quit, but not silently over a note being typed (asked once; ctrl+c again
+        on the question quits)."""
+        unsaved = getattr(self.screen, "unsaved", None)
+        if callable(unsaved) and unsaved():
+            from .screens.dialogs import ConfirmScreen
+
+            def answered(quit_now: bool | None) -> None:
+                if quit_now:
+                    self.exit()
+
+            self.push_screen(
+                ConfirmScreen("Quit triage? The note you typed is not saved (n goes back to it)"),
+                answered,
+            )
+            return
+        self.exit()
+
     def __init__(
         self,
         db_path: Path,

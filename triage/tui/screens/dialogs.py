@@ -262,7 +262,8 @@ class OfficerPicker(Modal[str | None]):
 
 
 class NoteEditor(Modal[str | None]):
-    """A multi-line note: ctrl+s saves, esc cancels."""
+    """A multi-line note: ctrl+s saves, esc cancels (asking first when something was typed:
+    a note is often minutes of an officer's work)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save"),
@@ -292,6 +293,30 @@ class NoteEditor(Modal[str | None]):
         from textual.widgets import TextArea
 
         self.dismiss(self.query_one(TextArea).text)
+
+    def unsaved(self) -> bool:
+        """Whether the note as typed differs from the note as it was opened."""
+        from textual.widgets import TextArea
+
+        return self.query_one(TextArea).text != self._text
+
+    def action_cancel(self) -> None:
+        if not self.unsaved():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                from textual.widgets import TextArea
+
+                self.query_one(TextArea).focus()
+
+        self.app.push_screen(
+            ConfirmScreen("Discard the note you typed? (n goes back to it; ctrl+s saves it)"),
+            answered,
+        )
 
 
 class ConfirmScreen(Modal[bool]):
