@@ -151,6 +151,26 @@ async def test_a_narrow_list_keeps_officer_and_status_on_screen(db: Path, width:
         assert "ACK?" in line_of(app, "26STATE104233")  # FLASH, nobody acknowledged it
 
 
+@pytest.mark.parametrize(("width", "status"), [(80, "LATE"), (120, "ASGN")])
+async def test_an_overdue_cable_says_so_when_the_age_column_gives_way(
+    db: Path, width: int, status: str
+) -> None:
+    """At 80 columns AGE (and its `!` for overdue) gives way to the subject: the STATUS
+    cell says LATE instead, as it says ACK? for a FLASH nobody acknowledged."""
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26PARIS1877")
+    wf.assign(conn, cid, "kwalker", "lead")
+    wf.set_due(conn, cid, "2020-01-01T09:00:00Z", "lead")
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        row = line_of(app, "26PARIS1877")
+        assert cell(app, row, "status").strip() == status, row
+        if width >= 120:
+            assert "!" in cell(app, row, "age"), row
+
+
 async def test_a_suggestion_reads_apart_from_an_assignment_at_80(db: Path) -> None:
     set_officer(db, "26STATE104233", "ct-desk")
     app = make_app(db, routes=[{"officer": "ct-desk", "tags": ["PTER"]}])

@@ -298,14 +298,23 @@ class CableList(Widget, can_focus=True):
     def _row_text(self, row: Row, cols: list[Column], index: int) -> Text:
         overdue = self._overdue(row)
         ack_column = any(c.key == "ack" for c in cols)
+        age_column = any(c.key == "age" for c in cols)
         t = Text(end="", no_wrap=True, overflow="ellipsis")
         for k, c in enumerate(cols):
             if k:
                 t.append(" ")
-            t.append_text(self._cell(row, c, index, overdue, ack_column))
+            t.append_text(self._cell(row, c, index, overdue, ack_column, age_column))
         return t
 
-    def _cell(self, row: Row, c: Column, index: int, overdue: bool, ack_column: bool) -> Text:
+    def _cell(
+        self,
+        row: Row,
+        c: Column,
+        index: int,
+        overdue: bool,
+        ack_column: bool,
+        age_column: bool = True,
+    ) -> Text:
         w = c.width
         style: Style | str = ""
         if c.key == "mark":
@@ -356,6 +365,10 @@ class CableList(Widget, can_focus=True):
                 # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow (where
                 # the list has an ACK column, that column says it)
                 value = "ACK?" if w < 9 else f"{value[: w - 5]} ACK?"
+                style = alarm_style()
+            elif overdue and not age_column:
+                # the AGE column (and its `!`) gave way to the subject: the status says it
+                value = "LATE" if w < 9 else f"{value[: w - 5]} LATE"
                 style = alarm_style()
         elif c.key == "ack":
             if row.ack_by:
