@@ -591,6 +591,35 @@ def test_reindex_from_the_shell_says_what_it_did(tmp_path: Path, samples: Path) 
     assert missing.exit_code != 0 and "none.db: no cache here" in missing.output
 
 
+def test_ingest_stopped_by_ctrl_c_says_what_is_kept_and_what_to_do(
+    tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """click printed only "Aborted!": now the officer is told how far it got, that the
+    batches committed are kept, and to run it again."""
+    import triage.store.ingest as store_ingest
+
+    db = tmp_path / "c.db"
+    real = store_ingest.prepare
+    calls = [0]
+
+    def ctrl_c_at_the_twentieth(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        if calls[0] == 20:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_ingest, "prepare", ctrl_c_at_the_twentieth)
+    stopped = CliRunner().invoke(main, ["ingest", "--db", str(db), str(samples)])
+    assert stopped.exit_code == 130
+    assert "Aborted" not in stopped.output
+    assert "ingest stopped (ctrl+c) after 19 inputs" in stopped.output
+    assert "run the same ingest again to go on" in stopped.output
+    monkeypatch.setattr(store_ingest, "prepare", real)
+    again = CliRunner().invoke(main, ["ingest", "--db", str(db), str(samples)])
+    assert again.exit_code == 0, again.output
+    assert connect(db).execute("SELECT count(*) FROM cables").fetchone()[0] == N_SAMPLES
+
+
 def test_reindex_stopped_from_the_shell_says_so_and_goes_on_when_run_again(
     tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -371,6 +371,7 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
         _fail(f"{source}: skipped: it is the cache being stored into (its -wal and -shm too)")
 
     items = iter_paths(named, cache_files(conn), on_skip)
+    read = [0]  # inputs handled, for the message if the run is stopped
     try:
         if sys.stderr.isatty():
             from rich.progress import (
@@ -395,6 +396,7 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
                 task = progress.add_task("ingest", total=total, rate="")
 
                 def advance(n: int) -> None:
+                    read[0] += n
                     progress.advance(task, n)
                     t = progress.tasks[0]
                     if t.speed:
@@ -404,7 +406,21 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
                     conn, items, on_reject=on_reject, on_progress=advance, on_note=on_note
                 )
         else:
-            summary = run_ingest(conn, items, on_reject=on_reject, on_note=on_note)
+
+            def count(n: int) -> None:
+                read[0] += n
+
+            summary = run_ingest(
+                conn, items, on_reject=on_reject, on_progress=count, on_note=on_note
+            )
+    except KeyboardInterrupt:
+        # (click would print only "Aborted!")
+        _fail(
+            f"ingest stopped (ctrl+c) after {read[0]:,} input{'s' if read[0] != 1 else ''}: "
+            f"{path}: every batch committed is kept; run the same ingest again to go on "
+            "(cables already stored count as unchanged)"
+        )
+        sys.exit(130)
     except OSError as exc:
         raise CliError(f"ingest stopped: {exc}") from exc
     except Exception as exc:  # sqlite3 errors: a full disk, a write lock held too long
