@@ -264,6 +264,22 @@ def test_an_empty_file_is_no_cache_to_read_and_a_private_one_once_ingested(
     assert connect(path).execute("SELECT count(*) FROM cables").fetchone()[0] == 1
 
 
+def test_a_mistyped_db_folder_is_refused_and_a_new_cache_is_said(
+    tmp_path: Path, samples: Path
+) -> None:
+    """`ingest --db /nonexistent/dir/x.db` made the folders and a cache nobody looks in, and
+    said nothing: a folder that is not there is now refused by name, and a new cache is said."""
+    one = str(samples / "06_routine_tokyo.txt")
+    wrong = tmp_path / "typo" / "deep" / "c.db"
+    r = CliRunner().invoke(main, ["ingest", "--db", str(wrong), one])
+    assert r.exit_code == 1 and f"no folder {wrong.parent}" in r.output
+    assert not (tmp_path / "typo").exists()
+    r = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "c.db"), one])
+    assert r.exit_code == 0 and f"{tmp_path / 'c.db'}: a new cache" in r.output
+    r = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "c.db"), one])
+    assert r.exit_code == 0 and "a new cache" not in r.output
+
+
 def test_new_cache_is_private(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     connect(path)

@@ -288,16 +288,28 @@ def _open_store(
 
     A command that writes (`writes`) first puts back the audit log's append-only triggers if
     someone dropped or altered them, and says so."""
+    from .config import default_db_path
     from .store import StoreError, connect
+    from .store.dsn import is_postgres
 
     cfg = _config()
     path = _cache_path(db_opt or (ctx.obj or {}).get("db"), cfg)
     ctx.ensure_object(dict)
     ctx.obj["path"] = path  # for the message of an error met on it later
+    new = create and not is_postgres(path) and not os.path.lexists(path)
+    if new and path != default_db_path() and not path.parent.is_dir():
+        # a mistyped --db (or $TRIAGE_DB, or config `db`) would make folders and a cache
+        # nobody else looks in: only triage's own default place is made
+        raise CliError(
+            f"{path}: no folder {path.parent}; check the path, or make the folder first "
+            f"(mkdir -p {path.parent})"
+        )
     try:
         conn = connect(path, group=cfg.group, create=create)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
+    if new:
+        _fail(f"note: {path}: a new cache")
     if writes:
         _restore_triggers(conn, path)
     return conn, path
