@@ -144,6 +144,27 @@ async def test_new_name_can_be_typed(db: Path) -> None:
         assert state(db, "26JCS911").officer == "newbie"
 
 
+async def test_me_is_yourself_in_the_officer_picker_and_the_shell(db: Path) -> None:
+    """`me` made a new officer called "me" (after a question whose default was yes), though
+    `officer:me` filters for yourself: it is now yourself, in the console and the shell."""
+    app = make_app(db, officers=["kwalker"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"me", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ConfirmScreen, OfficerPicker))
+        assert state(db, "26JCS911").officer == "tester"
+    from click.testing import CliRunner
+
+    from triage.cli import main
+    from triage.config import current_login
+
+    r = CliRunner().invoke(main, ["assign", "--db", str(db), "26PARIS1877", "me"])
+    assert r.exit_code == 0 and f"officer {current_login()}," in r.output
+
+
 async def test_done_leaves_the_inbox(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(140, 30)) as pilot:

@@ -729,9 +729,13 @@ def assign(
     config lists the officers (`officers = [...]`), or the name is close to a known one (a
     typo would take the cable out of its officer's Mine), that is a choice: asked on a terminal,
     refused elsewhere without --new."""
+    from .config import current_login
+
     name = officer.strip()
     if not name:
         raise CliError("no officer given: to remove the assignment, use triage unassign")
+    if name.lower() == "me":  # as `--officer me` and `officer:me` read it
+        name = current_login()
 
     def who_is_it(conn: sqlite3.Connection) -> str:
         return _officer_named(conn, name, new_officer)

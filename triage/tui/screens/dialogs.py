@@ -216,6 +216,10 @@ class OfficerPicker(Modal[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         ol = self.query_one(OptionList)
         typed = event.value.strip()
+        if typed.lower() == "me" and "me" not in self._officers:
+            # as `officer:me` filters: yourself, never a new officer called "me"
+            self.dismiss(str(getattr(self.app, "login", typed)))
+            return
         known = {o.lower(): o for o in [*self._officers, self._suggested or ""] if o}
         if typed.lower() in known and not self._chosen_by_arrows:
             self.dismiss(known[typed.lower()])
