@@ -381,11 +381,16 @@ def test_watch_command_ingests_what_arrives(tmp_path: Path, samples: Path) -> No
         while connect(db).execute("SELECT count(*) FROM cables").fetchone()[0] != 1:
             assert time.monotonic() < deadline
         assert raw_bytes(connect(db), "26STATE104233") == data
+        # a file with no cable in it is stored with warnings, named with its file
+        (drop / "notes.txt").write_bytes(b"call the desk about the visit\n")
+        while "ingested UNKNOWN-" not in proc.stdout.readline():
+            pass
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=10)
     assert "stopped" in out
     assert "Traceback" not in err
+    assert f"{drop / 'notes.txt'}: UNKNOWN-" in err and "no classification banner" in err
     assert (drop / "incoming.txt").exists()
 
 

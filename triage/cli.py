@@ -494,7 +494,13 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
     try:
         while True:
             try:
-                watcher.run(report, on_reject=lambda s, r: _fail(f"{s}: rejected: {r}"))
+                watcher.run(
+                    report,
+                    on_reject=lambda s, r: _fail(f"{s}: rejected: {r}"),
+                    # a cable stored with warnings (damaged, repaired, a new version, or a
+                    # file with no cable in it) is named with its file, as ingest names it
+                    on_note=lambda s, m: _fail(f"{s}: {m}"),
+                )
                 return
             except sqlite3.OperationalError as exc:
                 # a database server restarting or failing over, the write lock held too long:

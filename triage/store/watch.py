@@ -42,7 +42,11 @@ class Watcher:
         self._done: dict[Path, tuple[int, int]] = {}
         self._skip = cache_files(conn)
 
-    def poll(self, on_reject: Callable[[str, str], None] | None = None) -> Summary | None:
+    def poll(
+        self,
+        on_reject: Callable[[str, str], None] | None = None,
+        on_note: Callable[[str, str], None] | None = None,
+    ) -> Summary | None:
         now = _candidates(self.folder, self._skip)
         ready = [
             p for p, sig in now.items() if self._last.get(p) == sig and self._done.get(p) != sig
@@ -56,7 +60,7 @@ class Watcher:
                 items.append(Item(str(p), None, _folder_problem(self.folder, p)))
             else:
                 items.extend(_file_items(p, self._skip))
-        summary = ingest(self.conn, items, on_reject=on_reject)
+        summary = ingest(self.conn, items, on_reject=on_reject, on_note=on_note)
         # read only once stored: a poll the database failed under (a server restart, the
         # write lock held too long) leaves its files to the next one, which reads them again
         for p in ready:
@@ -68,9 +72,10 @@ class Watcher:
         report: Callable[[Summary], None],
         on_reject: Callable[[str, str], None] | None = None,
         stop: Callable[[], bool] = lambda: False,
+        on_note: Callable[[str, str], None] | None = None,
     ) -> None:
         while not stop():
-            summary = self.poll(on_reject)
+            summary = self.poll(on_reject, on_note)
             if summary is not None:
                 report(summary)
             time.sleep(self.interval)
