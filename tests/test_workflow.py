@@ -134,6 +134,20 @@ def test_assigning_a_name_nobody_has_is_a_choice_when_it_may_be_a_typo(
     assert len(officers) == 4
 
 
+def test_a_note_from_the_shell_says_whose_note_it_replaced_or_appends(db: Path) -> None:
+    conn = connect(db)
+    wf.set_note(conn, wf.find_cable(conn, "26PARIS1877"), "Called RSO, wait for reply", "kw")
+    r = run("note", "--db", str(db), "26PARIS1877", "-2 points for the DCM")
+    assert r.exit_code == 0, r.output
+    assert "26PARIS1877: replaced the note kw wrote (kept in the history" in r.stderr
+    assert wf.state(conn, wf.find_cable(conn, "26PARIS1877")).note == "-2 points for the DCM"
+    r = run("note", "--db", str(db), "26PARIS1877", "--append", "DCM agreed")
+    assert r.exit_code == 0 and "replaced" not in r.stderr
+    assert wf.state(conn, wf.find_cable(conn, "26PARIS1877")).note == (
+        "-2 points for the DCM\nDCM agreed"
+    )
+
+
 def test_digits_and_aliases_for_status() -> None:
     assert wf.normalise_status("5") == "DONE"
     assert wf.normalise_status("no_action") == "NO ACTION"

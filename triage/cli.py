@@ -671,11 +671,12 @@ def _workflow(
     change: str,
     *args: str,
     ack_first: bool | None = False,
-    officer_of: Callable[[sqlite3.Connection], str] | None = None,
+    value_of: Callable[[sqlite3.Connection, int], str] | None = None,
 ) -> None:
     """Make one change to cable REF as the current login. `ack_first` (for a close): None asks
     whether an unacknowledged FLASH is acknowledged first, True does it, False does not.
-    `officer_of` (for an assignment) gives the officer meant, asking or refusing if unclear."""
+    `value_of` gives the value to set from the cable as it is (the officer an assignment
+    means, asking or refusing if unclear; a note appended to), in place of the first arg."""
     from .config import current_login
     from .store import workflow as wf
 
@@ -684,8 +685,8 @@ def _workflow(
     try:
         cable_id = wf.find_cable(conn, ref)
         fn = getattr(wf, change)
-        if officer_of is not None:
-            args = (officer_of(conn), *args[1:])
+        if value_of is not None:
+            args = (value_of(conn, cable_id), *args[1:])
         if ack_first is not False and _ack_before_closing(conn, cable_id, args[0], ack_first):
             batch = wf.new_batch()  # one change to undo, as the console's
             try:
@@ -743,10 +744,10 @@ def assign(
     if name.lower() == "me":  # as `--officer me` and `officer:me` read it
         name = current_login()
 
-    def who_is_it(conn: sqlite3.Connection) -> str:
+    def who_is_it(conn: sqlite3.Connection, _cable_id: int) -> str:
         return _officer_named(conn, name, new_officer)
 
-    _workflow(ctx, db_opt, ref, "assign", name, officer_of=who_is_it)
+    _workflow(ctx, db_opt, ref, "assign", name, value_of=who_is_it)
 
 
 def _officer_named(conn: sqlite3.Connection, name: str, new_officer: bool) -> str:
@@ -868,16 +869,43 @@ def due(ctx: click.Context, db_opt: str | None, ref: str, when: tuple[str, ...])
     _workflow(ctx, db_opt, ref, "set_due", at)  # type: ignore[arg-type]
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True})  # a note may open with -
 @_db_option
 @click.argument("ref")
 @click.argument("text")
+@click.option("--append", is_flag=True, help="Add TEXT below the note instead of replacing it.")
 @click.pass_context
-def note(ctx: click.Context, db_opt: str | None, ref: str, text: str) -> None:
-    """Set the note of cable REF ('-' reads it from standard input)."""
+def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bool) -> None:
+    """Set the note of cable REF ('-' reads it from standard input). A note another officer
+    wrote is replaced (it stays in the history and `triage audit`), and said; --append adds
+    TEXT on a line of its own below the note instead."""
+    from .config import current_login
+    from .store import workflow as wf
+
     if text == "-":
         text = sys.stdin.read()
-    _workflow(ctx, db_opt, ref, "set_note", text)
+
+    def new_note(conn: sqlite3.Connection, cable_id: int) -> str:
+        old = wf.state(conn, cable_id).note or ""
+        if append:
+            return f"{old.rstrip()}\n{text}" if old.strip() else text
+        if old.strip() and old != text:
+            by = next(
+                (
+                    who
+                    for _at, who, f, _o, _n in reversed(wf.history(conn, cable_id))
+                    if f == "note"
+                ),
+                None,
+            )
+            if by and by != current_login():
+                _fail(
+                    f"note: {ref}: replaced the note {by} wrote (kept in the history; "
+                    "--append adds to a note instead)"
+                )
+        return text
+
+    _workflow(ctx, db_opt, ref, "set_note", text, value_of=new_note)
 
 
 @main.command()
