@@ -148,6 +148,17 @@ def test_a_note_from_the_shell_says_whose_note_it_replaced_or_appends(db: Path) 
     )
 
 
+def test_export_since_takes_the_words_report_and_audit_take(db: Path) -> None:
+    """`export --since yesterday` was refused while `report --since yesterday` worked."""
+    everything = run("export", "--db", str(db), "--since", "36500d")
+    assert everything.exit_code == 0, everything.output
+    assert len(list(csv.reader(io.StringIO(everything.stdout)))) == N_SAMPLES + 1  # + header
+    none = run("export", "--db", str(db), "--since", "today")
+    assert none.exit_code == 0 and len(none.stdout.splitlines()) == 1  # the header alone
+    bad = run("export", "--db", str(db), "--since", "blue moon")
+    assert bad.exit_code != 0 and "wants a date" in bad.output
+
+
 def test_digits_and_aliases_for_status() -> None:
     assert wf.normalise_status("5") == "DONE"
     assert wf.normalise_status("no_action") == "NO ACTION"

@@ -929,7 +929,10 @@ def ack(ctx: click.Context, db_opt: str | None, ref: str) -> None:
 @click.option("--status", "status_opt", multiple=True, help="Only this status (repeatable).")
 @click.option("--officer", help="Only this officer ('me' for yourself, 'none' for unassigned).")
 @click.option("--precedence", help="Only this precedence, or a range such as '>=IMMED'.")
-@click.option("--since", help="Only cables dated on or after this day (2026-11-01).")
+@click.option(
+    "--since",
+    help="Only cables dated on or after this UTC day (2026-11-01, or today, yesterday, 2d).",
+)
 @click.option(
     "-o", "--output", default="-", show_default=True, help="File to write, or - for stdout."
 )
@@ -966,6 +969,24 @@ def export(
     if view_name.lower() not in tabs:
         raise CliError(f"unknown view {view_name!r}: one of {', '.join(tabs.values())}")
     filters: list[Filter] = []
+    if since:
+        # the words `report --since` and `audit --since` take (today, yesterday, 2d, 8h)
+        # stand for the UTC day they fall on: the filter is by a cable's date
+        import contextlib
+        import datetime as dt
+
+        from .store.report import SinceError, parse_since
+
+        try:
+            dt.date.fromisoformat(since.strip())
+        except ValueError:
+            with contextlib.suppress(SinceError):  # (else the filter says what it wants)
+                since = (
+                    parse_since(since, dt.datetime.now(dt.UTC))
+                    .astimezone(dt.UTC)
+                    .date()
+                    .isoformat()
+                )
     try:
         for st in status_opt:
             filters.append(Filter("status", normalise_status(st)))
