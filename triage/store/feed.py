@@ -27,6 +27,7 @@ class Arrival:
     reference_id: str
     subject: str
     precedence: str
+    badge: str = "?"  # its classification (`S//NF`): a toast quoting its subject is marked
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,10 @@ class ChangeFeed:
             if changed:
                 latest = int(conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0])
                 urgent = [
-                    Arrival(int(cid), str(ref), str(subj), str(prec or ""))
-                    for cid, ref, subj, prec in conn.execute(
-                        "SELECT id, reference_id, coalesce(subject, ''), precedence FROM cables "
+                    Arrival(int(cid), str(ref), str(subj), str(prec or ""), str(badge or "?"))
+                    for cid, ref, subj, prec, badge in conn.execute(
+                        "SELECT id, reference_id, coalesce(subject, ''), precedence, badge "
+                        "FROM cables "
                         "WHERE id > ? AND prec_rank <= ? ORDER BY id",
                         (self._max_id, ACK_MAX_RANK),
                     )

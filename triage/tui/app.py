@@ -258,7 +258,8 @@ class TriageApp(App[None]):
         # toast with the count, not 500 toasts to lay out while the officer's keys wait
         for a in msg.urgent[:URGENT_TOASTS_MAX]:
             self.notify(
-                f"{visible(a.precedence, one_line=True)} {visible(a.reference_id, one_line=True)}:"
+                # portion-marked: the subject may be more classified than the screen under it
+                f"({visible(a.badge, one_line=True)}) {visible(a.reference_id, one_line=True)}:"
                 f" {visible(a.subject, one_line=True)}",
                 title=f"{visible(a.precedence, one_line=True)} traffic",
                 severity="warning",
