@@ -673,8 +673,11 @@ def handover(
         conn,
         ctx,
         now,
-        f"w.status IN ({opened}) AND w.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL",
-        [],
+        # the open ones, and those closed unacknowledged since the window opened: the "not
+        # yet" of the time-to-acknowledge table counts them, and a supervisor must find them
+        f"w.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL "
+        f"AND (w.status IN ({opened}) OR w.received_at >= ?)",
+        [iso(minute)],
         "w.prec_rank, w.received_at, w.cable_id",
         limit,
     )
