@@ -194,6 +194,8 @@ def test_parse_when() -> None:
     assert got is not None and got.startswith("2026-12-0")
     with pytest.raises(wf.WorkflowError):
         wf.parse_when("today 25:00", now)
+    with pytest.raises(wf.WorkflowError, match="'2026-02-30': no such date"):
+        wf.parse_when("2026-02-30", now)
 
 
 def test_routing_rules_suggest_an_officer() -> None:

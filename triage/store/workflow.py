@@ -520,6 +520,8 @@ def _when(text: str, s: str, local_now: dt.datetime) -> dt.datetime:
         try:
             day = dt.date.fromisoformat(s)
         except ValueError as exc:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+                raise WorkflowError(f"{_cut(text)}: no such date") from exc
             raise WorkflowError(
                 f"{_cut(text)}: say when like 'today 17:00', 'tomorrow', '+2d', 'fri', '2026-12-01'"
             ) from exc
