@@ -190,6 +190,16 @@ async def test_a_cable_assigned_to_you_by_someone_else_is_toasted_and_marked(db:
         await settle(pilot)
         said = " ".join(messages(app))
         assert "assigned 26ANKARA3401 to you" in said
+        # a bulk assignment by one officer is one toast, not one a cable
+        before = len(messages(app))
+        conn = connect(db)
+        for ref in ("26PARIS1877", "26ROME1301", "26ROME1311"):
+            wf.assign(conn, wf.find_cable(conn, ref), "tester", "lead")
+        conn.close()
+        app.check_for_changes()
+        await settle(pilot)
+        new = [m for m in messages(app)[before:] if "to you" in m]
+        assert len(new) == 1 and "lead assigned 3 cables (" in new[0], new
         line = next(ln for ln in list_lines(app) if "26ANKARA3401" in ln)
         assert line[0] == "@", line  # marked
         lst = app.screen.query_one(CableList)

@@ -276,11 +276,18 @@ class TriageApp(App[None]):
                 markup=False,
                 timeout=15,
             )
+        # a bulk assignment is one toast per officer who made it, not one per cable
+        by: dict[str, list[str]] = {}
         for given in msg.assigned:
+            by.setdefault(given.by, []).append(given.reference_id)
+        for who, refs in by.items():
+            what = (
+                visible(refs[0], one_line=True)
+                if len(refs) == 1
+                else f"{len(refs):,} cables ({visible(refs[0], one_line=True)}, …)"
+            )
             self.notify(
-                f"{visible(given.by, one_line=True)} assigned "
-                f"{visible(given.reference_id, one_line=True)}"
-                " to you",
+                f"{visible(who, one_line=True)} assigned {what} to you",
                 title="Assigned to you",
                 markup=False,
                 timeout=12,
