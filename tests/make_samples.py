@@ -42,7 +42,7 @@ STATION = {
     "SECSTATE WASHDC": ("STATE", "Secretary of State"),
     "USMISSION USNATO": ("USNATO", "Mission USNATO"),
     "USMISSION USUN NEW YORK": ("USUN NEW YORK", "Mission USUN"),
-    "JOINT STAFF WASHDC": ("JCS", "Joint Staff Washdc"),
+    "JOINT STAFF WASHDC": ("JCS", "Joint Staff WASHDC"),
 }
 
 PREC_WORD = {"Z": "FLASH", "O": "IMMEDIATE", "P": "PRIORITY", "R": "ROUTINE", "Y": "EMERGENCY"}

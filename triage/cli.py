@@ -763,7 +763,14 @@ def _officer_named(conn: sqlite3.Connection, name: str, new_officer: bool) -> st
         return known[name.lower()]
     if new_officer:
         return name
-    close = difflib.get_close_matches(name.lower(), list(known), n=3, cutoff=0.75)
+    # a near miss of a known name (kwalkr, kwalekr); names told apart by a number (desk1,
+    # desk2) are how offices name logins, not typos
+    stem = name.lower().rstrip("0123456789")
+    close = [
+        c
+        for c in difflib.get_close_matches(name.lower(), list(known), n=3, cutoff=0.8)
+        if c.rstrip("0123456789") != stem
+    ]
     if not roster and not close:
         click.echo(f"triage: note: {visible_line(name)} is a new officer", err=True)
         return name
