@@ -23,6 +23,7 @@ from typing import Any
 from ..cable import Cable, looks_binary
 from ..cable.model import classification_badge, level_rank, precedence_rank
 from ..cable.parse import decode, parse_decoded
+from .checkpoint import Checkpointer
 from .clock import utcnow
 from .place import file_kind
 from .schema import FTS_WITH_PREFIXES, drop_indexes, ensure_indexes
@@ -1008,6 +1009,8 @@ def ingest(
     bulk = False
     fts = FtsWrites()
     conn.execute("PRAGMA cache_size = -65536")  # 64 MB of page cache while writing
+    # started after the first batch: by then the parser process has been forked
+    checkpoints = Checkpointer(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         ensure_indexes(conn)
@@ -1029,6 +1032,8 @@ def ingest(
                 bulk = True
             fts.run(conn)
             conn.execute("COMMIT")
+            if checkpoints.start():
+                checkpoints.committed()
             conn.execute("BEGIN IMMEDIATE")
         _store_batch(conn, chunk, summary, fts, on_reject, on_note)
         if on_progress and chunk:
@@ -1040,6 +1045,8 @@ def ingest(
     except BaseException:
         rollback(conn)
         raise
+    finally:
+        checkpoints.close()
     return summary
 
 
