@@ -1022,9 +1022,7 @@ def ingest(
             size += len(item.data) if item.data is not None else 0
             if len(chunk) < batch and size < FtsWrites.MAX_BYTES:
                 continue
-            _store_batch(conn, chunk, summary, fts, on_reject, on_note)
-            if on_progress:
-                on_progress(len(chunk))
+            _store_batch(conn, chunk, summary, fts, on_reject, on_note, on_progress)
             chunk, size = [], 0
             stored = len(summary.stored)
             if not bulk and stored >= bulk_after and stored > at_start:
@@ -1035,9 +1033,7 @@ def ingest(
             if checkpoints.start():
                 checkpoints.committed()
             conn.execute("BEGIN IMMEDIATE")
-        _store_batch(conn, chunk, summary, fts, on_reject, on_note)
-        if on_progress and chunk:
-            on_progress(len(chunk))
+        _store_batch(conn, chunk, summary, fts, on_reject, on_note, on_progress)
         fts.run(conn)
         if bulk:
             ensure_indexes(conn)
@@ -1057,6 +1053,7 @@ def _store_batch(
     fts: FtsWrites,
     on_reject: Callable[[str, str], None] | None,
     on_note: Callable[[str, str], None] | None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> None:
     """Inside the caller's transaction: one batch of inputs, in order. Rejects are recorded;
     the run of cables new to the cache is written a table at a time (`_insert_new`, one
@@ -1078,8 +1075,12 @@ def _store_batch(
             summary.rejects.append((item.source, reason))
             if on_reject:
                 on_reject(item.source, reason)
-            continue
-        ready.append((item, prepared if prepared is not None else prepare(item.data, item.meta)))
+        else:
+            ready.append(
+                (item, prepared if prepared is not None else prepare(item.data, item.meta))
+            )
+        if on_progress:
+            on_progress(1)  # an input handled (the count a stopped run reports)
     if not ready:
         return
     refs = [p.ref for _, p in ready]
