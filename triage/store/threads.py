@@ -85,6 +85,26 @@ def store_links(
         )
 
 
+def store_new_links(
+    conn: sqlite3.Connection,
+    links: Sequence[tuple[int, int, str | None, str, str, str]],
+    arrived: Sequence[tuple[int, str]],
+) -> None:
+    """store_links for many cables new to the cache at once (ingest's batches), after their
+    `cables` rows: `links` as (cable_id, seq, letter, cited ref, text, cited ref), `arrived` as
+    (cable_id, reference_id). Each link resolves to the cited cable if held (one of the batch
+    too), and every earlier link that named an arrival now resolves to it."""
+    if links:
+        conn.executemany(
+            "INSERT INTO cable_links (cable_id, seq, letter, cited_ref, text, cited_id) "
+            "VALUES (?, ?, ?, ?, ?, (SELECT id FROM cables WHERE reference_id = ?))",
+            links,
+        )
+    conn.executemany(
+        "UPDATE cable_links SET cited_id = ? WHERE cited_ref = ? AND cited_id IS NULL", arrived
+    )
+
+
 def _station_of(reference_id: str) -> str | None:
     m = re.match(r"^\d{2}(\D+)\d+$", reference_id)
     return m.group(1) if m else None
