@@ -323,7 +323,15 @@ def test_full_disk_during_ingest_and_reindex(db: Path, samples: Path) -> None:
     with pytest.raises(sqlite3.OperationalError, match="full"):
         from triage.store.ingest import Item
 
-        ingest(conn, iter([Item(f"big{k}", (b"x " * 200_000) + str(k).encode()) for k in range(5)]))
+        ingest(
+            conn,
+            iter(
+                [
+                    Item(f"big{k}", b"SUBJECT: BIG\n\n" + (b"x " * 200_000) + str(k).encode())
+                    for k in range(5)
+                ]
+            ),
+        )
     assert not conn.in_transaction
     with pytest.raises(sqlite3.OperationalError, match="full"):
         reindex(conn)

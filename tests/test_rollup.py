@@ -74,7 +74,7 @@ def test_export_and_report_say_the_rolled_up_marking(db: Path, tmp_path: Path) -
 def test_a_cable_without_a_readable_level_is_said_apart(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     conn = connect(db)
-    ingest(conn, [Item("notes.txt", b"call the desk about the visit\n")])
+    ingest(conn, [Item("cut.txt", b"SUBJECT: CALL THE DESK\n\n1. ABOUT THE VISIT\n")])
     r = CliRunner().invoke(main, ["export", "--db", str(db), "-o", str(tmp_path / "x.csv")])
     assert r.exit_code == 0, r.output
     assert "highest classification unknown (1 without a readable classification)" in (

@@ -177,11 +177,24 @@ def test_rejects_are_reported_and_kept(tmp_path: Path, samples: Path) -> None:
 
 def test_damaged_cable_is_stored_with_warnings(tmp_path: Path) -> None:
     conn = connect(tmp_path / "c.db")
-    s = ingest(conn, [Item("junk.txt", b"just some words, no header at all\n")])
+    s = ingest(conn, [Item("cut.txt", b"SUBJECT: TALKS RESUME\n\n1. THE TALKS RESUMED ON\n")])
     assert s.added == 1
     ref, warnings = conn.execute("SELECT reference_id, warnings_json FROM cables").fetchone()
     assert ref.startswith("UNKNOWN-")
     assert "no classification banner" in warnings
+
+
+def test_text_with_nothing_of_a_cable_in_it_is_rejected_by_name(tmp_path: Path) -> None:
+    """A README or a page of notes in the drop folder became an UNKNOWN-... cable in every
+    officer's Inbox: it is a reject now, named with why (the file stays where it was)."""
+    conn = connect(tmp_path / "c.db")
+    said: list[tuple[str, str]] = []
+    readme = b"# triage\n\nA console for cables.\n\n1. Install it\n2. Run it\n"
+    s = ingest(conn, [Item("README.md", readme)], on_reject=lambda a, b: said.append((a, b)))
+    assert (s.added, s.rejected) == (0, 1)
+    assert said and said[0][0] == "README.md" and said[0][1].startswith("no cable in it")
+    assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] == 0
+    assert conn.execute("SELECT path FROM rejects").fetchone()[0] == "README.md"
 
 
 def test_watch_reads_a_file_written_in_two_steps_once_whole(tmp_path: Path, samples: Path) -> None:
@@ -381,8 +394,8 @@ def test_watch_command_ingests_what_arrives(tmp_path: Path, samples: Path) -> No
         while connect(db).execute("SELECT count(*) FROM cables").fetchone()[0] != 1:
             assert time.monotonic() < deadline
         assert raw_bytes(connect(db), "26STATE104233") == data
-        # a file with no cable in it is stored with warnings, named with its file
-        (drop / "notes.txt").write_bytes(b"call the desk about the visit\n")
+        # a damaged cable is stored with warnings, named with its file
+        (drop / "cut.txt").write_bytes(b"SUBJECT: TALKS RESUME\n\n1. THE TALKS RESUMED\n")
         while "ingested UNKNOWN-" not in proc.stdout.readline():
             pass
     finally:
@@ -390,7 +403,7 @@ def test_watch_command_ingests_what_arrives(tmp_path: Path, samples: Path) -> No
         out, err = proc.communicate(timeout=10)
     assert "stopped" in out
     assert "Traceback" not in err
-    assert f"{drop / 'notes.txt'}: UNKNOWN-" in err and "no classification banner" in err
+    assert f"{drop / 'cut.txt'}: UNKNOWN-" in err and "no classification banner" in err
     assert (drop / "incoming.txt").exists()
 
 

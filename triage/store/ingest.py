@@ -411,6 +411,8 @@ class Prepared:
     tags: list[str]
     addressees: list[tuple[str, int, str | None, str, str | None, int, str | None]]
     links: list[Link] = field(default_factory=list)  # the cables its references name
+    # why the bytes hold no cable at all (text, but nothing of a cable in it): a reject
+    no_cable: str | None = None
 
 
 def prepare(data: bytes, meta: dict[str, str] | None = None) -> Prepared:
@@ -469,6 +471,31 @@ def prepare(data: bytes, meta: dict[str, str] | None = None) -> Prepared:
         list(dict.fromkeys(cable.tags)),
         addressees,
         links_of(cable.references),
+        _no_cable(cable, ref, meta),
+    )
+
+
+def _no_cable(cable: Cable, ref: str, meta: dict[str, str]) -> str | None:
+    """Text with nothing of a cable in it (a README, a mail, a half page of notes dropped in
+    the folder): no reference, classification, date-time group, subject, TAGS, FM or TO line.
+    A cable cut short or damaged keeps at least one of them and is stored, with warnings."""
+    if meta or not ref.startswith("UNKNOWN-"):
+        return None
+    if (
+        cable.level
+        or cable.dtg
+        or cable.subject
+        or cable.tags
+        or cable.from_
+        or cable.to
+        or cable.transmission_id
+        or cable.security_line
+        or cable.precedence
+    ):
+        return None
+    return (
+        "no cable in it: no transmission header, reference, classification, date-time group, "
+        "subject, TAGS, FM or TO line (a damaged cable keeps one of them)"
     )
 
 
@@ -1076,9 +1103,15 @@ def _store_batch(
             if on_reject:
                 on_reject(item.source, reason)
         else:
-            ready.append(
-                (item, prepared if prepared is not None else prepare(item.data, item.meta))
-            )
+            p = prepared if prepared is not None else prepare(item.data, item.meta)
+            if p.no_cable is None:
+                ready.append((item, p))
+            else:
+                record_reject(conn, item.source, p.no_cable, at)
+                summary.rejected += 1
+                summary.rejects.append((item.source, p.no_cable))
+                if on_reject:
+                    on_reject(item.source, p.no_cable)
         if on_progress:
             on_progress(1)  # an input handled (the count a stopped run reports)
     if not ready:
