@@ -62,12 +62,6 @@ SECURITY_LEVELS = {
 FL2_FIRST = frozenset("ZOPRY")
 
 
-def _may_be_dtg(c: str, s: str) -> bool:
-    """Can RE_DTG_LINE match this stripped line, whose first character is `c`? It opens with
-    the day's digits or a prosign and a blank."""
-    return c.isdecimal() or (c in FL2_FIRST and s[1:2].isspace())
-
-
 RE_ROUTING_WRAP = re.compile(r"[A-Z0-9 ]+")
 RE_ENDS_ADDRESSEES = re.compile(
     r"^\s*(?:TAGS?\b|SIPDIS\b|NOFORN\b|SENSITIVE\b|EXDIS\b|NODIS\b|LIMDIS\b)", re.I
@@ -204,7 +198,9 @@ def _addressee_parts(s: str) -> tuple[str | None, str, str | None, str | None, s
 
 def read_addressee(raw: str) -> Addressee | None:
     """`RUEHC/SECSTATE WASHDC IMMEDIATE 0001` -> routing indicator, name, precedence, number."""
-    s = clean(raw)
+    # a line already clean (printable: no blank but the space; no run of spaces, none at the
+    # ends) is taken as it is, without splitting and joining its words
+    s = raw if raw.isprintable() and "  " not in raw and raw[:1] != " " != raw[-1:] else clean(raw)
     if not s:
         return None
     ri, name, niact_word, prec_word, mcn_written = _addressee_parts(s)
@@ -274,7 +270,7 @@ def _header_start(lines: Sequence[str], i: int) -> tuple[int, str | None]:
         if c == "V" and RE_VZCZC.match(s):
             start = k
             continue
-        if _may_be_dtg(c, s) and RE_DTG_LINE.match(s):
+        if (c.isdecimal() or (c in FL2_FIRST and s[1:2].isspace())) and RE_DTG_LINE.match(s):
             if first_dtg is None:
                 first_dtg = k
             has_fm = any(RE_FM.match(lines[k2]) for k2 in range(k + 1, min(n, k + 4)))
@@ -391,7 +387,8 @@ def read_header(lines: Sequence[str]) -> Header:
             j += 1
             header_end = j
             continue
-        m = RE_DTG_LINE.match(s) if _may_be_dtg(c, s) else None
+        # RE_DTG_LINE opens with the day's digits or a prosign and a blank
+        m = RE_DTG_LINE.match(s) if c.isdecimal() or (c in FL2_FIRST and s[1:2].isspace()) else None
         if m and dtg is None:
             dtg = read_dtg(m, s, warnings)
             dtg_prosigns = m.group(1).split()
