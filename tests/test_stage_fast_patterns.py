@@ -118,3 +118,25 @@ def test_result_types_stay_frozen_dataclasses_with_their_defaults() -> None:
     assert Paragraph(1, "C", "t") == Paragraph(number=1, marking="C", text="t")
     assert hash(Paragraph(1, None, "t")) == hash(Paragraph(1, None, "t"))
     assert [f.name for f in dataclasses.fields(Paragraph)] == ["number", "marking", "text"]
+
+
+@settings(max_examples=3000)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*" \t\n\x0b\x0c\x1c\x1f\x85\xa0\u2000\u2028\u3000", "A", "/", "1", "é"]
+        )
+    )
+)
+def test_already_clean_only_for_what_clean_keeps(s: str) -> None:
+    """header.read_addressee takes a line as it is when already_clean says so: clean must give
+    that very line back (every Unicode blank is tried, not only the space)."""
+    if patterns.already_clean(s):
+        assert patterns.clean(s) == s
+
+
+@given(texts)
+def test_already_clean_says_so_for_clean_text(t: str) -> None:
+    """...and the test is worth its cost: text clean gives back is found clean when printable."""
+    c = patterns.clean(t)
+    assert patterns.already_clean(c) == c.isprintable()

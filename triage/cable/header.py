@@ -40,6 +40,7 @@ from .patterns import (
     RE_TO,
     RE_VZCZC,
     RE_XMT,
+    already_clean,
     banner_level,
     clean,
     is_real_banner,
@@ -198,9 +199,7 @@ def _addressee_parts(s: str) -> tuple[str | None, str, str | None, str | None, s
 
 def read_addressee(raw: str) -> Addressee | None:
     """`RUEHC/SECSTATE WASHDC IMMEDIATE 0001` -> routing indicator, name, precedence, number."""
-    # a line already clean (printable: no blank but the space; no run of spaces, none at the
-    # ends) is taken as it is, without splitting and joining its words
-    s = raw if raw.isprintable() and "  " not in raw and raw[:1] != " " != raw[-1:] else clean(raw)
+    s = raw if already_clean(raw) else clean(raw)  # most are: no split and join of their words
     if not s:
         return None
     ri, name, niact_word, prec_word, mcn_written = _addressee_parts(s)

@@ -457,6 +457,13 @@ def clean(s: str) -> str:
     return " ".join(s.split())
 
 
+def already_clean(s: str) -> bool:
+    """Is clean(s) s itself? A printable string holds no white space but the space (tabs, line
+    breaks, no-break and other Unicode blanks are not printable): then it is clean when it has
+    no run of spaces and none at its ends. Tests in C, where clean splits and joins the words."""
+    return s.isprintable() and "  " not in s and s[:1] != " " != s[-1:]
+
+
 def year4(yy: str) -> int:
     """A year as written (`07`, `1975`) to four digits: 50-99 are 19xx, 00-49 20xx."""
     y = int(yy)
