@@ -396,8 +396,18 @@ def test_watch_command_ingests_what_arrives(tmp_path: Path, samples: Path) -> No
         assert raw_bytes(connect(db), "26STATE104233") == data
         # a damaged cable is stored with warnings, named with its file
         (drop / "cut.txt").write_bytes(b"SUBJECT: TALKS RESUME\n\n1. THE TALKS RESUMED\n")
-        while "ingested UNKNOWN-" not in proc.stdout.readline():
-            pass
+        import threading
+
+        watchdog = threading.Timer(120, proc.kill)  # never a hang: the lines end, and it fails
+        watchdog.start()
+        try:
+            for line in proc.stdout:
+                if "ingested UNKNOWN-" in line:
+                    break
+            else:
+                raise AssertionError("the watcher never said it ingested the damaged cable")
+        finally:
+            watchdog.cancel()
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=10)
