@@ -38,11 +38,10 @@ from ...store.views import (
     FilterError,
     Row,
     View,
+    counts_and_level,
     fetch_rows,
     filters_text,
-    max_level,
     parse_filters,
-    tab_counts,
     view_ids,
 )
 from ..messages import Arrival, CountsLoaded, CursorMoved, ViewData, ViewFailed, ViewLoaded
@@ -468,8 +467,7 @@ class ListScreen(WorkflowActions):
         stale = self._left(generation)
         try:
             with app.cache.borrow() as conn:
-                counts = tab_counts(conn, view, app.ctx, app.tabs, stop=stale)
-                level, noforn = max_level(conn, view, app.ctx, stop=stale)
+                counts, level, noforn = counts_and_level(conn, view, app.ctx, app.tabs, stale)
         except Cancelled:
             return
         except (FilterError, sqlite3.Error, StoreError):
