@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from ..store.feed import Arrival
+from ..store.views import Row
 
 __all__ = ["Arrival"]  # (re-exported: the feed's type, carried by CacheChanged)
 from ..store.presence import Assignment, Present
@@ -22,6 +23,9 @@ class ViewData:
     level: int
     noforn: bool
     officer_width: int = 10  # the longest officer name (or suggestion) it may show
+    # the rows of the list's first page (ids[:PAGE]), read by the worker with the ids, so the
+    # first screen of a view is drawn without a round trip to the cache on the UI thread
+    first_rows: dict[int, Row] | None = None
 
 
 class ViewLoaded(Message):

@@ -2,7 +2,7 @@
 
 A view's ids, counts and banner level are read in thread workers that post messages; the
 handlers here change the screen's state. Rows on screen are fetched by id on the UI thread (one
-indexed query a page).
+indexed query a page), but for a new view's first page, which its worker reads with the ids.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 import time
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -49,7 +50,7 @@ from ..safe import PREC_STYLES, visible
 from ..system import release_memory
 from ..text import tab_bar, who_else
 from ..widgets.bars import Banner, KeyHints, TabBar, hint_bindings
-from ..widgets.cable_list import CableList
+from ..widgets.cable_list import PAGE, CableList
 from .cable import CableScreen
 from .dialogs import ConfirmScreen, PickScreen, PromptScreen
 from .overview import OverviewScreen
@@ -219,20 +220,32 @@ class ListScreen(WorkflowActions):
         """The rows for these ids; None when the cache cannot be read (the list then shows
         the rows as last read, behind the NOT LIVE box)."""
         try:
-            conn = self.tapp.cache.conn()
-            rows = fetch_rows(conn, ids, self.tapp.ctx)
-            routes = self.tapp.config.routes
-            if routes:
-                for r in rows.values():
-                    if not r.officer and r.status == "NEW":
-                        r.suggested = wf.suggest_officer(
-                            routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
-                        )
-            mark_thread_holders(conn, rows, self.tapp.config.route_by_thread)
+            return self._read_rows(self.tapp.cache.conn(), ids)
         except (sqlite3.Error, StoreError) as exc:
             self.tapp.report_cache_error(exc)
             return None
+
+    def _read_rows(self, conn: sqlite3.Connection, ids: list[int]) -> dict[int, Row]:
+        """The rows for these ids as the list draws them (on the UI thread's connection, or a
+        worker's for a view's first page)."""
+        rows = fetch_rows(conn, ids, self.tapp.ctx)
+        routes = self.tapp.config.routes
+        if routes:
+            for r in rows.values():
+                if not r.officer and r.status == "NEW":
+                    r.suggested = wf.suggest_officer(
+                        routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
+                    )
+        mark_thread_holders(conn, rows, self.tapp.config.route_by_thread)
         return rows
+
+    def _first_rows(self, conn: sqlite3.Connection, ids: array[int]) -> dict[int, Row] | None:
+        """The first page's rows, read in the view's worker (None when they cannot be read:
+        the list reads them itself, and says why)."""
+        try:
+            return self._read_rows(conn, [int(i) for i in ids[:PAGE]])
+        except (sqlite3.Error, StoreError):
+            return None
 
     def _overdue(self, row: Row) -> bool:
         return is_overdue(
@@ -429,6 +442,8 @@ class ListScreen(WorkflowActions):
         worker, the tab counts and the banner's level, which may take longer."""
         app = self.tapp
         stale = self._left(generation)
+        partial_sent = False
+        rows: dict[int, Row] | None = None
         try:
             with app.cache.borrow() as conn:
                 if keep_id is None:
@@ -436,12 +451,13 @@ class ListScreen(WorkflowActions):
                     # ordered list follows, for the count, the scrollbar and the far end
                     first = view_ids(conn, view, app.ctx, limit=FIRST_ROWS, stop=stale)
                     if len(first) == FIRST_ROWS:
-                        self.post_message(
-                            ViewLoaded(
-                                ViewData(generation, first, {}, -1, False), None, partial=True
-                            )
-                        )
+                        rows = self._first_rows(conn, first)
+                        data = ViewData(generation, first, {}, -1, False, first_rows=rows)
+                        self.post_message(ViewLoaded(data, None, partial=True))
+                        partial_sent = True
                 ids = view_ids(conn, view, app.ctx, stop=stale)
+                if keep_id is None and not partial_sent:
+                    rows = self._first_rows(conn, ids)
                 longest = conn.execute(
                     "SELECT coalesce(max(length(officer)), 0) FROM workflow"
                 ).fetchone()[0]
@@ -458,7 +474,8 @@ class ListScreen(WorkflowActions):
             return
         routed = [len(str(r.get("officer") or "")) + 1 for r in app.config.routes]
         width = max([int(longest), *routed, 7])
-        self.post_message(ViewLoaded(ViewData(generation, ids, {}, -1, False, width), keep_id))
+        data = ViewData(generation, ids, {}, -1, False, width, None if partial_sent else rows)
+        self.post_message(ViewLoaded(data, keep_id))
         release_memory()
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
@@ -483,7 +500,7 @@ class ListScreen(WorkflowActions):
         lst = self.query_one(CableList)
         lst.empty_text = "" if msg.partial else self._empty_text()
         if msg.partial:
-            lst.set_ids(msg.data.ids, None)
+            lst.set_ids(msg.data.ids, None, first_rows=msg.data.first_rows)
             self.partial = True
             self.loaded = True
             self._first_shown = msg.data.generation
@@ -493,7 +510,8 @@ class ListScreen(WorkflowActions):
             msg.keep_id if msg.keep_id is not None else (lst.current_id if self.partial else None)
         )
         lst.officer_width = msg.data.officer_width
-        lst.set_ids(msg.data.ids, keep)
+        # (the whole list after its own first page: those rows were read moments ago, with it)
+        lst.set_ids(msg.data.ids, keep, first_rows=msg.data.first_rows, rows_current=self.partial)
         if self._reader is not None and self._reader.is_current:
             self._reader.list_changed()  # its `3 of 54`, and where n and p go from here
         self.partial = False
