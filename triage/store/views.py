@@ -661,10 +661,13 @@ def view_ids(
     ctx: Context,
     limit: int | None = None,
     stop: Stop = None,
+    before_rows: Callable[[], object] | None = None,
 ) -> array[int]:
     """The ordered ids of the view (the first `limit` of them, when given: an index-ordered scan
     that stops early, for the first screen). Raises FilterError for a search FTS5 cannot parse,
-    Cancelled when `stop()` turns true while it runs."""
+    Cancelled when `stop()` turns true while it runs. `before_rows` is called once the query
+    has been answered, before its rows are read (on PostgreSQL the server's work is then
+    done; reading the rows is the client's)."""
     asked = view
     view = _searchable(conn, view)
     if limit is not None and view.sort in INDEXED_SORTS:
@@ -675,6 +678,10 @@ def view_ids(
     try:
         with _stoppable(conn, stop):
             cur = conn.execute(sql, params)
+            if before_rows is not None:
+                before_rows()
+                if stop is not None and stop():
+                    raise Cancelled()
             ids = array("q")
             while True:
                 chunk = cur.fetchmany(FETCH_CHUNK)

@@ -3,6 +3,7 @@ by the screen whose state they change."""
 
 from __future__ import annotations
 
+import threading
 from array import array
 from dataclasses import dataclass, field
 
@@ -31,10 +32,18 @@ class ViewData:
 class ViewLoaded(Message):
     """A view's ordered ids were read (`partial`: only its first screenful so far)."""
 
-    def __init__(self, data: ViewData, keep_id: int | None, partial: bool = False) -> None:
+    def __init__(
+        self,
+        data: ViewData,
+        keep_id: int | None,
+        partial: bool = False,
+        drawn: threading.Event | None = None,
+    ) -> None:
         self.data = data
         self.keep_id = keep_id
         self.partial = partial
+        # set once the screen has drawn it (the worker reads the rest of the list after that)
+        self.drawn = drawn
         super().__init__()
 
 
