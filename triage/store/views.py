@@ -814,7 +814,8 @@ def counts_and_level(
     top, top_noforn, fouo = row[len(tabs) :]
     if top is None:
         return counts, -1, False
-    return counts, int(top), (top_noforn == top) if top else bool(fouo)
+    # (NOFORN on any classified cable marks a classified view: cable/rollup.py, max_level)
+    return counts, int(top), (top_noforn or 0) > 0 if top else bool(fouo)
 
 
 # a caveat among the cable's caveats (space-separated)
