@@ -21,7 +21,16 @@ from triage.store import workflow as wf
 from triage.store.api import DbUrl, as_target
 from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
 from triage.store.postgres.schema import SCHEMA_VERSION as PG_SCHEMA_VERSION
-from triage.store.views import Context, Filter, FilterError, View, tab_counts, view_ids
+from triage.store.views import (
+    Context,
+    Filter,
+    FilterError,
+    View,
+    counts_and_level,
+    max_level,
+    tab_counts,
+    view_ids,
+)
 
 from .conftest import N_SAMPLES
 from .pgserver import Server
@@ -237,6 +246,37 @@ def test_views_filters_and_sorts_agree_on_both(both) -> None:  # type: ignore[no
         v = View(tab="All", filters=(f,))
         got = refs(a, view_ids(a, v, ctx))
         assert refs(b, view_ids(b, v, ctx)) == got, f
+
+
+def test_a_views_counts_and_banner_level_read_in_one_pass_agree_with_each_tabs_own(both) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL reads a view's tab counts and its banner's level from one pass over its
+    matches; SQLite asks each tab on its own. Both give what tab_counts and max_level give."""
+    a, b = both
+    ctx = Context(
+        login="kwalker",
+        custom_tabs={"Prel": [Filter("tag", "PREL")], "Emb": [Filter("search", "embassy")]},
+    )
+    tabs = ["Inbox", "New", "Mine", "Overdue", "Due", "All", "Prel"]
+    views_asked = [
+        View(),
+        View(tab="Mine"),
+        View(tab="Overdue", search="embassy"),
+        View(tab="Prel", search="paris OR london"),
+        View(search='"prime minister"', filters=(Filter("precedence", ">=IMMED"),)),
+        View(filters=(Filter("classification", "U"),)),  # the FOUO/SBU control, not NOFORN
+        View(filters=(Filter("classification", "C"),)),
+        View(search="nosuchwordanywhere"),  # no cable: no level
+    ]
+    levels = set()
+    for v in views_asked:
+        expected = (tab_counts(a, v, ctx, tabs), *max_level(a, v, ctx))
+        assert counts_and_level(a, v, ctx, tabs) == expected, v
+        assert counts_and_level(b, v, ctx, tabs) == expected, v
+        assert (tab_counts(b, v, ctx, tabs), *max_level(b, v, ctx)) == expected, v
+        levels.add(expected[1:])
+    # the views do reach every case: no cable, unclassified with and without its control,
+    # classified with and without NOFORN
+    assert (-1, False) in levels and len(levels) >= 4, levels
 
 
 # -- PostgreSQL only: the set-up, roles, the audit's database role --------------------------------

@@ -661,10 +661,13 @@ def view_ids(
     ctx: Context,
     limit: int | None = None,
     stop: Stop = None,
+    before_rows: Callable[[], object] | None = None,
 ) -> array[int]:
     """The ordered ids of the view (the first `limit` of them, when given: an index-ordered scan
     that stops early, for the first screen). Raises FilterError for a search FTS5 cannot parse,
-    Cancelled when `stop()` turns true while it runs."""
+    Cancelled when `stop()` turns true while it runs. `before_rows` is called once the query
+    has been answered, before its rows are read (on PostgreSQL the server's work is then
+    done; reading the rows is the client's)."""
     asked = view
     view = _searchable(conn, view)
     if limit is not None and view.sort in INDEXED_SORTS:
@@ -675,6 +678,10 @@ def view_ids(
     try:
         with _stoppable(conn, stop):
             cur = conn.execute(sql, params)
+            if before_rows is not None:
+                before_rows()
+                if stop is not None and stop():
+                    raise Cancelled()
             ids = array("q")
             while True:
                 chunk = cur.fetchmany(FETCH_CHUNK)
@@ -760,6 +767,59 @@ def tab_counts(
         except sqlite3.OperationalError:
             out[tab] = 0
     return out
+
+
+def counts_and_level(
+    conn: sqlite3.Connection, view: View, ctx: Context, tabs: list[str], stop: Stop = None
+) -> tuple[dict[str, int], int, bool]:
+    """The tab counts (tab_counts) and the banner's level (max_level) of a view, together.
+
+    On SQLite each count is its own query (each tab's own index answers it). On PostgreSQL
+    the view's match set is read once and every count and the level are taken from it in one
+    pass (`count(*) FILTER (WHERE tab)`): read per tab, a search's counts read its matches
+    seven times (at 250,000 cables `government`'s took 2.9 s, a phrase's 25 s)."""
+    if getattr(conn, "backend", "sqlite") != "postgresql":
+        counts = tab_counts(conn, view, ctx, tabs, stop)
+        level, noforn = max_level(conn, view, ctx, stop)
+        return counts, level, noforn
+    view = _searchable(conn, view)
+    shared, shared_params = _where(replace(view, tab="All"), ctx)
+    own, own_params = _where(replace(view, filters=(), search=None), ctx)
+    own_sql = " AND ".join(own) or "true"
+    columns: list[str] = []
+    params: list[Any] = []
+    for tab in tabs:
+        where, p = _where(View(tab=tab), ctx)
+        columns.append(f"count(*) FILTER (WHERE {' AND '.join(where) or 'true'})")
+        params.extend(p)
+    columns += [
+        f"max(c.level_rank) FILTER (WHERE {own_sql})",
+        f"max(c.level_rank) FILTER (WHERE {own_sql} AND {_CAVEAT.format('NOFORN')})",
+        f"count(*) FILTER (WHERE {own_sql} AND c.level_rank = 0 AND ("
+        + " OR ".join(_CAVEAT.format(w) for w in ("FOUO", "SBU", "LOU"))
+        + "))",
+    ]
+    params += own_params * 3
+    sql = f"SELECT {', '.join(columns)} FROM cables c JOIN workflow w ON w.cable_id = c.id"
+    if shared:
+        sql += " WHERE " + " AND ".join(shared)
+    try:
+        with _stoppable(conn, stop):
+            row = conn.execute(sql, [*params, *shared_params]).fetchone()
+    except sqlite3.OperationalError:
+        if stop is not None and stop():
+            raise Cancelled() from None
+        return dict.fromkeys(tabs, 0), 0, False
+    counts = {tab: int(n) for tab, n in zip(tabs, row, strict=False)}
+    top, top_noforn, fouo = row[len(tabs) :]
+    if top is None:
+        return counts, -1, False
+    # (NOFORN on any classified cable marks a classified view: cable/rollup.py, max_level)
+    return counts, int(top), (top_noforn or 0) > 0 if top else bool(fouo)
+
+
+# a caveat among the cable's caveats (space-separated)
+_CAVEAT = "(' ' || c.caveats || ' ') LIKE '% {} %'"
 
 
 def max_level(

@@ -3,12 +3,14 @@ by the screen whose state they change."""
 
 from __future__ import annotations
 
+import threading
 from array import array
 from dataclasses import dataclass, field
 
 from textual.message import Message
 
 from ..store.feed import Arrival
+from ..store.views import Row
 
 __all__ = ["Arrival"]  # (re-exported: the feed's type, carried by CacheChanged)
 from ..store.presence import Assignment, Present
@@ -22,15 +24,26 @@ class ViewData:
     level: int
     noforn: bool
     officer_width: int = 10  # the longest officer name (or suggestion) it may show
+    # the rows of the list's first page (ids[:PAGE]), read by the worker with the ids, so the
+    # first screen of a view is drawn without a round trip to the cache on the UI thread
+    first_rows: dict[int, Row] | None = None
 
 
 class ViewLoaded(Message):
     """A view's ordered ids were read (`partial`: only its first screenful so far)."""
 
-    def __init__(self, data: ViewData, keep_id: int | None, partial: bool = False) -> None:
+    def __init__(
+        self,
+        data: ViewData,
+        keep_id: int | None,
+        partial: bool = False,
+        drawn: threading.Event | None = None,
+    ) -> None:
         self.data = data
         self.keep_id = keep_id
         self.partial = partial
+        # set once the screen has drawn it (the worker reads the rest of the list after that)
+        self.drawn = drawn
         super().__init__()
 
 

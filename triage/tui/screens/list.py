@@ -2,7 +2,7 @@
 
 A view's ids, counts and banner level are read in thread workers that post messages; the
 handlers here change the screen's state. Rows on screen are fetched by id on the UI thread (one
-indexed query a page).
+indexed query a page), but for a new view's first page, which its worker reads with the ids.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import threading
 import time
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -38,11 +40,10 @@ from ...store.views import (
     FilterError,
     Row,
     View,
+    counts_and_level,
     fetch_rows,
     filters_text,
-    max_level,
     parse_filters,
-    tab_counts,
     view_ids,
 )
 from ..messages import Arrival, CountsLoaded, CursorMoved, ViewData, ViewFailed, ViewLoaded
@@ -50,7 +51,7 @@ from ..safe import PREC_STYLES, visible
 from ..system import release_memory
 from ..text import tab_bar, who_else
 from ..widgets.bars import Banner, KeyHints, TabBar, hint_bindings
-from ..widgets.cable_list import CableList
+from ..widgets.cable_list import PAGE, CableList
 from .cable import CableScreen
 from .dialogs import ConfirmScreen, PickScreen, PromptScreen
 from .overview import OverviewScreen
@@ -62,6 +63,8 @@ from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
 CLOCK_REFRESH_SECONDS = 60.0
 SETTLE_WAIT_MAX_S = 10.0
 FIRST_ROWS = 256  # rows fetched first, before the whole ordered list of a view
+# the longest the whole list's rows wait for its first page to be drawn
+DRAW_WAIT_S = 0.25
 
 
 class ListNavigator:
@@ -220,20 +223,32 @@ class ListScreen(WorkflowActions):
         """The rows for these ids; None when the cache cannot be read (the list then shows
         the rows as last read, behind the NOT LIVE box)."""
         try:
-            conn = self.tapp.cache.conn()
-            rows = fetch_rows(conn, ids, self.tapp.ctx)
-            routes = self.tapp.config.routes
-            if routes:
-                for r in rows.values():
-                    if not r.officer and r.status == "NEW":
-                        r.suggested = wf.suggest_officer(
-                            routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
-                        )
-            mark_thread_holders(conn, rows, self.tapp.config.route_by_thread)
+            return self._read_rows(self.tapp.cache.conn(), ids)
         except (sqlite3.Error, StoreError) as exc:
             self.tapp.report_cache_error(exc)
             return None
+
+    def _read_rows(self, conn: sqlite3.Connection, ids: list[int]) -> dict[int, Row]:
+        """The rows for these ids as the list draws them (on the UI thread's connection, or a
+        worker's for a view's first page)."""
+        rows = fetch_rows(conn, ids, self.tapp.ctx)
+        routes = self.tapp.config.routes
+        if routes:
+            for r in rows.values():
+                if not r.officer and r.status == "NEW":
+                    r.suggested = wf.suggest_officer(
+                        routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
+                    )
+        mark_thread_holders(conn, rows, self.tapp.config.route_by_thread)
         return rows
+
+    def _first_rows(self, conn: sqlite3.Connection, ids: array[int]) -> dict[int, Row] | None:
+        """The first page's rows, read in the view's worker (None when they cannot be read:
+        the list reads them itself, and says why)."""
+        try:
+            return self._read_rows(conn, [int(i) for i in ids[:PAGE]])
+        except (sqlite3.Error, StoreError):
+            return None
 
     def _overdue(self, row: Row) -> bool:
         return is_overdue(
@@ -430,6 +445,9 @@ class ListScreen(WorkflowActions):
         worker, the tab counts and the banner's level, which may take longer."""
         app = self.tapp
         stale = self._left(generation)
+        partial_sent = False
+        rows: dict[int, Row] | None = None
+        drawn = threading.Event()
         try:
             with app.cache.borrow() as conn:
                 if keep_id is None:
@@ -437,12 +455,21 @@ class ListScreen(WorkflowActions):
                     # ordered list follows, for the count, the scrollbar and the far end
                     first = view_ids(conn, view, app.ctx, limit=FIRST_ROWS, stop=stale)
                     if len(first) == FIRST_ROWS:
-                        self.post_message(
-                            ViewLoaded(
-                                ViewData(generation, first, {}, -1, False), None, partial=True
-                            )
-                        )
-                ids = view_ids(conn, view, app.ctx, stop=stale)
+                        rows = self._first_rows(conn, first)
+                        data = ViewData(generation, first, {}, -1, False, first_rows=rows)
+                        self.post_message(ViewLoaded(data, None, partial=True, drawn=drawn))
+                        partial_sent = True
+                # the whole list is asked for at once, and its rows are read (the GIL held a
+                # few ms at a time, 60-100 ms for 250,000 ids) once the first page is drawn
+                ids = view_ids(
+                    conn,
+                    view,
+                    app.ctx,
+                    stop=stale,
+                    before_rows=(lambda: drawn.wait(DRAW_WAIT_S)) if partial_sent else None,
+                )
+                if keep_id is None and not partial_sent:
+                    rows = self._first_rows(conn, ids)
                 longest = conn.execute(
                     "SELECT coalesce(max(length(officer)), 0) FROM workflow"
                 ).fetchone()[0]
@@ -459,7 +486,8 @@ class ListScreen(WorkflowActions):
             return
         routed = [len(str(r.get("officer") or "")) + 1 for r in app.config.routes]
         width = max([int(longest), *routed, 7])
-        self.post_message(ViewLoaded(ViewData(generation, ids, {}, -1, False, width), keep_id))
+        data = ViewData(generation, ids, {}, -1, False, width, None if partial_sent else rows)
+        self.post_message(ViewLoaded(data, keep_id))
         release_memory()
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
@@ -468,8 +496,7 @@ class ListScreen(WorkflowActions):
         stale = self._left(generation)
         try:
             with app.cache.borrow() as conn:
-                counts = tab_counts(conn, view, app.ctx, app.tabs, stop=stale)
-                level, noforn = max_level(conn, view, app.ctx, stop=stale)
+                counts, level, noforn = counts_and_level(conn, view, app.ctx, app.tabs, stale)
         except Cancelled:
             return
         except (FilterError, sqlite3.Error, StoreError):
@@ -480,12 +507,14 @@ class ListScreen(WorkflowActions):
 
     @on(ViewLoaded)
     def _loaded(self, msg: ViewLoaded) -> None:
+        if msg.drawn is not None:
+            self.call_after_refresh(msg.drawn.set)
         if msg.data.generation != self.generation:
             return
         lst = self.query_one(CableList)
         lst.empty_text = "" if msg.partial else self._empty_text()
         if msg.partial:
-            lst.set_ids(msg.data.ids, None)
+            lst.set_ids(msg.data.ids, None, first_rows=msg.data.first_rows)
             self.partial = True
             self.loaded = True
             self._first_shown = msg.data.generation
@@ -495,7 +524,8 @@ class ListScreen(WorkflowActions):
             msg.keep_id if msg.keep_id is not None else (lst.current_id if self.partial else None)
         )
         lst.officer_width = msg.data.officer_width
-        lst.set_ids(msg.data.ids, keep)
+        # (the whole list after its own first page: those rows were read moments ago, with it)
+        lst.set_ids(msg.data.ids, keep, first_rows=msg.data.first_rows, rows_current=self.partial)
         if self._reader is not None and self._reader.is_current:
             self._reader.list_changed()  # its `3 of 54`, and where n and p go from here
         self.partial = False

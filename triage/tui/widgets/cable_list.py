@@ -107,15 +107,33 @@ class CableList(Widget, can_focus=True):
 
     # -- data -------------------------------------------------------------------------------
 
-    def set_ids(self, ids: array[int], keep_id: int | None = None) -> None:
+    def set_ids(
+        self,
+        ids: array[int],
+        keep_id: int | None = None,
+        *,
+        first_rows: dict[int, Row] | None = None,
+        rows_current: bool = False,
+    ) -> None:
         """New contents. With `keep_id` (the list read again) the cursor stays on that cable if
         it is still in the view, keeping its place on the screen, or else at the same index.
         Without (a new search, filter or view) the cursor goes to the first row: the most
-        urgent match, with the top of the list in view."""
+        urgent match, with the top of the list in view. `first_rows`: the rows of the first
+        page (ids[:PAGE]), read with the ids. `rows_current`: the rows read for the ids before
+        are still current (the whole list following its own first page), so a page whose ids
+        are unchanged is kept rather than read again."""
         old_cursor, old_top = self.cursor, self.top
+        old_ids, old_pages = self.ids, dict(self._pages)
         self.ids = ids
         self._positions = None
         self._forget_pages()
+        if rows_current:
+            for page_no, page in old_pages.items():
+                part = slice(page_no * PAGE, (page_no + 1) * PAGE)
+                if old_ids[part] == ids[part]:
+                    self._pages[page_no] = page
+        if first_rows is not None:
+            self._pages[0] = first_rows
         self.now = dt.datetime.now(dt.UTC)
         if keep_id is None:
             self.top = 0
