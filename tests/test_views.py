@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import triage.store.views as views
 from triage.store import connect
 from triage.store.ingest import ingest, iter_paths
-from triage.store.search import to_fts5
+from triage.store.search import SearchError, to_fts5
 from triage.store.views import Context, Filter, View, view_ids
 
 from .conftest import sample_copies
@@ -240,7 +240,7 @@ FTS_PIECES = st.sampled_from(
 def test_any_search_means_the_same_written_out(conn, pieces: list[str]) -> None:  # type: ignore[no-untyped-def]
     """Whatever is typed, the search answers or says why it cannot (FilterError, nothing
     else), and writing its prefixes out never changes what a search of the plain language
-    finds (FTS5 reading the same text natively)."""
+    finds (FTS5 reading its prefixes natively)."""
     search = " ".join(pieces)
     ctx = Context(login="k")
     view = View(tab="All", search=search)
@@ -249,7 +249,18 @@ def test_any_search_means_the_same_written_out(conn, pieces: list[str]) -> None:
     except views.FilterError as exc:
         ours = "refused: " + str(exc)
     real = views.expand_prefixes
-    views.expand_prefixes = lambda c, s: s  # type: ignore[assignment]
+
+    # the same search with its prefixes left to FTS5 (`go*` read natively, not written out).
+    # (Not the typed text handed to FTS5 as it is: FTS5 binds side-by-side words tighter than
+    # NOT, `a NOT b c` being `a NOT (b c)`, where triage's NOT leaves out the one word or
+    # group after it, as search engines do, on both backends.)
+    def natively(_conn: object, typed: str) -> str:
+        try:
+            return to_fts5(typed, lambda _prefix: None)
+        except SearchError as exc:
+            raise views.FilterError(str(exc)) from exc
+
+    views.expand_prefixes = natively  # type: ignore[assignment]
     try:
         native: list[int] | str = list(view_ids(conn, view, ctx))
     except views.FilterError as exc:
