@@ -102,6 +102,20 @@ def test_rejects_are_reported_and_kept(target: Path, tmp_path: Path) -> None:
     assert [Path(p).name for p, _ in kept] == ["bin.txt", "nope.txt"]
 
 
+def test_text_with_nothing_of_a_cable_in_it_is_a_reject_on_both(
+    target: Path, tmp_path: Path
+) -> None:
+    """The same reading of a batch's inputs on both backends (store.ingest.ready_inputs):
+    PostgreSQL's writer stored such text as an UNKNOWN cable while SQLite's rejected it."""
+    (tmp_path / "README.md").write_bytes(b"# notes\n\nCall the desk about the visit.\n")
+    r = run("ingest", "--db", str(target), str(tmp_path / "README.md"))
+    assert r.exit_code == 1
+    assert "README.md: rejected: no cable in it" in r.stderr
+    conn = connect(target)
+    assert conn.execute("SELECT count(*) FROM cables").fetchone()[0] == 0
+    assert [Path(p).name for (p,) in conn.execute("SELECT path FROM rejects")] == ["README.md"]
+
+
 def test_the_audit_log_refuses_update_and_delete(target: Path) -> None:
     conn = connect(target)
     conn.execute("INSERT INTO audit (at, who, field) VALUES ('t', 'me', 'status')")

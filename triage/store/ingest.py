@@ -1073,6 +1073,40 @@ def ingest(
     return summary
 
 
+def ready_inputs(
+    conn: sqlite3.Connection,
+    chunk: list[tuple[Item, Prepared | None]],
+    summary: Summary,
+    at: str,
+    on_reject: Callable[[str, str], None] | None,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[tuple[Item, Prepared]]:
+    """A batch's inputs in order, each either rejected (recorded at `at`, counted, said: an
+    unreadable input, binary data, text with nothing of a cable in it) or returned with its
+    Prepared, for the backend's writer (SQLite's and PostgreSQL's alike)."""
+    ready: list[tuple[Item, Prepared]] = []
+    for item, prepared in chunk:
+        problem = item.problem
+        if problem is None and item.data is not None and prepared is None:
+            problem = looks_binary(item.data)
+        p: Prepared | None = None
+        if problem is None and item.data is not None:
+            p = prepared if prepared is not None else prepare(item.data, item.meta)
+            problem = p.no_cable
+        if p is None or problem is not None:
+            reason = problem or "unreadable"
+            record_reject(conn, item.source, reason, at)
+            summary.rejected += 1
+            summary.rejects.append((item.source, reason))
+            if on_reject:
+                on_reject(item.source, reason)
+        else:
+            ready.append((item, p))
+        if on_progress:
+            on_progress(1)  # an input handled (the count a stopped run reports)
+    return ready
+
+
 def _store_batch(
     conn: sqlite3.Connection,
     chunk: list[tuple[Item, Prepared | None]],
@@ -1090,30 +1124,7 @@ def _store_batch(
     if not chunk:
         return
     at = utcnow()  # a batch is stored in one transaction: its cables arrive at one time
-    ready: list[tuple[Item, Prepared]] = []
-    for item, prepared in chunk:
-        problem = item.problem
-        if problem is None and item.data is not None and prepared is None:
-            problem = looks_binary(item.data)
-        if problem is not None or item.data is None:
-            reason = problem or "unreadable"
-            record_reject(conn, item.source, reason, at)
-            summary.rejected += 1
-            summary.rejects.append((item.source, reason))
-            if on_reject:
-                on_reject(item.source, reason)
-        else:
-            p = prepared if prepared is not None else prepare(item.data, item.meta)
-            if p.no_cable is None:
-                ready.append((item, p))
-            else:
-                record_reject(conn, item.source, p.no_cable, at)
-                summary.rejected += 1
-                summary.rejects.append((item.source, p.no_cable))
-                if on_reject:
-                    on_reject(item.source, p.no_cable)
-        if on_progress:
-            on_progress(1)  # an input handled (the count a stopped run reports)
+    ready = ready_inputs(conn, chunk, summary, at, on_reject, on_progress)
     if not ready:
         return
     refs = [p.ref for _, p in ready]

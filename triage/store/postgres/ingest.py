@@ -25,7 +25,6 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from ...cable import looks_binary
 from ..clock import utcnow
 from ..ingest import (
     BATCH,
@@ -34,8 +33,7 @@ from ..ingest import (
     Prepared,
     Summary,
     _Parsed,
-    prepare,
-    record_reject,
+    ready_inputs,
     store_item,
 )
 from .dialect import _clean
@@ -146,20 +144,7 @@ def _store_batch(
     on_reject: Callable[[str, str], None] | None,
     on_note: Callable[[str, str], None] | None,
 ) -> None:
-    ready: list[tuple[Item, Prepared]] = []
-    for item, prepared in chunk:
-        problem = item.problem
-        if problem is None and item.data is not None and prepared is None:
-            problem = looks_binary(item.data)
-        if problem is not None or item.data is None:
-            reason = problem or "unreadable"
-            record_reject(conn, item.source, reason, utcnow())  # type: ignore[arg-type]
-            summary.rejected += 1
-            summary.rejects.append((item.source, reason))
-            if on_reject:
-                on_reject(item.source, reason)
-            continue
-        ready.append((item, prepared or prepare(item.data, item.meta)))
+    ready = ready_inputs(conn, chunk, summary, utcnow(), on_reject)  # type: ignore[arg-type]
     if not ready:
         return
     held = {
