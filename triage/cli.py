@@ -334,6 +334,11 @@ def _to_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def _can_ask() -> bool:
+    """Is a person at a terminal to answer a question (rather than a script or a pipe)?"""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 def _fail(msg: str) -> None:
     """A line on stderr; it names files and quotes cables, so their control characters are
     shown, not sent to the terminal."""
@@ -780,7 +785,7 @@ def _officer_named(conn: sqlite3.Connection, name: str, new_officer: bool) -> st
     elif roster:
         said += " (the config lists " + ", ".join(visible_line(o) for o in roster[:8])
         said += ", …)" if len(roster) > 8 else ")"
-    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+    if not _can_ask():
         raise CliError(f"{said}: nothing assigned; add --new if {visible_line(name)} is new")
     if not click.confirm(f"{said}. Assign to a new officer {visible_line(name)}?", err=True):
         raise CliError("nothing assigned")
@@ -833,14 +838,12 @@ def _ack_before_closing(
     it is to be acknowledged first; asks on a terminal, refuses (with what to add) elsewhere."""
     from .store import workflow as wf
 
-    if ack is not None:
-        return ack and bool(wf.unacknowledged(conn, [cable_id]))
     pending = wf.unacknowledged(conn, [cable_id])
-    if not pending:
-        return False
+    if ack is not None or not pending:
+        return bool(ack) and bool(pending)
     _, name, prec = pending[0]
     said = f"{visible_line(name)} is {prec} and not acknowledged"
-    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+    if not _can_ask():
         raise CliError(
             f"{said}: not set to {value}; add --ack to acknowledge it and set {value}, "
             f"or --no-ack to set {value} without acknowledging it"
