@@ -363,18 +363,22 @@ def _empty_file(path: Path) -> bool:
 
 
 def _private(path: Path, group: str | None) -> None:
-    """An empty file the user made, about to become the cache: the mode a new cache gets."""
+    """The mode a new cache gets: 0600, or 0660 owned by the configured group (given first:
+    giving a file away can clear mode bits). For a cache file just made, and for an empty file
+    the user made that is about to become the cache."""
+    if group:
+        try:
+            gid = grp.getgrnam(group).gr_gid
+        except KeyError as exc:
+            raise StoreError(f"{path}: the configured group {group!r} does not exist") from exc
+        try:
+            os.chown(path, -1, gid)
+        except PermissionError as exc:
+            raise StoreError(f"{path}: cannot give the cache to group {group!r}: {exc}") from exc
     try:
         os.chmod(path, 0o660 if group else 0o600)
     except PermissionError as exc:
         raise StoreError(f"{path}: cannot make the cache private ({exc.strerror})") from exc
-    if group:
-        try:
-            os.chown(path, -1, grp.getgrnam(group).gr_gid)
-        except KeyError as exc:
-            raise StoreError(f"{path}: the configured group {group!r} does not exist") from exc
-        except PermissionError as exc:
-            raise StoreError(f"{path}: cannot give the cache to group {group!r}: {exc}") from exc
 
 
 def _create_file(path: Path, group: str | None) -> None:
@@ -389,16 +393,7 @@ def _create_file(path: Path, group: str | None) -> None:
         return
     finally:
         os.umask(old_umask)
-    if group:
-        try:
-            gid = grp.getgrnam(group).gr_gid
-        except KeyError as exc:
-            raise StoreError(f"{path}: the configured group {group!r} does not exist") from exc
-        try:
-            os.chown(path, -1, gid)
-        except PermissionError as exc:
-            raise StoreError(f"{path}: cannot give the cache to group {group!r}: {exc}") from exc
-        os.chmod(path, 0o660)
+    _private(path, group)
 
 
 def connect(
