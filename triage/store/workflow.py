@@ -367,8 +367,7 @@ def _reverse(
             fields_seen.append((field, new, old))
     label = ", ".join(f"{f} {_short_value(n)} -> {_short_value(o)}" for f, n, o in fields_seen)
     done: list[str] = []
-    conflicts: list[str] = []
-    refused: list[tuple[int, str, str]] = []
+    refused: list[tuple[int, str, str]] = []  # (cable, reference, why)
     for cid, (ref, version, back) in per_cable.items():
         later = conn.execute(
             "SELECT who, batch, row_version FROM audit WHERE cable_id = ? AND row_version > ?",
@@ -380,7 +379,6 @@ def _reverse(
             _change(conn, cid, who, version, dict(back), again)
             done.append(ref)
         except Conflict as exc:
-            conflicts.append(str(exc))
             refused.append((cid, ref, str(exc)))
     if refused:
         # said in the log, in this undo's (or redo's) batch: the next `u` steps past the
@@ -393,7 +391,7 @@ def _reverse(
                 [(now, who, cid, ref, what, None, f"refused: {why}") for cid, ref, why in refused],
                 batch=again,
             )
-    return Undone(label, done, conflicts)
+    return Undone(label, done, [why for _cid, _ref, why in refused])
 
 
 def _short_value(value: str | None) -> str:
