@@ -28,6 +28,12 @@ BACKENDS = ("sqlite", "postgresql")
         (["TS", "C//NF"], "TOP SECRET//NOFORN", "TOP SECRET//NOFORN"),
         (["TS", "S", "U//FOUO"], "TOP SECRET", "TOP SECRET"),
         (["U", "U//FOUO"], "UNCLASSIFIED//FOUO", "UNCLASSIFIED//FOUO"),
+        # as the classification column writes it (the export reads that column)
+        (
+            ["UNCLASSIFIED//FOR OFFICIAL USE ONLY", "UNCLASSIFIED"],
+            "UNCLASSIFIED//FOUO",
+            "UNCLASSIFIED//FOUO",
+        ),
         (["SECRET//NOFORN", "CONFIDENTIAL"], "SECRET//NOFORN", "SECRET//NOFORN"),
         (["C", "?"], "CONFIDENTIAL", "CONFIDENTIAL (1 without a readable classification)"),
         (["?", "?//NF"], None, "unknown (2 without a readable classification)"),

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import level_word
+from .model import Level, level_word, marking_controls, marking_rank
 
-_U_CONTROLS = ("FOUO", "SBU", "LOU")
-_BADGE_LEVEL = {"U": 0, "C": 1, "S": 2, "TS": 3}
-_WORD_LEVEL = {"UNCLASSIFIED": 0, "CONFIDENTIAL": 1, "SECRET": 2, "TOP SECRET": 3}
+_U_CONTROLS = {"FOUO", "SBU", "LOU"}
 
 
 @dataclass
@@ -31,17 +29,25 @@ class Rollup:
         self.noforn = self.noforn or (level > 0 and noforn)
         self.fouo = self.fouo or (level == 0 and fouo)
 
+    def merge(self, other: Rollup) -> None:
+        """Take in what another roll-up holds (the cables a Thread tab shows, say)."""
+        self.level = max(self.level, other.level)
+        self.noforn = self.noforn or other.noforn
+        self.fouo = self.fouo or other.fouo
+        self.unmarked += other.unmarked
+
     def add_marking(self, marking: str | None) -> None:
-        """A badge (`S//NF`, `U//FOUO`, `?`) or a written marking (`SECRET//NOFORN`)."""
+        """A badge (`S//NF`, `U//FOUO`, `?`: read as model reads portion marks) or a written
+        marking (`SECRET//NOFORN`, `UNCLASSIFIED//FOR OFFICIAL USE ONLY`: the classification
+        column)."""
         head, _, tail = (marking or "").partition("//")
-        head = head.strip().upper()
-        level = _BADGE_LEVEL.get(head, _WORD_LEVEL.get(head))
-        controls = {c.strip().upper() for c in tail.split("/") if c.strip()}
-        self.add(
-            level,
-            noforn=bool(controls & {"NF", "NOFORN"}),
-            fouo=bool(controls & {*_U_CONTROLS, "FOUO"}),
-        )
+        level = marking_rank(marking)
+        if level is None and head.strip().upper() in set(Level):
+            level = Level(head.strip().upper()).rank
+        controls = set(marking_controls(marking))
+        if "FOR OFFICIAL USE ONLY" in tail.upper():
+            controls.add("FOUO")
+        self.add(level, noforn="NOFORN" in controls, fouo=bool(controls & _U_CONTROLS))
 
     @property
     def control(self) -> bool:

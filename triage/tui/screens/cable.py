@@ -366,17 +366,12 @@ class CableScreen(WorkflowActions):
         if d is None:
             return
         marking = Rollup()
-        if not (d.classification or "").strip("?/ "):
-            marking.add(None)  # no level could be read: none is vouched for
-        else:
-            own_nf = d.level_rank > 0 and d.banner_control
-            marking.add(d.level_rank, noforn=own_nf, fouo=d.level_rank == 0 and d.banner_control)
+        # (no level could be read: none is vouched for; banner_control is NOFORN over a
+        # classified level, FOUO over UNCLASSIFIED, as add() reads each)
+        readable = bool((d.classification or "").strip("?/ "))
+        marking.add(d.level_rank if readable else None, d.banner_control, d.banner_control)
         if self.show_thread:
-            shown = self.query_one(ThreadTree).marking()
-            if shown.level >= 0:
-                marking.add(shown.level, noforn=shown.noforn)
-                marking.add(0, fouo=shown.fouo)
-            marking.unmarked += shown.unmarked
+            marking.merge(self.query_one(ThreadTree).marking())
         for b in self.query(Banner):
             b.show_level(marking.level, marking.control, bool(marking.unmarked))
 
