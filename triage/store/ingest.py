@@ -193,11 +193,7 @@ def iter_paths(
                 else:
                     yield from _file_items(child, skip, on_skip)
             continue
-        if skip.holds(p):
-            if on_skip is not None:
-                on_skip(str(p))
-            continue
-        yield from _file_items(p, skip, on_skip)
+        yield from _file_items(p, skip, on_skip, named=True)
 
 
 def walk_folder(folder: Path) -> Iterator[tuple[Path, os.stat_result | None, str | None]]:
@@ -235,10 +231,15 @@ def walk_folder(folder: Path) -> Iterator[tuple[Path, os.stat_result | None, str
 
 
 def _file_items(
-    p: Path, skip: CacheFiles = CacheFiles(), on_skip: Callable[[str], None] | None = None
+    p: Path,
+    skip: CacheFiles = CacheFiles(),
+    on_skip: Callable[[str], None] | None = None,
+    named: bool = False,
 ) -> Iterator[Item]:
+    """The item(s) file `p` holds; none for one of the cache's own files, which `on_skip` is
+    told of (in a folder, the database file only; a file named by the user, always)."""
     if skip.holds(p):
-        if on_skip is not None and not p.name.endswith(("-wal", "-shm", "-journal")):
+        if on_skip is not None and (named or not p.name.endswith(("-wal", "-shm", "-journal"))):
             on_skip(str(p))
         return
     if is_cablegate_csv(p):
