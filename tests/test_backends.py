@@ -6,6 +6,7 @@ role, LISTEN/NOTIFY, migrate between them)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -929,3 +930,64 @@ def test_a_whole_search_is_read_from_the_index_and_leaves_the_session_as_it_was(
     ]
     tagged = {r[0] for r in conn.execute("SELECT cable_id FROM cable_tags WHERE tag = ?", (tag,))}
     assert set(view_ids(conn, View(tab="All", filters=(Filter("tag", tag),)), ctx)) == tagged
+
+
+
+CLOSE_UNDER_A_QUERY = """
+import sys, threading
+from triage.store import connect
+
+url, rounds = sys.argv[1], int(sys.argv[2])
+watcher = connect(url)
+outcomes = set()
+for n in range(rounds):
+    conn = connect(url)
+    reading = threading.Event()
+
+    def read():
+        try:
+            # the first round waits on the server; the others read results as fast as they come
+            conn.execute("SELECT pg_sleep(60)" if n == 0 else "SELECT 1").fetchone()
+            reading.set()
+            while True:
+                conn.execute("SELECT * FROM generate_series(1, 2000)").fetchall()
+        except Exception as exc:
+            outcomes.add(type(exc).__name__)
+        finally:
+            reading.set()
+
+    t = threading.Thread(target=read)
+    t.start()
+    if n == 0:  # the query is running on the server when the connection is closed under it
+        pid = None
+        while not pid:
+            pid = watcher.execute(
+                "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep'"
+                " AND datname = current_database()"
+            ).fetchone()
+    else:
+        reading.wait()
+    conn.close()
+    t.join()
+    assert conn.closed
+print(" ".join(sorted(outcomes)))
+"""
+
+
+def test_a_connection_closed_under_a_running_query_ends_it_and_the_process_goes_on(
+    pg_url: str,
+) -> None:
+    """A console marks its database lost from the UI thread while a worker still reads a view
+    on one of its connections: the worker's query ends with an error it can report, and the
+    process goes on. (psycopg's close frees libpq's connection at once, under the reader: the
+    process aborted in CI. MALLOC_PERTURB_ makes glibc fill freed memory, so a read of it
+    crashes every time rather than now and then.)"""
+    got = subprocess.run(
+        [sys.executable, "-c", CLOSE_UNDER_A_QUERY, pg_url, "30"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "MALLOC_PERTURB_": "165", "MALLOC_CHECK_": "3"},
+    )
+    assert got.returncode == 0, f"exit {got.returncode}: {got.stderr[-2000:]}"
+    assert got.stdout.split() == ["OperationalError"]

@@ -30,6 +30,9 @@ INSTALL_HINT = (
     "pip install '.[postgres]'"
 )
 
+# how long closing a connection waits for the thread using it to let go (see close)
+CLOSE_WAIT_S = 2.0
+
 # a busy timeout this short is a "try, and give up if busy" (the heartbeat's 200 ms)
 SHORT_WAIT_MS = 1000
 
@@ -272,10 +275,44 @@ class PgConnection:
             self.rollback()
 
     def close(self) -> None:
+        """Close the connection, from any thread. psycopg's close frees libpq's connection at
+        once, even while another thread is inside a query on it (a console marks its database
+        lost from the UI thread while a worker still reads a view): that thread would then read
+        freed memory, and the process aborts. So the close waits for the connection's own lock
+        (held by whoever is using it); when it is busy, its socket is shut down first, which
+        ends the other thread's wait on the server at once (with "server closed the
+        connection"), and the lock is had soon after. A thread that still holds it after
+        CLOSE_WAIT_S keeps the connection: it is freed with the last reference to it."""
         import contextlib
 
+        _WATCH.remove(self)  # (no cancel is sent for it from now on)
+        lock = getattr(self.raw, "lock", None)
+        if lock is None:
+            with contextlib.suppress(Exception):
+                self.raw.close()
+            return
+        got = lock.acquire(blocking=False)
+        if not got:
+            self._shut_socket()
+            got = lock.acquire(timeout=CLOSE_WAIT_S)
+        if not got:
+            return
+        try:
+            with contextlib.suppress(Exception):
+                self.raw.close()
+        finally:
+            lock.release()
+
+    def _shut_socket(self) -> None:
+        """End every wait on the server's socket (the descriptor stays libpq's to close)."""
+        import contextlib
+        import os
+        import socket
+
         with contextlib.suppress(Exception):
-            self.raw.close()
+            fd = os.dup(self.raw.pgconn.socket)
+            with socket.socket(fileno=fd) as sock:
+                sock.shutdown(socket.SHUT_RDWR)
 
     def commit(self) -> None:
         if self.in_transaction:
