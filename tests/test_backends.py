@@ -932,7 +932,6 @@ def test_a_whole_search_is_read_from_the_index_and_leaves_the_session_as_it_was(
     assert set(view_ids(conn, View(tab="All", filters=(Filter("tag", tag),)), ctx)) == tagged
 
 
-
 CLOSE_UNDER_A_QUERY = """
 import sys, threading
 from triage.store import connect
