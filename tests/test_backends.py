@@ -29,6 +29,7 @@ from triage.store.views import (
     View,
     counts_and_level,
     max_level,
+    parse_filters,
     tab_counts,
     view_ids,
 )
@@ -284,11 +285,11 @@ def test_a_views_counts_and_banner_level_read_in_one_pass_agree_with_each_tabs_o
     ]
     levels = set()
     for v in views_asked:
-        expected = (tab_counts(a, v, ctx, tabs), *max_level(a, v, ctx))
+        expected = (tab_counts(a, v, ctx, tabs), max_level(a, v, ctx))
         assert counts_and_level(a, v, ctx, tabs) == expected, v
         assert counts_and_level(b, v, ctx, tabs) == expected, v
-        assert (tab_counts(b, v, ctx, tabs), *max_level(b, v, ctx)) == expected, v
-        levels.add(expected[1:])
+        assert (tab_counts(b, v, ctx, tabs), max_level(b, v, ctx)) == expected, v
+        levels.add((expected[1].level, expected[1].control))
     # the views do reach every case: no cable, unclassified with and without its control,
     # classified with and without NOFORN
     assert (-1, False) in levels and len(levels) >= 4, levels
@@ -990,3 +991,65 @@ def test_a_connection_closed_under_a_running_query_ends_it_and_the_process_goes_
     )
     assert got.returncode == 0, f"exit {got.returncode}: {got.stderr[-2000:]}"
     assert got.stdout.split() == ["OperationalError"]
+
+
+UNMARKED_CABLES = [
+    Item("cut.txt", b"SUBJECT: TALKS RESUME\n\n1. THE TALKS RESUMED ON MONDAY.\n"),
+    Item(
+        "u.txt",
+        b"UNCLAS SECTION 01 OF 01 STATE 000101\n\nSUBJECT: VISA HOURS\n\n1. THE HOURS CHANGE.\n",
+        meta={"reference_id": "26STATE101"},
+    ),
+    Item(
+        "c.txt",
+        b"C O N F I D E N T I A L STATE 000102\n\nSUBJECT: TALKS\n\n1. (C) THEY MET.\n",
+        meta={"reference_id": "26STATE102"},
+    ),
+]
+
+
+def test_a_cable_without_a_readable_level_is_never_taken_for_an_unclassified_one(
+    target: Path,
+) -> None:
+    """A cable whose banner could not be read (cut off in transit: a SECRET one looks the same)
+    ranked as UNCLASSIFIED: class:U and class:<=C listed it, and the list's banner over it read
+    UNCLASSIFIED. It ranks below every level now, class:unmarked finds it, and the view's
+    marking counts it apart."""
+    conn = connect(target)
+    ingest(conn, UNMARKED_CABLES)
+    ctx = Context(login="kwalker")
+
+    def refs_of(filters: str) -> list[str]:
+        v = View(tab="All", filters=tuple(parse_filters(filters)), sort="reference")
+        return refs(conn, view_ids(conn, v, ctx))
+
+    assert refs_of("class:U") == ["26STATE101"]
+    assert refs_of("class:<=C") == ["26STATE101", "26STATE102"]
+    assert refs_of("class:>=U") == ["26STATE101", "26STATE102"]
+    (unmarked,) = refs_of("class:unmarked")
+    assert unmarked not in ("26STATE101", "26STATE102")
+    assert refs_of("class:?") == [unmarked]
+    everything = max_level(conn, View(tab="All"), ctx)
+    assert (everything.level, everything.unmarked) == (1, 1)
+    assert counts_and_level(conn, View(tab="All"), ctx, ["All"])[1] == everything
+    only = max_level(conn, View(tab="All", filters=(Filter("classification", "unmarked"),)), ctx)
+    assert (only.level, only.unmarked) == (-1, 1)
+    with pytest.raises(FilterError, match="unmarked"):
+        parse_filters("class:secretish")
+    conn.close()
+
+
+def test_an_older_cache_ranks_its_unmarked_cables_apart_when_opened(target: Path) -> None:
+    """A cache written before (its unmarked cables at rank 0) is brought up to date once."""
+    conn = connect(target)
+    ingest(conn, UNMARKED_CABLES)
+    conn.execute("UPDATE cables SET level_rank = 0 WHERE level_rank < 0")
+    if str(target).startswith("postgresql"):
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    else:
+        conn.execute("PRAGMA user_version = 8")
+    conn.close()
+    conn = connect(target)
+    ranks = sorted(r[0] for r in conn.execute("SELECT level_rank FROM cables"))
+    assert ranks == [-1, 0, 1]
+    conn.close()

@@ -61,7 +61,7 @@ def test_a_secret_noforn_under_a_top_secret_makes_the_view_top_secret_noforn(db:
     """The banner used NOFORN only when a cable at the top level carried it."""
     view = _flash_view(db)
     conn = connect(db)
-    assert max_level(conn, view, Context(login=current_login())) == (3, True)
+    assert max_level(conn, view, Context(login=current_login())) == Rollup(3, noforn=True)
 
 
 def test_export_and_report_say_the_rolled_up_marking(db: Path, tmp_path: Path) -> None:
@@ -108,3 +108,31 @@ async def test_the_split_view_of_a_cable_without_a_level_says_so(tmp_path: Path)
         assert isinstance(app.screen, CableScreen)
         shown = {str(b.render()).strip() for b in app.screen.query(Banner)}
         assert shown == {"C L A S S I F I C A T I O N   U N K N O W N"}
+
+
+async def test_the_lists_banner_says_a_cable_without_a_level_is_among_those_shown(
+    tmp_path: Path,
+) -> None:
+    """The list's banner read CONFIDENTIAL over a cable whose banner was not read; it reads
+    `CONFIDENTIAL + UNMARKED` until the filter leaves that cable out."""
+    from triage.tui.widgets.bars import Banner
+
+    from .test_backends import UNMARKED_CABLES
+    from .test_console import make_app, settle, static_text
+
+    db = tmp_path / "c.db"
+    conn = connect(db)
+    ingest(conn, UNMARKED_CABLES)
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+
+        def banners() -> set[str]:
+            return {str(b.render()).strip() for b in app.screen.query(Banner)}
+
+        assert banners() == {"C O N F I D E N T I A L  +  U N M A R K E D"}
+        await pilot.press("f", *"class:>=U", "enter")
+        await settle(pilot)
+        assert banners() == {"C O N F I D E N T I A L"}
+        assert static_text(app, "#filters").endswith(" of 2")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cable import Cable, looks_binary
-from ..cable.model import classification_badge, level_rank, precedence_rank
+from ..cable.model import Level, classification_badge, level_rank, precedence_rank
 from ..cable.parse import decode, parse_decoded
 from .checkpoint import Checkpointer
 from .clock import utcnow
@@ -61,6 +61,16 @@ class Summary:
 
 
 # -- inputs -----------------------------------------------------------------------------------
+
+
+# the level_rank stored for a cable whose level could not be read (badge `?`): below every
+# level, so no comparison (class:U, class:<=C) and no banner takes it for UNCLASSIFIED
+UNKNOWN_LEVEL_RANK = -1
+
+
+def stored_level_rank(level: str | None) -> int:
+    """0 UNCLASSIFIED ... 3 TOP SECRET, UNKNOWN_LEVEL_RANK when no level was read."""
+    return level_rank(level) if level in set(Level) else UNKNOWN_LEVEL_RANK
 
 
 def is_cablegate_csv(path: Path) -> bool:
@@ -437,7 +447,7 @@ def prepare(data: bytes, meta: dict[str, str] | None = None) -> Prepared:
         "dtg_estimated": int(cable.dtg_estimated),
         "classification": cable.classification or (meta.get("classification") or None),
         "level": level,
-        "level_rank": level_rank(level),
+        "level_rank": stored_level_rank(level),
         "badge": classification_badge(level, caveats),
         "caveats": " ".join(caveats),
         "from_line": cable.from_,

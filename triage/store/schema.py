@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreError", "connect"]
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # how long a writer waits for another's write lock before it gives up with "database is locked"
 BUSY_TIMEOUT_MS = 30000
 
@@ -89,6 +89,11 @@ def _open_work(conn: sqlite3.Connection) -> None:
 
     open_work(conn)
 
+
+UNKNOWN_LEVEL = (
+    "UPDATE cables SET level_rank = -1 WHERE level IS NULL "
+    "OR level NOT IN ('UNCLASSIFIED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET')"
+)
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -304,6 +309,9 @@ MIGRATIONS: dict[int, list[Migration]] = {
     7: [lambda conn: _add_column(conn, "cables", "classified_by_name TEXT")],
     # the Overview's figures from indexes alone (store/open_work.py)
     8: [_open_work],
+    # a cable whose level could not be read ranks -1, below UNCLASSIFIED (it ranked 0, so
+    # class:U and the list's banner took it for an unclassified cable)
+    9: [UNKNOWN_LEVEL],
 }
 
 # Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts

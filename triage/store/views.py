@@ -30,6 +30,7 @@ from ..cable.model import (
     handling_objective,
     is_acknowledged_precedence,
 )
+from ..cable.rollup import Rollup
 from ..config import DEFAULT_OBJECTIVES_MIN
 from .filter_words import ADDRESSED as FILTER_ADDRESSED
 from .filter_words import ALIASES as FILTER_ALIASES
@@ -128,6 +129,11 @@ LEVEL_WORDS = {
     "TOP SECRET": 3,
     "TOPSECRET": 3,
 }
+
+# class:unmarked: the cables whose classification could not be read (badge `?`). No level is
+# vouched for them, so no comparison takes them in (class:U is the cables marked UNCLASSIFIED,
+# class:<=C never includes a cable that may be SECRET).
+UNMARKED_WORDS = ("UNMARKED", "UNKNOWN", "?", "NONE")
 
 
 class FilterError(ValueError):
@@ -234,12 +240,12 @@ def _check(key: str, value: str) -> None:
             f"unknown precedence {value!r}: EMERG, FLASH, NIACT, IMMED, PRIOR, ROUTN (or none), after "
             "one of >=, <=, >, <, = at most"
         )
-    if key == "classification":
+    if key == "classification" and v not in UNMARKED_WORDS:
         base = _cmp(v)[1].split("//")[0]
         if base not in LEVEL_WORDS:
             raise FilterError(
                 f"unknown classification {value!r}: U, C, S, TS (with //NF), after one of "
-                ">=, <=, >, <, = at most"
+                ">=, <=, >, <, = at most; or unmarked (no readable classification)"
             )
     if key in ("since", "until"):
         try:
@@ -551,10 +557,14 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
         sql_op = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "="}[op]
         return f"c.prec_rank {sql_op} ?", [rank]
     if f.key == "classification":
+        if v.upper() in UNMARKED_WORDS:
+            return "c.level_rank < 0", []
         op, word = _cmp(v.upper())
         base, _, cav = word.partition("//")
         rank = LEVEL_WORDS[base]
         sql = f"c.level_rank {op} ?"
+        if op in ("<", "<="):  # (an unmarked cable ranks -1: below, yet not vouched for)
+            sql += " AND c.level_rank >= 0"
         params: list[Any] = [rank]
         if cav:
             sql += " AND (' ' || c.caveats || ' ') LIKE ?"
@@ -771,17 +781,15 @@ def tab_counts(
 
 def counts_and_level(
     conn: sqlite3.Connection, view: View, ctx: Context, tabs: list[str], stop: Stop = None
-) -> tuple[dict[str, int], int, bool]:
-    """The tab counts (tab_counts) and the banner's level (max_level) of a view, together.
+) -> tuple[dict[str, int], Rollup]:
+    """The tab counts (tab_counts) and the banner's marking (max_level) of a view, together.
 
     On SQLite each count is its own query (each tab's own index answers it). On PostgreSQL
     the view's match set is read once and every count and the level are taken from it in one
     pass (`count(*) FILTER (WHERE tab)`): read per tab, a search's counts read its matches
     seven times (at 250,000 cables `government`'s took 2.9 s, a phrase's 25 s)."""
     if getattr(conn, "backend", "sqlite") != "postgresql":
-        counts = tab_counts(conn, view, ctx, tabs, stop)
-        level, noforn = max_level(conn, view, ctx, stop)
-        return counts, level, noforn
+        return tab_counts(conn, view, ctx, tabs, stop), max_level(conn, view, ctx, stop)
     view = _searchable(conn, view)
     shared, shared_params = _where(replace(view, tab="All"), ctx)
     own, own_params = _where(replace(view, filters=(), search=None), ctx)
@@ -798,8 +806,9 @@ def counts_and_level(
         f"count(*) FILTER (WHERE {own_sql} AND c.level_rank = 0 AND ("
         + " OR ".join(_CAVEAT.format(w) for w in ("FOUO", "SBU", "LOU"))
         + "))",
+        f"count(*) FILTER (WHERE {own_sql} AND c.level_rank < 0)",
     ]
-    params += own_params * 3
+    params += own_params * 4
     sql = f"SELECT {', '.join(columns)} FROM cables c JOIN workflow w ON w.cable_id = c.id"
     if shared:
         sql += " WHERE " + " AND ".join(shared)
@@ -809,39 +818,39 @@ def counts_and_level(
     except sqlite3.OperationalError:
         if stop is not None and stop():
             raise Cancelled() from None
-        return dict.fromkeys(tabs, 0), 0, False
+        return dict.fromkeys(tabs, 0), Rollup()
     counts = {tab: int(n) for tab, n in zip(tabs, row, strict=False)}
-    top, top_noforn, fouo = row[len(tabs) :]
-    if top is None:
-        return counts, -1, False
+    top, top_noforn, fouo, unmarked = row[len(tabs) :]
     # (NOFORN on any classified cable marks a classified view: cable/rollup.py, max_level)
-    return counts, int(top), (top_noforn or 0) > 0 if top else bool(fouo)
+    level = -1 if top is None or top < 0 else int(top)
+    noforn = level > 0 and (top_noforn or 0) > 0
+    return counts, Rollup(level, noforn, level == 0 and bool(fouo), int(unmarked or 0))
 
 
 # a caveat among the cable's caveats (space-separated)
 _CAVEAT = "(' ' || c.caveats || ' ') LIKE '% {} %'"
 
 
-def max_level(
-    conn: sqlite3.Connection, view: View, ctx: Context, stop: Stop = None
-) -> tuple[int, bool]:
-    """The highest level in the view, and whether the banner names a control beside it:
-    NOFORN when any classified cable in the view carries it (a C//NF under a TOP SECRET one
-    makes the view TOP SECRET//NOFORN: cable/rollup.py), FOUO (or SBU) over UNCLASSIFIED."""
+def max_level(conn: sqlite3.Connection, view: View, ctx: Context, stop: Stop = None) -> Rollup:
+    """The view's marking (cable/rollup.py): its highest known level, whether the banner names
+    a control beside it (NOFORN when any classified cable in the view carries it: a C//NF
+    under a TOP SECRET one makes the view TOP SECRET//NOFORN; FOUO or SBU over UNCLASSIFIED),
+    and how many of its cables have no readable level (ranked -1)."""
     view = _searchable(conn, view)
     where, params = _where(view, ctx)
-    sql = "SELECT max(c.level_rank) FROM cables c JOIN workflow w ON w.cable_id = c.id"
+    head = "SELECT max(c.level_rank), count(*) FILTER (WHERE c.level_rank < 0)"
+    sql = f"{head} FROM cables c JOIN workflow w ON w.cable_id = c.id"
     if where:
         sql += " WHERE " + " AND ".join(where)
     try:
         with _stoppable(conn, stop):
-            top = conn.execute(sql, params).fetchone()[0]
+            top, unmarked = conn.execute(sql, params).fetchone()
     except sqlite3.OperationalError:
-        return 0, False
-    if top is None:
-        return -1, False
+        return Rollup()
+    if top is None or top < 0:
+        return Rollup(unmarked=int(unmarked or 0))
     nf_sql = (
-        sql.replace("SELECT max(c.level_rank)", "SELECT 1")
+        sql.replace(head, "SELECT 1")
         + (" AND " if where else " WHERE ")
         + ("c.level_rank > 0 AND (" if top else "c.level_rank = 0 AND (")
         + (
@@ -854,7 +863,8 @@ def max_level(
     )
     with _stoppable(conn, stop):
         nf = conn.execute(nf_sql, params).fetchone() is not None
-    return int(top), nf
+    top = int(top)
+    return Rollup(top, top > 0 and nf, top == 0 and nf, int(unmarked or 0))
 
 
 ROW_COLUMNS = (
@@ -991,7 +1001,7 @@ class CableDetail:
     def banner_control(self) -> bool:
         """The banner names a control beside the level: NOFORN over a classified level,
         FOUO (or SBU, LOU) over UNCLASSIFIED."""
-        if self.level_rank:
+        if self.level_rank > 0:
             return self.noforn
         return bool({"FOUO", "SBU", "LOU"} & set(self.caveats))
 

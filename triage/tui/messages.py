@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from ..cable.rollup import Rollup
 from ..store.feed import Arrival
 from ..store.views import Row
 
@@ -48,15 +49,12 @@ class ViewLoaded(Message):
 
 
 class CountsLoaded(Message):
-    """The tab counts and top level of a view; counts None when they could not be read."""
+    """The tab counts and marking of a view; counts None when they could not be read."""
 
-    def __init__(
-        self, generation: int, counts: dict[str, int] | None, level: int, noforn: bool
-    ) -> None:
+    def __init__(self, generation: int, counts: dict[str, int] | None, marking: Rollup) -> None:
         self.generation = generation
         self.counts = counts
-        self.level = level
-        self.noforn = noforn
+        self.marking = marking
         super().__init__()
 
 

@@ -16,7 +16,9 @@ its transaction commits: the consoles' live updates (LISTEN, no polling of the s
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+from ..schema import UNKNOWN_LEVEL
+
+SCHEMA_VERSION = 6
 CHANNEL = "triage_changes"
 OFFICER_ROLE = "triage_officer"
 INGEST_ROLE = "triage_ingest"
@@ -321,6 +323,8 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE TRIGGER audit_db_role BEFORE INSERT ON audit FOR EACH ROW "
         "EXECUTE FUNCTION triage_audit_role()",
     ],
+    # a cable whose level could not be read ranks -1, below UNCLASSIFIED (store/schema.py 9)
+    6: [UNKNOWN_LEVEL],
 }
 
 TABLES = [

@@ -27,6 +27,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...cable.model import Precedence, is_overdue
+from ...cable.rollup import Rollup
 from ...config import ConfigError, remove_view, save_view
 from ...store import workflow as wf
 from ...store.export import ExportError, export_file, exported_line
@@ -137,8 +138,7 @@ class ListScreen(WorkflowActions):
     # the screen's state; the watchers below redraw what depends on each
     view: var[View] = var(View(), init=False)
     counts: var[dict[str, int]] = var(dict, init=False)
-    level: var[int] = var(-1, init=False)
-    noforn: var[bool] = var(False, init=False)
+    marking: var[Rollup] = var(Rollup, init=False)  # the banner's
     loaded: var[bool] = var(False, init=False)
     partial: var[bool] = var(False, init=False)
 
@@ -201,11 +201,7 @@ class ListScreen(WorkflowActions):
             self._draw_tabs()
             self._draw_empty()
 
-    def watch_level(self) -> None:
-        if self.is_mounted:
-            self._draw_banner()
-
-    def watch_noforn(self) -> None:
+    def watch_marking(self) -> None:
         if self.is_mounted:
             self._draw_banner()
 
@@ -496,13 +492,13 @@ class ListScreen(WorkflowActions):
         stale = self._left(generation)
         try:
             with app.cache.borrow() as conn:
-                counts, level, noforn = counts_and_level(conn, view, app.ctx, app.tabs, stale)
+                counts, marking = counts_and_level(conn, view, app.ctx, app.tabs, stale)
         except Cancelled:
             return
         except (FilterError, sqlite3.Error, StoreError):
-            self.post_message(CountsLoaded(generation, None, self.level, self.noforn))
+            self.post_message(CountsLoaded(generation, None, self.marking))
             return
-        self.post_message(CountsLoaded(generation, counts, level, noforn))
+        self.post_message(CountsLoaded(generation, counts, marking))
         release_memory()
 
     @on(ViewLoaded)
@@ -554,7 +550,7 @@ class ListScreen(WorkflowActions):
             return
         if msg.counts is not None:
             self.counts = msg.counts
-            self.level, self.noforn = msg.level, msg.noforn
+            self.marking = msg.marking
         self._settle()
 
     def _settle(self) -> None:
@@ -657,7 +653,8 @@ class ListScreen(WorkflowActions):
 
     def _draw_banner(self) -> None:
         for b in self.query(Banner):
-            b.show_level(self.level, self.noforn)
+            m = self.marking
+            b.show_level(m.level, m.control, bool(m.unmarked))
 
     def _draw_tabs(self) -> None:
         room = (self.size.width or self.app.size.width) - 2
