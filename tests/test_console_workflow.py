@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 
 from triage.store import connect
 from triage.store import workflow as wf
@@ -434,3 +434,28 @@ async def test_the_overdue_count_follows_the_clock_with_nothing_written(db: Path
         screen.clock_moved()  # what the minute's timer calls
         await settle(pilot)
         assert overdue() > before
+
+
+
+def type_ahead(app: TriageApp, *keys: str) -> None:
+    """Keys as a quick typist (or a slow link) delivers them: all in the app's queue before
+    any is handled (Pilot.press waits for the app to be idle after each)."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_keys_typed_right_after_no_to_a_question_reach_what_is_under_it(db: Path) -> None:
+    """`n` on "new officer?" and the right name at once: the letters reached the question
+    before its answer was taken, and were lost."""
+    app = make_app(db, officers=["kwalker"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"newbie", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        type_ahead(app, "n", *"xy")
+        await settle(pilot)
+        assert isinstance(app.screen, OfficerPicker)
+        assert app.screen.query_one(Input).value == "newbiexy"

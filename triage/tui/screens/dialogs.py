@@ -326,9 +326,12 @@ class NoteEditor(Modal[str | None]):
 class ConfirmScreen(Modal[bool]):
     """y or enter confirms; n or esc cancels."""
 
+    # priority: answered as the key is read. Checked after the key had gone round the
+    # screen, the answer came after the keys typed behind it, which reached the question
+    # (and were lost) instead of what is under it: `n` on "new officer?" and a name at once.
     BINDINGS = [
-        Binding("y,enter", "yes", "Yes", id="confirm.yes"),
-        Binding("n,escape", "no", "No", id="confirm.no"),
+        Binding("y,enter", "yes", "Yes", id="confirm.yes", priority=True),
+        Binding("n,escape", "no", "No", id="confirm.no", priority=True),
     ]
 
     def __init__(self, question: str) -> None:
