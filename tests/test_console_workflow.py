@@ -436,7 +436,6 @@ async def test_the_overdue_count_follows_the_clock_with_nothing_written(db: Path
         assert overdue() > before
 
 
-
 def type_ahead(app: TriageApp, *keys: str) -> None:
     """Keys as a quick typist (or a slow link) delivers them: all in the app's queue before
     any is handled (Pilot.press waits for the app to be idle after each)."""
