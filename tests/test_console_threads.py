@@ -229,3 +229,26 @@ async def test_a_long_chain_in_the_thread_tab_says_what_it_cut(target: Path) -> 
         assert "… 1 more, deeper" in text
         assert f"cut: cites 1 more beyond {MAX_DEPTH} levels, not followed" in text
         assert f"cut: is cited by 1 more beyond {MAX_DEPTH} levels, not followed" in text
+
+
+async def test_the_open_cables_marker_is_whole_when_the_thread_tab_scrolls(db: Path) -> None:
+    """At 100x30 the Thread tab scrolls: its scrollbar took two columns from lines already cut
+    to the pane's width, and `◀ this cable` read `◀ this cab`."""
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "thread:26paris2002")
+        lst = app.screen.query_one(CableList)
+        lst.move_to([k for k in range(3) if lst.row_at(k).reference_id == "26PARIS2002"][0])
+        await pilot.press("t")
+        await settle(pilot)
+        tree = app.screen.query_one(ThreadTree)
+        assert tree.max_scroll_y > 0  # (the case: it scrolls)
+        shown = [
+            "".join(seg.text for seg in strip).rstrip()
+            for strip in app.screen._compositor.render_strips()
+        ]
+        own = [ln for ln in shown if "26PARIS2002" in ln and "▶" in ln]
+        assert len(own) == 1 and own[0].split("▶")[1].rstrip(" ▁▂▃▄▅▆▇█").endswith(
+            "◀ this cable"
+        ), own

@@ -62,7 +62,7 @@ class ThreadTree(VerticalScroll, can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    ThreadTree { padding: 0 1; }
+    ThreadTree { padding: 0 1; scrollbar-gutter: stable; }
     ThreadTree > Static { width: auto; min-width: 100%; }
     """
 
