@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from ..cable import Cable, looks_binary
-from ..cable.model import Level, classification_badge, level_rank, precedence_rank
+from ..cable.model import classification_badge, precedence_rank
 from ..cable.parse import decode, parse_decoded
 from .checkpoint import Checkpointer
 from .clock import utcnow
+from .levels import stored_level_rank
 from .place import file_kind
 from .schema import FTS_WITH_PREFIXES, drop_indexes, ensure_indexes
 from .threads import Link, links_of, relink, store_links, store_new_links
@@ -61,16 +62,6 @@ class Summary:
 
 
 # -- inputs -----------------------------------------------------------------------------------
-
-
-# the level_rank stored for a cable whose level could not be read (badge `?`): below every
-# level, so no comparison (class:U, class:<=C) and no banner takes it for UNCLASSIFIED
-UNKNOWN_LEVEL_RANK = -1
-
-
-def stored_level_rank(level: str | None) -> int:
-    """0 UNCLASSIFIED ... 3 TOP SECRET, UNKNOWN_LEVEL_RANK when no level was read."""
-    return level_rank(level) if level in set(Level) else UNKNOWN_LEVEL_RANK
 
 
 def is_cablegate_csv(path: Path) -> bool:

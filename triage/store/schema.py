@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import StoreError
+from .levels import UNKNOWN_LEVEL
 from .open_work import INDEXES as OPEN_WORK_INDEXES
 from .place import check_place, resolve
 
@@ -89,11 +90,6 @@ def _open_work(conn: sqlite3.Connection) -> None:
 
     open_work(conn)
 
-
-UNKNOWN_LEVEL = (
-    "UPDATE cables SET level_rank = -1 WHERE level IS NULL "
-    "OR level NOT IN ('UNCLASSIFIED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET')"
-)
 
 Migration = str | Callable[[sqlite3.Connection], None]
 

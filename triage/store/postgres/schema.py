@@ -16,7 +16,7 @@ its transaction commits: the consoles' live updates (LISTEN, no polling of the s
 
 from __future__ import annotations
 
-from ..schema import UNKNOWN_LEVEL
+from ..levels import UNKNOWN_LEVEL
 
 SCHEMA_VERSION = 6
 CHANNEL = "triage_changes"
