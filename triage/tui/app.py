@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -32,14 +33,26 @@ from . import clipboard, safe
 from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack
 from .safe import visible
 from .screens.base import TriageScreen
-from .screens.cable import CableScreen
 from .screens.cache_lost import CacheLostScreen
 from .screens.dialogs import HelpScreen
 from .screens.list import ListScreen
-from .screens.overview import OverviewScreen
 from .system import limit_malloc_arenas, terminal_fd
 
+if TYPE_CHECKING:
+    from .screens.cable import CableScreen
+
 __all__ = ["CableScreen", "ListScreen", "TriageApp", "run_console"]
+
+
+def __getattr__(name: str) -> object:
+    """CableScreen, imported when first asked for: the split view is not part of the first
+    screen (see screens/list.py)."""
+    if name == "CableScreen":
+        from .screens.cable import CableScreen
+
+        return CableScreen
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 POLL_SECONDS = 0.5
 NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LIVE box
@@ -125,6 +138,8 @@ class TriageApp(App[None]):
             where = f"config file {self.config.path}: " if self.config.path else ""
             self.notify(where + problem, severity="error", timeout=30, markup=False)
         if self.start_on_overview:
+            from .screens.overview import OverviewScreen
+
             self.push_screen(OverviewScreen())
         try:
             # the change-watch baseline is taken before the first view is read, so a change

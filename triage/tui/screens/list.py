@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -30,7 +31,6 @@ from ...cable.model import Precedence, is_overdue
 from ...cable.rollup import Rollup
 from ...config import ConfigError, remove_view, save_view
 from ...store import workflow as wf
-from ...store.export import ExportError, export_file, exported_line
 from ...store.schema import StoreError
 from ...store.threads import mark_thread_holders
 from ...store.views import (
@@ -53,10 +53,13 @@ from ..system import release_memory
 from ..text import tab_bar, who_else
 from ..widgets.bars import Banner, KeyHints, TabBar, hint_bindings
 from ..widgets.cable_list import PAGE, CableList
-from .cable import CableScreen
 from .dialogs import ConfirmScreen, PickScreen, PromptScreen
-from .overview import OverviewScreen
 from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
+
+if TYPE_CHECKING:
+    # (imported when first opened: the split view and the Overview are not part of the
+    # first screen, and their modules cost it ~30 ms of a start)
+    from .cable import CableScreen
 
 # the longest a change waits for the view being read (a reading that never ends, after a fault,
 # must not hold live traffic back for good)
@@ -383,6 +386,8 @@ class ListScreen(WorkflowActions):
 
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, path: Path, ids: list[int]) -> None:
+        from ...store.export import ExportError, export_file, exported_line
+
         app = self.tapp
         try:
             with app.cache.borrow() as conn:
@@ -732,6 +737,8 @@ class ListScreen(WorkflowActions):
             return
         # one split view, built once and kept: opening a cable only loads and draws it
         if self._reader is None:
+            from .cable import CableScreen
+
             self._reader = CableScreen(ListNavigator(self), lst.cursor, thread=thread)
             self.app.install_screen(self._reader, name=f"reader-{id(self)}")
         else:
@@ -833,6 +840,8 @@ class ListScreen(WorkflowActions):
         if self.from_overview:
             self.app.pop_screen()
             return
+        from .overview import OverviewScreen
+
         self.app.push_screen(OverviewScreen())
 
     def on_unmount(self) -> None:
