@@ -70,10 +70,19 @@ def console(db: str) -> None:
 
     import triage.cli  # noqa: F401 - what the `triage` command loads before the console
     from triage.config import load_config, resolve_db_path
+    from triage.store.first_page import start_console
+
+    cfg = load_config()
+    path = resolve_db_path(db, cfg)
+    # as `triage` checks the cache before it imports the console (on a database server a
+    # helper process reads the first page meanwhile: store/first_page.py)
+    starting = start_console(path, cfg, login="bench")
     from triage.store import connect
     from triage.store.views import Filter
-    from triage.tui.app import CableScreen, ListScreen, TriageApp
+    from triage.tui.app import ListScreen, TriageApp
     from triage.tui.widgets.cable_list import CableList
+
+    conn, page = starting.result()
 
     async def pilot_fn(pilot) -> None:  # type: ignore[no-untyped-def]
         app = pilot.app
@@ -83,6 +92,7 @@ def console(db: str) -> None:
         if MODE == "first":
             app.exit()
             return
+        from triage.tui.app import CableScreen
         screen = app.screen
         lst = screen.query_one(CableList)
         height = lst.size.height
@@ -178,15 +188,7 @@ def console(db: str) -> None:
         out["peak_rss_mb"] = peak_rss_mb()
         app.exit()
 
-    cfg = load_config()
-    path = resolve_db_path(db, cfg)
-    # as `triage` checks the cache before opening the console (and hands a database server's
-    # connection on to it)
-    checked = connect(path)
-    if getattr(checked, "backend", "sqlite") != "postgresql":
-        checked.close()
-        checked = None
-    TriageApp(path, cfg, login="bench", conn=checked).run(
+    TriageApp(path, cfg, login="bench", conn=conn, first_page=page).run(
         headless=True, size=(120, 40), auto_pilot=pilot_fn
     )
 

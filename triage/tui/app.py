@@ -27,8 +27,9 @@ from ..store import audit as audit_log
 from ..store import presence
 from ..store.cache import Cache
 from ..store.feed import ChangeFeed
+from ..store.first_page import FirstPage, console_context
 from ..store.schema import StoreError
-from ..store.views import BUILTIN_TABS, Context, Filter, View, custom_views
+from ..store.views import BUILTIN_TABS, Filter, View
 from . import clipboard, safe
 from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack
 from .safe import visible
@@ -55,6 +56,9 @@ def __getattr__(name: str) -> object:
 
 
 POLL_SECONDS = 0.5
+# on a database server, the change feed starts once the first list is drawn whole, or after this
+# long (what was committed meanwhile is seen then: see ChangeFeed.set_baseline)
+FEED_START_LATEST_S = 2.0
 NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LIVE box
 TTY_CHECK_SECONDS = 1.0
 
@@ -95,6 +99,7 @@ class TriageApp(App[None]):
         *,
         login: str | None = None,
         conn: sqlite3.Connection | None = None,
+        first_page: FirstPage | None = None,
     ) -> None:
         limit_malloc_arenas()
         super().__init__()
@@ -104,19 +109,14 @@ class TriageApp(App[None]):
         self.cache = Cache(db_path, config.group)
         if conn is not None:  # the one `triage` checked the database with (see Cache.adopt)
             self.cache.adopt(conn)
-        self.cache.warm()  # a server's other connections open while the screen is built
+        # the first list's first page, read by a helper process (store/first_page.py)
+        self._first_page = first_page
+        self.started_up = False  # see list_shown
         self.login = login or current_login()
         # a view whose filter cannot be read is left out, and said so once the screen is up
         self.config_problems: list[str] = []
-        custom = custom_views(config.views, on_error=self.config_problems.append)
-        self.ctx = Context(
-            login=self.login,
-            office_ris=config.office_ris,
-            office_names=config.office_names,
-            objectives_min=dict(config.objectives_min),
-            custom_tabs=custom,
-        )
-        self.tabs = BUILTIN_TABS + list(custom)
+        self.ctx = console_context(config, self.login, self.config_problems.append)
+        self.tabs = BUILTIN_TABS + list(self.ctx.custom_tabs)
         self.has_office = bool(config.office_ris or config.office_names)
         self.feed = ChangeFeed(self.cache, self.login)
         self._tty: int | None = None
@@ -141,20 +141,81 @@ class TriageApp(App[None]):
             from .screens.overview import OverviewScreen
 
             self.push_screen(OverviewScreen())
-        try:
-            # the change-watch baseline is taken before the first view is read, so a change
-            # committed by someone else while this console starts is not missed
-            self.feed.start()
-        except StoreError as exc:
-            self.report_cache_error(exc)
-        self.set_interval(POLL_SECONDS, self.check_for_changes)
-        self.check_audit(mend=True)
+        if self.cache.remote:
+            self._baseline()
+        else:
+            try:
+                # the change-watch baseline is taken before the first view is read, so a change
+                # committed by someone else while this console starts is not missed
+                self.feed.start()
+            except StoreError as exc:
+                self.report_cache_error(exc)
+            self.set_interval(POLL_SECONDS, self.check_for_changes)
+            self.check_audit(mend=True)
         self._tty = terminal_fd() if not self.is_headless else None
         if self._tty is not None:
             self.set_interval(TTY_CHECK_SECONDS, self.check_terminal)
 
+    def _baseline(self) -> None:
+        """On a database server: the change feed's baseline now, before the first view is read
+        (the helper's, read before its page); the feed itself (a connection of its own, LISTEN),
+        the spare connection and the audit check wait for the first frame."""
+        if self._first_page is not None:
+            self.feed.set_baseline(self._first_page.baseline)
+        else:
+            try:
+                with self.cache.borrow() as conn:
+                    self.feed.set_baseline(presence.fingerprint(conn))
+            except (sqlite3.Error, StoreError) as exc:
+                self.report_cache_error(exc)
+        self.set_timer(FEED_START_LATEST_S, self.list_shown)
+
+    def take_first_page(self, view: View) -> FirstPage | None:
+        """The page read ahead for the first list, once, when it is for this view and user."""
+        page, self._first_page = self._first_page, None
+        if page is not None and (page.view != view or page.login != self.ctx.login):
+            if page.rest is not None:
+                page.rest.close()
+            return None
+        return page
+
+    def list_shown(self) -> None:
+        """The first list is drawn whole (or FEED_START_LATEST_S passed): on a database server
+        the change feed starts now, on connections of its own (the first screen is drawn
+        before this process even imports the driver when a helper read it)."""
+        if self.started_up:
+            return
+        self.started_up = True
+        if not self.cache.remote:
+            return
+        if self._lost:  # (the poll tries the server again from there)
+            self.set_interval(POLL_SECONDS, self.check_for_changes)
+            return
+        self.cache.warm()
+        self._start_feed()
+
+    @work(thread=True, group="feed-start", exit_on_error=False)
+    def _start_feed(self) -> None:
+        try:
+            self.feed.start()
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            self.post_message(CacheLost(str(exc)))
+            ok = False
+        else:
+            ok = True
+        self.call_from_thread(self._feed_started, ok)
+
+    def _feed_started(self, ok: bool) -> None:
+        self.set_interval(POLL_SECONDS, self.check_for_changes)
+        if ok:
+            self.check_audit(mend=True)
+            self.check_for_changes()  # what changed since the baseline, at once
+
     def on_unmount(self) -> None:
         """This console is leaving: its heartbeat row goes (a killed one expires)."""
+        page, self._first_page = self._first_page, None
+        if page is not None and page.rest is not None:
+            page.rest.close()
         if not self._lost:
             self.feed.leave()
 
@@ -184,6 +245,8 @@ class TriageApp(App[None]):
         if self._lost:
             if self.cache.remote:  # a database server gone: try it again
                 self._reconnect()
+            return
+        if not self.feed.started:  # (on a server, until the first frame: see _baseline)
             return
         with self._poll_lock:
             if self._polling:
@@ -501,8 +564,9 @@ def run_console(
     *,
     overview: bool = False,
     conn: sqlite3.Connection | None = None,
+    first_page: FirstPage | None = None,
 ) -> None:
-    app = TriageApp(db_path, config, conn=conn)
+    app = TriageApp(db_path, config, conn=conn, first_page=first_page)
     app.start_on_overview = overview
     app.run()
     if app.cache.quarantined:
