@@ -71,7 +71,9 @@ def console(db: str) -> None:
     import triage.cli  # noqa: F401 - what the `triage` command loads before the console
     from triage.config import load_config, resolve_db_path
     from triage.store.first_page import start_console
+    from triage.tui.system import pause_gc
 
+    pause_gc()
     cfg = load_config()
     path = resolve_db_path(db, cfg)
     # as `triage` checks the cache before it imports the console (on a database server a
@@ -93,6 +95,7 @@ def console(db: str) -> None:
             app.exit()
             return
         from triage.tui.app import CableScreen
+
         screen = app.screen
         lst = screen.query_one(CableList)
         height = lst.size.height

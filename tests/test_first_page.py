@@ -5,6 +5,7 @@ database's errors are said as before; a change committed while the console start
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from triage.store.ingest import Item, ingest, iter_paths
 from triage.store.presence import fingerprint
 from triage.store.views import View, view_ids
 from triage.tui.app import TriageApp
+from triage.tui.system import pause_gc
 from triage.tui.widgets.cable_list import CableList
 
 from .conftest import N_SAMPLES
@@ -100,6 +102,8 @@ def test_a_helper_that_fails_for_its_own_reason_leaves_the_reading_to_the_consol
 
 
 async def test_the_console_draws_the_helpers_page(pg_db: Path) -> None:
+    pause_gc()  # as `triage` does before it imports the console: until the list is drawn
+    assert not gc.isenabled()
     starting = fp.start_console(pg_db, Config(), login="tester")
     _conn, page = starting.result()
     assert page is not None and page.rows
@@ -116,6 +120,8 @@ async def test_the_console_draws_the_helpers_page(pg_db: Path) -> None:
         assert "READ BY THE HELPER" in list_lines(app)[1]
         assert f"All {N_SAMPLES}" in static_text(app, "#tabs")
         assert app.feed.started  # started once the list was drawn
+        assert gc.isenabled()
+    gc.unfreeze()  # (what the start made was frozen: the rest of the tests' objects too)
     assert _gone(starting._pid)  # type: ignore[union-attr]
 
 

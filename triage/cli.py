@@ -199,7 +199,9 @@ def _console(
 ) -> None:
     from .store import StoreError
     from .store.first_page import start_console
+    from .tui.system import pause_gc
 
+    pause_gc()  # until the first list is drawn (the console's imports make no garbage)
     cfg = _config()
     if path is None:
         path = _cache_path(db_path, cfg)

@@ -37,7 +37,7 @@ from .screens.base import TriageScreen
 from .screens.cache_lost import CacheLostScreen
 from .screens.dialogs import HelpScreen
 from .screens.list import ListScreen
-from .system import limit_malloc_arenas, terminal_fd
+from .system import limit_malloc_arenas, resume_gc, terminal_fd
 
 if TYPE_CHECKING:
     from .screens.cable import CableScreen
@@ -56,9 +56,10 @@ def __getattr__(name: str) -> object:
 
 
 POLL_SECONDS = 0.5
-# on a database server, the change feed starts once the first list is drawn whole, or after this
-# long (what was committed meanwhile is seen then: see ChangeFeed.set_baseline)
-FEED_START_LATEST_S = 2.0
+# what waits for the first list to be drawn whole waits at most this long: on a database server
+# the change feed (what was committed meanwhile is seen then: see ChangeFeed.set_baseline), and
+# the garbage collector (system.pause_gc)
+STARTED_LATEST_S = 2.0
 NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LIVE box
 TTY_CHECK_SECONDS = 1.0
 
@@ -141,6 +142,7 @@ class TriageApp(App[None]):
             from .screens.overview import OverviewScreen
 
             self.push_screen(OverviewScreen())
+        self.set_timer(STARTED_LATEST_S, self.list_shown)
         if self.cache.remote:
             self._baseline()
         else:
@@ -168,7 +170,6 @@ class TriageApp(App[None]):
                     self.feed.set_baseline(presence.fingerprint(conn))
             except (sqlite3.Error, StoreError) as exc:
                 self.report_cache_error(exc)
-        self.set_timer(FEED_START_LATEST_S, self.list_shown)
 
     def take_first_page(self, view: View) -> FirstPage | None:
         """The page read ahead for the first list, once, when it is for this view and user."""
@@ -180,12 +181,14 @@ class TriageApp(App[None]):
         return page
 
     def list_shown(self) -> None:
-        """The first list is drawn whole (or FEED_START_LATEST_S passed): on a database server
-        the change feed starts now, on connections of its own (the first screen is drawn
-        before this process even imports the driver when a helper read it)."""
+        """The first list is drawn whole (or STARTED_LATEST_S passed): the garbage collector
+        runs again, and on a database server the change feed starts, on connections of its own
+        (the first screen is drawn before this process even imports the driver when a helper
+        read it)."""
         if self.started_up:
             return
         self.started_up = True
+        resume_gc()
         if not self.cache.remote:
             return
         if self._lost:  # (the poll tries the server again from there)
