@@ -422,9 +422,14 @@ class ListScreen(WorkflowActions):
         self._reading_since = time.monotonic()
         lst = self.query_one(CableList)
         keep = lst.current_id if keep_current else None
-        # the first list's first page, when a helper process read it (store/first_page.py)
+        # the first list's first page, when a helper process read it (store/first_page.py):
+        # shown at once, so the screen's first frame is drawn with it
         page = self.tapp.take_first_page(self.view) if keep is None else None
-        self._load(self.view, self.generation, keep, page)
+        drawn = threading.Event()
+        if page is not None:
+            data = ViewData(self.generation, page.ids, {}, -1, False, first_rows=page.rows)
+            self._loaded(ViewLoaded(data, None, partial=True, drawn=drawn))
+        self._load(self.view, self.generation, keep, page, drawn)
 
     def _left(self, generation: int) -> Callable[[], bool]:
         """Asked by a view's running queries: has the user moved on to another view?"""
@@ -432,7 +437,12 @@ class ListScreen(WorkflowActions):
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
     def _load(
-        self, view: View, generation: int, keep_id: int | None, page: FirstPage | None = None
+        self,
+        view: View,
+        generation: int,
+        keep_id: int | None,
+        page: FirstPage | None = None,
+        drawn: threading.Event | None = None,
     ) -> None:
         """The view's ordered ids first (what the list needs to draw), then, in a second
         worker, the tab counts and the banner's level, which may take longer."""
@@ -440,10 +450,8 @@ class ListScreen(WorkflowActions):
         stale = self._left(generation)
         partial_sent = False
         rows: dict[int, Row] | None = None
-        drawn = threading.Event()
-        if page is not None:  # read by a helper process while the console started
-            data = ViewData(generation, page.ids, {}, -1, False, first_rows=page.rows)
-            self.post_message(ViewLoaded(data, None, partial=True, drawn=drawn))
+        drawn = drawn or threading.Event()
+        if page is not None:  # its first page is shown already (see reload)
             partial_sent = True
             drawn.wait(DRAW_WAIT_S)
             # the whole list follows from the helper (this process has not connected yet)
