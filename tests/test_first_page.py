@@ -26,6 +26,14 @@ from .conftest import N_SAMPLES
 from .pgserver import Server
 from .test_console import list_lines, settle, static_text
 
+REAL_SPARE_CORE = fp.spare_core
+
+
+@pytest.fixture(autouse=True)
+def _a_spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on an idle machine (the test machine's cores are often all taken)."""
+    monkeypatch.setattr(fp, "spare_core", lambda: True)
+
 
 @pytest.fixture
 def pg_db(pg_url: str, samples: Path) -> Path:
@@ -162,3 +170,37 @@ def test_a_helper_not_wanted_any_more_is_stopped_and_reaped(pg_db: Path) -> None
     assert _gone(starting._pid)
     assert starting.whole() is None
     starting.close()  # (twice is harmless)
+
+
+async def test_without_a_spare_core_the_console_reads_its_first_page_itself(
+    pg_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All cores taken: no helper (it would only take turns with the console); the database is
+    checked here, and that connection reads the first view."""
+    monkeypatch.setattr(fp, "spare_core", lambda: False)
+    starting = fp.start_console(pg_db, Config(), login="tester")
+    assert not isinstance(starting, fp.Reader)
+    conn, page = starting.result()
+    assert page is None and conn is not None
+    app = TriageApp(pg_db, Config(), login="tester", conn=conn)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert f"All {N_SAMPLES}" in static_text(app, "#tabs")
+        assert app.feed.started
+
+
+@pytest.mark.parametrize(
+    ("cores", "loadavg", "spare"),
+    [
+        (2, "0.10 0.20 0.30 1/180 4242\n", True),  # only this process runs
+        (2, "3.40 3.50 3.10 4/180 4242\n", False),  # others' work on both cores
+        (1, "0.00 0.00 0.00 1/180 4242\n", False),  # one core: nothing beside it
+        (8, "5.00 5.00 5.00 7/900 4242\n", True),
+    ],
+)
+def test_a_spare_core_is_one_no_other_process_runs_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int, loadavg: str, spare: bool
+) -> None:
+    (tmp_path / "loadavg").write_text(loadavg)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert REAL_SPARE_CORE(str(tmp_path / "loadavg")) is spare

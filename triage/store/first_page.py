@@ -105,6 +105,24 @@ def read_first_page(
     return FirstPage(view, ctx.login, ids, rows, baseline)
 
 
+def spare_core(loadavg: str = "/proc/loadavg") -> bool:
+    """Whether a core is free now for a helper beside this process: fewer processes are
+    runnable this moment (/proc/loadavg's fourth field, this one counted) than there are
+    cores. On a machine whose cores are all taken, a helper only takes turns with the
+    console's own process (and costs more CPU in all: both import psycopg): measured at a
+    load average of 3.4 on 2 cores, the first screen took as long as with no helper at all,
+    and longer than the console reading it itself after these changes."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    try:
+        with open(loadavg, encoding="ascii") as fh:
+            running = int(fh.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return True  # (not Linux: assume the machine is not overloaded)
+    return running < cores
+
+
 class _Checked:
     """The check done in this process (a cache file, or no helper to be had)."""
 
@@ -151,8 +169,9 @@ class Reader:
 
     @classmethod
     def start(cls, target: Path, config: Config, login: str, view: View) -> Reader | None:
-        """Fork the helper; None when there is no server to read from or no fork."""
-        if not getattr(target, "url", None) or not hasattr(os, "fork"):
+        """Fork the helper; None when there is no server to read from, no fork, or no core to
+        run it on beside this process."""
+        if not getattr(target, "url", None) or not hasattr(os, "fork") or not spare_core():
             return None
         r, w = os.pipe()
         try:
