@@ -267,14 +267,13 @@ def _child(fd: int, target: Path, config: Config, login: str, view: View) -> Non
         try:
             ids = view_ids(conn, view, ctx)
             longest = conn.execute("SELECT coalesce(max(length(officer)), 0) FROM workflow")
-            whole = (ids, int(longest.fetchone()[0]))
+            send(("whole", (ids, int(longest.fetchone()[0]))))
         except Exception as exc:
-            conn.close()
             send(("failed", repr(exc)))
-            return
-        conn.close()  # (before the parent reads its last message: it then waits for this end)
-        send(("whole", whole))
     except BaseException:
         pass
     finally:
+        # (the connection ends with the process, unclosed: PgConnection.close takes locks a
+        # thread of the parent may have held at the fork; an idle connection's end is not an
+        # error to the server)
         os._exit(0)
