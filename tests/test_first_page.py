@@ -204,3 +204,20 @@ def test_a_spare_core_is_one_no_other_process_runs_on(
     (tmp_path / "loadavg").write_text(loadavg)
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     assert REAL_SPARE_CORE(str(tmp_path / "loadavg")) is spare
+
+
+def test_triage_says_the_helpers_database_error_and_collects_garbage_again(
+    pg_server: Server,
+) -> None:
+    """`triage --db URL` on a database that is not there: the helper's error, said as before,
+    and the garbage collector paused for the start is running again."""
+    from click.testing import CliRunner
+
+    from triage.cli import main
+
+    assert gc.isenabled()
+    res = CliRunner().invoke(main, ["--db", pg_server.dsn("no_such_database")])
+    assert res.exit_code == 1, res.output
+    assert "triage: " in res.output and "cannot connect" in res.output
+    assert "no_such_database" in res.output
+    assert gc.isenabled()

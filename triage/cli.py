@@ -197,11 +197,20 @@ def _cache_path(cli_value: str | None, cfg: Config) -> Path:
 def _console(
     ctx: click.Context, db_path: str | None, path: Path | None = None, overview: bool = False
 ) -> None:
-    from .store import StoreError
-    from .store.first_page import start_console
-    from .tui.system import pause_gc
+    from .tui.system import pause_gc, resume_gc
 
     pause_gc()  # until the first list is drawn (the console's imports make no garbage)
+    try:
+        _start_console(db_path, path, overview)
+    finally:
+        # (when the console never drew its list: the process may go on, as under tests)
+        resume_gc(freeze=False)
+
+
+def _start_console(db_path: str | None, path: Path | None, overview: bool) -> None:
+    from .store import StoreError
+    from .store.first_page import start_console
+
     cfg = _config()
     if path is None:
         path = _cache_path(db_path, cfg)

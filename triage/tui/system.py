@@ -66,11 +66,13 @@ def pause_gc() -> None:
         _gc_paused = True
 
 
-def resume_gc() -> None:
+def resume_gc(freeze: bool = True) -> None:
     """The console is up: collect again. What the start made is kept out of later collections
-    (gc.freeze: modules, classes, the screen), so they do not walk it again and again."""
+    (gc.freeze: modules, classes, the screen), so they do not walk it again and again. (A start
+    that failed resumes without freezing.)"""
     global _gc_paused
     if _gc_paused:
         _gc_paused = False
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         gc.enable()
