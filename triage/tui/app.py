@@ -249,7 +249,10 @@ class TriageApp(App[None]):
             if self.cache.remote:  # a database server gone: try it again
                 self._reconnect()
             return
-        if not self.feed.started:  # (on a server, until the first frame: see _baseline)
+        if not self.feed.started:
+            # on a server, before the first list was drawn whole: asked to look (a change of
+            # this console's own, a caller's), the feed starts now and looks once started
+            self.list_shown()
             return
         with self._poll_lock:
             if self._polling:
