@@ -161,7 +161,7 @@ class TriageApp(App[None]):
     def _baseline(self) -> None:
         """On a database server: the change feed's baseline now, before the first view is read
         (the helper's, read before its page); the feed itself (a connection of its own, LISTEN),
-        the spare connection and the audit check wait for the first frame."""
+        the spare connection and the audit check wait for the first list (list_shown)."""
         if self._first_page is not None:
             self.feed.set_baseline(self._first_page.baseline)
         else:
