@@ -243,6 +243,7 @@ async def test_change_by_another_console_shows_up(db: Path) -> None:
         other = connect(db)
         wf.assign(other, wf.find_cable(other, "26JCS911"), "jsmith", "bob")
         other.close()
+        assert app.feed.wait(5)  # (PostgreSQL: its notification has arrived)
         app.check_for_changes()
         await settle(pilot)
         assert "jsmith" in list_lines(app)[1]

@@ -197,31 +197,43 @@ def _cache_path(cli_value: str | None, cfg: Config) -> Path:
 def _console(
     ctx: click.Context, db_path: str | None, path: Path | None = None, overview: bool = False
 ) -> None:
-    from .store import StoreError, connect
+    from .tui.system import pause_gc, resume_gc
+
+    pause_gc()  # until the first list is drawn (the console's imports make no garbage)
+    try:
+        _start_console(db_path, path, overview)
+    finally:
+        # (when the console never drew its list: the process may go on, as under tests)
+        resume_gc(freeze=False)
+
+
+def _start_console(db_path: str | None, path: Path | None, overview: bool) -> None:
+    from .store import StoreError
+    from .store.first_page import start_console
 
     cfg = _config()
     if path is None:
         path = _cache_path(db_path, cfg)
-    conn: sqlite3.Connection | None
+    # the cache is checked (on a database server, by a helper process that reads the first
+    # page while this one imports the console: store/first_page.py)
     try:
-        conn = connect(path, group=cfg.group)
+        starting = start_console(path, cfg)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
-    # a database server's connection goes on into the console (its first view is read on it,
-    # not on a new one); a cache file's is closed here, as before
-    if getattr(conn, "backend", "sqlite") != "postgresql":
-        conn.close()
-        conn = None
     from .tui.app import run_console
     from .tui.keymap import check_keymap
 
+    try:
+        conn, page = starting.result()
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
     try:
         check_keymap(cfg)
     except ConfigError as exc:
         if conn is not None:
             conn.close()
         raise CliError(f"config file {exc}") from exc
-    run_console(path, cfg, overview=overview, conn=conn)
+    run_console(path, cfg, overview=overview, conn=conn, first_page=page)
 
 
 @main.command()

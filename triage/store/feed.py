@@ -59,6 +59,15 @@ class ChangeFeed:
         self._last_beat = -1e9
         self.reading: int | None = None  # the cable this console has open
         self.beat_now = False
+        self.started = False  # start() has taken a baseline
+        self._baseline: tuple[int, int, int] | None = None  # see set_baseline
+
+    def set_baseline(self, fingerprint: tuple[int, int, int]) -> None:
+        """A baseline read before the first view on another connection (presence.fingerprint),
+        for a feed started later (on a database server, once the first screen is drawn): the
+        first poll after `start` compares against it, so what was committed in between is
+        seen as a change."""
+        self._baseline = fingerprint
 
     def start(self) -> None:
         """Take the baseline (before the first view is read, so nothing committed while the
@@ -67,13 +76,19 @@ class ChangeFeed:
         try:
             conn = self._connection()
             self._version = int(conn.execute("PRAGMA data_version").fetchone()[0])
-            self._max_id = int(
-                conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0]
-            )
-            self._fingerprint = presence.fingerprint(conn)
+            if self._baseline is not None:
+                self._fingerprint, self._baseline = self._baseline, None
+                self._max_id = self._fingerprint[0]
+                self._version = None  # the first poll reads the fingerprint again
+            else:
+                self._max_id = int(
+                    conn.execute("SELECT coalesce(max(id), 0) FROM cables").fetchone()[0]
+                )
+                self._fingerprint = presence.fingerprint(conn)
             self._max_audit = self._fingerprint[2]
         except sqlite3.Error as exc:
             raise StoreError(f"{self.cache.path}: {exc}") from exc
+        self.started = True
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -26,22 +27,39 @@ from ..store import audit as audit_log
 from ..store import presence
 from ..store.cache import Cache
 from ..store.feed import ChangeFeed
+from ..store.first_page import FirstPage, console_context
 from ..store.schema import StoreError
-from ..store.views import BUILTIN_TABS, Context, Filter, View, custom_views
+from ..store.views import BUILTIN_TABS, Filter, View
 from . import clipboard, safe
 from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack
 from .safe import visible
 from .screens.base import TriageScreen
-from .screens.cable import CableScreen
 from .screens.cache_lost import CacheLostScreen
 from .screens.dialogs import HelpScreen
 from .screens.list import ListScreen
-from .screens.overview import OverviewScreen
-from .system import limit_malloc_arenas, terminal_fd
+from .system import limit_malloc_arenas, resume_gc, terminal_fd
+
+if TYPE_CHECKING:
+    from .screens.cable import CableScreen
 
 __all__ = ["CableScreen", "ListScreen", "TriageApp", "run_console"]
 
+
+def __getattr__(name: str) -> object:
+    """CableScreen, imported when first asked for: the split view is not part of the first
+    screen (see screens/list.py)."""
+    if name == "CableScreen":
+        from .screens.cable import CableScreen
+
+        return CableScreen
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 POLL_SECONDS = 0.5
+# what waits for the first list to be drawn whole waits at most this long: on a database server
+# the change feed (what was committed meanwhile is seen then: see ChangeFeed.set_baseline), and
+# the garbage collector (system.pause_gc)
+STARTED_LATEST_S = 2.0
 NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LIVE box
 TTY_CHECK_SECONDS = 1.0
 
@@ -82,6 +100,7 @@ class TriageApp(App[None]):
         *,
         login: str | None = None,
         conn: sqlite3.Connection | None = None,
+        first_page: FirstPage | None = None,
     ) -> None:
         limit_malloc_arenas()
         super().__init__()
@@ -91,19 +110,14 @@ class TriageApp(App[None]):
         self.cache = Cache(db_path, config.group)
         if conn is not None:  # the one `triage` checked the database with (see Cache.adopt)
             self.cache.adopt(conn)
-        self.cache.warm()  # a server's other connections open while the screen is built
+        # the first list's first page, read by a helper process (store/first_page.py)
+        self._first_page = first_page
+        self.started_up = False  # see list_shown
         self.login = login or current_login()
         # a view whose filter cannot be read is left out, and said so once the screen is up
         self.config_problems: list[str] = []
-        custom = custom_views(config.views, on_error=self.config_problems.append)
-        self.ctx = Context(
-            login=self.login,
-            office_ris=config.office_ris,
-            office_names=config.office_names,
-            objectives_min=dict(config.objectives_min),
-            custom_tabs=custom,
-        )
-        self.tabs = BUILTIN_TABS + list(custom)
+        self.ctx = console_context(config, self.login, self.config_problems.append)
+        self.tabs = BUILTIN_TABS + list(self.ctx.custom_tabs)
         self.has_office = bool(config.office_ris or config.office_names)
         self.feed = ChangeFeed(self.cache, self.login)
         self._tty: int | None = None
@@ -125,21 +139,86 @@ class TriageApp(App[None]):
             where = f"config file {self.config.path}: " if self.config.path else ""
             self.notify(where + problem, severity="error", timeout=30, markup=False)
         if self.start_on_overview:
+            from .screens.overview import OverviewScreen
+
             self.push_screen(OverviewScreen())
-        try:
-            # the change-watch baseline is taken before the first view is read, so a change
-            # committed by someone else while this console starts is not missed
-            self.feed.start()
-        except StoreError as exc:
-            self.report_cache_error(exc)
-        self.set_interval(POLL_SECONDS, self.check_for_changes)
-        self.check_audit(mend=True)
+        self.set_timer(STARTED_LATEST_S, self.list_shown)
+        if self.cache.remote:
+            self._baseline()
+        else:
+            try:
+                # the change-watch baseline is taken before the first view is read, so a change
+                # committed by someone else while this console starts is not missed
+                self.feed.start()
+            except StoreError as exc:
+                self.report_cache_error(exc)
+            self.set_interval(POLL_SECONDS, self.check_for_changes)
+            self.check_audit(mend=True)
         self._tty = terminal_fd() if not self.is_headless else None
         if self._tty is not None:
             self.set_interval(TTY_CHECK_SECONDS, self.check_terminal)
 
+    def _baseline(self) -> None:
+        """On a database server: the change feed's baseline now, before the first view is read
+        (the helper's, read before its page); the feed itself (a connection of its own, LISTEN),
+        the spare connection and the audit check wait for the first list (list_shown)."""
+        if self._first_page is not None:
+            self.feed.set_baseline(self._first_page.baseline)
+        else:
+            try:
+                with self.cache.borrow() as conn:
+                    self.feed.set_baseline(presence.fingerprint(conn))
+            except (sqlite3.Error, StoreError) as exc:
+                self.report_cache_error(exc)
+
+    def take_first_page(self, view: View) -> FirstPage | None:
+        """The page read ahead for the first list, once, when it is for this view and user."""
+        page, self._first_page = self._first_page, None
+        if page is not None and (page.view != view or page.login != self.ctx.login):
+            if page.rest is not None:
+                page.rest.close()
+            return None
+        return page
+
+    def list_shown(self) -> None:
+        """The first list is drawn whole (or STARTED_LATEST_S passed): the garbage collector
+        runs again, and on a database server the change feed starts, on connections of its own
+        (the first screen is drawn before this process even imports the driver when a helper
+        read it)."""
+        if self.started_up:
+            return
+        self.started_up = True
+        resume_gc()
+        if not self.cache.remote:
+            return
+        if self._lost:  # (the poll tries the server again from there)
+            self.set_interval(POLL_SECONDS, self.check_for_changes)
+            return
+        self.cache.warm()
+        self._start_feed()
+
+    @work(thread=True, group="feed-start", exit_on_error=False)
+    def _start_feed(self) -> None:
+        try:
+            self.feed.start()
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            self.post_message(CacheLost(str(exc)))
+            ok = False
+        else:
+            ok = True
+        self.call_from_thread(self._feed_started, ok)
+
+    def _feed_started(self, ok: bool) -> None:
+        self.set_interval(POLL_SECONDS, self.check_for_changes)
+        if ok:
+            self.check_audit(mend=True)
+            self.check_for_changes()  # what changed since the baseline, at once
+
     def on_unmount(self) -> None:
         """This console is leaving: its heartbeat row goes (a killed one expires)."""
+        page, self._first_page = self._first_page, None
+        if page is not None and page.rest is not None:
+            page.rest.close()
         if not self._lost:
             self.feed.leave()
 
@@ -169,6 +248,11 @@ class TriageApp(App[None]):
         if self._lost:
             if self.cache.remote:  # a database server gone: try it again
                 self._reconnect()
+            return
+        if not self.feed.started:
+            # on a server, before the first list was drawn whole: asked to look (a change of
+            # this console's own, a caller's), the feed starts now and looks once started
+            self.list_shown()
             return
         with self._poll_lock:
             if self._polling:
@@ -486,8 +570,9 @@ def run_console(
     *,
     overview: bool = False,
     conn: sqlite3.Connection | None = None,
+    first_page: FirstPage | None = None,
 ) -> None:
-    app = TriageApp(db_path, config, conn=conn)
+    app = TriageApp(db_path, config, conn=conn, first_page=first_page)
     app.start_on_overview = overview
     app.run()
     if app.cache.quarantined:

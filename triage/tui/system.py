@@ -1,8 +1,9 @@
-"""The process and the terminal: the C library's memory knobs and the terminal's file
-descriptor. No Textual here."""
+"""The process and the terminal: the C library's memory knobs, the garbage collector while
+the console starts, and the terminal's file descriptor. No Textual here."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from functools import cache
@@ -49,3 +50,29 @@ def release_memory() -> None:
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+_gc_paused = False
+
+
+def pause_gc() -> None:
+    """Before the console's imports: no cyclic garbage collection until its first list is
+    drawn (`resume_gc`). Importing Textual and the console makes hundreds of thousands of
+    objects, none of them garbage, and the collector walked them ~90 times (84 young and 8
+    middle collections): ~30 ms of CPU, a tenth of a start."""
+    global _gc_paused
+    if gc.isenabled():
+        gc.disable()
+        _gc_paused = True
+
+
+def resume_gc(freeze: bool = True) -> None:
+    """The console is up: collect again. What the start made is kept out of later collections
+    (gc.freeze: modules, classes, the screen), so they do not walk it again and again. (A start
+    that failed resumes without freezing.)"""
+    global _gc_paused
+    if _gc_paused:
+        _gc_paused = False
+        if freeze:
+            gc.freeze()
+        gc.enable()

@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -29,10 +30,8 @@ from textual.widgets import Static
 from ...cable.model import Precedence, is_overdue
 from ...cable.rollup import Rollup
 from ...config import ConfigError, remove_view, save_view
-from ...store import workflow as wf
-from ...store.export import ExportError, export_file, exported_line
+from ...store.first_page import FIRST_ROWS, FirstPage, read_rows
 from ...store.schema import StoreError
-from ...store.threads import mark_thread_holders
 from ...store.views import (
     BUILTIN_TABS,
     SORTS,
@@ -42,7 +41,6 @@ from ...store.views import (
     Row,
     View,
     counts_and_level,
-    fetch_rows,
     filters_text,
     parse_filters,
     view_ids,
@@ -53,17 +51,19 @@ from ..system import release_memory
 from ..text import tab_bar, who_else
 from ..widgets.bars import Banner, KeyHints, TabBar, hint_bindings
 from ..widgets.cable_list import PAGE, CableList
-from .cable import CableScreen
 from .dialogs import ConfirmScreen, PickScreen, PromptScreen
-from .overview import OverviewScreen
 from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
+
+if TYPE_CHECKING:
+    # (imported when first opened: the split view and the Overview are not part of the
+    # first screen, and their modules cost it ~30 ms of a start)
+    from .cable import CableScreen
 
 # the longest a change waits for the view being read (a reading that never ends, after a fault,
 # must not hold live traffic back for good)
 # how often the list is read again with nothing written (overdue is a matter of time)
 CLOCK_REFRESH_SECONDS = 60.0
 SETTLE_WAIT_MAX_S = 10.0
-FIRST_ROWS = 256  # rows fetched first, before the whole ordered list of a view
 # the longest the whole list's rows wait for its first page to be drawn
 DRAW_WAIT_S = 0.25
 
@@ -227,16 +227,7 @@ class ListScreen(WorkflowActions):
     def _read_rows(self, conn: sqlite3.Connection, ids: list[int]) -> dict[int, Row]:
         """The rows for these ids as the list draws them (on the UI thread's connection, or a
         worker's for a view's first page)."""
-        rows = fetch_rows(conn, ids, self.tapp.ctx)
-        routes = self.tapp.config.routes
-        if routes:
-            for r in rows.values():
-                if not r.officer and r.status == "NEW":
-                    r.suggested = wf.suggest_officer(
-                        routes, r.tags.split("|") if r.tags else [], r.origin, r.subject
-                    )
-        mark_thread_holders(conn, rows, self.tapp.config.route_by_thread)
-        return rows
+        return read_rows(conn, ids, self.tapp.ctx, self.tapp.config)
 
     def _first_rows(self, conn: sqlite3.Connection, ids: array[int]) -> dict[int, Row] | None:
         """The first page's rows, read in the view's worker (None when they cannot be read:
@@ -383,6 +374,8 @@ class ListScreen(WorkflowActions):
 
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, path: Path, ids: list[int]) -> None:
+        from ...store.export import ExportError, export_file, exported_line
+
         app = self.tapp
         try:
             with app.cache.borrow() as conn:
@@ -429,24 +422,46 @@ class ListScreen(WorkflowActions):
         self._reading_since = time.monotonic()
         lst = self.query_one(CableList)
         keep = lst.current_id if keep_current else None
-        self._load(self.view, self.generation, keep)
+        # the first list's first page, when a helper process read it (store/first_page.py):
+        # shown at once, so the screen's first frame is drawn with it
+        page = self.tapp.take_first_page(self.view) if keep is None else None
+        drawn = threading.Event()
+        if page is not None:
+            data = ViewData(self.generation, page.ids, {}, -1, False, first_rows=page.rows)
+            self._loaded(ViewLoaded(data, None, partial=True, drawn=drawn))
+        self._load(self.view, self.generation, keep, page, drawn)
 
     def _left(self, generation: int) -> Callable[[], bool]:
         """Asked by a view's running queries: has the user moved on to another view?"""
         return lambda: self.generation != generation
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def _load(self, view: View, generation: int, keep_id: int | None) -> None:
+    def _load(
+        self,
+        view: View,
+        generation: int,
+        keep_id: int | None,
+        page: FirstPage | None = None,
+        drawn: threading.Event | None = None,
+    ) -> None:
         """The view's ordered ids first (what the list needs to draw), then, in a second
         worker, the tab counts and the banner's level, which may take longer."""
         app = self.tapp
         stale = self._left(generation)
         partial_sent = False
         rows: dict[int, Row] | None = None
-        drawn = threading.Event()
+        drawn = drawn or threading.Event()
+        if page is not None:  # its first page is shown already (see reload)
+            partial_sent = True
+            drawn.wait(DRAW_WAIT_S)
+            # the whole list follows from the helper (this process has not connected yet)
+            whole = page.rest.whole() if page.rest is not None else None
+            if whole is not None:
+                self._post_whole(generation, whole[0], whole[1], None, keep_id)
+                return
         try:
             with app.cache.borrow() as conn:
-                if keep_id is None:
+                if keep_id is None and not partial_sent:
                     # the first screenful at once (an index scan that stops early); the whole
                     # ordered list follows, for the count, the scrollbar and the far end
                     first = view_ids(conn, view, app.ctx, limit=FIRST_ROWS, stop=stale)
@@ -480,9 +495,19 @@ class ListScreen(WorkflowActions):
         except Exception as exc:  # never a list that silently stays as it was
             self.post_message(ViewFailed(f"the view could not be read: {exc!r}", generation))
             return
-        routed = [len(str(r.get("officer") or "")) + 1 for r in app.config.routes]
-        width = max([int(longest), *routed, 7])
-        data = ViewData(generation, ids, {}, -1, False, width, None if partial_sent else rows)
+        self._post_whole(generation, ids, int(longest), None if partial_sent else rows, keep_id)
+
+    def _post_whole(
+        self,
+        generation: int,
+        ids: array[int],
+        longest: int,
+        rows: dict[int, Row] | None,
+        keep_id: int | None,
+    ) -> None:
+        routed = [len(str(r.get("officer") or "")) + 1 for r in self.tapp.config.routes]
+        width = max([longest, *routed, 7])
+        data = ViewData(generation, ids, {}, -1, False, width, rows)
         self.post_message(ViewLoaded(data, keep_id))
         release_memory()
 
@@ -505,6 +530,8 @@ class ListScreen(WorkflowActions):
     def _loaded(self, msg: ViewLoaded) -> None:
         if msg.drawn is not None:
             self.call_after_refresh(msg.drawn.set)
+        if not msg.partial and not self.tapp.started_up:
+            self.call_after_refresh(self.tapp.list_shown)
         if msg.data.generation != self.generation:
             return
         lst = self.query_one(CableList)
@@ -732,6 +759,8 @@ class ListScreen(WorkflowActions):
             return
         # one split view, built once and kept: opening a cable only loads and draws it
         if self._reader is None:
+            from .cable import CableScreen
+
             self._reader = CableScreen(ListNavigator(self), lst.cursor, thread=thread)
             self.app.install_screen(self._reader, name=f"reader-{id(self)}")
         else:
@@ -833,6 +862,8 @@ class ListScreen(WorkflowActions):
         if self.from_overview:
             self.app.pop_screen()
             return
+        from .overview import OverviewScreen
+
         self.app.push_screen(OverviewScreen())
 
     def on_unmount(self) -> None:

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ...cable.model import is_acknowledged_precedence, needs_ack
+from ...store.first_page import PAGE as FIRST_PAGE
 from ...store.views import Row
 from ..messages import CursorMoved
 from ..safe import PREC_STYLES, alarm_style, class_style, plain, visible
@@ -39,7 +40,7 @@ from ..text import (
     suggested_name,
 )
 
-PAGE = 128
+PAGE = FIRST_PAGE  # rows read at a time (a view's first page comes with its ids)
 PAGES_KEPT = 64
 
 _PLAIN = Style()
