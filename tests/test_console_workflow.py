@@ -229,7 +229,15 @@ async def test_conflict_in_the_console_names_who_and_keeps_their_change(
         await pilot.press("y")  # kwalker is a new officer here: said, then made
         await settle(pilot)
         assert state(db, "26JCS911").officer == "jsmith"
-        assert any("changed by bob" in m for m in messages(app))
+        assert any("bob changed it at" in m for m in messages(app))
+        # the picker is put again, saying what bob did: esc keeps it
+        assert isinstance(app.screen, OfficerPicker)
+        assert "(officer jsmith, ASSIGNED); enter assigns yours" in str(
+            app.screen.query_one(Label).content
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert state(db, "26JCS911").officer == "jsmith"
         # the row shows their change
         assert "jsmith" in list_lines(app)[1]
 

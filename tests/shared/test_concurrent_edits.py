@@ -89,3 +89,54 @@ def test_a_due_date_set_by_someone_else_meanwhile_is_shown_not_overwritten(
     assert workflow_of(db, "26ROME1301", env)[1].startswith("2027-01-05T09:00")
     console.keys("escape")  # keeps theirs
     assert workflow_of(db, "26ROME1301", env)[1].startswith("2027-01-05T09:00")
+
+
+def officer_and_status(db: Path, ref: str, env: dict[str, str]) -> str:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from triage.store import connect; c = connect(sys.argv[1]); "
+        "print(*c.execute('SELECT coalesce(w.officer, \\'-\\'), w.status FROM workflow w "
+        "JOIN cables c ON c.id=w.cable_id WHERE c.reference_id=?',(sys.argv[2],)).fetchone())"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, arg(db), ref],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.strip()
+
+
+def test_an_assignment_made_by_someone_else_meanwhile_is_shown_not_overwritten(
+    desk: tuple[Path, dict[str, str], Console],
+) -> None:
+    """The picker left open while another officer assigned the cable: enter assigned it over
+    theirs, with no word of it. Now the picker is put again, saying who assigned whom."""
+    db, env, console = desk
+    console.keys("a")
+    console.wait_for("Assign 26ROME1301")
+    triage(db, "assign", "26ROME1301", "jsmith", "--new", env=env)
+    console.wait_for("jsmith", timeout=10)  # (the list behind the picker has their change)
+    console.keys(*typed("me"), "enter")  # (herself: no "new officer?" question)
+    console.wait_for("(officer jsmith, ASSIGNED); enter assigns yours", timeout=10)
+    assert officer_and_status(db, "26ROME1301", env) == "jsmith ASSIGNED"
+    console.keys("escape")  # keeps theirs
+    assert officer_and_status(db, "26ROME1301", env) == "jsmith ASSIGNED"
+
+
+def test_a_status_set_by_someone_else_meanwhile_is_shown_not_overwritten(
+    desk: tuple[Path, dict[str, str], Console],
+) -> None:
+    db, env, console = desk
+    console.keys("s")
+    console.wait_for("Status of 26ROME1301")
+    triage(db, "status", "26ROME1301", "DONE", env=env)
+    console.wait_for("Inbox 0", timeout=10)  # (the list behind has their change: DONE)
+    console.keys("3")  # IN PROGRESS, picked after theirs
+    console.wait_for("to DONE; pick yours, esc keeps theirs", timeout=10)
+    assert officer_and_status(db, "26ROME1301", env).endswith(" DONE")
+    console.keys("3")  # deciding, having seen theirs
+    console.wait_for(" PROG ", timeout=10)
+    assert officer_and_status(db, "26ROME1301", env).endswith(" IN PROGRESS")

@@ -84,8 +84,13 @@ class WorkflowActions(TriageScreen):
 
     # the keys
 
-    def _confirm_then(self, what: str, run: Callable[[], None]) -> None:
-        targets = self.targets()
+    def _confirm_then(
+        self, what: str, run: Callable[[], None], targets: list[Target] | None = None
+    ) -> None:
+        """Run the change, after asking first when it is for several tagged cables. `targets`:
+        the cables as they were when the officer chose (else the ones under the cursor now)."""
+        if targets is None:
+            targets = self.targets()
         if not targets:
             return
         if self.bulk() and len(targets) > 1:
@@ -101,27 +106,63 @@ class WorkflowActions(TriageScreen):
         else:
             run()
 
+    def _apply_as_asked(
+        self,
+        targets: list[Target],
+        label: str,
+        change: Callable[[sqlite3.Connection, Target, str, str], object],
+        ask_again: Callable[[Target, wf.State], None],
+    ) -> None:
+        """Apply a change chosen in a dialog to the cables as they were when it opened (their
+        versions then): a change someone else made while the officer chose is not overwritten.
+        One cable: the dialog is put again, saying what the other officer did (`ask_again`
+        with the cable's version now); several: each such cable is named as not changed."""
+        if len(targets) == 1 and not self.bulk():
+            t = targets[0]
+            self._save_versioned(
+                label,
+                t,
+                change,
+                lambda theirs: ask_again(
+                    Target(t.cable_id, theirs.row_version, t.reference_id), theirs
+                ),
+            )
+        else:
+            self._apply(label, targets, change)
+
     def action_assign(self) -> None:
         targets = self.targets()
-        if not targets:
-            return
+        if targets:
+            self._ask_officer(targets, f"Assign {self.which(targets)}")
+
+    def _ask_officer(self, targets: list[Target], title: str) -> None:
         app = self.tapp
         try:
             officers = wf.known_officers(app.cache.conn(), app.config.officers)
         except (sqlite3.Error, StoreError):
             officers = list(app.config.officers)
-        title = f"Assign {self.which(targets)}"
+
+        def ask_again(t: Target, theirs: wf.State) -> None:
+            self._ask_officer(
+                [t],
+                f"Assign {visible(t.reference_id, one_line=True)}: {self._who_when(theirs)} "
+                f"(officer {visible(theirs.officer or 'none', one_line=True)}, "
+                f"{theirs.status}); enter assigns yours, esc keeps theirs",
+            )
 
         def chosen(officer: str | None) -> None:
             if officer:
                 self._confirm_then(
                     "Assign {which} to " + visible(officer, one_line=True),
-                    lambda: self.apply(
+                    lambda: self._apply_as_asked(
+                        targets,
                         f"assigned to {visible(officer, one_line=True)}",
                         lambda c, t, who, b: wf.assign(
                             c, t.cable_id, officer, who, t.row_version, b
                         ),
+                        ask_again,
                     ),
+                    targets,
                 )
 
         app.push_screen(OfficerPicker(title, officers, self.suggested_officer()), chosen)
@@ -138,35 +179,49 @@ class WorkflowActions(TriageScreen):
 
     def action_status(self) -> None:
         targets = self.targets()
-        if not targets:
-            return
+        if targets:
+            self._ask_status(targets, f"Status of {self.which(targets)} (1-6)")
+
+    def _ask_status(self, targets: list[Target], title: str) -> None:
         choices = [(s, f"{k + 1}  {s}") for k, s in enumerate(wf.STATUSES)]
 
         def chosen(status: str | None) -> None:
             if status:
-                self._set_status(status)
+                self._set_status(status, targets)
 
-        self.app.push_screen(PickScreen(f"Status of {self.which(targets)} (1-6)", choices), chosen)
+        self.app.push_screen(PickScreen(title, choices), chosen)
 
     def action_status_to(self, n: int) -> None:
-        self._set_status(wf.STATUSES[n - 1])
+        self._set_status(wf.STATUSES[n - 1], self.targets())
 
-    def _set_status(self, status: str) -> None:
-        if status in CLOSED_STATUSES and self._ask_before_closing_unacknowledged(status):
+    def _set_status(self, status: str, targets: list[Target]) -> None:
+        if not targets:
             return
+        if status in CLOSED_STATUSES and self._ask_before_closing_unacknowledged(status, targets):
+            return
+
+        def ask_again(t: Target, theirs: wf.State) -> None:
+            self._ask_status(
+                [t],
+                f"Status of {visible(t.reference_id, one_line=True)}: {self._who_when(theirs)} "
+                f"to {theirs.status}; pick yours, esc keeps theirs",
+            )
+
         self._confirm_then(
             f"Set status {status}",
-            lambda: self.apply(
+            lambda: self._apply_as_asked(
+                targets,
                 f"status set to {status}",
                 lambda c, t, who, b: wf.set_status(c, t.cable_id, status, who, t.row_version, b),
+                ask_again,
             ),
+            targets,
         )
 
-    def _ask_before_closing_unacknowledged(self, status: str) -> bool:
+    def _ask_before_closing_unacknowledged(self, status: str, targets: list[Target]) -> bool:
         """Closing a FLASH or NIACT IMMEDIATE nobody acknowledged takes it out of every list
         that chases acknowledgment: ask first, offering to acknowledge it on the way. True when
         the question was put (the answer does the rest)."""
-        targets = self.targets()
         try:
             pending = wf.unacknowledged(self.tapp.cache.conn(), [t.cable_id for t in targets])
         except (sqlite3.Error, StoreError):
@@ -205,10 +260,11 @@ class WorkflowActions(TriageScreen):
 
         def chosen(key: str | None) -> None:
             if key == "ack":
-                self.apply(f"acknowledged and set to {status}", ack_then_close)
+                self._apply(f"acknowledged and set to {status}", targets, ack_then_close)
             elif key == "close":
-                self.apply(
+                self._apply(
                     f"status set to {status}",
+                    targets,
                     lambda c, t, who, b: wf.set_status(
                         c, t.cable_id, status, who, t.row_version, b
                     ),
@@ -272,7 +328,7 @@ class WorkflowActions(TriageScreen):
                 def run() -> None:
                     self._apply(label, targets, change)
 
-                self._confirm_then(f"Set due {at or 'none'}", run)
+                self._confirm_then(f"Set due {at or 'none'}", run, targets)
 
         self.app.push_screen(
             PromptScreen(
@@ -352,6 +408,7 @@ class WorkflowActions(TriageScreen):
         except wf.Conflict as exc:
             if exc.current is not None:
                 current = exc.current
+                self.app.call_from_thread(self.refresh_after_change)  # (their change shown)
                 self.app.call_from_thread(on_conflict, current)
                 self.app.call_from_thread(
                     self.notify,
