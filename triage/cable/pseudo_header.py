@@ -105,7 +105,7 @@ def opens_paragraphs(m: re.Match[str]) -> bool:
     mark = m.group("mark")
     if mark is not None and normalise_marking(mark) is not None:
         return True
-    return int(m.group("num")) in (1, 11) and bool(m.group("rest"))
+    return int(m.group("num")) in (1, 11) and m.end() < len(m.string)
 
 
 def _upper_only(s: str) -> bool:
