@@ -455,6 +455,10 @@ BANNER_ORIGINS = {
 # ---------------------------------------------------------------------------------------------
 # Small text helpers the stages share
 
+# the stages keep what they read of a line that comes again (addressees, pseudo-header lines)
+# for lines up to this long: a hostile cable's megabyte line is not kept alive by a cache
+CACHED_LINE_CHARS = 200
+
 
 def clean(s: str) -> str:
     """White space folded to single spaces, none at the ends."""
