@@ -3,6 +3,8 @@ a cited cable, and what a user gets from `triage parse --json`."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -182,3 +184,27 @@ def test_the_walk_is_kept_to_short_ascii_text(monkeypatch: pytest.MonkeyPatch) -
     assert walked == []
     assert cable_ids("Embassy cable, STATE 12345", 2009) == ("09STATE12345",)
     assert walked == ["EMBASSY CABLE, STATE 12345"]
+
+
+LETTER_PIECES = ["A", "B", "C", "b", "c", "a", ".", ")", "(", " ", "  ", "\t", "1", "07", "123",
+                 "STATE", "LONDON", "x", ","]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from(LETTER_PIECES), max_size=14).map("".join),
+    st.sampled_from("ABCabc"),
+)
+def test_letters_found_as_a_pattern_for_each_letter_found_them(text: str, letter: str) -> None:
+    """One pattern for every letter, the letter compared after, finds what a pattern written
+    for that letter found (the parser compiled one per letter in each process)."""
+    plain = re.sub(rf"^\s*\(?{letter}[.)]\s+", "", text).strip()
+    assert references._without_repeated_letter(letter, text) == plain
+    nxt = letter.upper()
+    want = re.search(
+        rf"(?<=[\d),])\s+\(?(?:{nxt}|{nxt.lower()}[.)]|{nxt}[.)])\s+"
+        r"(?=(?:\d{2,4}\s+)?[A-Za-z][A-Za-z ]{1,30}?\s*\d)",
+        text,
+    )
+    got = references._next_letter(nxt, text)
+    assert (got and got.span()) == (want and want.span())

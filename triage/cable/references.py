@@ -383,10 +383,37 @@ _BARE_LETTER = re.compile(
 )
 
 
+# a letter written again at an entry's start, and the next letter written bare after a serial:
+# for any letter, which the caller compares with the one it looks for (a pattern per letter,
+# compiled at its first use, cost each process some fifty compiles)
+_REPEATED_LETTER = re.compile(r"^\s*\(?([A-Za-z])[.)]\s+")
+_NEXT_LETTER = re.compile(
+    r"(?<=[\d),])\s+\(?(?:([A-Z])|([a-z])[.)]|([A-Z])[.)])\s+"
+    r"(?=(?:\d{2,4}\s+)?[A-Za-z][A-Za-z ]{1,30}?\s*\d)"
+)
+
+
 def _without_repeated_letter(letter: str, text: str) -> str:
     """A reference's text without its letter written again (`A. A) 04 STATE 274965`: a web
     page's list numbering before the cable's own)."""
-    return re.sub(rf"^\s*\(?{letter}[.)]\s+", "", text).strip()
+    m = _REPEATED_LETTER.match(text)
+    if m is not None and m.group(1) == letter:
+        text = text[m.end() :]
+    return text.strip()
+
+
+def _next_letter(nxt: str, text: str) -> re.Match[str] | None:
+    """Where `nxt` (upper case) is written bare (or as `b.`, `B)`) after a serial: the first
+    place _NEXT_LETTER finds for that letter, as a pattern for that letter alone would."""
+    pos = 0
+    while True:
+        m = _NEXT_LETTER.search(text, pos)
+        if m is None:
+            return None
+        bare, lower, marked = m.groups()
+        if (bare or marked or lower.upper()) == nxt:
+            return m
+        pos = m.start() + 1
 
 
 def _split(t: str, pattern: re.Pattern[str]) -> list[Reference] | None:
@@ -428,11 +455,7 @@ def _bare_successors(refs: list[Reference]) -> list[Reference]:
     for r in refs:
         while r.letter and len(r.letter) == 1 and r.letter < "Z":
             nxt = chr(ord(r.letter) + 1)
-            m = re.search(
-                rf"(?<=[\d),])\s+\(?(?:{nxt}|{nxt.lower()}[.)]|{nxt}[.)])\s+"
-                r"(?=(?:\d{2,4}\s+)?[A-Za-z][A-Za-z ]{1,30}?\s*\d)",
-                r.text,
-            )
+            m = _next_letter(nxt, r.text)
             if not m:
                 break
             out.append(Reference(r.letter, r.text[: m.start()].strip()))
