@@ -23,6 +23,7 @@ from .patterns import (
     MONTHS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
+    RE_ANY_LEVEL,
     RE_CLASSIFIED_BY,
     RE_CLASSIFIED_BY_START,
     RE_EO,
@@ -225,7 +226,12 @@ def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
         up = s.upper()
         if ("OF" in up or up.startswith("PAGE")) and (page_marker(s) or RE_PAGE_HEADER.match(s)):
             continue
-        if len(s) < 100 and banner_level(s) is not None and RE_PAGE_BANNER_SHAPE.search(s):
+        if (
+            len(s) < 100
+            # banner_level(s), for a stripped line that opens with no `>`: its test on `up`
+            and (RE_ANY_LEVEL.match(up) if s[0] != ">" else banner_level(s) is not None)
+            and RE_PAGE_BANNER_SHAPE.search(s)
+        ):
             # repeated banner at a page break
             continue
         if current_kind == "tags" and current and RE_LABEL_LINE.match(s):
