@@ -195,3 +195,20 @@ def test_corrected_copy_seen_in_any_case_of_its_ascii_letters(text: str) -> None
                 max_size=8).map("".join))  # fmt: skip
 def test_html_reference_found_where_the_search_found_one(text: str) -> None:
     assert text_stage._has_html_ref(text) == bool(text_stage.RE_HTML_REF.search(text))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["S E C R E T", "CONFIDENTIAL", "SECTION 01 OF 02", " ", ">", "/", "#", "PARIS",
+             "001234", "09", "STATE", "ſ", "ß", "-", "'", "RUEHC"]
+        ),
+        max_size=8,
+    ).map("".join)
+)  # fmt: skip
+def test_a_real_banner_in_ascii_holds_no_slash_or_hash(line: str) -> None:
+    """header._header_start skips is_real_banner for an ASCII line with a `/` or `#` (an
+    addressee's, a DE line's): no such line is one."""
+    if line.isascii() and ("/" in line or "#" in line):
+        assert not patterns.is_real_banner(line)

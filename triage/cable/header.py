@@ -291,7 +291,9 @@ def _header_start(lines: Sequence[str], i: int) -> tuple[int, str | None]:
             if start is None or k - start > 10:
                 start = k
             continue
-        if s[-1].isdecimal() and is_real_banner(s):  # a real banner ends with its serial
+        # a real banner ends with its serial, and holds no `/` or `#` (in ASCII, where upper
+        # case keeps each character's place: an addressee's, a DE line's)
+        if s[-1].isdecimal() and not (s.isascii() and ("/" in s or "#" in s)) and is_real_banner(s):
             break
     if start is None:
         return i, None
