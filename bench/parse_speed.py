@@ -3,6 +3,7 @@ best of N passes over all its files, calling what `triage parse` calls), and eac
 
     python bench/parse_speed.py                      # ../shared/corpus/cables, best of 15
     python bench/parse_speed.py --corpus DIR --repeat 25
+    python bench/parse_speed.py --fresh 9            # wall and CPU of 9 fresh first passes
 
 CPU time on a shared machine still moves with the load (other processes evict the caches):
 compare two trees back to back, or count instructions, which do not move with it:
@@ -13,6 +14,8 @@ compare two trees back to back, or count instructions, which do not move with it
 from __future__ import annotations
 
 import argparse
+import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -47,7 +50,18 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=default_corpus())
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--once", action="store_true", help="parse each cable once, print nothing")
+    ap.add_argument(
+        "--fresh",
+        type=int,
+        metavar="N",
+        help="N fresh processes, each timing its one pass over the corpus (wall and CPU, the "
+        "median): the cables as new ones, what a process pays once included",
+    )
+    ap.add_argument("--one-pass", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.fresh:
+        _fresh(args.corpus, args.fresh)
+        return
 
     import triage.cable.parse as parse
 
@@ -57,6 +71,12 @@ def main() -> None:
     if args.once:
         for d in datas:
             parse.parse_bytes(d)
+        return
+    if args.one_pass:
+        wall, cpu = time.perf_counter(), time.process_time()
+        for d in datas:
+            parse.parse_bytes(d)
+        print(len(datas), time.perf_counter() - wall, time.process_time() - cpu)
         return
     for d in datas:  # warm: patterns compiled, tables built
         parse.parse_bytes(d)
@@ -80,6 +100,27 @@ def main() -> None:
         print(f"{name:28s} {t / n * 1e3:8.3f}  {t / total_best:5.1%}")
     rest = total_best - sum(shares.values())
     print(f"{'the rest (chaining, Cable)':28s} {rest / n * 1e3:8.3f}  {rest / total_best:5.1%}")
+
+
+def _fresh(corpus: Path, runs: int) -> None:
+    walls: list[float] = []
+    cpus: list[float] = []
+    n = 0
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, __file__, "--corpus", str(corpus), "--one-pass"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        n, wall, cpu = int(out[0]), float(out[1]), float(out[2])
+        walls.append(wall / n * 1e3)
+        cpus.append(cpu / n * 1e3)
+    print(
+        f"{n} cables, one pass in each of {runs} fresh processes: "
+        f"wall {statistics.median(walls):.3f} ms per cable (median; {min(walls):.3f}-"
+        f"{max(walls):.3f}), CPU {statistics.median(cpus):.3f} ms (median)"
+    )
 
 
 def _timed(fn: Callable[[], Any]) -> float:

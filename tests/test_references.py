@@ -3,9 +3,13 @@ a cited cable, and what a user gets from `triage parse --json`."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from triage.cable import parse_cable
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.cable import parse_cable, references
 from triage.cable.references import cable_ids, read_references, station_code
 
 # text, citing year, citing station, ids
@@ -138,3 +142,69 @@ def test_a_reference_that_is_no_cable_keeps_its_text() -> None:
         ("A", "7 FAM 180", ()),
         ("B", "SMITH-JONES TELCON 03/02/09", ()),
     ]
+
+
+# what the table's pattern reads, written every way the walk must read as the pattern does
+WALK_PIECES = [
+    "STATE", "state", "Sao Paulo", "SAOPAULO", "SAO  PAULO", "RIO", "RIO DE JANEIRO", "RIO DE JAN",
+    "Rio de\tJaneiro", "SECSTATE", "SECSTATE WASHDC", "USUN", "USUN NEW YORK", "EMBASSY ",
+    "AMEMBASSY ", "AMCONSUL ", "AMCONSULATE GENERAL ", "AM CONSUL ", "CONSULATE ", "USMISSION ",
+    "USMISSION GENEVA", "GENEVA", "GENERAL", "LONDON", "london", "ROME", "ROMERO", "KUALA LUMPUR",
+    "08", "2008", "07", "123", "0061194", "00", "0", "12345678", "(07)", "(2007)", " ", "\t",
+    "\n", "\x1c", ",", ";", "&", " AND ", "and", ".", "-", "/", "'", "A.", "(C)", "REF",
+    "001.2 OF 003", "LIMA 355 (07)", "10SHENYANG 003", "USEU", "HCMC", "MEXICO CITY",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(WALK_PIECES), min_size=1, max_size=12).map("".join))
+def test_the_station_walk_finds_what_the_table_pattern_finds(text: str) -> None:
+    """The walk over the station table (no 2,700-character regex compiled per process) finds
+    each cable where the table's pattern does, with the same year, station, serials."""
+    want = [references.Found.of(m) for m in references._table().finditer(text)]
+    got = references._walk(text.upper())
+
+    def read(found: list[references.Found]) -> list[tuple[object, ...]]:
+        return [
+            (f.start, f.year, f.station.upper(), f.serial, f.more.upper(), f.after) for f in found
+        ]
+
+    assert read(got) == read(want)
+
+
+def test_the_walk_is_kept_to_short_ascii_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long or non-ASCII entry is read by the table's pattern (the walk's search for starts
+    grows with the square of a run of words with no digit); a short ASCII one by the walk."""
+    walked: list[str] = []
+    walk = references._walk
+    monkeypatch.setattr(references, "_walk", lambda up: walked.append(up) or walk(up))
+    words = "THE MINISTER SAID " * 200 + "STATE 12345"
+    assert cable_ids(words, 2009) == ("09STATE12345",)
+    assert cable_ids("Embassy’s cable, STATE 12345", 2009) == ("09STATE12345",)
+    assert walked == []
+    assert cable_ids("Embassy cable, STATE 12345", 2009) == ("09STATE12345",)
+    assert walked == ["EMBASSY CABLE, STATE 12345"]
+
+
+LETTER_PIECES = ["A", "B", "C", "b", "c", "a", ".", ")", "(", " ", "  ", "\t", "1", "07", "123",
+                 "STATE", "LONDON", "x", ","]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from(LETTER_PIECES), max_size=14).map("".join),
+    st.sampled_from("ABCabc"),
+)
+def test_letters_found_as_a_pattern_for_each_letter_found_them(text: str, letter: str) -> None:
+    """One pattern for every letter, the letter compared after, finds what a pattern written
+    for that letter found (the parser compiled one per letter in each process)."""
+    plain = re.sub(rf"^\s*\(?{letter}[.)]\s+", "", text).strip()
+    assert references._without_repeated_letter(letter, text) == plain
+    nxt = letter.upper()
+    want = re.search(
+        rf"(?<=[\d),])\s+\(?(?:{nxt}|{nxt.lower()}[.)]|{nxt}[.)])\s+"
+        r"(?=(?:\d{2,4}\s+)?[A-Za-z][A-Za-z ]{1,30}?\s*\d)",
+        text,
+    )
+    got = references._next_letter(nxt, text)
+    assert (got and got.span()) == (want and want.span())

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.cable import dating, markings, patterns, pseudo_header
+from triage.cable import banner, dating, markings, patterns, pseudo_header
+from triage.cable import text as text_stage
 from triage.cable.model import Cable, Paragraph
 
 PIECES = [
@@ -140,3 +141,74 @@ def test_already_clean_says_so_for_clean_text(t: str) -> None:
     """...and the test is worth its cost: text clean gives back is found clean when printable."""
     c = patterns.clean(t)
     assert patterns.already_clean(c) == c.isprintable()
+
+
+PLAIN_PARA = re.compile(
+    r"^\s*(?:-\s*)?(?P<pil>¶|&para;)?\s*(?P<num>\d{1,5})\s*\.(?!\d)\s*"
+    r"(?:\(\s*(?P<mark>[^()\n]{1,40}?)\s*\))?\s*(?P<rest>.*)$"
+)
+para_lines = st.lists(
+    st.sampled_from(
+        ["¶", "&para;", "-", " ", "\t", "\xa0", "1", "12", "2.4", ".", "(", ")", "C", "S//NF",
+         "(C)", "text", "\u0660", "\u2028", "é"]
+    ),
+    max_size=8,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(para_lines)
+def test_numbered_line_read_as_the_pattern_with_its_rest_read_it(line: str) -> None:
+    """RE_PARA leaves the line's text after the number and mark to the match's end: the same
+    groups and the same text as the pattern that ran `(?P<rest>.*)$` over it."""
+    fast, plain = patterns.RE_PARA.match(line), PLAIN_PARA.match(line)
+    assert (fast is None) == (plain is None)
+    if fast and plain:
+        assert fast.group("pil", "num", "mark") == plain.group("pil", "num", "mark")
+        assert line[fast.end() :] == plain.group("rest")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["corrected", "CORRECTED", "CorRected", "C O R R E C T E D", "c o r r e c t e d",
+             "CORRECTE", "COPY", " copy", "ſ", "\u212a", "ﬅ", "¶", "’", "\ud800", " ", "\n", "D"]
+        ),
+        max_size=6,
+    ).map("".join)
+)  # fmt: skip
+def test_corrected_copy_seen_in_any_case_of_its_ascii_letters(text: str) -> None:
+    """The banner stage's CORRECTED test (Latin-1 bytes upper-cased) finds what the test on ASCII
+    bytes (every other character a `?`) found."""
+    lines = ["C O N F I D E N T I A L PARIS 001234", *text.split("\n")]
+    head = lines[1:61]
+    plain = any(
+        form in "\n".join(head).encode("ascii", "replace").upper()
+        for form in (b"CORRECTED", b"C O R R E C T E D")
+    ) and any("CORRECTEDCO" in banner.collapsed(s) for s in head)
+    assert banner.read_banner(lines, 1).corrected == plain
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["&", "&amp;", "&#8217;", "&#x2019;", "#", ";", "amp", "a", " "]),
+                max_size=8).map("".join))  # fmt: skip
+def test_html_reference_found_where_the_search_found_one(text: str) -> None:
+    assert text_stage._has_html_ref(text) == bool(text_stage.RE_HTML_REF.search(text))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["S E C R E T", "CONFIDENTIAL", "SECTION 01 OF 02", " ", ">", "/", "#", "PARIS",
+             "001234", "09", "STATE", "ſ", "ß", "-", "'", "RUEHC"]
+        ),
+        max_size=8,
+    ).map("".join)
+)  # fmt: skip
+def test_a_real_banner_in_ascii_holds_no_slash_or_hash(line: str) -> None:
+    """header._header_start skips is_real_banner for an ASCII line with a `/` or `#` (an
+    addressee's, a DE line's): no such line is one."""
+    if line.isascii() and ("/" in line or "#" in line):
+        assert not patterns.is_real_banner(line)

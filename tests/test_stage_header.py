@@ -150,3 +150,22 @@ def test_addressee_parts_read_as_the_pattern_reads(line: str) -> None:
         m.group("prec"),
         m.group("mcn"),
     )
+
+
+def test_addressee_lines_that_come_again_are_read_once_and_long_ones_not_kept() -> None:
+    """Traffic repeats its routing lines: a line read before gives the same (frozen) Addressee;
+    a line past CACHED_LINE_CHARS is read each time, so a cache never keeps a hostile cable's
+    huge line alive."""
+    from triage.cable import header, pseudo_header
+    from triage.cable.patterns import CACHED_LINE_CHARS
+
+    line = "RUEAIIA/CIA WASHINGTON DC// PRIORITY"
+    assert read_addressee(line) is read_addressee(line)
+    long_line = "RUEHC/SECSTATE WASHDC " + "X" * CACHED_LINE_CHARS
+    kept = header._read_addressee_kept.cache_info().currsize
+    got = read_addressee(long_line)
+    assert got is not None and got.name.startswith("SECSTATE WASHDC X")
+    assert header._read_addressee_kept.cache_info().currsize == kept
+    kept = pseudo_header._split_keywords_kept.cache_info().currsize
+    assert pseudo_header.split_keywords("TAGS: PREL " + "A" * CACHED_LINE_CHARS)[0][0] == "tags"
+    assert pseudo_header._split_keywords_kept.cache_info().currsize == kept

@@ -45,7 +45,9 @@ RE_COPIED_CLASSIFICATION = re.compile(r"^\s*CLASSIFICATION:\s*(.+)$", re.I)
 RE_NOT_LETTER = re.compile(r"[^A-Z]")
 # `CORRECTED` or `C O R R E C T E D` in any case: only ASCII letters upper-case to these
 # (the non-ASCII characters that upper-case to several, like `ﬅ` to `ST`, cannot make them), so
-# the lines are upper-cased as ASCII bytes, a C loop, not as text, which folds every character
+# the lines are upper-cased as bytes, a C loop, not as text, which folds every character. As
+# Latin-1 (`?` for the rest): a copy for the text most cables are (the pilcrow is Latin-1), where
+# ASCII called the error handler at each pilcrow; bytes.upper leaves the bytes >= 0x80 alone.
 CORRECTED_FORMS = (b"CORRECTED", b"C O R R E C T E D")
 
 
@@ -173,8 +175,8 @@ def read_banner(
     # a corrected copy says so in the lines after the header
     corrected = False
     head = lines[start : min(n, start + CORRECTED_LINES)]
-    ascii_upper = "\n".join(head).encode("ascii", "replace").upper()
-    if any(form in ascii_upper for form in CORRECTED_FORMS):
+    head_upper = "\n".join(head).encode("latin-1", "replace").upper()
+    if any(form in head_upper for form in CORRECTED_FORMS):
         corrected = any("CORRECTEDCO" in collapsed(s) for s in head)
     return Banner(
         level=level,

@@ -39,6 +39,9 @@ RE_MARKING_LINE = re.compile(
     + "|".join(_spaced(w) for w in _LEVEL_WORDS)
     + r")(?![A-Z])(?P<rest>[^\n]*)"
 )
+# the same for the text's first line (where RE_MARKING_LINE was run over a copy of the text
+# with a line break put before it)
+RE_FIRST_MARKING_LINE = re.compile(RE_MARKING_LINE.pattern[2:])
 _CONTROL_WORDS = [
     *[
         "NOFORN",
@@ -97,7 +100,8 @@ class Markings:
 def marking_lines(text: str) -> list[LineMarking]:
     """Every line of the text that is only a marking, in order."""
     out: list[LineMarking] = []
-    for m in RE_MARKING_LINE.finditer("\n" + text):
+    first = RE_FIRST_MARKING_LINE.match(text)
+    for m in [first, *RE_MARKING_LINE.finditer(text)] if first else RE_MARKING_LINE.finditer(text):
         level = _LEVEL_WORDS[
             RE_BLANKS.sub("", m.group("level"))
             .replace("TOPSECRET", "TOP SECRET")

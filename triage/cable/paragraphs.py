@@ -131,7 +131,7 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
             num = int(m.group("num"))
             mark_raw = m.group("mark")
             mark = normalise_marking(mark_raw) if mark_raw is not None else None
-            rest = m.group("rest")
+            rest = st[m.end() :]
             if mark_raw is not None and mark is None:
                 rest = f"({mark_raw}) {rest}".strip()
             is_para = bool(m.group("pil")) or mark is not None

@@ -338,10 +338,14 @@ RE_REASONS = re.compile(
 )
 RE_REASON_NUM = re.compile(r"1(?<!\w.)[.,]\s?[45]\s*\(?\s*[a-h].*$", re.I)
 
+# a numbered line (one line: it holds no line break); the text after the number and mark is the
+# line from the match's end, which the pattern does not run `(?P<rest>.*)$` over (a pass over
+# each paragraph a web copy writes on one line)
 RE_PARA = re.compile(
     r"^\s*(?:-\s*)?(?P<pil>¶|&para;)?\s*(?P<num>\d{1,5})\s*\.(?!\d)\s*"
-    r"(?:\(\s*(?P<mark>[^()\n]{1,40}?)\s*\))?\s*(?P<rest>.*)$"
+    r"(?:\(\s*(?P<mark>[^()\n]{1,40}?)\s*\))?\s*"
 )
+
 PARA_FIRST = frozenset("-¶&0123456789P")
 RE_DASH_ONLY = re.compile(r"^\s*-[\s-]*$")
 RE_PORTION = re.compile(
@@ -450,6 +454,10 @@ BANNER_ORIGINS = {
 
 # ---------------------------------------------------------------------------------------------
 # Small text helpers the stages share
+
+# the stages keep what they read of a line that comes again (addressees, pseudo-header lines)
+# for lines up to this long: a hostile cable's megabyte line is not kept alive by a cache
+CACHED_LINE_CHARS = 200
 
 
 def clean(s: str) -> str:

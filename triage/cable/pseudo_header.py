@@ -12,15 +12,18 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .banner import caveats_in, collapsed
 from .model import Paragraph, Reference, fast_init
 from .paragraphs import normalise_marking
 from .patterns import (
+    CACHED_LINE_CHARS,
     MONTH_NAMES,
     MONTHS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
+    RE_ANY_LEVEL,
     RE_CLASSIFIED_BY,
     RE_CLASSIFIED_BY_START,
     RE_EO,
@@ -105,7 +108,7 @@ def opens_paragraphs(m: re.Match[str]) -> bool:
     mark = m.group("mark")
     if mark is not None and normalise_marking(mark) is not None:
         return True
-    return int(m.group("num")) in (1, 11) and bool(m.group("rest"))
+    return int(m.group("num")) in (1, 11) and m.end() < len(m.string)
 
 
 def _upper_only(s: str) -> bool:
@@ -119,8 +122,14 @@ def _mostly_lower(s: str) -> bool:
     return len(letters) >= 8 and sum(map(str.islower, letters)) > 0.6 * len(letters)
 
 
-def split_keywords(s: str) -> list[tuple[str | None, str]]:
-    """Split one line into (keyword kind, text) pieces; kind None for plain text."""
+def split_keywords(s: str) -> tuple[tuple[str | None, str], ...]:
+    """Split one line into (keyword kind, text) pieces; kind None for plain text.
+
+    Kept for the lines that come again (`SIPDIS`, `TAGS: PREL PGOV`, a fifth of the corpus's)."""
+    return _split_keywords_kept(s) if len(s) <= CACHED_LINE_CHARS else _split_keywords(s)
+
+
+def _split_keywords(s: str) -> tuple[tuple[str | None, str], ...]:
     hits: list[tuple[int, int, str]] = []
     # each keyword's pattern runs only on a line holding its letters, or opening with the
     # letters its damaged forms open with: a case-blind pattern tries every position of the
@@ -162,7 +171,7 @@ def split_keywords(s: str) -> list[tuple[str | None, str]]:
             for m in RE_CLASSIFIED_BY.finditer(s):
                 hits.append((m.start(), m.end(), "classified_by"))
     if not hits:
-        return [(None, s)]
+        return ((None, s),)
     hits.sort()
     # drop overlapping hits, keeping the earliest; the EO keyword is kept from the
     # start of a DECL phrase to the next keyword
@@ -185,7 +194,10 @@ def split_keywords(s: str) -> list[tuple[str | None, str]]:
         out.append((kind, s[end:stop].strip()))
     if out and out[0][0] is None and not out[0][1]:
         out.pop(0)
-    return out
+    return tuple(out)
+
+
+_split_keywords_kept = lru_cache(maxsize=4096)(_split_keywords)
 
 
 def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
@@ -214,7 +226,12 @@ def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
         up = s.upper()
         if ("OF" in up or up.startswith("PAGE")) and (page_marker(s) or RE_PAGE_HEADER.match(s)):
             continue
-        if len(s) < 100 and banner_level(s) is not None and RE_PAGE_BANNER_SHAPE.search(s):
+        if (
+            len(s) < 100
+            # banner_level(s), for a stripped line that opens with no `>`: its test on `up`
+            and (RE_ANY_LEVEL.match(up) if s[0] != ">" else banner_level(s) is not None)
+            and RE_PAGE_BANNER_SHAPE.search(s)
+        ):
             # repeated banner at a page break
             continue
         if current_kind == "tags" and current and RE_LABEL_LINE.match(s):

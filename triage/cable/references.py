@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from .model import Reference
 
@@ -106,6 +107,7 @@ def _written(words: str) -> str:
     return r"\s*".join(re.escape(w) for w in words.split())
 
 
+@lru_cache(maxsize=4096)
 def station_code(words: str) -> str:
     """The station as a cablegate id spells it (`SAO PAULO` -> SAOPAULO, `SECSTATE` -> STATE)."""
     key = " ".join(re.sub(r"[^A-Z0-9 ]", " ", words.upper()).split())
@@ -115,16 +117,18 @@ def station_code(words: str) -> str:
 
 _FORMS = sorted({*PLACES, *ALIASES}, key=len, reverse=True)
 _SERIAL_END = r"(?![0-9])(?![./-][0-9])(?!\s+\d{3}(?:\.\d)?\s+OF\s+\d)"
+# what comes before a station (a year, a post word) and after it (the serial, more serials, a
+# year after them); the table's pattern is the three with the stations between
+_BEFORE = rf"(?<![A-Za-z0-9])(?:(?P<year>\d{{4}}|\d{{2}})\s*)?(?:{_POST_WORD})?"
+_AFTER = (
+    rf"(?![A-Za-z'’])\s*0*(?P<serial>\d{{1,7}}){_SERIAL_END}"
+    rf"(?P<more>(?:\s*(?:,|;|&|\bAND\b)\s*0*\d{{1,7}}{_SERIAL_END}(?!\s*[A-Za-z]))*)"
+    rf"(?:\s*\((?P<after>\d{{4}}|\d{{2}})\))?"
+)
 
 
 def _pattern(stations: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"(?<![A-Za-z0-9])(?:(?P<year>\d{{4}}|\d{{2}})\s*)?(?:{_POST_WORD})?"
-        rf"(?P<station>{stations})(?![A-Za-z'’])\s*0*(?P<serial>\d{{1,7}}){_SERIAL_END}"
-        rf"(?P<more>(?:\s*(?:,|;|&|\bAND\b)\s*0*\d{{1,7}}{_SERIAL_END}(?!\s*[A-Za-z]))*)"
-        rf"(?:\s*\((?P<after>\d{{4}}|\d{{2}})\))?",
-        re.I,
-    )
+    return re.compile(rf"{_BEFORE}(?P<station>{stations}){_AFTER}", re.I)
 
 
 def _trie(forms: list[str]) -> str:
@@ -155,10 +159,17 @@ def _trie(forms: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[re.Pattern[str], frozenset[str]]:
-    """The pattern for every station of the table (compiled once, on first use) and the
-    table's station codes."""
-    return _pattern(_trie(_FORMS)), frozenset(map(station_code, _FORMS))
+def _table() -> re.Pattern[str]:
+    """The pattern for every station of the table, compiled on first use: 2,700 characters that
+    cost the regex compiler 14-37 ms (most of a process's first parse), so it is used only for
+    the text the table's walk (`_walk`) does not read: non-ASCII or long."""
+    return _pattern(_trie(_FORMS))
+
+
+@lru_cache(maxsize=1)
+def _codes() -> frozenset[str]:
+    """The table's station codes."""
+    return frozenset(map(station_code, _FORMS))
 
 
 @lru_cache(maxsize=1024)
@@ -167,12 +178,157 @@ def _own_pattern(own: str) -> re.Pattern[str]:
     return _pattern(r"\s*".join(re.escape(ch) for ch in own))
 
 
-def _matches(text: str, own: str) -> list[re.Match[str]]:
-    table, codes = _table()
-    found = list(table.finditer(text))
-    if own and own not in codes:
-        found += _own_pattern(own).finditer(text)
-        found.sort(key=lambda m: m.start())
+# -- the table's pattern, walked in Python -------------------------------------------------
+#
+# What _table().finditer(text) finds, found without compiling it, for text in ASCII (upper-cased:
+# re.I on ASCII is upper case) of at most WALK_CHARS characters (what a REF entry is; the
+# search for starts is quadratic in a run of words with no digit). A cheap pattern (_START)
+# finds each position where the table's pattern may match: its year, then letters and blanks
+# (the post word and the station) up to a digit (the serial). There the pattern's own order of
+# tries is followed: the year as four digits, as two, none; each post word (the longest first),
+# none; the stations as the trie's branches are tried (a blank before the letters, the longer
+# station before the one it extends); after each station, _REST, the pattern's own tail.
+
+WALK_CHARS = 2_000
+_START = re.compile(r"(?<![A-Z0-9])(?:(?:\d{4}|\d{2})\s*)?[A-Z][A-Z\s]*+\d")
+_REST = re.compile(_AFTER, re.I)
+# _POST_WORD's ways to match, in the order the regex engine tries them
+_POSTS = tuple(
+    re.compile(p)
+    for p in (
+        r"AMEMBASSY\s+",
+        r"EMBASSY\s+",
+        r"AM\s*CONSULATE\s+GENERAL\s+",
+        r"AM\s*CONSULATE\s+",
+        r"AM\s*CONSUL\s+GENERAL\s+",
+        r"AM\s*CONSUL\s+",
+        r"CONSULATE\s+",
+        r"USMISSION\s+",
+    )
+)
+_POST_OPENERS = ("AM", "EMBASSY", "CONSULATE", "USMISSION")
+# what the tail's `(?![A-Za-z'’])` refuses after a station, in upper-case ASCII
+_WORD_GOES_ON = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ'")
+_DIGITS = frozenset("0123456789")
+# a trie node: (the letters that go on, each to its node; the node after a blank; a station
+# ends here)
+_Node = tuple[dict[str, "_Node"], "_Node | None", bool]
+
+
+@lru_cache(maxsize=1)
+def _walk_root() -> _Node:
+    tree: dict[str, dict] = {}
+    for form in _FORMS:
+        node = tree
+        for ch in " ".join(form.upper().split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> _Node:
+        letters = {ch: build(sub) for ch, sub in node.items() if ch not in ("", " ")}
+        space = build(node[" "]) if " " in node else None
+        return letters, space, "" in node
+
+    return build(tree)
+
+
+class Found(NamedTuple):
+    """One cable a text names: where it starts and the pattern's groups."""
+
+    start: int
+    year: str | None
+    station: str
+    serial: str
+    more: str
+    after: str | None
+
+    @classmethod
+    def of(cls, m: re.Match[str]) -> Found:
+        return cls(
+            m.start(), m.group("year"), m.group("station"), m.group("serial"),
+            m.group("more"), m.group("after"),
+        )  # fmt: skip
+
+
+def _tail(up: str, i: int, node: _Node) -> re.Match[str] | None:
+    """The tail (_REST) after the first station that the text at i goes on with, in the order
+    the trie's pattern tries them: along the letters, each blank's branch as it is reached,
+    then the stations that end on the way, the longest first."""
+    n = len(up)
+    ends: list[int] = []
+    while True:
+        letters, space, end = node
+        if space is not None:
+            j = i
+            while j < n and up[j].isspace():  # `\s*`: str.isspace is sre's \s
+                j += 1
+            m = _tail(up, j, space)
+            if m is not None:
+                return m
+        if end and up[i : i + 1] not in _WORD_GOES_ON:
+            ends.append(i)
+        nxt = letters.get(up[i : i + 1])
+        if nxt is None:
+            break
+        node, i = nxt, i + 1
+    for e in reversed(ends):
+        m = _REST.match(up, e)
+        if m is not None:
+            return m
+    return None
+
+
+def _found_at(up: str, p: int) -> tuple[Found, int] | None:
+    """The table's pattern's match at p, as the regex engine would find it, and its end."""
+    years: list[tuple[str | None, int]] = []
+    if up[p : p + 1] in _DIGITS:
+        for size in (4, 2):
+            y = up[p : p + size]
+            if len(y) == size and y.isdigit():  # ASCII: 0-9 only
+                q = p + size
+                while q < len(up) and up[q].isspace():
+                    q += 1
+                years.append((y, q))
+    years.append((None, p))
+    root = _walk_root()
+    for year, q in years:
+        starts = []
+        if up.startswith(_POST_OPENERS, q):
+            starts = [m.end() for m in (post.match(up, q) for post in _POSTS) if m is not None]
+        starts.append(q)
+        for s in starts:
+            m = _tail(up, s, root)
+            if m is not None:
+                station = up[s : m.start()]
+                serial, more, after = m.group("serial", "more", "after")
+                return Found(p, year, station, serial, more, after), m.end()
+    return None
+
+
+def _walk(up: str) -> list[Found]:
+    """_table().finditer(up) for an upper-case ASCII text."""
+    found: list[Found] = []
+    pos = 0
+    while True:
+        g = _START.search(up, pos)
+        if g is None:
+            return found
+        got = _found_at(up, g.start())
+        if got is None:
+            pos = g.start() + 1
+            continue
+        found.append(got[0])
+        pos = got[1]
+
+
+def _matches(text: str, own: str) -> list[Found]:
+    if text.isascii() and len(text) <= WALK_CHARS:
+        found = _walk(text.upper())
+    else:
+        found = [Found.of(m) for m in _table().finditer(text)]
+    if own and own not in _codes():
+        found += [Found.of(m) for m in _own_pattern(own).finditer(text)]
+        found.sort(key=lambda f: f.start)
     return found
 
 
@@ -195,7 +351,7 @@ def cable_ids(text: str, year: int | None, station: str | None = None) -> tuple[
         return ()
     own = station_code(station) if station else ""
     for m in _matches(text, own):
-        written = m.group("year") or m.group("after")
+        written = m.year or m.after
         if written:
             y = _year4(written)
             if not 1900 <= y <= 2099:
@@ -206,8 +362,8 @@ def cable_ids(text: str, year: int | None, station: str | None = None) -> tuple[
             continue
         if year is not None and y > year:
             continue  # a cable cannot cite a later one: the year is misread or mistyped
-        code = station_code(m.group("station"))
-        serials = [m.group("serial"), *re.findall(r"\d+", m.group("more") or "")]
+        code = station_code(m.station)
+        serials = [m.serial, *re.findall(r"\d+", m.more or "")]
         for serial in serials:
             if int(serial) == 0:
                 continue
@@ -227,10 +383,37 @@ _BARE_LETTER = re.compile(
 )
 
 
+# a letter written again at an entry's start, and the next letter written bare after a serial:
+# for any letter, which the caller compares with the one it looks for (a pattern per letter,
+# compiled at its first use, cost each process some fifty compiles)
+_REPEATED_LETTER = re.compile(r"^\s*\(?([A-Za-z])[.)]\s+")
+_NEXT_LETTER = re.compile(
+    r"(?<=[\d),])\s+\(?(?:([A-Z])|([a-z])[.)]|([A-Z])[.)])\s+"
+    r"(?=(?:\d{2,4}\s+)?[A-Za-z][A-Za-z ]{1,30}?\s*\d)"
+)
+
+
 def _without_repeated_letter(letter: str, text: str) -> str:
     """A reference's text without its letter written again (`A. A) 04 STATE 274965`: a web
     page's list numbering before the cable's own)."""
-    return re.sub(rf"^\s*\(?{letter}[.)]\s+", "", text).strip()
+    m = _REPEATED_LETTER.match(text)
+    if m is not None and m.group(1) == letter:
+        text = text[m.end() :]
+    return text.strip()
+
+
+def _next_letter(nxt: str, text: str) -> re.Match[str] | None:
+    """Where `nxt` (upper case) is written bare (or as `b.`, `B)`) after a serial: the first
+    place _NEXT_LETTER finds for that letter, as a pattern for that letter alone would."""
+    pos = 0
+    while True:
+        m = _NEXT_LETTER.search(text, pos)
+        if m is None:
+            return None
+        bare, lower, marked = m.groups()
+        if (bare or marked or lower.upper()) == nxt:
+            return m
+        pos = m.start() + 1
 
 
 def _split(t: str, pattern: re.Pattern[str]) -> list[Reference] | None:
@@ -272,11 +455,7 @@ def _bare_successors(refs: list[Reference]) -> list[Reference]:
     for r in refs:
         while r.letter and len(r.letter) == 1 and r.letter < "Z":
             nxt = chr(ord(r.letter) + 1)
-            m = re.search(
-                rf"(?<=[\d),])\s+\(?(?:{nxt}|{nxt.lower()}[.)]|{nxt}[.)])\s+"
-                r"(?=(?:\d{2,4}\s+)?[A-Za-z][A-Za-z ]{1,30}?\s*\d)",
-                r.text,
-            )
+            m = _next_letter(nxt, r.text)
             if not m:
                 break
             out.append(Reference(r.letter, r.text[: m.start()].strip()))

@@ -75,6 +75,18 @@ RE_HTML_REF = re.compile(
 )
 
 
+def _has_html_ref(text: str) -> bool:
+    """RE_HTML_REF.search(text), tried only at each `&`: the pattern opens with one, but the
+    regex engine, given no literal prefix longer than a character, tries it at every position
+    of the text (a cable often holds an `R&D` or a `Q&A` and no reference)."""
+    k = text.find("&")
+    while k >= 0:
+        if RE_HTML_REF.match(text, k):
+            return True
+        k = text.find("&", k + 1)
+    return False
+
+
 def _html_char(m: re.Match[str]) -> str:
     """The character an HTML reference stands for; a control character stays written as the
     reference (no escape sequence is made out of text)."""
@@ -137,7 +149,7 @@ def normalise(text: str) -> Text:
         text = text.replace("\x00", "")
     if text.startswith("\ufeff"):
         text = text[1:]
-    if "&" in text and RE_HTML_REF.search(text):
+    if _has_html_ref(text):
         # copies taken from web pages keep `&#8217;` and `&amp;` for what the cable said
         text = RE_HTML_REF.sub(_html_char, text)
         warnings.append("HTML character references (&#8217;, &amp;) read as characters")
