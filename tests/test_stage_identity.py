@@ -71,6 +71,51 @@ def _identity(
         # an FM line that names no post: its words title-cased, acronyms and WASHDC kept
         ({"from_": "JOINT STAFF WASHDC"}, None, "Joint Staff WASHDC", ("could not build",)),
         ({"from_": "RUEKJCS/CIA WASHDC"}, None, "CIA WASHDC", ("could not build",)),
+        # a caption naming another post AND another serial than the header's: the header's
+        # id, said (the two cables shared one id, the second stored as a correction)
+        (
+            {
+                "from_": "AMEMBASSY VALDORIA",
+                "station": "HILLTOWN",
+                "serial": "000234",
+                "de_serial": "0694",
+                "dtg_year": 2009,
+            },
+            "09VALDORIA694",
+            "Embassy Valdoria",
+            ("the caption reads HILLTOWN 000234, the header VALDORIA #0694",),
+        ),
+        # ... but a caption that agrees with the header in either is the cable's own
+        (
+            {
+                "from_": "AMEMBASSY VALDORIA",
+                "station": "HILLTOWN",
+                "serial": "000694",
+                "de_serial": "0694",
+                "dtg_year": 2009,
+            },
+            "09HILLTOWN694",
+            "Embassy Valdoria",
+            (),
+        ),
+        (
+            {
+                "from_": "USMISSION USUN NEW YORK",
+                "station": "USUN NEW YORK",
+                "serial": "000123",
+                "de_serial": "4567",
+                "dtg_year": 2009,
+            },
+            "09USUNNEWYORK123",
+            "Mission USUN",
+            (),
+        ),
+        (
+            {"from_": "SECSTATE WASHDC", "station": "STATE", "serial": "1", "de_serial": "2"},
+            None,
+            "Secretary of State",
+            ("could not build",),
+        ),
         # a TELEGRAM printout's From line names the sender, station and serial
         (
             {

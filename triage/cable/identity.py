@@ -2,7 +2,9 @@
 digits, the station without spaces and the serial without leading zeros (`09STATE119085`),
 from the banner's station and serial (a year written before the station stays: `75 LIBREVILLE
 1895` sent in 1975 is 7575LIBREVILLE1895), else the DE line's serial and the FM line's post;
-else an id standing alone on a line near the top. The origin is the FM line's post as
+else an id standing alone on a line near the top. A caption that names another post and
+another serial than the FM and DE lines (a release's text under another cable's caption) gives
+way to them, with a warning: two cables must not share an id. The origin is the FM line's post as
 cablegate names it (`AMEMBASSY PARIS` -> Embassy Paris), else the banner station's.
 """
 
@@ -26,6 +28,7 @@ RE_EMBASSY = re.compile(r"^AM\s*EMBASSY\s+(.+)$")
 RE_CONSULATE = re.compile(r"^AM\s*CONSUL(?:ATE)?(?:\s+GENERAL)?\s+(.+)$")
 RE_MISSION = re.compile(r"^USMISSION\s+(.+)$")
 RE_PLACE = re.compile(r"[A-Z][A-Z .'-]+")
+RE_POST_NAME = re.compile(r"[A-Z][A-Z .'-]{1,29}")
 # acronyms and address forms an origin keeps as written (`JOINT STAFF WASHDC` -> `Joint Staff
 # WASHDC`, never `Washdc`; `CIA WASHDC` -> `CIA WASHDC`)
 KEEP_UPPER = frozenset(
@@ -82,6 +85,28 @@ def origin_from_station(station: str) -> str | None:
     return "Embassy " + title_place(s)
 
 
+def _caption_of_another_cable(
+    from_: str | None, station: str | None, serial: str | None, de_serial: str | None
+) -> str | None:
+    """The FM line's post when the caption's station and serial are both another's than the
+    header's (FM AMEMBASSY CHISINAU, DE RUEHCH #0694, caption ULAANBAATAR 000234: a release's
+    text under another cable's caption); None when they agree, or either is missing."""
+    if not (from_ and station and serial and de_serial):
+        return None
+    fm = from_.upper().strip()
+    post = RE_POST_WORDS.sub("", fm, count=1)
+    if post == fm or not serial.isdigit() or not de_serial.isdigit():
+        return None  # (not an embassy's, consulate's or mission's FM line)
+    post = clean(RE_FM_TAIL.sub("", post))
+    if not RE_POST_NAME.fullmatch(post) or RE_NOT_ID.sub("", post) == RE_NOT_ID.sub(
+        "", station.upper()
+    ):  # (a place's name alone: an FM line run into its TO line is no post to trust)
+        return None
+    if int(serial) == int(de_serial):
+        return None
+    return post
+
+
 def read_identity(
     lines: Sequence[str],
     from_: str | None,
@@ -106,6 +131,16 @@ def read_identity(
             if t_station is not None and (station is None or serial is None):
                 station, serial = t_station, t_serial
     year = dtg_year or banner_year
+    other = _caption_of_another_cable(from_, station, serial, de_serial)
+    if other is not None:
+        # the caption names another post and serial than the header's routing does: the
+        # header's id, said (two cables would otherwise share one id, the second stored as a
+        # "correction" of the first)
+        warnings.append(
+            f"the caption reads {station} {serial}, the header {other} #{de_serial}: "
+            "the id is the header's"
+        )
+        station, serial, banner_year = other, de_serial, None
     if (serial is None or station is None) and de_serial is not None:
         serial = de_serial
     if (station is None or "XXX" in station) and from_:
