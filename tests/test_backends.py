@@ -118,6 +118,30 @@ def test_text_with_nothing_of_a_cable_in_it_is_a_reject_on_both(
     assert [Path(p).name for (p,) in conn.execute("SELECT path FROM rejects")] == ["README.md"]
 
 
+def test_a_mail_or_a_markdown_page_dropped_in_is_a_reject_on_both(
+    target: Path, tmp_path: Path
+) -> None:
+    """A mail's `Subject:` line made it a NEW cable in every Inbox (and the list's banner
+    `+ UNMARKED`); a README quoting cable lines was stored with 92 tags. Both are named and
+    rejected; a cable cut down to its subject is still stored."""
+    (tmp_path / "lunch.eml").write_bytes(
+        b"From: Jane Roe <jroe@example.org>\nTo: desk@example.org\nSubject: lunch order\n\n"
+        b"Pizza at noon?\n"
+    )
+    (tmp_path / "NOTES.md").write_bytes(
+        b"# Desk notes\n\nHow a cable starts:\n\n```\nTAGS: PREL PGOV\nSUBJECT: TALKS\n```\n"
+        b"\n## Later\n\nMore.\n"
+    )
+    (tmp_path / "cut.txt").write_bytes(b"SUBJECT: TALKS RESUME\n\n1. THE TALKS RESUMED.\n")
+    r = run("ingest", "--db", str(target), str(tmp_path))
+    assert "lunch.eml: rejected: a mail message (From:, Subject: headers), not a cable" in (
+        r.stderr
+    )
+    assert "NOTES.md: rejected: a Markdown document, not a cable" in r.stderr
+    conn = connect(target)
+    assert [s for (s,) in conn.execute("SELECT subject FROM cables")] == ["TALKS RESUME"]
+
+
 def test_the_audit_log_refuses_update_and_delete(target: Path) -> None:
     conn = connect(target)
     conn.execute("INSERT INTO audit (at, who, field) VALUES ('t', 'me', 'status')")

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sqlite3
 import stat
 import sys
@@ -473,16 +474,57 @@ def prepare(data: bytes, meta: dict[str, str] | None = None) -> Prepared:
         list(dict.fromkeys(cable.tags)),
         addressees,
         links_of(cable.references),
-        _no_cable(cable, ref, meta),
+        _no_cable(cable, ref, meta, text),
     )
 
 
-def _no_cable(cable: Cable, ref: str, meta: dict[str, str]) -> str | None:
+_MAIL_HEADER = re.compile(
+    r"(?:From|To|Cc|Date|Subject|Message-ID|Received|Return-Path|MIME-Version): "
+)
+_HEADER_LINE = re.compile(r"[A-Z][A-Za-z0-9-]*: ")
+_MARKDOWN_HEADING = re.compile(r"#{1,6} \S")
+
+
+def _document_kind(text: str) -> str | None:
+    """A mail message (a block of `From: `, `Subject: ` headers first: the mixed case of mail,
+    never a cable's FM or SUBJECT) or a Markdown document (a `# Heading` first, and a fence or
+    another heading), named; None for anything else."""
+    lines = text.lstrip().splitlines()
+    if not lines:
+        return None
+    head = []
+    for line in lines:
+        if not line.strip():
+            break
+        head.append(line)
+    names = {h.split(":", 1)[0] for h in head if _HEADER_LINE.match(h)}
+    if (
+        _MAIL_HEADER.match(head[0])
+        and len(names) >= 2
+        and names & {"From", "Message-ID", "Received"}
+    ):
+        return "a mail message (From:, Subject: headers), not a cable"
+    if _MARKDOWN_HEADING.match(lines[0]) and any(
+        ln.startswith("```") or (ln.startswith("##") and _MARKDOWN_HEADING.match(ln))
+        for ln in lines[1:]
+    ):
+        return "a Markdown document, not a cable"
+    return None
+
+
+def _no_cable(cable: Cable, ref: str, meta: dict[str, str], text: str = "") -> str | None:
     """Text with nothing of a cable in it (a README, a mail, a half page of notes dropped in
-    the folder): no reference, classification, date-time group, subject, TAGS, FM or TO line.
-    A cable cut short or damaged keeps at least one of them and is stored, with warnings."""
+    the folder): no reference, classification, date-time group, subject, TAGS, FM or TO line;
+    or a mail message or a Markdown document with no classification, date-time group or
+    transmission header (their Subject: line and the cable words a README quotes are not a
+    cable). A cable cut short or damaged keeps at least one of them and is stored, with
+    warnings."""
     if meta or not ref.startswith("UNKNOWN-"):
         return None
+    if not (cable.level or cable.dtg or cable.transmission_id or cable.security_line):
+        kind = _document_kind(text)
+        if kind:
+            return kind
     if (
         cable.level
         or cable.dtg
