@@ -467,3 +467,25 @@ async def test_keys_typed_right_after_no_to_a_question_reach_what_is_under_it(db
         await settle(pilot)
         assert isinstance(app.screen, OfficerPicker)
         assert app.screen.query_one(Input).value == "newbiexy"
+
+
+async def test_a_near_miss_of_a_known_officer_is_named_and_enter_makes_no_new_one(db: Path) -> None:
+    """`kwalkr` in the picker asked "new officer? No known officer matches", with enter for
+    yes: a typo became an officer in everyone's list. It names kwalker now, and enter goes
+    back to the picker; only y makes the new officer."""
+    app = make_app(db, officers=["kwalker"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"kwalkr", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query(Label).first().content)
+        assert "new officer 'kwalkr'? did you mean kwalker?" in question
+        assert "enter: no" in str(app.screen.query(Label).last().content)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OfficerPicker)
+        assert app.screen.query_one(Input).value == "kwalkr"  # to mend
+        await pilot.press("escape")
+        await settle(pilot)
+        assert state(db, "26JCS911").officer is None

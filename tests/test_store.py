@@ -291,6 +291,14 @@ def test_a_mistyped_db_folder_is_refused_and_a_new_cache_is_said(
     assert r.exit_code == 0 and f"{tmp_path / 'c.db'}: a new cache" in r.output
     r = CliRunner().invoke(main, ["ingest", "--db", str(tmp_path / "c.db"), one])
     assert r.exit_code == 0 and "a new cache" not in r.output
+    # the console (no command) made the folders and an empty cache, and opened on it
+    r = CliRunner().invoke(main, ["--db", str(wrong)])
+    assert r.exit_code == 1 and f"no folder {wrong.parent}" in r.output
+    assert not (tmp_path / "typo").exists()
+    # a command that only reads said to run ingest there, which then refused the folder
+    r = CliRunner().invoke(main, ["report", "--db", str(wrong)])
+    assert r.exit_code == 1 and f"no folder {wrong.parent}" in r.output
+    assert "triage ingest" not in r.output
 
 
 def test_new_cache_is_private(tmp_path: Path) -> None:

@@ -214,6 +214,10 @@ def _start_console(db_path: str | None, path: Path | None, overview: bool) -> No
     cfg = _config()
     if path is None:
         path = _cache_path(db_path, cfg)
+    from .store.dsn import is_postgres
+
+    if not is_postgres(path) and not os.path.lexists(path):
+        _refuse_a_missing_folder(path)  # (the console makes a new, empty cache otherwise)
     # the cache is checked (on a database server, by a helper process that reads the first
     # page while this one imports the console: store/first_page.py)
     try:
@@ -293,6 +297,19 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
         sys.exit(1)
 
 
+def _refuse_a_missing_folder(path: Path) -> None:
+    """A new cache is made in a folder that is there: a mistyped --db (or $TRIAGE_DB, or
+    config `db`) would make folders and a cache nobody else looks in. Only triage's own
+    default place is made."""
+    from .config import default_db_path
+
+    if path != default_db_path() and not path.parent.is_dir():
+        raise CliError(
+            f"{path}: no folder {path.parent}; check the path, or make the folder first "
+            f"(mkdir -p {path.parent})"
+        )
+
+
 def _open_store(
     ctx: click.Context, db_opt: str | None, create: bool = True, writes: bool = False
 ) -> tuple[sqlite3.Connection, Path]:
@@ -300,7 +317,6 @@ def _open_store(
 
     A command that writes (`writes`) first puts back the audit log's append-only triggers if
     someone dropped or altered them, and says so."""
-    from .config import default_db_path
     from .store import StoreError, connect
     from .store.dsn import is_postgres
 
@@ -309,13 +325,8 @@ def _open_store(
     ctx.ensure_object(dict)
     ctx.obj["path"] = path  # for the message of an error met on it later
     new = create and not is_postgres(path) and not os.path.lexists(path)
-    if new and path != default_db_path() and not path.parent.is_dir():
-        # a mistyped --db (or $TRIAGE_DB, or config `db`) would make folders and a cache
-        # nobody else looks in: only triage's own default place is made
-        raise CliError(
-            f"{path}: no folder {path.parent}; check the path, or make the folder first "
-            f"(mkdir -p {path.parent})"
-        )
+    if new:
+        _refuse_a_missing_folder(path)
     try:
         conn = connect(path, group=cfg.group, create=create)
     except StoreError as exc:
@@ -770,30 +781,22 @@ def assign(
 def _officer_named(conn: sqlite3.Connection, name: str, new_officer: bool) -> str:
     """The known officer `name` names (in any case), or `name` as a new officer when that is
     clearly meant; see `assign`."""
-    import difflib
-
     from .store import workflow as wf
 
     roster = _config().officers
-    known = {o.lower(): o for o in wf.known_officers(conn, roster)}
+    officers = wf.known_officers(conn, roster)
+    known = {o.lower(): o for o in officers}
     if name.lower() in known:
         return known[name.lower()]
     if new_officer:
         return name
-    # a near miss of a known name (kwalkr, kwalekr); names told apart by a number (desk1,
-    # desk2) are how offices name logins, not typos
-    stem = name.lower().rstrip("0123456789")
-    close = [
-        c
-        for c in difflib.get_close_matches(name.lower(), list(known), n=3, cutoff=0.8)
-        if c.rstrip("0123456789") != stem
-    ]
+    close = wf.near_officers(name, officers)  # (kwalkr for kwalker)
     if not roster and not close:
         click.echo(f"triage: note: {visible_line(name)} is a new officer", err=True)
         return name
     said = f"{visible_line(name)} is not a known officer"
     if close:
-        said += " (did you mean " + " or ".join(visible_line(known[c]) for c in close) + "?)"
+        said += " (did you mean " + " or ".join(visible_line(c) for c in close) + "?)"
     elif roster:
         said += " (the config lists " + ", ".join(visible_line(o) for o in roster[:8])
         said += ", …)" if len(roster) > 8 else ")"

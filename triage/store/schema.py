@@ -420,6 +420,8 @@ def connect(
                     f"{p}: is not a regular file (a device?); give --db the cache's path"
                 )
             if not p.exists():
+                if not create and not p.parent.is_dir():
+                    raise StoreError(f"{p}: no cache here (no folder {p.parent}); check the path")
                 if not create:
                     raise StoreError(
                         f"{p}: no cache here; run `triage ingest --db {p} FILES` first"

@@ -412,6 +412,20 @@ def known_officers(conn: sqlite3.Connection, configured: list[str]) -> list[str]
     return list(dict.fromkeys(n for n in names if n))
 
 
+def near_officers(name: str, known: list[str]) -> list[str]:
+    """The known officers `name` is a near miss of (kwalkr, kwalekr for kwalker), at most
+    three; names told apart by a number (desk1, desk2) are how offices name logins, not typos."""
+    import difflib
+
+    by_lower = {o.lower(): o for o in known}
+    stem = name.lower().rstrip("0123456789")
+    return [
+        by_lower[c]
+        for c in difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.8)
+        if c.rstrip("0123456789") != stem
+    ]
+
+
 def history(
     conn: sqlite3.Connection, cable_id: int
 ) -> list[tuple[str, str, str, str | None, str | None]]:

@@ -87,7 +87,10 @@ class TriageApp(App[None]):
                     self.exit()
 
             self.push_screen(
-                ConfirmScreen("Quit triage? The note you typed is not saved (n goes back to it)"),
+                ConfirmScreen(
+                    "Quit triage? The note you typed is not saved (n or enter goes back to it)",
+                    default=False,
+                ),
                 answered,
             )
             return

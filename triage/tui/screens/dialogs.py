@@ -238,12 +238,18 @@ class OfficerPicker(Modal[str | None]):
             else:
                 self.query_one(Input).focus()
 
-        # a name nobody has yet is a new officer: said, never made by a typo
+        # a name nobody has yet is a new officer: said, never made by a typo (a near miss of
+        # a known name is named; enter keeps the picker open, y makes the new officer)
+        from ...store.workflow import near_officers
+
+        close = near_officers(typed, self._officers)
+        why = (
+            "did you mean " + " or ".join(visible(c, one_line=True) for c in close) + "?"
+            if close
+            else "No known officer matches what you typed."
+        )
         self.app.push_screen(
-            ConfirmScreen(
-                f"new officer '{visible(typed, one_line=True)}'? "
-                "No known officer matches what you typed."
-            ),
+            ConfirmScreen(f"new officer '{visible(typed, one_line=True)}'? {why}", default=False),
             confirmed,
         )
 
@@ -318,33 +324,43 @@ class NoteEditor(Modal[str | None]):
                 self.query_one(TextArea).focus()
 
         self.app.push_screen(
-            ConfirmScreen("Discard the note you typed? (n goes back to it; ctrl+s saves it)"),
+            ConfirmScreen(
+                "Discard the note you typed? (n or enter goes back to it; ctrl+s saves it)",
+                default=False,
+            ),
             answered,
         )
 
 
 class ConfirmScreen(Modal[bool]):
-    """y or enter confirms; n or esc cancels."""
+    """y confirms; n or esc cancels; enter gives `default` (yes, unless the question makes
+    something that is hard to take back: a new officer, work thrown away)."""
 
     # priority: answered as the key is read. Checked after the key had gone round the
     # screen, the answer came after the keys typed behind it, which reached the question
     # (and were lost) instead of what is under it: `n` on "new officer?" and a name at once.
     BINDINGS = [
-        Binding("y,enter", "yes", "Yes", id="confirm.yes", priority=True),
+        Binding("y", "yes", "Yes", id="confirm.yes", priority=True),
         Binding("n,escape", "no", "No", id="confirm.no", priority=True),
+        Binding("enter", "default", "Default", id="confirm.default", priority=True),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, default: bool = True) -> None:
         super().__init__()
         self._question = question
+        self._default = default
 
     def compose(self) -> ComposeResult:
+        keys = "y / enter: yes    n / esc: no" if self._default else "y: yes    n / esc / enter: no"
         with Vertical(classes="frame"):
             yield Label(Text(self._question), markup=False)
-            yield Label(Text("y / enter: yes    n / esc: no", style="dim"), markup=False)
+            yield Label(Text(keys, style="dim"), markup=False)
 
     def action_yes(self) -> None:
         self.dismiss(True)
+
+    def action_default(self) -> None:
+        self.dismiss(self._default)
 
     def action_no(self) -> None:
         self.dismiss(False)

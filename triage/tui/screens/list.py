@@ -945,7 +945,9 @@ class ListScreen(WorkflowActions):
             else:
                 self._draw_tabs()
 
-        self.app.push_screen(ConfirmScreen(f"Remove the view {name!r} from your config?"), done)
+        self.app.push_screen(
+            ConfirmScreen(f"Remove the view {name!r} from your config?", default=False), done
+        )
 
     def commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
