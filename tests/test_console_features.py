@@ -50,6 +50,24 @@ def test_undo_puts_the_last_change_back_as_a_new_change(db: Path) -> None:
     conn.close()
 
 
+def test_an_undo_says_its_change_in_words_and_as_each_cable_was(db: Path) -> None:
+    """`undone (due_at 2026-... -> -)` named the column; a bulk undo said `status NO ACTION ->
+    NEW` for three cables when one went back to IN PROGRESS."""
+    conn = connect(db)
+    a, b = wf.find_cable(conn, "26STATE104233"), wf.find_cable(conn, "26JCS911")
+    wf.set_due(conn, a, "2030-01-01T17:00:00Z", "me")
+    undone = wf.undo_last(conn, "me")
+    assert undone is not None and undone.label == "due 2030-01-01T17:00:00Z -> -"
+    wf.set_status(conn, b, "IN PROGRESS", "me")
+    batch = wf.new_batch()
+    for cid in (a, b):
+        wf.set_status(conn, cid, "NO ACTION", "me", batch=batch)
+    undone = wf.undo_last(conn, "me")
+    assert undone is not None and undone.label == "status NO ACTION -> as each was"
+    assert [wf.state(conn, c).status for c in (a, b)] == ["NEW", "IN PROGRESS"]
+    conn.close()
+
+
 def test_undo_leaves_a_cable_someone_changed_since(db: Path) -> None:
     conn = connect(db)
     cid = wf.find_cable(conn, "26STATE104233")

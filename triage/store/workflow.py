@@ -352,6 +352,7 @@ def _reverse(
     left and named."""
     per_cable: dict[int, tuple[str, int, dict[str, str | None]]] = {}
     fields_seen: list[tuple[str, str | None, str | None]] = []
+    olds: dict[str, set[str | None]] = {}
     for cid, ref, field, old, new, version in conn.execute(
         "SELECT cable_id, reference_id, field, old, new, row_version FROM audit "
         "WHERE batch = ? ORDER BY id",
@@ -365,7 +366,13 @@ def _reverse(
             per_cable[int(cid)] = (str(ref), int(version), back)
         if len(fields_seen) < 3 and field not in [f for f, _, _ in fields_seen]:
             fields_seen.append((field, new, old))
-    label = ", ".join(f"{f} {_short_value(n)} -> {_short_value(o)}" for f, n, o in fields_seen)
+        olds.setdefault(field, set()).add(old)
+    # `status NO ACTION -> NEW`; cables that had different values before: `-> as each was`
+    label = ", ".join(
+        f"{FIELD_WORDS.get(f, f)} {_short_value(n)} -> "
+        + (_short_value(o) if len(olds.get(f, ())) <= 1 else "as each was")
+        for f, n, o in fields_seen
+    )
     done: list[str] = []
     refused: list[tuple[int, str, str]] = []  # (cable, reference, why)
     for cid, (ref, version, back) in per_cable.items():
@@ -392,6 +399,10 @@ def _reverse(
                 batch=again,
             )
     return Undone(label, done, [why for _cid, _ref, why in refused])
+
+
+# the audit's field names as an undo's message says them
+FIELD_WORDS = {"due_at": "due", "ack_by": "acknowledged by", "ack_at": "acknowledged at"}
 
 
 def _short_value(value: str | None) -> str:
