@@ -131,16 +131,24 @@ def _pattern(stations: str) -> re.Pattern[str]:
     return re.compile(rf"{_BEFORE}(?P<station>{stations}){_AFTER}", re.I)
 
 
-def _trie(forms: list[str]) -> str:
-    """One alternation for many stations, factored by their letters (`B(?:A(?:GHDAD|KU)|...)`):
-    Python's regex engine tries every branch of a flat alternation at every position of the
-    text; factored, a position that starts no station fails at its first letter."""
+def _letter_tree(forms: list[str]) -> dict[str, dict]:
+    """The stations' forms as a tree of their letters (upper case, one blank between words),
+    "" marking where a form ends: the one shape the pattern's trie and the walk's are built
+    from."""
     tree: dict[str, dict] = {}
     for form in forms:
         node = tree
         for ch in " ".join(form.upper().split()):
             node = node.setdefault(ch, {})
         node[""] = {}
+    return tree
+
+
+def _trie(forms: list[str]) -> str:
+    """One alternation for many stations, factored by their letters (`B(?:A(?:GHDAD|KU)|...)`):
+    Python's regex engine tries every branch of a flat alternation at every position of the
+    text; factored, a position that starts no station fails at its first letter."""
+    tree = _letter_tree(forms)
 
     def emit(node: dict[str, dict]) -> str:
         branches = []
@@ -217,12 +225,7 @@ _Node = tuple[dict[str, "_Node"], "_Node | None", bool]
 
 @lru_cache(maxsize=1)
 def _walk_root() -> _Node:
-    tree: dict[str, dict] = {}
-    for form in _FORMS:
-        node = tree
-        for ch in " ".join(form.upper().split()):
-            node = node.setdefault(ch, {})
-        node[""] = {}
+    tree = _letter_tree(_FORMS)
 
     def build(node: dict[str, dict]) -> _Node:
         letters = {ch: build(sub) for ch, sub in node.items() if ch not in ("", " ")}
