@@ -214,10 +214,7 @@ def _start_console(db_path: str | None, path: Path | None, overview: bool) -> No
     cfg = _config()
     if path is None:
         path = _cache_path(db_path, cfg)
-    from .store.dsn import is_postgres
-
-    if not is_postgres(path) and not os.path.lexists(path):
-        _refuse_a_missing_folder(path)  # (the console makes a new, empty cache otherwise)
+    _new_cache_file(path)  # (refuses a missing folder: the console would make a cache in it)
     # the cache is checked (on a database server, by a helper process that reads the first
     # page while this one imports the console: store/first_page.py)
     try:
@@ -297,17 +294,22 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
         sys.exit(1)
 
 
-def _refuse_a_missing_folder(path: Path) -> None:
-    """A new cache is made in a folder that is there: a mistyped --db (or $TRIAGE_DB, or
-    config `db`) would make folders and a cache nobody else looks in. Only triage's own
-    default place is made."""
+def _new_cache_file(path: Path) -> bool:
+    """Whether `path` names a cache file not made yet; raises CliError when its folder is not
+    there either. A new cache is made in a folder that is there: a mistyped --db (or
+    $TRIAGE_DB, or config `db`) would make folders and a cache nobody else looks in. Only
+    triage's own default place is made."""
     from .config import default_db_path
+    from .store.dsn import is_postgres
 
+    if is_postgres(path) or os.path.lexists(path):
+        return False
     if path != default_db_path() and not path.parent.is_dir():
         raise CliError(
             f"{path}: no folder {path.parent}; check the path, or make the folder first "
             f"(mkdir -p {path.parent})"
         )
+    return True
 
 
 def _open_store(
@@ -318,15 +320,12 @@ def _open_store(
     A command that writes (`writes`) first puts back the audit log's append-only triggers if
     someone dropped or altered them, and says so."""
     from .store import StoreError, connect
-    from .store.dsn import is_postgres
 
     cfg = _config()
     path = _cache_path(db_opt or (ctx.obj or {}).get("db"), cfg)
     ctx.ensure_object(dict)
     ctx.obj["path"] = path  # for the message of an error met on it later
-    new = create and not is_postgres(path) and not os.path.lexists(path)
-    if new:
-        _refuse_a_missing_folder(path)
+    new = create and _new_cache_file(path)
     try:
         conn = connect(path, group=cfg.group, create=create)
     except StoreError as exc:
