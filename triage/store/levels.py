@@ -8,14 +8,15 @@ from __future__ import annotations
 from ..cable.model import Level, level_rank
 
 UNKNOWN_LEVEL_RANK = -1
+_LEVELS = frozenset(Level)
 
 # the schema step that brought older caches to it (SQLite 9, PostgreSQL 6)
 UNKNOWN_LEVEL = (
     f"UPDATE cables SET level_rank = {UNKNOWN_LEVEL_RANK} WHERE level IS NULL "
-    "OR level NOT IN ('UNCLASSIFIED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET')"
+    f"OR level NOT IN ({', '.join(repr(str(v)) for v in Level)})"
 )
 
 
 def stored_level_rank(level: str | None) -> int:
     """0 UNCLASSIFIED ... 3 TOP SECRET, UNKNOWN_LEVEL_RANK when no level was read."""
-    return level_rank(level) if level in set(Level) else UNKNOWN_LEVEL_RANK
+    return level_rank(level) if level in _LEVELS else UNKNOWN_LEVEL_RANK
