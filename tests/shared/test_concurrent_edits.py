@@ -19,13 +19,15 @@ def typed(text: str) -> list[str]:
     return ["space" if ch == " " else ch for ch in text]
 
 
-def workflow_of(db: Path, ref: str, env: dict[str, str]) -> tuple[str, str]:
+def workflow_row(db: Path, ref: str, env: dict[str, str], columns: str) -> tuple[str, ...]:
+    """The cable's workflow `columns` (SQL over `workflow w`), read by a process of its own."""
+    import ast
     import subprocess
     import sys
 
     code = (
         "import sys; from triage.store import connect; c = connect(sys.argv[1]); "
-        "print(repr(tuple(c.execute('SELECT w.note, coalesce(w.due_at, \\'\\') FROM workflow w "
+        f"print(repr(tuple(c.execute('SELECT {columns} FROM workflow w "
         "JOIN cables c ON c.id=w.cable_id WHERE c.reference_id=?',(sys.argv[2],)).fetchone())))"
     )
     out = subprocess.run(
@@ -35,9 +37,11 @@ def workflow_of(db: Path, ref: str, env: dict[str, str]) -> tuple[str, str]:
         check=True,
         env=env,
     )
-    import ast
+    return tuple(ast.literal_eval(out.stdout.strip()))
 
-    note, due = ast.literal_eval(out.stdout.strip())
+
+def workflow_of(db: Path, ref: str, env: dict[str, str]) -> tuple[str, str]:
+    note, due = workflow_row(db, ref, env, "w.note, coalesce(w.due_at, \\'\\')")
     return note, due
 
 
@@ -92,21 +96,7 @@ def test_a_due_date_set_by_someone_else_meanwhile_is_shown_not_overwritten(
 
 
 def officer_and_status(db: Path, ref: str, env: dict[str, str]) -> str:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; from triage.store import connect; c = connect(sys.argv[1]); "
-        "print(*c.execute('SELECT coalesce(w.officer, \\'-\\'), w.status FROM workflow w "
-        "JOIN cables c ON c.id=w.cable_id WHERE c.reference_id=?',(sys.argv[2],)).fetchone())"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code, arg(db), ref],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    ).stdout.strip()
+    return " ".join(workflow_row(db, ref, env, "coalesce(w.officer, \\'-\\'), w.status"))
 
 
 def test_an_assignment_made_by_someone_else_meanwhile_is_shown_not_overwritten(
