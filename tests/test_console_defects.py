@@ -337,6 +337,13 @@ def test_a_due_date_in_the_past_is_named(db: Path) -> None:
     assert "past" in out.output
 
 
+def test_a_due_date_like_an_option_gets_the_words_due_takes(db: Path) -> None:
+    # `triage due REF -2d` answered click's "No such option '-2'"
+    out = CliRunner().invoke(main, ["due", "--db", str(db), "26STATE104233", "-2d"])
+    assert out.exit_code == 1
+    assert "'-2d': say when like 'today 17:00', 'tomorrow', '+2d'" in out.output
+
+
 async def test_the_palettes_screenshot_is_saved(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

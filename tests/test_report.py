@@ -236,6 +236,13 @@ def test_since_reads_what_people_write() -> None:
         parse_since("last tuesday", NOW)
 
 
+def test_since_in_the_future_is_refused_not_read_as_a_quiet_shift() -> None:
+    # `--since 2027-01-01` made a report of nothing "since ... (-2722641s)"
+    with pytest.raises(ValueError, match=r"00Z': 2027-01-01 00:00Z is still to come"):
+        parse_since("2027-01-01T00:00Z", NOW)
+    assert parse_since("2026-11-28T00:00Z", NOW) < NOW
+
+
 # -- the command --------------------------------------------------------------------------------
 
 

@@ -245,6 +245,14 @@ def test_export_filters_and_stdout(db: Path) -> None:
     assert r.exit_code == 0
     rows = list(csv.reader(io.StringIO(r.stdout)))
     assert [row[0] for row in rows[1:]] == ["26PARIS1877"]
+    # a login in another case is the officer `assign` would take it for; a mistyped one is
+    # named as unknown, with the officer it is near, beside the empty export
+    r = run("export", "--db", str(db), "--officer", "KWalker", "-o", "-")
+    assert [row[0] for row in list(csv.reader(io.StringIO(r.stdout)))[1:]] == ["26PARIS1877"]
+    assert "not a known officer" not in r.stderr
+    r = run("export", "--db", str(db), "--officer", "kwalkr", "-o", "-")
+    assert r.exit_code == 0 and len(list(csv.reader(io.StringIO(r.stdout)))) == 1
+    assert "kwalkr is not a known officer (did you mean kwalker?)" in r.stderr
     r = run("export", "--db", str(db), "--precedence", ">=NIACT", "-o", "-")
     refs = {row[0] for row in list(csv.reader(io.StringIO(r.stdout)))[1:]}
     assert {"26STATE104233", "26STATE98412", "26JCS911"} <= refs

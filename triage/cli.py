@@ -777,6 +777,24 @@ def assign(
     _workflow(ctx, db_opt, ref, "assign", name, value_of=who_is_it)
 
 
+def _officer_as_known(conn: sqlite3.Connection, name: str) -> str:
+    """The known officer `name` names, in any case (as `assign` reads it); else `name`, with a
+    note: an export of no rows for a mistyped login would read as an officer with nothing to
+    do."""
+    from .store import workflow as wf
+
+    officers = wf.known_officers(conn, _config().officers)
+    known = {o.lower(): o for o in officers}
+    if name.lower() in known:
+        return known[name.lower()]
+    said = f"triage: note: {visible_line(name)} is not a known officer"
+    close = wf.near_officers(name, officers)
+    if close:
+        said += " (did you mean " + " or ".join(visible_line(c) for c in close) + "?)"
+    click.echo(said, err=True)
+    return name
+
+
 def _officer_named(conn: sqlite3.Connection, name: str, new_officer: bool) -> str:
     """The known officer `name` names (in any case), or `name` as a new officer when that is
     clearly meant; see `assign`."""
@@ -874,7 +892,8 @@ def _ack_before_closing(
     return choice == "a"
 
 
-@main.command()
+# `-2d` is a time to be read (and refused with the words due takes), not an unknown option
+@main.command(context_settings={"ignore_unknown_options": True})
 @_db_option
 @click.argument("ref")
 @click.argument("when", nargs=-1, required=True)
@@ -1011,6 +1030,8 @@ def export(
                     .date()
                     .isoformat()
                 )
+    if officer and officer.lower() not in ("me", "none"):
+        officer = _officer_as_known(conn, officer)
     try:
         for st in status_opt:
             filters.append(Filter("status", normalise_status(st)))

@@ -741,6 +741,13 @@ def parse_since(text: str, now: dt.datetime) -> dt.datetime:
             day = dt.date.fromisoformat(word)
         hh, mm = (int(m.group(2)), int(m.group(3))) if m.group(2) else (0, 0)
         when = dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=local_now.tzinfo)
-        return when.astimezone(dt.UTC)
+        when = when.astimezone(dt.UTC)
     except (ValueError, OverflowError) as exc:
         raise SinceError(f"--since {text!r}: no such day or time") from exc
+    if when > now:
+        # nothing can have happened since then yet: an empty report would read as a quiet shift
+        shown = when.astimezone(dt.UTC) if utc else when.astimezone()
+        raise SinceError(
+            f"--since {text!r}: {shown:%Y-%m-%d %H:%M}{'Z' if utc else ''} is still to come"
+        )
+    return when
