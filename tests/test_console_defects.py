@@ -106,6 +106,7 @@ async def test_a_flash_arriving_above_the_viewport_shows_and_F_jumps_to_it(
         flash = (samples / "01_flash_hijack.txt").read_bytes()
         ingest(other, [Item("in.txt", flash.replace(b"104233", b"104299"))])
         other.close()
+        assert app.feed.wait(5)  # (PostgreSQL: its notification has arrived)
         app.check_for_changes()
         await settle(pilot)
         assert lst.current_id == before  # the officer's cursor stays

@@ -204,6 +204,7 @@ async def test_a_cable_assigned_to_you_by_someone_else_is_toasted_and_marked(db:
         app.check_for_changes()
         await settle(pilot)
         run_triage(db, "assign", "26ANKARA3401", "tester")
+        assert app.feed.wait(5)  # (PostgreSQL: its notification has arrived)
         app.check_for_changes()
         await settle(pilot)
         said = " ".join(messages(app))
@@ -214,6 +215,7 @@ async def test_a_cable_assigned_to_you_by_someone_else_is_toasted_and_marked(db:
         for ref in ("26PARIS1877", "26ROME1301", "26ROME1311"):
             wf.assign(conn, wf.find_cable(conn, ref), "tester", "lead")
         conn.close()
+        assert app.feed.wait(5)
         app.check_for_changes()
         await settle(pilot)
         new = [m for m in messages(app)[before:] if "to you" in m]

@@ -122,3 +122,12 @@ def test_columns_keep_thirty_cells_of_subject_at_80() -> None:
     cols = layout_columns(80, show_addressed=False)
     assert sum(c.width for c in cols) + len(cols) - 1 <= 80
     assert next(c for c in cols if c.key == "subject").width >= 30
+
+
+def test_a_narrow_pane_cuts_the_subject_before_the_reference() -> None:
+    # at 60 columns `25USUNNEWYORK1190` read `25USUNNEWYORK11…` beside a 15-cell subject
+    for width in (60, 66, 72):
+        cols = {c.key: c.width for c in layout_columns(width, show_addressed=False)}
+        assert sum(cols.values()) + len(cols) - 1 <= width
+        assert cols["ref"] == 18, (width, cols)
+        assert {"officer", "status"} <= set(cols) and cols["subject"] >= 12

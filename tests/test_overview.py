@@ -196,6 +196,8 @@ async def test_live_update_when_a_cable_arrives(day: Path) -> None:
     app = make_app(day)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await drawn(pilot)
+        app.check_for_changes()  # (on a server the change feed starts at the first look)
+        await settle(pilot)
         before = screen.computed
         assert screen.figures is not None
         open_before = screen.figures.open_total
@@ -206,6 +208,7 @@ async def test_live_update_when_a_cable_arrives(day: Path) -> None:
         extra = Spec(999, "FLASH", 0 * H)
         ingest(conn, [Item("extra.txt", cable_text(extra))], parser_process=False)
         conn.close()
+        assert app.feed.wait(5)  # (PostgreSQL: its notification has arrived)
         app.check_for_changes()
         await settle(pilot)
         assert screen.computed > before
@@ -326,6 +329,8 @@ async def test_a_list_under_the_overview_waits_and_catches_up_when_shown(day: Pa
         lst = lst_screen.query_one(CableList)
         await pilot.press("w")
         screen = await drawn(pilot)
+        app.check_for_changes()
+        await settle(pilot)
         generation, ids, before = lst_screen.generation, list(lst.ids), screen.computed
         conn = connect(app.cache.path)
         from tests.overview_fixture import Spec
@@ -337,6 +342,7 @@ async def test_a_list_under_the_overview_waits_and_catches_up_when_shown(day: Pa
             0
         ]
         conn.close()
+        assert app.feed.wait(5)
         app.check_for_changes()
         await settle(pilot)
         assert screen.computed > before  # the Overview took the change in

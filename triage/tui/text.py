@@ -61,9 +61,9 @@ def sections_shown(section: str) -> str:
 def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) -> list[Column]:
     """Columns that fit the width; the subject keeps at least 30 cells down to 80 columns.
     ORIGIN and TAGS go first, then the DTG, then OFFICER and STATUS shorten; the reference keeps
-    its 18 cells (the longest cablegate ids, `05RIODEJANEIRO1238`) down to 80 columns. Narrower
-    (a split pane, a phone's ssh), the subject gives way, down to 12 cells, so that OFFICER and
-    STATUS stay on screen down to 60 columns. OFFICER is as wide as the
+    its 18 cells (the longest cablegate ids, `05RIODEJANEIRO1238`) down to 60 columns: narrower
+    (a split pane, a phone's ssh), the subject gives way first, down to 12 cells, so that the
+    reference, OFFICER and STATUS stay whole on screen down to 60 columns. OFFICER is as wide as the
     longest name the view holds (7 to 16) while the subject keeps its 30 cells."""
     cols = [
         Column("mark", "", 1),
@@ -113,10 +113,10 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
         lambda: shrink("officer", 6),
         lambda: drop("addressed"),
         lambda: drop("age"),
-        # a reference is what an officer quotes and searches for: the last thing to cut
-        lambda: shrink("ref", 16),
         # in a narrow pane the officer and the status stay on screen, the subject gives way
         lambda: narrow_subject(12),
+        # a reference is what an officer quotes and searches for: the last thing to cut
+        lambda: shrink("ref", 16),
     ]
     for step in steps:
         if used() <= width:
