@@ -207,12 +207,39 @@ def test_a_thousand_references_are_bounded(target: Path) -> None:
     assert t.cut == [f"{1000 - th.MAX_CHILDREN:,} more cited cables not shown"]
 
 
+def test_what_a_cable_cites_that_is_no_cable_keeps_its_letter_in_the_thread(
+    target: Path,
+) -> None:
+    # the Thread tab showed A and C only: B, a telcon, was nowhere, so the letters jumped
+    conn = connect(target)
+    refs = "REF: A. PARIS 1\n     B. HOLT-IVERSEN TELCON 11/20/26\n     C. 7 FAM 180"
+    ingest(conn, [Item("a", cable(1)), Item("b", cable(2, refs))])
+    t = th.thread(conn, ids_of(conn, ["26PARIS2"])["26PARIS2"])
+    assert t is not None
+    shown = th.plain_lines(t)
+    assert shown[1].startswith("  A. ") and "26PARIS1" in shown[1]
+    assert shown[2:4] == [
+        "  B. HOLT-IVERSEN TELCON 11/20/26  (names no cable)",
+        "  C. 7 FAM 180  (names no cable)",
+    ]
+    assert th.to_json(t)["documents"] == [
+        {"letter": "B", "text": "HOLT-IVERSEN TELCON 11/20/26"},
+        {"letter": "C", "text": "7 FAM 180"},
+    ]
+    assert t.held_ids == {ids_of(conn, ["26PARIS1"])["26PARIS1"], t.root.cable_id}
+
+
 def test_an_impossible_year_names_no_cable(target: Path) -> None:
     conn = connect(target)
     ingest(conn, [Item("a", cable(1, "REF: A. 1066 PARIS 5 B. 2031 PARIS 6 C. PARIS 0"))])
     assert links(conn) == []
     t = th.thread(conn, 1)
-    assert t is not None and t.cites == []
+    assert t is not None and t.held_ids == {1}
+    assert [(n.letter, n.text, n.cable_id) for n in t.cites] == [
+        ("A", "1066 PARIS 5", None),
+        ("B", "2031 PARIS 6", None),
+        ("C", "PARIS 0", None),
+    ]
 
 
 def test_the_cable_citing_a_held_cable_is_suggested_to_its_officer(db: Path) -> None:

@@ -231,6 +231,7 @@ class Node:
     text: str | None = None  # the reference as written, for a cable not held
     fields: dict[str, Any] = field(default_factory=dict)  # dtg, prec, badge, subject, ...
     seen: str | None = None  # "this cable" / "repeat": a cycle or a cable met twice
+    document: bool = False  # a reference that names no cable (an e-mail, a telcon, a manual)
     children: list[Node] = field(default_factory=list)
     more: int = 0  # children not shown (MAX_CHILDREN, MAX_NODES)
     deeper: int = 0  # links past MAX_DEPTH not followed
@@ -301,9 +302,31 @@ def thread(
     budget = [max_nodes - 1]
     cut: list[str] = []
     cites, cites_more = _walk(conn, root, "up", max_depth, max_children, budget, shown, cut)
+    # what the cable cites that is no cable stays in its place among its lettered references
+    # (`B. HOLT-IVERSEN E-MAIL`): without it the letters shown jump from A to C
+    for doc in _documents(conn, cable_id):
+        if len(cites) >= max_children:
+            cites_more += 1
+        else:
+            cites.append(doc)
     cited_by, cited_more = _walk(conn, root, "down", max_depth, max_children, budget, shown, cut)
     count = max_nodes - 1 - budget[0]
     return Thread(root, cites, cited_by, cut, shown, count, cites_more, cited_more)
+
+
+def _documents(conn: sqlite3.Connection, cable_id: int) -> list[Node]:
+    """The open cable's references that name no cable, as written, in the order written."""
+    row = conn.execute("SELECT references_json FROM cables WHERE id = ?", (cable_id,)).fetchone()
+    try:
+        refs = json.loads(row[0] or "[]") if row else []
+    except ValueError:
+        return []
+    out: list[Node] = []
+    for r in refs if isinstance(refs, list) else []:
+        if isinstance(r, dict) and isinstance(r.get("text"), str) and not r.get("cable_ids"):
+            letter = r.get("letter") if isinstance(r.get("letter"), str) else None
+            out.append(Node("", None, 1, letter, r["text"], document=True))
+    return out
 
 
 def _links(
@@ -630,8 +653,13 @@ def to_json(t: Thread) -> dict[str, Any]:
             **({} if n.cable_id is not None else {"text": n.text}),
         }
 
+    documents: list[dict[str, Any]] = []
+
     def walk(parent: Node, kids: list[Node], up: bool) -> None:
         for n in kids:
+            if n.document:
+                documents.append({"letter": n.letter, "text": n.text})
+                continue
             if n.seen is None:
                 node_json(n)
             citing, cited = (parent, n) if up else (n, parent)
@@ -647,6 +675,7 @@ def to_json(t: Thread) -> dict[str, Any]:
         "reference_id": t.root.reference_id,
         "nodes": list(nodes.values()),
         "links": links,
+        "documents": documents,  # what it cites that is no cable, as written
         "cut": t.cut,
     }
 
@@ -681,6 +710,9 @@ def node_words(n: Node) -> list[str]:
     f = n.fields
     if n.seen:
         return [n.reference_id, f"({n.seen})"]
+    if n.document:
+        letter = f"{n.letter}. " if n.letter else ""
+        return [f"{letter}{n.text or ''}", "(names no cable)"]
     if n.cable_id is None:
         letter = f"{n.letter}. " if n.letter else ""
         return [f"{letter}{n.reference_id}", "not held:", n.text or ""]

@@ -253,6 +253,13 @@ class ThreadTree(VerticalScroll, can_focus=True):
             t.append(visible(n.reference_id, one_line=True))
             t.append(f"  ({n.seen})", style="dim")
             return _Row(t, n.cable_id)
+        if n.document:
+            t = Text(pad)
+            if n.letter:
+                t.append(f"{visible(n.letter, one_line=True)}. ", style="dim")
+            t.append(visible(n.text or "", one_line=True))
+            t.append("  (names no cable)", style="dim italic")
+            return _Row(t)
         if n.cable_id is None:
             t = Text(pad)
             if n.letter:
