@@ -63,10 +63,27 @@ FOUO = (
             "SECRET",
             True,
         ),
+        # the subject is a portion: `(S/NF)` there under a CONFIDENTIAL banner
+        (
+            HEAD + "C O N F I D E N T I A L STATE 000080\n\nSUBJECT: (S/NF) X\n\n¶1. (C) Y.\n",
+            "SECRET",
+            {"NOFORN"},
+            "SECRET//NOFORN",
+            True,
+        ),
+        # ... but a `(U)` subject alone, under no banner, does not make a cable unclassified
+        (
+            HEAD.replace("ZNY SSSSS ZZH\n", "")
+            + "STATE 000081\n\nSUBJECT: (U) X\n\nClassified By: J. Roe.\n\nY.\n",
+            None,
+            set(),
+            None,
+            False,
+        ),
     ],
 )
 def test_the_marking_rolls_up(
-    text: str, level: str, caveats: set[str], classification: str, warns: bool
+    text: str, level: str | None, caveats: set[str], classification: str | None, warns: bool
 ) -> None:
     c = parse_cable(text)
     assert c.level == level

@@ -17,6 +17,7 @@ not against one file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .banner import read_banner, sections_held
@@ -24,7 +25,7 @@ from .dating import read_date
 from .header import read_header
 from .identity import origin_from_fm, read_identity
 from .markings import marking_lines, roll_up
-from .model import Cable, Paragraph
+from .model import Cable, Paragraph, marking_rank
 from .paragraphs import normalise_marking, read_paragraphs
 from .pseudo_header import (
     classified_by_in_paragraphs,
@@ -59,6 +60,17 @@ BODY_LINES_READ = 20_000
 # how much of a cable is read for its structure (the longest cables in the wild are under
 # 100,000 characters); the rest is kept as one block of text
 PARSE_CHARS_READ = 300_000
+
+
+_SUBJECT_MARK = re.compile(r"\(\s*([A-Za-z][A-Za-z/ ]{0,15})\)")
+
+
+def _subject_mark(subject: str | None) -> str | None:
+    """The portion mark a subject starts with (`(S/NF) NIGERIA: ...` -> `S//NF`), or None."""
+    if not subject or subject[0] != "(":
+        return None
+    m = _SUBJECT_MARK.match(subject)
+    return normalise_marking(m.group(1)) if m else None
 
 
 def _read(text: str) -> Cable:
@@ -96,7 +108,13 @@ def _read(text: str) -> Cable:
         caveats.append("LOU")
     # the banner as the copy's first lines give it (with the captions just under it),
     # rolled up with the banner lines, captions and portion marks further on
-    marks = roll_up(level, caveats, marking_lines(read.text), [p.marking for p in paragraphs])
+    # the subject is a portion too (`SUBJECT: (S/NF) ...`); alone, a `(U)` subject under no
+    # banner is not taken to vouch that a cable is unclassified
+    subject_mark = _subject_mark(pseudo.subject)
+    if not (level is not None or marking_rank(subject_mark)):
+        subject_mark = None
+    portions = [subject_mark, *(p.marking for p in paragraphs)]
+    marks = roll_up(level, caveats, marking_lines(read.text), portions)
     warnings.extend(marks.warnings)
 
     dating = read_date(
