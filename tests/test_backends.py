@@ -1077,3 +1077,32 @@ def test_an_older_cache_ranks_its_unmarked_cables_apart_when_opened(target: Path
     ranks = sorted(r[0] for r in conn.execute("SELECT level_rank FROM cables"))
     assert ranks == [-1, 0, 1]
     conn.close()
+
+
+def test_two_filters_on_what_a_cable_has_one_of_mean_either(db: Path) -> None:
+    """`status:NEW status:ASSIGNED` (and `export --status NEW --status ASSIGNED`, a repeatable
+    option) matched no cable: a cable has one status. Two of one such key mean either; tags
+    and comparisons still all apply."""
+    conn = connect(db)
+    from triage.store import workflow as wf
+
+    wf.assign(conn, wf.find_cable(conn, "26PARIS1877"), "jsmith", "lead")
+    wf.assign(conn, wf.find_cable(conn, "26ROME1301"), "kwalker", "lead")
+    ctx = Context(login="kwalker")
+
+    def refs_of(filters: str) -> list[str]:
+        v = View(tab="All", filters=tuple(parse_filters(filters)), sort="reference")
+        return refs(conn, view_ids(conn, v, ctx))
+
+    new = refs_of("status:NEW")
+    assert len(new) == N_SAMPLES - 2
+    assert refs_of("status:NEW status:ASSIGNED") == sorted([*new, "26PARIS1877", "26ROME1301"])
+    assert refs_of("officer:jsmith officer:kwalker") == ["26PARIS1877", "26ROME1301"]
+    assert refs_of("officer:jsmith officer:kwalker status:NEW") == []
+    flash, niact = refs_of("prec:FLASH"), refs_of("prec:NIACT")
+    assert flash and niact and refs_of("prec:FLASH prec:NIACT") == sorted(flash + niact)
+    assert refs_of("prec:>=NIACT prec:<=NIACT") == niact  # comparisons: a range, both apply
+    assert refs_of("tag:PREL tag:FR") == sorted(set(refs_of("tag:PREL")) & set(refs_of("tag:FR")))
+    r = run("export", "--db", str(db), "--status", "NEW", "--status", "ASSIGNED", "-o", "-")
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == N_SAMPLES + 1
+    conn.close()

@@ -375,6 +375,17 @@ def _cmp(value: str) -> tuple[str, str]:
     return m.group(1) or "=", m.group(2)
 
 
+def _one_value(f: Filter) -> bool:
+    """A filter on what a cable has one of (its status, officer, origin; its precedence or
+    level asked for as one value, not compared): two of one key mean either
+    (`status:NEW status:ASSIGNED`, `export --status NEW --status ASSIGNED`), as both would
+    match no cable. Tags (a cable has several) and comparisons (`prec:>=IMMED prec:<=PRIOR`)
+    still all apply."""
+    if f.key in ("status", "officer", "origin"):
+        return True
+    return f.key in ("precedence", "classification") and _cmp(f.value.strip())[0] == "="
+
+
 def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
@@ -398,10 +409,21 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
             s, p = _filter_sql(f, ctx)
             where.append(s)
             params.extend(p)
+    either: dict[str, list[Filter]] = {}
     for f in view.filters:
+        if _one_value(f):
+            either.setdefault(f.key, []).append(f)
+            continue
         s, p = _filter_sql(f, ctx)
         where.append(s)
         params.extend(p)
+    for same in either.values():
+        sqls = []
+        for f in same:
+            s, p = _filter_sql(f, ctx)
+            sqls.append(s)
+            params.extend(p)
+        where.append(sqls[0] if len(sqls) == 1 else "(" + " OR ".join(f"({s})" for s in sqls) + ")")
     if view.search:
         if probe:  # asked of each row as the list's index is scanned in order
             # (naming the workflow row's cable_id, equal to c.id, makes SQLite test the row's
