@@ -21,7 +21,8 @@ if mode == "off":
     ingest_module.store_links = lambda *a, **k: None  # type: ignore[assignment]
 
 from triage.store import connect  # noqa: E402
-from triage.store.ingest import ingest, iter_paths  # noqa: E402
+from triage.store.ingest import ingest  # noqa: E402
+from triage.store.inputs import iter_paths  # noqa: E402
 
 conn = connect(db)
 t = time.perf_counter()

@@ -94,7 +94,7 @@ def floor(csv_path: Path, db: Path) -> float:
     from triage.cable.parse import decode
     from triage.store import connect
     from triage.store.clock import utcnow
-    from triage.store.ingest import iter_cablegate_csv
+    from triage.store.inputs import iter_cablegate_csv
 
     conn = connect(db)
     conn.execute("PRAGMA cache_size = -65536")
@@ -144,7 +144,7 @@ def floor_pg(csv_path: Path, url: str) -> float:
     from triage.cable.parse import decode
     from triage.store import connect
     from triage.store.clock import utcnow
-    from triage.store.ingest import iter_cablegate_csv
+    from triage.store.inputs import iter_cablegate_csv
     from triage.store.postgres.search import normalise
 
     conn = connect(url)

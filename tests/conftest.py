@@ -68,7 +68,8 @@ def db(tmp_path: Path, samples: Path, backend: str, request: pytest.FixtureReque
     each) a new PostgreSQL database, as the --db value triage keeps it (store.api.DbUrl)."""
     from triage.store import connect
     from triage.store.api import as_target
-    from triage.store.ingest import ingest, iter_paths
+    from triage.store.ingest import ingest
+    from triage.store.inputs import iter_paths
 
     if backend == "postgresql":
         path = as_target(request.getfixturevalue("pg_url"))

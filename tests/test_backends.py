@@ -20,7 +20,8 @@ from triage.config import current_login
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.api import DbUrl, as_target
-from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
+from triage.store.ingest import Item, ingest, raw_bytes
+from triage.store.inputs import iter_paths
 from triage.store.postgres.schema import SCHEMA_VERSION as PG_SCHEMA_VERSION
 from triage.store.views import (
     Context,

@@ -63,7 +63,8 @@ def test_bench_measures_a_cache_built_before(tmp_path: Path) -> None:
     """`--measure DB`: the console and export columns on a cache that is already built (how
     the 250,000-cable PostgreSQL table is taken), nothing synthesised or ingested."""
     from triage.store import connect
-    from triage.store.ingest import ingest, iter_paths
+    from triage.store.ingest import ingest
+    from triage.store.inputs import iter_paths
 
     db = tmp_path / "built.db"
     conn = connect(db)

@@ -13,7 +13,8 @@ from textual.widgets import Input, Label, Static
 
 from triage.config import Config
 from triage.store import connect
-from triage.store.ingest import Item, ingest, iter_paths
+from triage.store.ingest import Item, ingest
+from triage.store.inputs import iter_paths
 from triage.tui.app import CableScreen, ListScreen, TriageApp
 from triage.tui.screens.dialogs import HelpScreen, PromptScreen
 from triage.tui.widgets.bars import Banner

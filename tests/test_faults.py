@@ -17,7 +17,8 @@ import pytest
 
 from triage.config import Config
 from triage.store import StoreError, connect
-from triage.store.ingest import ingest, iter_paths
+from triage.store.ingest import ingest
+from triage.store.inputs import iter_paths
 from triage.tui.app import TriageApp
 
 from .test_console import settle

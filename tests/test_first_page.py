@@ -15,7 +15,8 @@ from triage.config import Config
 from triage.store import StoreError, connect
 from triage.store import first_page as fp
 from triage.store.api import as_target
-from triage.store.ingest import Item, ingest, iter_paths
+from triage.store.ingest import Item, ingest
+from triage.store.inputs import iter_paths
 from triage.store.presence import fingerprint
 from triage.store.views import View, view_ids
 from triage.tui.app import TriageApp

@@ -318,7 +318,7 @@ def test_ingest_of_a_named_link_or_fifo_is_rejected_without_blocking(
 
 
 def test_ingest_refuses_a_file_over_the_size_limit_with_a_message(tmp_path: Path) -> None:
-    from triage.store.ingest import MAX_CABLE_BYTES
+    from triage.store.inputs import MAX_CABLE_BYTES
 
     big = tmp_path / "big.txt"
     with big.open("wb") as fh:
@@ -331,7 +331,7 @@ def test_ingest_refuses_a_file_over_the_size_limit_with_a_message(tmp_path: Path
 
 
 def test_ingest_from_stdin_is_size_limited(tmp_path: Path) -> None:
-    from triage.store.ingest import MAX_CABLE_BYTES
+    from triage.store.inputs import MAX_CABLE_BYTES
 
     db = tmp_path / "c.db"
     r = subprocess.run(

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from triage.cli import INTERNAL_ERROR, main
 from triage.store import connect
-from triage.store.ingest import ingest, iter_paths
+from triage.store.ingest import ingest
+from triage.store.inputs import iter_paths
 
 from .conftest import SAMPLES
 

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from triage.cli import main
 from triage.config import resolve_db_path
 from triage.store import SCHEMA_VERSION, StoreError, connect
-from triage.store.ingest import Item, ingest, iter_paths, raw_bytes
+from triage.store.ingest import Item, ingest, raw_bytes
+from triage.store.inputs import iter_paths
 from triage.store.watch import Watcher
 
 from .conftest import N_SAMPLES, sample_copies
@@ -227,7 +228,7 @@ def test_a_folder_that_holds_the_cache_never_has_the_cache_opened(
     passed over unopened (opening and closing the database file from Python would drop
     SQLite's locks in this process), said once on ingest, never a reject, never re-read."""
     import triage.store.ingest as ingest_mod
-    from triage.store.ingest import cache_files
+    from triage.store.inputs import cache_files
 
     folder = tmp_path / "cables"
     folder.mkdir()

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from triage.cli import main
 from triage.store import connect
 from triage.store import threads as th
-from triage.store.ingest import Item, ingest, iter_paths, reindex
+from triage.store.ingest import Item, ingest, reindex
+from triage.store.inputs import iter_paths
 from triage.store.views import Context, View, parse_filters, view_ids
 
 BACKENDS = ("sqlite", "postgresql")

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import triage.store.views as views
 from triage.store import connect
-from triage.store.ingest import ingest, iter_paths
+from triage.store.ingest import ingest
+from triage.store.inputs import iter_paths
 from triage.store.search import SearchError, to_fts5
 from triage.store.views import Context, Filter, View, view_ids
 

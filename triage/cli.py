@@ -245,7 +245,7 @@ def demo(ctx: click.Context, rebuild: bool) -> None:
     from .config import demo_db_path
     from .store import connect
     from .store.ingest import ingest as run_ingest
-    from .store.ingest import iter_paths
+    from .store.inputs import iter_paths
 
     path = demo_db_path()
     if rebuild and path.exists():
@@ -386,8 +386,8 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
 
     Each rejected input gets a line on stderr naming it and why; so does each cable stored with
     warnings (damaged, repaired, or a new version of a reference already held), unless -q."""
-    from .store.ingest import cache_files, iter_paths
     from .store.ingest import ingest as run_ingest
+    from .store.inputs import cache_files, iter_paths
 
     conn, path = _open_store(ctx, db_opt, writes=True)
 

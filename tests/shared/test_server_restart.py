@@ -19,7 +19,8 @@ import pytest
 
 from triage.store import connect
 from triage.store.api import as_target
-from triage.store.ingest import ingest, iter_paths
+from triage.store.ingest import ingest
+from triage.store.inputs import iter_paths
 
 from ..conftest import N_SAMPLES
 from ..pgserver import Server

@@ -7,7 +7,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .ingest import CacheFiles, Item, Summary, _file_items, cache_files, ingest, walk_folder
+from .ingest import Item, Summary, ingest
+from .inputs import CacheFiles, _file_items, cache_files, walk_folder
 
 
 def _candidates(folder: Path, skip: CacheFiles) -> dict[Path, tuple[int, int]]:
