@@ -252,3 +252,35 @@ async def test_the_open_cables_marker_is_whole_when_the_thread_tab_scrolls(db: P
         assert len(own) == 1 and own[0].split("▶")[1].rstrip(" ▁▂▃▄▅▆▇█").endswith(
             "◀ this cable"
         ), own
+
+
+async def test_the_thread_tab_shown_again_has_what_changed_while_it_was_hidden(db: Path) -> None:
+    # hidden (t, esc) while a colleague moved a cable it shows, the tab came back as it was:
+    # `26STATE111560  -  NEW` after it had been assigned
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "thread:26london2850")
+        lst = app.screen.query_one(CableList)
+        lst.move_to([k for k in range(5) if lst.row_at(k).reference_id == "26LONDON2850"][0])
+        await pilot.press("t")
+        await settle(pilot)
+        assert "26STATE111560  -  NEW  FOLLOW-UP" in tree_text(app)
+        app.check_for_changes()  # (on a server the change feed starts at the first look)
+        await settle(pilot)
+        await pilot.press("t")  # the paragraphs again
+        await settle(pilot)
+        assign(db, "26STATE111560", "jsmith")
+        assert app.feed.wait(5)  # (PostgreSQL: its notification has arrived)
+        app.check_for_changes()
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert "26STATE111560  jsmith  ASSIGNED  FOLLOW-UP" in tree_text(app)
+        # closed and opened again from the list, it is read again too
+        await pilot.press("escape")
+        await settle(pilot)
+        assign(db, "26STATE111560", "kwalker")
+        await pilot.press("t")
+        await settle(pilot)
+        assert "26STATE111560  kwalker  ASSIGNED  FOLLOW-UP" in tree_text(app)

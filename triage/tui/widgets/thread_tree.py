@@ -98,7 +98,9 @@ class ThreadTree(VerticalScroll, can_focus=True):
 
     def show(self, cable_id: int) -> None:
         if cable_id == self.cable_id and self.thread is not None:
-            self.draw()
+            # read again: while the tab was hidden (or the cable closed) other officers may
+            # have moved the cables it shows, and no change reached a hidden tab
+            self.reload()
             return
         self.cable_id = cable_id
         self.thread, self.related, self.terms, self.error = None, None, [], None
