@@ -376,3 +376,32 @@ def test_closing_an_unacknowledged_flash_on_a_terminal_asks(db: Path, answer: st
         assert fields == ["ack_by", "ack_at", "status"] and "status DONE" in text
     else:
         assert fields == [] and "26STATE104233 not changed" in text
+
+
+def test_an_export_with_a_shared_group_is_that_groups_not_the_users(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with `group` set an export was 0660 but left to the user's own group (often `users`,
+    # which every login is in): rows up to TOP SECRET readable by all
+    import grp
+    import os
+
+    home = tmp_path / "home"
+    (home / ".config" / "triage").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    other = next(g for g in grp.getgrall() if g.gr_gid != os.getgid())
+    config = home / ".config" / "triage" / "config.toml"
+    config.write_text(f'group = "{other.gr_name}"\n')
+    out = tmp_path / "list.csv"
+    r = run("export", "--db", str(db), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    st = out.stat()
+    assert (st.st_gid, stat.S_IMODE(st.st_mode)) == (other.gr_gid, 0o660)
+    # a group that is not there: refused by name, nothing written
+    config.write_text('group = "no-such-group-here"\n')
+    out2 = tmp_path / "list2.csv"
+    r = run("export", "--db", str(db), "-o", str(out2))
+    assert r.exit_code == 1
+    assert "the configured group 'no-such-group-here' does not exist; nothing written" in r.output
+    assert sorted(p.name for p in tmp_path.iterdir() if "list2" in p.name) == []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import os
 import re
 import sqlite3
@@ -237,6 +238,16 @@ def check_target(path: Path) -> None:
         )
 
 
+def _group_id(group: str) -> int:
+    """The configured group's id; OSError naming the problem when there is none."""
+    import grp
+
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise OSError(errno.EINVAL, f"the configured group {group!r} does not exist") from None
+
+
 class _Staged:
     """The export's temporary file in the target's folder (0600, or 0660 with a shared group:
     never more open than the cache), renamed into place by `publish`."""
@@ -246,6 +257,17 @@ class _Staged:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.tmp = Path(tmp)
         try:
+            if group:
+                # the group's, as the cache is: left to the user's own group (often `users`,
+                # which every login is in) a 0660 file of TOP SECRET rows was theirs to read
+                try:
+                    os.fchown(fd, -1, _group_id(group))
+                except PermissionError:
+                    raise OSError(
+                        errno.EPERM,
+                        f"cannot give the file to the configured group {group!r} "
+                        "(this login is not in it)",
+                    ) from None
             os.fchmod(fd, 0o660 if group else 0o600)
             self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
         except BaseException:
