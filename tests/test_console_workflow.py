@@ -489,3 +489,24 @@ async def test_a_near_miss_of_a_known_officer_is_named_and_enter_makes_no_new_on
         await pilot.press("escape")
         await settle(pilot)
         assert state(db, "26JCS911").officer is None
+
+
+async def test_an_officer_filter_reads_a_name_as_assign_does(db: Path) -> None:
+    # `officer:JSmith` listed nothing though `assign` takes any case; a mistyped name listed
+    # nothing without a word
+    conn = connect(db)
+    wf.assign(conn, wf.find_cable(conn, "26PARIS1877"), "jsmith", "lead")
+    conn.close()
+    from .test_console_threads import filtered
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "officer:JSmith")
+        rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert len(rows) == 1 and "26PARIS1877" in rows[0]
+        assert "officer:jsmith" in static_text(app, "#filters")
+        await pilot.press("escape")
+        await settle(pilot)
+        await filtered(pilot, "officer:jsmth")
+        assert "jsmth is not a known officer (did you mean jsmith?)" in " ".join(messages(app))

@@ -778,21 +778,13 @@ def assign(
 
 
 def _officer_as_known(conn: sqlite3.Connection, name: str) -> str:
-    """The known officer `name` names, in any case (as `assign` reads it); else `name`, with a
-    note: an export of no rows for a mistyped login would read as an officer with nothing to
-    do."""
+    """The known officer `name` names, in any case; else `name`, with a note."""
     from .store import workflow as wf
 
-    officers = wf.known_officers(conn, _config().officers)
-    known = {o.lower(): o for o in officers}
-    if name.lower() in known:
-        return known[name.lower()]
-    said = f"triage: note: {visible_line(name)} is not a known officer"
-    close = wf.near_officers(name, officers)
-    if close:
-        said += " (did you mean " + " or ".join(visible_line(c) for c in close) + "?)"
-    click.echo(said, err=True)
-    return name
+    officer, unknown = wf.officer_filtered(conn, name, _config().officers)
+    if unknown:
+        click.echo(f"triage: note: {visible_line(unknown)}", err=True)
+    return officer
 
 
 def _officer_named(conn: sqlite3.Connection, name: str, new_officer: bool) -> str:
@@ -1030,7 +1022,7 @@ def export(
                     .date()
                     .isoformat()
                 )
-    if officer and officer.lower() not in ("me", "none"):
+    if officer:
         officer = _officer_as_known(conn, officer)
     try:
         for st in status_opt:

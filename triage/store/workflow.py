@@ -423,6 +423,24 @@ def known_officers(conn: sqlite3.Connection, configured: list[str]) -> list[str]
     return list(dict.fromkeys(n for n in names if n))
 
 
+def officer_filtered(conn: sqlite3.Connection, name: str, configured: list[str]) -> tuple[str, str]:
+    """The officer an `officer:` filter names, as `assign` reads a name (in any case), and ""
+    or what to tell the user when no officer of that name is known (a filter of nobody would
+    read as an officer with nothing to do): `jsmth is not a known officer (did you mean
+    jsmith?)`. `me` and `none` are taken as they are."""
+    if name.lower() in ("me", "mine", "none", "-", "nobody"):
+        return name, ""
+    officers = known_officers(conn, configured)
+    known = {o.lower(): o for o in officers}
+    if name.lower() in known:
+        return known[name.lower()], ""
+    said = f"{name} is not a known officer"
+    close = near_officers(name, officers)
+    if close:
+        said += " (did you mean " + " or ".join(close) + "?)"
+    return name, said
+
+
 def near_officers(name: str, known: list[str]) -> list[str]:
     """The known officers `name` is a near miss of (kwalkr, kwalekr for kwalker), at most
     three; names told apart by a number (desk1, desk2) are how offices name logins, not typos."""

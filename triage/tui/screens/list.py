@@ -799,7 +799,7 @@ class ListScreen(WorkflowActions):
         def done(value: str | None) -> None:
             if not value or not value.strip():
                 return
-            self.view = self.view.with_filters(parse_filters(value))
+            self.view = self.view.with_filters(self._officers_as_known(parse_filters(value)))
             self.reload(keep_current=False)
 
         self.app.push_screen(
@@ -812,6 +812,26 @@ class ListScreen(WorkflowActions):
             ),
             done,
         )
+
+    def _officers_as_known(self, filters: list[Filter]) -> list[Filter]:
+        """`officer:JSmith` is jsmith, as `assign` reads a name; an officer nobody knows is
+        said (with the one it is near), not left as a quietly empty list."""
+        from ...store.workflow import officer_filtered
+
+        out = []
+        for f in filters:
+            if f.key == "officer":
+                try:
+                    name, unknown = officer_filtered(
+                        self.tapp.cache.conn(), f.value, self.tapp.config.officers
+                    )
+                except (sqlite3.Error, StoreError):
+                    name, unknown = f.value, ""
+                if unknown:
+                    self.notify(visible(unknown, one_line=True), severity="warning", markup=False)
+                f = Filter("officer", name)
+            out.append(f)
+        return out
 
     def action_clear(self) -> None:
         if self.from_overview:
