@@ -172,6 +172,22 @@ async def test_an_overdue_cable_says_so_when_the_age_column_gives_way(
             assert "!" in cell(app, row, "age"), row
 
 
+@pytest.mark.parametrize("width", [80, 60])
+async def test_an_overdue_flash_nobody_acknowledged_says_late_where_age_gave_way(
+    db: Path, width: int
+) -> None:
+    # it read `ACK?` alone: nothing on the row said it was past its objective
+    conn = connect(db)
+    wf.set_due(conn, wf.find_cable(conn, "26STATE104233"), "2020-01-01T09:00:00Z", "lead")
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        row = line_of(app, "26STATE104233")
+        assert cell(app, row, "status").strip() == "LATE", row
+        assert "ACK?" in line_of(app, "26ANKARA3401")  # (a FLASH not yet late)
+
+
 async def test_a_suggestion_reads_apart_from_an_assignment_at_80(db: Path) -> None:
     set_officer(db, "26STATE104233", "ct-desk")
     app = make_app(db, routes=[{"officer": "ct-desk", "tags": ["PTER"]}])

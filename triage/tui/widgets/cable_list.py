@@ -380,14 +380,17 @@ class CableList(Widget, can_focus=True):
                 style = Style(dim=True, italic=True)
         elif c.key == "status":
             value = row.status if w >= 14 else STATUS_SHORT.get(row.status, row.status)
-            if not ack_column and needs_ack(row.prec_rank, row.ack_by, row.status):
+            late = overdue and not age_column  # (the AGE column and its `!` gave way)
+            if late:
+                # the status says it; first, for a FLASH nobody acknowledged too: its
+                # acknowledgement is past the objective (and where AGE gave way, STATUS has 4
+                # cells)
+                value = "LATE" if w < 9 else f"{value[: w - 5]} LATE"
+                style = alarm_style()
+            elif not ack_column and needs_ack(row.prec_rank, row.ack_by, row.status):
                 # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow (where
                 # the list has an ACK column, that column says it)
                 value = "ACK?" if w < 9 else f"{value[: w - 5]} ACK?"
-                style = alarm_style()
-            elif overdue and not age_column:
-                # the AGE column (and its `!`) gave way to the subject: the status says it
-                value = "LATE" if w < 9 else f"{value[: w - 5]} LATE"
                 style = alarm_style()
         elif c.key == "ack":
             if row.ack_by:
