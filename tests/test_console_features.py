@@ -270,6 +270,45 @@ def other_console(db: Path, login: str, ref: str | None) -> None:
     )
 
 
+async def test_a_new_version_of_a_cable_you_hold_is_told_and_in_its_history(
+    db: Path, samples: Path, tmp_path: Path
+) -> None:
+    # a cable came again with other text: watch said "version 2", but the officer holding it
+    # was not told, and its history and the audit log had nothing
+    from click.testing import CliRunner
+
+    from triage.cli import main as cli_main
+    from triage.store import presence
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        run_triage(db, "assign", "26PARIS1877", "tester")
+        app.check_for_changes()
+        await settle(pilot)
+        before = len(messages(app))
+        changed = (samples / "04_immediate_paris.txt").read_bytes().replace(
+            b"1. (C)", b"1. (C) CORRECTED TEXT.", 1
+        )
+        assert b"CORRECTED" in changed
+        drop = tmp_path / "again.txt"
+        drop.write_bytes(changed)
+        run_triage(db, "ingest", str(drop))
+        assert app.feed.wait(5)  # (PostgreSQL: its notification has arrived)
+        app.check_for_changes()
+        await settle(pilot)
+        said = [m for m in messages(app)[before:] if "came again" in m]
+        assert said and said[0].startswith("26PARIS1877, which you hold, came again"), said
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26PARIS1877")
+    assert [(f, o, n) for _at, _who, f, o, n in wf.history(conn, cid)][-1] == ("version", "1", "2")
+    # someone else's cable coming again is not theirs to be told
+    assert all(a.reference_id == "26PARIS1877" for a in presence.assigned_to(conn, "tester", 0))
+    conn.close()
+    r = CliRunner().invoke(cli_main, ["audit", "--db", str(db), "--cable", "26PARIS1877"])
+    assert "version" in r.output and "1 -> 2" in r.output.replace("'", ""), r.output
+
+
 async def test_other_officers_at_work_and_the_cable_they_have_open(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 30)) as pilot:

@@ -19,6 +19,8 @@ from typing import Any
 from ..cable import Cable, looks_binary
 from ..cable.model import classification_badge, precedence_rank
 from ..cable.parse import decode, parse_decoded
+from ..config import current_login
+from .audit import append as append_audit
 from .checkpoint import Checkpointer
 from .clock import utcnow
 from .inputs import Item
@@ -464,6 +466,22 @@ def store_item(
         conn.execute("DELETE FROM cable_tags WHERE cable_id = ?", (cable_id,))
         conn.execute("DELETE FROM addressees WHERE cable_id = ?", (cable_id,))
         _write_cable(conn, p, item, received_at, cable_id, version + 1, fts)
+        # in the log (and so in the cable's history, and told to the officer who holds it):
+        # the text an officer acts on changed under them
+        append_audit(
+            conn,
+            [
+                (
+                    received_at,
+                    current_login(),
+                    cable_id,
+                    ref,
+                    "version",
+                    str(version),
+                    str(version + 1),
+                )
+            ],
+        )
         if len(tables) > 1:
             fts.add(
                 _fts_insert(FTS_NEXT),

@@ -128,16 +128,19 @@ class Assignment:
     by: str
     cable_id: int
     reference_id: str
+    version: int | None = None  # not an assignment: a new version of a cable `login` holds
 
 
 def assigned_to(conn: sqlite3.Connection, login: str, after: int) -> list[Assignment]:
-    """Cables someone else assigned to `login` since audit row `after`."""
+    """Since audit row `after`: cables someone else assigned to `login`, and new versions of
+    cables `login` holds (the text they act on changed: they are told, not left to find it)."""
     return [
-        Assignment(int(a), str(who), int(cid), str(ref))
-        for a, who, cid, ref in conn.execute(
-            "SELECT id, who, cable_id, reference_id FROM audit WHERE id > ? AND field = "
-            "'officer' AND new = ? AND who != ? ORDER BY id",
-            (after, login, login),
+        Assignment(int(a), str(who), int(cid), str(ref), int(new) if f == "version" else None)
+        for a, who, cid, ref, f, new in conn.execute(
+            "SELECT id, who, cable_id, reference_id, field, new FROM audit WHERE id > ? AND ("
+            "(field = 'officer' AND new = ? AND who != ?) OR (field = 'version' AND cable_id IN "
+            "(SELECT cable_id FROM workflow WHERE officer = ?))) ORDER BY id",
+            (after, login, login, login),
         )
     ]
 

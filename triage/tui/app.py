@@ -363,9 +363,24 @@ class TriageApp(App[None]):
                 markup=False,
                 timeout=15,
             )
+        # a new version of a cable this officer holds: the text they act on changed
+        again = list(dict.fromkeys(g.reference_id for g in msg.assigned if g.version))
+        if again:
+            what = ", ".join(visible(r, one_line=True) for r in again[:3])
+            what += f" and {len(again) - 3:,} more" if len(again) > 3 else ""
+            self.notify(
+                f"{what}, which you hold, came again with other text "
+                "(h in the split view: its history; triage raw --version N: each text)",
+                title="New version",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
         # a bulk assignment is one toast per officer who made it, not one per cable
         by: dict[str, list[str]] = {}
         for given in msg.assigned:
+            if given.version:
+                continue
             by.setdefault(given.by, []).append(given.reference_id)
         for who, refs in by.items():
             what = (

@@ -545,6 +545,12 @@ def history_text(
         # a long change (a note) wraps under the change, not under the time
         lead = Text(f"{at[:16].replace('T', ' ')}Z  ", style="dim")
         change = Text()
+        if field_name == "version":  # a new text came (by ingest or watch, run by `who`)
+            change.append(f"version {visible(new or '?', one_line=True)} received", style="bold")
+            change.append(f"  (ingested by {visible(who, one_line=True)})", style="dim")
+            t.append_text(hang(lead, change, width, console))
+            t.append("\n")
+            continue
         change.append(visible(who, one_line=True), style="bold")
         change.append(f"  {field_name}  ")
         change.append(visible(when(old) or "-", one_line=True))
