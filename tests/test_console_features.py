@@ -287,8 +287,10 @@ async def test_a_new_version_of_a_cable_you_hold_is_told_and_in_its_history(
         app.check_for_changes()
         await settle(pilot)
         before = len(messages(app))
-        changed = (samples / "04_immediate_paris.txt").read_bytes().replace(
-            b"1. (C)", b"1. (C) CORRECTED TEXT.", 1
+        changed = (
+            (samples / "04_immediate_paris.txt")
+            .read_bytes()
+            .replace(b"1. (C)", b"1. (C) CORRECTED TEXT.", 1)
         )
         assert b"CORRECTED" in changed
         drop = tmp_path / "again.txt"
