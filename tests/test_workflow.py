@@ -185,6 +185,32 @@ def test_two_connections_conflict_is_refused_and_names_who(db: Path) -> None:
     assert wf.state(b, cid).officer == "kwalker"
 
 
+def test_a_change_over_a_colleagues_change_to_other_fields_is_made(db: Path) -> None:
+    # three cables tagged, `s 4`: one was refused ("changed by jsmith ... nothing was
+    # overwritten") when jsmith had only written its note
+    a = connect(db)
+    b = connect(db)
+    cid = wf.find_cable(a, "26PARIS1877")
+    seen_by_a = wf.state(a, cid).row_version
+    wf.set_note(b, cid, "called the desk", "jsmith", wf.state(b, cid).row_version)
+    wf.set_due(b, cid, "2026-12-01T09:00:00Z", "jsmith", wf.state(b, cid).row_version)
+    st = wf.set_status(a, cid, "DONE", "kwalker", seen_by_a)
+    assert (st.status, st.note, st.due_at) == ("DONE", "called the desk", "2026-12-01T09:00:00Z")
+    # their change to what this one sets still stops it, and names them
+    seen_by_a = st.row_version
+    wf.assign(b, cid, "jsmith", "jsmith", wf.state(b, cid).row_version)
+    with pytest.raises(wf.Conflict, match="changed by jsmith"):
+        wf.set_status(a, cid, "NO ACTION", "kwalker", seen_by_a)
+    # and so does a change the log cannot account for
+    seen_by_a = wf.state(a, cid).row_version
+    b.execute("UPDATE workflow SET row_version = row_version + 1 WHERE cable_id = ?", (cid,))
+    b.commit()
+    with pytest.raises(wf.Conflict):
+        wf.set_note(a, cid, "mine", "kwalker", seen_by_a)
+    a.close()
+    b.close()
+
+
 def test_parse_when() -> None:
     now = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
     assert wf.parse_when("+2d", now) == "2026-11-29T10:00:00Z"

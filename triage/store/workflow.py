@@ -122,6 +122,29 @@ def new_batch() -> str:
     return uuid.uuid4().hex
 
 
+# fields that change together (an assignment sets the status): a change to one is a change to
+# the others, for telling whether two officers' changes meet
+_TOGETHER = ({"officer", "status"}, {"due_at"}, {"note"}, {"ack_by", "ack_at"})
+
+
+def _apart(
+    conn: sqlite3.Connection, cable_id: int, read: int, now: int, changes: dict[str, Any]
+) -> bool:
+    """Whether every change made since the user read version `read` (to `now`) left alone the
+    fields this one sets: a colleague's note does not stop a status change made over it, while
+    their assignment does. Versions the log does not account for (a hand-made UPDATE) meet."""
+    rows = conn.execute(
+        "SELECT field, row_version FROM audit WHERE cable_id = ? AND row_version > ? "
+        "AND row_version <= ?",
+        (cable_id, read, now),
+    ).fetchall()
+    if len({int(v) for _f, v in rows}) != now - read:
+        return False
+    touched = {str(f) for f, _v in rows}
+    wanted = set(changes)
+    return not any(group & touched and group & wanted for group in _TOGETHER)
+
+
 def _change(
     conn: sqlite3.Connection,
     cable_id: int,
@@ -129,13 +152,20 @@ def _change(
     expected_version: int | None,
     changes: dict[str, Any],
     batch: str | None = None,
+    merge: bool = True,
 ) -> State:
-    """Apply field changes to one cable, with the audit rows, if its version is as expected."""
+    """Apply field changes to one cable, with the audit rows, if its version is as expected,
+    or (with `merge`) if what changed since left the fields it sets alone. An undo does not
+    merge: it leaves a cable anyone changed since as it is."""
     now = utcnow()
     batch = batch or new_batch()
     with _write(conn):
         st = state(conn, cable_id)
-        if expected_version is not None and st.row_version != expected_version:
+        if (
+            expected_version is not None
+            and st.row_version != expected_version
+            and not (merge and _apart(conn, cable_id, expected_version, st.row_version, changes))
+        ):
             raise Conflict(st.reference_id, st.changed_by, st.changed_at, current=st)
         audit = []
         for field, new in changes.items():
@@ -383,7 +413,7 @@ def _reverse(
         if later and all(w == who and b in stepped for w, b, _v in later):
             version = max(int(v) for _w, _b, v in later)
         try:
-            _change(conn, cid, who, version, dict(back), again)
+            _change(conn, cid, who, version, dict(back), again, merge=False)
             done.append(ref)
         except Conflict as exc:
             refused.append((cid, ref, str(exc)))
