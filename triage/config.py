@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Any
 
 from platformdirs import user_data_dir
 
+from .login import current_login as current_login  # (asked of the config by many)
 from .private_file import write_private
 
 DEFAULT_OBJECTIVES_MIN = {
@@ -216,14 +216,6 @@ def resolve_db_path(cli_value: str | None, cfg: Config | None = None) -> Path:
     if cfg.db:
         return as_target(cfg.db)
     return default_db_path()
-
-
-def current_login() -> str:
-    """Who did it: the operating system's login of this process, never an environment variable."""
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        return f"uid{os.getuid()}"
 
 
 # -- views saved from the console ---------------------------------------------------------------

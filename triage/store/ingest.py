@@ -19,7 +19,7 @@ from typing import Any
 from ..cable import Cable, looks_binary
 from ..cable.model import classification_badge, precedence_rank
 from ..cable.parse import decode, parse_decoded
-from ..config import current_login
+from ..login import current_login
 from .audit import append as append_audit
 from .checkpoint import Checkpointer
 from .clock import utcnow
