@@ -284,3 +284,27 @@ async def test_the_thread_tab_shown_again_has_what_changed_while_it_was_hidden(d
         await pilot.press("t")
         await settle(pilot)
         assert "26STATE111560  kwalker  ASSIGNED  FOLLOW-UP" in tree_text(app)
+
+
+async def test_in_a_narrow_thread_pane_the_subject_keeps_room(db: Path) -> None:
+    # at 120 columns (a pane of about 64) a cited cable held by `mrodriguez` AWAITING REPLY
+    # left its subject 6 cells (`AUTHOR…`)
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26STATE110001")
+    wf.assign(conn, cid, "mrodriguez", "lead")
+    wf.set_status(conn, cid, "AWAITING REPLY", "lead")
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await filtered(pilot, "thread:26london2850")
+        lst = app.screen.query_one(CableList)
+        lst.move_to([k for k in range(5) if lst.row_at(k).reference_id == "26LONDON2850"][0])
+        await pilot.press("t")
+        await settle(pilot)
+        width = app.screen.query_one(ThreadTree).scrollable_content_region.width
+        assert width < ThreadTree.NARROW
+        line = next(ln for ln in tree_text(app).splitlines() if "26STATE110001" in ln)
+        # the day and month (the year is in the reference), short officer and status
+        assert "A. 18 NOV PRIOR C 26STATE110001 mrod…uez WAIT DEMARCHE RE" in line, line
+        assert len(line) <= width

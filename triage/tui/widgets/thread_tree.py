@@ -25,6 +25,7 @@ from ...cable.rollup import Rollup
 from ...store import threads as th
 from ...store.schema import StoreError
 from ..safe import PREC_STYLES, class_style, visible
+from ..text import STATUS_SHORT, cut_middle
 
 if TYPE_CHECKING:
     from ...store.cache import Cache
@@ -276,26 +277,40 @@ class ThreadTree(VerticalScroll, can_focus=True):
         t.append_text(self._cable_text(n.fields, 0))
         return _Row(t, n.cable_id)
 
-    @staticmethod
-    def _cable_text(f: dict[str, Any], depth: int) -> Text:
+    # narrower than this (the split view's right pane at 120 columns is about 64), a line's
+    # parts are packed tighter so that the subject keeps some room
+    NARROW = 90
+
+    def _cable_text(self, f: dict[str, Any], depth: int) -> Text:
+        width = self.scrollable_content_region.width  # 0 before the first layout
+        narrow = 0 < width < self.NARROW
+        gap = " " if narrow else "  "
         t = Text("  " * depth)
-        t.append(th.short_dtg(f))
-        t.append("  ")
+        dtg = th.short_dtg(f)
+        # narrow: the day and month (`18 NOV`); the year is in the reference beside it
+        if narrow:
+            dtg = f"{dtg[:2]} {dtg[8:11]}" if dtg[0] != "-" else "-" * 6
+        t.append(dtg)
+        t.append(gap)
         prec = th.PREC_SHORT.get(f.get("precedence") or "", "-----")
         t.append(prec, style=PREC_STYLES.get(prec, Style()))
-        t.append("  ")
+        t.append(gap)
         t.append(
             visible(f.get("badge") or "?", one_line=True),
             style=class_style(int(f.get("level_rank") or 0)),
         )
-        t.append("  ")
+        t.append(gap)
         t.append(visible(f.get("reference_id") or "", one_line=True), style="bold")
-        t.append("  ")
+        t.append(gap)
         # who holds it and where it stands before the subject, which gives way at the edge
-        t.append(visible(f.get("officer") or "-", one_line=True), style="italic")
-        t.append("  ")
-        t.append(f.get("status") or "NEW", style="dim")
-        t.append("  ")
+        officer = visible(f.get("officer") or "-", one_line=True)
+        status = f.get("status") or "NEW"
+        if narrow:  # as the list shows them in a narrow pane
+            officer, status = cut_middle(officer, 8), STATUS_SHORT.get(status, status)
+        t.append(officer, style="italic")
+        t.append(gap)
+        t.append(status, style="dim")
+        t.append(gap)
         t.append(visible(f.get("subject") or "(no subject)", one_line=True))
         return t
 
