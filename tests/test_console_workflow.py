@@ -510,3 +510,24 @@ async def test_an_officer_filter_reads_a_name_as_assign_does(db: Path) -> None:
         await settle(pilot)
         await filtered(pilot, "officer:jsmth")
         assert "jsmth is not a known officer (did you mean jsmith?)" in " ".join(messages(app))
+
+
+async def test_the_split_view_gives_due_and_ack_times_one_way(db: Path) -> None:
+    # the line at the top said `2026-12-01 09:00Z`, the Triage section
+    # `2026-12-01T09:00:00Z` and `kwalker 2026-11-30T11:54:51.960930Z`
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26STATE104233")
+    wf.set_due(conn, cid, "2026-12-01T09:00:00Z", "lead")
+    wf.acknowledge(conn, cid, "kwalker")
+    ack_at = wf.state(conn, cid).ack_at
+    conn.close()
+    assert ack_at and "." in ack_at
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        header = static_text(app, "#header")
+        assert "2026-12-01 09:00Z" in header and "2026-12-01T09:00" not in header
+        assert f"kwalker {ack_at[:10]} {ack_at[11:16]}Z" in header, header
+        assert ack_at not in header
