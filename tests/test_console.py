@@ -265,7 +265,13 @@ async def test_find_in_cable_and_garbled_numbers_warning(db: Path) -> None:
         await pilot.press("slash", *"monitors", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CableScreen)
-        assert app.screen.find_hits
+        n = len(app.screen.find_hits)
+        assert n
+        # where the find stands, in the title: ctrl+g moves on, and with one match says so
+        assert f"found 1 of {n}" in static_text(app, "#title")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert f"found {2 if n > 1 else 1} of {n}" in static_text(app, "#title")
 
 
 async def test_search_filters_stack_and_survive_the_split_view(db: Path) -> None:

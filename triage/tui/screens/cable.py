@@ -227,6 +227,10 @@ class CableScreen(WorkflowActions):
                 where = f"   {self.index + 1:,} of {self.nav.count():,} in {self.nav.view_name()}"
             else:
                 where = f"   no longer in {self.nav.view_name()} ({self.nav.count():,})"
+        if self.find_text and self.find_hits:
+            # where the find stands (ctrl+g moves on; with one match it says so, not nothing)
+            at = max(0, self.find_pos) + 1
+            where = f"   found {at:,} of {len(self.find_hits):,}" + where
         focused = self.focused
         self.query_one("#title", Static).update(
             title_text(
@@ -402,6 +406,7 @@ class CableScreen(WorkflowActions):
         line = self.find_hits[self.find_pos]
         pane = self.query_one("#body-pane", VerticalScroll)
         pane.scroll_to(y=max(0, line - 2), animate=False)
+        self._draw_title()
 
     def action_open_reference(self) -> None:
         d = self.detail
