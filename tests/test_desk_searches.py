@@ -128,3 +128,33 @@ def test_a_saved_view_with_since_yesterday_is_read_each_time(db: Path) -> None:
     ctx = Context(login="kwalker", now=now, custom_tabs={"Recent": parse_filters("since:2d")})
     n = tab_counts(conn, View(tab="All"), ctx, ["Recent"])["Recent"]
     assert n == len(filtered(conn, "since:2026-11-26", ctx)) > 0
+
+
+async def test_the_console_says_a_reference_of_two_years_is_ambiguous(
+    db: Path, samples: Path
+) -> None:
+    """The filter box comes back with what was typed and which years there are; the list
+    stays as it was, its filter bar too."""
+    from textual.widgets import Input, Label
+
+    from triage.tui.screens.dialogs import PromptScreen
+
+    from .test_console import list_lines, make_app, settle
+
+    conn = connect(db)
+    again = (samples / "44_thread_reply_paris.txt").read_bytes()
+    ingest(conn, [Item("again", again, meta={"reference_id": "25PARIS2002"})])
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"thread:PARIS2002", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == "thread:PARIS2002"
+        error = str(app.screen.query_one("#prompt-error", Label).content)
+        assert "ambiguous" in error and "25PARIS2002, 26PARIS2002" in error, error
+        await pilot.press("ctrl+u", *"thread:26PARIS2002", "enter")
+        await settle(pilot)
+        rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert any("26PARIS2002" in r for r in rows) and not any("25PARIS2002" in r for r in rows)
