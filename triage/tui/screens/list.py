@@ -929,8 +929,19 @@ class ListScreen(WorkflowActions):
             name = text.strip()
             if not name:
                 return "a view needs a name"
-            if name in BUILTIN_TABS:
-                return f"{name} is a built-in view; choose another name"
+            builtin = next((t for t in BUILTIN_TABS if t.lower() == name.lower()), None)
+            if builtin is not None:
+                return f"{builtin} is a built-in view; choose another name"
+            # (the same name saves over the view; a name differing only in case is another's)
+            taken = next(
+                (t for t in self.tapp.ctx.custom_tabs if t.lower() == name.lower() and t != name),
+                None,
+            )
+            if taken is not None:
+                return (
+                    f"{name} is taken: there is a view {taken} (names that differ only in case "
+                    f"are one name); choose another name, or type {taken} to save over it"
+                )
             if any(ord(ch) < 32 for ch in name) or len(name) > 40:
                 return "a name of 1 to 40 printable characters"
             return None
