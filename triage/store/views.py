@@ -279,7 +279,7 @@ def filter_day(key: str, value: str, now: dt.datetime) -> str:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
         pass
-    from .report import SinceError, parse_since
+    from .since import SinceError, parse_since
 
     try:
         return parse_since(value, now).astimezone(dt.UTC).date().isoformat()
