@@ -28,7 +28,7 @@ from triage.store.views import Context, FilterError, View, view_ids
         ("a AND (b OR c)", And((Term("a"), Or((Term("b"), Term("c")))))),
         ("a NOT b", Not(Term("a"), Term("b"))),
         ("and or not", And((Term("and"), Term("or"), Term("not")))),
-        ("ref:x", Term("ref:x")),  # not a column: a word
+        ("S/CT:x", Term("S/CT:x")),  # no column name: a word
         # `-word` leaves a word out, as web searches read it; a hyphen inside a word does not
         ("iran -syria", Not(Term("iran"), Term("syria"))),
         ('iran -"a b"', Not(Term("iran"), Term("a b", phrase=True))),

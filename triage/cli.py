@@ -514,7 +514,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
 
     import time
 
-    from .store.trouble import explain, passing
+    from .store.trouble import explain, passing, retried
 
     watcher = Watcher(conn, Path(folder), interval)
     pause = 1.0
@@ -534,7 +534,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
                 # traffic must not stop for that; the files are read again on the next poll
                 if not passing(exc):
                     raise
-                _fail(f"{explain(path, exc)}; watch goes on, trying again in {pause:.0f} s")
+                _fail(retried(explain(path, exc), pause))
             while True:
                 time.sleep(pause)
                 pause = min(pause * 2, 30.0)
@@ -543,7 +543,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
                         watcher.conn = _open_store(ctx, db_opt, writes=True)[0]
                     break
                 except CliError as exc:
-                    _fail(f"{exc.message}; trying again in {pause:.0f} s")
+                    _fail(retried(exc.message, pause))
             pause = 1.0
             click.echo(f"watching {folder} into {path} again")
     except KeyboardInterrupt:

@@ -72,6 +72,12 @@ RE_COLUMN = re.compile(r"^(" + "|".join(COLUMNS) + r"):(.+)$", re.I)
 # search column as well as a filter's other name: a column here)
 FILTER_WORDS = (FILTER_KEYS | FILTER_ALIASES.keys() | FILTER_ADDRESSED) - set(COLUMNS)
 RE_FILTER_WORD = re.compile(r"^([a-z][a-z_-]*):\S", re.I)
+# `name:word` with a name of letters only: a column prefix, or a mistyped one (`S/CT`, a time
+# `10:30`, a URL `http://...` are none)
+RE_UNKNOWN_COLUMN = re.compile(r"^([a-z]+):[^\W_]", re.I)
+# a cablegate reference without its year (`STATE120001`, `PARIS2002`): a station's letters,
+# then the serial
+RE_REF_NO_YEAR = re.compile(r"^([a-z]{3,})(\d{1,7})$", re.I)
 
 
 def _has_word(text: str) -> bool:
@@ -115,6 +121,14 @@ def _tokens(query: str) -> list[tuple[str, str | Term]]:
                     f"and type {tok} there (searches take the columns "
                     + ", ".join(f"{c}:" for c in COLUMNS)
                     + ")"
+                )
+            mu = RE_UNKNOWN_COLUMN.match(tok) if column is None else None
+            if mu and mu.group(1).lower() not in COLUMNS:
+                raise SearchError(
+                    f"search {query!r}: {mu.group(1)}: is not a column to search by; searches "
+                    "take the columns "
+                    + ", ".join(f"{c}:" for c in COLUMNS)
+                    + f' (to find the text as written, put it in quotes: "{tok}")'
                 )
             mc = RE_COLUMN.match(tok) if column is None else None
             col = column
@@ -216,7 +230,33 @@ def parse(query: str) -> Node:
     pruned = _without_empty(tree)
     if pruned is None:
         raise fail('no word in it; type a word, "a phrase" or prefix*')
-    return pruned
+    return _with_references(pruned)
+
+
+def reference_years(station: str, serial: str) -> list[str]:
+    """The reference ids a reference typed without its year (`STATE`, `120001`) may be: the
+    cablegate form, two digits of the year before the station (`09STATE120001`)."""
+    return [f"{y:02d}{station.upper()}{int(serial)}" for y in range(100)]
+
+
+def _with_references(node: Node) -> Node:
+    """`STATE120001` (a reference without its year, as officers write it) is searched as typed,
+    as the phrase `STATE 120001` (how a cable's text carries it) and as the reference id of
+    any year (`26STATE120001`: one word in the index, which the word alone never finds);
+    `reference_id:STATE120001` as the reference id of any year. Each is a lookup of the index,
+    no scan."""
+    if isinstance(node, Term):
+        m = RE_REF_NO_YEAR.match(node.text)
+        if node.phrase or node.prefix or not m or node.column not in (None, "reference_id"):
+            return node
+        refs = tuple(Term(r, column="reference_id") for r in reference_years(*m.groups()))
+        if node.column == "reference_id":
+            return Or(refs)
+        return Or((node, Term(f"{m.group(1)} {m.group(2)}", phrase=True), *refs))
+    if isinstance(node, Not):
+        return Not(_with_references(node.keep), _with_references(node.drop))
+    items = tuple(_with_references(i) for i in node.items)
+    return And(items) if isinstance(node, And) else Or(items)
 
 
 def _without_empty(node: Node) -> Node | None:

@@ -193,16 +193,47 @@ def normalise_ref(text: str) -> str:
     return re.sub(r"\s+", "", text).upper()
 
 
-def filter_sql(key: str, ref: str) -> tuple[str, list[Any]]:
-    """The list's `cites:REF`, `citedby:REF` and `thread:REF` filters."""
+# a reference typed without its year (`PARIS2002`): a station's letters, then the serial
+RE_NO_YEAR = re.compile(r"^([A-Z]{3,})0*(\d{1,7})$")
+
+
+def any_year(ref: str) -> list[str]:
+    """The reference ids a reference typed without its year stands for (`PARIS2002`: 00PARIS2002
+    to 99PARIS2002); a reference with its year, itself."""
+    m = RE_NO_YEAR.match(ref)
+    if not m:
+        return [ref]
+    return [f"{y:02d}{m.group(1)}{int(m.group(2))}" for y in range(100)]
+
+
+def held_years(conn: Any, ref: str) -> list[str]:
+    """The held cables' reference ids a reference typed without its year may be (an indexed
+    lookup of each year's id, no scan); [] for a reference with its year."""
     ref = normalise_ref(ref)
+    if not RE_NO_YEAR.match(ref):
+        return []
+    ids = any_year(ref)
+    marks = ", ".join("?" for _ in ids)
+    return sorted(
+        str(r[0])
+        for r in conn.execute(
+            f"SELECT reference_id FROM cables WHERE reference_id IN ({marks})", ids
+        )
+    )
+
+
+def filter_sql(key: str, ref: str) -> tuple[str, list[Any]]:
+    """The list's `cites:REF`, `citedby:REF` and `thread:REF` filters (REF without its year:
+    the reference of any year, which views.py has checked names one cable)."""
+    refs = any_year(normalise_ref(ref))
+    marks = ", ".join("?" for _ in refs)
     if key == "cites":
-        return "c.id IN (SELECT cable_id FROM cable_links WHERE cited_ref = ?)", [ref]
+        return f"c.id IN (SELECT cable_id FROM cable_links WHERE cited_ref IN ({marks}))", refs
     if key == "citedby":
         return (
             "c.id IN (SELECT l.cited_id FROM cable_links l JOIN cables s ON s.id = l.cable_id "
-            "WHERE s.reference_id = ? AND l.cited_id IS NOT NULL)",
-            [ref],
+            f"WHERE s.reference_id IN ({marks}) AND l.cited_id IS NOT NULL)",
+            refs,
         )
     # as a mail client threads: up to everything the cable cites (and they cite...), then
     # down to every cable that cites any of those (and the replies to those): the other
@@ -210,13 +241,13 @@ def filter_sql(key: str, ref: str) -> tuple[str, list[Any]]:
     # once, so a cycle ends.
     return (
         "c.id IN (WITH RECURSIVE "
-        "up(id) AS (SELECT id FROM cables WHERE reference_id = ? UNION "
+        f"up(id) AS (SELECT id FROM cables WHERE reference_id IN ({marks}) UNION "
         "SELECT l.cited_id FROM cable_links l JOIN up ON l.cable_id = up.id "
         "WHERE l.cited_id IS NOT NULL), "
         "down(id) AS (SELECT id FROM up UNION SELECT l.cable_id FROM cable_links l "
         "JOIN down ON l.cited_id = down.id) "
         "SELECT id FROM down)",
-        [ref],
+        refs,
     )
 
 

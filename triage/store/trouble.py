@@ -40,14 +40,25 @@ def passing(exc: BaseException) -> bool:
     return _gone(low) or _busy(low)
 
 
+RUN_AGAIN_SERVER = "run the command again when it answers"
+RUN_AGAIN_LOCK = "run the command again"
+
+
+def retried(line: str, pause: float, who: str = "watch") -> str:
+    """explain()'s line for a command that tries again by itself (`triage watch`): what it
+    does, in place of telling the user to run it again."""
+    waits = f"{who} tries again in {pause:.0f} s by itself"
+    for todo, then in ((RUN_AGAIN_SERVER, " and goes on when it answers"), (RUN_AGAIN_LOCK, "")):
+        if line.endswith(todo):
+            return line[: -len(todo)] + waits + then
+    return f"{line}; {waits}"
+
+
 def server_todo(why: str) -> str | None:
     """What to do about a database server's error, when triage knows (None: it does not)."""
     low = why.lower()
     if _gone(low):
-        return (
-            "the database server is down, restarting or unreachable; run the command again "
-            "when it answers"
-        )
+        return f"the database server is down, restarting or unreachable; {RUN_AGAIN_SERVER}"
     if "permission denied" in low or "must be owner" in low:
         return (
             "your database role may not do this (officers change the workflow, the ingest role "
@@ -84,7 +95,7 @@ def explain(path: object, exc: BaseException) -> str:
     if "full" in low:
         todo = "free some space on the disk that holds it, then run the command again"
     elif _busy(low):
-        todo = "another process held the cache's write lock too long; run the command again"
+        todo = f"another process held the cache's write lock too long; {RUN_AGAIN_LOCK}"
     elif "readonly" in low or "read-only" in low or "permission" in low:
         todo = "you cannot write to it or its folder; ask its owner for write access"
     elif "unable to open" in low:

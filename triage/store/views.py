@@ -233,7 +233,21 @@ def parse_filters(text: str) -> list[Filter]:
 def _check(key: str, value: str) -> None:
     v = value.upper()
     if key == "status" and v.replace("_", " ").replace("-", " ") not in STATUSES:
+        two = [st for st in STATUSES if st.startswith(v + " ")]
+        if two:  # `status:IN PROGRESS`: the filter ends at the space
+            quoted = " or ".join(f'status:"{st.lower()}"' for st in two)
+            dashed = " or ".join(f"status:{st.lower().replace(' ', '-')}" for st in two)
+            raise FilterError(
+                f"status:{value} ends at the space: for a status of two words type {quoted} "
+                f"(or {dashed})"
+            )
         raise FilterError(f"unknown status {value!r}: one of {', '.join(STATUSES)}")
+    if key == "tag" and re.search(r"[,;|+/]", value):
+        tags = [t for t in re.split(r"[,;|+/\s]+", value.upper()) if t]
+        raise FilterError(
+            f"tag:{value}: one tag to a filter; for cables with all of them type "
+            + " ".join(f"tag:{t}" for t in tags)
+        )
     # one comparison at most (`>=IMMED`), read the way _filter_sql reads it
     if key == "precedence" and _cmp(v)[1] not in PREC_WORDS and v != "NONE":
         raise FilterError(
@@ -248,16 +262,62 @@ def _check(key: str, value: str) -> None:
                 ">=, <=, >, <, = at most; or unmarked (no readable classification)"
             )
     if key in ("since", "until"):
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise FilterError(f"{key}: wants a date like 2026-11-27, not {value!r}") from exc
+        filter_day(key, value, dt.datetime.now(dt.UTC))
     if key == "received":
         received_range(value, dt.datetime.now(dt.UTC))
     if key == "ack" and v not in ACK_WORDS:
         raise FilterError(f"ack:{value}: one of yes, no, late")
     if key == "overdue" and v not in ("YES", "NO"):
         raise FilterError(f"overdue:{value}: yes or no (or plain `overdue`)")
+
+
+def filter_day(key: str, value: str, now: dt.datetime) -> str:
+    """The UTC day (ISO) of a `since:` or `until:` filter: a date (2026-11-27), or the words
+    `report --since` reads (today, yesterday, 8h, 2d, 1w) as the UTC day they fall on, as
+    `export --since` reads them. Raises FilterError."""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    from .since import SinceError, parse_since
+
+    try:
+        return parse_since(value, now).astimezone(dt.UTC).date().isoformat()
+    except SinceError:
+        raise FilterError(
+            f"{key}: wants a date like 2026-11-27, or today, yesterday, 8h, 2d, not {value!r}"
+        ) from None
+
+
+def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View, Context]:
+    """The view and the context's saved views as _filter_sql reads them: `since:yesterday` as
+    the day it is now, `thread:PARIS2002` checked to name one held cable (FilterError when it
+    names cables of two years); then the search as the backend's query (_searchable)."""
+
+    def fix(filters: tuple[Filter, ...] | list[Filter], strict: bool = True) -> list[Filter]:
+        out = []
+        for f in filters:
+            if f.key in ("since", "until"):
+                f = Filter(f.key, filter_day(f.key, f.value, ctx.clock()))
+            elif f.key in ("thread", "cites", "citedby"):
+                from .threads import held_years
+
+                held = held_years(conn, f.value)
+                if len(held) > 1 and strict:
+                    raise FilterError(
+                        f"{f.key}:{f.value} is ambiguous: it may be {', '.join(held)}; "
+                        f"type the year ({f.key}:{held[-1]})"
+                    )
+                if len(held) == 1:
+                    f = Filter(f.key, held[0])
+            out.append(f)
+        return out
+
+    # (a saved view's thread: of two years, counted beside another tab, takes both)
+    custom = {tab: fix(fs, strict=tab == view.tab) for tab, fs in ctx.custom_tabs.items()}
+    return _searchable(conn, replace(view, filters=tuple(fix(view.filters)))), replace(
+        ctx, custom_tabs=custom
+    )
 
 
 ACK_WORDS = {"YES": "yes", "DONE": "yes", "NO": "no", "NONE": "no", "PENDING": "no", "LATE": "late"}
@@ -701,7 +761,7 @@ def view_ids(
     has been answered, before its rows are read (on PostgreSQL the server's work is then
     done; reading the rows is the client's)."""
     asked = view
-    view = _searchable(conn, view)
+    view, ctx = _resolved(conn, view, ctx)
     if limit is not None and view.sort in INDEXED_SORTS:
         first = _first_matches(conn, view, ctx, limit, stop)
         if first is not None:
@@ -734,7 +794,7 @@ def view_rows(conn: sqlite3.Connection, view: View, ctx: Context, columns: str) 
     read as they are used: on PostgreSQL through one server-side cursor (memory stays the same
     whatever the view's size), on SQLite from the statement as it steps. Raises FilterError
     for a search that cannot be read."""
-    view = _searchable(conn, view)
+    view, ctx = _resolved(conn, view, ctx)
     sql, params = _ids_query(view, ctx, None, columns=columns)
     stream = getattr(conn, "stream", None)
     if stream is not None:
@@ -780,7 +840,7 @@ def tab_counts(
 ) -> dict[str, int]:
     """Live counts for each tab, with the view's search and filters applied."""
     out = {}
-    view = _searchable(conn, view)
+    view, ctx = _resolved(conn, view, ctx)
     for tab in tabs:
         where, params = _where(replace(view, tab=tab), ctx)
         # a tab that asks only the workflow (Inbox, New, Mine, Due, All without a search or a
@@ -812,7 +872,7 @@ def counts_and_level(
     seven times (at 250,000 cables `government`'s took 2.9 s, a phrase's 25 s)."""
     if getattr(conn, "backend", "sqlite") != "postgresql":
         return tab_counts(conn, view, ctx, tabs, stop), max_level(conn, view, ctx, stop)
-    view = _searchable(conn, view)
+    view, ctx = _resolved(conn, view, ctx)
     shared, shared_params = _where(replace(view, tab="All"), ctx)
     own, own_params = _where(replace(view, filters=(), search=None), ctx)
     own_sql = " AND ".join(own) or "true"
@@ -858,7 +918,7 @@ def max_level(conn: sqlite3.Connection, view: View, ctx: Context, stop: Stop = N
     a control beside it (NOFORN when any classified cable in the view carries it: a C//NF
     under a TOP SECRET one makes the view TOP SECRET//NOFORN; FOUO or SBU over UNCLASSIFIED),
     and how many of its cables have no readable level (ranked -1)."""
-    view = _searchable(conn, view)
+    view, ctx = _resolved(conn, view, ctx)
     where, params = _where(view, ctx)
     head = "SELECT max(c.level_rank), count(*) FILTER (WHERE c.level_rank < 0)"
     sql = f"{head} FROM cables c JOIN workflow w ON w.cable_id = c.id"

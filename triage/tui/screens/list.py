@@ -54,6 +54,9 @@ from ..widgets.cable_list import PAGE, CableList
 from .dialogs import ConfirmScreen, PickScreen, PromptScreen
 from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
 
+# the filters whose message comes from the cache (views._resolved): a reference of two years
+REFERENCE_FILTERS = ("thread:", "cites:", "citedby:")
+
 if TYPE_CHECKING:
     # (imported when first opened: the split view and the Overview are not part of the
     # first screen, and their modules cost it ~30 ms of a start)
@@ -156,6 +159,9 @@ class ListScreen(WorkflowActions):
         self._first_shown = 0
         self._reader: CableScreen | None = None
         self._search_before: str | None = None  # what a search that cannot be read replaced
+        # filters typed that only the cache can refuse (thread:PARIS2002 of two years), and
+        # the filters they were added to
+        self._filter_typed: tuple[str, tuple[Filter, ...]] | None = None
         # FLASH and NIACT IMMEDIATE arrivals the officer's cursor has not been on yet
         self.urgent: dict[int, Arrival] = {}
         # a view is settled once its list and its counts have been read; traffic that arrives
@@ -534,6 +540,8 @@ class ListScreen(WorkflowActions):
             self.call_after_refresh(self.tapp.list_shown)
         if msg.data.generation != self.generation:
             return
+        if not msg.partial:
+            self._filter_typed = None
         lst = self.query_one(CableList)
         lst.empty_text = "" if msg.partial else self._empty_text()
         if msg.partial:
@@ -596,6 +604,14 @@ class ListScreen(WorkflowActions):
             self.view = replace(self.view, search=self._search_before)
             self.reload()
             self.action_search(typed, msg.error)
+            return
+        if self._filter_typed is not None and msg.error.startswith(REFERENCE_FILTERS):
+            # the filter box again, with what was typed and why; the list as it was
+            typed, before = self._filter_typed
+            self._filter_typed = None
+            self.view = replace(self.view, filters=before)
+            self.reload()
+            self.action_filter(typed, msg.error)
             return
         self.notify(msg.error, severity="error", markup=False, timeout=8)
         if msg.generation == self.generation:
@@ -788,7 +804,7 @@ class ListScreen(WorkflowActions):
             done,
         )
 
-    def action_filter(self) -> None:
+    def action_filter(self, value: str = "", error: str | None = None) -> None:
         def check(text: str) -> str | None:
             try:
                 parse_filters(text)
@@ -799,16 +815,18 @@ class ListScreen(WorkflowActions):
         def done(value: str | None) -> None:
             if not value or not value.strip():
                 return
+            self._filter_typed = (value, self.view.filters)
             self.view = self.view.with_filters(self._officers_as_known(parse_filters(value)))
             self.reload(keep_current=False)
 
         self.app.push_screen(
             PromptScreen(
                 "Add filter",
-                "",
+                value,
                 "status:NEW officer:me prec:>=IMMED class:S//NF tag:PREL origin:paris "
                 "action info since:2026-11-01 until:2026-11-30",
                 check=check,
+                error=error,
             ),
             done,
         )
@@ -911,8 +929,19 @@ class ListScreen(WorkflowActions):
             name = text.strip()
             if not name:
                 return "a view needs a name"
-            if name in BUILTIN_TABS:
-                return f"{name} is a built-in view; choose another name"
+            builtin = next((t for t in BUILTIN_TABS if t.lower() == name.lower()), None)
+            if builtin is not None:
+                return f"{builtin} is a built-in view; choose another name"
+            # (the same name saves over the view; a name differing only in case is another's)
+            taken = next(
+                (t for t in self.tapp.ctx.custom_tabs if t.lower() == name.lower() and t != name),
+                None,
+            )
+            if taken is not None:
+                return (
+                    f"{name} is taken: there is a view {taken} (names that differ only in case "
+                    f"are one name); choose another name, or type {taken} to save over it"
+                )
             if any(ord(ch) < 32 for ch in name) or len(name) > 40:
                 return "a name of 1 to 40 printable characters"
             return None
