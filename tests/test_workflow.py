@@ -148,15 +148,23 @@ def test_a_note_from_the_shell_says_whose_note_it_replaced_or_appends(db: Path) 
     )
 
 
-def test_export_since_takes_the_words_report_and_audit_take(db: Path) -> None:
-    """`export --since yesterday` was refused while `report --since yesterday` worked."""
-    everything = run("export", "--db", str(db), "--since", "36500d")
+def test_export_since_means_arrival_as_report_reads_it(db: Path) -> None:
+    """`export --since 24h` gave 2 rows (by the cables' own dates) where `report --since 24h`
+    counted 311 arrivals: --since is arrival now, in report's words; --dated-since is the
+    cable's own date."""
+    everything = run("export", "--db", str(db), "--since", "24h")
     assert everything.exit_code == 0, everything.output
     assert len(list(csv.reader(io.StringIO(everything.stdout)))) == N_SAMPLES + 1  # + header
-    none = run("export", "--db", str(db), "--since", "today")
+    assert run("export", "--db", str(db), "--since", "today").stdout == everything.stdout
+    dated = run("export", "--db", str(db), "--dated-since", "2026-11-20")
+    rows = list(csv.reader(io.StringIO(dated.stdout)))[1:]
+    assert 0 < len(rows) < N_SAMPLES
+    assert all(r[1] >= "2026-11-20" for r in rows)
+    none = run("export", "--db", str(db), "--dated-since", "2100-01-01", "--status", "DONE")
     assert none.exit_code == 0 and len(none.stdout.splitlines()) == 1  # the header alone
+    assert "no cable in All matches status:DONE since:2100-01-01" in none.stderr
     bad = run("export", "--db", str(db), "--since", "blue moon")
-    assert bad.exit_code != 0 and "wants a date" in bad.output
+    assert bad.exit_code != 0 and "say when like 8h, 2d" in bad.output
 
 
 def test_digits_and_aliases_for_status() -> None:

@@ -966,7 +966,13 @@ def ack(ctx: click.Context, db_opt: str | None, ref: str) -> None:
 @click.option("--precedence", help="Only this precedence, or a range such as '>=IMMED'.")
 @click.option(
     "--since",
-    help="Only cables dated on or after this UTC day (2026-11-01, or today, yesterday, 2d).",
+    metavar="WHEN",
+    help="Only what arrived since WHEN, as report reads it (8h, 2d, today 06:00, 2026-11-28).",
+)
+@click.option(
+    "--dated-since",
+    metavar="DAY",
+    help="Only cables whose own date-time group is on or after this UTC day (2026-11-01).",
 )
 @click.option(
     "-o", "--output", default="-", show_default=True, help="File to write, or - for stdout."
@@ -980,9 +986,13 @@ def export(
     officer: str | None,
     precedence: str | None,
     since: str | None,
+    dated_since: str | None,
     output: str,
 ) -> None:
-    """Export the action list as CSV (safe to open in a spreadsheet)."""
+    """Export the action list as CSV (safe to open in a spreadsheet).
+
+    --since means what arrived since then, as in `triage report --since` (the morning
+    meeting's "since 24h"); --dated-since filters by the cables' own date-time group."""
     from .config import current_login
     from .store.export import ExportError, ViewRows, export_file, export_stream, exported_line
     from .store.views import (
@@ -1005,29 +1015,27 @@ def export(
         raise CliError(f"unknown view {view_name!r}: one of {', '.join(tabs.values())}")
     filters: list[Filter] = []
     if since:
-        # the words `report --since` and `audit --since` take (today, yesterday, 2d, 8h)
-        # stand for the UTC day they fall on: the filter is by a cable's date
-        import contextlib
+        # arrival, as `report --since` counts it: a cable dated last month that came in this
+        # morning is in this morning's list (a supervisor's "since 24h" gave 2 rows of 311)
         import datetime as dt
 
-        from .store.report import SinceError, parse_since
+        from .store.since import SinceError, parse_since
 
         try:
-            dt.date.fromisoformat(since.strip())
-        except ValueError:
-            with contextlib.suppress(SinceError):  # (else the filter says what it wants)
-                since = (
-                    parse_since(since, dt.datetime.now(dt.UTC))
-                    .astimezone(dt.UTC)
-                    .date()
-                    .isoformat()
-                )
+            start = parse_since(since, dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+        except SinceError as exc:
+            raise CliError(str(exc)) from exc
+        filters.append(Filter("received", ">=" + start.strftime("%Y-%m-%dT%H:%M")))
     if officer:
         officer = _officer_as_known(conn, officer)
     try:
         for st in status_opt:
             filters.append(Filter("status", normalise_status(st)))
-        for key, value in (("officer", officer), ("precedence", precedence), ("since", since)):
+        for key, value in (
+            ("officer", officer),
+            ("precedence", precedence),
+            ("since", dated_since),
+        ):
             if value:
                 _check(key, value)
                 filters.append(Filter(key, value))
@@ -1060,6 +1068,11 @@ def export(
     except ValueError as exc:  # a NUL byte in the file name
         raise CliError(f"{output}: {NUL_IN_NAME}") from exc
     click.echo(exported_line(n, target, top), err=True)
+    if not n and filters:
+        from .store.views import filters_text
+
+        shown = visible_line(filters_text(filters))
+        click.echo(f"triage: note: no cable in {view.tab} matches {shown}", err=True)
 
 
 def _audit_time(option: str, value: str, end: bool) -> str:
