@@ -1071,8 +1071,8 @@ def export(
     if not n and filters:
         from .store.views import filters_text
 
-        shown = visible_line(filters_text(filters))
-        click.echo(f"triage: note: no cable in {view.tab} matches {shown}", err=True)
+        matched = visible_line(filters_text(filters))
+        click.echo(f"triage: note: no cable in {view.tab} matches {matched}", err=True)
 
 
 def _audit_time(option: str, value: str, end: bool) -> str:
