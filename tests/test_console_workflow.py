@@ -191,7 +191,7 @@ async def test_tag_bulk_status_with_one_confirmation(db: Path) -> None:
         # one question for all three (FLASH nobody acknowledged: it asks how)
         assert isinstance(app.screen, PickScreen)
         assert str(app.screen.query_one(Label).content) == (
-            "All 3 tagged cables are FLASH or NIACT IMMEDIATE and not acknowledged"
+            "All 3 tagged cables are EMERGENCY, FLASH or NIACT IMMEDIATE and not acknowledged"
         )
         await pilot.press("down", "enter")  # without acknowledging
         await settle(pilot)

@@ -71,7 +71,7 @@ def test_cli_errors_exit_non_zero_with_a_clear_message(db: Path) -> None:
     r = run("assign", "--db", str(db), "99NOWHERE1", "kwalker")
     assert r.exit_code != 0 and "no cable 99NOWHERE1" in r.output
     r = run("ack", "--db", str(db), "26TOKYO2291")
-    assert r.exit_code != 0 and "only FLASH and NIACT IMMEDIATE" in r.output
+    assert r.exit_code != 0 and "only EMERGENCY, FLASH and NIACT IMMEDIATE" in r.output
     r = run("due", "--db", str(db), "26STATE104233", "next", "blue", "moon")
     assert r.exit_code != 0 and "say when like" in r.output
     assert audit(db) == []

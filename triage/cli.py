@@ -833,7 +833,7 @@ def unassign(ctx: click.Context, db_opt: str | None, ref: str) -> None:
     "--ack/--no-ack",
     "ack",
     default=None,
-    help="A FLASH or NIACT IMMEDIATE nobody acknowledged: acknowledge it first (--ack), or "
+    help="An EMERGENCY, FLASH or NIACT IMMEDIATE nobody acknowledged: acknowledge it first (--ack), or "
     "close it unacknowledged (--no-ack). Without either, closing one asks on a terminal and "
     "is refused elsewhere.",
 )
@@ -948,7 +948,7 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
 @click.argument("ref")
 @click.pass_context
 def ack(ctx: click.Context, db_opt: str | None, ref: str) -> None:
-    """Acknowledge FLASH or NIACT IMMEDIATE cable REF."""
+    """Acknowledge EMERGENCY, FLASH or NIACT IMMEDIATE cable REF."""
     _workflow(ctx, db_opt, ref, "acknowledge")
 
 

@@ -126,7 +126,7 @@ def render_text(fig: Figures, h: Handover, cache: str) -> str:
         (f"Arrived since {zulu(h.since, True)}", h.arrived.total, split),
         ("Open", fig.open_total, statuses),
         ("Overdue", fig.overdue_total, "past the handling objective or due"),
-        ("Not acknowledged", fig.unacked_open, "FLASH and NIACT still open"),
+        ("Not acknowledged", fig.unacked_open, "EMERGENCY, FLASH and NIACT still open"),
     ):
         out.extend(
             textwrap.wrap(
@@ -310,7 +310,11 @@ def render_markdown(fig: Figures, h: Handover, cache: str) -> str:
                 [f"Arrived since {zulu(h.since, True)}", f"{h.arrived.total:,}", split],
                 ["Open", f"{fig.open_total:,}", statuses],
                 ["Overdue", f"{fig.overdue_total:,}", "past the handling objective or due"],
-                ["Not acknowledged", f"{fig.unacked_open:,}", "FLASH and NIACT still open"],
+                [
+                    "Not acknowledged",
+                    f"{fig.unacked_open:,}",
+                    "EMERGENCY, FLASH and NIACT still open",
+                ],
             ],
         )
     )

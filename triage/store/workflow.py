@@ -277,8 +277,8 @@ def acknowledge(
     st = state(conn, cable_id)
     if not is_acknowledged_precedence(st.prec_rank):
         raise WorkflowError(
-            f"{st.reference_id} is {st.precedence or 'without precedence'}: only FLASH and "
-            "NIACT IMMEDIATE cables are acknowledged"
+            f"{st.reference_id} is {st.precedence or 'without precedence'}: only EMERGENCY, "
+            "FLASH and NIACT IMMEDIATE cables are acknowledged"
         )
     if st.ack_by:
         raise WorkflowError(

@@ -272,7 +272,7 @@ def ack_lines(fig: Figures, width: int) -> list[Line]:
     for a in fig.ack:
         lines.append(_ack_line(a))
     if not fig.ack:
-        lines.append(Line().add("no FLASH or NIACT traffic in 7 days", style="dim"))
+        lines.append(Line().add("no EMERGENCY, FLASH or NIACT traffic in 7 days", style="dim"))
     return lines
 
 
@@ -351,7 +351,7 @@ def headline_lines(fig: Figures) -> list[Line]:
             "not acked",
             fig.unacked_open,
             Figures.unacked_view(),
-            "open FLASH and NIACT cables not acknowledged",
+            "open EMERGENCY, FLASH and NIACT cables not acknowledged",
             True,
         ),
     ]

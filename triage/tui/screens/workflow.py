@@ -239,7 +239,7 @@ class WorkflowActions(TriageScreen):
                 if len(pending) == len(targets)
                 else f"{len(pending):,} of the {which}"
             )
-            title = f"{some} are FLASH or NIACT IMMEDIATE and not acknowledged"
+            title = f"{some} are EMERGENCY, FLASH or NIACT IMMEDIATE and not acknowledged"
         choices = [
             ("ack", f"Acknowledge, then set {status}"),
             ("close", f"Set {status} without acknowledging"),
