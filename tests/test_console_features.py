@@ -57,7 +57,7 @@ def test_an_undo_says_its_change_in_words_and_as_each_cable_was(db: Path) -> Non
     a, b = wf.find_cable(conn, "26STATE104233"), wf.find_cable(conn, "26JCS911")
     wf.set_due(conn, a, "2030-01-01T17:00:00Z", "me")
     undone = wf.undo_last(conn, "me")
-    assert undone is not None and undone.label == "due 2030-01-01T17:00:00Z -> -"
+    assert undone is not None and undone.label == "due 2030-01-01 17:00Z -> -"  # as shown
     wf.set_status(conn, b, "IN PROGRESS", "me")
     batch = wf.new_batch()
     for cid in (a, b):

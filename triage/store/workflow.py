@@ -438,6 +438,9 @@ FIELD_WORDS = {"due_at": "due", "ack_by": "acknowledged by", "ack_at": "acknowle
 def _short_value(value: str | None) -> str:
     if value is None or value == "":
         return "-"
+    if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z", value):
+        # a time as the console shows times (`2026-12-01 09:00Z`), not as stored
+        return value[:16].replace("T", " ") + "Z"
     return value if len(value) <= 24 else value[:23] + "…"
 
 
