@@ -354,3 +354,13 @@ async def test_a_list_under_the_overview_waits_and_catches_up_when_shown(day: Pa
         assert lst_screen.generation > generation
         assert new_id in lst.ids
         assert any("26STATE998" in line for line in list_lines(app))
+
+
+def test_an_empty_list_opened_from_the_overview_says_where_esc_goes() -> None:
+    # it said "esc clears it", but esc there goes back to the Overview
+    from triage.store.views import Filter, View
+
+    view = View(tab="All", filters=(Filter("status", "DONE"),))
+    said = ListScreen(view, from_overview=True)._empty_text()
+    assert said == "No cable in All matches this filter now. esc goes back to the Overview."
+    assert "esc clears it" in ListScreen(view)._empty_text()

@@ -321,7 +321,7 @@ def test_report_json_lists_everything_with_its_way_in(day: Path, frozen: None) -
     flash_24h = next(
         a for a in data["acknowledgement"] if a["precedence"] == "FLASH" and a["window"] == "24h"
     )
-    assert flash_24h["list"] == "All: precedence:FLASH received:>=2026-11-27T12:30 (sort received)"
+    assert flash_24h["list"] == "All: precedence:FLASH received:>=2026-11-27T12:30 (sort arrival)"
     assert flash_24h["arrived"] == sum(
         1 for s in SPECS if s.precedence == "FLASH" and s.arrived >= NOW - 24 * H
     )

@@ -34,6 +34,7 @@ from .since import SinceError as SinceError  # (report --since reads them: the C
 from .since import parse_since as parse_since
 from .views import (
     ACK_SECONDS_SQL,
+    SORTS,
     STATUSES,
     Context,
     Filter,
@@ -99,7 +100,9 @@ def view_text(view: View) -> str:
             f'{f.key}:"{v}"' if " " in v else f"{f.key}:{v}" if f.key != "overdue" else "overdue"
         )
     if view.sort != "precedence" or view.reverse:
-        parts.append(f"(sort {view.sort}{' reversed' if view.reverse else ''})")
+        # the sort by the word the list's sort bar uses (`received` sorts by arrival)
+        label = SORTS[view.sort][1] if view.sort in SORTS else view.sort
+        parts.append(f"(sort {label}{' reversed' if view.reverse else ''})")
     return " ".join(parts)
 
 

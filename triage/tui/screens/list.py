@@ -577,6 +577,8 @@ class ListScreen(WorkflowActions):
             what, them = ("this filter", "it") if len(v.filters) == 1 else ("these filters", "them")
         else:
             return f"No cables in {v.tab}. tab shows other views."
+        if self.from_overview:  # (esc goes back there; the filters are the figure's)
+            return f"No cable in {v.tab} matches {what} now. esc goes back to the Overview."
         return f"No cable in {v.tab} matches {what}. esc clears {them}; tab shows other views."
 
     @on(CountsLoaded)
