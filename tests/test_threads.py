@@ -278,7 +278,11 @@ def test_related_cables_leave_out_the_thread(db: Path) -> None:
 def test_triage_thread_prints_the_tree_and_json(db: Path) -> None:
     r = CliRunner().invoke(main, ["thread", "--db", str(db), "26 london 2850"])
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines() == [
+    # marked as report marks its text: the highest of the cables it names (25LONDON2768 S//NF)
+    banner = "SECRET//NOFORN".center(80).rstrip()
+    lines = r.output.splitlines()
+    assert lines[0] == lines[-1] == banner
+    assert lines[1:-1] == [
         "Cites",
         "  B. 180930Z OCT 25  PRIOR  S//NF  25LONDON2768  UK COUNTERTERRORISM STRATEGY REVIEW: "
         "MINISTERS SET PRIORITIES  -  NEW",
@@ -294,6 +298,7 @@ def test_triage_thread_prints_the_tree_and_json(db: Path) -> None:
     assert r.exit_code == 0, r.output
     got = json.loads(r.output)
     assert got["reference_id"] == "26PARIS2002"
+    assert got["classification"] == "SECRET"  # 26STATE98412, which it cites
     held = {n["reference_id"]: n["held"] for n in got["nodes"]}
     assert held == {
         "26PARIS2002": True,

@@ -618,8 +618,12 @@ def thread(ctx: click.Context, db_opt: str | None, as_json: bool, ref: str) -> N
     if as_json:
         click.echo(json.dumps(threads.to_json(t), ensure_ascii=False))
         return
+    # under and over the highest classification of the cables it names, as report marks its text
+    banner = threads.marking(t).said().center(80).rstrip()
+    click.echo(banner)
     for line in threads.plain_lines(t):
         click.echo(visible(line, one_line=True))
+    click.echo(banner)
 
 
 @main.command()

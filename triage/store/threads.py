@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..cable.references import cable_ids
+from ..cable.rollup import Rollup
 
 LINKS_SCHEMA = [
     """
@@ -662,6 +663,23 @@ def lines(t: Thread) -> list[Line]:
     return out
 
 
+def marking(t: Thread) -> Rollup:
+    """The highest classification among the cables the thread shows (the open cable's with
+    them), NOFORN carried: what a page of it is marked."""
+    out = Rollup()
+
+    def walk(nodes: list[Node]) -> None:
+        for n in nodes:
+            if n.cable_id is not None and n.seen is None:
+                out.add_marking(n.fields.get("badge") or "?")
+            walk(n.children)
+
+    out.add_marking(t.root.fields.get("badge") or "?")
+    walk(t.cites)
+    walk(t.cited_by)
+    return out
+
+
 def to_json(t: Thread) -> dict[str, Any]:
     """The thread as nodes (each cable once) and links (citing -> cited, with the letter)."""
     nodes: dict[str, dict[str, Any]] = {}
@@ -704,6 +722,7 @@ def to_json(t: Thread) -> dict[str, Any]:
     walk(t.root, t.cited_by, False)
     return {
         "reference_id": t.root.reference_id,
+        "classification": marking(t).said(),  # the highest of the cables it names
         "nodes": list(nodes.values()),
         "links": links,
         "documents": documents,  # what it cites that is no cable, as written
