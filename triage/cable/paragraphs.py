@@ -178,7 +178,8 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
     sig = None
     if out:
         last = out[-1]
-        tlines = [ln for ln in last.text.split("\n") if not ln.isspace() and ln]
+        # its lines were stripped at their ends when it was joined: a blank one is empty
+        tlines = list(filter(None, last.text.split("\n")))
         while tlines and (
             RE_CLOSING_LINE.fullmatch(tlines[-1]) or marking_lines(tlines[-1].strip())
         ):
