@@ -347,6 +347,13 @@ RE_PARA = re.compile(
 )
 
 PARA_FIRST = frozenset("-¶&0123456789P")
+# the characters str.isspace (and strip) takes for blanks, all of them (a test holds the list to
+# Python's own); PARA_GATE: the first characters of a line whose lstrip() may open with PARA_FIRST
+BLANKS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+PARA_GATE = PARA_FIRST | frozenset(BLANKS)
 RE_DASH_ONLY = re.compile(r"^\s*-[\s-]*$")
 RE_PORTION = re.compile(
     r"^(?:U|C|S|TS|SBU|FOUO|LOU|UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP\s*SECRET|SENSITIVE)"
