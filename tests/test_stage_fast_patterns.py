@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -212,3 +213,79 @@ def test_a_real_banner_in_ascii_holds_no_slash_or_hash(line: str) -> None:
     addressee's, a DE line's): no such line is one."""
     if line.isascii() and ("/" in line or "#" in line):
         assert not patterns.is_real_banner(line)
+
+
+def test_blanks_are_every_character_str_isspace_takes() -> None:
+    """patterns.BLANKS, which the paragraphs stage's first-character gate is built on, lists
+    every blank strip() and lstrip() take, no more."""
+    assert set(patterns.BLANKS) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+@settings(max_examples=1000, deadline=None)
+@given(para_lines)
+def test_special_line_gate_takes_what_lstrip_takes(line: str) -> None:
+    """The paragraphs stage calls lstrip only on a line that opens with a blank or a character
+    a paragraph or marker opens with: it picks the lines the plain test picked."""
+    plain = line.lstrip()[:1] in patterns.PARA_FIRST
+    assert (line[:1] in patterns.PARA_GATE and line.lstrip()[:1] in patterns.PARA_FIRST) == plain
+
+
+@settings(max_examples=1000, deadline=None)
+@given(para_lines)
+def test_dash_gate_passes_every_line_the_pattern_reads(line: str) -> None:
+    """After a `-`, RE_PARA reads only a blank, `¶`, `&` or a digit: a dash line the paragraphs
+    stage does not try is one the pattern does not match."""
+    st_ = "-" + line.strip()
+    second = st_[1:2]
+    if not (second in "¶&" or second.isspace() or second.isdecimal()):
+        assert patterns.RE_PARA.match(st_) is None
+
+
+PLAIN_BLANKS = re.compile(r"\s+")
+
+
+def plain_marking_lines(text: str) -> list[markings.LineMarking]:
+    """marking_lines as it was: each run of blanks folded by a regex."""
+    out = []
+    first = markings.RE_FIRST_MARKING_LINE.match(text)
+    found = [first, *markings.RE_MARKING_LINE.finditer(text)] if first else []
+    for m in found or markings.RE_MARKING_LINE.finditer(text):
+        level = markings._LEVEL_WORDS[
+            PLAIN_BLANKS.sub("", m.group("level"))
+            .replace("TOPSECRET", "TOP SECRET")
+            .replace("LIMITEDOFFICIALUSE", "LIMITED OFFICIAL USE")
+        ]
+        rest = PLAIN_BLANKS.sub(" ", m.group("rest")).strip()
+        controls = [
+            markings._CONTROL_NAMES.get(c, c)
+            for c in markings.RE_CONTROL_WORDS.findall(rest.upper())
+        ]
+        left = markings.RE_CONTROL_WORDS.sub(" ", rest.upper()).replace("/", " ")
+        left = PLAIN_BLANKS.sub(" ", left).strip(" .,")
+        if left and not markings.RE_REST_OK.match(left):
+            continue
+        if "LIMITED" in m.group("level"):
+            controls.append("LOU")
+        out.append(
+            markings.LineMarking(
+                level, tuple(dict.fromkeys(c for c in controls if not c.startswith("REL")))
+            )
+        )
+    return out
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["S E C R E T", "CONFIDENTIAL", "TOP SECRET", "T O P  S E C R E T", "UNCLASSIFIED",
+             "LIMITED OFFICIAL USE", "//NOFORN", "/NF", " SIPDIS", "REL TO USA, GBR", "FOUO",
+             "SECTION 01 OF 02", "PAGE 02", " PARIS 001234", " ", "  ", "\t", "\xa0", "\u2003",
+             "\n", ">", ".", ",", "/", "text", "ſ", "ß"]
+        ),
+        max_size=10,
+    ).map("".join)
+)  # fmt: skip
+def test_marking_lines_read_as_with_a_regex_for_the_blanks(text: str) -> None:
+    """marking_lines folds blanks with str.split: what it reads is what the regex fold read."""
+    assert markings.marking_lines(text) == plain_marking_lines(text)

@@ -186,12 +186,14 @@ def read_date(
     if year is not None:
         # a DTG too damaged to give a date still gives its year
         return Dating(None, year)
-    meta = meta_block(lines)
+    # the text is its lines joined: a line it does not hold is none of theirs (a pass in C,
+    # not a test a line)
+    meta = meta_block(lines) if "DATE:" in text else {}
     if "DATE" in meta:
         copied = meta_date(meta)
         if copied is not None:
             return taken(copied, "no date-time group; date taken from a copied DATE line")
-    telegram = telegram_date(lines)
+    telegram = telegram_date(lines) if "TELEGRAM" in text else None
     if telegram is not None:
         return taken(
             telegram, "no date-time group; date taken from the TELEGRAM line", telegram=True

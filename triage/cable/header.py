@@ -283,7 +283,11 @@ def _header_start(lines: Sequence[str], i: int) -> tuple[int, str | None]:
         if (c.isdecimal() or (c in FL2_FIRST and s[1:2].isspace())) and RE_DTG_LINE.match(s):
             if first_dtg is None:
                 first_dtg = k
-            has_fm = any(RE_FM.match(lines[k2]) for k2 in range(k + 1, min(n, k + 4)))
+            has_fm = False  # an FM line in the next three (a loop: no generator a DTG line)
+            for k2 in range(k + 1, min(n, k + 4)):
+                if RE_FM.match(lines[k2]):
+                    has_fm = True
+                    break
             if has_fm and (start is None or k - start > 10):
                 start = k
             continue

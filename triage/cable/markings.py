@@ -67,7 +67,6 @@ _CONTROL_WORDS = [
 # before it after that letter (`(?<!\w.)`), so the regex engine skips from letter to letter
 # instead of trying the alternatives at every position (`\b(?:NOFORN|...)\b`, the same matches)
 RE_CONTROL_WORDS = re.compile("|".join(rf"{w[0]}(?<!\w.){w[1:]}\b" for w in _CONTROL_WORDS))
-RE_BLANKS = re.compile(r"\s+")
 RE_REST_OK = re.compile(
     r"^(?:SECTION \d+ OF \d+ ?)?(?:(?:\d{2} )?[A-Z][A-Z .'-]*? 0*\d{1,7}(?: \d{6}Z)?)?$"
     r"|^PAGE \d+\b"
@@ -102,21 +101,37 @@ def marking_lines(text: str) -> list[LineMarking]:
     out: list[LineMarking] = []
     first = RE_FIRST_MARKING_LINE.match(text)
     for m in [first, *RE_MARKING_LINE.finditer(text)] if first else RE_MARKING_LINE.finditer(text):
+        written = m.group("level")  # letters and spaces only
         level = _LEVEL_WORDS[
-            RE_BLANKS.sub("", m.group("level"))
+            written.replace(" ", "")
             .replace("TOPSECRET", "TOP SECRET")
             .replace("LIMITEDOFFICIALUSE", "LIMITED OFFICIAL USE")
         ]
-        rest = RE_BLANKS.sub(" ", m.group("rest")).strip()
-        controls = [_CONTROL_NAMES.get(c, c) for c in RE_CONTROL_WORDS.findall(rest.upper())]
-        left = RE_CONTROL_WORDS.sub(" ", rest.upper()).replace("/", " ")
-        left = RE_BLANKS.sub(" ", left).strip(" .,")
-        if left and not RE_REST_OK.match(left):
-            continue
-        if "LIMITED" in m.group("level"):
+        # str.split's blanks are `\s+`'s: " ".join(split()) is re.sub(r"\s+", " ", ...).strip()
+        # without a regex call for each run of blanks (a spaced banner has a dozen)
+        rest = m.group("rest")
+        if rest and not rest.isspace():
+            up = " ".join(rest.split()).upper()
+            controls = [_CONTROL_NAMES.get(c, c) for c in RE_CONTROL_WORDS.findall(up)]
+            left = (
+                RE_CONTROL_WORDS.sub(" ", up).replace("/", " ")
+                if controls
+                else up.replace("/", " ")
+            )
+            left = " ".join(left.split()).strip(" .,")
+            if left and not RE_REST_OK.match(left):
+                continue
+        else:
+            controls = []
+        if "LIMITED" in written:
             controls.append("LOU")
         out.append(
-            LineMarking(level, tuple(dict.fromkeys(c for c in controls if not c.startswith("REL"))))
+            LineMarking(
+                level,
+                tuple(dict.fromkeys(c for c in controls if not c.startswith("REL")))
+                if controls
+                else (),
+            )
         )
     return out
 

@@ -15,6 +15,7 @@ from .markings import marking_lines
 from .model import Paragraph, fast_init
 from .patterns import (
     PARA_FIRST,
+    PARA_GATE,
     RE_CLOSING_LINE,
     RE_DASH_ONLY,
     RE_GLUED_SIGNATURE,
@@ -106,7 +107,13 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
     # Only lines that may open a paragraph or be a marker need a look (a digit, `-`, `¶`,
     # `&` or `P` first, or ` OF ` in them); the running text between them is taken whole.
     # Lines are kept as they came and lose their trailing blanks when a paragraph is joined.
-    special = [k for k, ln in enumerate(lines) if ln.lstrip()[:1] in PARA_FIRST or " OF " in ln]
+    # (PARA_GATE: those characters and the blanks, so that lstrip is called only on a line
+    # that opens with a blank)
+    special = [
+        k
+        for k, ln in enumerate(lines)
+        if (ln[:1] in PARA_GATE and ln.lstrip()[:1] in PARA_FIRST) or " OF " in ln
+    ]
     prev = 0
     for idx in special:
         if idx > prev:
@@ -114,7 +121,7 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
             pending_dash = False
         prev = idx + 1
         s = lines[idx].rstrip()
-        st = s.strip()
+        st = s.lstrip()
         if not st:
             continue
         first = st[0]
@@ -126,15 +133,22 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
         if first == "-" and len(st) <= 3 and RE_DASH_ONLY.match(st):
             pending_dash = True
             continue
-        m = RE_PARA.match(st) if (first.isdigit() or first in "-¶&") else None
+        # RE_PARA: a `-` is followed by a blank, the pilcrow, `&` or the number's first digit
+        m = (
+            RE_PARA.match(st)
+            if first.isdigit()
+            or (first == "-" and (st[1:2] in "¶&" or st[1:2].isspace() or st[1:2].isdecimal()))
+            or first in "¶&"
+            else None
+        )
         if m:
-            num = int(m.group("num"))
-            mark_raw = m.group("mark")
+            pil, num_written, mark_raw = m.group("pil", "num", "mark")
+            num = int(num_written)
             mark = normalise_marking(mark_raw) if mark_raw is not None else None
             rest = st[m.end() :]
             if mark_raw is not None and mark is None:
                 rest = f"({mark_raw}) {rest}".strip()
-            is_para = bool(m.group("pil")) or mark is not None
+            is_para = bool(pil) or mark is not None
             got: int | None = None
             if num == expected:
                 got = num
@@ -178,7 +192,8 @@ def read_paragraphs(lines: list[str]) -> Paragraphs:
     sig = None
     if out:
         last = out[-1]
-        tlines = [ln for ln in last.text.split("\n") if not ln.isspace() and ln]
+        # its lines were stripped at their ends when it was joined: a blank one is empty
+        tlines = list(filter(None, last.text.split("\n")))
         while tlines and (
             RE_CLOSING_LINE.fullmatch(tlines[-1]) or marking_lines(tlines[-1].strip())
         ):

@@ -220,7 +220,8 @@ def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
                 flush()
                 current = []
                 current_kind = "gap"
-                if any(k == "subject" for k, _ in items):
+                # once set it stays set: the items are not walked again for each blank line
+                if not blank_after_subject and any(k == "subject" for k, _ in items):
                     blank_after_subject = True
             continue
         up = s.upper()
