@@ -32,7 +32,7 @@ REAL_SPARE_CORE = fp.spare_core
 
 @pytest.fixture(autouse=True)
 def _a_spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As on an idle machine (the test machine's cores are often all taken)."""
+    """As on a machine of two cores or more (a test runner may be given one)."""
     monkeypatch.setattr(fp, "spare_core", lambda: True)
 
 
@@ -199,7 +199,7 @@ def test_a_helper_not_wanted_any_more_is_stopped_and_reaped(pg_db: Path) -> None
 async def test_without_a_spare_core_the_console_reads_its_first_page_itself(
     pg_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """All cores taken: no helper (it would only take turns with the console); the database is
+    """One core: no helper (it would only take turns with the console); the database is
     checked here, and that connection reads the first view."""
     monkeypatch.setattr(fp, "spare_core", lambda: False)
     starting = fp.start_console(pg_db, Config(), login="tester")
@@ -213,21 +213,14 @@ async def test_without_a_spare_core_the_console_reads_its_first_page_itself(
         assert app.feed.started
 
 
-@pytest.mark.parametrize(
-    ("cores", "loadavg", "spare"),
-    [
-        (2, "0.10 0.20 0.30 1/180 4242\n", True),  # only this process runs
-        (2, "3.40 3.50 3.10 4/180 4242\n", False),  # others' work on both cores
-        (1, "0.00 0.00 0.00 1/180 4242\n", False),  # one core: nothing beside it
-        (8, "5.00 5.00 5.00 7/900 4242\n", True),
-    ],
-)
-def test_a_spare_core_is_one_no_other_process_runs_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int, loadavg: str, spare: bool
+@pytest.mark.parametrize(("cores", "spare"), [(1, False), (2, True), (8, True)])
+def test_a_helper_is_had_wherever_this_process_may_use_a_second_core(
+    monkeypatch: pytest.MonkeyPatch, cores: int, spare: bool
 ) -> None:
-    (tmp_path / "loadavg").write_text(loadavg)
-    monkeypatch.setattr(os, "cpu_count", lambda: cores)
-    assert REAL_SPARE_CORE(str(tmp_path / "loadavg")) is spare
+    """(However busy the machine: measured on 2 cores at load averages 2.4 and 3-4, the helper
+    was still a gain; see spare_core.)"""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    assert REAL_SPARE_CORE() is spare
 
 
 def test_triage_says_the_helpers_database_error_and_collects_garbage_again(

@@ -105,22 +105,19 @@ def read_first_page(
     return FirstPage(view, ctx.login, ids, rows, baseline)
 
 
-def spare_core(loadavg: str = "/proc/loadavg") -> bool:
-    """Whether a core is free now for a helper beside this process: fewer processes are
-    runnable this moment (/proc/loadavg's fourth field, this one counted) than there are
-    cores. On a machine whose cores are all taken, a helper only takes turns with the
-    console's own process (and costs more CPU in all: both import psycopg): measured at a
-    load average of 3.4 on 2 cores, the first screen took as long as with no helper at all,
-    and longer than the console reading it itself after these changes."""
-    cores = os.cpu_count() or 1
-    if cores < 2:
-        return False
+def spare_core() -> bool:
+    """Whether this process may run on more than one core: a helper beside it is then worth
+    its fork, whatever else runs. (It was once had only when a core was idle that moment, by
+    /proc/loadavg; but what made the helper lose on a busy machine was the whole list's sort,
+    started on the server while the console imported Textual. With that sort asked for after
+    the first frame (`Reader.whole`), the helper was a gain at every load measured on 2 cores:
+    first screen 1.58x a bare Textual app's against 1.90x without it at a load average of
+    2.4, 1.40x against 1.68x at 3-4; bench/first_screen.py, medians of 6-12 pairs.)"""
     try:
-        with open(loadavg, encoding="ascii") as fh:
-            running = int(fh.read().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return True  # (not Linux: assume the machine is not overloaded)
-    return running < cores
+        cores = len(os.sched_getaffinity(0))  # (the cores it may use: taskset, a container)
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return cores >= 2
 
 
 class _Checked:
