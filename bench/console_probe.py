@@ -68,14 +68,16 @@ def bare() -> None:
 def console(db: str) -> None:
     from dataclasses import replace
 
-    import triage.cli  # noqa: F401 - what the `triage` command loads before the console
-    from triage.config import load_config, resolve_db_path
+    # what the `triage` command loads before the console: its entry point, which starts the
+    # console without click (triage/entry.py), and the start's own module
+    import triage.entry  # noqa: F401
+    from triage.start import cache_path, checked_config
     from triage.store.first_page import start_console
     from triage.tui.system import pause_gc
 
     pause_gc()
-    cfg = load_config()
-    path = resolve_db_path(db, cfg)
+    cfg = checked_config()
+    path = cache_path(db, cfg)
     # as `triage` checks the cache before it imports the console (on a database server a
     # helper process reads the first page meanwhile: store/first_page.py)
     starting = start_console(path, cfg, login="bench")

@@ -32,7 +32,7 @@ REAL_SPARE_CORE = fp.spare_core
 
 @pytest.fixture(autouse=True)
 def _a_spare_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As on an idle machine (the test machine's cores are often all taken)."""
+    """As on a machine of two cores or more (a test runner may be given one)."""
     monkeypatch.setattr(fp, "spare_core", lambda: True)
 
 
@@ -77,6 +77,29 @@ def test_the_helper_reads_what_the_console_would_have_read(pg_db: Path) -> None:
     own.close()
     assert _gone(starting._pid)
     assert starting.whole() is None  # (once: the console then reads for itself)
+
+
+def test_the_helper_reads_the_whole_list_only_when_the_console_asks(
+    pg_db: Path, samples: Path
+) -> None:
+    """Sorting the whole list keeps the server busy (~0.4 s at 250,000 cables, on parallel
+    workers too): the helper waits for the console's first page to be drawn before it asks.
+    A cable committed between the first page and the asking is in the whole list."""
+    starting = fp.start_console(pg_db, Config(), login="tester")
+    assert isinstance(starting, fp.Reader)
+    _conn, page = starting.result()
+    assert page is not None and len(page.ids) == N_SAMPLES
+    other = connect(pg_db)
+    flash = (samples / "01_flash_hijack.txt").read_bytes()
+    ingest(other, [Item("meanwhile.txt", flash.replace(b"104233", b"104278"))])
+    (new_id,) = other.execute(
+        "SELECT id FROM cables WHERE reference_id = '26STATE104278'"
+    ).fetchone()
+    other.close()
+    whole = starting.whole()
+    assert whole is not None
+    assert len(whole[0]) == N_SAMPLES + 1 and new_id in list(whole[0])
+    assert _gone(starting._pid)
 
 
 def test_a_database_error_is_said_as_the_check_in_this_process_says_it(
@@ -176,7 +199,7 @@ def test_a_helper_not_wanted_any_more_is_stopped_and_reaped(pg_db: Path) -> None
 async def test_without_a_spare_core_the_console_reads_its_first_page_itself(
     pg_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """All cores taken: no helper (it would only take turns with the console); the database is
+    """One core: no helper (it would only take turns with the console); the database is
     checked here, and that connection reads the first view."""
     monkeypatch.setattr(fp, "spare_core", lambda: False)
     starting = fp.start_console(pg_db, Config(), login="tester")
@@ -190,21 +213,14 @@ async def test_without_a_spare_core_the_console_reads_its_first_page_itself(
         assert app.feed.started
 
 
-@pytest.mark.parametrize(
-    ("cores", "loadavg", "spare"),
-    [
-        (2, "0.10 0.20 0.30 1/180 4242\n", True),  # only this process runs
-        (2, "3.40 3.50 3.10 4/180 4242\n", False),  # others' work on both cores
-        (1, "0.00 0.00 0.00 1/180 4242\n", False),  # one core: nothing beside it
-        (8, "5.00 5.00 5.00 7/900 4242\n", True),
-    ],
-)
-def test_a_spare_core_is_one_no_other_process_runs_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int, loadavg: str, spare: bool
+@pytest.mark.parametrize(("cores", "spare"), [(1, False), (2, True), (8, True)])
+def test_a_helper_is_had_wherever_this_process_may_use_a_second_core(
+    monkeypatch: pytest.MonkeyPatch, cores: int, spare: bool
 ) -> None:
-    (tmp_path / "loadavg").write_text(loadavg)
-    monkeypatch.setattr(os, "cpu_count", lambda: cores)
-    assert REAL_SPARE_CORE(str(tmp_path / "loadavg")) is spare
+    """(However busy the machine: measured on 2 cores at load averages 2.4 and 3-4, the helper
+    was still a gain; see spare_core.)"""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    assert REAL_SPARE_CORE() is spare
 
 
 def test_triage_says_the_helpers_database_error_and_collects_garbage_again(

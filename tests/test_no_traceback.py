@@ -190,6 +190,19 @@ def test_a_good_keymap_passes_the_check(tmp_path: Path) -> None:
     check_keymap(Config(path=tmp_path / "c.toml", keymap={"list.down": "j,down,ctrl+n"}))
 
 
+def test_a_keymap_may_rebind_the_screens_loaded_when_first_used() -> None:
+    """The split view, the Overview, the thread tree and the dialogs are imported when first
+    opened, after the console's first screen; their binding ids are known all the same (in a
+    process of its own: here other tests have loaded them already)."""
+    code = (
+        "from triage.config import Config; from triage.tui.keymap import check_keymap; "
+        "check_keymap(Config(keymap={'cable.history': 'H', 'overview.refresh': 'R', "
+        "'thread.down': 'J', 'confirm.yes': 'Y', 'list.down': 'j'}))"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+
+
 def test_config_file_that_is_not_utf8(db: Path, tmp_path: Path) -> None:
     p = config(tmp_path, "")
     p.write_bytes(b'officers = ["\xff"]\n')

@@ -14,17 +14,16 @@ from typing import TYPE_CHECKING
 
 import click
 
+from . import start
 from .cable import Cable
-from .config import Config, ConfigError, load_config, resolve_db_path
+from .config import Config
+from .start import NUL_IN_NAME
 from .visible import visible, visible_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .store.ingest import Summary
-
-
-NUL_IN_NAME = "not a file name: it holds a NUL byte"
 
 
 def _read_cable_file(path: str) -> tuple[bytes | None, str | None]:
@@ -173,68 +172,45 @@ def main(ctx: click.Context, db_path: str | None, overview: bool) -> None:
 
 
 def _config() -> Config:
-    """The config file, checked: a value of the wrong type or a view's filter that cannot be read
-    stops the command with a line naming the file and the key."""
-    from .store.views import FilterError, custom_views
-
+    """The config file, checked (start.checked_config)."""
     try:
-        cfg = load_config()
-        custom_views(cfg.views)
-    except ConfigError as exc:
-        raise CliError(f"config file {exc}") from exc
-    except FilterError as exc:
-        raise CliError(f"config file {cfg.path}: {exc}") from exc
-    return cfg
+        return start.checked_config()
+    except start.Refused as exc:
+        raise CliError(str(exc)) from exc
 
 
 def _cache_path(cli_value: str | None, cfg: Config) -> Path:
-    path = resolve_db_path(cli_value, cfg)
-    if "\x00" in str(path):
-        raise CliError(f"{path}: {NUL_IN_NAME}")
-    return path
+    try:
+        return start.cache_path(cli_value, cfg)
+    except start.Refused as exc:
+        raise CliError(str(exc)) from exc
+
+
+# what the console's start raised when `triage` started it without click (entry.py): the group
+# is run on the same arguments, and raises it where the console would start
+_failed_start: BaseException | None = None
+
+
+def console_failed(exc: BaseException) -> None:
+    """`triage` started the console without click (entry.py) and the start raised `exc`: it is
+    said, and the exit status is, what the click group says and gives for it, as when the group
+    started the console itself. Never returns."""
+    global _failed_start
+    _failed_start = exc
+    main()
 
 
 def _console(
     ctx: click.Context, db_path: str | None, path: Path | None = None, overview: bool = False
 ) -> None:
-    from .tui.system import pause_gc, resume_gc
-
-    pause_gc()  # until the first list is drawn (the console's imports make no garbage)
+    global _failed_start
     try:
-        _start_console(db_path, path, overview)
-    finally:
-        # (when the console never drew its list: the process may go on, as under tests)
-        resume_gc(freeze=False)
-
-
-def _start_console(db_path: str | None, path: Path | None, overview: bool) -> None:
-    from .store import StoreError
-    from .store.first_page import start_console
-
-    cfg = _config()
-    if path is None:
-        path = _cache_path(db_path, cfg)
-    _new_cache_file(path)  # (refuses a missing folder: the console would make a cache in it)
-    # the cache is checked (on a database server, by a helper process that reads the first
-    # page while this one imports the console: store/first_page.py)
-    try:
-        starting = start_console(path, cfg)
-    except StoreError as exc:
+        if _failed_start is not None:
+            failed, _failed_start = _failed_start, None
+            raise failed
+        start.console(db_path, path, overview)
+    except start.Refused as exc:
         raise CliError(str(exc)) from exc
-    from .tui.app import run_console
-    from .tui.keymap import check_keymap
-
-    try:
-        conn, page = starting.result()
-    except StoreError as exc:
-        raise CliError(str(exc)) from exc
-    try:
-        check_keymap(cfg)
-    except ConfigError as exc:
-        if conn is not None:
-            conn.close()
-        raise CliError(f"config file {exc}") from exc
-    run_console(path, cfg, overview=overview, conn=conn, first_page=page)
 
 
 @main.command()
@@ -295,21 +271,11 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
 
 
 def _new_cache_file(path: Path) -> bool:
-    """Whether `path` names a cache file not made yet; raises CliError when its folder is not
-    there either. A new cache is made in a folder that is there: a mistyped --db (or
-    $TRIAGE_DB, or config `db`) would make folders and a cache nobody else looks in. Only
-    triage's own default place is made."""
-    from .config import default_db_path
-    from .store.dsn import is_postgres
-
-    if is_postgres(path) or os.path.lexists(path):
-        return False
-    if path != default_db_path() and not path.parent.is_dir():
-        raise CliError(
-            f"{path}: no folder {path.parent}; check the path, or make the folder first "
-            f"(mkdir -p {path.parent})"
-        )
-    return True
+    """Whether `path` names a cache file not made yet (start.new_cache_file)."""
+    try:
+        return start.new_cache_file(path)
+    except start.Refused as exc:
+        raise CliError(str(exc)) from exc
 
 
 def _open_store(

@@ -16,7 +16,8 @@ import sqlite3
 from pathlib import Path, PosixPath
 from typing import Any, cast
 
-from .postgres import display, is_postgres
+# (dsn.py, not the PostgreSQL backend: its dialect and driver load when a server is connected)
+from .dsn import display, is_postgres
 from .txn import write
 
 __all__ = ["DbUrl", "as_target", "backend", "is_url", "open_store", "url_of", "write"]

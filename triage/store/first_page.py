@@ -105,22 +105,19 @@ def read_first_page(
     return FirstPage(view, ctx.login, ids, rows, baseline)
 
 
-def spare_core(loadavg: str = "/proc/loadavg") -> bool:
-    """Whether a core is free now for a helper beside this process: fewer processes are
-    runnable this moment (/proc/loadavg's fourth field, this one counted) than there are
-    cores. On a machine whose cores are all taken, a helper only takes turns with the
-    console's own process (and costs more CPU in all: both import psycopg): measured at a
-    load average of 3.4 on 2 cores, the first screen took as long as with no helper at all,
-    and longer than the console reading it itself after these changes."""
-    cores = os.cpu_count() or 1
-    if cores < 2:
-        return False
+def spare_core() -> bool:
+    """Whether this process may run on more than one core: a helper beside it is then worth
+    its fork, whatever else runs. (It was once had only when a core was idle that moment, by
+    /proc/loadavg; but what made the helper lose on a busy machine was the whole list's sort,
+    started on the server while the console imported Textual. With that sort asked for after
+    the first frame (`Reader.whole`), the helper was a gain at every load measured on 2 cores:
+    first screen 1.58x a bare Textual app's against 1.90x without it at a load average of
+    2.4, 1.40x against 1.68x at 3-4; bench/first_screen.py, medians of 6-12 pairs.)"""
     try:
-        with open(loadavg, encoding="ascii") as fh:
-            running = int(fh.read().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return True  # (not Linux: assume the machine is not overloaded)
-    return running < cores
+        cores = len(os.sched_getaffinity(0))  # (the cores it may use: taskset, a container)
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return cores >= 2
 
 
 class _Checked:
@@ -160,9 +157,10 @@ class Reader:
     """The helper process reading a first view (see the module's doc): `result` waits for its
     first page, `whole` for the whole ordered list that follows it, `close` lets it go."""
 
-    def __init__(self, pid: int, fd: int, target: Path, group: str | None) -> None:
+    def __init__(self, pid: int, fd: int, go: int, target: Path, group: str | None) -> None:
         self._pid = pid
         self._file: BinaryIO | None = os.fdopen(fd, "rb")
+        self._go: int | None = go  # (the helper reads the whole list once a byte comes here)
         self._target = target
         self._group = group
         self._lock = threading.Lock()
@@ -174,17 +172,20 @@ class Reader:
         if not getattr(target, "url", None) or not hasattr(os, "fork") or not spare_core():
             return None
         r, w = os.pipe()
+        go_r, go_w = os.pipe()
         try:
             pid = os.fork()
         except OSError:
-            os.close(r)
-            os.close(w)
+            for fd in (r, w, go_r, go_w):
+                os.close(fd)
             return None
         if pid == 0:  # the helper: never returns
             os.close(r)
-            _child(w, target, config, login, view)
+            os.close(go_w)
+            _child(w, go_r, target, config, login, view)
         os.close(w)
-        return cls(pid, r, target, config.group)
+        os.close(go_r)
+        return cls(pid, r, go_w, target, config.group)
 
     def _next(self) -> tuple[str, Any]:
         """The helper's next message; ("failed", why) when there is none to be had."""
@@ -217,9 +218,23 @@ class Reader:
 
     def whole(self) -> tuple[array[int], int] | None:
         """The whole ordered list of the first page's view and the longest officer name in the
-        workflow (as the list's worker reads them), or None: read them here."""
+        workflow (as the list's worker reads them), or None: read them here. The helper is
+        asked for it now, once the first page is drawn, not before: sorting the whole list
+        (250,000 rows) keeps the server busy for ~0.4 s, on parallel workers too, and on this
+        machine's 2 cores that starved the console's own process while it imported Textual
+        (its first screen came ~0.3 s later with the helper than without it)."""
+        self._ask()
         kind, value = self._next()
         return cast(tuple["array[int]", int], value) if kind == "whole" else None
+
+    def _ask(self) -> None:
+        with self._lock:
+            if self._go is None:
+                return
+            with contextlib.suppress(OSError):  # (it ended: what it sent says why)
+                os.write(self._go, b"w")
+            os.close(self._go)
+            self._go = None
 
     def close(self) -> None:
         """Not wanted any more (the console is leaving, or its first view is another): the
@@ -231,6 +246,9 @@ class Reader:
             self._close(kill=True)
 
     def _close(self, kill: bool) -> None:
+        if self._go is not None:
+            os.close(self._go)
+            self._go = None
         if self._file is None:
             return
         self._file.close()
@@ -242,8 +260,9 @@ class Reader:
             os.waitpid(self._pid, 0)
 
 
-def _child(fd: int, target: Path, config: Config, login: str, view: View) -> None:
-    """The helper: the first page, then the whole list, as two pickled messages."""
+def _child(fd: int, go: int, target: Path, config: Config, login: str, view: View) -> None:
+    """The helper: the first page, then, when asked (a byte on `go`), the whole list, as two
+    pickled messages."""
 
     def send(message: tuple[str, Any]) -> None:
         data = memoryview(pickle.dumps(message))
@@ -263,6 +282,8 @@ def _child(fd: int, target: Path, config: Config, login: str, view: View) -> Non
             return
         except Exception as exc:  # (the console then reads the page itself)
             send(("failed", repr(exc)))
+            return
+        if not os.read(go, 1):  # (not wanted: the console closed its end, or ended)
             return
         try:
             ids = view_ids(conn, view, ctx)

@@ -35,7 +35,6 @@ from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack
 from .safe import visible
 from .screens.base import TriageScreen
 from .screens.cache_lost import CacheLostScreen
-from .screens.dialogs import HelpScreen
 from .screens.list import ListScreen
 from .system import limit_malloc_arenas, resume_gc, terminal_fd
 
@@ -551,6 +550,8 @@ class TriageApp(App[None]):
         """Every key of the screen, its widgets and the app, with the id a keymap rebinds it
         by. Textual's own bindings without an id (a scroll container's arrows, which ours
         shadow) cannot be rebound and are left out."""
+        from .screens.dialogs import HelpScreen
+
         rows: list[tuple[str, str, str]] = []
         seen = set()
         for node in [self.screen, *self.screen.query("*"), self]:

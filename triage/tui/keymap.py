@@ -19,9 +19,17 @@ MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
 
 def binding_ids() -> set[str]:
-    """Every binding id of the console's app, screens and widgets (their modules are loaded)."""
-    from . import app  # noqa: F401  (loads every screen and widget)
+    """Every binding id of the console's app, screens and widgets. Every module of theirs is
+    loaded for it: the console imports the split view, the Overview, the dialogs and their
+    widgets when they are first used, after its first screen."""
+    import importlib
+    import pkgutil
 
+    from . import app, screens, widgets  # noqa: F401
+
+    for package in (screens, widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{info.name}")
     ids: set[str] = set()
     for name, module in list(sys.modules.items()):
         if not name.startswith("triage.tui"):

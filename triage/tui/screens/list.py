@@ -51,7 +51,6 @@ from ..system import release_memory
 from ..text import tab_bar, who_else
 from ..widgets.bars import Banner, KeyHints, TabBar, hint_bindings
 from ..widgets.cable_list import PAGE, CableList
-from .dialogs import ConfirmScreen, PickScreen, PromptScreen
 from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
 
 # the filters whose message comes from the cache (views._resolved): a reference of two years
@@ -356,6 +355,8 @@ class ListScreen(WorkflowActions):
         self._draw_filters()
 
     def action_export(self) -> None:
+        from .dialogs import PromptScreen
+
         if self._still_counting():
             return
         lst = self.query_one(CableList)
@@ -788,6 +789,8 @@ class ListScreen(WorkflowActions):
     SEARCH_TITLE = 'Search (words, "a phrase", prefix*, AND/OR/NOT; empty clears)'
 
     def action_search(self, value: str | None = None, error: str | None = None) -> None:
+        from .dialogs import PromptScreen
+
         before = self.view.search
 
         def done(text: str | None) -> None:
@@ -807,6 +810,8 @@ class ListScreen(WorkflowActions):
         )
 
     def action_filter(self, value: str = "", error: str | None = None) -> None:
+        from .dialogs import PromptScreen
+
         def check(text: str) -> str | None:
             try:
                 parse_filters(text)
@@ -863,6 +868,8 @@ class ListScreen(WorkflowActions):
         self.reload()
 
     def action_sort(self) -> None:
+        from .dialogs import PickScreen
+
         def done(key: str | None) -> None:
             if key:
                 self.view = replace(self.view, sort=key, reverse=False)
@@ -919,6 +926,8 @@ class ListScreen(WorkflowActions):
     def action_save_view(self) -> None:
         """The search and filters on screen (with the view's own, for a saved view) as a new
         view, under a name, in the user's config file."""
+        from .dialogs import PromptScreen
+
         filters = [*self.tapp.ctx.custom_tabs.get(self.view.tab, []), *self.view.filters]
         search = self.view.search
         if not search and not filters:
@@ -981,6 +990,8 @@ class ListScreen(WorkflowActions):
         )
 
     def remove_view(self, name: str) -> None:
+        from .dialogs import ConfirmScreen
+
         def done(ok: bool | None) -> None:
             if not ok:
                 return

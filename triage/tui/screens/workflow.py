@@ -20,7 +20,6 @@ from ..messages import ChangesApplied, Outcome
 from ..safe import visible
 from ..text import header_text
 from .base import TriageScreen
-from .dialogs import ConfirmScreen, NoteEditor, OfficerPicker, PickScreen, PromptScreen
 
 
 @dataclass
@@ -89,6 +88,8 @@ class WorkflowActions(TriageScreen):
     ) -> None:
         """Run the change, after asking first when it is for several tagged cables. `targets`:
         the cables as they were when the officer chose (else the ones under the cursor now)."""
+        from .dialogs import ConfirmScreen
+
         if targets is None:
             targets = self.targets()
         if not targets:
@@ -136,6 +137,8 @@ class WorkflowActions(TriageScreen):
             self._ask_officer(targets, f"Assign {self.which(targets)}")
 
     def _ask_officer(self, targets: list[Target], title: str) -> None:
+        from .dialogs import OfficerPicker
+
         app = self.tapp
         try:
             officers = wf.known_officers(app.cache.conn(), app.config.officers)
@@ -183,6 +186,8 @@ class WorkflowActions(TriageScreen):
             self._ask_status(targets, f"Status of {self.which(targets)} (1-6)")
 
     def _ask_status(self, targets: list[Target], title: str) -> None:
+        from .dialogs import PickScreen
+
         choices = [(s, f"{k + 1}  {s}") for k, s in enumerate(wf.STATUSES)]
 
         def chosen(status: str | None) -> None:
@@ -222,6 +227,8 @@ class WorkflowActions(TriageScreen):
         """Closing a FLASH or NIACT IMMEDIATE nobody acknowledged takes it out of every list
         that chases acknowledgment: ask first, offering to acknowledge it on the way. True when
         the question was put (the answer does the rest)."""
+        from .dialogs import PickScreen
+
         try:
             pending = wf.unacknowledged(self.tapp.cache.conn(), [t.cable_id for t in targets])
         except (sqlite3.Error, StoreError):
@@ -281,6 +288,8 @@ class WorkflowActions(TriageScreen):
             self._ask_due(targets, "Due (suspense)", "")
 
     def _ask_due(self, targets: list[Target], title: str, typed: str) -> None:
+        from .dialogs import PromptScreen
+
         warned: list[str] = []
 
         def check(text: str) -> str | None:
@@ -357,6 +366,8 @@ class WorkflowActions(TriageScreen):
     def _edit_note(self, t: Target, title: str, text: str, st: wf.State) -> None:
         """The note as read now, saved only over that same version: a note someone else saved
         while this one was being written is never overwritten silently."""
+        from .dialogs import NoteEditor
+
         version = st.row_version
 
         def saved(new: str | None) -> None:
@@ -453,6 +464,8 @@ class WorkflowActions(TriageScreen):
 
     def action_copy(self) -> None:
         """Y: copy the reference id, or the cable's header and text, to the clipboard."""
+        from .dialogs import PickScreen
+
         t = self.cursor_target()
         if t is None:
             return

@@ -11,6 +11,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -27,7 +28,7 @@ from ...cable.model import is_acknowledged_precedence, needs_ack
 from ...store.first_page import PAGE as FIRST_PAGE
 from ...store.views import Row
 from ..messages import CursorMoved
-from ..safe import PREC_STYLES, alarm_style, class_style, plain, visible
+from ..safe import PREC_STYLES, alarm_style, class_style, visible
 from ..text import (
     SHORT_TITLES,
     STATUS_SHORT,
@@ -44,6 +45,19 @@ PAGE = FIRST_PAGE  # rows read at a time (a view's first page comes with its ids
 PAGES_KEPT = 64
 
 _PLAIN = Style()
+_NULL = Style.null()
+_BOLD = Style(bold=True)
+_REVERSE = Style(reverse=True)
+_combine = Style.combine
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells with an ellipsis, or padded with spaces (Text.truncate's
+    overflow="ellipsis", pad=True)."""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    return text + " " * (width - length) if length < width else text
 
 
 def _strip(text: Text, console: Console, width: int) -> Strip:
@@ -105,6 +119,9 @@ class CableList(Widget, can_focus=True):
         # what an empty view says (set with its contents): why it is empty and the way out
         self.empty_text = ""
         self.now = dt.datetime.now(dt.UTC)
+        # (a cell's style combined with the row's bold and reverse, made once for each pair)
+        self._styles: dict[tuple[Style | str, Style], Style] = {}
+        self._columns: dict[tuple[int, bool, int], list[Column]] = {}
 
     # -- data -------------------------------------------------------------------------------
 
@@ -287,7 +304,10 @@ class CableList(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        cols = layout_columns(width, self.show_addressed, self.officer_width)
+        key = (width, self.show_addressed, self.officer_width)
+        cols = self._columns.get(key)
+        if cols is None:  # (once for a width, not for each line)
+            cols = self._columns[key] = layout_columns(*key)
         if y == 0:
             return self._header_strip(cols, width)
         index = self.top + y - 1
@@ -298,12 +318,12 @@ class CableList(Widget, can_focus=True):
         row = self.row_at(index)
         if row is None:
             return Strip([Segment(" " * width, _PLAIN)], width)
-        text = self._row_text(row, cols, index)
+        extra: list[Style] = []
         if row.id in self.tagged or not row.seen:
-            text.stylize(Style(bold=True))  # tagged, or not yet opened by this officer
+            extra.append(_BOLD)  # tagged, or not yet opened by this officer
         if index == self.cursor:
-            text.stylize(Style(reverse=True))
-        return _strip(text, self.app.console, width)
+            extra.append(_REVERSE)
+        return self._row_strip(row, cols, index, extra).crop_extend(0, width, _PLAIN)
 
     def _header_strip(self, cols: list[Column], width: int) -> Strip:
         t = Text(end="", style=Style(bold=True, underline=True))
@@ -314,16 +334,41 @@ class CableList(Widget, can_focus=True):
             t.append(title.ljust(c.width)[: c.width])
         return _strip(t, self.app.console, width)
 
-    def _row_text(self, row: Row, cols: list[Column], index: int) -> Text:
+    def _row_strip(self, row: Row, cols: list[Column], index: int, extra: list[Style]) -> Strip:
+        """The row's cells side by side, one space apart, each cut (with an ellipsis) or padded
+        to its column, and `extra` (bold, reverse) over the whole row. The segments are those
+        rich.Text would render for it (a styled cell its own segment, the unstyled text between
+        two joined; tests/test_cable_list_rows.py checks them against it) without building the
+        Text, its spans and its render: the first screen draws 35 rows, and each move redraws
+        them."""
         overdue = self._overdue(row)
         ack_column = any(c.key == "ack" for c in cols)
         age_column = any(c.key == "age" for c in cols)
-        t = Text(end="", no_wrap=True, overflow="ellipsis")
+        over = _combine([_NULL, *extra]) if extra else _PLAIN
+        styles = self._styles
+        segments: list[Segment] = []
+        run: list[str] = []  # unstyled text not yet in a segment
         for k, c in enumerate(cols):
             if k:
-                t.append(" ")
-            t.append_text(self._cell(row, c, index, overdue, ack_column, age_column))
-        return t
+                run.append(" ")
+            value, style = self._cell(row, c, index, overdue, ack_column, age_column)
+            text = _fit(visible(value, one_line=True), c.width)
+            if not style:
+                run.append(text)
+                continue
+            if run:
+                segments.append(Segment("".join(run), over))
+                run = []
+            key = (style, over)
+            combined = styles.get(key)
+            if combined is None:
+                combined = styles[key] = _combine(
+                    [_NULL, Style.parse(style) if isinstance(style, str) else style, *extra]
+                )
+            segments.append(Segment(text, combined or _PLAIN))
+        if run:
+            segments.append(Segment("".join(run), over))
+        return Strip(segments)
 
     def _cell(
         self,
@@ -333,7 +378,8 @@ class CableList(Widget, can_focus=True):
         overdue: bool,
         ack_column: bool,
         age_column: bool = True,
-    ) -> Text:
+    ) -> tuple[str, Style | str]:
+        """The cell's text (before it is made visible and fitted to the column) and style."""
         w = c.width
         style: Style | str = ""
         if c.key == "mark":
@@ -404,6 +450,4 @@ class CableList(Widget, can_focus=True):
             value = (row.addressed or "")[:w]
         else:
             value = ""
-        cell = plain(value, style, one_line=True)
-        cell.truncate(w, overflow="ellipsis", pad=True)
-        return cell
+        return value, style
