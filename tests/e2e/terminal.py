@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,17 @@ def require(tool: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{tool} is not installed; .ci/run installs it")
     pytest.skip(f"{tool} is not installed on this machine (CI installs it)")
+
+
+def own_home(tmp_path: Path, term: str = "xterm-256color") -> dict[str, str]:
+    """A terminal's environment with a home of its own under tmp_path (HOME and the XDG
+    folders), so that no real config or data of the machine's is read."""
+    return {
+        "TERM": term,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "HOME": str(tmp_path),
+    }
 
 
 class Tmux:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import N_SAMPLES
-from .terminal import Tmux, require
+from .terminal import Tmux, own_home, require
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))
 
@@ -18,12 +18,7 @@ TRIAGE = str(Path(sys.executable).with_name("triage"))
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 def test_the_installed_command_opens_the_console(db: Path, tmp_path: Path) -> None:
     require("tmux")
-    env = {
-        "TERM": "xterm-256color",
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "HOME": str(tmp_path),
-    }
+    env = own_home(tmp_path)
     with Tmux(120, 30, env) as t:
         t.run(f"{TRIAGE} --db '{db}'")
         screen = t.wait_for(f"All {N_SAMPLES}", timeout=60)
@@ -34,12 +29,7 @@ def test_the_installed_command_opens_the_console(db: Path, tmp_path: Path) -> No
 
 def test_the_installed_command_opens_the_overview(db: Path, tmp_path: Path) -> None:
     require("tmux")
-    env = {
-        "TERM": "xterm-256color",
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "HOME": str(tmp_path),
-    }
+    env = own_home(tmp_path)
     with Tmux(120, 30, env) as t:
         t.run(f"{TRIAGE} --overview --db={db}")
         t.wait_for("Overview", timeout=60)

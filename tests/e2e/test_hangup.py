@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from .terminal import own_home
+
 TRIAGE = str(Path(sys.executable).with_name("triage"))
 
 
@@ -31,10 +33,7 @@ def _read_until(fd: int, text: bytes, deadline: float) -> bytes:
 def test_a_console_whose_terminal_hangs_up_without_sighup_exits(tmp_path: Path) -> None:
     env = {
         **os.environ,
-        "TERM": "xterm-256color",
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "HOME": str(tmp_path),
+        **own_home(tmp_path),
     }
     before = os.times()  # the CPU of children waited for so far (other tests' included)
     master, slave = os.openpty()

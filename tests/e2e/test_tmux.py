@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import N_SAMPLES
-from .terminal import Tmux, require
+from .terminal import Tmux, own_home, require
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))
 
@@ -37,12 +37,7 @@ def test_a_desk_officers_round_trip(
     tmp_path: Path, width: int, height: int, term: str, no_color: bool
 ) -> None:
     require("tmux")
-    env = {
-        "TERM": term,
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "HOME": str(tmp_path),
-    }
+    env = own_home(tmp_path, term)
     if no_color:
         env["NO_COLOR"] = "1"
     out = tmp_path / "actions.csv"

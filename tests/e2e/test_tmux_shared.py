@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..conftest import N_SAMPLES
 from ..shared.procs import flash_cable, fresh_status, integrity
-from .terminal import Tmux, require
+from .terminal import Tmux, own_home, require
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_cables"
@@ -36,12 +36,7 @@ def _deleted(pid: int, db: Path) -> list[str]:
 
 def test_the_console_in_a_terminal_stays_live_beside_other_commands(tmp_path: Path) -> None:
     require("tmux")
-    env = {
-        "TERM": "xterm-256color",
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "HOME": str(tmp_path),
-    }
+    env = own_home(tmp_path)
     db = tmp_path / "cache.db"
     run_env = {**os.environ, **env}
 
