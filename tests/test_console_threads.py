@@ -32,6 +32,16 @@ async def filtered(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
 
 
+async def thread_tab(pilot, ref: str, key: str = "t") -> None:  # type: ignore[no-untyped-def]
+    """The list filtered to `ref`'s thread, the cursor on `ref`, and `key` pressed there (`t`
+    opens its Thread tab, `enter` the cable)."""
+    await filtered(pilot, f"thread:{ref.lower()}")
+    lst = pilot.app.screen.query_one(CableList)
+    lst.move_to([k for k in range(len(lst.ids)) if lst.row_at(k).reference_id == ref][0])
+    await pilot.press(key)
+    await settle(pilot)
+
+
 def tree_text(app) -> str:  # type: ignore[no-untyped-def]
     """The Thread tab's text as drawn (a line too long for the pane ends in …)."""
     return "\n".join(ln.rstrip() for ln in static_text(app, "#thread-text").splitlines())
@@ -97,11 +107,7 @@ async def test_the_banner_rises_to_the_most_classified_cable_the_thread_tab_show
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        await filtered(pilot, "thread:26london2850")
-        lst = app.screen.query_one(CableList)
-        lst.move_to([k for k in range(5) if lst.row_at(k).reference_id == "26LONDON2850"][0])
-        await pilot.press("enter")
-        await settle(pilot)
+        await thread_tab(pilot, "26LONDON2850", "enter")
 
         def banners() -> set[str]:
             return {str(b.render()).strip() for b in app.screen.query(Banner)}
@@ -122,13 +128,7 @@ async def test_references_not_held_are_shown_with_their_text(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        await filtered(pilot, "thread:26PARIS2002")
-        lst = app.screen.query_one(CableList)
-        lst.move_to(
-            [k for k in range(len(lst.ids)) if lst.row_at(k).reference_id == "26PARIS2002"][0]
-        )
-        await pilot.press("enter")
-        await settle(pilot)
+        await thread_tab(pilot, "26PARIS2002", "enter")
         await pilot.press("t")
         await settle(pilot)
         text = tree_text(app)
@@ -237,11 +237,7 @@ async def test_the_open_cables_marker_is_whole_when_the_thread_tab_scrolls(db: P
     app = make_app(db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await filtered(pilot, "thread:26paris2002")
-        lst = app.screen.query_one(CableList)
-        lst.move_to([k for k in range(3) if lst.row_at(k).reference_id == "26PARIS2002"][0])
-        await pilot.press("t")
-        await settle(pilot)
+        await thread_tab(pilot, "26PARIS2002")
         tree = app.screen.query_one(ThreadTree)
         assert tree.max_scroll_y > 0  # (the case: it scrolls)
         shown = [
@@ -260,11 +256,7 @@ async def test_the_thread_tab_shown_again_has_what_changed_while_it_was_hidden(d
     app = make_app(db)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        await filtered(pilot, "thread:26london2850")
-        lst = app.screen.query_one(CableList)
-        lst.move_to([k for k in range(5) if lst.row_at(k).reference_id == "26LONDON2850"][0])
-        await pilot.press("t")
-        await settle(pilot)
+        await thread_tab(pilot, "26LONDON2850")
         assert "26STATE111560  -  NEW  FOLLOW-UP" in tree_text(app)
         app.check_for_changes()  # (on a server the change feed starts at the first look)
         await settle(pilot)
@@ -297,11 +289,7 @@ async def test_in_a_narrow_thread_pane_the_subject_keeps_room(db: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await filtered(pilot, "thread:26london2850")
-        lst = app.screen.query_one(CableList)
-        lst.move_to([k for k in range(5) if lst.row_at(k).reference_id == "26LONDON2850"][0])
-        await pilot.press("t")
-        await settle(pilot)
+        await thread_tab(pilot, "26LONDON2850")
         width = app.screen.query_one(ThreadTree).scrollable_content_region.width
         assert width < ThreadTree.NARROW
         line = next(ln for ln in tree_text(app).splitlines() if "26STATE110001" in ln)
