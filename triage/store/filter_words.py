@@ -43,3 +43,7 @@ KEYS = frozenset(
 
 # `action` and `info`: the cables addressed to the office for action, or for information
 ADDRESSED = frozenset({"action", "info"})
+
+# the words `officer:` reads as no officer, and as the officer at the console
+OFFICER_NOBODY = frozenset({"none", "-", "nobody"})
+OFFICER_ME = frozenset({"me", "mine"})

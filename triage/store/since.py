@@ -12,6 +12,15 @@ class SinceError(ValueError):
     """A --since the report cannot read; the message says what it takes."""
 
 
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def span(n: int, unit: str) -> dt.timedelta:
+    """`n` minutes, hours, days or weeks (`m`, `h`, `d`, `w`): how every relative time typed
+    (--since 8h, received:24h, due +2d) is read."""
+    return dt.timedelta(**{_UNITS[unit]: n})
+
+
 def parse_since(text: str, now: dt.datetime) -> dt.datetime:
     """`8h`, `90m`, `2d`, `1w` (that long ago), `today`, `yesterday 18:00`, `2026-11-28`,
     `2026-11-28 06:00` (the host's local time, as `triage due` reads times), or with a `Z`
@@ -19,15 +28,8 @@ def parse_since(text: str, now: dt.datetime) -> dt.datetime:
     s = text.strip()
     m = re.fullmatch(r"-?\s*(\d{1,5})\s*([mhdw])", s.lower())
     if m:
-        n, unit = int(m.group(1)), m.group(2)
-        span = {
-            "m": dt.timedelta(minutes=n),
-            "h": dt.timedelta(hours=n),
-            "d": dt.timedelta(days=n),
-            "w": dt.timedelta(weeks=n),
-        }[unit]
         try:
-            return now - span
+            return now - span(int(m.group(1)), m.group(2))
         except OverflowError:
             raise SinceError(f"--since {text!r}: reaches before the year 1") from None
     utc = s.upper().endswith("Z")

@@ -35,8 +35,10 @@ from ..config import DEFAULT_OBJECTIVES_MIN
 from .filter_words import ADDRESSED as FILTER_ADDRESSED
 from .filter_words import ALIASES as FILTER_ALIASES
 from .filter_words import KEYS as FILTER_KEYS
+from .filter_words import OFFICER_ME, OFFICER_NOBODY
 from .presence import seen_among
 from .search import SearchError, to_fts5
+from .since import span
 
 # the model's closed statuses as SQL (literals, not parameters: the planner sees them); the
 # constants are ours, never user text
@@ -332,12 +334,8 @@ def received_range(value: str, now: dt.datetime) -> tuple[dt.datetime | None, dt
     v = value.strip().upper()
     rel = RE_RELATIVE.match(v.lower())
     if rel:
-        n, unit = int(rel.group(1)), rel.group(2)
-        span = {"m": dt.timedelta(minutes=n), "h": dt.timedelta(hours=n)}.get(
-            unit, dt.timedelta(days=n * (7 if unit == "w" else 1))
-        )
         try:
-            return now - span, None
+            return now - span(int(rel.group(1)), rel.group(2)), None
         except OverflowError:
             raise FilterError(f"received:{value}: reaches before the year 1") from None
     op, stamp = _cmp(v)
@@ -625,9 +623,9 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
     if f.key == "status":
         return "w.status = ?", [v.upper().replace("_", " ").replace("-", " ")]
     if f.key == "officer":
-        if v.lower() in ("none", "-", "nobody"):
+        if v.lower() in OFFICER_NOBODY:
             return "w.officer IS NULL", []
-        if v.lower() in ("me", "mine"):
+        if v.lower() in OFFICER_ME:
             return "w.officer = ?", [ctx.login]
         return "w.officer = ?", [v]
     if f.key == "precedence":

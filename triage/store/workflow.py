@@ -20,6 +20,8 @@ from typing import Any
 from ..cable.model import Status, is_acknowledged_precedence
 from .audit import append as append_audit
 from .clock import utcnow
+from .filter_words import OFFICER_ME, OFFICER_NOBODY
+from .since import span
 from .txn import rollback
 
 STATUSES = [s.value for s in Status]
@@ -461,7 +463,7 @@ def officer_filtered(conn: sqlite3.Connection, name: str, configured: list[str])
     or what to tell the user when no officer of that name is known (a filter of nobody would
     read as an officer with nothing to do): `jsmth is not a known officer (did you mean
     jsmith?)`. `me` and `none` are taken as they are."""
-    if name.lower() in ("me", "mine", "none", "-", "nobody"):
+    if name.lower() in OFFICER_ME | OFFICER_NOBODY:
         return name, ""
     officers = known_officers(conn, configured)
     known = {o.lower(): o for o in officers}
@@ -566,14 +568,7 @@ def _cut(text: str) -> str:
 def _when(text: str, s: str, local_now: dt.datetime) -> dt.datetime:
     m = re.fullmatch(r"\+\s*(\d+)\s*([mhdw])", s)
     if m:
-        n, unit = int(m.group(1)), m.group(2)
-        delta = {
-            "m": dt.timedelta(minutes=n),
-            "h": dt.timedelta(hours=n),
-            "d": dt.timedelta(days=n),
-            "w": dt.timedelta(weeks=n),
-        }[unit]
-        return local_now + delta
+        return local_now + span(int(m.group(1)), m.group(2))
     time_part = None
     m = re.search(r"(\d{1,2}):(\d{2})$", s)
     if m:
