@@ -679,3 +679,31 @@ async def test_ack_stands_out_under_no_color(
                 assert style.reverse and style.color is None
             else:
                 assert style.color is not None and style.color.name == "red"
+
+
+async def test_urgent_arrivals_commit_by_commit_stack_no_more_toasts_than_a_burst(
+    db: Path, samples: Path
+) -> None:
+    """`triage watch` commits file by file: eight FLASH cables arriving one commit each were
+    eight toasts stacked up the screen over the list. Now three, and one with the count."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.check_for_changes()
+        await settle(pilot)
+        flash = (samples / "01_flash_hijack.txt").read_bytes()
+        for k in range(8):
+            other = connect(db)
+            ingest(other, [Item(f"f{k}.txt", flash.replace(b"104233", b"%06d" % (700000 + k)))])
+            other.close()
+            assert app.feed.wait(5)
+            app.check_for_changes()
+            await settle(pilot)
+        toasts = [n.message for n in app._notifications]
+        assert len([t for t in toasts if "26STATE7000" in t]) == 3, toasts
+        # the fourth arrival's toast counts it; the four after it wait for that one to go
+        counts = [t for t in toasts if "more FLASH, NIACT and EMERGENCY" in t]
+        assert counts == [
+            "1 more FLASH, NIACT and EMERGENCY cables arrived; the Inbox lists them first"
+        ], toasts
+        assert app._urgent_toasts.pending == 4

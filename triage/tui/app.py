@@ -37,6 +37,7 @@ from .screens.base import TriageScreen
 from .screens.cache_lost import CacheLostScreen
 from .screens.list import ListScreen
 from .system import limit_malloc_arenas, resume_gc, terminal_fd
+from .toasts import UrgentToasts
 
 if TYPE_CHECKING:
     from .screens.cable import CableScreen
@@ -63,8 +64,9 @@ NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LI
 TTY_CHECK_SECONDS = 1.0
 
 
-# toasts for urgent arrivals in one change; the rest are counted in one more
+# toasts for urgent arrivals in sight at once; the rest are counted in one more
 URGENT_TOASTS_MAX = 3
+URGENT_TOAST_S = 15
 
 
 class TriageApp(App[None]):
@@ -132,6 +134,8 @@ class TriageApp(App[None]):
         self._polling = False
         self._poll_again = False
         self.present: list[presence.Present] = []  # the other consoles on this cache
+        self._urgent_toasts = UrgentToasts(URGENT_TOASTS_MAX, URGENT_TOAST_S)
+        self._urgent_flush_set = False
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -341,8 +345,10 @@ class TriageApp(App[None]):
         if msg.urgent:
             self.bell()
         # a toast for each of the first few; a burst (500 FLASH in one ingest) is one more
-        # toast with the count, not 500 toasts to lay out while the officer's keys wait
-        for a in msg.urgent[:URGENT_TOASTS_MAX]:
+        # toast with the count, not 500 toasts to lay out while the officer's keys wait; and
+        # arrivals commit by commit (`triage watch`) do not stack more than that (tui/toasts.py)
+        singles, count = self._urgent_toasts.take(len(msg.urgent))
+        for a in msg.urgent[:singles]:
             self.notify(
                 # portion-marked: the subject may be more classified than the screen under it
                 f"({visible(a.badge, one_line=True)}) {visible(a.reference_id, one_line=True)}:"
@@ -350,18 +356,9 @@ class TriageApp(App[None]):
                 title=f"{visible(a.precedence, one_line=True)} traffic",
                 severity="warning",
                 markup=False,
-                timeout=15,
+                timeout=URGENT_TOAST_S,
             )
-        more = len(msg.urgent) - URGENT_TOASTS_MAX
-        if more > 0:
-            self.notify(
-                f"{more:,} more FLASH, NIACT and EMERGENCY cables arrived with them; the Inbox "
-                "lists them first",
-                title="Urgent traffic",
-                severity="warning",
-                markup=False,
-                timeout=15,
-            )
+        self._urgent_count(count)
         # a new version of a cable this officer holds: the text they act on changed
         again = list(dict.fromkeys(g.reference_id for g in msg.assigned if g.version))
         if again:
@@ -400,6 +397,27 @@ class TriageApp(App[None]):
             if isinstance(s, TriageScreen):
                 s.cache_changed()
         self.check_audit()
+
+    def _urgent_count(self, count: int) -> None:
+        """The toast that counts urgent arrivals beyond those shown one by one; when one is
+        still in sight, what arrived meanwhile is counted by the next, as that one goes."""
+        if count:
+            self.notify(
+                f"{count:,} more FLASH, NIACT and EMERGENCY cables arrived; the Inbox lists "
+                "them first",
+                title="Urgent traffic",
+                severity="warning",
+                markup=False,
+                timeout=URGENT_TOAST_S,
+            )
+        due = self._urgent_toasts.due()
+        if due is not None and not self._urgent_flush_set:
+            self._urgent_flush_set = True
+            self.set_timer(due, self._urgent_flush)
+
+    def _urgent_flush(self) -> None:
+        self._urgent_flush_set = False
+        self._urgent_count(self._urgent_toasts.flush())
 
     @work(thread=True, group="audit", exit_on_error=False)
     def check_audit(self, mend: bool = False) -> None:
