@@ -1011,13 +1011,7 @@ def export(
                 filters.append(Filter(key, value))
     except (FilterError, WorkflowError) as exc:
         raise CliError(str(exc)) from exc
-    context = Context(
-        login=who,
-        office_ris=cfg.office_ris,
-        office_names=cfg.office_names,
-        objectives_min=cfg.objectives_min,
-        custom_tabs=custom,
-    )
+    context = Context.of(cfg, who, custom)
     view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
     # read as it is written (one server-side cursor on PostgreSQL): memory stays the same
     ids = ViewRows(view, context)
@@ -1220,13 +1214,7 @@ def report(
         raise CliError(str(exc)) from exc
     if limit is None:
         limit = 0 if fmt == "json" else 50
-    context = Context(
-        login=current_login(),
-        office_ris=cfg.office_ris,
-        office_names=cfg.office_names,
-        objectives_min=cfg.objectives_min,
-        now=now,
-    )
+    context = Context.of(cfg, current_login(), now=now)
     try:
         figures = overview(conn, context, now)
         shift = handover(conn, context, since, now, limit=limit or None)

@@ -60,12 +60,8 @@ def console_context(config: Config, login: str, on_error: Any = None) -> Context
     read is left out, and given to `on_error`)."""
     from .views import Context, custom_views
 
-    return Context(
-        login=login,
-        office_ris=config.office_ris,
-        office_names=config.office_names,
-        objectives_min=dict(config.objectives_min),
-        custom_tabs=custom_views(config.views, on_error=on_error or (lambda _why: None)),
+    return Context.of(
+        config, login, custom_views(config.views, on_error=on_error or (lambda _why: None))
     )
 
 

@@ -31,7 +31,7 @@ from ..cable.model import (
     is_acknowledged_precedence,
 )
 from ..cable.rollup import Rollup
-from ..config import DEFAULT_OBJECTIVES_MIN
+from ..config import DEFAULT_OBJECTIVES_MIN, Config
 from .filter_words import ADDRESSED as FILTER_ADDRESSED
 from .filter_words import ALIASES as FILTER_ALIASES
 from .filter_words import KEYS as FILTER_KEYS
@@ -176,6 +176,25 @@ class Context:
 
     def clock(self) -> dt.datetime:
         return self.now or dt.datetime.now(dt.UTC)
+
+    @classmethod
+    def of(
+        cls,
+        config: Config,
+        login: str,
+        custom_tabs: dict[str, list[Filter]] | None = None,
+        now: dt.datetime | None = None,
+    ) -> Context:
+        """The context the config gives this login: its office, its objectives, its views
+        (the console, export and report each read the same config so)."""
+        return cls(
+            login=login,
+            office_ris=config.office_ris,
+            office_names=config.office_names,
+            objectives_min=dict(config.objectives_min),
+            custom_tabs=custom_tabs or {},
+            now=now,
+        )
 
 
 def view_filters(definition: dict[str, Any]) -> list[Filter]:
