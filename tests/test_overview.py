@@ -78,6 +78,10 @@ async def test_headline_figures_match_the_fixture(day: Path) -> None:
         # officers: the hostile name is drawn as written, not as markup
         officers = grid_text(app, "#ov-officers")
         assert "[b]x[/b]" in officers and "(not assigned)" in officers
+        # a name as long as the column keeps a blank before its bar (`(not assigned)███` was
+        # one word)
+        nobody = next(ln for ln in officers.splitlines() if "(not assigned)" in ln)
+        assert nobody.lstrip().startswith("(not assigned) "), nobody
 
 
 async def test_a_narrow_terminal_breaks_the_headline_between_figures(day: Path) -> None:
@@ -105,6 +109,8 @@ async def test_enter_on_a_figure_opens_the_list_filtered_to_exactly_it(day: Path
     app = make_app(day)
     async with app.run_test(size=(120, 40)) as pilot:
         await drawn(pilot)
+        # the arrivals figure counts whole hours, as the chart does: it says from when
+        assert "arrived since 13:00Z 27 Nov, the chart's 24 hours" in static_text(app, "#ov-about")
         await pilot.press("l", "l", "l")  # arrived, open, unassigned, overdue
         assert "overdue cables" in static_text(app, "#ov-about")
         await pilot.press("enter")

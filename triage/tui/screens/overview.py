@@ -192,7 +192,7 @@ def status_lines(fig: Figures, width: int) -> list[Line]:
 
 def officer_lines(fig: Figures, width: int) -> list[Line]:
     most = max((o.open for o in fig.officers), default=0)
-    name_w = 14
+    name_w = 15  # 14 for the name (`(not assigned)`), one blank before its bar
     tail = 8 + 11 + 28
     bar = max(3, min(30, width - name_w - tail))
     head = Text(
@@ -216,7 +216,7 @@ def _officer_line(o: OfficerLoad, fig: Figures, name_w: int, bar: int, most: int
     oldest = cell(f"{visible(o.oldest_ref, one_line=True)} {age}", width=26)
     return (
         Line()
-        .add(cell(who, width=name_w))
+        .add(cell(who, width=name_w - 1) + " ")
         .add(open_t, o.view(), f"{who} · {_cables(o.open, 'open cable')}")
         .add("  ")
         .add(late, o.overdue_view(), f"{who} · {_n(o.overdue)} overdue")
@@ -335,7 +335,9 @@ def headline_lines(fig: Figures) -> list[Line]:
             "arrived 24 h",
             arrived,
             View(tab="All", filters=(Filter("received", ">=" + start),), sort="received"),
-            "cables that arrived in the last 24 hours",
+            # whole hours, as the chart below counts them (the acknowledgement table's 24 h
+            # run to the minute: they time each cable against its objective)
+            f"cables that arrived since {fig.hours[0].start:%H:00Z %d %b}, the chart's 24 hours",
             False,
         ),
         ("open", fig.open_total, View(tab="Inbox"), "open cables", False),
