@@ -58,7 +58,18 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
-# -- export: a link is replaced, never followed; nothing but a regular file is written ---------
+# -- export: a planted link is replaced, never followed; nothing but a regular file is written --
+
+NOBODY = 65534
+
+
+def _planted(link: Path) -> None:
+    """The link as a neighbour would plant it: theirs, not ours (a link of our own, or root's,
+    is followed: see the tests after these)."""
+    try:
+        os.lchown(link, NOBODY, NOBODY)
+    except PermissionError:
+        pytest.skip("a link owned by another login needs root to make (CI runs as root)")
 
 
 def test_export_replaces_a_planted_link_and_leaves_its_target_alone(
@@ -71,6 +82,7 @@ def test_export_replaces_a_planted_link_and_leaves_its_target_alone(
     victim.chmod(0o644)
     out = desk / "morning.csv"
     out.symlink_to(victim)
+    _planted(out)
     r = triage("export", "--db", str(db), "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert victim.read_text() == "export PATH=/usr/bin\n"
@@ -81,6 +93,76 @@ def test_export_replaces_a_planted_link_and_leaves_its_target_alone(
     assert rows[0] == COLUMNS and len(rows) == N_SAMPLES + 1
     assert leftovers(desk) == []
     assert exports_recorded(db) == [f"{N_SAMPLES} rows to {out} (highest TOP SECRET//NOFORN)"]
+
+
+def test_export_through_a_link_of_our_own_writes_the_file_it_names(
+    db: Path, tmp_path: Path
+) -> None:
+    """`~/meeting.csv -> ~/shared/meeting.csv`, made by the officer: the export lands in the
+    file the link names, and the link stays a link (it was replaced by a file of its own)."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    target = shared / "meeting.csv"
+    target.write_text("old\n")
+    link = tmp_path / "meeting.csv"
+    link.symlink_to(target)
+    dangling = tmp_path / "new.csv"
+    dangling.symlink_to(shared / "new.csv")
+    for name, lands in ((link, target), (dangling, shared / "new.csv")):
+        r = triage("export", "--db", str(db), "-o", str(name))
+        assert r.returncode == 0, r.stderr
+        assert name.is_symlink()
+        rows = list(csv.reader(lands.open(newline="", encoding="utf-8")))
+        assert rows[0] == COLUMNS and len(rows) == N_SAMPLES + 1
+    assert leftovers(tmp_path) == [] and leftovers(shared) == []
+    assert exports_recorded(db) == [
+        f"{N_SAMPLES} rows to {target} (highest TOP SECRET//NOFORN)",
+        f"{N_SAMPLES} rows to {shared / 'new.csv'} (highest TOP SECRET//NOFORN)",
+    ]
+
+
+@pytest.mark.parametrize("command", ["export", "report"])
+def test_a_link_of_our_own_to_a_pipe_or_device_is_refused_and_kept(
+    db: Path, tmp_path: Path, command: str
+) -> None:
+    """As root, `-o` through a link to standard output replaced the link with a file (the
+    machine's own /dev/stdout became a file of TOP SECRET rows)."""
+    for to in ("/proc/self/fd/1", "/dev/null"):
+        link = tmp_path / "out.csv"
+        link.symlink_to(to)
+        r = triage(command, "--db", str(db), "-o", str(link))
+        assert r.returncode != 0
+        assert f"{link}: a symbolic link to a" in r.stderr and "nothing written" in r.stderr
+        assert "name a file, or - for standard output" in r.stderr
+        assert link.is_symlink() and os.readlink(link) == to
+        link.unlink()
+    assert exports_recorded(db) == []
+
+
+@pytest.mark.parametrize("command", ["export", "report"])
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_the_names_of_standard_output_write_to_it(
+    db: Path, command: str, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In-process, with every way to write a file made to fail the test: run as a process and
+    broken, this test would replace the machine's /dev/stdout."""
+    from click.testing import CliRunner
+
+    import triage.store.export as export
+    from triage.cli import main
+
+    def no_file(*_a: object, **_k: object) -> None:
+        raise AssertionError(f"{name} was taken for a file")
+
+    monkeypatch.setattr(export, "export_file", no_file)
+    monkeypatch.setattr(export, "publish_text", no_file)
+    r = CliRunner().invoke(main, [command, "--db", str(db), "-o", name])
+    assert r.exit_code == 0, r.output
+    if command == "export":
+        assert r.stdout.startswith('"reference_id",')
+        assert "to standard output" in r.stderr
+    else:
+        assert "Handover" in r.stdout or "TOP SECRET" in r.stdout, r.stdout[:300]
 
 
 def test_export_over_a_regular_file_replaces_it_whole_and_private(db: Path, tmp_path: Path) -> None:
@@ -179,6 +261,7 @@ async def test_console_export_replaces_a_planted_link(db: Path, tmp_path: Path) 
     victim.write_text("private\n")
     out = tmp_path / "out.csv"
     out.symlink_to(victim)
+    _planted(out)
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     app = make_app(db)

@@ -964,7 +964,14 @@ def export(
     --since means what arrived since then, as in `triage report --since` (the morning
     meeting's "since 24h"); --dated-since filters by the cables' own date-time group."""
     from .config import current_login
-    from .store.export import ExportError, ViewRows, export_file, export_stream, exported_line
+    from .store.export import (
+        ExportError,
+        ViewRows,
+        export_file,
+        export_stream,
+        exported_line,
+        names_stdout,
+    )
     from .store.views import (
         BUILTIN_TABS,
         Context,
@@ -1016,7 +1023,7 @@ def export(
     # read as it is written (one server-side cursor on PostgreSQL): memory stays the same
     ids = ViewRows(view, context)
     try:
-        if output == "-":
+        if names_stdout(output):
             # on a terminal a cell's control characters are shown as symbols, not obeyed; piped
             # or redirected, the cells are as stored
             shown = visible if _to_terminal() else None
@@ -1200,7 +1207,7 @@ def report(
     import datetime as dt
 
     from .config import current_login
-    from .store.export import ExportError, publish_text
+    from .store.export import ExportError, names_stdout, publish_text
     from .store.report import SinceError, handover, overview, parse_since
     from .store.report_render import iter_json, render_json, render_markdown, render_text
     from .store.views import Context
@@ -1220,6 +1227,8 @@ def report(
         shift = handover(conn, context, since, now, limit=limit or None)
     except sqlite3.Error as exc:
         raise CliError(f"{path}: could not read the cache: {exc}") from exc
+    if names_stdout(output):
+        output = "-"
     if fmt == "json" and output == "-":  # written as it is encoded (tens of thousands of lines)
         for piece in iter_json(figures, shift, str(path)):
             click.echo(piece, nl=False)

@@ -7,9 +7,12 @@ blanks, or with a tab, CR or LF; and a piece after a `;` or a tab, which a sprea
 separator is `;` (or tab) reads as a cell of its own, gets one too (`x;=1+1` -> `x;'=1+1`).
 
 A file is written where a neighbour on a shared host may have planted a link or a FIFO: the CSV
-goes to a temporary file in the same folder, which is renamed into place, so a link at the name
-is replaced, never followed; a name that is anything else but a regular file (a folder, a device,
-a FIFO) is refused. The export is recorded in the audit log before the file takes its name, and
+goes to a temporary file in the same folder, which is renamed into place. A symbolic link this
+login or root made is followed to the file it names, and that file is replaced, the link kept (as
+an editor saves through a link); a link someone else made, perhaps planted, is replaced, never
+followed. A name that is, or a link of ours that leads to, anything but a regular file (a folder,
+a device, a FIFO, `/dev/stdout`) is refused: the command line takes `-`, `/dev/stdout`,
+`/dev/fd/1` and `/proc/self/fd/1` as standard output (`names_stdout`) before it gets here. The export is recorded in the audit log before the file takes its name, and
 only after checking that it can be: nothing is exported unrecorded.
 """
 
@@ -221,9 +224,47 @@ class ExportError(Exception):
     """An export that was not made; the message names the file and why (nothing was written)."""
 
 
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+
+
+def names_stdout(output: str) -> bool:
+    """`-o -` and the names of standard output a user may type for it (root replaced the
+    system's /dev/stdout link with a file of TOP SECRET rows when it was taken as a file)."""
+    return output in STDOUT_NAMES
+
+
+def resolve_target(path: Path) -> Path:
+    """The name to write for `path`: a symbolic link this login (or root) made is followed to
+    the file it names; one someone else made is not. Raises ExportError when a link of ours
+    leads to something that is not a regular file, or round in a loop."""
+    p, followed = path, False
+    trusted = {os.geteuid(), 0}
+    for _ in range(40):
+        try:
+            st = os.lstat(p)
+        except OSError:
+            break
+        if not stat.S_ISLNK(st.st_mode) or st.st_uid not in trusted:
+            break
+        p, followed = Path(os.path.join(os.path.dirname(p), os.readlink(p))), True
+    else:
+        raise ExportError(f"{path}: too many levels of symbolic links; nothing written")
+    if followed:
+        try:
+            end = os.stat(path)
+        except OSError:
+            end = None
+        if end is not None and not stat.S_ISREG(end.st_mode):
+            raise ExportError(
+                f"{path}: a symbolic link to {file_kind(end.st_mode)}, not a regular file; "
+                "nothing written (name a file, or - for standard output)"
+            )
+    return p
+
+
 def check_target(path: Path) -> None:
-    """Refuse a name that holds something other than a regular file or a symbolic link (a link
-    is replaced by the rename, never followed)."""
+    """Refuse a name that holds something other than a regular file or a symbolic link (one
+    someone else made, replaced by the rename; see resolve_target for ours)."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -301,6 +342,7 @@ def publish_text(path: Path, text: str, group: str | None = None) -> None:
     """Write `text` to `path` as exports are written: a private temporary file in its folder,
     renamed into place (a report names officers and cables as an export does). Raises
     ExportError."""
+    path = resolve_target(path)
     check_target(path)
     try:
         staged = _Staged(path, group)
@@ -336,6 +378,7 @@ def export_file(
     rows written and the highest classification level among them. Raises ExportError."""
     from .workflow import check_can_record, export_words, record_export
 
+    path = resolve_target(path)
     check_target(path)
     target = os.path.abspath(path)
     try:
