@@ -286,18 +286,22 @@ class NoteEditor(Modal[str | None]):
         self._text = text
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import TextArea
+        from ..widgets.note_area import NoteArea, shown
 
+        self._text = shown(self._text)  # as the editor shows it (control characters as symbols)
         with Vertical(classes="frame"):
             yield Label(
                 Text(self._title + "   (ctrl+s saves, esc cancels)", style="bold"), markup=False
             )
-            yield TextArea(self._text, id="note-text")
+            yield NoteArea(self._text, id="note-text")
 
     def on_mount(self) -> None:
         from textual.widgets import TextArea
 
-        self.query_one(TextArea).focus()
+        area = self.query_one(TextArea)
+        area.focus()
+        # at the end: adding to a note is what an officer opens it for most
+        area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
         from textual.widgets import TextArea

@@ -1,0 +1,51 @@
+"""The note editor (c): control characters in a note are shown as symbols, never sent to the
+terminal, and the cursor opens at the end of the note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import TextArea
+
+from triage.store import connect
+from triage.store import workflow as wf
+from triage.tui.screens.dialogs import NoteEditor
+from triage.tui.widgets.cable_list import CableList
+
+from .test_console import make_app, settle
+from .test_console_workflow import state
+
+HOSTILE = "seen by RSO \x1b]2;PWNED-BY-NOTE\x07 and \x1b[31mred\x1b[0m"
+
+
+async def test_a_notes_escape_sequences_are_symbols_in_the_editor(db: Path) -> None:
+    """A note set from the command line (`triage note REF $'\\e]2;...\\a'`) retitled the
+    terminal of whoever opened it in the editor; a colour sequence shifted its border."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        ref = app.screen.query_one(CableList).row_at(0).reference_id  # type: ignore[union-attr]
+        conn = connect(db)
+        wf.set_note(conn, wf.find_cable(conn, ref), HOSTILE, "neighbour")
+        conn.close()
+        app.check_for_changes()
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        area = app.screen.query_one(TextArea)
+        assert "\x1b" not in area.text and "\x07" not in area.text
+        assert area.text == "seen by RSO ␛]2;PWNED-BY-NOTE␇ and ␛[31mred␛[0m"
+        # the cursor waits at the end: what is typed is added to the note
+        assert area.cursor_location == area.document.end
+        await pilot.press(*" ok")
+        # a paste is shown the same way; its line ends are line ends
+        app.post_message(events.Paste("\r\nthen \x1b[2J cleared\r\nlast"))
+        await pilot.pause()
+        assert "\x1b" not in area.text and "\r" not in area.text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert state(db, ref).note == (
+            "seen by RSO ␛]2;PWNED-BY-NOTE␇ and ␛[31mred␛[0m ok\nthen ␛[2J cleared\nlast"
+        )
