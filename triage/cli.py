@@ -146,6 +146,11 @@ class TriageGroup(click.Group):
         except Exception as exc:
             if isinstance(exc, ValueError) and "null byte" in str(exc):  # os.stat of a name
                 raise CliError(f"a file or folder named: {NUL_IN_NAME}") from exc
+            bad = _not_utf8_argument(exc)
+            if bad is not None:
+                raise CliError(
+                    f"{bad}: not UTF-8 text (the bytes shown as \\x..); type it in UTF-8"
+                ) from exc
             if os.environ.get("TRIAGE_DEBUG"):
                 raise
             _fail(
@@ -153,6 +158,16 @@ class TriageGroup(click.Group):
                 "command that caused it (TRIAGE_DEBUG=1 shows the Python traceback)"
             )
             sys.exit(INTERNAL_ERROR)
+
+
+def _not_utf8_argument(exc: Exception) -> str | None:
+    """The argument a failure to encode came from: one typed in bytes that are not UTF-8 (a
+    Latin-1 terminal's `jé`), which Python holds as lone surrogates nothing can store."""
+    if not (isinstance(exc, UnicodeEncodeError) and exc.reason == "surrogates not allowed"):
+        return None
+    from .visible import os_name
+
+    return next((os_name(a) for a in sys.argv[1:] if os_name(a) != a), None)
 
 
 # the exit status of a bug in triage (sysexits' EX_SOFTWARE): tests check it never happens
@@ -884,11 +899,14 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
     """Set the note of cable REF ('-' reads it from standard input). A note another officer
     wrote is replaced (it stays in the history and `triage audit`), and said; --append adds
     TEXT on a line of its own below the note instead."""
+    from .cable.text import decode
     from .config import current_login
     from .store import workflow as wf
 
-    if text == "-":
-        text = sys.stdin.read()
+    # bytes as cables are read: UTF-8, else cp1252 (a Latin-1 terminal's `café`), never a
+    # lone surrogate that SQLite refuses
+    data = sys.stdin.buffer.read() if text == "-" else text.encode("utf-8", "surrogateescape")
+    text = decode(data)[0]
 
     def new_note(conn: sqlite3.Connection, cable_id: int) -> str:
         old = wf.state(conn, cable_id).note or ""

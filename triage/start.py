@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from .config import Config, ConfigError, load_config, resolve_db_path
+from .visible import os_name
 
 NUL_IN_NAME = "not a file name: it holds a NUL byte"
 
@@ -39,6 +40,10 @@ def cache_path(cli_value: str | None, cfg: Config) -> Path:
     path = resolve_db_path(cli_value, cfg)
     if "\x00" in str(path):
         raise Refused(f"{path}: {NUL_IN_NAME}")
+    shown = os_name(str(path))
+    if shown != str(path):
+        # SQLite names its files in UTF-8: it made the cache, then could not read its own name
+        raise Refused(f"{shown}: a cache's path must be UTF-8 text (the bytes shown as \\x..)")
     return path
 
 

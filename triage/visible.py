@@ -41,3 +41,14 @@ def visible_line(s: str | None) -> str:
     if not s:
         return ""
     return visible(s.replace("\n", "\u240a").replace("\t", "\u2409"))
+
+
+def os_name(s: str) -> str:
+    """A name the system gave (a file name, an argument) as text any encoder takes: a byte that
+    is not UTF-8, which Python holds as a lone surrogate, written `\\xe9` as `ls -b` writes it.
+    (SQLite, the terminal and the CSV writer each refused the surrogate, and ingest stopped.)"""
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return s

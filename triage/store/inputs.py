@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..visible import os_name
 from .place import file_kind
 
 
@@ -26,6 +27,10 @@ class Item:
     data: bytes | None
     problem: str | None = None
     meta: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        # a file named in bytes that are not UTF-8 (`05\xe9t\xe9.txt`): stored and said so
+        self.source = os_name(self.source)
 
 
 def is_cablegate_csv(path: Path) -> bool:
