@@ -284,10 +284,22 @@ class WorkflowActions(TriageScreen):
         # the cables and their versions as the officer sees them now: a due date someone else
         # sets while the prompt is open is not overwritten silently
         targets = self.targets()
-        if targets:
-            self._ask_due(targets, "Due (suspense)", "")
+        if not targets:
+            return
+        now = ""
+        if len(targets) == 1:
+            # the due date there is, to change (it opened empty, and enter on it cleared it)
+            try:
+                due = wf.state(self.tapp.cache.conn(), targets[0].cable_id).due_at
+            except (sqlite3.Error, StoreError, wf.WorkflowError) as exc:
+                self.notify(f"cannot read the due date: {exc}", severity="error", markup=False)
+                return
+            now = local_due(due) if due else ""
+        self._ask_due(targets, "Due (suspense)", now, now)
 
-    def _ask_due(self, targets: list[Target], title: str, typed: str) -> None:
+    def _ask_due(self, targets: list[Target], title: str, typed: str, was: str = "") -> None:
+        """`was`: the due date the cable has, as the box shows it; enter on it, or on an empty
+        box, changes nothing (`none` clears)."""
         from .dialogs import PromptScreen
 
         warned: list[str] = []
@@ -299,6 +311,8 @@ class WorkflowActions(TriageScreen):
                 at = wf.parse_when(text)
             except wf.WorkflowError as exc:
                 return str(exc)
+            if not text.strip() or text.strip() == was:
+                return None  # nothing changes
             if wf.is_past(at) and text not in warned:
                 warned.append(text)
                 return f"{at} is in the past; enter again to set it anyway, or type another time"
@@ -306,6 +320,13 @@ class WorkflowActions(TriageScreen):
 
         def chosen(text: str | None) -> None:
             if text is None:
+                return
+            if not text.strip() or text.strip() == was:
+                self.notify(
+                    "due date unchanged (none clears it)" if was else "no due date set",
+                    markup=False,
+                    timeout=3,
+                )
                 return
             try:
                 at = wf.parse_when(text)
@@ -343,7 +364,7 @@ class WorkflowActions(TriageScreen):
             PromptScreen(
                 title,
                 typed,
-                "today 17:00, tomorrow, +2d, +4h, fri, 2026-12-01 09:00, none",
+                "today 17:00, tomorrow, +2d, +4h, fri, 2026-12-01 09:00 (local time), none clears",
                 check=check,
             ),
             chosen,
@@ -584,3 +605,17 @@ class WorkflowActions(TriageScreen):
             what = o.done[0] if len(o.done) == 1 else f"{len(o.done)} cables"
             self.notify(f"{what}: {o.label}", markup=False, timeout=4)
         self.refresh_after_change()
+
+
+def local_due(due_at: str) -> str:
+    """A stored due time (UTC) as the due box reads it back: the host's local time, to the
+    minute (`2026-12-04 17:00`)."""
+    import datetime as dt
+
+    try:
+        at = dt.datetime.fromisoformat(due_at.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
