@@ -295,7 +295,12 @@ class WorkflowActions(TriageScreen):
                 self.notify(f"cannot read the due date: {exc}", severity="error", markup=False)
                 return
             now = local_due(due) if due else ""
-        self._ask_due(targets, "Due (suspense)", now, now)
+        title = (
+            f"Due of {visible(targets[0].reference_id, one_line=True)} (suspense)"
+            if len(targets) == 1
+            else f"Due of {len(targets):,} cables (suspense)"
+        )
+        self._ask_due(targets, title, now, now)
 
     def _ask_due(self, targets: list[Target], title: str, typed: str, was: str = "") -> None:
         """`was`: the due date the cable has, as the box shows it; enter on it, or on an empty
