@@ -403,6 +403,52 @@ def test_init_creates_the_schema_and_the_roles_that_guard_it(
     assert f"{current_login()} [role kwalker]" in r.output, r.output
 
 
+def test_a_role_without_triages_rights_is_told_what_to_grant(
+    pg_server: Server, pg_url: str, samples: Path
+) -> None:
+    """The administrator's likeliest slip, a login role with CONNECT and no GRANT
+    triage_officer: every command said only 'permission denied for table meta'. And the
+    ingest role's console opened, then flipped between 'server unreachable' and 'reconnected'
+    while each change was refused: it is refused at start, in one line."""
+    from triage.config import Config
+    from triage.store.errors import StoreError
+    from triage.store.first_page import start_console
+
+    assert run("init", "--db", pg_url).exit_code == 0
+    admin = connect(as_target(pg_url))
+    for role in ("norights", "feed"):
+        admin.execute(
+            f"DO $$ BEGIN CREATE ROLE {role} LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+    admin.execute("GRANT triage_ingest TO feed")
+    dbname = pg_url.split("@/", 1)[1].split("?")[0]
+    admin.execute(f'GRANT CONNECT ON DATABASE "{dbname}" TO norights')
+    nobody = _login_url(pg_server, pg_url, "norights")
+    for args in (("report",), ("export",), ("raw", "26STATE104233")):
+        r = run(*args, "--db", nobody)
+        assert r.exit_code != 0
+        assert "the database role norights has no rights to triage here" in r.output, r.output
+        assert "GRANT triage_officer TO norights" in r.output
+    feed = as_target(_login_url(pg_server, pg_url, "feed"))
+    assert run("ingest", "--db", str(feed), str(samples)).exit_code == 0
+    with pytest.raises(StoreError) as got:
+        start_console(feed, Config()).result()
+    assert "the database role feed cannot work in the console" in str(got.value)
+    assert "GRANT triage_officer TO feed" in str(got.value)
+    # an officer's console starts
+    admin.execute(
+        "DO $$ BEGIN CREATE ROLE kwalker LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    admin.execute("GRANT triage_officer TO kwalker")
+    conn, _page = start_console(
+        as_target(_login_url(pg_server, pg_url, "kwalker")), Config()
+    ).result()
+    if conn is not None:
+        conn.close()
+    admin.close()
+
+
 def test_a_newer_schema_is_refused_with_a_reason(pg_url: str) -> None:
     conn = connect(as_target(pg_url))
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")

@@ -1244,7 +1244,9 @@ def report(
         figures = overview(conn, context, now)
         shift = handover(conn, context, since, now, limit=limit or None)
     except sqlite3.Error as exc:
-        raise CliError(f"{path}: could not read the cache: {exc}") from exc
+        from .store.trouble import explain
+
+        raise CliError(explain(path, exc)) from exc
     if names_stdout(output):
         output = "-"
     if fmt == "json" and output == "-":  # written as it is encoded (tens of thousands of lines)

@@ -199,3 +199,45 @@ def test_watch_goes_on_through_a_server_restart_and_loses_no_file(
     assert not any("Traceback" in line for line in err.seen), err.seen
     held = triage(db, "export", "-o", "-", env=env).stdout
     assert all(f"26STATE77710{k}" in held for k in (1, 2, 3))
+
+
+async def test_rights_taken_away_under_a_console_are_said_as_a_refusal_not_an_outage(
+    pg_server: Server,
+) -> None:
+    """An officer's role lost its grant while the console ran: the box said 'the database
+    server does not answer', then 'Reconnected', then again, toasts piling up, for a server
+    that answered all along. A refusal is said as one, with what to grant, and the console
+    waits for r instead of reconnecting into the same refusal."""
+    from triage.tui.screens.cache_lost import CacheLostScreen
+
+    url = pg_server.new_database()
+    subprocess.run([TRIAGE, "init", "--db", url], check=True, capture_output=True)
+    admin = connect(as_target(url))
+    ingest(admin, iter_paths([str(SAMPLES)]))
+    admin.execute(
+        "DO $$ BEGIN CREATE ROLE kwalker LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    admin.execute("GRANT triage_officer TO kwalker")
+    app = make_app(as_target(url.replace(f"{url.split('://')[1].split('@')[0]}@", "kwalker@")))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        app.check_for_changes()
+        await settle(pilot)
+        admin.execute("REVOKE triage_officer FROM kwalker")
+        app.feed.beat_now = True  # the heartbeat is written at this look: refused
+        app.check_for_changes()
+        await settle(pilot)
+        assert isinstance(app.screen, CacheLostScreen)
+        box = "\n".join(
+            "".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()
+        )
+        assert "The database refused" in box and "permission denied" in box, box
+        assert "your database role may not do this" in box, box
+        assert "does not answer" not in box and "unreachable" not in box, box
+        for _ in range(3):  # the looks go on: no reconnecting into the same refusal
+            app.check_for_changes()
+            await settle(pilot)
+        assert not any("Reconnected" in n.message for n in app._notifications)
+        assert isinstance(app.screen, CacheLostScreen)
+    admin.execute("GRANT triage_officer TO kwalker")
+    admin.close()

@@ -146,7 +146,20 @@ def start_console(target: Path, config: Config, login: str | None = None) -> _Ch
     if getattr(conn, "backend", "sqlite") != "postgresql":
         conn.close()
         return _Checked(None)
+    try:
+        _console_role(conn)
+    except StoreError:
+        conn.close()
+        raise
     return _Checked(conn)
+
+
+def _console_role(conn: Any) -> None:
+    """On a database server: a role that cannot work in the console is refused at start."""
+    if getattr(conn, "backend", "sqlite") == "postgresql":
+        from .postgres import check_console_role
+
+        check_console_role(conn)
 
 
 class Reader:
@@ -271,6 +284,7 @@ def _child(fd: int, go: int, target: Path, config: Config, login: str, view: Vie
             from .views import view_ids
 
             conn = open_store(target, group=config.group)
+            _console_role(conn)
             ctx = console_context(config, login)
             send(("page", read_first_page(conn, view, ctx, config)))
         except StoreError as exc:

@@ -28,7 +28,7 @@ def _busy(low: str) -> bool:
     return "locked" in low or "busy" in low
 
 
-def server_gone(exc: BaseException) -> bool:
+def server_gone(exc: BaseException | str) -> bool:
     """Is this a database server that went away (worth trying again), not a refusal?"""
     return _gone(str(exc).lower())
 

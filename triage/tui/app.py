@@ -29,6 +29,7 @@ from ..store.cache import Cache
 from ..store.feed import ChangeFeed
 from ..store.first_page import FirstPage, console_context
 from ..store.schema import StoreError
+from ..store.trouble import server_gone, server_todo
 from ..store.views import BUILTIN_TABS, Filter, View
 from . import clipboard, safe
 from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack
@@ -126,6 +127,7 @@ class TriageApp(App[None]):
         self.feed = ChangeFeed(self.cache, self.login)
         self._tty: int | None = None
         self._lost = False
+        self._server_gone = False  # (lost because the database server went away)
         self._not_saved: list[tuple[float, str]] = []  # (when, what): changes refused
         self._chain = audit_log.ChainWatch()
         self._audit_problems: list[str] = []
@@ -252,7 +254,7 @@ class TriageApp(App[None]):
         """Look now (the interval calls this; so do the screens after a change of their own).
         One look runs at a time; a request made meanwhile is taken by the running one."""
         if self._lost:
-            if self.cache.remote:  # a database server gone: try it again
+            if self._server_gone:  # a database server gone: try it again
                 self._reconnect()
             return
         if not self.feed.started:
@@ -449,15 +451,22 @@ class TriageApp(App[None]):
             return
         self._lost = True
         why = str(exc) or type(exc).__name__
-        if self.cache.remote:
+        # a server that went away comes back, and the console tries it again by itself; a
+        # refusal (a role's rights taken away) would only come back to be refused again, the
+        # box flipping between 'unreachable' and 'reconnected': it waits for r
+        self._server_gone = self.cache.remote and server_gone(why)
+        if self._server_gone:
             why = (
                 f"Database server unreachable: {why}. The console reconnects by itself when "
                 "the server answers again."
             )
+        elif self.cache.remote:
+            todo = server_todo(why)
+            why = f"The database refused: {why}" + (f"; {todo}" if todo else "")
         self.cache.mark_lost(why)
         self.bell()
         recent = [t for at, t in self._not_saved if time.monotonic() - at < NOT_SAVED_RECENT_S]
-        self.push_screen(CacheLostScreen(why, recent, server=self.cache.remote))
+        self.push_screen(CacheLostScreen(why, recent, server=self._server_gone))
 
     def note_not_saved(self, texts: list[str]) -> None:
         """Changes refused by the cache: also named on the NOT LIVE box, up now or coming (the

@@ -533,10 +533,47 @@ def connect(target: str, *, create: bool = True, migrate_schema: bool = True) ->
     except StoreError:
         conn.close()
         raise
+    except psycopg.errors.InsufficientPrivilege as exc:
+        # a login role nobody granted triage's rights to: the administrator's likeliest slip
+        role = _current_role(raw)
+        conn.close()
+        raise StoreError(
+            f"{display(target)}: the database role {role} has no rights to triage here "
+            f"({_message(exc)}); its administrator grants them with GRANT triage_officer TO "
+            f"{role} (an officer) or GRANT triage_ingest TO {role} (the feed): see the "
+            "README's several-hosts section"
+        ) from exc
     except (psycopg.Error, sqlite3.Error) as exc:
         conn.close()
         raise StoreError(f"{display(target)}: {_message(exc)}") from exc
     return conn
+
+
+def _current_role(raw: Any) -> str:
+    try:
+        return str(raw.execute("SELECT current_user").fetchone()[0])
+    except Exception:
+        return "this login uses"
+
+
+def check_console_role(conn: PgConnection) -> None:
+    """Refuse, in one line, a role that cannot work in the console: it reads every cable and
+    changes the workflow, and says it is there (presence). The ingest role's console flipped
+    between 'server unreachable' and 'reconnected', its presence refused, and every change was
+    refused as it was made."""
+    row = conn.raw.execute(
+        "SELECT current_user, has_table_privilege('cables', 'SELECT'), "
+        "has_table_privilege('workflow', 'UPDATE'), has_table_privilege('presence', 'INSERT')"
+    ).fetchone()
+    role, reads, changes, present = row
+    if reads and changes and present:
+        return
+    raise StoreError(
+        f"{display(conn.target)}: the database role {role} cannot work in the console (it "
+        f"{'may not read the cables' if not reads else 'may not change the workflow'}: "
+        f"officers use the console, the ingest role adds cables); its administrator grants it "
+        f"with GRANT triage_officer TO {role}: see the README's several-hosts section"
+    )
 
 
 def migrate(conn: PgConnection, create: bool = True) -> None:
