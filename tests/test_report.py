@@ -222,6 +222,23 @@ def test_the_handover(day: Path) -> None:
     assert h.unacknowledged.total == len(unacked)
     closed = [c for c in h.unacknowledged.cables if c.reference_id == recent.ref]
     assert closed and closed[0].status == "DONE"
+    # the two lists in the console hold every cable of the section, and only those: the Inbox
+    # the open ones, the second the one closed meanwhile (the report named the Inbox alone,
+    # which does not hold it)
+    listed = {c.reference_id for c in h.unacknowledged.cables}
+    assert refs(conn, h.unacknowledged.view) == listed - {recent.ref}
+    assert h.unacknowledged.also is not None
+    assert refs(conn, h.unacknowledged.also) == {recent.ref}
+    assert h.unacknowledged.also_title == f"1 closed since {since:%H:%M}Z"
+    from triage.store.report_render import render_json, render_text
+
+    text = render_text(overview(conn, ctx()), h, str(day))
+    assert f"  (and 1 closed since {since:%H:%M}Z, in the console:\n" in text, text
+    line = next(ln for ln in text.splitlines() if ln.startswith("   All: ack:no received:>="))
+    assert line.endswith('status:DONE status:"NO ACTION")') and len(line) <= 80, line
+    assert json.loads(render_json(overview(conn, ctx()), h, str(day)))["handover"][
+        "not_acknowledged"
+    ]["closed_list"].startswith("All: ack:no received:>=")
 
 
 def test_since_reads_what_people_write() -> None:

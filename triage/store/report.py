@@ -557,6 +557,10 @@ class Section:
     view: View
     total: int = 0
     cables: list[CableLine] = field(default_factory=list)
+    # a second list that holds the rest, when one list cannot hold them all (the cables closed
+    # unacknowledged since the report's start are in no Inbox)
+    also: View | None = None
+    also_title: str = ""
 
 
 @dataclass
@@ -685,6 +689,23 @@ def handover(
         "w.prec_rank, w.received_at, w.cable_id",
         limit,
     )
+    closed = ", ".join(f"'{s}'" for s in CLOSED)
+    (closed_n,) = conn.execute(
+        f"SELECT count(*) FROM workflow w WHERE w.prec_rank <= {ACK_MAX_RANK} "
+        f"AND w.ack_at IS NULL AND w.status IN ({closed}) AND w.received_at >= ?",
+        [iso(minute)],
+    ).fetchone()
+    if closed_n:
+        # the Inbox holds the open ones only: those closed meanwhile are named apart
+        unacked.also = View(
+            tab="All",
+            filters=(
+                Filter("ack", "no"),
+                Filter("received", ">=" + iso(minute)[:16]),
+                *(Filter("status", s) for s in CLOSED),
+            ),
+        )
+        unacked.also_title = f"{int(closed_n):,} closed since {iso(minute)[11:16]}Z"
     hands = [
         HandOff(str(at), str(ref or "?"), old, new, str(who))
         for at, ref, old, new, who in conn.execute(

@@ -263,6 +263,9 @@ def _section_text(title: str, sec: Section, h: Handover, when: str, indent: int 
     if more > 0:
         lines.append(" " * indent + f"  ... and {more:,} more")
     lines.append(_cut(" " * indent + f"  (in the console: {_safe(view_text(sec.view))})", WIDTH))
+    if sec.also is not None:  # (two lines: the list's words whole within 80 columns)
+        lines.append(" " * indent + f"  (and {_safe(sec.also_title)}, in the console:")
+        lines.append(_cut(" " * indent + f"   {_safe(view_text(sec.also))})", WIDTH))
     lines.append("")
     return lines
 
@@ -478,6 +481,9 @@ def _section_md(title: str, sec: Section, when: str, level: str = "###") -> list
         lines.append(f"... and {more:,} more.")
     lines.append("")
     lines.append(f"In the console: {md(view_text(sec.view))}")
+    if sec.also is not None:
+        lines.append("")
+        lines.append(f"{md(sec.also_title)}: {md(view_text(sec.also))}")
     return lines
 
 
@@ -504,6 +510,7 @@ def _section_json(sec: Section, holes: dict[int, str] | None = None) -> dict[str
     return {
         "total": sec.total,
         "list": view_text(sec.view),
+        **({"closed_list": view_text(sec.also)} if sec.also is not None else {}),
         # (iter_json writes the cables where their hole is)
         "cables": holes[id(sec)] if holes else [_line_json(c) for c in sec.cables],
     }
