@@ -143,3 +143,61 @@ def test_caption_words_are_found_as_case_blind_patterns_find_them() -> None:
     got = _read("SİPDİS\nTAGS: PREL, IR SİPDİS\nSUBJECT: X")
     assert got.caveats == ("SIPDIS",)
     assert got.tags == ("PREL", "IR")
+
+
+# REF lines a tester found dropped, so the thread links they make were lost (each layout is
+# written here from scratch, after the real traffic that has it)
+@pytest.mark.parametrize(
+    ("text", "subject", "refs"),
+    [
+        # the subject's last word wrapped below a blank line, and REF after another blank
+        (
+            "TAGS: PREL VD\nSUBJECT: WAITING FOR THE VALDORIAN CURRENCY\n\nREFORM\n\n"
+            "REF: 09 VALDORIA 167\n\nClassified By: Consul Jane Roe, reasons 1.4 (b).\n\n"
+            "1. (C) The body.",
+            "WAITING FOR THE VALDORIAN CURRENCY REFORM",
+            [(None, "09 VALDORIA 167")],
+        ),
+        # a handling caption between the subject and REF
+        (
+            "TAGS: ECON VD\nSUBJECT: YOUNG POLITICIANS IN VALDORIA\n\n"
+            "SENSITIVE BUT UNCLASSIFIED.\n\nREFS: A) VALDORIA 169 B) 08 OSTRAVA 355\n\n"
+            "-------\nSUMMARY\n-------\n\n1. (SBU) The body.",
+            "YOUNG POLITICIANS IN VALDORIA",
+            [("A", "VALDORIA 169"), ("B", "08 OSTRAVA 355")],
+        ),
+        # a printout's record block says `Ref: None` over a rule: no reference (it was read
+        # as one, `None ____`, with no cable in it)
+        (
+            "SIPDIS\n\nTAGS:     PREL, VD\n\nCaptions: None\n\n"
+            "Subject:  VALDORIA TO SUPPORT ITS NEIGHBOUR\n\nRef:      None\n"
+            "_________________________________________________________________\n\n"
+            "1. (U) The body.",
+            "VALDORIA TO SUPPORT ITS NEIGHBOUR",
+            [],
+        ),
+        # REF's next letters below a blank line, web-copied with a pilcrow, in either case:
+        # they went to the body, with Classified By under them
+        (
+            "SUBJECT: TALKS IN OSTRAVA\n\nRef: a. 05 state 201650\n\n¶B. 05 ostrava 3726\n"
+            "c. 06 state 36325\n\nClassified By: DCM Jane Roe, reasons 1.4 (b).\n\n"
+            "1. (C) The body.",
+            "TALKS IN OSTRAVA",
+            [("A", "05 state 201650"), ("B", "05 ostrava 3726"), ("C", "06 state 36325")],
+        ),
+        # a portion-marked line under a REF of one is the body, not a letter (U)
+        (
+            "SUBJECT: TALKS IN OSTRAVA\n\nREF: 2010 STATE 6668\n\n"
+            "(U) THIS CABLE IS SENSITIVE BUT UNCLASSIFIED.\n\n1. (SBU) The body.",
+            "TALKS IN OSTRAVA",
+            [(None, "2010 STATE 6668")],
+        ),
+    ],
+)
+def test_ref_lines_in_the_layouts_that_lost_them(
+    text: str, subject: str, refs: list[tuple[str | None, str]]
+) -> None:
+    got = _read(text)
+    assert got.subject == subject
+    assert [(r.letter, r.text) for r in got.references] == refs
+    assert got.body[-1].endswith("The body.")

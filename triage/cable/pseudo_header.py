@@ -267,6 +267,24 @@ def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
             last_used = idx
             break
         if pieces[0][0] is None and current_kind == "gap" and blank_after_subject:
+            last = items[-1][0] if items else None
+            if last == "ref" and _next_ref_letter(items[-1][1], s):
+                # REF's next letter below a blank line (`REF: A. LA PAZ 2357` / `¶B. ...`)
+                current, current_kind = [items.pop()[1], s.lstrip("¶")], "ref"
+                last_used = idx + 1
+                continue
+            if _keyword_follows(pre, idx) and (
+                (last == "subject" and _upper_only(s) and len(s) <= 60) or RE_HANDLING_LINE.match(s)
+            ):
+                # a line before a REF or Classified By line is not yet the body: the subject's
+                # last words wrapped below a blank line (`... CURRENCY` / `REFORM`), or a
+                # handling caption (`SENSITIVE BUT UNCLASSIFIED.`)
+                if last == "subject" and not RE_HANDLING_LINE.match(s):
+                    items[-1] = ("subject", f"{items[-1][1]}\n{s}")
+                else:
+                    current, current_kind = [s], "caption"
+                last_used = idx + 1
+                continue
             # free text after the header block: the body begins
             last_used = idx
             break
@@ -284,6 +302,37 @@ def _blocks(pre: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
         last_used = len(pre)
     flush()
     return items, last_used
+
+
+RE_REF_LETTER_LINE = re.compile(r"¶?\s*\(?([A-Za-z])[.)]\s+\S")
+
+
+def _next_ref_letter(ref_text: str, line: str) -> bool:
+    """Whether `line` opens with the letter after the last of a REF block's (`B.` after `A.`,
+    in either case): not a portion mark (`(U) THIS CABLE IS ...`) under a REF of one."""
+    m = RE_REF_LETTER_LINE.match(line)
+    if not m:
+        return False
+    refs = read_references(ref_text)
+    prev = refs[-1].letter if refs else None
+    if prev is None or len(prev) != 1:
+        return False
+    return ord(m.group(1).upper()) == ord(prev.upper()) + 1
+
+
+RE_NO_REF = re.compile(r"\s*(?:NONE|NIL|N/?A)\b[\s._=*-]*\Z", re.I)
+
+
+def _keyword_follows(pre: Sequence[str], idx: int) -> bool:
+    """Whether the next line with text after `idx` (within two) opens with REF or Classified
+    By."""
+    for nxt in pre[idx + 1 : idx + 4]:
+        t = nxt.strip()
+        if not t:
+            continue
+        kind = split_keywords(t)[0][0]
+        return kind in ("ref", "classified_by")
+    return False
 
 
 def read_pseudo_header(
@@ -340,7 +389,8 @@ def read_pseudo_header(
                 caveats.append("SBU")
             subject = subj or None
         elif kind == "ref":
-            references.extend(read_references(text))
+            if not RE_NO_REF.match(text):  # a printout's record block: `Ref: None` over a rule
+                references.extend(read_references(text))
         elif kind == "classified_by" and not has_classified_by:
             has_classified_by = True
             classified_by, said = read_classified_by(text)

@@ -448,7 +448,15 @@ def read_references(text: str) -> list[Reference]:
             refs = _split(t, _BARE_LETTER)
     if refs is None:
         return [Reference(None, t)]
+    if len(refs) > 1 and refs[0].letter is None and refs[1].letter:
+        # the first letter in the other case (`a. 05 STATE 201650 ¶B. 05 BERLIN 3726`)
+        m = _FIRST_OTHER_CASE.match(refs[0].text)
+        if m and len(refs[1].letter) == 1 and ord(m.group(1).upper()) + 1 == ord(refs[1].letter):
+            refs[0] = Reference(m.group(1).upper(), m.group(2).strip())
     return _bare_successors(refs)
+
+
+_FIRST_OTHER_CASE = re.compile(r"¶?\(?([a-z])[.)]\s+(.*)", re.S)
 
 
 def _bare_successors(refs: list[Reference]) -> list[Reference]:
