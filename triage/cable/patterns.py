@@ -188,7 +188,7 @@ RE_MONTH_NAME = re.compile(
 RE_FULL_DATE = re.compile(r"\b" + _MONTH_WORD + r"\s+(\d{1,2}),\s+((?:19|20)\d{2})\b", re.I)
 # a cablegate page's metadata block copied into the text (between the addressees and the banner)
 RE_META_LINE = re.compile(
-    r"^\s*(ID|ORIGIN|DATE|SOURCE|CLASSIFICATION|MISC|DESTINATION):\s*(.*?)\s*$"
+    r"^\s*(ID|ORIGIN|DATE|SOURCE|CLASSIFICATION|MISC|DESTINATION):\s*((?:\S(?:.*\S)?)?)\s*$"
 )
 RE_META_DATE = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2})?)?$")
 RE_LISTED_ID = re.compile(r"^\s*(\d{2})[A-Z]{3,}\d{1,7}\s*$")
@@ -222,10 +222,13 @@ EO_YEARS = {
     "13292": (2003, 2010),
     "13526": (2009, 9999),
 }
-RE_FM = re.compile(r"^\s*FM\s+(\S.*?)\s*$")
+# the text after a keyword, to its last non-blank (`\S(?:.*\S)?`: `.*` runs to the line's end
+# in one step and gives back its trailing blanks; `\S.*?` before `\s*$` tried the end after
+# every character)
+RE_FM = re.compile(r"^\s*FM\s+(\S(?:.*\S)?)\s*$")
 # `TO` alone on its line: a page break fell between it and its first address
-RE_TO = re.compile(r"^\s*TO(?:\s+(\S.*?))?\s*$")
-RE_INFO = re.compile(r"^\s*INFO(?:\s+(\S.*?))?\s*$")
+RE_TO = re.compile(r"^\s*TO(?:\s+(\S(?:.*\S)?))?\s*$")
+RE_INFO = re.compile(r"^\s*INFO(?:\s+(\S(?:.*\S)?))?\s*$")
 RE_XMT = re.compile(r"^\s*XMT\s+(.*)$")
 RE_BT = re.compile(r"^\s*BT\s*$")
 RE_PAGE_HEADER = re.compile(r"^\s*PAGE\s+\d{2}\b", re.I)
