@@ -167,6 +167,8 @@ RE_MCN = re.compile(r"\d{1,4}(?:\s*-\s*\d{1,4})?")
 PRECEDENCE_WORDS = frozenset(
     {"FLASH", "IMMEDIATE", "IMMEDATE", "PRIORITY", "PIORITY", "PRIORTY", "ROUTINE", "EMERGENCY"}
 )
+# norm_precedence of each (written in upper case, as the words are matched)
+_PRECEDENCE_OF_WORD = {w: norm_precedence(w) for w in PRECEDENCE_WORDS}
 
 
 def _addressee_parts(s: str) -> tuple[str | None, str, str | None, str | None, str | None]:
@@ -182,16 +184,19 @@ def _addressee_parts(s: str) -> tuple[str | None, str, str | None, str | None, s
     words = rest.split(" ")
     j = len(words)  # the name is words[:j], never empty of words
     niact = prec = mcn = None
-    if words[-1][-1:].isdecimal():
+    last = words[-1]
+    if last[-1:].isdecimal():
         # over two or three words a number has a hyphen between them (`12 - 34`, `12 -34`):
         # without one, only the last word can be the number
-        hyphen = "-" in words[-1] or (len(words) > 1 and "-" in words[-2])
-        for size in (3, 2, 1) if hyphen else (1,):  # the longest number first
-            if j - size >= 1:
-                written = " ".join(words[j - size : j])
-                if RE_MCN.fullmatch(written):
-                    mcn, j = written, j - size
-                    break
+        if "-" in last or (j > 1 and "-" in words[-2]):
+            for size in (3, 2, 1):  # the longest number first
+                if j - size >= 1:
+                    written = " ".join(words[j - size : j])
+                    if RE_MCN.fullmatch(written):
+                        mcn, j = written, j - size
+                        break
+        elif j >= 2 and len(last) <= 4 and last.isdecimal():  # RE_MCN's `\d{1,4}`: str.isdecimal
+            mcn, j = last, j - 1
     if j >= 2 and words[j - 1] in PRECEDENCE_WORDS:
         prec, j = words[j - 1], j - 1
     if j >= 2 and words[j - 1] == "NIACT":
@@ -215,15 +220,15 @@ def _read_addressee(raw: str) -> Addressee | None:
     name = name.strip()
     if ri == "ZEN":
         ri = None
-    prec = norm_precedence(prec_word)
+    prec = _PRECEDENCE_OF_WORD[prec_word] if prec_word is not None else None
     niact = bool(niact_word)
     if niact and prec is None:
         prec = _IMMEDIATE
     mcn = mcn_written.replace(" ", "") if mcn_written else None  # `s` is clean: only spaces
     if (
         mcn
-        and len(mcn.split("-")[0]) < 4
         and prec is None
+        and len(mcn.split("-")[0]) < 4
         and not mcn.startswith("0")
         and not RE_POST_NAME.match(name)
     ):
