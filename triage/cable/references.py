@@ -107,10 +107,16 @@ def _written(words: str) -> str:
     return r"\s*".join(re.escape(w) for w in words.split())
 
 
+RE_NOT_CODE = re.compile(r"[^A-Z0-9 ]")
+
+
 @lru_cache(maxsize=4096)
 def station_code(words: str) -> str:
     """The station as a cablegate id spells it (`SAO PAULO` -> SAOPAULO, `SECSTATE` -> STATE)."""
-    key = " ".join(re.sub(r"[^A-Z0-9 ]", " ", words.upper()).split())
+    up = words.upper()
+    if not (up.isascii() and up.replace(" ", "").isalnum()):  # else all of it is A-Z, 0-9, blanks
+        up = RE_NOT_CODE.sub(" ", up)
+    key = " ".join(up.split())
     key = ALIASES.get(key, key)
     return key.replace(" ", "")
 
