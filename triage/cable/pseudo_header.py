@@ -45,6 +45,7 @@ from .patterns import (
     RE_SUMMARY_LINE,
     RE_TAGS_INLINE,
     RE_TAGS_START,
+    TAG_CODES,
     TITLE_WORDS,
     banner_level,
     clean,
@@ -483,8 +484,10 @@ def read_tags(text: str) -> list[str]:
         for p in parts:
             p = clean(p).strip(" .:")
             if p:
-                tags.append(p.upper())
-                glued.extend(split_glued_tags(p.upper()) or ())
+                up = p.upper()
+                tags.append(up)
+                if up not in TAG_CODES:  # a code is no glued run (split_glued_tags: None)
+                    glued.extend(split_glued_tags(up) or ())
     return list(dict.fromkeys(tags + glued))
 
 
