@@ -508,7 +508,14 @@ def gate_upper(s: str) -> str:
 
 
 def banner_level(line: str) -> tuple[str, str] | None:
-    """(level, rest of line) when the line opens with a classification banner."""
+    """(level, rest of line) when the line opens with a classification banner.
+
+    Kept for the lines asked again: the line that ends the header is tested by the header's
+    start, the header and the banner stage."""
+    return _banner_level_kept(line) if len(line) <= CACHED_LINE_CHARS else _banner_level(line)
+
+
+def _banner_level(line: str) -> tuple[str, str] | None:
     s = line.strip().lstrip(">").strip()
     up = s.upper()
     if not RE_ANY_LEVEL.match(up):  # one test for most lines, which are not banners
@@ -519,6 +526,8 @@ def banner_level(line: str) -> tuple[str, str] | None:
             return level, s[m.end() :].strip()
     return None
 
+
+_banner_level_kept = lru_cache(maxsize=4096)(_banner_level)
 
 RE_BANNER_REST = re.compile(r"^(?:\d{2}\s+)?[A-Za-z][A-Za-z .'-]*\s\d{2,7}\s*$")
 
