@@ -543,7 +543,7 @@ def classified_by_name(text: str | None) -> str | None:
     segments = [seg.strip() for seg in t.split(",")]
     for k, seg in enumerate(segments):
         words = seg.split()
-        mixed = any(c.islower() for c in seg)
+        mixed = any(map(str.islower, seg))
         last_title = -1
         for i, w in enumerate(words):
             lw = w.lower()
