@@ -118,6 +118,16 @@ def test_reflow_keeps_list_items() -> None:
     assert reflow("one\ntwo\n- item\nA. next") == "one two\n- item\nA. next"
 
 
+def test_reflow_keeps_headings_between_rules_and_pilcrowed_items() -> None:
+    """A heading between rules with no blank line around it ran into the text
+    (`... End Summary ------ Arms Sales ------ The ...`), and web-copied lettered items
+    (`¶A. -- ...`) into one block."""
+    text = "End Summary.\n------\nArms Sales\n------\nThe minister said\nno."
+    assert reflow(text) == "End Summary.\n------\nArms Sales\n------\nThe minister said no."
+    items = "as follows:\n¶A. -- the first\npoint\n¶B. -- the second"
+    assert reflow(items) == "as follows:\n¶A. -- the first point\n¶B. -- the second"
+
+
 def test_columns_keep_thirty_cells_of_subject_at_80() -> None:
     cols = layout_columns(80, show_addressed=False)
     assert sum(c.width for c in cols) + len(cols) - 1 <= 80

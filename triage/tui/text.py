@@ -282,15 +282,26 @@ def who_else(present: Iterable[Present], room: int) -> Text:
 
 # -- the split view ----------------------------------------------------------------------------
 
-_BREAK_BEFORE = re.compile(r"^\s*(?:-{1,2}\s|[A-Z][.)]\s|\(?[a-z0-9]\)\s|[*•]\s|$)")
+# a list item (a web copy's pilcrow before its letter too: `¶A. -- ...`), a dash, a blank line
+_BREAK_BEFORE = re.compile(r"^\s*¶?\s*(?:-{1,2}\s|[A-Z][.)]\s|\(?[a-z0-9]\)\s|[*•]\s|$)")
+# a rule of dashes or equals signs above and below a heading (`------` / `Russian Arms` / `---`)
+_RULE = re.compile(r"^\s*(?:[-=_*~]\s*){3,}$")
 
 
 def reflow(text: str) -> str:
     """Join a paragraph's teletype line breaks into running text for reading; blank lines,
-    list items and dashes keep their breaks (the raw view, `v`, shows the lines as sent)."""
+    list items, dashes and rules (and the heading between two) keep their breaks (the raw
+    view, `v`, shows the lines as sent)."""
     out: list[str] = []
     for line in text.split("\n"):
-        if out and out[-1] and line.strip() and not _BREAK_BEFORE.match(line):
+        if (
+            out
+            and out[-1]
+            and line.strip()
+            and not _BREAK_BEFORE.match(line)
+            and not _RULE.match(line)
+            and not _RULE.match(out[-1])
+        ):
             out[-1] = out[-1].rstrip() + " " + line.strip()
         else:
             out.append(line.rstrip())
