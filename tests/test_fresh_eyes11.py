@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner
+from textual.widgets import TextArea
+
+from triage.cli import main
+from triage.store import connect
+from triage.store import workflow as wf
 from triage.tui.app import CableScreen, ListScreen, TriageApp
-from triage.tui.screens.dialogs import PromptScreen
+from triage.tui.screens.dialogs import NoteEditor, PromptScreen
 from triage.tui.widgets.bars import KeyHints
 from triage.tui.widgets.cable_list import CableList
 
@@ -67,3 +73,82 @@ async def test_a_keymap_swapping_two_keys_is_no_clash(db: Path) -> None:
         await pilot.press("slash")
         assert app.screen.query_one(CableList).cursor == 1
         assert "j Search" in hints(app)
+
+
+# -- B, C: a note cleared, read from an empty pipe, or too long -----------------------------------
+
+
+def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def note_of(db: Path, ref: str) -> str | None:
+    conn = connect(db)
+    try:
+        return wf.state(conn, wf.find_cable(conn, ref)).note
+    finally:
+        conn.close()
+
+
+def their_note(db: Path, ref: str, text: str) -> None:
+    conn = connect(db)
+    wf.set_note(conn, wf.find_cable(conn, ref), text, "eyes11u")
+    conn.close()
+
+
+def test_clearing_another_officers_note_says_whose_note_it_cleared(db: Path) -> None:
+    their_note(db, "26PARIS1877", "Called RSO, wait for reply")
+    r = run("note", "--db", str(db), "26PARIS1877", "")
+    assert r.exit_code == 0, r.output
+    assert "26PARIS1877: cleared the note eyes11u wrote (kept in the history" in r.stderr
+    assert "note cleared" in r.stdout and not note_of(db, "26PARIS1877")
+
+
+def test_nothing_read_from_stdin_clears_no_note(db: Path) -> None:
+    """`: | triage note REF -` (a script whose pipe failed) wiped a colleague's note."""
+    their_note(db, "26PARIS1877", "Called RSO, wait for reply")
+    for stdin in ("", "\n"):
+        for extra in ([], ["--append"]):
+            r = run("note", "--db", str(db), "26PARIS1877", "-", *extra, input=stdin)
+            assert r.exit_code == 1, r.output
+            assert "nothing read from standard input; the note is unchanged" in r.stderr
+            assert "triage note 26PARIS1877 ''" in r.stderr
+            assert note_of(db, "26PARIS1877") == "Called RSO, wait for reply"
+
+
+def test_a_note_from_stdin_drops_its_last_newline(db: Path) -> None:
+    r = run("note", "--db", str(db), "26PARIS1877", "-", input="line one\nline two\n")
+    assert r.exit_code == 0, r.output
+    assert note_of(db, "26PARIS1877") == "line one\nline two"
+    assert "note of 17 characters saved" in r.stdout
+
+
+def test_a_note_over_10000_characters_is_refused_from_the_shell(db: Path) -> None:
+    r = run("note", "--db", str(db), "26PARIS1877", "-", input="x" * 600_601)
+    assert r.exit_code == 1
+    assert "a note holds at most 10,000 characters, and this one has 600,601" in r.stderr
+    assert note_of(db, "26PARIS1877") is None or note_of(db, "26PARIS1877") == ""
+    r = run("note", "--db", str(db), "26PARIS1877", "x" * 10_000)
+    assert r.exit_code == 0, r.output
+    r = run("note", "--db", str(db), "26PARIS1877", "--append", "one more line")
+    assert r.exit_code == 1 and "nothing appended" in r.stderr and "10,014" in r.stderr
+    assert note_of(db, "26PARIS1877") == "x" * 10_000
+
+
+async def test_a_note_over_10000_characters_is_refused_in_the_console_and_kept(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        ref = app.screen.query_one(CableList).row_at(0).reference_id  # type: ignore[union-attr]
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        long = "y" * 10_001
+        app.screen.query_one(TextArea).insert(long)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any("a note holds at most 10,000 characters" in m for m in messages(app))
+        # not saved, and what was typed is still there to shorten
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == long
+        assert not note_of(db, ref)

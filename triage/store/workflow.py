@@ -258,6 +258,22 @@ def set_due(
     return _change(conn, cable_id, who, expected_version, {"due_at": due_utc}, batch)
 
 
+# the longest note: several pages of text. A longer one is a pasted document (a 600,000-character
+# note was taken, and then Python's csv module refused the export, field limit 131,072, and a
+# spreadsheet cuts a cell at 32,767)
+NOTE_MAX_CHARS = 10_000
+
+
+def note_too_long(note: str) -> str | None:
+    """Why `note` cannot be saved, or None."""
+    if len(note) <= NOTE_MAX_CHARS:
+        return None
+    return (
+        f"a note holds at most {NOTE_MAX_CHARS:,} characters, and this one has {len(note):,}: "
+        "shorten it (a long text belongs in a file the note names)"
+    )
+
+
 def set_note(
     conn: sqlite3.Connection,
     cable_id: int,
@@ -266,6 +282,8 @@ def set_note(
     expected_version: int | None = None,
     batch: str | None = None,
 ) -> State:
+    if why := note_too_long(note):
+        raise WorkflowError(why)
     return _change(conn, cable_id, who, expected_version, {"note": note}, batch)
 
 

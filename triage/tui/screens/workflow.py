@@ -397,7 +397,11 @@ class WorkflowActions(TriageScreen):
         version = st.row_version
 
         def saved(new: str | None) -> None:
-            if new is not None:
+            if new is not None and (why := wf.note_too_long(new)):
+                # not saved, and not lost: the editor again, with what was typed
+                self.notify(f"note not saved: {why}", severity="error", markup=False)
+                self._edit_note(t, title, new, st)
+            elif new is not None:
                 self._save_versioned(
                     "note saved",
                     Target(t.cable_id, version, t.reference_id),
