@@ -152,3 +152,32 @@ async def test_a_note_over_10000_characters_is_refused_in_the_console_and_kept(d
         assert isinstance(app.screen, NoteEditor)
         assert app.screen.query_one(TextArea).text == long
         assert not note_of(db, ref)
+
+
+# -- F: W on a config that is a link to a dotfile ---------------------------------------------
+
+
+async def test_saving_a_view_writes_through_a_linked_config_keeping_its_mode(
+    db: Path, tmp_path: Path
+) -> None:
+    from triage.config import load_config, user_config_path
+
+    dotfile = tmp_path / "dotfiles" / "triage.toml"
+    dotfile.parent.mkdir()
+    dotfile.write_text('# mine\nofficers = ["kwalker"]\n', encoding="utf-8")
+    dotfile.chmod(0o644)
+    link = user_config_path()
+    link.parent.mkdir(parents=True)
+    link.symlink_to(dotfile)
+    app = make_app(db, path=link, officers=["kwalker"])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"prec:FLASH", "enter")
+        await settle(pilot)
+        await pilot.press("W", *"Flash desk", "enter")
+        await settle(pilot)
+        assert link.is_symlink() and link.resolve() == dotfile
+        assert "# mine" in dotfile.read_text() and "Flash desk" in dotfile.read_text()
+        assert load_config(link).views == [{"name": "Flash desk", "filter": "precedence:FLASH"}]
+        assert dotfile.stat().st_mode & 0o777 == 0o644
+        assert [p.name for p in dotfile.parent.iterdir()] == ["triage.toml"]  # no temp left
