@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from textual.widgets import TextArea
 
@@ -181,3 +187,60 @@ async def test_saving_a_view_writes_through_a_linked_config_keeping_its_mode(
         assert load_config(link).views == [{"name": "Flash desk", "filter": "precedence:FLASH"}]
         assert dotfile.stat().st_mode & 0o777 == 0o644
         assert [p.name for p in dotfile.parent.iterdir()] == ["triage.toml"]  # no temp left
+
+
+# -- E: due dates in the forms triage prints ---------------------------------------------------
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A host that is not on UTC: a Z has to mean something."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def due_of(db: Path, ref: str) -> str | None:
+    conn = connect(db)
+    try:
+        return wf.state(conn, wf.find_cable(conn, ref)).due_at
+    finally:
+        conn.close()
+
+
+@pytest.mark.usefixtures("new_york")
+def test_due_takes_the_times_triage_prints(db: Path) -> None:
+    for typed in ("2026-12-01T09:00Z", "2026-12-01 09:00Z", "2026-12-01T09:00:00Z"):
+        r = run("due", "--db", str(db), "26STATE104233", typed)
+        assert r.exit_code == 0, r.output
+        assert due_of(db, "26STATE104233") == "2026-12-01T09:00:00Z"
+    r = run("due", "--db", str(db), "26STATE104233", "2026-12-01 09:00")  # the host's time
+    assert r.exit_code == 0, r.output
+    assert due_of(db, "26STATE104233") == "2026-12-01T14:00:00Z"
+    # and what export prints reads back as the same time
+    out = run("export", "--db", str(db), "-o", "-")
+    row = next(r for r in csv.DictReader(io.StringIO(out.stdout)) if "26STATE104233" in str(r))
+    printed = next(v for v in row.values() if v.startswith("2026-12-01T"))
+    assert run("due", "--db", str(db), "26STATE104233", printed).exit_code == 0
+    assert due_of(db, "26STATE104233") == "2026-12-01T14:00:00Z"
+
+
+@pytest.mark.usefixtures("new_york")
+def test_due_takes_noon_and_next_weekday(db: Path) -> None:
+    r = run("due", "--db", str(db), "26STATE104233", "tomorrow", "noon")
+    assert r.exit_code == 0, r.output
+    at = dt.datetime.fromisoformat(str(due_of(db, "26STATE104233")))
+    assert at.astimezone().hour == 12
+    assert at.astimezone().date() == dt.date.today() + dt.timedelta(days=1)
+    r = run("due", "--db", str(db), "26STATE104233", "next", "fri")
+    assert r.exit_code == 0, r.output
+    at = dt.datetime.fromisoformat(str(due_of(db, "26STATE104233"))).astimezone()
+    assert at.weekday() == 4 and 1 <= (at.date() - dt.date.today()).days <= 7
+
+
+def test_yesterday_is_refused_saying_why(db: Path) -> None:
+    r = run("due", "--db", str(db), "26STATE104233", "yesterday")
+    assert r.exit_code == 1
+    assert "a due date is still to come" in r.output and "type its date" in r.output

@@ -876,8 +876,8 @@ def _ack_before_closing(
 @click.argument("when", nargs=-1, required=True)
 @click.pass_context
 def due(ctx: click.Context, db_opt: str | None, ref: str, when: tuple[str, ...]) -> None:
-    """Set the due date of cable REF: 'today 17:00', 'tomorrow', '+2d', 'fri', '2026-12-01',
-    'none'."""
+    """Set the due date of cable REF: 'today 17:00', 'tomorrow noon', '+2d', 'fri', 'next fri',
+    '2026-12-01', '2026-12-01T09:00Z' (UTC, as export prints it), 'none'."""
     from .store.workflow import WorkflowError, is_past, parse_when
 
     try:
