@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from triage.cli import main
@@ -21,7 +22,8 @@ from triage.tui.screens.dialogs import NoteEditor, PromptScreen
 from triage.tui.widgets.bars import KeyHints
 from triage.tui.widgets.cable_list import CableList
 
-from .test_console import make_app, settle
+from .conftest import N_SAMPLES
+from .test_console import make_app, settle, static_text
 
 BACKENDS = ("sqlite",)
 
@@ -244,3 +246,32 @@ def test_yesterday_is_refused_saying_why(db: Path) -> None:
     r = run("due", "--db", str(db), "26STATE104233", "yesterday")
     assert r.exit_code == 1
     assert "a due date is still to come" in r.output and "type its date" in r.output
+
+
+# -- D: a note of several lines in the split view's triage line --------------------------------
+
+
+async def put_cursor_on(pilot: Pilot, ref: str) -> None:
+    lst = pilot.app.screen.query_one(CableList)
+    for _ in range(N_SAMPLES):
+        row = lst.row_at(lst.cursor)
+        if row is not None and row.reference_id == ref:
+            return
+        await pilot.press("j")
+        await settle(pilot)
+    raise AssertionError(f"{ref} not in the list")
+
+
+async def test_the_triage_line_says_a_note_has_more_lines(db: Path) -> None:
+    """Below 120 columns only the note's first line showed there, and nothing said there was
+    more (the header pane with the whole note is below the fold)."""
+    their_note(db, "26PARIS1877", 'Note line one, with "quotes"\nline two\nline three\nline four')
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, "26PARIS1877")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        line = static_text(app, "#triage-line")
+        assert 'Note line one, with "quotes"… (+3 lines)' in line, line
