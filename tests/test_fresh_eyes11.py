@@ -23,13 +23,17 @@ from triage.tui.widgets.bars import KeyHints
 from triage.tui.widgets.cable_list import CableList
 
 from .conftest import N_SAMPLES
-from .test_console import make_app, settle, static_text
+from .test_console import list_lines, make_app, settle, static_text
 
 BACKENDS = ("sqlite",)
 
 
 def messages(app: TriageApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+def line_of(app: TriageApp, ref: str) -> str:
+    return next(ln for ln in list_lines(app)[1:] if ref in ln)
 
 
 def hints(app: TriageApp) -> str:
@@ -275,3 +279,23 @@ async def test_the_triage_line_says_a_note_has_more_lines(db: Path) -> None:
         assert isinstance(app.screen, CableScreen)
         line = static_text(app, "#triage-line")
         assert 'Note line one, with "quotes"… (+3 lines)' in line, line
+
+
+# -- G: a status set on an unacknowledged NIACT shows where the list is narrow --------------------
+
+
+async def test_at_100_columns_a_new_status_shows_beside_ack(db: Path) -> None:
+    """STATUS said only `ACK?` below 140 columns: pressing 3 left the row as it was."""
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, "26STATE98412")  # NIACT IMMEDIATE, NEW, not acknowledged
+        assert "NEW ACK?" in line_of(app, "26STATE98412")
+        await pilot.press("3")
+        await settle(pilot)
+        row = line_of(app, "26STATE98412")
+        assert "PRG ACK?" in row, row
+        await pilot.press("K")
+        await settle(pilot)
+        row = line_of(app, "26STATE98412")
+        assert "ACK?" not in row and "PROG" in row, row

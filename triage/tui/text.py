@@ -34,6 +34,28 @@ STATUS_SHORT = {
     "DONE": "DONE",
     "NO ACTION": "NOAC",
 }
+# three letters, beside a four-letter alarm in the list's 8-cell STATUS (`PRG ACK?`, `ASG LATE`):
+# the alarm hid the status, so a status set on an unacknowledged FLASH did not show
+STATUS_TINY = {
+    "NEW": "NEW",
+    "ASSIGNED": "ASG",
+    "IN PROGRESS": "PRG",
+    "AWAITING REPLY": "AWT",
+    "DONE": "DNE",
+    "NO ACTION": "NOA",
+}
+
+
+def status_with(status: str, alarm: str, width: int) -> str:
+    """The status and a four-letter alarm (`ACK?`, `LATE`) in `width` cells: the alarm alone
+    below 8."""
+    room = width - len(alarm) - 1
+    if room < 3:
+        return alarm
+    for shown in (status, STATUS_SHORT.get(status, status), STATUS_TINY.get(status, status)):
+        if len(shown) <= room:
+            return f"{shown} {alarm}"
+    return f"{status[:room]} {alarm}"
 
 
 @dataclass
