@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import Label, Static, TextArea
 
 from triage.cli import main
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.tui.app import CableScreen, ListScreen, TriageApp
-from triage.tui.screens.dialogs import NoteEditor, PromptScreen
+from triage.tui.screens.dialogs import ConfirmScreen, HelpScreen, NoteEditor, PromptScreen
 from triage.tui.widgets.bars import KeyHints
 from triage.tui.widgets.cable_list import CableList
 
@@ -299,3 +300,77 @@ async def test_at_100_columns_a_new_status_shows_beside_ack(db: Path) -> None:
         await settle(pilot)
         row = line_of(app, "26STATE98412")
         assert "ACK?" not in row and "PROG" in row, row
+
+
+# -- H: a new user's trips ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_help_and_quit_stay_in_the_footer_at_80_columns(
+    db: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        shown = hints(app)
+        assert "? Help" in shown and "q Quit" in shown, shown
+        assert shown.startswith("enter Open  a Assign")  # the most needed keep their place
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = hints(app)
+        assert "? Help" in shown and "esc Back" in shown, shown
+
+
+async def test_the_overviews_help_lists_tab_which_its_footer_names(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert "tab next panel" in str(app.screen.query_one("#ov-keys", Static).content)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {keys: bid for keys, _what, bid in app.screen._rows}
+        assert rows.get("tab") == "overview.next_panel", rows
+
+
+async def test_the_palette_offers_no_second_key_list(db: Path) -> None:
+    """Textual's "Keys" panel listed other keys than ?, esc did not close it and q quit."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Keys" not in titles and "Help: keys" in titles
+        await pilot.press("ctrl+p", *"keys")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        shown = [str(o.prompt) for o in palette.query_one(CommandList).options]
+        assert any("Help: keys" in s for s in shown) and not any(
+            s.startswith("Keys") for s in shown
+        ), shown
+
+
+async def test_enter_answers_no_to_every_question(db: Path) -> None:
+    """ "new officer 'jsmith'?" took enter as no, then "Assign 2 tagged cables to jsmith?"
+    took it as yes. Enter is no on both; y is yes."""
+    app = make_app(db, officers=["kwalker"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        first = [app.screen.query_one(CableList).row_at(i).reference_id for i in (0, 1)]  # type: ignore[union-attr]
+        await pilot.press("space", "space", "a", *"jsmith", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "enter: no" in str(app.screen.query(Label).last().content)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Assign 2 tagged cables to jsmith?" in str(app.screen.query(Label).first().content)
+        assert "enter: no" in str(app.screen.query(Label).last().content)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        conn = connect(db)
+        assert [wf.state(conn, wf.find_cable(conn, r)).officer for r in first] == [None, None]
+        conn.close()

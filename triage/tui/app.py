@@ -609,7 +609,9 @@ class TriageApp(App[None]):
         self.push_screen(HelpScreen(rows))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # not Textual's "Keys" panel: a second key list, other than ?'s, that esc did not close
+        # (and q behind it quit); "Help: keys" below is ours
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         if isinstance(screen, TriageScreen):
             yield from screen.commands()
         yield SystemCommand("Help: keys", "List every key binding", self.show_help)

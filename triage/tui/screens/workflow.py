@@ -101,7 +101,9 @@ class WorkflowActions(TriageScreen):
                 what.replace("{which}", which, 1) if "{which}" in what else f"{what} for {which}"
             )
             self.app.push_screen(
-                ConfirmScreen(f"{question}?"),
+                # enter is no, as on every question: only y says yes (the new-officer question
+                # just before took enter as no, this one took it as yes)
+                ConfirmScreen(f"{question}?", default=False),
                 lambda ok: run() if ok else None,
             )
         else:
