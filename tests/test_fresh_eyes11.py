@@ -18,6 +18,7 @@ from textual.widgets import Label, Static, TextArea
 from triage.cli import main
 from triage.store import connect
 from triage.store import workflow as wf
+from triage.store.ingest import Item, ingest
 from triage.tui.app import CableScreen, ListScreen, TriageApp
 from triage.tui.screens.dialogs import ConfirmScreen, HelpScreen, NoteEditor, PromptScreen
 from triage.tui.widgets.bars import KeyHints
@@ -374,3 +375,43 @@ async def test_enter_answers_no_to_every_question(db: Path) -> None:
         conn = connect(db)
         assert [wf.state(conn, wf.find_cable(conn, r)).officer for r in first] == [None, None]
         conn.close()
+
+
+# -- I: F for a FLASH that arrived outside the filtered view ------------------------------------
+
+
+async def test_F_opens_a_flash_that_arrived_outside_the_filter(db: Path, samples: Path) -> None:
+    """The toast named the FLASH, and F said "no urgent arrival out of sight"."""
+    app = make_app(db)
+    app.bell = lambda: None  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"origin:paris", "enter")
+        await settle(pilot)
+        app.check_for_changes()
+        await settle(pilot)
+        other = connect(db)
+        flash = (samples / "01_flash_hijack.txt").read_bytes()
+        ingest(other, [Item("in.txt", flash.replace(b"104233", b"104299"))])
+        other.close()
+        assert app.feed.wait(5)
+        app.check_for_changes()
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen)
+        assert not any("26STATE104299" in ln for ln in list_lines(app))  # not in the filter
+        strip = static_text(app, "#arrivals")
+        assert "26STATE104299" in strip and "outside this view" in strip and "F opens" in strip
+        await pilot.press("F")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        assert "26STATE104299" in static_text(app, "#title")
+        said = messages(app)[-1]
+        assert "26STATE104299 (FLASH) is not in Inbox with this search and filters" in said
+        assert "esc comes back" in said
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen) and "origin:paris" in static_text(app, "#filters")
+        assert not app.screen.query_one("#arrivals", Static).display
+        await pilot.press("F")
+        await settle(pilot)
+        assert messages(app)[-1] == "no urgent arrival out of sight"
