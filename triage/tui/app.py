@@ -117,9 +117,9 @@ class TriageApp(App[None]):
         if config.keymap:
             from dataclasses import replace
 
-            from .keymap import keymap_clashes
+            from .keyclash import keymap_clashes
 
-            kept, keymap_problems = keymap_clashes(config.keymap)
+            kept, keymap_problems = keymap_clashes(config.keymap, type(self))
             config = replace(config, keymap=kept)
         self.config = config
         self.cache = Cache(db_path, config.group)
