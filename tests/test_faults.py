@@ -224,7 +224,7 @@ def test_full_disk_during_ingest_and_during_a_change(small_disk: Path, corpus: P
             pass
     note = subprocess.run(
         [*TRIAGE, "note", "--db", str(db), ref, "-"],
-        input="y" * 300_000,
+        input="y" * 10_000,
         capture_output=True,
         text=True,
     )

@@ -323,7 +323,7 @@ def test_full_disk_is_reported_as_such_not_as_a_failed_rollback(db: Path) -> Non
     cid = wf.find_cable(conn, REF)
     full_at_once(conn)
     with pytest.raises(sqlite3.OperationalError, match="full"):
-        wf.set_note(conn, cid, "y" * 300_000, "tester")
+        wf.set_note(conn, cid, "y" * wf.NOTE_MAX_CHARS, "tester")  # (the most a note holds)
     assert not conn.in_transaction
     assert wf.assign(conn, cid, "kwalker", "tester").officer == "kwalker"  # it goes on
     assert wf.state(conn, cid).note == ""

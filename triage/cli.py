@@ -876,8 +876,8 @@ def _ack_before_closing(
 @click.argument("when", nargs=-1, required=True)
 @click.pass_context
 def due(ctx: click.Context, db_opt: str | None, ref: str, when: tuple[str, ...]) -> None:
-    """Set the due date of cable REF: 'today 17:00', 'tomorrow', '+2d', 'fri', '2026-12-01',
-    'none'."""
+    """Set the due date of cable REF: 'today 17:00', 'tomorrow noon', '+2d', 'fri', 'next fri',
+    '2026-12-01', '2026-12-01T09:00Z' (UTC, as export prints it), 'none'."""
     from .store.workflow import WorkflowError, is_past, parse_when
 
     try:
@@ -896,9 +896,10 @@ def due(ctx: click.Context, db_opt: str | None, ref: str, when: tuple[str, ...])
 @click.option("--append", is_flag=True, help="Add TEXT below the note instead of replacing it.")
 @click.pass_context
 def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bool) -> None:
-    """Set the note of cable REF ('-' reads it from standard input). A note another officer
-    wrote is replaced (it stays in the history and `triage audit`), and said; --append adds
-    TEXT on a line of its own below the note instead."""
+    """Set the note of cable REF ('-' reads it from standard input, its last newline dropped;
+    nothing read is refused: '' clears a note). A note holds at most 10,000 characters. A note
+    another officer wrote is replaced or cleared (it stays in the history and `triage audit`),
+    and said; --append adds TEXT on a line of its own below the note instead."""
     from .cable.text import decode
     from .config import current_login
     from .store import workflow as wf
@@ -906,12 +907,25 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
     # bytes as cables are read: UTF-8, else cp1252 (a Latin-1 terminal's `café`), never a
     # lone surrogate that SQLite refuses
     data = sys.stdin.buffer.read() if text == "-" else text.encode("utf-8", "surrogateescape")
-    text = decode(data)[0]
+    from_stdin, text = text == "-", decode(data)[0]
+    if from_stdin:
+        # a script whose pipe failed must not wipe a note: nothing read clears nothing
+        if not text.strip():
+            raise CliError(
+                f"note: {ref}: nothing read from standard input; the note is unchanged "
+                f"(to clear it: triage note {ref} '')"
+            )
+        text = text.removesuffix("\n").removesuffix("\r")  # (echo's and a file's last newline)
 
     def new_note(conn: sqlite3.Connection, cable_id: int) -> str:
         old = wf.state(conn, cable_id).note or ""
         if append:
-            return f"{old.rstrip()}\n{text}" if old.strip() else text
+            longer = f"{old.rstrip()}\n{text}" if old.strip() else text
+            if why := wf.note_too_long(longer):
+                raise CliError(f"note: {ref}: nothing appended: with it, {why}")
+            return longer
+        if why := wf.note_too_long(text):
+            raise CliError(f"note: {ref}: not saved: {why}")
         if old.strip() and old != text:
             by = next(
                 (
@@ -922,8 +936,9 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
                 None,
             )
             if by and by != current_login():
+                done = "replaced" if text.strip() else "cleared"
                 _fail(
-                    f"note: {ref}: replaced the note {by} wrote (kept in the history; "
+                    f"note: {ref}: {done} the note {by} wrote (kept in the history; "
                     "--append adds to a note instead)"
                 )
         return text

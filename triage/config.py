@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,10 +232,20 @@ def _toml_string(value: str) -> str:
 
 
 def _write_config(path: Path, text: str) -> None:
-    """Checked (it must read back), then written beside and renamed into place."""
+    """Checked (it must read back), then written beside and renamed into place. A config that
+    is a link (`config.toml -> ~/dotfiles/triage.toml`) is written through: the file it names
+    is the one replaced, from beside it, keeping its mode (the link was replaced by a new file
+    and the dotfile left as it was). A file made new is the owner's alone (0600)."""
     tomllib.loads(text)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_private(path, text)
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    write_private(target, text)
+    if mode is not None and mode != 0o600:
+        os.chmod(target, mode)
 
 
 def _config_text(cfg: Config, target: Path) -> str:

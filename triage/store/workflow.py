@@ -258,6 +258,22 @@ def set_due(
     return _change(conn, cable_id, who, expected_version, {"due_at": due_utc}, batch)
 
 
+# the longest note: several pages of text. A longer one is a pasted document (a 600,000-character
+# note was taken, and then Python's csv module refused the export, field limit 131,072, and a
+# spreadsheet cuts a cell at 32,767)
+NOTE_MAX_CHARS = 10_000
+
+
+def note_too_long(note: str) -> str | None:
+    """Why `note` cannot be saved, or None."""
+    if len(note) <= NOTE_MAX_CHARS:
+        return None
+    return (
+        f"a note holds at most {NOTE_MAX_CHARS:,} characters, and this one has {len(note):,}: "
+        "shorten it (a long text belongs in a file the note names)"
+    )
+
+
 def set_note(
     conn: sqlite3.Connection,
     cable_id: int,
@@ -266,6 +282,8 @@ def set_note(
     expected_version: int | None = None,
     batch: str | None = None,
 ) -> State:
+    if why := note_too_long(note):
+        raise WorkflowError(why)
     return _change(conn, cable_id, who, expected_version, {"note": note}, batch)
 
 
@@ -537,8 +555,9 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def parse_when(text: str, now: dt.datetime | None = None) -> str | None:
-    """`today 17:00`, `tomorrow`, `+2d`, `+4h`, `fri 12:00`, `2026-12-01`, `2026-12-01 17:00`,
-    `none` -> an ISO UTC time (local times are the host's), or None to clear."""
+    """`today 17:00`, `tomorrow noon`, `+2d`, `+4h`, `fri 12:00`, `next fri`, `2026-12-01`,
+    `2026-12-01 17:00`, `2026-12-01T17:00Z` (as triage prints a due time), `none` -> an ISO
+    UTC time (times without Z are the host's), or None to clear."""
     s = text.strip().lower()
     local_now = (now or dt.datetime.now(dt.UTC)).astimezone()
     if s in ("", "none", "clear", "-"):
@@ -569,14 +588,30 @@ def _when(text: str, s: str, local_now: dt.datetime) -> dt.datetime:
     m = re.fullmatch(r"\+\s*(\d+)\s*([mhdw])", s)
     if m:
         return local_now + span(int(m.group(1)), m.group(2))
+    # the forms triage prints: `2026-12-01T09:00Z` (export, report), `2026-12-01 09:00Z` (the
+    # split view); a Z (or UTC) says the time is UTC, not the host's
+    tz = local_now.tzinfo
+    m = re.search(r"(?<=\d)\s*(z|utc)$", s)
+    if m:
+        tz, s = dt.UTC, s[: m.start()]
+    s = re.sub(r"^(\d{4}-\d{2}-\d{2})t(?=\d)", r"\1 ", s)
     time_part = None
-    m = re.search(r"(\d{1,2}):(\d{2})$", s)
+    m = re.search(r"(\d{1,2}):(\d{2})(?::(\d{2}))?$", s)
     if m:
         time_part = (int(m.group(1)), int(m.group(2)))
         s = s[: m.start()].strip()
-        if time_part[0] > 23 or time_part[1] > 59:
+        if time_part[0] > 23 or time_part[1] > 59 or int(m.group(3) or 0) > 59:
             raise WorkflowError(f"{_cut(text)}: no such time of day")
+    elif re.search(r"(^|\s)noon$", s):
+        time_part, s = (12, 0), s[: -len("noon")].strip()
+    s = re.sub(r"^next\s+(?=[a-z]{3})", "", s)  # `next fri` is `fri`: the coming one
     day: dt.date | None = None
+    if s == "yesterday":
+        raise WorkflowError(
+            f"{_cut(text)}: a due date is still to come; to record one already past "
+            "(a suspense noted late), type its date, like "
+            f"{(local_now.date() - dt.timedelta(days=1)).isoformat()} 17:00"
+        )
     if s in ("", "today"):
         day = local_now.date()
     elif s == "tomorrow":
@@ -595,7 +630,7 @@ def _when(text: str, s: str, local_now: dt.datetime) -> dt.datetime:
                 f"{_cut(text)}: say when like 'today 17:00', 'tomorrow', '+2d', 'fri', '2026-12-01'"
             ) from exc
     hh, mm = time_part if time_part else (17, 0)
-    return dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=local_now.tzinfo)
+    return dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=tz)
 
 
 def is_past(at: str | None, now: dt.datetime | None = None) -> bool:

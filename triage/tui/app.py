@@ -111,6 +111,16 @@ class TriageApp(App[None]):
         super().__init__()
         safe.set_monochrome(self.no_color)
         safe.set_colour_system(self.console.color_system)
+        # a keymap entry giving a key another binding on its screen answers is left out, and
+        # said so once the screen is up (with the views' problems below)
+        keymap_problems: list[str] = []
+        if config.keymap:
+            from dataclasses import replace
+
+            from .keyclash import keymap_clashes
+
+            kept, keymap_problems = keymap_clashes(config.keymap, type(self))
+            config = replace(config, keymap=kept)
         self.config = config
         self.cache = Cache(db_path, config.group)
         if conn is not None:  # the one `triage` checked the database with (see Cache.adopt)
@@ -120,7 +130,7 @@ class TriageApp(App[None]):
         self.started_up = False  # see list_shown
         self.login = login or current_login()
         # a view whose filter cannot be read is left out, and said so once the screen is up
-        self.config_problems: list[str] = []
+        self.config_problems: list[str] = list(keymap_problems)
         self.ctx = console_context(config, self.login, self.config_problems.append)
         self.tabs = BUILTIN_TABS + list(self.ctx.custom_tabs)
         self.has_office = bool(config.office_ris or config.office_names)
@@ -599,7 +609,9 @@ class TriageApp(App[None]):
         self.push_screen(HelpScreen(rows))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # not Textual's "Keys" panel: a second key list, other than ?'s, that esc did not close
+        # (and q behind it quit); "Help: keys" below is ours
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         if isinstance(screen, TriageScreen):
             yield from screen.commands()
         yield SystemCommand("Help: keys", "List every key binding", self.show_help)

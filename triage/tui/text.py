@@ -34,6 +34,28 @@ STATUS_SHORT = {
     "DONE": "DONE",
     "NO ACTION": "NOAC",
 }
+# three letters, beside a four-letter alarm in the list's 8-cell STATUS (`PRG ACK?`, `ASG LATE`):
+# the alarm hid the status, so a status set on an unacknowledged FLASH did not show
+STATUS_TINY = {
+    "NEW": "NEW",
+    "ASSIGNED": "ASG",
+    "IN PROGRESS": "PRG",
+    "AWAITING REPLY": "AWT",
+    "DONE": "DNE",
+    "NO ACTION": "NOA",
+}
+
+
+def status_with(status: str, alarm: str, width: int) -> str:
+    """The status and a four-letter alarm (`ACK?`, `LATE`) in `width` cells: the alarm alone
+    below 8."""
+    room = width - len(alarm) - 1
+    if room < 3:
+        return alarm
+    for shown in (status, STATUS_SHORT.get(status, status), STATUS_TINY.get(status, status)):
+        if len(shown) <= room:
+            return f"{shown} {alarm}"
+    return f"{status[:room]} {alarm}"
 
 
 @dataclass
@@ -385,11 +407,16 @@ def _triage_line(
     if w.note:
         # that there is a note, and how it starts (c opens it whole); it was only in the header
         # pane's last lines, which a short terminal does not show
-        first = visible(w.note.strip().splitlines()[0] if w.note.strip() else "", one_line=True)
+        lines = [ln for ln in w.note.strip().splitlines() if ln.strip()]
+        first = visible(lines[0] if lines else "", one_line=True)
         keep = (40, 24, 12, 0)[level]
         label("Note ", "✎")
         if keep:
             tl.append(first if len(first) <= keep else first[: keep - 1] + "…", style="italic")
+            if len(lines) > 1:  # (the first line alone read as the whole note)
+                more = len(lines) - 1
+                cut = "" if len(first) > keep else "…"
+                tl.append(f"{cut} (+{more} line{'s' if more > 1 else ''})", style="dim")
     if suggested:
         name = visible(suggested, one_line=True)
         if level < 2:

@@ -672,18 +672,23 @@ class ListScreen(WorkflowActions):
             strip.display = False
             return
         hidden = self._urgent_out_of_sight()
-        if not hidden:
+        lst = self.query_one(CableList)
+        # else one this view leaves out (its search or filters): F opens it over the list
+        elsewhere = [a for cid, a in self.urgent.items() if lst.position(cid) is None]
+        if not hidden and not elsewhere:
             strip.display = False
             return
-        lst = self.query_one(CableList)
-        k, a = hidden[0]
+        a = hidden[0][1] if hidden else max(elsewhere, key=lambda a: a.cable_id)
         badge = {p.value: p.badge for p in Precedence}.get(a.precedence, a.precedence[:5])
         t = Text(end="", no_wrap=True, overflow="ellipsis")
-        t.append("↑ " if k < lst.top else "↓ ", style="bold")
+        t.append(("↑ " if hidden[0][0] < lst.top else "↓ ") if hidden else "⇥ ", style="bold")
         t.append(f" {badge} ", style=PREC_STYLES.get(badge, Style(bold=True)))
         t.append(" " + visible(a.reference_id, one_line=True), style="bold")
-        more = f" (+{len(hidden) - 1} more)" if len(hidden) > 1 else ""
-        t.append(f"{more}  F jumps to it   ")
+        if hidden:
+            more = f" (+{len(hidden) - 1} more)" if len(hidden) > 1 else ""
+            t.append(f"{more}  F jumps to it   ")
+        else:
+            t.append(" arrived outside this view  F opens it   ")
         t.append(visible(a.subject, one_line=True))
         strip.update(t)
         strip.display = True
@@ -691,11 +696,40 @@ class ListScreen(WorkflowActions):
     def action_jump_urgent(self) -> None:
         hidden = self._urgent_out_of_sight()
         if not hidden:
-            self.notify("no urgent arrival out of sight", markup=False, timeout=3)
+            self._open_urgent_elsewhere()
             return
         k, a = hidden[0]
         self.urgent.pop(a.cable_id, None)
         self.query_one(CableList).move_to(k)
+
+    def _open_urgent_elsewhere(self) -> None:
+        """An urgent arrival this view's search or filters leave out (its toast was seen; F
+        said "no urgent arrival out of sight"): opened in the split view over the list, which
+        keeps its view; esc comes back to it."""
+        lst = self.query_one(CableList)
+        elsewhere = sorted(
+            (a for cid, a in self.urgent.items() if lst.position(cid) is None),
+            key=lambda a: -a.cable_id,
+        )
+        if not elsewhere:
+            self.notify("no urgent arrival out of sight", markup=False, timeout=3)
+            return
+        from .cable import CableScreen
+
+        a = elsewhere[0]
+        self.urgent.pop(a.cable_id, None)
+        self._draw_arrivals()
+        where = self.view.tab + (
+            " with this search and filters" if self.view.search or self.view.filters else ""
+        )
+        more = f"; {len(elsewhere) - 1:,} more outside it (F again)" if len(elsewhere) > 1 else ""
+        self.notify(
+            f"{visible(a.reference_id, one_line=True)} ({a.precedence}) is not in {where}: "
+            f"opened here, esc comes back to your list{more}",
+            markup=False,
+            timeout=8,
+        )
+        self.app.push_screen(CableScreen(None, 0, a.cable_id))
 
     def _draw_banner(self) -> None:
         for b in self.query(Banner):

@@ -376,6 +376,11 @@ class OverviewScreen(TriageScreen):
         Binding("escape,q,w", "back", "Back to the list", id="overview.back"),
         Binding("r", "recompute", "Refresh", id="overview.refresh"),
         Binding("question_mark", "help", "Help", id="overview.help"),
+        # (Textual's own tab had no id: ? did not list it, and a keymap could not rebind it)
+        Binding("tab", "app.focus_next", "Next panel", show=False, id="overview.next_panel"),
+        Binding(
+            "shift+tab", "app.focus_previous", "Prev panel", show=False, id="overview.prev_panel"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -421,12 +426,12 @@ class OverviewScreen(TriageScreen):
         for bid, key, what in (
             ("overview.open", "enter", "open in the list"),
             ("overview.down", "arrows/hjkl", "move"),
-            ("", "tab", "next panel"),
+            ("overview.next_panel", "tab", "next panel"),
             ("overview.back", "esc", "back"),
             ("overview.refresh", "r", "refresh"),
             ("overview.help", "?", "help"),
         ):
-            t.append(keys.get(bid, key).split(",")[0] if bid else key, style="bold")
+            t.append(keys.get(bid, key).split(",")[0], style="bold")
             t.append(f" {what}  ")
         return t
 

@@ -101,7 +101,9 @@ class WorkflowActions(TriageScreen):
                 what.replace("{which}", which, 1) if "{which}" in what else f"{what} for {which}"
             )
             self.app.push_screen(
-                ConfirmScreen(f"{question}?"),
+                # enter is no, as on every question: only y says yes (the new-officer question
+                # just before took enter as no, this one took it as yes)
+                ConfirmScreen(f"{question}?", default=False),
                 lambda ok: run() if ok else None,
             )
         else:
@@ -397,7 +399,11 @@ class WorkflowActions(TriageScreen):
         version = st.row_version
 
         def saved(new: str | None) -> None:
-            if new is not None:
+            if new is not None and (why := wf.note_too_long(new)):
+                # not saved, and not lost: the editor again, with what was typed
+                self.notify(f"note not saved: {why}", severity="error", markup=False)
+                self._edit_note(t, title, new, st)
+            elif new is not None:
                 self._save_versioned(
                     "note saved",
                     Target(t.cable_id, version, t.reference_id),

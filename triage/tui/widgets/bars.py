@@ -27,24 +27,30 @@ class KeyHints(Static):
 
     def __init__(self, bindings: list[Binding], keymap: dict[str, str]) -> None:
         super().__init__(markup=False)
-        self._hints: list[tuple[str, str]] = []
+        self._hints: list[tuple[str, str, bool]] = []
         for b in bindings:
             if not b.show:
                 continue
             key = keymap.get(b.id or "", b.key).split(",")[0]
-            self._hints.append((KEY_NAMES.get(key, key), b.description))
+            self._hints.append((KEY_NAMES.get(key, key), b.description, b.id in PINNED))
         self._fit(0)
 
     def on_resize(self) -> None:
         self._fit(self.content_region.width)
 
     def _fit(self, width: int) -> None:
-        """Whole hints only, as many as the line holds (in order of need), then the palette's
-        key when it still fits: a hint cut in half (`space`, no word) says nothing."""
+        """Whole hints only, as many as the line holds (in order of need), help and quit always
+        (at 80 columns they were the ones to go, and a new user is lost without them), then the
+        palette's key when it still fits: a hint cut in half (`space`, no word) says nothing."""
         t = Text(end="", no_wrap=True, overflow="ellipsis")
-        for key, what in self._hints:
-            if width and t.cell_len + len(key) + 1 + len(what) > width:
-                break
+        used = sum(len(k) + len(w) + 3 for k, w, pinned in self._hints if pinned)
+        full = False
+        for key, what, pinned in self._hints:
+            if not pinned:
+                full = full or bool(width and used + len(key) + 1 + len(what) > width)
+                if full:
+                    continue
+                used += len(key) + len(what) + 3
             t.append(key, style="bold")
             t.append(f" {what}  ")
         if not width or t.cell_len + len("ctrl+p palette") <= width:
@@ -67,6 +73,9 @@ class Banner(Static):
         text = banner_text(level_rank, noforn, unmarked)
         self.update(Text(text, style=Style(reverse=self.app.no_color)))
 
+
+# the hints a line keeps whatever its width: how to get help, and how to leave
+PINNED = {"app.help", "cable.help", "list.quit", "cable.back"}
 
 HINT_ORDER = [
     "list.open",

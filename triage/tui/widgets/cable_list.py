@@ -38,6 +38,7 @@ from ..text import (
     cut_subject,
     dtg_short,
     layout_columns,
+    status_with,
     suggested_name,
 )
 
@@ -431,12 +432,12 @@ class CableList(Widget, can_focus=True):
                 # the status says it; first, for a FLASH nobody acknowledged too: its
                 # acknowledgement is past the objective (and where AGE gave way, STATUS has 4
                 # cells)
-                value = "LATE" if w < 9 else f"{value[: w - 5]} LATE"
+                value = status_with(row.status or "NEW", "LATE", w)
                 style = alarm_style()
             elif not ack_column and needs_ack(row.prec_rank, row.ack_by, row.status):
                 # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow (where
                 # the list has an ACK column, that column says it)
-                value = "ACK?" if w < 9 else f"{value[: w - 5]} ACK?"
+                value = status_with(row.status or "NEW", "ACK?", w)
                 style = alarm_style()
         elif c.key == "ack":
             if row.ack_by:
