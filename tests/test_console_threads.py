@@ -296,3 +296,21 @@ async def test_in_a_narrow_thread_pane_the_subject_keeps_room(db: Path) -> None:
         # the day and month (the year is in the reference), short officer and status
         assert "A. 18 NOV PRIOR C 26STATE110001 mrod…uez WAIT DEMARCHE RE" in line, line
         assert len(line) <= width
+
+
+async def test_the_thread_tab_holds_what_the_thread_filter_lists(target: Path) -> None:
+    from .test_threads import berlin
+
+    berlin(target).close()
+    app = make_app(target)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await thread_tab(pilot, "09BERLIN1528")
+        lines = tree_text(app).splitlines()
+        more = lines.index(next(ln for ln in lines if ln.startswith("More like this")))
+        # the other reply to what it cites is in the tree, above "More like this", not under it
+        tree = [ln for ln in lines[:more] if "09BERLIN1360" in ln]
+        assert len(tree) == 1 and "TALKS NUMBER 1360" in tree[0], lines
+        assert not any("09BERLIN1360" in ln for ln in lines[more:]), lines
+        assert "Also citing what it cites" in lines[:more]
+        assert "3 cables in the cache" in lines[0]

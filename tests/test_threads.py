@@ -293,6 +293,11 @@ def test_triage_thread_prints_the_tree_and_json(db: Path) -> None:
         "Cited by",
         "  231930Z NOV 26  ROUTN  C  26STATE111560  FOLLOW-UP: SHARING END-USER INFORMATION ON "
         "MACHINE TOOL CASE  -  NEW",
+        # the rest of the thread (what `thread:` lists): Paris's reply to the same instruction
+        "Also citing what it cites",
+        "  26STATE110001  (shown above)",
+        "    201640Z NOV 26  PRIOR  C  26PARIS2010  FRANCE WILL REVIEW MACHINE TOOL LICENSES  -  NEW",
+        "      26STATE111560  (shown above)",
     ]
     r = CliRunner().invoke(main, ["thread", "--db", str(db), "--json", "26PARIS2002"])
     assert r.exit_code == 0, r.output
@@ -305,6 +310,7 @@ def test_triage_thread_prints_the_tree_and_json(db: Path) -> None:
         "25PARIS1500": False,
         "26STATE98412": True,
         "26PARIS1877": True,
+        "26PARIS2001": True,  # it cites 26STATE98412 too: the thread filter lists it
     }
     assert {"from": "26PARIS2002", "to": "25PARIS1500", "letter": "A"} in got["links"]
     assert [n for n in got["nodes"] if n["reference_id"] == "25PARIS1500"][0][
@@ -324,3 +330,58 @@ def test_a_thread_filter_needs_a_value(text: str) -> None:
 
     with pytest.raises(FilterError, match="needs a value"):
         parse_filters(text)
+
+
+def berlin(target: Path) -> sqlite3.Connection:
+    """Two Berlin replies to one Berlin cable: 09BERLIN1528 cites it as its REF C, 09BERLIN1360
+    as its only reference."""
+    conn = connect(target)
+    ingest(
+        conn,
+        [
+            Item("a", cable(1167, day=3, station="BERLIN", yy=9)),
+            Item("b", cable(1360, "REF: BERLIN 1167", day=5, station="BERLIN", yy=9)),
+            Item(
+                "c",
+                cable(
+                    1528,
+                    "REF: A. BERLIN 1001 B. 7 FAM 180 C. BERLIN 1167",
+                    day=8,
+                    station="BERLIN",
+                    yy=9,
+                ),
+            ),
+        ],
+    )
+    return conn
+
+
+def test_the_thread_tree_and_the_thread_filter_hold_the_same_cables(target: Path) -> None:
+    conn = berlin(target)
+    whole = {"09BERLIN1167", "09BERLIN1360", "09BERLIN1528"}
+    for ref in sorted(whole):
+        assert view(conn, f"thread:{ref}") == whole, ref
+        t = th.thread(conn, ids_of(conn, [ref])[ref])
+        assert t is not None
+        held = {
+            r[0]
+            for r in conn.execute(
+                f"SELECT reference_id FROM cables WHERE id IN ({', '.join('?' * len(t.held_ids))})",
+                list(t.held_ids),
+            )
+        }
+        assert held == whole, ref
+        r = CliRunner().invoke(main, ["thread", "--db", str(target), "--json", ref])
+        assert r.exit_code == 0, r.output
+        got = json.loads(r.output)
+        assert {n["reference_id"] for n in got["nodes"] if n["held"]} == whole, ref
+    # the other reply to what 1528 cites is in its tree, under the cable it cites
+    conn.close()
+    r = CliRunner().invoke(main, ["thread", "--db", str(target), "09BERLIN1528"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()[1:-1]
+    at = lines.index("Also citing what it cites")
+    assert lines[at + 1] == "  09BERLIN1167  (shown above)"
+    assert "09BERLIN1360" in lines[at + 2] and lines[at + 2].startswith("    ")
+    assert "(its REF" not in lines[at + 2]  # its only reference has no letter
+

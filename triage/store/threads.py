@@ -6,10 +6,13 @@ cable not yet held resolves when that cable arrives (`store_links`, called by in
 watch); a corrected copy keeps its id, so links to it stay; `triage reindex` recomputes every
 cable's links from its references with the current rules.
 
-A thread is what a cable cites (and what those cite, a few levels up) and what cites it (and
-the replies to those): `thread()` walks both ways breadth-first with bounds on depth, on
-children per cable and on the whole, remembers every cable it has shown (so a cable citing
-itself, two citing each other or any cycle never loops) and says what it cut.
+A thread, as a mail client threads, is everything a cable cites (and what those cite, up the
+chain), and every cable that cites any of those (and the replies to those, down the chain): the
+other posts' replies to the instruction a cable answers are in its thread. The list's
+`thread:REF` filter (`filter_sql`) and the tree (`thread()`, the Thread tab, `triage thread`)
+hold the same cables; the tree walks each way breadth-first with bounds on depth, on children
+per cable and on the whole, remembers every cable it has shown (so a cable citing itself, two
+citing each other or any cycle never loops) and says what it cut.
 """
 
 from __future__ import annotations
@@ -259,12 +262,13 @@ class Node:
     reference_id: str
     cable_id: int | None
     depth: int  # 0 for the open cable, 1.. away from it
-    letter: str | None = None  # the letter the citing cable gives it (on what is cited)
+    letter: str | None = None  # the letter the citing cable gives the link (either way)
     text: str | None = None  # the reference as written, for a cable not held
     fields: dict[str, Any] = field(default_factory=dict)  # dtg, prec, badge, subject, ...
     seen: str | None = None  # "this cable" / "repeat": a cycle or a cable met twice
     document: bool = False  # a reference that names no cable (an e-mail, a telcon, a manual)
     children: list[Node] = field(default_factory=list)
+    citing: bool = False  # it cites the line above it (a reply); False: it is cited by it
     more: int = 0  # children not shown (MAX_CHILDREN, MAX_NODES)
     deeper: int = 0  # links past MAX_DEPTH not followed
 
@@ -279,6 +283,9 @@ class Thread:
     count: int = 0
     cites_more: int = 0  # the open cable's own citations not shown
     cited_by_more: int = 0
+    # the rest of the thread: for each cable it cites (up the chain), shown as a pointer, the
+    # other cables that cite that one, each with its replies
+    others: list[Node] = field(default_factory=list)
 
 
 NODE_COLUMNS = (
@@ -342,8 +349,51 @@ def thread(
         else:
             cites.append(doc)
     cited_by, cited_more = _walk(conn, root, "down", max_depth, max_children, budget, shown, cut)
+    others = _others(conn, cites, max_depth, max_children, budget, shown, cut)
     count = max_nodes - 1 - budget[0]
-    return Thread(root, cites, cited_by, cut, shown, count, cites_more, cited_more)
+    return Thread(root, cites, cited_by, cut, shown, count, cites_more, cited_more, others)
+
+
+def _others(
+    conn: sqlite3.Connection,
+    cites: list[Node],
+    max_depth: int,
+    max_children: int,
+    budget: list[int],
+    shown: set[int],
+    cut: list[str],
+) -> list[Node]:
+    """The rest of the thread (what `thread:` lists): for each held cable the open cable cites,
+    nearest first, the cables citing it that are not shown yet, with their replies. Each is a
+    pointer to the cited cable (shown above) holding them as children."""
+    ancestors: list[Node] = []
+    level = [n for n in cites if n.cable_id is not None and n.seen is None]
+    while level:
+        ancestors.extend(level)
+        level = [k for n in level for k in n.children if k.cable_id is not None and k.seen is None]
+    out: list[Node] = []
+    missed = 0
+    here: list[str] = []
+    for a in ancestors:
+        if budget[0] <= 0:
+            break
+        stub = Node(a.reference_id, a.cable_id, 1, None, None, {})
+        kids, more = _walk(conn, stub, "down", max_depth, max_children, budget, shown, here)
+        # the cables already in the tree (the open cable, what it cites) are not repeated here
+        fresh = [k for k in kids if k.seen is None]
+        if fresh:
+            stub.children, stub.seen = fresh, "repeat"  # "shown above", where it is cited
+            out.append(stub)
+        missed += more
+    deeper = sum(int(m.group(1).replace(",", "")) for c in here if (m := _DEEPER.search(c)))
+    if missed:
+        cut.append(f"{missed:,} more cables citing what it cites not shown")
+    if deeper:
+        cut.append(f"their replies: {deeper:,} more beyond {max_depth} levels, not followed")
+    return out
+
+
+_DEEPER = re.compile(r"([\d,]+) more beyond")
 
 
 def _documents(conn: sqlite3.Connection, cable_id: int) -> list[Node]:
@@ -448,11 +498,12 @@ def _walk(
                 if key in seen_here:  # one reference naming the same cable twice
                     continue
                 seen_here.add(key)
+                down = direction == "down"
                 if other is not None and other in shown:
                     note = "this cable" if other == root.cable_id else "repeat"
-                    kids.append(Node(ref, other, depth, letter, None, {}, seen=note))
+                    kids.append(Node(ref, other, depth, letter, None, {}, seen=note, citing=down))
                 elif other is not None and other in fields:
-                    kids.append(Node(ref, other, depth, letter, None, fields[other]))
+                    kids.append(Node(ref, other, depth, letter, None, fields[other], citing=down))
                 elif other is None and direction == "up":
                     kids.append(Node(ref, None, depth, letter, text))
             kids.sort(key=_order_key)
@@ -647,6 +698,10 @@ def lines(t: Thread) -> list[Line]:
         walk(t.cited_by, t.cited_by_more, 1)
     else:
         out.append(Line("more", 1, None, "no cable in the cache cites it"))
+    if t.others:
+        # the rest of the thread: the other cables citing what it cites (`thread:` lists them)
+        out.append(Line("heading", 0, None, OTHERS_HEADING))
+        walk(t.others, 0, 1)
     for c in t.cut:
         out.append(Line("cut", 0, None, f"cut: {c}"))
     # a cable met twice (a fork that joins again, a cycle) is shown once; its other places
@@ -663,6 +718,15 @@ def lines(t: Thread) -> list[Line]:
     return out
 
 
+OTHERS_HEADING = "Also citing what it cites"
+
+
+def as_ref(n: Node) -> str:
+    """The letter a reply gives the cable above it (`its REF C`); '' for none or on what is
+    cited (there the letter leads the line)."""
+    return f"(its REF {n.letter})" if n.citing and n.letter else ""
+
+
 def marking(t: Thread) -> Rollup:
     """The highest classification among the cables the thread shows (the open cable's with
     them), NOFORN carried: what a page of it is marked."""
@@ -677,6 +741,7 @@ def marking(t: Thread) -> Rollup:
     out.add_marking(t.root.fields.get("badge") or "?")
     walk(t.cites)
     walk(t.cited_by)
+    walk(t.others)
     return out
 
 
@@ -720,6 +785,8 @@ def to_json(t: Thread) -> dict[str, Any]:
     node_json(t.root, current=True)
     walk(t.root, t.cites, True)
     walk(t.root, t.cited_by, False)
+    for stub in t.others:
+        walk(stub, stub.children, False)
     return {
         "reference_id": t.root.reference_id,
         "classification": marking(t).said(),  # the highest of the cables it names
@@ -758,8 +825,9 @@ def node_words(n: Node) -> list[str]:
     """A held cable's line as its parts: DTG, precedence, classification, reference, subject,
     officer, status; a reference not held as its letter, id and text."""
     f = n.fields
+    tail = [as_ref(n)] if as_ref(n) else []
     if n.seen:
-        return [n.reference_id, f"({n.seen})"]
+        return [n.reference_id, f"({n.seen})", *tail]
     if n.document:
         letter = f"{n.letter}. " if n.letter else ""
         return [f"{letter}{n.text or ''}", "(names no cable)"]
@@ -767,13 +835,14 @@ def node_words(n: Node) -> list[str]:
         letter = f"{n.letter}. " if n.letter else ""
         return [f"{letter}{n.reference_id}", "not held:", n.text or ""]
     return [
-        f"{n.letter}. {short_dtg(f)}" if n.letter else short_dtg(f),
+        f"{n.letter}. {short_dtg(f)}" if n.letter and not n.citing else short_dtg(f),
         PREC_SHORT.get(f.get("precedence") or "", "-----"),
         f.get("badge") or "?",
         n.reference_id,
         f.get("subject") or "(no subject)",
         f.get("officer") or "-",
         f.get("status") or "NEW",
+        *tail,
     ]
 
 

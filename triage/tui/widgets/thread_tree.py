@@ -251,11 +251,14 @@ class ThreadTree(VerticalScroll, can_focus=True):
             t.append_text(self._cable_text(n.fields, 0))
             t.stylize(Style(bold=True))
             return _Row(t, n.cable_id, Text("  ◀ this cable", style="bold"))
+        # a reply's letter for the cable above it, kept whole at the line's end
+        ref = th.as_ref(n)
+        tail = Text("  " + visible(ref, one_line=True), style="dim") if ref else None
         if n.seen:
             t = Text(pad + "↳ ", style="dim")
             t.append(visible(n.reference_id, one_line=True))
             t.append(f"  ({n.seen})", style="dim")
-            return _Row(t, n.cable_id)
+            return _Row(t, n.cable_id, tail)
         if n.document:
             t = Text(pad)
             if n.letter:
@@ -272,10 +275,10 @@ class ThreadTree(VerticalScroll, can_focus=True):
             t.append(visible(n.text or "", one_line=True), style="dim")
             return _Row(t)
         t = Text(pad)
-        if n.letter:
+        if n.letter and not n.citing:
             t.append(f"{visible(n.letter, one_line=True)}. ", style="dim")
         t.append_text(self._cable_text(n.fields, 0))
-        return _Row(t, n.cable_id)
+        return _Row(t, n.cable_id, tail)
 
     # narrower than this (the split view's right pane at 120 columns is about 64), a line's
     # parts are packed tighter so that the subject keeps some room
