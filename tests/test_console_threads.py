@@ -314,3 +314,9 @@ async def test_the_thread_tab_holds_what_the_thread_filter_lists(target: Path) -
         assert not any("09BERLIN1360" in ln for ln in lines[more:]), lines
         assert "Also citing what it cites" in lines[:more]
         assert "3 cables in the cache" in lines[0]
+        await pilot.press("escape")
+        await settle(pilot)
+        # asked from the cited cable, the reply's line says which of its references it is
+        await thread_tab(pilot, "09BERLIN1167")
+        reply = [ln for ln in tree_text(app).splitlines() if "09BERLIN1528" in ln]
+        assert len(reply) == 1 and reply[0].endswith("(its REF C)"), reply

@@ -148,7 +148,7 @@ def test_the_thread_tree_of_a_fork(db: Path) -> None:
     # the replies in DTG order, the follow-up that cites them all shown once, pointed to
     replies = [ln for ln in text[4:] if ln.startswith("  ") and not ln.startswith("    ")]
     assert [r.split()[5] for r in replies] == ["26PARIS2010", "26LONDON2850", "26STATE111560"]
-    assert text[5].strip() == "26STATE111560  (shown below)"
+    assert text[5].strip() == "26STATE111560  (shown below)  (its REF B)"
 
 
 def test_a_cycle_ends_at_the_open_cable(db: Path) -> None:
@@ -292,12 +292,12 @@ def test_triage_thread_prints_the_tree_and_json(db: Path) -> None:
         "DETAILS  -  NEW  (this cable)",
         "Cited by",
         "  231930Z NOV 26  ROUTN  C  26STATE111560  FOLLOW-UP: SHARING END-USER INFORMATION ON "
-        "MACHINE TOOL CASE  -  NEW",
+        "MACHINE TOOL CASE  -  NEW  (its REF C)",
         # the rest of the thread (what `thread:` lists): Paris's reply to the same instruction
         "Also citing what it cites",
         "  26STATE110001  (shown above)",
         "    201640Z NOV 26  PRIOR  C  26PARIS2010  FRANCE WILL REVIEW MACHINE TOOL LICENSES  -  NEW",
-        "      26STATE111560  (shown above)",
+        "      26STATE111560  (shown above)  (its REF B)",
     ]
     r = CliRunner().invoke(main, ["thread", "--db", str(db), "--json", "26PARIS2002"])
     assert r.exit_code == 0, r.output
@@ -385,3 +385,18 @@ def test_the_thread_tree_and_the_thread_filter_hold_the_same_cables(target: Path
     assert "09BERLIN1360" in lines[at + 2] and lines[at + 2].startswith("    ")
     assert "(its REF" not in lines[at + 2]  # its only reference has no letter
 
+
+def test_a_link_keeps_its_letter_from_either_end(target: Path) -> None:
+    berlin(target).close()
+    link = {"from": "09BERLIN1528", "to": "09BERLIN1167", "letter": "C"}
+    for ref in ("09BERLIN1528", "09BERLIN1167", "09BERLIN1360"):
+        r = CliRunner().invoke(main, ["thread", "--db", str(target), "--json", ref])
+        assert r.exit_code == 0, r.output
+        got = json.loads(r.output)["links"]
+        assert [k for k in got if k["from"] == "09BERLIN1528" and k["to"] == "09BERLIN1167"] == [
+            link
+        ], ref
+    # and the text: asked from the cited cable, the reply says which of its references it is
+    r = CliRunner().invoke(main, ["thread", "--db", str(target), "09BERLIN1167"])
+    reply = [ln for ln in r.output.splitlines() if "09BERLIN1528" in ln]
+    assert len(reply) == 1 and reply[0].endswith("NEW  (its REF C)"), reply

@@ -492,8 +492,6 @@ def _walk(
             kids: list[Node] = []
             seen_here: set[tuple[str, int | None]] = set()
             for letter, ref, text, other in links.get(n.cable_id, []):
-                if direction == "down":
-                    letter = None  # the reply's letter for this cable says little here
                 key = (ref, other)
                 if key in seen_here:  # one reference naming the same cable twice
                     continue
