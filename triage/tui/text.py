@@ -531,7 +531,8 @@ def body_text(
     d: CableDetail, width: int, console: Console, *, raw: bool, find: str | None
 ) -> tuple[Text, list[int]]:
     """The paragraphs (or the raw text), with `find`'s matches marked; and the lines they are
-    on, for `ctrl+g`."""
+    on, for `ctrl+g` and `N`. A match may cross a line break, the cable's or the wrapping's:
+    see `find_pattern`."""
     # whatever the cable's size or shape, a bounded part of it is drawn (see bounds.py)
     if raw:
         text, shown, cut = bounds.cut_text(d.body)
@@ -555,15 +556,36 @@ def body_text(
         ref = visible(d.reference_id, one_line=True)
         t.append("\n" + bounds.cut_notice(shown, total, d.size, ref), style="bold")
     hits: list[int] = []
-    if find:
-        plain_text = t.plain.lower()
-        needle = find.lower()
-        start = 0
-        while needle and (k := plain_text.find(needle, start)) >= 0:
-            t.stylize(Style(reverse=True, bold=True), k, k + len(needle))
-            hits.append(plain_text.count("\n", 0, k))
-            start = k + len(needle)
+    pattern = find_pattern(find or "")
+    if pattern is not None:
+        plain_text = t.plain
+        lines_before, counted = 0, 0
+        for m in pattern.finditer(plain_text):
+            k, end = m.span()
+            lines_before += plain_text.count("\n", counted, k)
+            counted = k
+            hits.append(lines_before)
+            # marked where it is drawn: each line's part, not the indent or the break between
+            for part in re.finditer(r"[^\n]+", plain_text[k:end]):
+                a, b = k + part.start(), k + part.end()
+                text = plain_text[a:b]
+                a, b = a + len(text) - len(text.lstrip()), b - (len(text) - len(text.rstrip()))
+                if a < b:
+                    t.stylize(FOUND, a, b)
     return t, hits
+
+
+FOUND = Style(reverse=True, bold=True)
+
+
+def find_pattern(find: str) -> re.Pattern[str] | None:
+    """What `/` in the split view finds: the words typed, in any case, with any white space
+    between them (a blank typed matches a run of blanks and line breaks, so a phrase is found
+    where the cable's line or the screen's wrapping breaks it); None for nothing typed."""
+    words = find.split()
+    if not words:
+        return None
+    return re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
 def history_text(

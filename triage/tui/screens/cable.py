@@ -45,6 +45,8 @@ class CableScreen(WorkflowActions):
         Binding("v", "toggle_raw", "Raw", id="cable.raw"),
         Binding("slash", "find", "Find", id="cable.find"),
         Binding("ctrl+g", "find_next", "Find next", show=False, id="cable.find_next"),
+        # ctrl+shift+g (a browser's) reaches few terminals apart from ctrl+g; N is less's and vi's
+        Binding("N", "find_previous", "Find previous", show=False, id="cable.find_previous"),
         Binding("r", "open_reference", "Open ref", id="cable.open_ref"),
         Binding("t", "toggle_thread", "Thread", id="cable.thread"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="cable.down"),
@@ -399,14 +401,19 @@ class CableScreen(WorkflowActions):
 
         self.app.push_screen(PromptScreen("Find in this cable", self.find_text or ""), done)
 
-    def action_find_next(self) -> None:
+    def action_find_next(self, step: int = 1) -> None:
         if not self.find_hits:
             return
-        self.find_pos = (self.find_pos + 1) % len(self.find_hits)
+        if self.find_pos < 0 and step < 0:
+            self.find_pos = 0  # before the first: the previous is the last
+        self.find_pos = (self.find_pos + step) % len(self.find_hits)
         line = self.find_hits[self.find_pos]
         pane = self.query_one("#body-pane", VerticalScroll)
         pane.scroll_to(y=max(0, line - 2), animate=False)
         self._draw_title()
+
+    def action_find_previous(self) -> None:
+        self.action_find_next(-1)
 
     def action_open_reference(self) -> None:
         d = self.detail

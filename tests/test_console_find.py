@@ -1,0 +1,108 @@
+"""Find in the split view (`/`, `ctrl+g` next, `N` previous): a phrase is found whatever
+breaks it on screen (the console's wrapping, the cable's own line break) or however many blanks
+separate its words, in the paragraphs and in the raw text, and marked where it is drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from triage.store import connect
+from triage.store.ingest import Item, ingest
+from triage.tui.app import CableScreen
+from triage.tui.widgets.lazy_text import LazyText
+
+from .test_console import make_app, settle, shown_lines, static_text
+
+PHRASE = "Summit Joint Statement"
+N_PARAS = 10  # nine with the phrase on one cable line, at every offset; one broken by the cable
+
+
+def summit_cable() -> bytes:
+    paras = [
+        f"{k + 1}. (C) The envoys met{' again' * k} and then read the {PHRASE} aloud."
+        for k in range(N_PARAS - 1)
+    ]
+    paras.append(f"{N_PARAS}. (C) They signed the Summit\nJoint Statement at noon.")
+    body = "\n\n".join(paras)
+    return (
+        "R 101200Z MAR 26\nFM AMEMBASSY BERLIN\nTO SECSTATE WASHDC 0001\n\n"
+        "C O N F I D E N T I A L BERLIN 004410\n\nE.O. 12958: DECL: 03/10/2036\n"
+        f"TAGS: PREL GM\nSUBJECT: THE SUMMIT STATEMENT\n\n{body}\n\nMARSH\n"
+    ).encode()
+
+
+def drawn(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The body's lines as drawn: (the text, the part of it drawn in reverse video)."""
+    body = app.screen.query_one("#body", LazyText)
+    out = []
+    for y in range(len(body._lines)):
+        segs = list(body.render_line(y))
+        text = "".join(s.text for s in segs)
+        marked = "".join(s.text for s in segs if s.style is not None and s.style.reverse)
+        out.append((text.rstrip(), marked))
+    return out
+
+
+async def test_find_matches_a_phrase_however_it_is_broken(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    conn = connect(db)
+    ingest(conn, [Item("summit.txt", summit_cable())])
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        lines = drawn(app)
+        # the phrase is on one line of the cable, but the screen wraps it somewhere
+        wrapped = [
+            k
+            for k, (text, _) in enumerate(lines[:-1])
+            if text.endswith(("Summit", "Summit Joint"))
+            and lines[k + 1][0].lstrip().startswith(("Joint Statement", "Statement"))
+        ]
+        assert wrapped, lines
+        await pilot.press("slash", *"summit  joint statement", "enter")
+        await settle(pilot)
+        title = static_text(app, "#title")
+        assert f"found 1 of {N_PARAS}" in title, title
+        lines = drawn(app)
+        # marked where drawn: the words on each line, not the indent under them
+        k = wrapped[0]
+        assert lines[k][1] in ("Summit", "Summit Joint"), lines[k]
+        assert lines[k + 1][1] in ("Joint Statement", "Statement"), lines[k + 1]
+        assert sum(m.count("Statement") for _, m in lines) == N_PARAS
+        # ctrl+g next, N previous (from the first, round to the last)
+        await pilot.press("ctrl+g")
+        assert f"found 2 of {N_PARAS}" in static_text(app, "#title")
+        await pilot.press("N")
+        assert f"found 1 of {N_PARAS}" in static_text(app, "#title")
+        await pilot.press("N")
+        assert f"found {N_PARAS} of {N_PARAS}" in static_text(app, "#title")
+        # the raw text has the cable's own line break in paragraph 10: found there too
+        await pilot.press("v")
+        await settle(pilot)
+        assert f"of {N_PARAS}" in static_text(app, "#title")
+        lines = drawn(app)
+        at = next(k for k, (text, _) in enumerate(lines) if text.endswith("signed the Summit"))
+        assert lines[at][1] == "Summit" and lines[at + 1][1] == "Joint Statement"
+
+
+async def test_find_previous_is_in_the_help(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    conn = connect(db)
+    ingest(conn, [Item("summit.txt", summit_cable())])
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        lines = [ln.strip() for ln in shown_lines(app.screen.query_one(Static))]
+        row = [ln for ln in lines if ln.endswith("cable.find_previous")]
+        assert len(row) == 1 and row[0].startswith("N ") and "Find previous" in row[0], lines
