@@ -158,3 +158,29 @@ async def test_the_console_says_a_reference_of_two_years_is_ambiguous(
         await settle(pilot)
         rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
         assert any("26PARIS2002" in r for r in rows) and not any("25PARIS2002" in r for r in rows)
+
+
+def test_a_reference_as_ref_lines_write_it_finds_the_cable(target: Path) -> None:
+    """`STATE 17263`: the station, then the serial without its leading zeros, no year."""
+    from .test_threads import cable
+
+    instruction = (
+        b"R 021200Z MAR 10\nFM SECSTATE WASHDC\nTO AMEMBASSY PARIS 0001\n\n"
+        b"U N C L A S S I F I E D STATE 017263\n\nTAGS: PREL FR\nSUBJECT: TALKS ON TARIFFS\n\n"
+        b"1. Posts should raise the tariffs.\n\nCLINTON\n"
+    )
+    conn = connect(target)
+    ingest(
+        conn,
+        [
+            Item("a", instruction),  # 10STATE17263: its text has only `STATE 017263`
+            Item("b", cable(2, "REF: STATE 17263", station="PARIS", yy=10)),
+            Item("c", cable(3, station="PARIS", yy=10)),
+        ],
+    )
+    for typed in ("STATE 17263", "state 17263", "STATE 017263", "10STATE17263", "STATE17263"):
+        assert "10STATE17263" in search(conn, typed), typed
+    assert search(conn, "STATE 17263") == {"10STATE17263", "10PARIS2"}
+    # the two words as typed still find what has both, anywhere (Paris's cable cites it)
+    assert search(conn, "PARIS 17263") == {"10PARIS2"}
+    assert search(conn, "STATE 99999") == set()

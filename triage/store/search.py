@@ -255,8 +255,40 @@ def _with_references(node: Node) -> Node:
         return Or((node, Term(f"{m.group(1)} {m.group(2)}", phrase=True), *refs))
     if isinstance(node, Not):
         return Not(_with_references(node.keep), _with_references(node.drop))
-    items = tuple(_with_references(i) for i in node.items)
-    return And(items) if isinstance(node, And) else Or(items)
+    if isinstance(node, And):
+        joined: list[Node] = []
+        k = 0
+        while k < len(node.items):
+            pair = node.items[k : k + 2]
+            spaced = _spaced_reference(*pair) if len(pair) == 2 else None
+            joined.append(spaced if spaced is not None else _with_references(node.items[k]))
+            k += 2 if spaced is not None else 1
+        return joined[0] if len(joined) == 1 else And(tuple(joined))
+    return Or(tuple(_with_references(i) for i in node.items))
+
+
+RE_STATION_WORD = re.compile(r"^[a-z]{3,}$", re.I)
+RE_SERIAL_WORD = re.compile(r"^\d{1,7}$")
+
+
+def _spaced_reference(station: Node, serial: Node) -> Node | None:
+    """`STATE 17263`, a reference as REF lines and officers write it (the station, then the
+    serial without its leading zeros, no year): the two words as typed, or the phrase with
+    the serial as typed or as a cable's text carries it (`STATE 017263`), or the reference id
+    of any year (`10STATE17263`). None when the two words are not a station and a serial."""
+    plain = all(
+        isinstance(t, Term) and not t.phrase and not t.prefix and t.column is None
+        for t in (station, serial)
+    )
+    if not plain or not isinstance(station, Term) or not isinstance(serial, Term):
+        return None
+    if not RE_STATION_WORD.match(station.text) or not RE_SERIAL_WORD.match(serial.text):
+        return None
+    phrases = dict.fromkeys(
+        (f"{station.text} {serial.text}", f"{station.text} {int(serial.text):06d}")
+    )
+    refs = tuple(Term(r, column="reference_id") for r in reference_years(station.text, serial.text))
+    return Or((And((station, serial)), *(Term(p, phrase=True) for p in phrases), *refs))
 
 
 def _without_empty(node: Node) -> Node | None:
