@@ -184,3 +184,40 @@ def test_a_reference_as_ref_lines_write_it_finds_the_cable(target: Path) -> None
     # the two words as typed still find what has both, anywhere (Paris's cable cites it)
     assert search(conn, "PARIS 17263") == {"10PARIS2"}
     assert search(conn, "STATE 99999") == set()
+
+
+async def test_a_reference_with_a_space_or_no_cable_in_a_thread_filter_says_so(
+    target: Path,
+) -> None:
+    """`cites:BERLIN 1167` says to quote it or type it as one word; `thread:nonsense` that no
+    held cable is named so (not an empty list that says nothing)."""
+    from textual.widgets import Input, Label
+
+    from triage.tui.screens.dialogs import PromptScreen
+
+    from .test_console import list_lines, make_app, settle
+    from .test_threads import berlin
+
+    berlin(target).close()
+    app = make_app(target)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"cites:BERLIN 1167", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        error = str(app.screen.query_one("#prompt-error", Label).content)
+        assert "unknown filter '1167'" in error, error
+        assert 'cites:"BERLIN 1167"' in error and "cites:BERLIN1167" in error, error
+        await pilot.press("ctrl+u", *"thread:nonsense", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == "thread:nonsense"
+        error = str(app.screen.query_one("#prompt-error", Label).content)
+        assert "no cable in the cache is named nonsense" in error, error
+        # as the message says: quoted, the reference works
+        await pilot.press("ctrl+u", *'cites:"BERLIN 1167"', "enter")
+        await settle(pilot)
+        rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert len(rows) == 2 and {"09BERLIN1360", "09BERLIN1528"} == {
+            w for r in rows for w in r.split() if w.startswith("09BERLIN")
+        }, rows

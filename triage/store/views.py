@@ -237,6 +237,21 @@ def parse_filters(text: str) -> list[Filter]:
             out.append(Filter("overdue", "yes"))
             continue
         if key not in FILTER_KEYS:
+            if out and out[-1].key in ("thread", "cites", "citedby") and not m.group(2):
+                # `cites:BERLIN 1167`: the reference's second word read as a filter
+                words = [out[-1].value]
+                for w in text.strip()[m.start() :].split():
+                    if ":" in w or w.lower() in FILTER_ADDRESSED or w.lower() == "overdue":
+                        break
+                    words.append(w)
+                said = " ".join(words)
+                one = re.sub(r"\s+", "", said).upper()
+                raise FilterError(
+                    f"unknown filter {m.group(0)!r}: a reference with a space in it goes in "
+                    f'quotes ({out[-1].key}:"{said}") or is typed as one word '
+                    f"({out[-1].key}:{one}"
+                    + (", its year first when two years have it)" if one[:1].isalpha() else ")")
+                )
             raise FilterError(
                 f"unknown filter {m.group(0)!r}: use status:, officer:, prec:, class:, tag:, "
                 "origin:, action, info, since:, until:, received:, ack:, overdue, thread:, "
@@ -324,6 +339,12 @@ def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View,
                 from .threads import held_years
 
                 held = held_years(conn, f.value)
+                if strict and f.key != "cites" and not held and not _held(conn, f.value):
+                    # (`cites:` names a cable that need not be held: what cites it is)
+                    raise FilterError(
+                        f"{f.key}:{f.value}: no cable in the cache is named "
+                        f"{f.value}; type a reference id such as 26PARIS1877 or PARIS1877"
+                    )
                 if len(held) > 1 and strict:
                     raise FilterError(
                         f"{f.key}:{f.value} is ambiguous: it may be {', '.join(held)}; "
@@ -339,6 +360,16 @@ def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View,
     return _searchable(conn, replace(view, filters=tuple(fix(view.filters)))), replace(
         ctx, custom_tabs=custom
     )
+
+
+def _held(conn: sqlite3.Connection, ref: str) -> bool:
+    """Whether a held cable has this reference id (as typed, any case and spacing)."""
+    from .threads import normalise_ref
+
+    got = conn.execute(
+        "SELECT 1 FROM cables WHERE reference_id = ?", (normalise_ref(ref),)
+    ).fetchone()
+    return got is not None
 
 
 ACK_WORDS = {"YES": "yes", "DONE": "yes", "NO": "no", "NONE": "no", "PENDING": "no", "LATE": "late"}
