@@ -498,3 +498,36 @@ def test_a_heartbeat_never_waits_behind_another_writer(
         with log.open("rb") as fh:
             fh.seek(logged)
             assert b"lock timeout" not in fh.read()
+
+
+async def test_the_copy_saved_in_a_file_is_safe_to_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Y 3 where the terminal drops the copy: the file a cable with escape sequences goes to
+    shows them as symbols (cat-ing it cannot set the clipboard or retitle the terminal), and
+    the message says so."""
+    from triage.store import connect
+    from triage.store.ingest import Item, ingest
+
+    monkeypatch.setenv("TERM", "linux")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    db = tmp_path / "cache.db"
+    conn = connect(db)
+    hostile = (
+        b"R 101200Z MAR 26\nFM AMEMBASSY ROME\nTO SECSTATE WASHDC 0001\n\n"
+        b"U N C L A S S I F I E D ROME 000321\n\nTAGS: PREL IT\nSUBJECT: A TITLE\n\n"
+        b"1. Read \x1b]52;c;aGk=\x07 and \x1b]0;owned\x07 here.\n\nSMITH\n"
+    )
+    ingest(conn, [Item("hostile.txt", hostile)])
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("Y", "3")
+        await settle(pilot)
+        saved = tmp_path / "triage-copy-26ROME321.txt"
+        text = saved.read_text(encoding="utf-8")
+        assert "\x1b" not in text and "\x07" not in text
+        assert "Read ␛]52;c;aGk=␇ and ␛]0;owned␇ here." in text
+        said = messages(app)[-1]
+        assert str(saved) in said and "control characters as symbols" in said, said

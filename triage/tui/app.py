@@ -537,7 +537,8 @@ class TriageApp(App[None]):
             )
             return
         self.notify(
-            f"not copied: {why}. {_sentence(visible(what, one_line=True))} is in {path}",
+            f"not copied: {why}. {_sentence(visible(what, one_line=True))} is in {path} "
+            f"({clipboard.SAVED_SAFE})",
             severity="warning",
             markup=False,
             timeout=12,

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Mapping
 
 from ..private_file import write_private
+from ..visible import visible
 
 # terminals cap what one OSC 52 sequence may carry (xterm: 100,000 bytes of base64 by default)
 OSC52_MAX_BYTES = 74_000  # of text: ~99,000 of base64
@@ -46,7 +47,12 @@ def _tmux_clipboard() -> str | None:
 
 
 def save_fallback(text: str, name: str) -> str:
-    """The text in a private file in the home folder, for when the clipboard will not take it."""
+    """The text in a private file in the home folder, for when the clipboard will not take it;
+    its control characters shown as symbols (ESC as ␛), as on screen, so that `cat` of the file
+    cannot set the clipboard or retitle the terminal (`triage raw` gives the bytes)."""
     path = os.path.join(os.path.expanduser("~"), name)
-    write_private(path, text)
+    write_private(path, visible(text))
     return path
+
+
+SAVED_SAFE = "control characters as symbols (␛), safe to print; `triage raw` gives the bytes"
