@@ -775,11 +775,13 @@ def _officer_as_known(conn: sqlite3.Connection, name: str) -> str:
 def _officer_named(conn: sqlite3.Connection, name: str, new_officer: bool) -> str:
     """The known officer `name` names (in any case), or `name` as a new officer when that is
     clearly meant; see `assign`."""
+    from .config import current_login
     from .store import workflow as wf
 
     roster = _config().officers
     officers = wf.known_officers(conn, roster)
     known = {o.lower(): o for o in officers}
+    known.setdefault(current_login().lower(), current_login())  # one's own login is known
     if name.lower() in known:
         return known[name.lower()]
     if new_officer:

@@ -220,7 +220,9 @@ class OfficerPicker(Modal[str | None]):
             # as `officer:me` filters: yourself, never a new officer called "me"
             self.dismiss(str(getattr(self.app, "login", typed)))
             return
-        known = {o.lower(): o for o in [*self._officers, self._suggested or ""] if o}
+        # one's own login is a known officer, before one's first assignment too
+        own = str(getattr(self.app, "login", ""))
+        known = {o.lower(): o for o in [*self._officers, self._suggested or "", own] if o}
         if typed.lower() in known and not self._chosen_by_arrows:
             self.dismiss(known[typed.lower()])
             return
