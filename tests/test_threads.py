@@ -400,3 +400,22 @@ def test_a_link_keeps_its_letter_from_either_end(target: Path) -> None:
     r = CliRunner().invoke(main, ["thread", "--db", str(target), "09BERLIN1167"])
     reply = [ln for ln in r.output.splitlines() if "09BERLIN1528" in ln]
     assert len(reply) == 1 and reply[0].endswith("NEW  (its REF C)"), reply
+
+
+def test_the_other_replies_in_a_thread_are_bounded_and_say_what_was_cut(target: Path) -> None:
+    conn = connect(target)
+    ingest(
+        conn,
+        [Item("i", cable(1, day=1))]
+        + [Item(f"r{k}", cable(k, "REF: PARIS 1", day=2 + k % 20)) for k in range(2, 42)],
+    )
+    ids = ids_of(conn, ["26PARIS2"])
+    t = th.thread(conn, ids["26PARIS2"], max_children=5)
+    assert t is not None
+    assert view(conn, "thread:26PARIS2") == {f"26PARIS{k}" for k in range(1, 42)}
+    text = th.plain_lines(t)
+    at = text.index("Also citing what it cites")
+    shown = [ln for ln in text[at + 2 :] if ln.startswith("    ") and "26PARIS" in ln]
+    assert len(shown) == 5, text
+    assert "    … 34 more not shown" in text[at + 2 + 5 :], text  # 40 replies: itself, 5, 34
+    assert "cut: 34 more cables citing what it cites not shown" in text, text

@@ -349,13 +349,14 @@ def thread(
         else:
             cites.append(doc)
     cited_by, cited_more = _walk(conn, root, "down", max_depth, max_children, budget, shown, cut)
-    others = _others(conn, cites, max_depth, max_children, budget, shown, cut)
+    others = _others(conn, root, cites, max_depth, max_children, budget, shown, cut)
     count = max_nodes - 1 - budget[0]
     return Thread(root, cites, cited_by, cut, shown, count, cites_more, cited_more, others)
 
 
 def _others(
     conn: sqlite3.Connection,
+    root: Node,
     cites: list[Node],
     max_depth: int,
     max_children: int,
@@ -365,26 +366,27 @@ def _others(
 ) -> list[Node]:
     """The rest of the thread (what `thread:` lists): for each held cable the open cable cites,
     nearest first, the cables citing it that are not shown yet, with their replies. Each is a
-    pointer to the cited cable (shown above) holding them as children."""
+    pointer to the cited cable (shown above) holding them as children. One walk from all of
+    them, a query a level."""
     ancestors: list[Node] = []
     level = [n for n in cites if n.cable_id is not None and n.seen is None]
     while level:
         ancestors.extend(level)
         level = [k for n in level for k in n.children if k.cable_id is not None and k.seen is None]
+    stubs = [Node(a.reference_id, a.cable_id, 1, None, None, {}) for a in ancestors]
+    here: list[str] = []
+    if stubs and budget[0] > 0:
+        _walk(conn, root, "down", max_depth, max_children, budget, shown, here, roots=stubs)
     out: list[Node] = []
     missed = 0
-    here: list[str] = []
-    for a in ancestors:
-        if budget[0] <= 0:
-            break
-        stub = Node(a.reference_id, a.cable_id, 1, None, None, {})
-        kids, more = _walk(conn, stub, "down", max_depth, max_children, budget, shown, here)
+    for stub in stubs:
         # the cables already in the tree (the open cable, what it cites) are not repeated here
-        fresh = [k for k in kids if k.seen is None]
+        fresh = [k for k in stub.children if k.seen is None]
+        missed += stub.more
         if fresh:
-            stub.children, stub.seen = fresh, "repeat"  # "shown above", where it is cited
+            stub.children = fresh
+            stub.seen = "repeat"  # "shown above", where it is cited
             out.append(stub)
-        missed += more
     deeper = sum(int(m.group(1).replace(",", "")) for c in here if (m := _DEEPER.search(c)))
     if missed:
         cut.append(f"{missed:,} more cables citing what it cites not shown")
@@ -460,11 +462,13 @@ def _walk(
     budget: list[int],
     shown: set[int],
     cut: list[str],
+    roots: list[Node] | None = None,
 ) -> tuple[list[Node], int]:
     """Breadth first from the root, one level per query; returns the root's children in this
-    direction and how many of them were not shown."""
+    direction and how many of them were not shown. With `roots`, from all of those at once
+    (each keeps its children and what it left out); the root is then the open cable."""
     verb = "cites" if direction == "up" else "is cited by"
-    frontier: list[Node] = [root]
+    frontier: list[Node] = [root] if roots is None else list(roots)
     depth = 0
     deeper_total = 0
     over_total = 0
@@ -497,6 +501,8 @@ def _walk(
                     continue
                 seen_here.add(key)
                 down = direction == "down"
+                if roots is not None and depth == 1 and other is not None and other in shown:
+                    continue  # (the rest of a thread: what the tree shows already is not here)
                 if other is not None and other in shown:
                     note = "this cable" if other == root.cable_id else "repeat"
                     kids.append(Node(ref, other, depth, letter, None, {}, seen=note, citing=down))
@@ -519,8 +525,11 @@ def _walk(
             over_total += n.more
             n.children = keep
         frontier = next_frontier
-    top, more = root.children, root.more
-    root.children, root.more = [], 0  # the caller keeps the two directions apart
+    if roots is not None:
+        top, more = [], 0
+    else:
+        top, more = root.children, root.more
+        root.children, root.more = [], 0  # the caller keeps the two directions apart
     if over_total:
         cut.append(
             f"{over_total:,} more {'cited' if direction == 'up' else 'citing'} cables not shown"
