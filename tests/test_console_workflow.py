@@ -172,7 +172,7 @@ async def test_done_leaves_the_inbox(db: Path) -> None:
         await pilot.press("5")  # 26JCS911 is a FLASH nobody acknowledged: it asks
         await pilot.pause()
         assert isinstance(app.screen, PickScreen)
-        await pilot.press("enter")  # acknowledge, then DONE
+        await pilot.press("down", "enter")  # acknowledge, then DONE
         await settle(pilot)
         assert f"Inbox {N_SAMPLES - 1}" in static_text(app, "#tabs")
         assert "26JCS911" not in list_lines(app)[1]
@@ -192,8 +192,18 @@ async def test_tag_bulk_status_with_one_confirmation(db: Path) -> None:
         assert isinstance(app.screen, PickScreen)
         assert str(app.screen.query_one(Label).content) == (
             "All 3 tagged cables are EMERGENCY, FLASH or NIACT IMMEDIATE and not acknowledged"
+            " (enter: no change)"
         )
-        await pilot.press("down", "enter")  # without acknowledging
+        # enter on nothing picked is no, as on every question (it acknowledged the FLASH)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PickScreen)
+        assert state(db, "26STATE104233").ack_by is None
+        assert state(db, "26STATE104233").status != "NO ACTION"
+        await pilot.press("6")  # (the status key again)
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("down", "down", "enter")  # without acknowledging
         await settle(pilot)
         for ref in ("26JCS911", "26STATE104233", "26ANKARA3401"):
             assert state(db, ref).status == "NO ACTION"
@@ -351,7 +361,14 @@ async def close_the_unacknowledged_flash(pilot: Pilot, app: TriageApp) -> None:
 
 @pytest.mark.parametrize(
     ("choice", "status", "acked"),
-    [("escape", "NEW", None), ("enter", "DONE", "tester"), ("down,enter", "DONE", None)],
+    [
+        ("escape", "NEW", None),
+        # enter on nothing picked is no, as on every question (it acknowledged the FLASH in
+        # the officer's name)
+        ("enter", "NEW", None),
+        ("down,enter", "DONE", "tester"),
+        ("down,down,enter", "DONE", None),
+    ],
 )
 async def test_closing_an_unacknowledged_flash_asks_first(
     db: Path, choice: str, status: str, acked: str | None
@@ -363,7 +380,7 @@ async def test_closing_an_unacknowledged_flash_asks_first(
     async with app.run_test(size=(140, 30)) as pilot:
         await close_the_unacknowledged_flash(pilot, app)
         title = str(app.screen.query_one(Label).content)
-        assert title == "26STATE104233 is FLASH and not acknowledged"
+        assert title == "26STATE104233 is FLASH and not acknowledged (enter: no change)"
         await pilot.press(*choice.split(","))
         await settle(pilot)
         st = state(db, "26STATE104233")
@@ -412,7 +429,7 @@ async def test_acknowledge_then_close_on_a_cable_acknowledged_meanwhile_says_it_
         await close_the_unacknowledged_flash(pilot, app)
         other = connect(db)
         wf.acknowledge(other, wf.find_cable(other, "26STATE104233"), "jsmith")
-        await pilot.press("enter")  # Acknowledge, then set DONE
+        await pilot.press("down", "enter")  # Acknowledge, then set DONE
         await settle(pilot)
         said = " ".join(messages(app))
         assert "already acknowledged by jsmith" in said

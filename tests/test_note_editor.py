@@ -49,3 +49,23 @@ async def test_a_notes_escape_sequences_are_symbols_in_the_editor(db: Path) -> N
         assert state(db, ref).note == (
             "seen by RSO ␛]2;PWNED-BY-NOTE␇ and ␛[31mred␛[0m ok\nthen ␛[2J cleared\nlast"
         )
+
+
+async def test_esc_over_text_typed_into_a_long_note_asks_first(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        ref = app.screen.query_one(CableList).row_at(0).reference_id  # type: ignore[union-attr]
+        conn = connect(db)
+        wf.set_note(conn, wf.find_cable(conn, ref), "a long note, " * 300, "neighbour")
+        conn.close()
+        app.check_for_changes()
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*" typed")
+        await pilot.press("escape")
+        await pilot.pause()
+        from triage.tui.screens.dialogs import ConfirmScreen
+
+        assert isinstance(app.screen, ConfirmScreen)

@@ -91,12 +91,21 @@ class PickScreen(Modal[str | None]):
     ]
 
     def __init__(
-        self, title: str, choices: list[tuple[str, str]], current: str | None = None
+        self,
+        title: str,
+        choices: list[tuple[str, str]],
+        current: str | None = None,
+        *,
+        enter_is_no: bool = False,
     ) -> None:
         super().__init__()
         self._title = title
         self._choices = choices
         self._current = current
+        # a question whose every choice acts (acknowledge a FLASH, close it): nothing is
+        # highlighted until an arrow, j or k moves there, and enter on nothing is no, as on
+        # every other question
+        self._enter_is_no = enter_is_no
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="frame"):
@@ -109,11 +118,21 @@ class PickScreen(Modal[str | None]):
         keys = [k for k, _ in self._choices]
         if self._current in keys:
             ol.highlighted = keys.index(self._current)
+        elif self._enter_is_no:
+            ol.highlighted = None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
     def on_key(self, event: events.Key) -> None:
+        if (
+            event.key == "enter"
+            and self._enter_is_no
+            and self.query_one(OptionList).highlighted is None
+        ):
+            event.stop()
+            self.dismiss(None)
+            return
         # digits pick the nth choice directly
         if event.character and event.character.isdigit():
             n = int(event.character)

@@ -279,7 +279,10 @@ class WorkflowActions(TriageScreen):
                     ),
                 )
 
-        self.app.push_screen(PickScreen(title, choices), chosen)
+        self.app.push_screen(
+            PickScreen(f"{title} (enter: no change)", choices, enter_is_no=True),
+            chosen,
+        )
         return True
 
     def action_due(self) -> None:
