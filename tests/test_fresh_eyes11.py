@@ -130,6 +130,15 @@ def test_nothing_read_from_stdin_clears_no_note(db: Path) -> None:
             assert note_of(db, "26PARIS1877") == "Called RSO, wait for reply"
 
 
+def test_appending_nothing_changes_nothing(db: Path) -> None:
+    """`--append ''` added an empty line to a colleague's note and said it was saved."""
+    their_note(db, "26PARIS1877", "keep me")
+    r = run("note", "--db", str(db), "26PARIS1877", "--append", "")
+    assert r.exit_code == 1
+    assert "26PARIS1877: nothing to append; the note is unchanged" in r.stderr
+    assert note_of(db, "26PARIS1877") == "keep me"
+
+
 def test_a_note_from_stdin_drops_its_last_newline(db: Path) -> None:
     r = run("note", "--db", str(db), "26PARIS1877", "-", input="line one\nline two\n")
     assert r.exit_code == 0, r.output

@@ -918,6 +918,8 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
                 f"(to clear it: triage note {ref} '')"
             )
         text = text.removesuffix("\n").removesuffix("\r")  # (echo's and a file's last newline)
+    if append and not text.strip():
+        raise CliError(f"note: {ref}: nothing to append; the note is unchanged")
 
     def new_note(conn: sqlite3.Connection, cable_id: int) -> str:
         old = wf.state(conn, cable_id).note or ""
