@@ -419,3 +419,15 @@ def test_the_other_replies_in_a_thread_are_bounded_and_say_what_was_cut(target: 
     assert len(shown) == 5, text
     assert "    … 34 more not shown" in text[at + 2 + 5 :], text  # 40 replies: itself, 5, 34
     assert "cut: 34 more cables citing what it cites not shown" in text, text
+
+
+def test_triage_thread_takes_a_reference_without_its_year(db: Path) -> None:
+    """`triage thread "LONDON 2850"` said 'no cable', though `thread:` takes it and REF lines
+    write it so: an officer pastes from one."""
+    whole = CliRunner().invoke(main, ["thread", "--db", str(db), "26LONDON2850"]).output
+    for typed in ("LONDON 2850", "london2850", "LONDON 002850"):
+        r = CliRunner().invoke(main, ["thread", "--db", str(db), typed])
+        assert r.exit_code == 0, (typed, r.output)
+        assert r.output == whole
+    r = CliRunner().invoke(main, ["thread", "--db", str(db), "LONDON 9999"])
+    assert r.exit_code == 1 and "no cable LONDON 9999 in" in r.output

@@ -590,9 +590,17 @@ def thread(ctx: click.Context, db_opt: str | None, as_json: bool, ref: str) -> N
     from .store import threads
 
     conn, path = _open_store(ctx, db_opt, create=False)
-    row = conn.execute(
-        "SELECT id FROM cables WHERE reference_id = ?", (threads.normalise_ref(ref),)
-    ).fetchone()
+    wanted = threads.normalise_ref(ref)
+    # a reference without its year (`BERLIN 1167`, `BERLIN1167`) as the thread: filter takes it
+    held = threads.held_years(conn, ref)
+    if len(held) > 1:
+        raise CliError(
+            f"{visible(ref, one_line=True)} is ambiguous: it may be {', '.join(held)}; type "
+            f"the year (triage thread {held[-1]})"
+        )
+    if held:
+        wanted = held[0]
+    row = conn.execute("SELECT id FROM cables WHERE reference_id = ?", (wanted,)).fetchone()
     t = threads.thread(conn, int(row[0])) if row else None
     if t is None:
         raise CliError(f"no cable {visible(ref, one_line=True)} in {path}")
