@@ -12,8 +12,9 @@ login or root made is followed to the file it names, and that file is replaced, 
 an editor saves through a link); a link someone else made, perhaps planted, is replaced, never
 followed. A name that is, or a link of ours that leads to, anything but a regular file (a folder,
 a device, a FIFO, `/dev/stdout`) is refused: the command line takes `-`, `/dev/stdout`,
-`/dev/fd/1` and `/proc/self/fd/1` as standard output (`names_stdout`) before it gets here. The export is recorded in the audit log before the file takes its name, and
-only after checking that it can be: nothing is exported unrecorded.
+`/dev/fd/1` and `/proc/self/fd/1` as standard output (`names_stdout`) before it gets here.
+The export is recorded in the audit log before the file takes its name, and only after
+checking that it can be: nothing is exported unrecorded.
 """
 
 from __future__ import annotations

@@ -374,9 +374,10 @@ def _others(
         ancestors.extend(level)
         level = [k for n in level for k in n.children if k.cable_id is not None and k.seen is None]
     stubs = [Node(a.reference_id, a.cable_id, 1, None, None, {}) for a in ancestors]
-    here: list[str] = []
     if stubs and budget[0] > 0:
-        _walk(conn, root, "down", max_depth, max_children, budget, shown, here, roots=stubs)
+        # (_walk's own cut lines are not kept: what this walk left out is said below, in its
+        # own words, from what the nodes hold)
+        _walk(conn, root, "down", max_depth, max_children, budget, shown, [], roots=stubs)
     out: list[Node] = []
     missed = 0
     for stub in stubs:
@@ -387,7 +388,7 @@ def _others(
             stub.children = fresh
             stub.seen = "repeat"  # "shown above", where it is cited
             out.append(stub)
-    deeper = sum(int(m.group(1).replace(",", "")) for c in here if (m := _DEEPER.search(c)))
+    deeper = _deeper_below(stubs)
     if missed:
         cut.append(f"{missed:,} more cables citing what it cites not shown")
     if deeper:
@@ -395,7 +396,9 @@ def _others(
     return out
 
 
-_DEEPER = re.compile(r"([\d,]+) more beyond")
+def _deeper_below(nodes: list[Node]) -> int:
+    """The links past the depth bound under these nodes (what _walk counts as it stops)."""
+    return sum(n.deeper + _deeper_below(n.children) for n in nodes)
 
 
 def _documents(conn: sqlite3.Connection, cable_id: int) -> list[Node]:

@@ -674,11 +674,11 @@ class ListScreen(WorkflowActions):
         hidden = self._urgent_out_of_sight()
         lst = self.query_one(CableList)
         # else one this view leaves out (its search or filters): F opens it over the list
-        elsewhere = [a for cid, a in self.urgent.items() if lst.position(cid) is None]
+        elsewhere = self._urgent_elsewhere()
         if not hidden and not elsewhere:
             strip.display = False
             return
-        a = hidden[0][1] if hidden else max(elsewhere, key=lambda a: a.cable_id)
+        a = hidden[0][1] if hidden else elsewhere[0]
         badge = {p.value: p.badge for p in Precedence}.get(a.precedence, a.precedence[:5])
         t = Text(end="", no_wrap=True, overflow="ellipsis")
         t.append(("↑ " if hidden[0][0] < lst.top else "↓ ") if hidden else "⇥ ", style="bold")
@@ -702,15 +702,19 @@ class ListScreen(WorkflowActions):
         self.urgent.pop(a.cable_id, None)
         self.query_one(CableList).move_to(k)
 
+    def _urgent_elsewhere(self) -> list[Arrival]:
+        """The urgent arrivals this view's search or filters leave out, the newest first."""
+        lst = self.query_one(CableList)
+        return sorted(
+            (a for cid, a in self.urgent.items() if lst.position(cid) is None),
+            key=lambda a: -a.cable_id,
+        )
+
     def _open_urgent_elsewhere(self) -> None:
         """An urgent arrival this view's search or filters leave out (its toast was seen; F
         said "no urgent arrival out of sight"): opened in the split view over the list, which
         keeps its view; esc comes back to it."""
-        lst = self.query_one(CableList)
-        elsewhere = sorted(
-            (a for cid, a in self.urgent.items() if lst.position(cid) is None),
-            key=lambda a: -a.cable_id,
-        )
+        elsewhere = self._urgent_elsewhere()
         if not elsewhere:
             self.notify("no urgent arrival out of sight", markup=False, timeout=3)
             return

@@ -314,6 +314,9 @@ class WorkflowActions(TriageScreen):
 
         warned: list[str] = []
 
+        def unchanged(text: str) -> bool:
+            return not text.strip() or text.strip() == was
+
         def check(text: str) -> str | None:
             """A time that cannot be read keeps the dialog open with what was typed; one in
             the past is named once (enter again keeps it)."""
@@ -321,7 +324,7 @@ class WorkflowActions(TriageScreen):
                 at = wf.parse_when(text)
             except wf.WorkflowError as exc:
                 return str(exc)
-            if not text.strip() or text.strip() == was:
+            if unchanged(text):
                 return None  # nothing changes
             if wf.is_past(at) and text not in warned:
                 warned.append(text)
@@ -331,7 +334,7 @@ class WorkflowActions(TriageScreen):
         def chosen(text: str | None) -> None:
             if text is None:
                 return
-            if not text.strip() or text.strip() == was:
+            if unchanged(text):
                 self.notify(
                     "due date unchanged (none clears it)" if was else "no due date set",
                     markup=False,
