@@ -11,6 +11,7 @@ from textual.widgets import Static
 from triage.store import connect
 from triage.store.ingest import Item, ingest
 from triage.tui.app import CableScreen
+from triage.tui.widgets.bars import KeyHints
 from triage.tui.widgets.lazy_text import LazyText
 
 from .test_console import make_app, settle, shown_lines, static_text
@@ -105,4 +106,84 @@ async def test_find_previous_is_in_the_help(tmp_path: Path) -> None:
         await settle(pilot)
         lines = [ln.strip() for ln in shown_lines(app.screen.query_one(Static))]
         row = [ln for ln in lines if ln.endswith("cable.find_previous")]
-        assert len(row) == 1 and row[0].startswith("N ") and "Find previous" in row[0], lines
+        assert len(row) == 1 and row[0].startswith("N ") and "Prev match" in row[0], lines
+
+
+def other_cable() -> bytes:
+    return (
+        b"R 091200Z MAR 26\nFM AMEMBASSY ROME\nTO SECSTATE WASHDC 0002\n\n"
+        b"UNCLASSIFIED ROME 000120\n\nTAGS: PREL IT\nSUBJECT: NOTHING OF A SUMMIT HERE\n\n"
+        b"1. (U) The weather was fine.\n"
+    )
+
+
+async def test_while_a_find_is_shown_n_and_N_move_between_matches_and_esc_ends_it(
+    tmp_path: Path,
+) -> None:
+    """less's and vi's keys: after `/`, n is the next match and N the previous (n was the next
+    cable, and the find's own next was ctrl+g); esc ends the find, and n is the next cable
+    again; the hint line says which n is which."""
+    db = tmp_path / "cache.db"
+    conn = connect(db)
+    ingest(conn, [Item("summit.txt", summit_cable()), Item("rome.txt", other_cable())])
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        assert "BERLIN" in static_text(app, "#title")  # the newer, first in the Inbox
+        first = app.screen.cable_id
+        hints = lambda: str(app.screen.query_one(KeyHints).content)  # noqa: E731
+        assert "n Next " in hints() and "Next match" not in hints()
+        await pilot.press("slash", *"joint statement", "enter")
+        await settle(pilot)
+        assert f"found 1 of {N_PARAS}" in static_text(app, "#title")
+        assert "n Next match" in hints() and "N Prev match" in hints(), hints()
+        assert "esc End find" in hints() and "q Back" in hints(), hints()
+        await pilot.press("n", "n")
+        assert f"found 3 of {N_PARAS}" in static_text(app, "#title")
+        await pilot.press("N")
+        assert f"found 2 of {N_PARAS}" in static_text(app, "#title")
+        assert app.screen.cable_id == first
+        # esc ends the find, not the split view; the marks go with it
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen) and app.screen.cable_id == first
+        assert "found" not in static_text(app, "#title")
+        assert not any(marked for _, marked in drawn(app))
+        assert "n Next " in hints() and "Next match" not in hints() and "esc Back" in hints()
+        # and n is the next cable again
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.cable_id != first and "ROME" in static_text(app, "#title")
+        # a find is in one cable: moving to another (p) ends it
+        await pilot.press("slash", *"weather", "enter")
+        await settle(pilot)
+        assert "found 1 of 1" in static_text(app, "#title")
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.cable_id == first and "found" not in static_text(app, "#title")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, CableScreen)
+
+
+async def test_a_find_with_no_match_leaves_n_the_next_cable(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    conn = connect(db)
+    ingest(conn, [Item("summit.txt", summit_cable()), Item("rome.txt", other_cable())])
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        first = app.screen.cable_id
+        await pilot.press("slash", *"zanzibar", "enter")
+        await settle(pilot)
+        assert any("not found" in str(n.message) for n in app._notifications)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen) and app.screen.cable_id != first

@@ -28,7 +28,7 @@ from .. import bounds
 from ..navigator import Navigator
 from ..safe import visible
 from ..text import body_text, header_text, history_text, title_text, triage_line
-from ..widgets.bars import Banner, KeyHints, hint_bindings
+from ..widgets.bars import FIND_HINT_ORDER, Banner, KeyHints, hint_bindings
 from ..widgets.lazy_text import LazyText
 from ..widgets.thread_tree import ThreadTree
 from .dialogs import PickScreen, PromptScreen
@@ -39,6 +39,11 @@ class CableScreen(WorkflowActions):
     BINDINGS = [
         *WORKFLOW_BINDINGS,
         Binding("h", "toggle_history", "History", id="cable.history"),
+        # while a find has matches, n and N move between them and esc ends the find, as in less
+        # and vi (checked first: check_action passes them over when no find is shown, and the
+        # key goes to the binding after)
+        Binding("escape", "end_find", "End find", id="cable.end_find"),
+        Binding("n", "find_next", "Next match", id="cable.match_next"),
         Binding("escape,q", "back", "Back", id="cable.back"),
         Binding("n", "step(1)", "Next", id="cable.next"),
         Binding("p", "step(-1)", "Prev", id="cable.prev"),
@@ -46,7 +51,7 @@ class CableScreen(WorkflowActions):
         Binding("slash", "find", "Find", id="cable.find"),
         Binding("ctrl+g", "find_next", "Find next", show=False, id="cable.find_next"),
         # ctrl+shift+g (a browser's) reaches few terminals apart from ctrl+g; N is less's and vi's
-        Binding("N", "find_previous", "Find previous", show=False, id="cable.find_previous"),
+        Binding("N", "find_previous", "Prev match", id="cable.find_previous"),
         Binding("r", "open_reference", "Open ref", id="cable.open_ref"),
         Binding("t", "toggle_thread", "Thread", id="cable.thread"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="cable.down"),
@@ -216,6 +221,7 @@ class CableScreen(WorkflowActions):
             body.no_wrap = True  # wrapped here already, with hanging indents
             self.query_one("#body", LazyText).update(body)
         self._drawn_width = self.size.width
+        self._find_changed()
 
     def _draw_title(self) -> int:
         """The title line; returns the room it had (the triage line has the same)."""
@@ -333,6 +339,7 @@ class CableScreen(WorkflowActions):
             return
         self.index = new
         self.nav.move_to(new)
+        self.find_text = None  # a find is in one cable (its prompt says so)
         self.load()
 
     def action_toggle_raw(self) -> None:
@@ -400,6 +407,26 @@ class CableScreen(WorkflowActions):
             self.action_find_next()
 
         self.app.push_screen(PromptScreen("Find in this cable", self.find_text or ""), done)
+
+    def finding(self) -> bool:
+        """A find with matches is shown: n and N move between them, esc ends it."""
+        return bool(self.find_text and self.find_hits)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # (find_next by n passed over: n is the next cable; ctrl+g says nothing)
+        return action not in ("end_find", "find_next") or self.finding()
+
+    def _find_changed(self) -> None:
+        """The key hints for a find shown or ended."""
+        if self.is_mounted:
+            self.query_one(KeyHints).set_bindings(
+                hint_bindings(type(self), FIND_HINT_ORDER if self.finding() else None)
+            )
+
+    def action_end_find(self) -> None:
+        self.find_text = None
+        self.find_pos = -1
+        self.draw()
 
     def action_find_next(self, step: int = 1) -> None:
         if not self.find_hits:

@@ -27,13 +27,27 @@ class KeyHints(Static):
 
     def __init__(self, bindings: list[Binding], keymap: dict[str, str]) -> None:
         super().__init__(markup=False)
+        self._keymap = keymap
         self._hints: list[tuple[str, str, bool]] = []
+        self._shown: list[Binding] = []
+        self.set_bindings(bindings)
+
+    def set_bindings(self, bindings: list[Binding]) -> None:
+        """Hint these (a screen's other mode: a find's n, N and esc). A key an earlier hint
+        shows is not shown again for a later one: esc ends a find, `q Back`."""
+        if bindings == self._shown:
+            return
+        self._shown = bindings
+        self._hints = []
+        taken: set[str] = set()
         for b in bindings:
             if not b.show:
                 continue
-            key = keymap.get(b.id or "", b.key).split(",")[0]
+            keys = [k.strip() for k in self._keymap.get(b.id or "", b.key).split(",")]
+            key = next((k for k in keys if k not in taken), keys[0])
+            taken.add(key)
             self._hints.append((KEY_NAMES.get(key, key), b.description, b.id in PINNED))
-        self._fit(0)
+        self._fit(self.content_region.width if self.is_mounted else 0)
 
     def on_resize(self) -> None:
         self._fit(self.content_region.width)
@@ -99,14 +113,30 @@ HINT_ORDER = [
 ]
 
 
-def hint_bindings(screen: type[Screen[None]]) -> list[Binding]:
+# the split view while a find is shown (n, N and esc are the find's)
+FIND_HINT_ORDER = [
+    "cable.match_next",
+    "cable.find_previous",
+    "cable.end_find",
+    "cable.find",
+    "cable.back",
+    "workflow.assign",
+    "workflow.status",
+    "cable.prev",
+    "cable.help",
+    "cable.raw",
+    "cable.history",
+]
+
+
+def hint_bindings(screen: type[Screen[None]], order: list[str] | None = None) -> list[Binding]:
     """The bindings worth a hint, in the order a desk officer needs them."""
     found: dict[str, Binding] = {}
     for klass in screen.__mro__:
         for b in getattr(klass, "BINDINGS", []):
             if isinstance(b, Binding) and b.id and b.id not in found:
                 found[b.id] = b
-    return [replace(found[i], show=True) for i in HINT_ORDER if i in found]
+    return [replace(found[i], show=True) for i in order or HINT_ORDER if i in found]
 
 
 class TabBar(Static):
