@@ -49,6 +49,34 @@ async def test_a_notes_escape_sequences_are_symbols_in_the_editor(db: Path) -> N
         assert state(db, ref).note == (
             "seen by RSO ␛]2;PWNED-BY-NOTE␇ and ␛[31mred␛[0m ok\nthen ␛[2J cleared\nlast"
         )
+        # what the save did to the control characters is said
+        said = [str(n.message) for n in app._notifications]
+        assert any("note saved" in m and "symbols shown" in m for m in said), said
+
+
+async def test_a_note_saved_unchanged_is_not_rewritten(db: Path) -> None:
+    """ctrl+s with nothing typed wrote a new version and an audit line, and turned the note's
+    control characters into the symbols the editor showed."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        ref = app.screen.query_one(CableList).row_at(0).reference_id  # type: ignore[union-attr]
+        conn = connect(db)
+        wf.set_note(conn, wf.find_cable(conn, ref), HOSTILE, "neighbour")
+        conn.close()
+        before = state(db, ref)
+        app.check_for_changes()
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, NoteEditor)
+        after = state(db, ref)
+        assert after.note == HOSTILE and after.row_version == before.row_version
+        said = [str(n.message) for n in app._notifications]
+        assert "note unchanged" in said and not any("note saved" in m for m in said), said
 
 
 async def test_esc_over_text_typed_into_a_long_note_asks_first(db: Path) -> None:

@@ -400,18 +400,30 @@ class WorkflowActions(TriageScreen):
     def _edit_note(self, t: Target, title: str, text: str, st: wf.State) -> None:
         """The note as read now, saved only over that same version: a note someone else saved
         while this one was being written is never overwritten silently."""
+        from ..widgets.note_area import shown
         from .dialogs import NoteEditor
 
         version = st.row_version
+        held = (st.note or "").replace("\r\n", "\n").replace("\r", "\n")
+        as_shown = shown(held)
 
         def saved(new: str | None) -> None:
-            if new is not None and (why := wf.note_too_long(new)):
+            if new is not None and new == as_shown:
+                # nothing typed: no new version, no audit line, and a note that held control
+                # characters keeps them (saving would store the symbols the editor showed)
+                self.notify("note unchanged", markup=False, timeout=3)
+            elif new is not None and (why := wf.note_too_long(new)):
                 # not saved, and not lost: the editor again, with what was typed
                 self.notify(f"note not saved: {why}", severity="error", markup=False)
                 self._edit_note(t, title, new, st)
             elif new is not None:
                 self._save_versioned(
-                    "note saved",
+                    "note saved"
+                    + (
+                        " (its control characters as the symbols shown, ␛ for ESC)"
+                        if as_shown != held
+                        else ""
+                    ),
                     Target(t.cable_id, version, t.reference_id),
                     lambda c, tt, who, b: wf.set_note(c, tt.cable_id, new, who, tt.row_version, b),
                     lambda theirs: self._edit_note(
