@@ -891,6 +891,27 @@ def test_init_by_an_owner_without_createrole_grants_the_roles_that_exist(
         ).fetchone() == (True,)
 
 
+def test_init_by_an_officer_grants_nothing_and_says_whose_it_is(
+    pg_server: Server, pg_url: str
+) -> None:
+    """An officer's init said "granted triage_officer and triage_ingest what each may do" and
+    printed the administrator's set-up advice: PostgreSQL only warns ("no privileges were
+    granted") when a role that is not the owner grants on a table it may read."""
+    assert run("init", "--db", pg_url).exit_code == 0
+    admin = connect(as_target(pg_url))
+    admin.execute(
+        "DO $$ BEGIN CREATE ROLE kwalker LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    admin.execute("GRANT triage_officer TO kwalker")
+    owner = admin.execute("SELECT current_user").fetchone()[0]
+    admin.close()
+    r = run("init", "--db", _login_url(pg_server, pg_url, "kwalker"))
+    assert r.exit_code == 0, r.output
+    assert "schema" in r.output and "ready" in r.output
+    assert "granted triage_officer" not in r.output and "CREATE ROLE" not in r.output, r.output
+    assert f"granted by the tables' owner, {owner}, not by kwalker" in r.output, r.output
+
+
 def test_an_officer_on_an_older_schema_is_told_the_owner_upgrades_it(
     pg_server: Server, pg_url: str
 ) -> None:

@@ -34,7 +34,10 @@ def register(
         click.echo(f"{path}: triage schema {version} ready (PostgreSQL {server})")
         from .store.postgres import roles
 
-        _say_roles(roles.set_up(conn), str(path), conn)
+        done = roles.set_up(conn)
+        _say_roles(done, str(path), conn)
+        if done.owner is not None:
+            return  # (what follows is for the administrator who set it up)
         click.echo(
             f"""
   {pg.OFFICER_ROLE}: reads cables, changes the workflow (assign, status, due, note, ack)
@@ -109,6 +112,13 @@ def _say_roles(done: RolesSetUp, path: str, conn: sqlite3.Connection) -> None:
     from .store.dsn import display
     from .store.postgres import schema as pg
 
+    if done.owner is not None:
+        me = conn.execute("SELECT current_user").fetchone()[0]
+        click.echo(
+            f"the roles' rights are granted by the tables' owner, {done.owner}, "
+            f"not by {me}: nothing more to do here"
+        )
+        return
     if done.created:
         click.echo(f"created the roles {' and '.join(done.created)}")
     if done.granted:

@@ -20,6 +20,9 @@ class RolesSetUp:
     # what an administrator must run (connected to this database), and why
     admin_sql: list[str] = field(default_factory=list)
     why: str | None = None
+    # the tables belong to another role (an officer ran init): granting is theirs, and a
+    # GRANT by this role would only warn "no privileges were granted"
+    owner: str | None = None
 
     @property
     def then_init_again(self) -> bool:
@@ -47,6 +50,13 @@ def set_up(conn: Any) -> RolesSetUp:
     """Create what is missing (when this role may), then grant (the tables' owner may, with or
     without CREATEROLE). Safe to run again: a role that exists is left as it is."""
     out = RolesSetUp()
+    row = conn.execute(
+        "SELECT tableowner, pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = 'meta'"
+    ).fetchone()
+    if row is not None and not row[1]:
+        out.owner = row[0]
+        return out
     missing = [r for r in ROLES if not _exists(conn, r)]
     for role in missing:
         try:
