@@ -58,6 +58,7 @@ def test_an_undo_says_its_change_in_words_and_as_each_cable_was(db: Path) -> Non
     wf.set_due(conn, a, "2030-01-01T17:00:00Z", "me")
     undone = wf.undo_last(conn, "me")
     assert undone is not None and undone.label == "due 2030-01-01 17:00Z -> -"  # as shown
+    wf.assign(conn, b, "kwalker", "me")  # (IN PROGRESS is an officer's status)
     wf.set_status(conn, b, "IN PROGRESS", "me")
     batch = wf.new_batch()
     for cid in (a, b):
@@ -71,6 +72,7 @@ def test_an_undo_says_its_change_in_words_and_as_each_cable_was(db: Path) -> Non
 def test_undo_leaves_a_cable_someone_changed_since(db: Path) -> None:
     conn = connect(db)
     cid = wf.find_cable(conn, "26STATE104233")
+    wf.assign(conn, cid, "kwalker", "other")  # (IN PROGRESS is an officer's status)
     wf.set_status(conn, cid, "IN PROGRESS", "me")
     wf.set_note(conn, cid, "mine now", "other")
     undone = wf.undo_last(conn, "me")
@@ -90,6 +92,7 @@ def test_u_steps_past_a_refused_undo_to_older_changes(db: Path) -> None:
     paris = wf.find_cable(conn, "26PARIS1877")
     flash = wf.find_cable(conn, "26STATE104233")
     wf.set_note(conn, paris, "call the DCM", "me")
+    wf.assign(conn, flash, "kwalker", "other")  # (IN PROGRESS is an officer's status)
     wf.set_status(conn, flash, "IN PROGRESS", "me")
     wf.set_note(conn, flash, "mine now", "other")
     refused = wf.undo_last(conn, "me")

@@ -303,6 +303,12 @@ async def test_at_100_columns_a_new_status_shows_beside_ack(db: Path) -> None:
         await settle(pilot)
         await put_cursor_on(pilot, "26STATE98412")  # NIACT IMMEDIATE, NEW, not acknowledged
         assert "NEW ACK?" in line_of(app, "26STATE98412")
+        conn = connect(db)  # (IN PROGRESS is an officer's status)
+        wf.assign(conn, wf.find_cable(conn, "26STATE98412"), "kwalker", "other")
+        conn.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert "ASG ACK?" in line_of(app, "26STATE98412")
         await pilot.press("3")
         await settle(pilot)
         row = line_of(app, "26STATE98412")

@@ -58,11 +58,31 @@ def test_cli_commands_change_state_and_write_the_audit_log(db: Path) -> None:
         "ack_by",
         "ack_at",
         "officer",
+        "status",
     ]
     assert all(r[0] == me and r[1] == "26STATE104233" for r in rows)
     assert rows[0][3:] == (None, "kwalker")
     assert rows[1][3:] == ("NEW", "ASSIGNED")
     assert rows[2][3:] == ("ASSIGNED", "IN PROGRESS")
+    # nobody holds it now: an officer's status goes with the officer, back to NEW
+    assert rows[-2][3:] == ("kwalker", None) and rows[-1][3:] == ("IN PROGRESS", "NEW")
+
+
+def test_an_officers_status_needs_an_officer(db: Path) -> None:
+    """`triage status REF ASSIGNED` (or IN PROGRESS, AWAITING REPLY) on a cable nobody held was
+    taken: the New tab (unassigned and open) then listed cables whose STATUS said PROG, and the
+    report's NEW count and the tab's disagreed."""
+    for status in ("assigned", "in progress", "awaiting reply"):
+        r = run("status", "--db", str(db), "26BRASILIA1542", *status.split())
+        assert r.exit_code != 0, r.output
+        assert "26BRASILIA1542 has no officer" in r.output and "assign it first" in r.output
+        assert "Traceback" not in r.output
+    assert audit(db) == []
+    # closing one nobody holds is an officer's everyday call
+    assert run("status", "--db", str(db), "26BRASILIA1542", "no", "action").exit_code == 0
+    assert run("assign", "--db", str(db), "26BRASILIA1542", "kwalker").exit_code == 0
+    r = run("status", "--db", str(db), "26BRASILIA1542", "awaiting", "reply")
+    assert r.exit_code == 0 and "AWAITING REPLY" in r.output, r.output
 
 
 def test_cli_errors_exit_non_zero_with_a_clear_message(db: Path) -> None:

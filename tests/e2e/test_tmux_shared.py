@@ -71,10 +71,12 @@ def test_the_console_in_a_terminal_stays_live_beside_other_commands(tmp_path: Pa
             t.keys("g")
             t.wait_for(f"26STATE{610000 + n}", timeout=2.0)
         # the officer's own change, seen by a fresh process at once
+        cli("assign", "26STATE610003", "jsmith")  # (IN PROGRESS is an officer's status)
         t.keys("g", "j")
         t.wait_for("> FLASH S//NF   26STATE610003")
+        t.wait_for("jsmith")
         t.keys("3")
-        t.wait_for("PROG")
+        t.wait_for("status set to")
         assert fresh_status(db, "26STATE610003")[1] == "IN PROGRESS"
         assert integrity(db) == "ok"
         # the cache rebuilt under the console (its three files removed, a new one made, as

@@ -74,7 +74,13 @@ def test_a_console_stays_live_and_whole_beside_every_command(
     commands: list[tuple[str, Callable[[], object]]] = [
         ("assign", lambda: triage(db, "assign", "25ANKARA348", "jsmith", env=env)),
         ("unassign", lambda: triage(db, "unassign", "25ANKARA348", env=env)),
-        ("status", lambda: triage(db, "status", "26ROME1301", "IN PROGRESS", env=env)),
+        (
+            "status",  # (IN PROGRESS is an officer's status)
+            lambda: (
+                triage(db, "assign", "26ROME1301", "jsmith", env=env),
+                triage(db, "status", "26ROME1301", "IN PROGRESS", env=env),
+            ),
+        ),
         ("due", lambda: triage(db, "due", "26ROME1301", "+2d", env=env)),
         ("note", lambda: triage(db, "note", "26ROME1301", "called the desk", env=env)),
         ("ack", lambda: triage(db, "ack", "26ANKARA3401", env=env)),
@@ -99,9 +105,11 @@ def test_a_console_stays_live_and_whole_beside_every_command(
         triage(db, "ingest", "-q", str(arrival), env=env)
         ref = f"26STATE{serial}"
         console.wait_for(ref, timeout=2.0)
+        triage(db, "assign", ref, "jsmith", env=env)  # (IN PROGRESS is an officer's)
         # the console's own next change is visible to a fresh process at once
         console.keys("slash", *ref, "enter")
         console.wait_for("1 of 1", timeout=5)
+        console.wait_for("jsmith", timeout=5)
         console.keys("3")
         assert fresh_status(db, ref)[1] == "IN PROGRESS", f"after {name}"
         console.keys("escape")

@@ -120,6 +120,9 @@ def test_a_status_set_by_someone_else_meanwhile_is_shown_not_overwritten(
     desk: tuple[Path, dict[str, str], Console],
 ) -> None:
     db, env, console = desk
+    # (held by someone: IN PROGRESS is an officer's status)
+    triage(db, "assign", "26ROME1301", "jsmith", "--new", env=env)
+    console.wait_for("jsmith", timeout=10)
     console.keys("s")
     console.wait_for("Status of 26ROME1301")
     triage(db, "status", "26ROME1301", "DONE", env=env)

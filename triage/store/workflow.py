@@ -25,6 +25,10 @@ from .since import span
 from .txn import rollback
 
 STATUSES = [s.value for s in Status]
+# statuses that say an officer holds the cable: none is set on a cable nobody holds (the New
+# tab, "unassigned and open", listed cables whose STATUS said PROG, and report's counts and the
+# tabs' disagreed), and removing the officer takes one back to NEW
+OWNED_STATUSES = ("ASSIGNED", "IN PROGRESS", "AWAITING REPLY")
 
 
 class WorkflowError(Exception):
@@ -169,6 +173,16 @@ def _change(
             and not (merge and _apart(conn, cable_id, expected_version, st.row_version, changes))
         ):
             raise Conflict(st.reference_id, st.changed_by, st.changed_at, current=st)
+        if merge and changes.get("officer", st.officer) is None:
+            # (read here, under the write lock: a status or an officer set meanwhile counts)
+            status = changes.get("status", st.status)
+            if status in OWNED_STATUSES:
+                if "status" in changes:
+                    raise WorkflowError(
+                        f"{st.reference_id} has no officer, and {status} is an officer's "
+                        "status: assign it first"
+                    )
+                changes = {**changes, "status": "NEW"}
         audit = []
         for field, new in changes.items():
             old = getattr(st, field)
@@ -227,11 +241,8 @@ def unassign(
     expected_version: int | None = None,
     batch: str | None = None,
 ) -> State:
-    st = state(conn, cable_id)
-    changes: dict[str, Any] = {"officer": None}
-    if st.status == "ASSIGNED":
-        changes["status"] = "NEW"
-    return _change(conn, cable_id, who, expected_version, changes, batch)
+    # (an officer's status goes back to NEW with the officer: _change decides, under the lock)
+    return _change(conn, cable_id, who, expected_version, {"officer": None}, batch)
 
 
 def set_status(
