@@ -71,7 +71,9 @@ async def test_assign_with_type_ahead_then_status_digits_due_note_ack(db: Path) 
         assert st.ack_by == "tester"
         assert "ack?" not in list_lines(app)[2].lower()
         assert "tester" in list_lines(app)[2]  # who acknowledged, in the list
-        await pilot.press("A")
+        await pilot.press("A")  # kwalker's: asked first
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert state(db, "26STATE104233").officer is None
 

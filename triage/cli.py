@@ -704,6 +704,7 @@ def _workflow(
     who = current_login()
     try:
         cable_id = wf.find_cable(conn, ref)
+        before = wf.state(conn, cable_id).officer
         fn = getattr(wf, change)
         if value_of is not None:
             args = (value_of(conn, cable_id), *args[1:])
@@ -720,13 +721,15 @@ def _workflow(
         raise CliError(str(exc)) from exc
     except sqlite3.Error as exc:
         raise CliError(f"could not change {ref}: {exc}") from exc
+    # taken from someone: say whom (their Mine lost it)
+    was = f" (was {before}'s)" if before and st.officer != before else ""
     note = ""
     if change == "set_note":  # say what was kept: a note is not among the fields shown
         n = len(st.note or "")
         note = f", note of {n:,} character{'s' if n != 1 else ''} saved" if n else ", note cleared"
     click.echo(
         visible_line(
-            f"{st.reference_id}: officer {st.officer or '-'}, status {st.status}, "
+            f"{st.reference_id}: officer {st.officer or '-'}{was}, status {st.status}, "
             f"due {st.due_at or '-'}, ack {st.ack_by or '-'}{note}"
         )
     )

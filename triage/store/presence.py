@@ -129,20 +129,32 @@ class Assignment:
     cable_id: int
     reference_id: str
     version: int | None = None  # not an assignment: a new version of a cable `login` holds
+    # not an assignment either: someone else took the cable from `login` (to `now_with`, or
+    # to nobody)
+    taken: bool = False
+    now_with: str | None = None
 
 
 def assigned_to(conn: sqlite3.Connection, login: str, after: int) -> list[Assignment]:
-    """Since audit row `after`: cables someone else assigned to `login`, and new versions of
-    cables `login` holds (the text they act on changed: they are told, not left to find it)."""
-    return [
-        Assignment(int(a), str(who), int(cid), str(ref), int(new) if f == "version" else None)
-        for a, who, cid, ref, f, new in conn.execute(
-            "SELECT id, who, cable_id, reference_id, field, new FROM audit WHERE id > ? AND ("
-            "(field = 'officer' AND new = ? AND who != ?) OR (field = 'version' AND cable_id IN "
-            "(SELECT cable_id FROM workflow WHERE officer = ?))) ORDER BY id",
-            (after, login, login, login),
-        )
-    ]
+    """Since audit row `after`: cables someone else assigned to `login` or took from them, and
+    new versions of cables `login` holds (the text they act on changed: they are told, not left
+    to find it)."""
+    out = []
+    for a, who, cid, ref, f, old, new in conn.execute(
+        "SELECT id, who, cable_id, reference_id, field, old, new FROM audit WHERE id > ? AND ("
+        "(field = 'officer' AND (new = ? OR old = ?) AND who != ?) OR (field = 'version' AND "
+        "cable_id IN (SELECT cable_id FROM workflow WHERE officer = ?))) ORDER BY id",
+        (after, login, login, login, login),
+    ):
+        if f == "version":
+            out.append(Assignment(int(a), str(who), int(cid), str(ref), int(new)))
+        elif new == login:
+            out.append(Assignment(int(a), str(who), int(cid), str(ref)))
+        elif old == login:
+            out.append(
+                Assignment(int(a), str(who), int(cid), str(ref), None, True, new and str(new))
+            )
+    return out
 
 
 def last_audit_id(conn: sqlite3.Connection) -> int:

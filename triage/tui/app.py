@@ -387,9 +387,30 @@ class TriageApp(App[None]):
         # a bulk assignment is one toast per officer who made it, not one per cable
         by: dict[str, list[str]] = {}
         for given in msg.assigned:
-            if given.version:
+            if given.version or given.taken:
                 continue
             by.setdefault(given.by, []).append(given.reference_id)
+        # and one per officer who took cables from this one (A on a colleague's cable, or an
+        # assignment to someone else): their Mine count dropped with no word of why
+        taken: dict[str, list[tuple[str, str | None]]] = {}
+        for lost in msg.assigned:
+            if lost.taken:
+                taken.setdefault(lost.by, []).append((lost.reference_id, lost.now_with))
+        for who, cables in taken.items():
+            ref, now_with = cables[0]
+            what = (
+                visible(ref, one_line=True)
+                + (f" (now {visible(now_with, one_line=True)}'s)" if now_with else "")
+                if len(cables) == 1
+                else f"{len(cables):,} cables ({visible(ref, one_line=True)}, …)"
+            )
+            self.notify(
+                f"{visible(who, one_line=True)} took {what} from you",
+                title="No longer yours",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
         for who, refs in by.items():
             what = (
                 visible(refs[0], one_line=True)

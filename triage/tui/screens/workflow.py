@@ -67,8 +67,9 @@ class WorkflowActions(TriageScreen):
 
     def which(self, targets: list[Target]) -> str:
         """What a prompt acts on: the cable's reference, or how many cables."""
-        if len(targets) == 1 and not self.bulk():
-            return visible(targets[0].reference_id, one_line=True)
+        if len(targets) == 1:
+            ref = visible(targets[0].reference_id, one_line=True)
+            return ref if not self.bulk() else f"the tagged cable {ref}"
         return f"{len(targets):,} {self.bulk_noun()}"
 
     def refresh_after_change(self) -> None:  # pragma: no cover - overridden
@@ -94,8 +95,22 @@ class WorkflowActions(TriageScreen):
             targets = self.targets()
         if not targets:
             return
-        if self.bulk() and len(targets) > 1:
-            which = f"{len(targets):,} {self.bulk_noun()}"
+        under = self.cursor_target()
+        if self.bulk() and (
+            len(targets) > 1 or under is None or under.cable_id != targets[0].cable_id
+        ):
+            # (one tagged cable away from the cursor too: a status key changed it, not the
+            # row the officer was looking at, and asked nothing)
+            which = (
+                f"{len(targets):,} {self.bulk_noun()}"
+                if len(targets) > 1
+                else f"the tagged cable {visible(targets[0].reference_id, one_line=True)}"
+                + (
+                    f" (not {visible(under.reference_id, one_line=True)} under the cursor)"
+                    if under is not None
+                    else ""
+                )
+            )
             # `Assign {which} to kwalker`, or `Set status DONE` for {which}
             question = (
                 what.replace("{which}", which, 1) if "{which}" in what else f"{what} for {which}"
@@ -178,6 +193,33 @@ class WorkflowActions(TriageScreen):
                 raise Unchanged(f"{t.reference_id} is not assigned; nothing to remove")
             return wf.unassign(c, t.cable_id, who, t.row_version, b)
 
+        targets = self.targets()
+        if len(targets) == 1 and not self.bulk():
+            # a colleague's cable is theirs to give up: A (one shift from a) took it with one
+            # key, and they were not told
+            try:
+                st = wf.state(self.tapp.cache.conn(), targets[0].cable_id)
+            except (sqlite3.Error, StoreError, wf.WorkflowError):
+                st = None  # (the change itself will say what is wrong)
+            if st is not None and st.officer and st.officer != self.tapp.login:
+                from .dialogs import ConfirmScreen
+
+                officer = visible(st.officer, one_line=True)
+                back = " (back to NEW)" if st.status in wf.OWNED_STATUSES else ""
+
+                def answered(ok: bool | None) -> None:
+                    if ok:
+                        self._apply("assignment removed", targets, unassign)
+
+                self.app.push_screen(
+                    ConfirmScreen(
+                        f"{visible(st.reference_id, one_line=True)} is {officer}'s, "
+                        f"{st.status}: take it from them{back}? They are told.",
+                        default=False,
+                    ),
+                    answered,
+                )
+                return
         self._confirm_then(
             "Remove the assignment", lambda: self.apply("assignment removed", unassign)
         )
@@ -187,16 +229,43 @@ class WorkflowActions(TriageScreen):
         if targets:
             self._ask_status(targets, f"Status of {self.which(targets)} (1-6)")
 
-    def _ask_status(self, targets: list[Target], title: str) -> None:
+    def _statuses_now(self, targets: list[Target]) -> set[str]:
+        try:
+            conn = self.tapp.cache.conn()
+            return {wf.state(conn, t.cable_id).status for t in targets[:500]}
+        except (sqlite3.Error, StoreError, wf.WorkflowError):
+            return set()  # (the change itself will say what is wrong)
+
+    def _ask_status(self, targets: list[Target], title: str, current: str | None = None) -> None:
+        """The box opens on the status the cable has (the cables have, when they share one),
+        marked `(now)`: enter on it changes nothing. It opened on NEW, and s then enter set an
+        assigned cable back to NEW. With several statuses among tagged cables nothing is
+        highlighted, and enter on nothing is no."""
         from .dialogs import PickScreen
 
-        choices = [(s, f"{k + 1}  {s}") for k, s in enumerate(wf.STATUSES)]
+        if current is None:
+            now = self._statuses_now(targets)
+            current = now.pop() if len(now) == 1 and len(targets) <= 500 else None
+        choices = [
+            (s, f"{k + 1}  {s}" + ("  (now)" if s == current else ""))
+            for k, s in enumerate(wf.STATUSES)
+        ]
 
         def chosen(status: str | None) -> None:
-            if status:
+            if status and status == current:
+                self.notify(f"status unchanged: {status}", markup=False, timeout=3)
+            elif status:
                 self._set_status(status, targets)
 
-        self.app.push_screen(PickScreen(title, choices), chosen)
+        self.app.push_screen(
+            PickScreen(
+                title if current else f"{title} (enter: no change)",
+                choices,
+                current,
+                enter_is_no=current is None,
+            ),
+            chosen,
+        )
 
     def action_status_to(self, n: int) -> None:
         self._set_status(wf.STATUSES[n - 1], self.targets())
@@ -212,6 +281,7 @@ class WorkflowActions(TriageScreen):
                 [t],
                 f"Status of {visible(t.reference_id, one_line=True)}: {self._who_when(theirs)} "
                 f"to {theirs.status}; pick yours, esc keeps theirs",
+                theirs.status,
             )
 
         self._confirm_then(

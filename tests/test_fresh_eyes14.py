@@ -1,0 +1,206 @@
+"""What a fourth fresh-eyes tester (eyes14) found in a shift of three officers on one cache:
+the status box's enter reset a cable to NEW; an officer's statuses were taken on cables nobody
+held; A took a colleague's cable with one key and nobody was told; a status key changed one
+tagged cable away from the cursor without a word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from triage.cli import main
+from triage.store import connect
+from triage.store import workflow as wf
+from triage.tui.app import TriageApp
+from triage.tui.screens.dialogs import ConfirmScreen, PickScreen
+from triage.tui.widgets.cable_list import CableList
+
+from .test_console import make_app, settle
+from .test_fresh_eyes11 import line_of, messages, put_cursor_on
+
+
+def state_of(db: Path, ref: str) -> wf.State:
+    conn = connect(db)
+    try:
+        return wf.state(conn, wf.find_cable(conn, ref))
+    finally:
+        conn.close()
+
+
+def change(db: Path, fn: str, ref: str, *args: str) -> None:
+    conn = connect(db)
+    try:
+        getattr(wf, fn)(conn, wf.find_cable(conn, ref), *args)
+    finally:
+        conn.close()
+
+
+async def fresh(pilot, app: TriageApp) -> None:  # type: ignore[no-untyped-def]
+    app.check_for_changes()
+    await settle(pilot)
+
+
+# -- 1: the status box opens on the status the cable has ---------------------------------------
+
+
+async def test_s_then_enter_changes_nothing(db: Path) -> None:
+    """The box opened with NEW highlighted: `s` then enter (a double tap, a changed mind) set an
+    assigned cable back to NEW."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, "26STATE104233")
+        change(db, "assign", "26STATE104233", "kwalker", "other")
+        await fresh(pilot, app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickScreen)
+        labels = [str(app.screen._choices[k][1]) for k in range(len(app.screen._choices))]
+        assert "2  ASSIGNED  (now)" in labels, labels
+        await pilot.press("enter")
+        await settle(pilot)
+        st = state_of(db, "26STATE104233")
+        assert (st.officer, st.status) == ("kwalker", "ASSIGNED")
+        assert "status unchanged: ASSIGNED" in messages(app)
+        # and picking another still sets it
+        await pilot.press("s", "3")
+        await settle(pilot)
+        assert state_of(db, "26STATE104233").status == "IN PROGRESS"
+
+
+async def test_tagged_cables_of_several_statuses_open_the_box_on_nothing(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        first = lst.row_at(0).reference_id  # type: ignore[union-attr]
+        change(db, "assign", first, "kwalker", "other")
+        await fresh(pilot, app)
+        await pilot.press("space", "space")  # two tagged: ASSIGNED and NEW
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickScreen) and "enter: no change" in app.screen._title
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PickScreen)
+        assert state_of(db, first).status == "ASSIGNED"
+
+
+# -- 3: an officer's statuses need an officer ---------------------------------------------------
+
+
+async def test_an_officers_status_on_a_cable_nobody_holds_is_refused_in_the_console(
+    db: Path,
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, "26BRASILIA1542")
+        await pilot.press("3")
+        await settle(pilot)
+        assert any(
+            "26BRASILIA1542 has no officer" in m and "assign it first" in m for m in messages(app)
+        ), messages(app)
+        st = state_of(db, "26BRASILIA1542")
+        assert (st.officer, st.status) == (None, "NEW")
+        assert "NEW" in line_of(app, "26BRASILIA1542")
+
+
+def test_removing_the_officer_of_a_cable_in_progress_takes_it_back_to_new(db: Path) -> None:
+    """Unassigning an IN PROGRESS cable left `officer -, status IN PROGRESS`: the New tab then
+    listed it with PROG in its STATUS, and the report's counts and the tabs' disagreed."""
+    change(db, "assign", "26BRASILIA1542", "kwalker", "other")
+    change(db, "set_status", "26BRASILIA1542", "AWAITING REPLY", "other")
+    r = CliRunner().invoke(main, ["unassign", "--db", str(db), "26BRASILIA1542"])
+    assert r.exit_code == 0, r.output
+    assert "officer - (was kwalker's), status NEW" in r.output, r.output
+    # closed cables stay closed
+    change(db, "assign", "26BRASILIA1542", "kwalker", "other")
+    change(db, "set_status", "26BRASILIA1542", "DONE", "other")
+    change(db, "unassign", "26BRASILIA1542", "other")
+    assert state_of(db, "26BRASILIA1542").status == "DONE"
+
+
+# -- 4: A on a colleague's cable asks, and the colleague is told --------------------------------
+
+
+async def test_A_on_a_colleagues_cable_asks_first(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, "26STATE104233")
+        change(db, "assign", "26STATE104233", "kwalker", "other")
+        change(db, "set_status", "26STATE104233", "IN PROGRESS", "kwalker")
+        await fresh(pilot, app)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "kwalker's, IN PROGRESS: take it from them (back to NEW)?" in (app.screen._question)
+        await pilot.press("enter")  # enter is no
+        await settle(pilot)
+        assert state_of(db, "26STATE104233").officer == "kwalker"
+        await pilot.press("A", "y")
+        await settle(pilot)
+        st = state_of(db, "26STATE104233")
+        assert (st.officer, st.status) == (None, "NEW")
+        # one's own cable: no question
+        change(db, "assign", "26STATE104233", "tester", "tester")
+        await fresh(pilot, app)
+        await pilot.press("A")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert state_of(db, "26STATE104233").officer is None
+
+
+async def test_the_officer_a_cable_is_taken_from_is_told(db: Path) -> None:
+    """kwalker's console: a colleague's A (or an assignment to someone else) took a cable of
+    hers, and only her Mine count dropped."""
+    app = TriageApp(db, make_app(db).config, login="kwalker")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        change(db, "assign", "26STATE104233", "kwalker", "other")
+        change(db, "assign", "26PARIS1877", "kwalker", "other")
+        await fresh(pilot, app)
+        assert any("assigned" in m and "to you" in m for m in messages(app)), messages(app)
+        change(db, "assign", "26STATE104233", "jsmith", "mrodriguez")
+        change(db, "unassign", "26PARIS1877", "eyes")
+        await fresh(pilot, app)
+        said = messages(app)
+        assert "mrodriguez took 26STATE104233 (now jsmith's) from you" in said, said
+        assert "eyes took 26PARIS1877 from you" in said, said
+        # her own change says nothing to her
+        before = len(messages(app))
+        change(db, "assign", "26JCS911", "kwalker", "kwalker")
+        change(db, "unassign", "26JCS911", "kwalker")
+        await fresh(pilot, app)
+        assert not any("took" in m for m in messages(app)[before:])
+
+
+# -- 5: one tagged cable away from the cursor ---------------------------------------------------
+
+
+async def test_a_key_for_one_tagged_cable_away_from_the_cursor_asks_which(db: Path) -> None:
+    """space tags a cable and moves on: a status key then changed the tagged one, not the row
+    under the cursor, and asked nothing (it asks for two or more)."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        await pilot.press("G", "k")  # (routine traffic at the end: closing asks nothing more)
+        await settle(pilot)
+        tagged = lst.row_at(lst.cursor).reference_id  # type: ignore[union-attr]
+        under = lst.row_at(lst.cursor + 1).reference_id  # type: ignore[union-attr]
+        await pilot.press("space")  # tags it, the cursor on the next
+        await pilot.press("6")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        q = app.screen._question
+        assert f"the tagged cable {tagged} (not {under} under the cursor)" in q, q
+        await pilot.press("n")
+        await settle(pilot)
+        assert state_of(db, tagged).status == "NEW" and state_of(db, under).status == "NEW"
+        await pilot.press("6", "y")
+        await settle(pilot)
+        assert state_of(db, tagged).status == "NO ACTION"
+        assert state_of(db, under).status == "NEW"
