@@ -607,6 +607,79 @@ def test_a_stopped_migrate_goes_on_where_it_was(tmp_path: Path, pg_url: str, sam
     assert report.verified_texts == N_SAMPLES
 
 
+def test_a_migrate_run_again_carries_what_officers_changed_meanwhile(
+    tmp_path: Path, pg_url: str, samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """eyes15: stopped, then run again after an officer assigned, noted and closed cables the
+    first run had copied, the migrate said "verified" over a destination without those changes
+    (its own copied audit log said otherwise). A change made while it copies is caught too."""
+    from triage.store import workflow as wf
+    from triage.store.migrate import MigrateError, migrate
+
+    src = connect(tmp_path / "src.db")
+    ingest(src, iter_paths([str(samples)]), parser_process=False)
+    dst = connect(as_target(pg_url))
+    first = src.execute("SELECT reference_id FROM cables ORDER BY id LIMIT 1").fetchone()[0]
+    calls = []
+
+    def stop_after_two_batches(phase: str, done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        migrate(src, dst, "src", batch=10, on_progress=stop_after_two_batches)
+    cid = wf.find_cable(src, first)
+    wf.assign(src, cid, "kwalker", "me")
+    wf.set_note(src, cid, "changed between the runs", "me")
+    migrate(src, dst, "src", batch=10)
+    st = wf.state(dst, wf.find_cable(dst, first))
+    assert (st.officer, st.note) == ("kwalker", "changed between the runs")
+
+    # a change made while the copy runs, after its cable was copied, is copied too
+    dst2 = connect(tmp_path / "dst2.db")
+    changed: list[int] = []
+
+    def write_during(phase: str, done: int, total: int) -> None:
+        if not changed:
+            changed.append(1)
+            wf.set_note(src, cid, "written while migrate ran", "other")
+
+    migrate(src, dst2, "src", batch=10, on_progress=write_during)
+    assert changed and wf.state(dst2, wf.find_cable(dst2, first)).note == (
+        "written while migrate ran"
+    )
+    # and one made after the workflow's last pass is not said "verified"
+    import triage.store.migrate as mig
+
+    real_sync = mig._sync_workflow
+
+    def sync_then_write(*a: object, **k: object) -> int:
+        n = real_sync(*a, **k)  # type: ignore[arg-type]
+        wf.set_status(src, cid, "DONE", "other")
+        return n
+
+    monkeypatch.setattr(mig, "_sync_workflow", sync_then_write)
+    dst3 = connect(tmp_path / "dst3.db")
+    with pytest.raises(MigrateError, match=r"changed at the source while it was copied"):
+        migrate(src, dst3, "src", batch=10)
+
+
+def test_a_migrate_from_a_cache_to_itself_is_refused(tmp_path: Path, pg_url: str) -> None:
+    """`migrate --force X X` read its own new rows back without end: the append-only audit log
+    of the cache grew by a million rows."""
+    db = tmp_path / "c.db"
+    assert run("init", "--db", str(db)).exit_code == 0
+    link = tmp_path / "same.db"
+    link.symlink_to(db)
+    for a, b in ((str(db), str(db)), (str(db), str(link)), (pg_url, pg_url)):
+        if b == pg_url:
+            assert run("init", "--db", pg_url).exit_code == 0
+        r = run("migrate", "--force", a, b)
+        assert r.exit_code != 0, r.output
+        assert "the same cache" in r.output and "Traceback" not in r.output, r.output
+
+
 def test_libpq_finds_the_server_by_service_and_by_a_multi_host_string(
     pg_server: Server, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, samples: Path
 ) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .ingest import FTS_INSERT, FtsWrites, _index_row
@@ -86,6 +86,10 @@ def migrate(
     batch: int = BATCH,
 ) -> Report:
     report = Report()
+    if _same_cache(src, dst):
+        # (with --force the copy read its own new rows back without end, and the audit log,
+        # append-only, grew by a million rows nobody can take out)
+        raise MigrateError("the source and the destination are the same cache: nothing to copy")
     started = _progress(dst, source_name, "cables")
     if started is None:
         holds = _count(dst, "cables") + _count(dst, "audit")
@@ -148,6 +152,10 @@ def migrate(
     report.copied["rejects"] = _copy_log(
         src, dst, source_name, "rejects", "path, reason, at", batch
     )
+    # a cable copied by an earlier run (stopped, then run again), or earlier in this one, may
+    # have been assigned, noted or closed at the source since: its workflow is copied again
+    skipped = _skipped_refs(dst, source_name) | set(report.skipped_refs)
+    report.copied["workflow"] = _sync_workflow(src, dst, skipped, batch)
     if getattr(dst, "backend", "sqlite") == "postgresql":  # ids given: move the sequences on
         with write(dst):
             for table in ("cables", "cable_versions", "audit", "rejects"):
@@ -155,7 +163,7 @@ def migrate(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"coalesce(max(id), 0) + 1, false) FROM {table}"
                 )
-    _verify(src, dst, report, force)
+    _verify(src, dst, report, force, skipped)
     from .audit import verify as verify_chain
 
     chain = verify_chain(dst)
@@ -168,6 +176,69 @@ def migrate(
         prefix = _skipped_prefix(source_name)
         dst.execute("DELETE FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
     return report
+
+
+def _same_cache(src: sqlite3.Connection, dst: sqlite3.Connection) -> bool:
+    """Whether the two connections reach one cache, however each was named (a link, another
+    URL for the same database): a mark written at the destination is read at the source."""
+    import uuid
+
+    key = f"migrate:probe:{uuid.uuid4().hex}"
+    with write(dst):
+        dst.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (key,))
+    try:
+        return src.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone() is not None
+    finally:
+        with write(dst):
+            dst.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
+_WORKFLOW_READ = (
+    f"SELECT c.reference_id, {', '.join('w.' + c for c in WORKFLOW_COLUMNS)} FROM workflow w "
+    "JOIN cables c ON c.id = w.cable_id WHERE c.reference_id > ? ORDER BY c.reference_id LIMIT ?"
+)
+
+
+def _workflows(conn: sqlite3.Connection, batch: int) -> Iterator[tuple[object, ...]]:
+    last = ""
+    while True:
+        rows = conn.execute(_WORKFLOW_READ, (last, batch)).fetchall()
+        if not rows:
+            return
+        yield from (tuple(r) for r in rows)
+        last = str(rows[-1][0])
+
+
+def _digest(values: tuple[object, ...]) -> bytes:
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).digest()
+
+
+def _workflow_digests(
+    conn: sqlite3.Connection, skipped: set[str], batch: int
+) -> dict[object, bytes]:
+    """Each cable's workflow row, as a digest (250,000 rows whole are 150 MB; these, 30)."""
+    return {r[0]: _digest(r[1:]) for r in _workflows(conn, batch) if r[0] not in skipped}
+
+
+def _sync_workflow(
+    src: sqlite3.Connection, dst: sqlite3.Connection, skipped: set[str], batch: int
+) -> int:
+    """Copy again each workflow row the destination holds otherwise than the source (for the
+    cables this migrate copied); the number copied again."""
+    theirs = _workflow_digests(dst, skipped, batch)
+    changed = [
+        r for r in _workflows(src, batch) if r[0] in theirs and theirs[r[0]] != _digest(r[1:])
+    ]
+    sets = ", ".join(f"{c} = ?" for c in WORKFLOW_COLUMNS)
+    for k in range(0, len(changed), batch):
+        with write(dst):
+            for ref, *values in changed[k : k + batch]:
+                dst.execute(
+                    f"UPDATE workflow SET {sets} WHERE cable_id = "
+                    "(SELECT id FROM cables WHERE reference_id = ?)",
+                    [*values, ref],
+                )
+    return len(changed)
 
 
 def _skipped_prefix(source_name: str) -> str:
@@ -369,13 +440,31 @@ def _digests(conn: sqlite3.Connection) -> dict[tuple[str, int], str]:
         last = (int(rows[-1][0]), int(rows[-1][1]))
 
 
-def _verify(src: sqlite3.Connection, dst: sqlite3.Connection, report: Report, force: bool) -> None:
+def _verify(
+    src: sqlite3.Connection,
+    dst: sqlite3.Connection,
+    report: Report,
+    force: bool,
+    skipped: set[str] = frozenset(),  # type: ignore[assignment]
+) -> None:
     problems = []
     for table in COUNTED:
         a, b = _count(src, table), _count(dst, table)
         report.counts[table] = (a, b)
         if not force and a != b:
             problems.append(f"{table}: {a} in the source, {b} in the destination")
+    # the workflow as officers left it, cable by cable (the counts alone said "verified" over
+    # notes, assignments and closes made at the source while it was copied)
+    theirs = _workflow_digests(dst, skipped, 500)
+    differ = [
+        str(r[0]) for r in _workflows(src, 500) if r[0] in theirs and theirs[r[0]] != _digest(r[1:])
+    ]
+    if differ:
+        problems.append(
+            f"the workflow of {len(differ)} cables ({', '.join(differ[:5])}) changed at the "
+            "source while it was copied: stop the consoles and commands that write to it, then "
+            "run the same command again"
+        )
     a_digests, b_digests = _digests(src), _digests(dst)
     for key, digest in a_digests.items():
         if digest.startswith("damaged:"):
