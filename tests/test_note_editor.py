@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import TextArea
 
@@ -97,3 +98,38 @@ async def test_esc_over_text_typed_into_a_long_note_asks_first(db: Path) -> None
         from triage.tui.screens.dialogs import ConfirmScreen
 
         assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_a_note_that_could_not_be_saved_is_put_back_in_the_editor(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """eyes15: the server stopped as ctrl+s was pressed: "NOT SAVED" was said, and the note
+    typed was gone (c opened an empty editor)."""
+    import sqlite3
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        ref = app.screen.query_one(CableList).row_at(0).reference_id  # type: ignore[union-attr]
+        real = wf.set_note
+        failing = [True]
+
+        def set_note(*a: object, **k: object) -> object:
+            if failing and failing.pop():
+                raise sqlite3.OperationalError(
+                    "terminating connection due to administrator command"
+                )
+            return real(*a, **k)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(wf, "set_note", set_note)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"outage note: must not be lost", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor), app.screen
+        assert "NOT saved" in app.screen._title and "administrator command" in app.screen._title
+        assert app.screen.query_one(TextArea).text == "outage note: must not be lost"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, NoteEditor)
+        assert state(db, ref).note == "outage note: must not be lost"

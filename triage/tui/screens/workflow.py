@@ -504,6 +504,14 @@ class WorkflowActions(TriageScreen):
                         new,
                         theirs,
                     ),
+                    lambda why: self._edit_note(
+                        t,
+                        f"{visible(t.reference_id, one_line=True)}: your note was NOT saved "
+                        f"({visible(why, one_line=True)[:200]}); it is below: ctrl+s tries again "
+                        "once the cache answers, esc throws it away",
+                        new,
+                        st,
+                    ),
                 )
 
         self.app.push_screen(NoteEditor(title, text), saved)
@@ -519,8 +527,9 @@ class WorkflowActions(TriageScreen):
         target: Target,
         change: Callable[[sqlite3.Connection, Target, str, str], object],
         on_conflict: Callable[[wf.State], None],
+        on_failure: Callable[[str], None] | None = None,
     ) -> None:
-        self._run_versioned(label, target, change, on_conflict)
+        self._run_versioned(label, target, change, on_conflict, on_failure)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _run_versioned(
@@ -529,6 +538,7 @@ class WorkflowActions(TriageScreen):
         target: Target,
         change: Callable[[sqlite3.Connection, Target, str, str], object],
         on_conflict: Callable[[wf.State], None],
+        on_failure: Callable[[str], None] | None = None,
     ) -> None:
         app = self.tapp
         outcome = Outcome(label)
@@ -556,6 +566,9 @@ class WorkflowActions(TriageScreen):
             outcome.errors.append(str(exc))
         except (sqlite3.Error, StoreError) as exc:
             outcome.errors.append(f"{target.reference_id}: not saved: {exc}")
+            if on_failure is not None:
+                # (the server went as it was saved: what was typed is put back, not lost)
+                self.app.call_from_thread(on_failure, str(exc))
         self.post_message(ChangesApplied(outcome))
 
     def action_acknowledge(self) -> None:
