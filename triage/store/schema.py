@@ -420,6 +420,13 @@ def connect(
                     f"{p}: is not a regular file (a device?); give --db the cache's path"
                 )
             if not p.exists():
+                head = str(path).split(":", 1)[0].lower() if ":" in str(path) else ""
+                if head in ("postgresql", "postgres"):
+                    # `postgresql:/triage`: one slash short of a URL, read as a file name
+                    raise StoreError(
+                        f"{path}: not a PostgreSQL URL (one is written "
+                        "postgresql://USER@HOST/DATABASE, two slashes) nor a cache file"
+                    )
                 if not create and not p.parent.is_dir():
                     raise StoreError(f"{p}: no cache here (no folder {p.parent}); check the path")
                 if not create:

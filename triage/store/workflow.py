@@ -542,7 +542,7 @@ def record_export(
 
 
 def export_words(rows: int, target: str, top: str | None) -> str:
-    return f"{rows} rows to {target} (highest {top or 'none'})"
+    return f"{rows} row{'' if rows == 1 else 's'} to {target} (highest {top or 'none'})"
 
 
 def check_can_record(conn: sqlite3.Connection) -> None:
