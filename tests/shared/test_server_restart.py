@@ -137,6 +137,41 @@ async def test_a_change_typed_before_the_console_saw_the_server_go_is_named_not_
     assert fresh_status(db, "26ROME1301")[1] == "NEW"
 
 
+async def test_a_server_that_answers_and_refuses_is_said_in_the_box_as_it_happens(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """eyes15: with the officer's password changed, the box kept saying "the database server
+    does not answer ... reconnects by itself" for 20 s and more; only r showed the refusal."""
+    from triage.store.schema import StoreError
+    from triage.tui.screens.cache_lost import CacheLostScreen
+
+    db = as_target(server.new_database())
+    conn = connect(db)
+    ingest(conn, iter_paths([str(SAMPLES)]))
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        server.stop("immediate")
+        for _ in range(20):  # the feed sees the server gone at one of its next looks
+            app.check_for_changes()
+            await settle(pilot)
+            if isinstance(app.screen, CacheLostScreen):
+                break
+        assert isinstance(app.screen, CacheLostScreen)
+
+        def refused() -> None:
+            raise StoreError('password authentication failed for user "kwalker"')
+
+        monkeypatch.setattr(app.cache, "reopen", refused)
+        app.check_for_changes()  # the next look, as the interval makes it
+        await settle(pilot)
+        box = "\n".join(
+            "".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()
+        )
+        assert "Still cannot connect: password authentication failed" in box, box
+
+
 class _Lines:
     """A process's output read line by line in a thread, so the test can wait on a line with a
     timeout (the process, not a sleep, says when the work is done)."""

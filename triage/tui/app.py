@@ -286,9 +286,18 @@ class TriageApp(App[None]):
         try:
             self.cache.reopen()
             self.feed.start()
-        except (sqlite3.Error, StoreError, OSError):
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            # said in the box as it happens: a server that answers and refuses (a password
+            # changed, rights taken) is not one that does not answer, and waiting will not
+            # mend it (it was said only when the officer pressed r)
+            self.call_from_thread(self._still_lost, str(exc))
             return
         self.post_message(ServerBack())
+
+    def _still_lost(self, why: str) -> None:
+        for s in self.screen_stack:
+            if isinstance(s, CacheLostScreen):
+                s.still_failing(why)
 
     def on_server_back(self, msg: ServerBack) -> None:
         if not self._lost:

@@ -68,6 +68,13 @@ class CacheLostScreen(ModalScreen[None]):
         self.not_saved += texts
         self.query_one("#lost-unsaved", Static).update(self._not_saved_text())
 
+    def still_failing(self, why: str) -> None:
+        """What the last attempt to reconnect was told (a refusal is not a silence)."""
+        text = Text(f"Still cannot connect: {visible(why)}")
+        retry = self.query("#lost-retry")
+        if retry:
+            retry.first(Static).update(text)
+
     def action_reopen(self) -> None:
         reopen = getattr(self.app, "reopen_cache", None)
         if reopen is None:
