@@ -204,3 +204,25 @@ async def test_a_key_for_one_tagged_cable_away_from_the_cursor_asks_which(db: Pa
         await settle(pilot)
         assert state_of(db, tagged).status == "NO ACTION"
         assert state_of(db, under).status == "NEW"
+
+
+# -- 7: NODIS and EXDIS on paper ------------------------------------------------------------------
+
+
+def test_the_export_carries_nodis_and_exdis_with_the_classification(db: Path) -> None:
+    """26STATE50112 is TOP SECRET NODIS and 26ANKARA3388 SECRET EXDIS: the CSV printed for the
+    morning meeting said TOP SECRET and SECRET, and its highest-classification line left them
+    out."""
+    import csv
+    import io
+
+    r = CliRunner().invoke(main, ["export", "--db", str(db), "-o", "-"])
+    assert r.exit_code == 0, r.output
+    rows = {row["reference_id"]: row for row in csv.DictReader(io.StringIO(r.stdout))}
+    assert rows["26STATE50112"]["classification"] == "TOP SECRET//NODIS"
+    assert rows["26ANKARA3388"]["classification"] == "SECRET//EXDIS"
+    assert rows["26PARIS1877"]["classification"] == "CONFIDENTIAL"
+    assert "highest classification TOP SECRET//NOFORN//NODIS//EXDIS" in r.stderr, r.stderr
+    # a view without them says nothing of them
+    r = CliRunner().invoke(main, ["export", "--db", str(db), "--precedence", "PRIORITY"])
+    assert r.exit_code == 0 and "NODIS" not in r.stderr and "EXDIS" not in r.stderr, r.stderr

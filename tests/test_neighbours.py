@@ -92,7 +92,9 @@ def test_export_replaces_a_planted_link_and_leaves_its_target_alone(
     rows = list(csv.reader(out.open(newline="", encoding="utf-8")))
     assert rows[0] == COLUMNS and len(rows) == N_SAMPLES + 1
     assert leftovers(desk) == []
-    assert exports_recorded(db) == [f"{N_SAMPLES} rows to {out} (highest TOP SECRET//NOFORN)"]
+    assert exports_recorded(db) == [
+        f"{N_SAMPLES} rows to {out} (highest TOP SECRET//NOFORN//NODIS//EXDIS)"
+    ]
 
 
 def test_export_through_a_link_of_our_own_writes_the_file_it_names(
@@ -116,8 +118,8 @@ def test_export_through_a_link_of_our_own_writes_the_file_it_names(
         assert rows[0] == COLUMNS and len(rows) == N_SAMPLES + 1
     assert leftovers(tmp_path) == [] and leftovers(shared) == []
     assert exports_recorded(db) == [
-        f"{N_SAMPLES} rows to {target} (highest TOP SECRET//NOFORN)",
-        f"{N_SAMPLES} rows to {shared / 'new.csv'} (highest TOP SECRET//NOFORN)",
+        f"{N_SAMPLES} rows to {target} (highest TOP SECRET//NOFORN//NODIS//EXDIS)",
+        f"{N_SAMPLES} rows to {shared / 'new.csv'} (highest TOP SECRET//NOFORN//NODIS//EXDIS)",
     ]
 
 

@@ -61,8 +61,20 @@ COLUMNS = [
 _COLUMNS_SQL = (
     "c.id, c.reference_id, c.dtg, c.precedence, c.classification, c.origin, c.subject, "
     "c.tags, w.officer, w.status, w.due_at, w.ack_by, w.ack_at, w.note, w.changed_at, "
-    "w.changed_by, c.level_rank"
+    "w.changed_by, c.level_rank, c.caveats"
 )
+
+# State's distribution captions: who may see a cable beyond its level. They travel with the
+# classification on paper (a NODIS row read "TOP SECRET" in the export, and the export's
+# "highest classification" line left them out)
+CAPTIONS = ("NODIS", "EXDIS", "LIMDIS", "STADIS")
+
+
+def _captions(caveats: object) -> list[str]:
+    words = str(caveats or "").upper().split()
+    return [c for c in CAPTIONS if c in words]
+
+
 _SQL = (
     f"SELECT {_COLUMNS_SQL} FROM cables c JOIN workflow w ON w.cable_id = c.id "
     "WHERE c.id IN ({marks})"
@@ -142,13 +154,18 @@ def safe_cell(value: object) -> str:
     return "'" + s if lead else s
 
 
-def _row(r: Any) -> tuple[list[str], int, str | None]:
+def _row(r: Any) -> tuple[list[str], int, str | None, list[str]]:
     tags = " ".join((r[7] or "").split("|"))
+    captions = _captions(r[17])
+    classification = r[4]
+    if captions and classification:
+        have = str(classification).upper()
+        classification += "".join(f"//{c}" for c in captions if c not in have)
     values = [
         r[1],
         utc_seconds(r[2]),
         r[3],
-        r[4],
+        classification,
         r[5],
         r[6],
         tags,
@@ -168,12 +185,12 @@ def _row(r: Any) -> tuple[list[str], int, str | None]:
     joined = "\x00".join(cells)
     if _RISKY.search(joined) or joined.count("\x00") != len(cells) - 1:
         cells = [safe_cell(c) for c in cells]
-    return cells, int(r[16]), r[4]
+    return cells, int(r[16]), r[4], captions
 
 
 def _rows(
     conn: sqlite3.Connection, ids: Iterable[int] | ViewRows, page: int = 500
-) -> Iterator[tuple[list[str], int, str | None]]:
+) -> Iterator[tuple[list[str], int, str | None, list[str]]]:
     if isinstance(ids, ViewRows):
         from .views import view_ids, view_rows
 
@@ -184,7 +201,7 @@ def _rows(
         ids = view_ids(conn, ids.view, ids.ctx)
     chunk: list[int] = []
 
-    def flush(chunk: list[int]) -> Iterator[tuple[list[str], int, str | None]]:
+    def flush(chunk: list[int]) -> Iterator[tuple[list[str], int, str | None, list[str]]]:
         marks = ", ".join("?" for _ in chunk)
         got = {r[0]: r for r in conn.execute(_SQL.format(marks=marks), chunk)}
         for cid in chunk:
@@ -214,11 +231,20 @@ def write_csv(
     w.writerow(COLUMNS)
     n = 0
     marking = Rollup()
-    for values, _level, badge in _rows(conn, ids):
+    captions: set[str] = set()
+    for values, _level, badge, row_captions in _rows(conn, ids):
         w.writerow([shown(v) for v in values] if shown else values)
         n += 1
         marking.add_marking(badge)
-    return n, marking.said() if n else None
+        captions.update(row_captions)
+    if not n:
+        return n, None
+    # the union of the rows' captions, as of their controls (`TOP SECRET//NOFORN//NODIS`)
+    said = marking.said()
+    if captions and said != "none":
+        words, sep, rest = said.partition(" (")
+        said = words + "".join(f"//{c}" for c in CAPTIONS if c in captions) + sep + rest
+    return n, said
 
 
 class ExportError(Exception):
