@@ -74,16 +74,31 @@ def test_undo_leaves_a_cable_someone_changed_since(db: Path) -> None:
     cid = wf.find_cable(conn, "26STATE104233")
     wf.assign(conn, cid, "kwalker", "other")  # (IN PROGRESS is an officer's status)
     wf.set_status(conn, cid, "IN PROGRESS", "me")
-    wf.set_note(conn, cid, "mine now", "other")
+    wf.set_status(conn, cid, "AWAITING REPLY", "other")
     undone = wf.undo_last(conn, "me")
     assert undone is not None and not undone.done
     assert "changed by other" in undone.conflicts[0]
-    assert wf.state(conn, cid).status == "IN PROGRESS"
+    assert wf.state(conn, cid).status == "AWAITING REPLY"
     assert wf.undo_last(conn, "nobody") is None
     # the refusal is in the log, and `u` again steps past it to older changes (it used to
     # meet the same refusal for ever)
     assert tuple(wf.history(conn, cid)[-1][2:4]) == ("undo", None)
     assert wf.undo_last(conn, "me") is None  # nothing older of mine: said, not refused again
+    conn.close()
+
+
+def test_undo_puts_a_status_back_over_a_colleagues_later_note(db: Path) -> None:
+    """eyes14: a status set over a colleague's note is made and both stand, but its undo was
+    refused over a note the colleague added after it: undo was stricter than the change."""
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26STATE104233")
+    wf.assign(conn, cid, "kwalker", "other")
+    wf.set_status(conn, cid, "IN PROGRESS", "me")
+    wf.set_note(conn, cid, "called the ministry", "other")
+    undone = wf.undo_last(conn, "me")
+    assert undone is not None and undone.done == ["26STATE104233"] and not undone.conflicts
+    st = wf.state(conn, cid)
+    assert (st.status, st.note) == ("ASSIGNED", "called the ministry")
     conn.close()
 
 
@@ -94,7 +109,7 @@ def test_u_steps_past_a_refused_undo_to_older_changes(db: Path) -> None:
     wf.set_note(conn, paris, "call the DCM", "me")
     wf.assign(conn, flash, "kwalker", "other")  # (IN PROGRESS is an officer's status)
     wf.set_status(conn, flash, "IN PROGRESS", "me")
-    wf.set_note(conn, flash, "mine now", "other")
+    wf.assign(conn, flash, "jsmith", "other")
     refused = wf.undo_last(conn, "me")
     assert refused is not None and not refused.done and refused.conflicts
     again = wf.undo_last(conn, "me")

@@ -409,8 +409,9 @@ def _reverse(
 ) -> Undone:
     """Put back what `batch` changed, as batch `again`. A cable changed since only by `who`'s
     own later batches that were stepped over (`stepped`: changes undone, undos redone, which
-    cancel out) is put back; one anybody else changed since (or a change outside the log) is
-    left and named."""
+    cancel out), or by others in fields apart from these (a note beside a status), is put back;
+    one anybody else changed in the same fields since (or a change outside the log) is left and
+    named."""
     per_cable: dict[int, tuple[str, int, dict[str, str | None]]] = {}
     fields_seen: list[tuple[str, str | None, str | None]] = []
     olds: dict[str, set[str | None]] = {}
@@ -444,9 +445,12 @@ def _reverse(
         if later and all(w == who and b in stepped for w, b, _v in later):
             version = max(int(v) for _w, _b, v in later)
         try:
-            _change(conn, cid, who, version, dict(back), again, merge=False)
+            # merged as the change itself was: a colleague's note since does not stop the
+            # undo of a status (it did, though the status was set over the same note), their
+            # assignment or status does
+            _change(conn, cid, who, version, dict(back), again)
             done.append(ref)
-        except Conflict as exc:
+        except WorkflowError as exc:  # (a Conflict; or what is put back is no longer allowed)
             refused.append((cid, ref, str(exc)))
     if refused:
         # said in the log, in this undo's (or redo's) batch: the next `u` steps past the
