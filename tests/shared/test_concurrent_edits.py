@@ -89,7 +89,7 @@ def test_a_due_date_set_by_someone_else_meanwhile_is_shown_not_overwritten(
     console.wait_for("Due of 26ROME1301 (suspense)")
     triage(db, "due", "26ROME1301", "2027-01-05 09:00", env=env)
     console.keys(*typed("2027-02-01 10:00"), "enter")
-    console.wait_for("to 2027-01-05 09:00; enter sets yours")
+    console.wait_for("to 2027-01-05 09:00 local time; enter")
     assert workflow_of(db, "26ROME1301", env)[1].startswith("2027-01-05T09:00")
     console.keys("escape")  # keeps theirs
     assert workflow_of(db, "26ROME1301", env)[1].startswith("2027-01-05T09:00")

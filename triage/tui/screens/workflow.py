@@ -431,7 +431,9 @@ class WorkflowActions(TriageScreen):
                         [Target(t.cable_id, theirs.row_version, t.reference_id)],
                         f"Due of {visible(t.reference_id, one_line=True)}: "
                         f"{self._who_when(theirs)} to "
-                        f"{(theirs.due_at or 'none')[:16].replace('T', ' ')}; "
+                        # (in local time, as the box reads it: the UTC time without its Z
+                        # read as local beside the Z time before it)
+                        f"{local_due(theirs.due_at) + ' local time' if theirs.due_at else 'none'}; "
                         "enter sets yours, esc keeps theirs",
                         text,
                     ),
