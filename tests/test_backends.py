@@ -985,6 +985,27 @@ def test_init_by_an_officer_grants_nothing_and_says_whose_it_is(
     assert f"granted by the tables' owner, {owner}, not by kwalker" in r.output, r.output
 
 
+def test_the_ingest_role_changing_the_workflow_is_told_which_grant_it_lacks(
+    pg_server: Server, pg_url: str, samples: Path
+) -> None:
+    """eyes15: the feed's role running `triage assign` got only "permission denied for table
+    workflow", where an officer without rights is told which GRANT to ask for."""
+    assert run("init", "--db", pg_url).exit_code == 0
+    assert run("ingest", "--db", pg_url, str(samples)).exit_code == 0
+    admin = connect(as_target(pg_url))
+    admin.execute(
+        "DO $$ BEGIN CREATE ROLE feedrole LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    admin.execute("GRANT triage_ingest TO feedrole")
+    admin.close()
+    feed = _login_url(pg_server, pg_url, "feedrole")
+    for args in (("assign", "26PARIS1877", "kwalker", "--new"), ("note", "26PARIS1877", "hi")):
+        r = run(args[0], "--db", feed, *args[1:])
+        assert r.exit_code != 0, r.output
+        assert "permission denied" in r.output and "GRANT triage_officer TO feedrole" in r.output
+        assert "Traceback" not in r.output
+
+
 def test_an_officer_on_an_older_schema_is_told_the_owner_upgrades_it(
     pg_server: Server, pg_url: str
 ) -> None:

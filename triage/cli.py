@@ -720,7 +720,7 @@ def _workflow(
     except wf.WorkflowError as exc:
         raise CliError(str(exc)) from exc
     except sqlite3.Error as exc:
-        raise CliError(f"could not change {ref}: {exc}") from exc
+        raise CliError(f"could not change {ref}: {exc}{_role_hint(conn, exc)}") from exc
     # taken from someone: say whom (their Mine lost it)
     was = f" (was {before}'s)" if before and st.officer != before else ""
     note = ""
@@ -732,6 +732,22 @@ def _workflow(
             f"{st.reference_id}: officer {st.officer or '-'}{was}, status {st.status}, "
             f"due {st.due_at or '-'}, ack {st.ack_by or '-'}{note}"
         )
+    )
+
+
+def _role_hint(conn: sqlite3.Connection, exc: Exception) -> str:
+    """On PostgreSQL, a refusal for want of rights says which role it was and what to ask
+    for (the ingest service's role, say, trying to assign: 'permission denied for table
+    workflow' alone named neither)."""
+    if "permission denied" not in str(exc) or getattr(conn, "backend", "") != "postgresql":
+        return ""
+    try:
+        role = conn.execute("SELECT current_user").fetchone()[0]
+    except sqlite3.Error:
+        return ""
+    return (
+        f" (the database role {role} may not change the workflow: officers are given it by "
+        f"GRANT triage_officer TO {role}, which its administrator runs)"
     )
 
 
