@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+from textual.keys import _character_to_key
+
 from triage.store import connect
+from triage.store import workflow as wf
 from triage.store.ingest import Item, ingest
-from triage.tui.app import ListScreen, TriageApp
+from triage.tui.app import CableScreen, ListScreen, TriageApp
+from triage.tui.screens.dialogs import PromptScreen
 from triage.tui.widgets.cable_list import CableList
 
-from .test_console import make_app, settle, static_text
+from .test_console import list_lines, make_app, settle, static_text
 
 BACKENDS = ("sqlite",)
 
@@ -85,3 +90,107 @@ async def test_V_range_starts_from_its_cable_when_arrivals_move_it(db: Path, sam
         lst.move_to(at + 2)
         await pilot.press("V")
         assert tagged_refs(app) == sorted(ref_at(app, k) for k in range(at, at + 3))
+
+
+# -- 2: keys typed in the same burst as the key that opens a box reach the box ----------------
+
+
+def burst(app: TriageApp, keys: list[str]) -> None:
+    """Keys as a slow ssh link delivers them: all at once, none waiting on the one before
+    (as the terminal driver posts them). A key is a character, or a key name ("enter")."""
+    driver = app._driver
+    assert driver is not None
+    for k in keys:
+        if len(k) == 1:
+            event = events.Key(_character_to_key(k), k)
+        else:
+            char = {"enter": "\r", "backspace": "\x7f", "space": " "}.get(k)
+            event = events.Key(k, char)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def test_a_filter_typed_in_one_burst_with_f_is_applied(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        burst(app, ["f", *"prec:FLASH", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen), app.screen
+        assert static_text(app, "#filters").startswith("precedence:FLASH ")
+        assert not any("no filter given" in m for m in messages(app))
+        rows = [ln for ln in list_lines(app)[1:] if ln.strip()]
+        assert rows and all(" FLASH " in ln for ln in rows), rows
+
+
+async def test_a_search_typed_in_one_burst_with_slash_is_searched(db: Path) -> None:
+    """`/3` lost the 3 four times in five."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        burst(app, ["slash", *"ankara", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen), app.screen
+        assert static_text(app, "#filters").startswith("/ankara ")
+        assert "ANKARA" in list_lines(app)[1]
+
+
+async def test_a_find_typed_in_one_burst_in_the_split_view_finds_what_was_typed(
+    db: Path,
+) -> None:
+    """`/embassy rome` and enter said "not found: y rome"."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        burst(app, ["slash", *"zzqq nowhere", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen), app.screen
+        assert app.screen.find_text == "zzqq nowhere"
+        assert messages(app)[-1] == "not found: zzqq nowhere"
+
+
+async def test_keys_read_before_the_box_has_its_input_focused_go_into_it(db: Path) -> None:
+    """Keys read after the box is pushed but before its input has the focus: the box took
+    none of them."""
+    app = make_app(db)
+    got: list[str | None] = []
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(PromptScreen("Say"), got.append)
+        burst(app, [*"hello", "backspace", "p", "enter"])
+        await settle(pilot)
+        assert got == ["hellp"]
+        assert isinstance(app.screen, ListScreen)
+
+
+async def test_an_officer_and_a_note_typed_in_one_burst_are_taken(db: Path) -> None:
+    app = make_app(db, officers=["kwalker", "jsmith"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        ref = ref_at(app, 0)
+        burst(app, ["a", *"kw", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen), app.screen
+        conn = connect(db)
+        assert wf.state(conn, wf.find_cable(conn, ref)).officer == "kwalker"
+        burst(app, ["c", *"call back", "enter", *"at 5", "ctrl+s"])
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen), app.screen
+        assert wf.state(conn, wf.find_cable(conn, ref)).note == "call back\nat 5"
+        conn.close()
+
+
+async def test_a_status_picked_in_one_burst_with_s_is_set(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        ref = ref_at(app, 4)
+        burst(app, [*"jjjj", "s", "5"])
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen), app.screen
+        conn = connect(db)
+        assert wf.state(conn, wf.find_cable(conn, ref)).status == "DONE"
+        conn.close()

@@ -29,6 +29,28 @@ class Modal(ModalScreen[T]):
 
     CANCELLED: object = None
 
+    def __init__(self) -> None:
+        super().__init__()
+        # keys typed behind the one that opened the box are kept for it until it is up, its
+        # input focused (see triage/tui/typeahead.py)
+        self.typeahead_opening = True
+
+    def on_screen_resume(self) -> None:
+        if self.typeahead_opening:
+            self.call_after_refresh(self._up)
+
+    def _up(self) -> None:
+        typeahead = getattr(self.app, "typeahead", None)
+        if typeahead is not None:
+            typeahead.ready(self)
+        else:
+            self.typeahead_opening = False
+
+    def on_unmount(self) -> None:
+        typeahead = getattr(self.app, "typeahead", None)
+        if typeahead is not None:
+            self.app.call_later(typeahead.unstick)
+
     def action_cancel(self) -> None:
         self.dismiss(self.CANCELLED)  # type: ignore[arg-type]
 
