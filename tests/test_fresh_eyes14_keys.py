@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
+from textual.containers import VerticalScroll
 from textual.keys import _character_to_key
+from textual.widgets import Static
 
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.ingest import Item, ingest
 from triage.tui.app import CableScreen, ListScreen, TriageApp
-from triage.tui.screens.dialogs import PromptScreen
+from triage.tui.screens.dialogs import HelpScreen, PromptScreen
 from triage.tui.widgets.cable_list import CableList
 
-from .test_console import list_lines, make_app, settle, static_text
+from .test_console import list_lines, make_app, settle, shown_lines, static_text
 
 BACKENDS = ("sqlite",)
 
@@ -194,3 +196,54 @@ async def test_a_status_picked_in_one_burst_with_s_is_set(db: Path) -> None:
         conn = connect(db)
         assert wf.state(conn, wf.find_cable(conn, ref)).status == "DONE"
         conn.close()
+
+
+# -- 3: the key lines and the help --------------------------------------------------------------
+
+
+def screen_rows(app: TriageApp) -> list[str]:
+    strips = app.screen._compositor.render_strips()
+    return ["".join(seg.text for seg in strip).rstrip() for strip in strips]
+
+
+async def test_the_overviews_key_line_keeps_help_and_back_at_80_columns(db: Path) -> None:
+    """At 80x24 it ended "... esc back  r refresh" and `? help` was cut."""
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        line = "".join(shown_lines(app.screen.query_one("#ov-keys", Static))).strip()
+        assert line.endswith("esc back  ? help"), line
+        assert line.startswith("enter open in the list") and "…" not in line, line
+    async with make_app(db).run_test(size=(140, 30)) as pilot:  # (wide: every key)
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        line = "".join(shown_lines(pilot.app.screen.query_one("#ov-keys", Static))).strip()
+        assert "r refresh" in line and line.endswith("? help"), line
+
+
+async def test_the_help_says_how_to_close_it_and_G_goes_to_the_end(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = screen_rows(app)
+        assert "esc or q closes this help" in "\n".join(rows[:4])
+        # its own keys where the list's were (the banner stays on the last line)
+        assert "esc Close" in rows[-2] and "G End" in rows[-2] and "Assign" not in rows[-2]
+        body = app.screen.query_one(VerticalScroll)
+        assert body.max_scroll_y > 0 and body.scroll_y == 0
+        await pilot.press("G")
+        await settle(pilot)
+        assert body.scroll_y == body.max_scroll_y
+        assert any("app.command_palette" in r for r in screen_rows(app))  # the last row
+        await pilot.press("g")
+        await settle(pilot)
+        assert body.scroll_y == 0
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen)
