@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from textual import events
 from textual.containers import VerticalScroll
 from textual.keys import _character_to_key
 from textual.widgets import Static
 
+from triage.cli import main
+from triage.config import current_login
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.ingest import Item, ingest
@@ -247,3 +251,59 @@ async def test_the_help_says_how_to_close_it_and_G_goes_to_the_end(db: Path) -> 
         await pilot.press("q")
         await settle(pilot)
         assert isinstance(app.screen, ListScreen)
+
+
+# -- 4: what the CLI and the config say -------------------------------------------------------
+
+
+def export(db: Path, *args: str) -> tuple[int, str]:
+    r = CliRunner().invoke(main, ["export", "--db", str(db), "-o", "-", *args])
+    return r.exit_code, r.stderr
+
+
+def test_an_empty_export_of_a_view_names_the_view_and_what_it_holds(db: Path) -> None:
+    """`--view Mine` with 0 rows said only "exported 0 rows ... highest classification none"."""
+    code, said = export(db, "--view", "Mine")
+    assert code == 0
+    who = current_login()
+    assert f"triage: note: view Mine (the open cables assigned to {who}) holds no cable" in said
+    code, said = export(db, "--view", "Due", "--precedence", "FLASH")
+    assert "no cable in view Due (the open cables with a due time) matches precedence:FLASH" in said
+    code, said = export(db, "--officer", "zzz")  # (as it said before)
+    assert "no cable in All matches officer:zzz" in said
+
+
+def test_a_bad_option_value_is_named_by_the_option_typed(db: Path) -> None:
+    """`--dated-since 2026-13-01` answered "since: wants a date...", the console's filter."""
+    code, said = export(db, "--dated-since", "2026-13-01")
+    assert code != 0 and said.startswith("triage: --dated-since: wants a date"), said
+    assert "since: wants" not in said.replace("--dated-since: wants", "")
+    code, said = export(db, "--precedence", ">=ZZZ")
+    assert code != 0 and "--precedence: unknown precedence '>=ZZZ'" in said, said
+    code, said = export(db, "--status", "zzz")
+    assert code != 0 and "--status: unknown status 'zzz'" in said, said
+
+
+async def test_a_view_saved_where_the_officer_cannot_write_says_so_in_words(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It showed "[Errno 13] Permission denied: '.../.config.toml.27163.tmp'"."""
+    import triage.config
+
+    def refused(path: object, text: str) -> None:
+        raise PermissionError(13, "Permission denied", f"{path}.27163.tmp")
+
+    monkeypatch.setattr(triage.config, "write_private", refused)
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"prec:FLASH", "enter")
+        await settle(pilot)
+        await pilot.press("W", *"flash", "enter")
+        await settle(pilot)
+        said = messages(app)[-1]
+        target = tmp_path / "xdg-config" / "triage" / "config.toml"
+        assert said.startswith(f"config file {target}: could not save the view: "), said
+        assert "you may not write in the folder" in said and "XDG_CONFIG_HOME" in said, said
+        assert "Errno" not in said and ".tmp" not in said, said
+        assert "flash" not in static_text(app, "#tabs").lower()  # (not added: not saved)
