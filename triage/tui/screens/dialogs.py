@@ -207,7 +207,10 @@ class HelpScreen(Modal[None]):
         with VerticalScroll(classes="frame"):
             yield Static(Group(title, table), markup=False, id="help-body")
         keymap = getattr(getattr(self.app, "config", None), "keymap", {})
-        yield KeyHints([b for b in self.BINDINGS if isinstance(b, Binding)], keymap, id="help-keys")
+        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        # (in a row of its own: the help's text stays the screen's first Static)
+        with Vertical(id="help-keys-row"):
+            yield KeyHints(bindings, keymap, id="help-keys")
 
     def on_mount(self) -> None:
         """The help's key line goes over the key line of the screen under it (the list's,
@@ -219,7 +222,7 @@ class HelpScreen(Modal[None]):
         lines = [*below.query(KeyHints), *below.query("#ov-keys")] if below else []
         if lines and lines[0].region.height:
             bottom = max(0, self.app.size.height - 1 - lines[0].region.y)
-            self.query_one("#help-keys").styles.margin = (0, 0, bottom, 0)
+            self.query_one("#help-keys-row").styles.margin = (0, 0, bottom, 0)
 
     def action_close(self) -> None:
         self.dismiss(None)
