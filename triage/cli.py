@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .store.ingest import Summary
+    from .store.views import Filter, View
 
 
 def _read_cable_file(path: str) -> tuple[bytes | None, str | None]:
@@ -1072,16 +1073,21 @@ def export(
     try:
         for st in status_opt:
             filters.append(Filter("status", normalise_status(st)))
-        for key, value in (
-            ("officer", officer),
-            ("precedence", precedence),
-            ("since", dated_since),
-        ):
-            if value:
+    except WorkflowError as exc:
+        raise CliError(f"--status: {exc}") from exc
+    for key, value, option in (
+        ("officer", officer, "--officer"),
+        ("precedence", precedence, "--precedence"),
+        ("since", dated_since, "--dated-since"),
+    ):
+        if value:
+            try:
                 _check(key, value)
-                filters.append(Filter(key, value))
-    except (FilterError, WorkflowError) as exc:
-        raise CliError(str(exc)) from exc
+            except FilterError as exc:
+                # (said as the console's filter says it, `since: ...`: the option typed here)
+                said = str(exc).removeprefix(f"{key}: ")
+                raise CliError(f"{option}: {said}") from exc
+            filters.append(Filter(key, value))
     context = Context.of(cfg, who, custom)
     view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
     # read as it is written (one server-side cursor on PostgreSQL): memory stays the same
@@ -1103,11 +1109,39 @@ def export(
     except ValueError as exc:  # a NUL byte in the file name
         raise CliError(f"{output}: {NUL_IN_NAME}") from exc
     click.echo(exported_line(n, target, top), err=True)
-    if not n and filters:
-        from .store.views import filters_text
+    if not n:
+        click.echo(f"triage: note: {_nothing_matched(view, who, custom)}", err=True)
 
-        matched = visible_line(filters_text(filters))
-        click.echo(f"triage: note: no cable in {view.tab} matches {matched}", err=True)
+
+# what each view holds, for an export that found nothing in it
+VIEW_MEANINGS = {
+    "Inbox": "the open cables",
+    "New": "the open cables nobody is assigned",
+    "Mine": "the open cables assigned to {who}",
+    "Overdue": "the open cables past their due time, or unassigned past their handling objective",
+    "Due": "the open cables with a due time",
+}
+
+
+def _nothing_matched(view: View, who: str, custom: dict[str, list[Filter]]) -> str:
+    """Why an export has no row: the view (and what it holds), and the filters that matched
+    nothing in it."""
+    from .store.views import filters_text
+
+    tab = view.tab
+    if tab in custom:
+        held = f"view {tab} (filter {filters_text(custom[tab])})"
+    elif tab in VIEW_MEANINGS:
+        held = f"view {tab} ({VIEW_MEANINGS[tab].format(who=who)})"
+    elif view.filters:
+        held = tab
+    else:
+        return "the cache holds no cable"
+    if view.filters:
+        return (
+            f"no cable in {visible_line(held)} matches {visible_line(filters_text(view.filters))}"
+        )
+    return f"{visible_line(held)} holds no cable"
 
 
 def _audit_time(option: str, value: str, end: bool) -> str:

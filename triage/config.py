@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -257,6 +258,28 @@ def _config_text(cfg: Config, target: Path) -> str:
     return ""
 
 
+def _not_saved(target: Path, what: str, exc: Exception) -> ConfigError:
+    """Why the config file could not be written, in words, naming it and what to do (the
+    OSError named the hidden temporary file beside it: `[Errno 13] Permission denied:
+    '.../.config.toml.27163.tmp'`)."""
+    where = f"config file {target}: could not {what}"
+    if isinstance(exc, PermissionError):
+        folder = next((d for d in target.parents if d.is_dir()), target.parent)
+        return ConfigError(
+            f"{where}: you may not write in the folder {folder} (permission denied). Make it "
+            f"yours to write (ls -ld {folder}), or set XDG_CONFIG_HOME to a folder you can write"
+        )
+    if isinstance(exc, OSError) and exc.errno == errno.EROFS:
+        return ConfigError(f"{where}: {target.parent} is on a read-only file system")
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ConfigError(f"{where}: the disk (or your quota) is full; free some space")
+    if isinstance(exc, OSError):
+        return ConfigError(f"{where}: {exc.strerror or exc}")
+    if isinstance(exc, UnicodeDecodeError):
+        return ConfigError(f"{where}: the file is not UTF-8 text; mend it in an editor")
+    return ConfigError(f"{where}: the file cannot be read as TOML ({exc}); mend it in an editor")
+
+
 def save_view(cfg: Config, name: str, filter_text: str, search: str | None) -> Path:
     """Add (or replace) `[[view]] name` in the user's config file; returns the file. Raises
     ConfigError naming the file and the problem."""
@@ -271,7 +294,7 @@ def save_view(cfg: Config, name: str, filter_text: str, search: str | None) -> P
         head = text.rstrip("\n") + "\n" if text.strip() else ""
         _write_config(target, head + (block if head else block.lstrip("\n")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{target}: could not save the view: {exc}") from exc
+        raise _not_saved(target, "save the view", exc) from exc
     return target
 
 
@@ -284,7 +307,7 @@ def remove_view(cfg: Config, name: str) -> Path:
             raise ConfigError(f"{target}: no view {name!r} in it")
         _write_config(target, new)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{target}: could not remove the view: {exc}") from exc
+        raise _not_saved(target, "remove the view", exc) from exc
     return target
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -39,6 +39,7 @@ from .screens.cache_lost import CacheLostScreen
 from .screens.list import ListScreen
 from .system import limit_malloc_arenas, resume_gc, terminal_fd
 from .toasts import UrgentToasts
+from .typeahead import TypeAhead, TypedAhead
 
 if TYPE_CHECKING:
     from .screens.cable import CableScreen
@@ -148,6 +149,25 @@ class TriageApp(App[None]):
         self.present: list[presence.Present] = []  # the other consoles on this cache
         self._urgent_toasts = UrgentToasts(URGENT_TOASTS_MAX, URGENT_TOAST_S)
         self._urgent_flush_set = False
+        self.typeahead = TypeAhead(self)  # keys typed ahead of a box that is opening
+
+    async def on_event(self, event: events.Event) -> None:
+        # (a key held for a box that is opening: see typeahead.py)
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and await self.typeahead.arrived(event)
+        ):
+            return
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # (before App._on_key, which Textual calls next unless this one took the key)
+        if await self.typeahead.came_back(event):
+            event.prevent_default()
+
+    async def on_typed_ahead(self, marker: TypedAhead) -> None:
+        await self.typeahead.answered(marker)
 
     def on_mount(self) -> None:
         if self.config.keymap:

@@ -29,6 +29,28 @@ class Modal(ModalScreen[T]):
 
     CANCELLED: object = None
 
+    def __init__(self) -> None:
+        super().__init__()
+        # keys typed behind the one that opened the box are kept for it until it is up, its
+        # input focused (see triage/tui/typeahead.py)
+        self.typeahead_opening = True
+
+    def on_screen_resume(self) -> None:
+        if self.typeahead_opening:
+            self.call_after_refresh(self._up)
+
+    def _up(self) -> None:
+        typeahead = getattr(self.app, "typeahead", None)
+        if typeahead is not None:
+            typeahead.ready(self)
+        else:
+            self.typeahead_opening = False
+
+    def on_unmount(self) -> None:
+        typeahead = getattr(self.app, "typeahead", None)
+        if typeahead is not None:
+            self.app.call_later(typeahead.unstick)
+
     def action_cancel(self) -> None:
         self.dismiss(self.CANCELLED)  # type: ignore[arg-type]
 
@@ -148,12 +170,17 @@ class PickScreen(Modal[str | None]):
 
 
 class HelpScreen(Modal[None]):
-    """Every binding of the screen below, with its id for the config's [keymap]."""
+    """Every binding of the screen below, with its id for the config's [keymap]. Its own keys
+    (scrolling, esc or q to close) are on its own key line, where the list's were."""
 
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
+        Binding("j,down", "scroll(1)", "Down", id="help.down"),
+        Binding("k,up", "scroll(-1)", "Up", id="help.up"),
+        Binding("space,pagedown", "page(1)", "Page down", id="help.page_down"),
+        Binding("b,pageup", "page(-1)", "Page up", show=False, id="help.page_up"),
+        Binding("g,home", "top", "Top", id="help.top"),
+        Binding("G,end", "end", "End", id="help.end"),
     ]
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
@@ -161,9 +188,14 @@ class HelpScreen(Modal[None]):
         self._rows = rows
 
     def compose(self) -> ComposeResult:
+        from ..widgets.bars import KeyHints
+
         title = Text()
         title.append("Keys", style="bold underline")
-        title.append("   (rebind any of them by id in the config file's [keymap])\n", style="dim")
+        title.append("   esc or q closes this help", style="bold")
+        title.append(
+            "   (rebind any key below by its id in the config file's [keymap])\n", style="dim"
+        )
         # the keys and the ids are never wrapped (an id is what a user copies into the
         # config); on a narrow terminal the descriptions give way
         table = Table(box=None, show_header=False, pad_edge=False, expand=True)
@@ -173,13 +205,42 @@ class HelpScreen(Modal[None]):
         for keys, desc, bid in self._rows:
             table.add_row(Text(keys), Text(desc), Text(bid))
         with VerticalScroll(classes="frame"):
-            yield Static(Group(title, table), markup=False)
+            yield Static(Group(title, table), markup=False, id="help-body")
+        keymap = getattr(getattr(self.app, "config", None), "keymap", {})
+        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        # (in a row of its own: the help's text stays the screen's first Static)
+        with Vertical(id="help-keys-row"):
+            yield KeyHints(bindings, keymap, id="help-keys")
+
+    def on_mount(self) -> None:
+        """The help's key line goes over the key line of the screen under it (the list's,
+        above its classification banner; the Overview's, on the last line)."""
+        from ..widgets.bars import KeyHints
+
+        stack = self.app.screen_stack
+        below = stack[stack.index(self) - 1] if self in stack and stack.index(self) else None
+        lines = [*below.query(KeyHints), *below.query("#ov-keys")] if below else []
+        if lines and lines[0].region.height:
+            bottom = max(0, self.app.size.height - 1 - lines[0].region.y)
+            self.query_one("#help-keys-row").styles.margin = (0, 0, bottom, 0)
 
     def action_close(self) -> None:
         self.dismiss(None)
 
     def action_scroll(self, n: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=n, animate=False)
+
+    def action_page(self, n: int) -> None:
+        frame = self.query_one(VerticalScroll)
+        frame.scroll_relative(
+            y=n * max(1, frame.scrollable_content_region.height - 1), animate=False
+        )
+
+    def action_top(self) -> None:
+        self.query_one(VerticalScroll).scroll_home(animate=False)
+
+    def action_end(self) -> None:
+        self.query_one(VerticalScroll).scroll_end(animate=False)
 
 
 class OfficerPicker(Modal[str | None]):

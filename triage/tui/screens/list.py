@@ -153,7 +153,9 @@ class ListScreen(WorkflowActions):
             self.set_reactive(ListScreen.view, view)
         self.generation = 0
         self._whole_view = False
-        self._tag_anchor: int | None = None
+        # the cable a range of tags starts from (V, or the last cable tagged with space): a
+        # cable, not a row number, so arrivals above it do not move it; None: no range open
+        self._range_from: int | None = None
         self._shown = 0
         self._first_shown = 0
         self._reader: CableScreen | None = None
@@ -305,6 +307,7 @@ class ListScreen(WorkflowActions):
         lst = self.query_one(CableList)
         if self.bulk():
             lst.tagged.clear()
+            self._range_from = None  # (the range's tags are applied: it ends with them)
         self._whole_view = False
         lst.invalidate()
         self.reload()
@@ -328,29 +331,67 @@ class ListScreen(WorkflowActions):
             return
         if row.id in lst.tagged:
             del lst.tagged[row.id]
+            if row.id == self._range_from or not lst.tagged:
+                self._range_from = None
         else:
             lst.tagged[row.id] = row.row_version
-        self._tag_anchor = lst.cursor
+            self._range_from = row.id  # V tags from here to where the cursor is then
         lst.action_cursor_down()
         lst.refresh()
         self._draw_filters()
 
-    def action_tag_range(self) -> None:
+    def range_start(self) -> tuple[int, str] | None:
+        """Where the open range starts (its row now, its reference), or None: no range open,
+        or its cable is no longer in the view."""
+        if self._range_from is None:
+            return None
         lst = self.query_one(CableList)
-        anchor = self._tag_anchor if self._tag_anchor is not None else lst.cursor
-        lo, hi = sorted((anchor, lst.cursor))
-        for k in range(lo, hi + 1):
-            row = lst.row_at(k)
-            if row is not None:
-                lst.tagged[row.id] = row.row_version
-        self._tag_anchor = lst.cursor
+        index = lst.position(self._range_from)
+        if index is None:
+            return None
+        row = lst.row_at(index)
+        return index, row.reference_id if row is not None else self._ref_of(self._range_from)
+
+    def action_tag_range(self) -> None:
+        """As vim's V: with no range open, one starts at the cursor's cable (tagged); with one
+        open, every cable from its first to the cursor's is tagged, and the range ends."""
+        lst = self.query_one(CableList)
+        row = lst.row_at(lst.cursor)
+        if row is None:
+            return
+        start = self.range_start()
+        if start is None:
+            gone = self._range_from is not None
+            lst.tagged[row.id] = row.row_version
+            self._range_from = row.id
+            self.notify(
+                ("the range's first cable has left this view; " if gone else "")
+                + f"range from {visible(row.reference_id, one_line=True)}: move and press V "
+                "again to tag to there (esc ends the range)",
+                markup=False,
+            )
+        else:
+            lo, hi = sorted((start[0], lst.cursor))
+            for k in range(lo, hi + 1):
+                r = lst.row_at(k)
+                if r is not None:
+                    lst.tagged[r.id] = r.row_version
+            self._range_from = None
         lst.refresh()
         self._draw_filters()
+
+    def end_range(self) -> bool:
+        """esc with a range open ends it (its tags stay); True if one was open."""
+        if self._range_from is None:
+            return False
+        self._range_from = None
+        self._draw_filters()
+        return True
 
     def action_untag(self) -> None:
         lst = self.query_one(CableList)
         lst.tagged.clear()
-        self._tag_anchor = None
+        self._range_from = None
         lst.refresh()
         self._draw_filters()
 
@@ -782,6 +823,10 @@ class ListScreen(WorkflowActions):
             where.append("+ (counting…)")
         if lst.tagged:
             where.append(f"   {len(lst.tagged)} tagged", style="bold")
+        start = self.range_start()
+        if start is not None:
+            ref = visible(start[1], one_line=True)
+            where.append(f"   range from {ref}: V tags to here", style="bold")
         search = visible(self.view.search, one_line=True) if self.view.search else ""
         room = (self.size.width or self.app.size.width) - 2
         shortest = min(len(search), 12) + 3 if search else 0  # "/", the search, two spaces
@@ -897,6 +942,8 @@ class ListScreen(WorkflowActions):
         return out
 
     def action_clear(self) -> None:
+        if self.end_range():
+            return
         if self.from_overview:
             self.app.pop_screen()  # back to the Overview it was opened from
             return

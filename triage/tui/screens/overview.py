@@ -419,19 +419,34 @@ class OverviewScreen(TriageScreen):
         yield Static(id="ov-about", markup=False)
         yield Static(self._keys(), id="ov-keys", markup=False)
 
-    def _keys(self) -> Text:
+    # the key line, in order of need; help and the way back are kept at any width (as the
+    # list's key line keeps ? Help and q Quit), the others go when the line is full
+    KEYS = (
+        ("overview.open", "enter", "open in the list", False),
+        ("overview.down", "arrows/hjkl", "move", False),
+        ("overview.next_panel", "tab", "next panel", False),
+        ("overview.back", "esc", "back", True),
+        ("overview.refresh", "r", "refresh", False),
+        ("overview.help", "?", "help", True),
+    )
+
+    def _keys(self, width: int = 0) -> Text:
+        """Whole hints only (`width` 0: all of them)."""
         keymap = getattr(self.tapp, "config", None)
         keys = getattr(keymap, "keymap", {}) if keymap else {}
+        hints = [
+            (keys.get(bid, key).split(",")[0], what, pinned) for bid, key, what, pinned in self.KEYS
+        ]
+        used = sum(len(k) + len(w) + 3 for k, w, pinned in hints if pinned)
+        full = False
         t = Text(end="", no_wrap=True, overflow="ellipsis")
-        for bid, key, what in (
-            ("overview.open", "enter", "open in the list"),
-            ("overview.down", "arrows/hjkl", "move"),
-            ("overview.next_panel", "tab", "next panel"),
-            ("overview.back", "esc", "back"),
-            ("overview.refresh", "r", "refresh"),
-            ("overview.help", "?", "help"),
-        ):
-            t.append(keys.get(bid, key).split(",")[0], style="bold")
+        for key, what, pinned in hints:
+            if not pinned:
+                full = full or bool(width and used + len(key) + 1 + len(what) > width)
+                if full:
+                    continue
+                used += len(key) + len(what) + 3
+            t.append(key, style="bold")
             t.append(f" {what}  ")
         return t
 
@@ -447,9 +462,9 @@ class OverviewScreen(TriageScreen):
         self.draw()
 
     def _apply_width(self) -> None:
-        self.query_one("#ov-body").set_class(
-            (self.size.width or self.app.size.width) >= WIDE, "wide"
-        )
+        width = self.size.width or self.app.size.width
+        self.query_one("#ov-body").set_class(width >= WIDE, "wide")
+        self.query_one("#ov-keys", Static).update(self._keys(width - 2))  # (its padding)
 
     def _title(self, state: str) -> None:
         t = Text("Overview", style=Style(bold=True), end="")

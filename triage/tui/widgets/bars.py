@@ -25,8 +25,10 @@ class KeyHints(Static):
     KeyHints { height: 1; padding: 0 1; background: $panel; }
     """
 
-    def __init__(self, bindings: list[Binding], keymap: dict[str, str]) -> None:
-        super().__init__(markup=False)
+    def __init__(
+        self, bindings: list[Binding], keymap: dict[str, str], *, id: str | None = None
+    ) -> None:
+        super().__init__(markup=False, id=id)
         self._keymap = keymap
         self._hints: list[tuple[str, str, bool]] = []
         self._shown: list[Binding] = []
@@ -89,7 +91,7 @@ class Banner(Static):
 
 
 # the hints a line keeps whatever its width: how to get help, and how to leave
-PINNED = {"app.help", "cable.help", "list.quit", "cable.back"}
+PINNED = {"app.help", "cable.help", "list.quit", "cable.back", "help.close"}
 
 HINT_ORDER = [
     "list.open",
