@@ -665,6 +665,38 @@ def test_a_migrate_run_again_carries_what_officers_changed_meanwhile(
         migrate(src, dst3, "src", batch=10)
 
 
+def test_a_migrate_keeps_each_audit_entrys_database_role(
+    pg_server: Server, pg_url: str, samples: Path, tmp_path: Path
+) -> None:
+    """eyes15: after a migrate, every entry read `[role triage_owner]`, the migrating role, and
+    entries copied from SQLite (which records no role) claimed it too."""
+    assert run("init", "--db", pg_url).exit_code == 0
+    assert run("ingest", "--db", pg_url, str(samples)).exit_code == 0
+    admin = connect(as_target(pg_url))
+    admin.execute(
+        "DO $$ BEGIN CREATE ROLE kwalker LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    admin.execute("GRANT triage_officer TO kwalker")
+    admin.close()
+    r = run("note", "--db", _login_url(pg_server, pg_url, "kwalker"), "26PARIS1877", "call")
+    assert r.exit_code == 0, r.output
+    other = pg_server.new_database()
+    r = run("migrate", pg_url, other)
+    assert r.exit_code == 0, r.output
+    roles = connect(as_target(other)).execute("SELECT db_role FROM audit").fetchall()
+    assert ("kwalker",) in roles, roles
+    r = run("audit", "--db", other, "--cable", "26PARIS1877")
+    assert "[role kwalker]" in r.output, r.output
+    # from SQLite: no role, not the migrating one
+    lite = tmp_path / "c.db"
+    assert run("ingest", "--db", str(lite), str(samples)).exit_code == 0
+    assert run("note", "--db", str(lite), "26PARIS1877", "call").exit_code == 0
+    third = pg_server.new_database()
+    assert run("migrate", str(lite), third).exit_code == 0
+    r = run("audit", "--db", third, "--cable", "26PARIS1877")
+    assert r.exit_code == 0 and "call" in r.output and "[role" not in r.output, r.output
+
+
 def test_a_migrate_from_a_cache_to_itself_is_refused(tmp_path: Path, pg_url: str) -> None:
     """`migrate --force X X` read its own new rows back without end: the append-only audit log
     of the cache grew by a million rows."""

@@ -1257,7 +1257,7 @@ def audit(
         n += 1
         change = f"{visible(e.old, one_line=True) or '-'} -> {visible(e.new, one_line=True) or '-'}"
         who_shown = visible(e.who, one_line=True)
-        if e.db_role is not None:  # PostgreSQL: the database role, as the server recorded it
+        if e.db_role:  # PostgreSQL: the database role, as the server recorded it ('': none)
             who_shown += f" [role {visible(e.db_role, one_line=True)}]"
         click.echo(
             f"{e.id:>6}  {e.at[:16].replace('T', ' ')}Z  {who_shown}  "

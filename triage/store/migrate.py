@@ -271,19 +271,31 @@ def _copy_audit(
 
     last = _progress(dst, source_name, "audit") or 0
     cols = ", ".join(AUDIT_COLUMNS)
+    # the database role each entry was written by, as the source's server recorded it (the
+    # destination's default put the migrating role on every entry); an entry from SQLite had
+    # none, and gets none ('', shown as no role)
+    src_role = getattr(src, "backend", "sqlite") == "postgresql"
+    dst_role = getattr(dst, "backend", "sqlite") == "postgresql"
     n = 0
     while True:
         rows = src.execute(
-            f"SELECT id, {cols}, hash FROM audit WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            f"SELECT id, {cols}, hash{', db_role' if src_role else ''} FROM audit "
+            "WHERE id > ? ORDER BY id LIMIT ?",
+            (last, batch),
         ).fetchall()
         if not rows:
             return n
         with write(dst):
             if keep_ids:
+                width = len(AUDIT_COLUMNS) + 2
                 dst.executemany(
-                    f"INSERT INTO audit (id, {cols}, hash) "
-                    f"VALUES (?, {', '.join('?' for _ in AUDIT_COLUMNS)}, ?)",
-                    [list(r) for r in rows],
+                    f"INSERT INTO audit (id, {cols}, hash{', db_role' if dst_role else ''}) "
+                    f"VALUES (?, {', '.join('?' for _ in AUDIT_COLUMNS)}, ?"
+                    f"{', ?' if dst_role else ''})",
+                    [
+                        list(r[:width]) + ([r[width] if src_role else ""] if dst_role else [])
+                        for r in rows
+                    ],
                 )
                 n += len(rows)
             else:
