@@ -33,3 +33,22 @@ def test_the_audit_says_one_row_not_1_rows(db: Path, tmp_path: Path) -> None:
     said = [n for (n,) in conn.execute("SELECT new FROM audit WHERE field = 'export'")]
     conn.close()
     assert said and said[-1].startswith("1 row to "), said
+
+
+def test_a_stopped_migrate_says_how_far_it_got(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """eyes15: ctrl+c said only "migrate stopped; run the same command again", where a stopped
+    ingest says how far it got."""
+    import triage.store.migrate as mig
+
+    def stopped(src, dst, name, *, force=False, on_progress=None, batch=200):  # type: ignore[no-untyped-def]
+        on_progress("cables", 4_600, 15_309)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mig, "migrate", stopped)
+    src = tmp_path / "a.db"
+    assert run("init", "--db", str(src)).exit_code == 0
+    r = run("migrate", str(src), str(tmp_path / "b.db"))
+    assert r.exit_code != 0
+    assert "migrate stopped after 4,600 of 15,309 cables; run the same command again" in (
+        r.output
+    ), r.output

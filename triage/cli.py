@@ -519,7 +519,9 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
                 _fail(retried(explain(path, exc), pause))
             while True:
                 time.sleep(pause)
-                pause = min(pause * 2, 30.0)
+                # at most 5 s between tries: a FLASH dropped during an outage was stored 22 s
+                # after the server came back, with 30 (a try costs one connection attempt)
+                pause = min(pause * 2, WATCH_RETRY_MAX_S)
                 try:
                     if getattr(watcher.conn, "closed", False):
                         watcher.conn = _open_store(ctx, db_opt, writes=True)[0]
@@ -734,6 +736,9 @@ def _workflow(
             f"due {st.due_at or '-'}, ack {st.ack_by or '-'}{note}"
         )
     )
+
+
+WATCH_RETRY_MAX_S = 5.0
 
 
 def _role_hint(conn: sqlite3.Connection, exc: Exception) -> str:

@@ -73,9 +73,20 @@ and keep other roles out: REVOKE CONNECT ON DATABASE <this database> FROM PUBLIC
         except StoreError as exc:
             raise cli_error(str(exc)) from exc
 
+        got: list[tuple[str, int, int]] = []
+
         def progress(phase: str, done: int, total: int) -> None:
+            got[:] = [(phase, done, total)]
             if done == total or done % 5000 < 200:
                 click.echo(f"{dst_t}: {done:,} of {total:,} {phase} copied", err=True)
+
+        def how_far() -> str:
+            """How far a stopped migrate got (each batch is committed: the next run goes on
+            from there), as a stopped ingest says it."""
+            if not got:
+                return ""
+            phase, done, total = got[0]
+            return f" after {done:,} of {total:,} {phase}"
 
         try:
             report = run(src, dst, url_of(src_t), force=force, on_progress=progress)
@@ -83,7 +94,7 @@ and keep other roles out: REVOKE CONNECT ON DATABASE <this database> FROM PUBLIC
             raise cli_error(f"{dst_t}: {exc}") from exc
         except KeyboardInterrupt:
             raise cli_error(
-                f"{dst_t}: migrate stopped; run the same command again to go on"
+                f"{dst_t}: migrate stopped{how_far()}; run the same command again to go on"
             ) from None
         except sqlite3.Error as exc:
             raise cli_error(

@@ -223,6 +223,10 @@ def test_watch_goes_on_through_a_server_restart_and_loses_no_file(
         assert "run the command again" not in gone and "by itself" in gone, gone
         assert "PRAGMA" not in gone and "sqlite3" not in gone, gone
         assert gone.count("postgresql://") <= 1, gone  # the database named once
+        # it tries at most 5 s apart (with 30, a FLASH waited 22 s after the server was back)
+        err.wait_for("tries again in 5 s", timeout=30)
+        err.wait_for("tries again in 5 s", timeout=30)
+        assert not any(f"tries again in {n} s" in line for line in err.seen for n in (8, 16, 30))
         server.start()
         out.wait_for("ingested 26STATE777102", timeout=60)  # the file met while it was down
         drop_file(drop, "c.txt", flash_cable(777103, 3))
