@@ -226,3 +226,25 @@ def test_the_export_carries_nodis_and_exdis_with_the_classification(db: Path) ->
     # a view without them says nothing of them
     r = CliRunner().invoke(main, ["export", "--db", str(db), "--precedence", "PRIORITY"])
     assert r.exit_code == 0 and "NODIS" not in r.stderr and "EXDIS" not in r.stderr, r.stderr
+
+
+# -- 10: the status at 80 columns ----------------------------------------------------------------
+
+
+async def test_at_80_columns_a_status_shows_beside_its_alarm(db: Path) -> None:
+    """STATUS is 4 cells at 80 columns: `ACK?` or `LATE` hid the status of a held FLASH or NIACT
+    (eyes13, eyes14). A NEW one still says ACK?; any other says its three letters and a mark."""
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, "26STATE98412")  # NIACT IMMEDIATE, NEW, not acknowledged
+        assert line_of(app, "26STATE98412").rstrip().endswith("ACK?")
+        change(db, "assign", "26STATE98412", "kwalker", "other")
+        await fresh(pilot, app)
+        assert line_of(app, "26STATE98412").rstrip().endswith("ASG?"), line_of(app, "26STATE98412")
+        change(db, "set_status", "26STATE98412", "IN PROGRESS", "kwalker")
+        await fresh(pilot, app)
+        assert line_of(app, "26STATE98412").rstrip().endswith("PRG?")
+        await pilot.press("K")
+        await settle(pilot)
+        assert line_of(app, "26STATE98412").rstrip().endswith("PROG")

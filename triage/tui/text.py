@@ -47,11 +47,15 @@ STATUS_TINY = {
 
 
 def status_with(status: str, alarm: str, width: int) -> str:
-    """The status and a four-letter alarm (`ACK?`, `LATE`) in `width` cells: the alarm alone
-    below 8."""
+    """The status and a four-letter alarm (`ACK?`, `LATE`) in `width` cells. Below 8 (the
+    80-column list's 4), the alarm alone for a NEW cable, and for any other the status's three
+    letters with the alarm's mark, as mutt's flags (`PRG?`: not acknowledged, `ASG!`: late):
+    the alarm alone hid a status set on an unacknowledged FLASH."""
     room = width - len(alarm) - 1
     if room < 3:
-        return alarm
+        if status in ("", "NEW") or width < 4:
+            return alarm
+        return STATUS_TINY.get(status, status[:3]) + ("!" if alarm == "LATE" else "?")
     for shown in (status, STATUS_SHORT.get(status, status), STATUS_TINY.get(status, status)):
         if len(shown) <= room:
             return f"{shown} {alarm}"
