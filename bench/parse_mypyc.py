@@ -10,7 +10,8 @@ subclasses and replaces, and the package's __init__) are copied to a scratch tre
 there with mypyc (it comes with mypy, a test dependency; it needs a C compiler and Python's
 headers). Then bench/parse_same.py compares that tree's output with --base's, and
 bench/parse_instr.py counts its instructions (the cold pass; the per-stage replay cannot patch
-calls between compiled modules, so it is not run).
+calls between compiled modules, so it is not run; for the same reason `--speed` gives the compiled
+tree's whole time to "the rest").
 """
 
 from __future__ import annotations
