@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
@@ -39,7 +40,9 @@ def fast_init(cls: type[_T]) -> type[_T]:
     init = env["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = cls.__init__.__doc__
-    cls.__init__ = init  # type: ignore[method-assign]
+    # a class compiled by mypyc (bench/parse_mypyc.py) is built in C: it keeps its own __init__
+    with contextlib.suppress(AttributeError, TypeError):
+        cls.__init__ = init  # type: ignore[method-assign]
     return cls
 
 
