@@ -205,6 +205,34 @@ async def test_a_status_picked_in_one_burst_with_s_is_set(db: Path) -> None:
         conn.close()
 
 
+async def test_keys_typed_behind_the_enter_that_closes_a_box_reach_the_list(db: Path) -> None:
+    """eyes16: `a`, `me`, enter, `j` in one burst assigned the cable and lost the j (it went
+    into the closing box); `/the` enter `nn` in the split view moved one match, not two."""
+    app = make_app(db, officers=["kwalker", "jsmith"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        ref = ref_at(app, 0)
+        lst = app.screen.query_one(CableList)
+        burst(app, ["a", *"kw", "enter", "j", "j"])
+        await settle(pilot)
+        assert isinstance(app.screen, ListScreen), app.screen
+        conn = connect(db)
+        assert wf.state(conn, wf.find_cable(conn, ref)).officer == "kwalker"
+        conn.close()
+        assert lst.cursor == 2
+        burst(app, ["f", *"prec:FLASH", "enter", "j"])
+        await settle(pilot)
+        assert static_text(app, "#filters").startswith("precedence:FLASH ")
+        assert app.screen.query_one(CableList).cursor == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        burst(app, ["slash", *"the", "enter", "n", "n"])
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen), app.screen
+        assert "found 3 of " in static_text(app, "#title"), static_text(app, "#title")
+
+
 # -- 3: the key lines and the help --------------------------------------------------------------
 
 

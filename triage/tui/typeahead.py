@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
     from .screens.dialogs import Modal
 
+# rounds a marker makes behind a held key before the next key goes (see answered)
+LAPS = 2
+
 # keys sent on and not yet back (the ones a widget keeps never come back: the oldest are let go)
 SENT_KEPT = 256
 
@@ -49,9 +52,10 @@ class TypedAhead(Message):
     character goes into an input where it is read, a binding (backspace, enter) only once the
     key is back at the app: sent together, `ab`, backspace, `c` gave `ab`."""
 
-    def __init__(self, target: DOMNode) -> None:
+    def __init__(self, target: DOMNode, laps: int = 0) -> None:
         super().__init__()
         self.target = target
+        self.laps = laps
 
 
 class TypeAhead:
@@ -62,7 +66,16 @@ class TypeAhead:
         self._in_flight: TypedAhead | None = None
 
     def _holding(self) -> bool:
-        return bool(self.held) or self._in_flight is not None or opening(self.app.screen)
+        # while a box is up every key goes one at a time, each after the one before it has
+        # been answered: a key typed behind the enter that closes the box then reaches the
+        # screen under it (sent on at once, it went into the closing box: `ame`, enter, `j`
+        # assigned and lost the j, and a `4` behind it too)
+        return (
+            bool(self.held)
+            or self._in_flight is not None
+            or opening(self.app.screen)
+            or is_box(self.app.screen)
+        )
 
     async def arrived(self, event: events.Key) -> bool:
         """A key just read (not yet sent on). True: held, behind keys typed before it that
@@ -103,10 +116,19 @@ class TypeAhead:
         self.app.call_later(go)
 
     async def answered(self, marker: TypedAhead) -> None:
-        """A held key has been answered: the next one goes."""
-        if marker is self._in_flight:
-            self._in_flight = None
-            await self.pump()
+        """A held key has been answered: the next one goes. Not at the marker's first return:
+        what the key made its widget post (an input's Submitted, which closes the box) is still
+        behind it, and the next key would go into a box about to close (`ame`, enter, `j`
+        lost the j). Sent round again, the marker comes back behind those messages."""
+        if marker is not self._in_flight:
+            return
+        if marker.laps < LAPS and marker.target.is_attached:
+            again = TypedAhead(marker.target, marker.laps + 1)
+            self._in_flight = again
+            marker.target.post_message(again)
+            return
+        self._in_flight = None
+        await self.pump()
 
     async def unstick(self) -> None:
         """A box closed: a marker sent into it may have gone with it."""

@@ -593,8 +593,13 @@ class ListScreen(WorkflowActions):
             self._first_shown = msg.data.generation
             self._draw_filters()
             return
+        # the cable under the cursor now, not when the reading began: a j typed while the list
+        # was read again (after the officer's own change) was undone when it arrived
+        now = lst.current_id
         keep = (
-            msg.keep_id if msg.keep_id is not None else (lst.current_id if self.partial else None)
+            (now if now is not None else msg.keep_id)
+            if msg.keep_id is not None
+            else (now if self.partial else None)
         )
         lst.officer_width = msg.data.officer_width
         # (the whole list after its own first page: those rows were read moments ago, with it)
