@@ -123,8 +123,8 @@ WRITER = textwrap.dedent(
             conflicts += 1
         except wf.WorkflowError as exc:
             # an officer's status on a cable nobody holds (one writer may have just taken
-            # its officer away) is refused, as it should be
-            if "has no officer" not in str(exc):
+            # its officer away), or NEW on a cable an officer holds, is refused, as it should be
+            if "has no officer" not in str(exc) and "nobody holds" not in str(exc):
                 errors.append(repr(exc))
         except Exception as exc:
             errors.append(repr(exc))

@@ -122,6 +122,32 @@ def test_removing_the_officer_of_a_cable_in_progress_takes_it_back_to_new(db: Pa
     assert state_of(db, "26BRASILIA1542").status == "DONE"
 
 
+def test_new_on_a_cable_an_officer_holds_is_refused(db: Path) -> None:
+    """eyes16: `triage status X NEW` on kwalker's cable kept kwalker and set NEW, so the New
+    tab listed a held cable and `report` counted it as nobody's."""
+    change(db, "assign", "26BRASILIA1542", "kwalker", "other")
+    r = CliRunner().invoke(main, ["status", "--db", str(db), "26BRASILIA1542", "NEW"])
+    assert r.exit_code != 0, r.output
+    assert "is kwalker's, and NEW is a cable nobody holds" in r.output, r.output
+    assert "Traceback" not in r.output
+    st = state_of(db, "26BRASILIA1542")
+    assert (st.officer, st.status) == ("kwalker", "ASSIGNED")
+
+
+async def test_key_1_on_an_assigned_cable_is_refused_in_the_console(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, "26BRASILIA1542")
+        change(db, "assign", "26BRASILIA1542", "kwalker", "other")
+        await fresh(pilot, app)
+        await pilot.press("1")
+        await settle(pilot)
+        assert any("NEW is a cable nobody holds" in m for m in messages(app)), messages(app)
+        st = state_of(db, "26BRASILIA1542")
+        assert (st.officer, st.status) == ("kwalker", "ASSIGNED")
+
+
 # -- 4: A on a colleague's cable asks, and the colleague is told --------------------------------
 
 

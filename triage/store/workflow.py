@@ -173,16 +173,25 @@ def _change(
             and not (merge and _apart(conn, cable_id, expected_version, st.row_version, changes))
         ):
             raise Conflict(st.reference_id, st.changed_by, st.changed_at, current=st)
-        if merge and changes.get("officer", st.officer) is None:
-            # (read here, under the write lock: a status or an officer set meanwhile counts)
-            status = changes.get("status", st.status)
-            if status in OWNED_STATUSES:
-                if "status" in changes:
-                    raise WorkflowError(
-                        f"{st.reference_id} has no officer, and {status} is an officer's "
-                        "status: assign it first"
-                    )
-                changes = {**changes, "status": "NEW"}
+        officer = changes.get("officer", st.officer)
+        status = changes.get("status", st.status)
+        # (read here, under the write lock: a status or an officer set meanwhile counts)
+        if merge and officer is None and status in OWNED_STATUSES:
+            if "status" in changes:
+                raise WorkflowError(
+                    f"{st.reference_id} has no officer, and {status} is an officer's "
+                    "status: assign it first"
+                )
+            changes = {**changes, "status": "NEW"}
+        elif merge and officer is not None and status == "NEW":
+            # NEW is a cable nobody holds (the New tab lists those): an officer's cable set to
+            # NEW kept its officer, and the tab and `report` counted it differently
+            if "status" in changes:
+                raise WorkflowError(
+                    f"{st.reference_id} is {officer}'s, and NEW is a cable nobody holds: remove "
+                    "the officer instead (A, or triage unassign), which sets NEW"
+                )
+            changes = {**changes, "status": "ASSIGNED"}
         audit = []
         for field, new in changes.items():
             old = getattr(st, field)
