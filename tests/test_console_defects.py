@@ -152,12 +152,13 @@ async def test_a_narrow_list_keeps_officer_and_status_on_screen(db: Path, width:
         assert "ACK?" in line_of(app, "26STATE104233")  # FLASH, nobody acknowledged it
 
 
-@pytest.mark.parametrize(("width", "status"), [(80, "LATE"), (120, "ASGN")])
+@pytest.mark.parametrize(("width", "status"), [(80, "ASG!"), (120, "ASGN")])
 async def test_an_overdue_cable_says_so_when_the_age_column_gives_way(
     db: Path, width: int, status: str
 ) -> None:
     """At 80 columns AGE (and its `!` for overdue) gives way to the subject: the STATUS
-    cell says LATE instead, as it says ACK? for a FLASH nobody acknowledged."""
+    cell says so instead, its status's three letters and `!` (a NEW cable: LATE), as it says
+    `?` for a FLASH nobody acknowledged."""
     conn = connect(db)
     cid = wf.find_cable(conn, "26PARIS1877")
     wf.assign(conn, cid, "kwalker", "lead")

@@ -179,6 +179,41 @@ async def test_A_on_a_colleagues_cable_asks_first(db: Path) -> None:
         assert state_of(db, "26STATE104233").officer is None
 
 
+async def test_a_giving_a_colleagues_cable_to_another_asks_first(db: Path) -> None:
+    """eyes16: A asked before taking a colleague's cable, but a (assign to someone else) took it
+    with the picker's enter and no word of whose it was."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, "26STATE104233")
+        change(db, "assign", "26STATE104233", "kwalker", "other")
+        change(db, "set_status", "26STATE104233", "IN PROGRESS", "kwalker")
+        await fresh(pilot, app)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"me", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "kwalker's, IN PROGRESS: give it to tester?" in app.screen._question
+        await pilot.press("enter")  # enter is no
+        await settle(pilot)
+        assert state_of(db, "26STATE104233").officer == "kwalker"
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"me", "enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert state_of(db, "26STATE104233").officer == "tester"
+        # one's own cable given away: no question (as A)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"kwalker", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert state_of(db, "26STATE104233").officer == "kwalker"
+
+
 async def test_the_officer_a_cable_is_taken_from_is_told(db: Path) -> None:
     """kwalker's console: a colleague's A (or an assignment to someone else) took a cable of
     hers, and only her Mine count dropped."""

@@ -170,22 +170,62 @@ class WorkflowActions(TriageScreen):
                 f"{theirs.status}); enter assigns yours, esc keeps theirs",
             )
 
-        def chosen(officer: str | None) -> None:
-            if officer:
-                self._confirm_then(
-                    "Assign {which} to " + visible(officer, one_line=True),
-                    lambda: self._apply_as_asked(
-                        targets,
-                        f"assigned to {visible(officer, one_line=True)}",
-                        lambda c, t, who, b: wf.assign(
-                            c, t.cable_id, officer, who, t.row_version, b
-                        ),
-                        ask_again,
-                    ),
+        def run(officer: str) -> None:
+            self._confirm_then(
+                "Assign {which} to " + visible(officer, one_line=True),
+                lambda: self._apply_as_asked(
                     targets,
+                    f"assigned to {visible(officer, one_line=True)}",
+                    lambda c, t, who, b: wf.assign(c, t.cable_id, officer, who, t.row_version, b),
+                    ask_again,
+                ),
+                targets,
+            )
+
+        def chosen(officer: str | None) -> None:
+            if not officer:
+                return
+            held = self._colleagues_cable(targets)
+            if (
+                held is None
+                or held.officer == officer
+                or (
+                    targets[0].row_version is not None
+                    and held.row_version != targets[0].row_version
                 )
+            ):
+                # (changed since the row was shown: the conflict names who changed it, and
+                # asks again)
+                run(officer)
+                return
+            # a colleague's cable given to someone else: asked, as A (unassign) asks, since
+            # the colleague loses it (they are told)
+            from .dialogs import ConfirmScreen
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"{visible(held.reference_id, one_line=True)} is "
+                    f"{visible(held.officer or '', one_line=True)}'s, {held.status}: give it to "
+                    f"{visible(officer, one_line=True)}? They are told.",
+                    default=False,
+                ),
+                lambda ok: run(officer) if ok else None,
+            )
 
         app.push_screen(OfficerPicker(title, officers, self.suggested_officer()), chosen)
+
+    def _colleagues_cable(self, targets: list[Target]) -> wf.State | None:
+        """The state of the one cable a key acts on when a colleague holds it (not for tagged
+        cables: the bulk question names how many)."""
+        if len(targets) != 1 or self.bulk():
+            return None
+        try:
+            st = wf.state(self.tapp.cache.conn(), targets[0].cable_id)
+        except (sqlite3.Error, StoreError, wf.WorkflowError):
+            return None  # (the change itself will say what is wrong)
+        if st.officer and st.officer != self.tapp.login:
+            return st
+        return None
 
     def action_unassign(self) -> None:
         def unassign(c: sqlite3.Connection, t: Target, who: str, b: str) -> object:
@@ -194,32 +234,28 @@ class WorkflowActions(TriageScreen):
             return wf.unassign(c, t.cable_id, who, t.row_version, b)
 
         targets = self.targets()
-        if len(targets) == 1 and not self.bulk():
-            # a colleague's cable is theirs to give up: A (one shift from a) took it with one
-            # key, and they were not told
-            try:
-                st = wf.state(self.tapp.cache.conn(), targets[0].cable_id)
-            except (sqlite3.Error, StoreError, wf.WorkflowError):
-                st = None  # (the change itself will say what is wrong)
-            if st is not None and st.officer and st.officer != self.tapp.login:
-                from .dialogs import ConfirmScreen
+        # a colleague's cable is theirs to give up: A (one shift from a) took it with one
+        # key, and they were not told
+        st = self._colleagues_cable(targets)
+        if st is not None:
+            from .dialogs import ConfirmScreen
 
-                officer = visible(st.officer, one_line=True)
-                back = " (back to NEW)" if st.status in wf.OWNED_STATUSES else ""
+            officer = visible(st.officer, one_line=True)
+            back = " (back to NEW)" if st.status in wf.OWNED_STATUSES else ""
 
-                def answered(ok: bool | None) -> None:
-                    if ok:
-                        self._apply("assignment removed", targets, unassign)
+            def answered(ok: bool | None) -> None:
+                if ok:
+                    self._apply("assignment removed", targets, unassign)
 
-                self.app.push_screen(
-                    ConfirmScreen(
-                        f"{visible(st.reference_id, one_line=True)} is {officer}'s, "
-                        f"{st.status}: take it from them{back}? They are told.",
-                        default=False,
-                    ),
-                    answered,
-                )
-                return
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"{visible(st.reference_id, one_line=True)} is {officer}'s, "
+                    f"{st.status}: take it from them{back}? They are told.",
+                    default=False,
+                ),
+                answered,
+            )
+            return
         self._confirm_then(
             "Remove the assignment", lambda: self.apply("assignment removed", unassign)
         )
