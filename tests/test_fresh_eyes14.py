@@ -309,3 +309,38 @@ async def test_at_80_columns_a_status_shows_beside_its_alarm(db: Path) -> None:
         await pilot.press("K")
         await settle(pilot)
         assert line_of(app, "26STATE98412").rstrip().endswith("PROG")
+
+
+# -- eyes16: a change to tagged cables that some refuse ------------------------------------------
+
+
+async def test_refused_tagged_cables_are_one_toast_and_stay_tagged(db: Path) -> None:
+    """Setting IN PROGRESS on four tagged cables, three of them nobody's, gave one toast for each
+    refusal and cleared every tag, so the three to assign first were lost from sight."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        refs = [lst.row_at(k).reference_id for k in range(4)]  # type: ignore[union-attr]
+        change(db, "assign", refs[0], "kwalker", "other")
+        await fresh(pilot, app)
+        await pilot.press("space", "space", "space", "space")
+        await settle(pilot)
+        assert len(lst.tagged) == 4
+        before = len(app._notifications)
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        new = messages(app)[before:]
+        refusals = [m for m in new if "has no officer" in m]
+        assert len(refusals) == 1, new
+        assert "3 cables not changed (still tagged)" in refusals[0], refusals
+        assert state_of(db, refs[0]).status == "IN PROGRESS"
+        conn = connect(db)
+        try:
+            ids = {wf.find_cable(conn, ref) for ref in refs[1:]}
+        finally:
+            conn.close()
+        assert set(lst.tagged) == ids

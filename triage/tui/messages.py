@@ -103,6 +103,9 @@ class Outcome:
     conflicts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # cables not changed (a conflict, a refusal, an error): id -> the version to stay tagged at
+    # (the cable's version now after a conflict, which was told: a second try applies)
+    kept: dict[int, int] = field(default_factory=dict)
 
 
 class ChangesApplied(Message):

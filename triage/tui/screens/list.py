@@ -306,8 +306,13 @@ class ListScreen(WorkflowActions):
     def refresh_after_change(self) -> None:
         lst = self.query_one(CableList)
         if self.bulk():
+            # the cables a change left alone (refused, changed by someone else) stay tagged
+            kept = getattr(self, "kept_tagged", {})
+            still = {cid: v for cid, v in kept.items() if cid in lst.tagged}
             lst.tagged.clear()
+            lst.tagged.update(still)
             self._range_from = None  # (the range's tags are applied: it ends with them)
+        self.kept_tagged: dict[int, int] = {}
         self._whole_view = False
         lst.invalidate()
         self.reload()

@@ -729,22 +729,47 @@ class WorkflowActions(TriageScreen):
                         outcome.unchanged.append(str(exc))
                     except wf.Conflict as exc:
                         outcome.conflicts.append(str(exc))
+                        now = exc.current.row_version if exc.current else t.row_version
+                        outcome.kept[t.cable_id] = now or 0
                     except wf.WorkflowError as exc:
                         outcome.errors.append(str(exc))
+                        outcome.kept[t.cable_id] = t.row_version or 0
                     except sqlite3.Error as exc:
                         outcome.errors.append(f"{t.reference_id}: not saved: {exc}")
+                        outcome.kept[t.cable_id] = t.row_version or 0
         except (sqlite3.Error, StoreError) as exc:
             outcome.errors.append(f"not saved: {exc}")
+            for t in targets:
+                if t.reference_id not in outcome.done:
+                    outcome.kept.setdefault(t.cable_id, t.row_version or 0)
         self.post_message(ChangesApplied(outcome))
 
     def on_changes_applied(self, msg: ChangesApplied) -> None:
         o = msg.outcome
-        for text in o.conflicts:
-            self.notify(
-                text, title="Changed by someone else", severity="warning", markup=False, timeout=10
-            )
-        for text in o.errors:
-            self.notify(text, severity="error", markup=False, timeout=8)
+        # tagged cables: one toast for each kind, not one for each cable (40 refusals were 40
+        # toasts), the cables not changed staying tagged to look at and try again
+        kept = " (still tagged)" if self.bulk() and o.kept else ""
+        for texts, title, severity, timeout in (
+            (o.conflicts, "Changed by someone else", "warning", 10),
+            (o.errors, "", "error", 8),
+        ):
+            if not texts:
+                continue
+            if len(texts) <= 2:
+                shown = [text + kept for text in texts]
+            else:
+                shown = [
+                    f"{len(texts)} cables not changed{kept}: {texts[0]}; and {len(texts) - 1} more"
+                ]
+            for text in shown:
+                self.notify(
+                    text,
+                    title=title,
+                    severity=severity,  # type: ignore[arg-type]
+                    markup=False,
+                    timeout=timeout,
+                )
+        self.kept_tagged = dict(o.kept)
         note = getattr(self.app, "note_not_saved", None)
         if o.errors and note is not None:
             note([t for t in o.errors if "not saved" in t])
