@@ -344,3 +344,18 @@ async def test_refused_tagged_cables_are_one_toast_and_stay_tagged(db: Path) -> 
         finally:
             conn.close()
         assert set(lst.tagged) == ids
+
+
+async def test_the_filter_bar_shows_filters_as_they_are_typed(db: Path) -> None:
+    """eyes16: the bar read `status:NO ACTION` for `status:"NO ACTION"`, which typed back into the
+    filter box is two words (and an unknown filter); `action` read `addressed:action`."""
+    from .test_console import static_text
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *'status:"no action" action', "enter")
+        await settle(pilot)
+        bar = static_text(app, "#filters")
+        assert 'status:"no action"' in bar.lower(), bar
+        assert "addressed" not in bar, bar

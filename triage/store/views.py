@@ -148,7 +148,13 @@ class Filter:
     value: str
 
     def label(self) -> str:
-        return f"{self.key}:{self.value}"
+        """As typed, so the filter bar can be read back into the filter box: `action`, and a
+        value with a space in quotes (`status:"NO ACTION"`; the bar showed status:NO ACTION,
+        which the box reads as two words)."""
+        if self.key == "addressed":
+            return self.value
+        value = f'"{self.value}"' if " " in self.value else self.value
+        return f"{self.key}:{value}"
 
 
 @dataclass(frozen=True)
@@ -212,14 +218,7 @@ def view_filters(definition: dict[str, Any]) -> list[Filter]:
 
 def filters_text(filters: tuple[Filter, ...] | list[Filter]) -> str:
     """Filters as typed (what parse_filters reads back)."""
-    out = []
-    for f in filters:
-        if f.key == "addressed":
-            out.append(f.value)
-        elif f.key != "search":
-            value = f'"{f.value}"' if " " in f.value else f.value
-            out.append(f"{f.key}:{value}")
-    return " ".join(out)
+    return " ".join(f.label() for f in filters if f.key != "search")
 
 
 def parse_filters(text: str) -> list[Filter]:
