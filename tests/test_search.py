@@ -178,5 +178,30 @@ def test_a_filter_typed_as_a_search_says_it_is_a_filter(query: str) -> None:
     assert "is a filter, not a search word; press f" in str(got.value)
 
 
+@pytest.mark.parametrize(
+    ("query", "typed"),
+    [
+        ('status:"NO ACTION"', 'type status:"NO ACTION" there'),
+        ('cites:"STATE 17263" demarche', 'type cites:"STATE 17263" there'),
+    ],
+)
+def test_a_filter_with_a_quoted_value_typed_as_a_search_says_it_is_a_filter(
+    query: str, typed: str
+) -> None:
+    """eyes17: `/status:"NO ACTION"` searched the phrase and said no cable matched, while
+    `/status:NEW` said it is a filter."""
+    with pytest.raises(SearchError) as got:
+        parse(query)
+    assert "is a filter, not a search word; press f" in str(got.value)
+    assert typed in str(got.value)
+
+
+def test_an_unknown_column_before_a_phrase_is_said() -> None:
+    with pytest.raises(SearchError) as got:
+        parse('subjet:"oil prices"')
+    assert "subjet: is not a column to search by" in str(got.value)
+    assert parse('subject:"oil prices"')  # a column before a phrase still searches
+
+
 def test_search_columns_and_times_are_not_taken_for_filters() -> None:
     parse("subject:tanker tags:PREL 10:30 http://example")

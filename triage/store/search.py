@@ -115,14 +115,29 @@ def _tokens(query: str) -> list[tuple[str, str | Term]]:
             out.append((tok, tok))
         else:
             mf = RE_FILTER_WORD.match(tok) if column is None else None
+            typed = tok
+            if mf is None and column is None and tok.endswith(":"):
+                # `status:"NO ACTION"`, `cites:"STATE 17263"`: the filter's quoted value is the
+                # next token (searched as a phrase, it matched nothing, and nothing said why)
+                mq = re.match(r'"[^"]*"?', query[m.end() :])
+                if mq and mq.group(0):
+                    mf = re.match(r"^([a-z][a-z_-]*):$", tok, re.I)
+                    typed = tok + mq.group(0)
             if mf and mf.group(1).lower() in FILTER_WORDS:
                 raise SearchError(
                     f"search {query!r}: {mf.group(1)}: is a filter, not a search word; press f "
-                    f"and type {tok} there (searches take the columns "
+                    f"and type {typed} there (searches take the columns "
                     + ", ".join(f"{c}:" for c in COLUMNS)
                     + ")"
                 )
             mu = RE_UNKNOWN_COLUMN.match(tok) if column is None else None
+            if mu is None and typed != tok:
+                mq = re.match(r"^([a-z]+):$", tok, re.I)
+                if mq and mq.group(1).lower() not in COLUMNS:
+                    raise SearchError(
+                        f"search {query!r}: {mq.group(1)}: is not a column to search by; "
+                        "searches take the columns " + ", ".join(f"{c}:" for c in COLUMNS)
+                    )
             if mu and mu.group(1).lower() not in COLUMNS:
                 raise SearchError(
                     f"search {query!r}: {mu.group(1)}: is not a column to search by; searches "
