@@ -229,7 +229,8 @@ async def test_the_officer_a_cable_is_taken_from_is_told(db: Path) -> None:
         await fresh(pilot, app)
         said = messages(app)
         assert "mrodriguez took 26STATE104233 (now jsmith's) from you" in said, said
-        assert "eyes took 26PARIS1877 from you" in said, said
+        # (unassigned: nobody holds it now, and "took" said someone had it; eyes17)
+        assert "eyes removed you from 26PARIS1877 (now nobody's)" in said, said
         # her own change says nothing to her
         before = len(messages(app))
         change(db, "assign", "26JCS911", "kwalker", "kwalker")

@@ -427,14 +427,18 @@ class TriageApp(App[None]):
                 taken.setdefault(lost.by, []).append((lost.reference_id, lost.now_with))
         for who, cables in taken.items():
             ref, now_with = cables[0]
-            what = (
-                visible(ref, one_line=True)
-                + (f" (now {visible(now_with, one_line=True)}'s)" if now_with else "")
-                if len(cables) == 1
-                else f"{len(cables):,} cables ({visible(ref, one_line=True)}, …)"
-            )
+            if len(cables) == 1 and now_with is None:
+                # unassigned (A): nobody holds it now; "took" said someone had it
+                said = f"removed you from {visible(ref, one_line=True)} (now nobody's)"
+            elif len(cables) == 1:
+                said = (
+                    f"took {visible(ref, one_line=True)} "
+                    f"(now {visible(now_with, one_line=True)}'s) from you"
+                )
+            else:
+                said = f"took {len(cables):,} cables ({visible(ref, one_line=True)}, …) from you"
             self.notify(
-                f"{visible(who, one_line=True)} took {what} from you",
+                f"{visible(who, one_line=True)} {said}",
                 title="No longer yours",
                 severity="warning",
                 markup=False,
