@@ -87,6 +87,24 @@ def test_undo_leaves_a_cable_someone_changed_since(db: Path) -> None:
     conn.close()
 
 
+def test_a_refused_undo_names_the_colleague_in_the_way_not_oneself(db: Path) -> None:
+    """eyes17: kwalker assigned a cable to himself and wrote a note; jsmith set its status; u
+    undid the note, and u again was refused as "changed by kwalker": his own undo of the note
+    was the cable's last change, though jsmith's status is what stands in the way."""
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26STATE104233")
+    wf.assign(conn, cid, "kwalker", "kwalker")
+    wf.set_note(conn, cid, "kw taking this", "kwalker")
+    wf.set_status(conn, cid, "IN PROGRESS", "jsmith")
+    first = wf.undo_last(conn, "kwalker")
+    assert first is not None and first.done == ["26STATE104233"]  # the note
+    second = wf.undo_last(conn, "kwalker")
+    assert second is not None and not second.done
+    assert "changed by jsmith" in second.conflicts[0], second.conflicts
+    assert wf.state(conn, cid).officer == "kwalker"
+    conn.close()
+
+
 def test_undo_puts_a_status_back_over_a_colleagues_later_note(db: Path) -> None:
     """eyes14: a status set over a colleague's note is made and both stand, but its undo was
     refused over a note the colleague added after it: undo was stricter than the change."""

@@ -459,7 +459,9 @@ def _reverse(
             # assignment or status does
             _change(conn, cid, who, version, dict(back), again)
             done.append(ref)
-        except WorkflowError as exc:  # (a Conflict; or what is put back is no longer allowed)
+        except Conflict as exc:
+            refused.append((cid, ref, str(_who_is_in_the_way(conn, exc, cid, version, back, who))))
+        except WorkflowError as exc:  # (what is put back is no longer allowed)
             refused.append((cid, ref, str(exc)))
     if refused:
         # said in the log, in this undo's (or redo's) batch: the next `u` steps past the
@@ -473,6 +475,29 @@ def _reverse(
                 batch=again,
             )
     return Undone(label, done, [why for _cid, _ref, why in refused])
+
+
+def _who_is_in_the_way(
+    conn: sqlite3.Connection,
+    exc: Conflict,
+    cid: int,
+    version: int,
+    back: dict[str, str | None],
+    who: str,
+) -> Conflict:
+    """The refusal of an undo names whoever last changed the fields it would put back, not
+    whoever changed the cable last: that was often the officer's own undo of something else
+    (a note), and the refusal said they were "someone else"."""
+    fields = sorted(back)
+    marks = ", ".join("?" for _ in fields)
+    row = conn.execute(
+        f"SELECT who, at FROM audit WHERE cable_id = ? AND row_version > ? AND field IN ({marks}) "
+        "ORDER BY id DESC LIMIT 1",
+        (cid, version, *fields),
+    ).fetchone()
+    if row is None or row[0] == exc.who:
+        return exc
+    return Conflict(exc.reference_id, str(row[0]), str(row[1]), exc.current)
 
 
 # the audit's field names as an undo's message says them
