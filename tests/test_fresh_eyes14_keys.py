@@ -50,6 +50,12 @@ async def test_V_after_tags_were_applied_starts_a_range_at_the_cursor(db: Path) 
     app = make_app(db)
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
+        # (AWAITING REPLY is an officer's status, and a cable it is refused on stays tagged)
+        conn = connect(db)
+        wf.assign(conn, wf.find_cable(conn, ref_at(app, 0)), "kwalker", "other")
+        conn.close()
+        app.check_for_changes()
+        await settle(pilot)
         # (back onto the tagged cable: a status key for one tagged cable away from the cursor
         # asks which is meant)
         await pilot.press("space", "k", "4")

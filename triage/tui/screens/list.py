@@ -153,6 +153,9 @@ class ListScreen(WorkflowActions):
             self.set_reactive(ListScreen.view, view)
         self.generation = 0
         self._whole_view = False
+        self._moves_from: int | None = None  # see reload
+        self._view_shown: View | None = None
+        self.kept_tagged: dict[int, int] = {}
         # the cable a range of tags starts from (V, or the last cable tagged with space): a
         # cable, not a row number, so arrivals above it do not move it; None: no range open
         self._range_from: int | None = None
@@ -307,12 +310,12 @@ class ListScreen(WorkflowActions):
         lst = self.query_one(CableList)
         if self.bulk():
             # the cables a change left alone (refused, changed by someone else) stay tagged
-            kept = getattr(self, "kept_tagged", {})
+            kept = self.kept_tagged
             still = {cid: v for cid, v in kept.items() if cid in lst.tagged}
             lst.tagged.clear()
             lst.tagged.update(still)
             self._range_from = None  # (the range's tags are applied: it ends with them)
-        self.kept_tagged: dict[int, int] = {}
+        self.kept_tagged = {}
         self._whole_view = False
         lst.invalidate()
         self.reload()
@@ -475,6 +478,10 @@ class ListScreen(WorkflowActions):
         self._reading_since = time.monotonic()
         lst = self.query_one(CableList)
         keep = lst.current_id if keep_current else None
+        # another view (a filter, a search, a tab): the rows on screen until it arrives are not
+        # its rows, so a j typed meanwhile moves from where its cursor lands, not to a row of the
+        # old list (which the new one may not hold: the cursor fell back to its top)
+        self._moves_from = lst.cursor if self.view != self._view_shown else None
         # the first list's first page, when a helper process read it (store/first_page.py):
         # shown at once, so the screen's first frame is drawn with it
         page = self.tapp.take_first_page(self.view) if keep is None else None
@@ -593,6 +600,7 @@ class ListScreen(WorkflowActions):
         lst.empty_text = "" if msg.partial else self._empty_text()
         if msg.partial:
             lst.set_ids(msg.data.ids, None, first_rows=msg.data.first_rows)
+            self._moves_from = None  # (its first page is shown: keys move in it)
             self.partial = True
             self.loaded = True
             self._first_shown = msg.data.generation
@@ -601,14 +609,23 @@ class ListScreen(WorkflowActions):
         # the cable under the cursor now, not when the reading began: a j typed while the list
         # was read again (after the officer's own change) was undone when it arrived
         now = lst.current_id
-        keep = (
-            (now if now is not None else msg.keep_id)
-            if msg.keep_id is not None
-            else (now if self.partial else None)
-        )
+        moves_from = self._moves_from
+        moved = lst.cursor - moves_from if moves_from is not None else 0
+        if moves_from is not None:
+            keep = msg.keep_id
+        else:
+            keep = (
+                (now if now is not None else msg.keep_id)
+                if msg.keep_id is not None
+                else (now if self.partial else None)
+            )
         lst.officer_width = msg.data.officer_width
         # (the whole list after its own first page: those rows were read moments ago, with it)
         lst.set_ids(msg.data.ids, keep, first_rows=msg.data.first_rows, rows_current=self.partial)
+        if moved:
+            lst.move_to(lst.cursor + moved)
+        self._moves_from = None
+        self._view_shown = self.view
         if self._reader is not None and self._reader.is_current:
             self._reader.list_changed()  # its `3 of 54`, and where n and p go from here
         self.partial = False
