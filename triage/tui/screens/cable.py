@@ -233,7 +233,7 @@ class CableScreen(WorkflowActions):
         d = self.detail
         if d is None:
             return room
-        where = ""
+        where = found = ""
         if self.nav is not None:
             if self._place():
                 where = f"   {self.index + 1:,} of {self.nav.count():,} in {self.nav.view_name()}"
@@ -242,7 +242,7 @@ class CableScreen(WorkflowActions):
         if self.find_text and self.find_hits:
             # where the find stands (ctrl+g moves on; with one match it says so, not nothing)
             at = max(0, self.find_pos) + 1
-            where = f"   found {at:,} of {len(self.find_hits):,}" + where
+            found = f"   found {at:,} of {len(self.find_hits):,}"
         focused = self.focused
         self.query_one("#title", Static).update(
             title_text(
@@ -250,6 +250,7 @@ class CableScreen(WorkflowActions):
                 left="History" if self.show_history else "Header",
                 right="Thread" if self.show_thread else "Raw" if self.raw else "Paragraphs",
                 where=where,
+                found=found,
                 room=room,
                 focus="left" if focused is not None and focused.id == "header-pane" else "right",
             )
