@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from triage.store import connect
@@ -187,3 +188,36 @@ async def test_a_find_with_no_match_leaves_n_the_next_cable(tmp_path: Path) -> N
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, CableScreen) and app.screen.cable_id != first
+
+
+@pytest.mark.parametrize("width", [160, 100, 90, 80])
+async def test_the_title_keeps_the_focus_mark_during_a_find(tmp_path: Path, width: int) -> None:
+    """The title's `▸` says which pane the keys move; a find's place (`found 1 of 10`) made the
+    line too long at 80 columns and the panes went, the mark with them. The mark stays, moved
+    by tab, as wide as the panes are shown without a find."""
+    db = tmp_path / "cache.db"
+    conn = connect(db)
+    ingest(conn, [Item("summit.txt", summit_cable()), Item("rome.txt", other_cable())])
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        before = shown_lines(app.screen.query_one("#title", Static))[0]
+        assert "▸Para" in before, before
+        await pilot.press("slash", *"joint statement", "enter")
+        await settle(pilot)
+        line = shown_lines(app.screen.query_one("#title", Static))[0]
+        assert f"found 1 of {N_PARAS}" in line and "|▸" in line, line
+        await pilot.press("tab")
+        line = shown_lines(app.screen.query_one("#title", Static))[0]
+        assert f"found 1 of {N_PARAS}" in line and "[▸" in line, line
+        # the whole place again when the find ends
+        await pilot.press("escape")
+        await settle(pilot)
+        assert (
+            shown_lines(app.screen.query_one("#title", Static))[0]
+            .rstrip()
+            .endswith("1 of 2 in Inbox")
+        )

@@ -90,6 +90,22 @@ def test_title_gives_way_from_the_right() -> None:
     assert "h history" not in narrow.plain and "1 of 9 in Inbox" in narrow.plain
 
 
+def test_title_keeps_the_focus_mark_beside_a_finds_place() -> None:
+    """A find's place is wider than the pane names: the list position gives way to it, then
+    the names shorten to a letter, before the mark of the focused pane would go."""
+    d = detail()
+    where, found = "   19 of 48 in Inbox", "   found 3 of 10"
+    head = len(title_text(d, left="Header", right="Paragraphs", where="", room=0).plain)
+    for room in range(head + 70, head + len("   [▸H|P]" + found) - 1, -1):
+        t = title_text(
+            d, left="Header", right="Paragraphs", where=where, found=found, room=room, focus="left"
+        ).plain
+        assert "found 3 of 10" in t and "[▸H" in t and len(t) <= room, (room, t)
+    # room for everything: all of it, in order
+    t = title_text(d, left="Header", right="Paragraphs", where=where, found=found, room=200)
+    assert t.plain.endswith("[Header|▸Paragraphs]  h history  v raw" + found + where)
+
+
 def test_triage_line_asks_for_an_acknowledgement() -> None:
     assert "not yet (K acknowledges)" in triage_line(detail(), None).plain
     done = detail(state=TriageState(ack_by="jsmith", ack_at="2026-11-27T12:06:00Z"))

@@ -629,11 +629,20 @@ def history_text(
 
 
 def title_text(
-    d: CableDetail, *, left: str, right: str, where: str, room: int, focus: str = "right"
+    d: CableDetail,
+    *,
+    left: str,
+    right: str,
+    where: str,
+    room: int,
+    focus: str = "right",
+    found: str = "",
 ) -> Text:
     """The split view's first line: reference, precedence, DTG, the panes (a `▸` before the
-    one the scrolling keys move; tab switches), the position. When narrow, the key reminders
-    go first, then the pane names."""
+    one the scrolling keys move; tab switches), where a find stands (`found`), the position
+    (`where`). When narrow, the key reminders go first, then the pane names get shorter (to a
+    letter), the focus still marked; during a find the position gives way before the pane
+    names' first letters do, and the panes go last (a find's place is wider than the names)."""
     title = Text(end="", no_wrap=True, overflow="ellipsis")
     title.append(visible(d.reference_id, one_line=True), style="bold")
     prec = d.precedence or "no precedence"
@@ -642,14 +651,23 @@ def title_text(
     title.append(prec, style=PREC_STYLES.get(badge, Style(bold=True)))
     title.append("  " + visible(d.dtg_raw or d.dtg or "", one_line=True))
     mark_left, mark_right = ("▸", "") if focus == "left" else ("", "▸")
-    panes = f"   [{mark_left}{left}|{mark_right}{right}]"
+
+    def panes(cut: int | None = None) -> str:
+        return f"   [{mark_left}{left[:cut]}|{mark_right}{right[:cut]}]"
+
     hints = "  h history  v raw"  # also in the key line: the first to go when narrow
-    if len(title) + len(panes) + len(hints) + len(where) > room:
-        hints = ""
-    if len(title) + len(panes) + len(where) > room:
-        # the panes' short names (History/Header, Raw/Paragraphs), the focus still marked
-        panes = f"   [{mark_left}{left[:4]}|{mark_right}{right[:4]}]"
-    if len(title) + len(panes) + len(where) > room:
-        panes = ""
-    title.append(panes + hints + where)
+    # in order of preference, the first that fits (none fits: the place, cut at the edge)
+    tails = [
+        panes() + hints + found + where,
+        panes() + found + where,
+        panes(4) + found + where,  # (History/Header, Raw/Paragraphs)
+        panes(1) + found + where,
+    ]
+    if found and where:
+        tails += [panes(4) + found, panes(1) + found]
+    tails.append(found + where)
+    if found and where:
+        tails.append(found)
+    fits = [t for t in tails if len(title) + len(t) <= room]
+    title.append(fits[0] if fits else found + where)
     return title

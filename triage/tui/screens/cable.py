@@ -102,7 +102,8 @@ class CableScreen(WorkflowActions):
 
     def on_mount(self) -> None:
         self._apply_width(self.size.width or self.app.size.width)
-        self.query_one("#body-pane", VerticalScroll).focus()
+        # (at once, as load() gives the Thread tab the focus: a deferred focus() came after it)
+        self.set_focus(self.query_one("#body-pane", VerticalScroll))
         self.load()
 
     def on_screen_suspend(self) -> None:
@@ -154,7 +155,10 @@ class CableScreen(WorkflowActions):
         # (set without their watchers: load() below draws the new cable once)
         self.set_reactive(CableScreen.raw, False)
         self.set_reactive(CableScreen.show_history, False)
-        self.find_text = None
+        self._clear_find()
+        # each cable opened from the list starts as the first did: in its text (or its Thread
+        # tab, below), whichever pane the last one was left in
+        self.set_focus(self.query_one("#body-pane", VerticalScroll))
         self.load()
 
     def on_resize(self) -> None:
@@ -229,7 +233,7 @@ class CableScreen(WorkflowActions):
         d = self.detail
         if d is None:
             return room
-        where = ""
+        where = found = ""
         if self.nav is not None:
             if self._place():
                 where = f"   {self.index + 1:,} of {self.nav.count():,} in {self.nav.view_name()}"
@@ -238,7 +242,7 @@ class CableScreen(WorkflowActions):
         if self.find_text and self.find_hits:
             # where the find stands (ctrl+g moves on; with one match it says so, not nothing)
             at = max(0, self.find_pos) + 1
-            where = f"   found {at:,} of {len(self.find_hits):,}" + where
+            found = f"   found {at:,} of {len(self.find_hits):,}"
         focused = self.focused
         self.query_one("#title", Static).update(
             title_text(
@@ -246,6 +250,7 @@ class CableScreen(WorkflowActions):
                 left="History" if self.show_history else "Header",
                 right="Thread" if self.show_thread else "Raw" if self.raw else "Paragraphs",
                 where=where,
+                found=found,
                 room=room,
                 focus="left" if focused is not None and focused.id == "header-pane" else "right",
             )
@@ -339,7 +344,7 @@ class CableScreen(WorkflowActions):
             return
         self.index = new
         self.nav.move_to(new)
-        self.find_text = None  # a find is in one cable (its prompt says so)
+        self._clear_find()  # a find is in one cable (its prompt says so)
         self.load()
 
     def action_toggle_raw(self) -> None:
@@ -358,18 +363,27 @@ class CableScreen(WorkflowActions):
 
     def action_toggle_thread(self) -> None:
         self.show_thread = not self.show_thread
+        if self.show_thread:
+            # a find is in the text: it ends when the text is put away (its n, N and esc would
+            # move a pane no longer shown), as it does when another cable is opened
+            self._clear_find()
         self._show_thread()
         self.draw()
 
     def _show_thread(self) -> None:
-        """The Thread tab in the paragraphs' place (t again, or v, brings them back)."""
+        """The Thread tab in the paragraphs' place (t again, or v, brings them back).
+
+        The focus stays on the side it was: the tab takes it when it opens (its keys move its
+        cursor), and the text takes it back from the tab when the tab closes; a user who had
+        moved to the header pane stays there. (Nothing focused would not do: the next dialog
+        or screen closed gives the focus to the first pane, the header.)"""
         self.set_class(self.show_thread, "thread")
         pane = self.query_one(ThreadTree)
         if self.show_thread and self.cable_id is not None:
             pane.show(self.cable_id)
-            pane.focus()
-        elif pane.has_focus:
-            self.set_focus(None)
+            self.set_focus(pane)
+        elif pane.has_focus or self.focused is None:
+            self.set_focus(self.query_one("#body-pane", VerticalScroll))
 
     def _draw_banner(self) -> None:
         """The cable's own marking; with the Thread tab open, the highest of it and of every
@@ -399,6 +413,10 @@ class CableScreen(WorkflowActions):
         def done(value: str | None) -> None:
             if value is None:
                 return
+            if value and self.show_thread:
+                # a find is in the text: `/` on the Thread tab brings the text back to find in
+                self.show_thread = False
+                self._show_thread()
             self.find_text = value or None
             self.find_pos = -1
             self.draw()
@@ -410,7 +428,7 @@ class CableScreen(WorkflowActions):
 
     def finding(self) -> bool:
         """A find with matches is shown: n and N move between them, esc ends it."""
-        return bool(self.find_text and self.find_hits)
+        return bool(self.find_text and self.find_hits) and not self.show_thread
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # (find_next by n passed over: n is the next cable; ctrl+g says nothing)
@@ -424,9 +442,13 @@ class CableScreen(WorkflowActions):
             )
 
     def action_end_find(self) -> None:
-        self.find_text = None
-        self.find_pos = -1
+        self._clear_find()
         self.draw()
+
+    def _clear_find(self) -> None:
+        """No find (the caller draws: the marks go, the key line is the usual one again)."""
+        self.find_text = None
+        self.find_hits, self.find_pos = [], -1
 
     def action_find_next(self, step: int = 1) -> None:
         if not self.find_hits:
