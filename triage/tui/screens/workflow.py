@@ -189,10 +189,7 @@ class WorkflowActions(TriageScreen):
             if (
                 held is None
                 or held.officer == officer
-                or (
-                    targets[0].row_version is not None
-                    and held.row_version != targets[0].row_version
-                )
+                or (held.row_version or 0) != (targets[0].row_version or 0)
             ):
                 # (changed since the row was shown: the conflict names who changed it, and
                 # asks again)
