@@ -15,6 +15,9 @@ from triage.store import connect
 from triage.store.ingest import Item, ingest
 from triage.store.search import parse
 from triage.store.views import Context, FilterError, View, parse_filters, view_ids
+from triage.tui.widgets.cable_list import CableList
+
+from .test_console import make_app, settle
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -221,3 +224,31 @@ async def test_a_reference_with_a_space_or_no_cable_in_a_thread_filter_says_so(
         assert len(rows) == 2 and {"09BERLIN1360", "09BERLIN1528"} == {
             w for r in rows for w in r.split() if w.startswith("09BERLIN")
         }, rows
+
+
+@pytest.mark.parametrize("typed", ["BERLIN702", "berlin 702"])
+async def test_a_search_of_one_reference_puts_the_cursor_on_that_cable(
+    db: Path, typed: str
+) -> None:
+    """eyes17: `/BERLIN702` listed 26BERLIN705 (which cites BERLIN 702) first, with the cursor
+    on it: an officer who searches a number and presses a acts on the wrong cable."""
+    from .test_threads import cable
+
+    conn = connect(db)
+    # (26BERLIN702 is a PRIORITY sample: an IMMEDIATE citing it comes first in the list)
+    citing = (
+        cable(900, "REF: BERLIN 702", station="BERLIN")
+        .replace(b"R ", b"O ", 1)
+        .replace(b"The talks went on.", b"The talks went on, as BERLIN 702 reported.")
+    )
+    ingest(conn, [Item("b900", citing)])
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *typed, "enter")
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        assert len(lst.ids) >= 2  # the cable, and the one citing it
+        row = lst.row_at(lst.cursor)
+        assert row is not None and row.reference_id == "26BERLIN702", row

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import sqlite3
 import threading
 import time
@@ -472,12 +473,41 @@ class ListScreen(WorkflowActions):
         if self.stale and not self.covered():
             self.cache_changed()
 
-    def reload(self, keep_current: bool = True) -> None:
+    def _cable_named(self, text: str) -> int | None:
+        """The cable a search of one reference names (`BERLIN702`, `BERLIN 702`,
+        `26BERLIN702`): its latest year held. None for any other search."""
+        from ...store.search import reference_years
+
+        m = re.fullmatch(r"\s*(\d{2})?\s*([A-Za-z]{3,})\s*0*(\d{1,7})\s*", text)
+        if not m:
+            return None
+        station, serial = m.group(2), m.group(3)
+        refs = (
+            [f"{m.group(1)}{station.upper()}{int(serial)}"]
+            if m.group(1)
+            else reference_years(station, serial)
+        )
+        marks = ", ".join("?" for _ in refs)
+        try:
+            row = (
+                self.tapp.cache.conn()
+                .execute(
+                    f"SELECT id FROM cables WHERE reference_id IN ({marks}) "
+                    "ORDER BY dtg IS NULL, dtg DESC, id DESC LIMIT 1",
+                    refs,
+                )
+                .fetchone()
+            )
+        except (sqlite3.Error, StoreError):
+            return None
+        return int(row[0]) if row else None
+
+    def reload(self, keep_current: bool = True, keep_id: int | None = None) -> None:
         self.stale = False
         self.generation += 1
         self._reading_since = time.monotonic()
         lst = self.query_one(CableList)
-        keep = lst.current_id if keep_current else None
+        keep = keep_id if keep_id is not None else (lst.current_id if keep_current else None)
         # another view (a filter, a search, a tab): the rows on screen until it arrives are not
         # its rows, so a j typed meanwhile moves from where its cursor lands, not to a row of the
         # old list (which the new one may not hold: the cursor fell back to its top)
@@ -908,7 +938,9 @@ class ListScreen(WorkflowActions):
                 return
             self._search_before = before
             self.view = replace(self.view, search=text.strip() or None)
-            self.reload(keep_current=False)
+            # `/BERLIN702`: the cursor on that cable, not on the first of those citing it (an
+            # officer who searches a number and presses a acts on the cable named)
+            self.reload(keep_current=False, keep_id=self._cable_named(text))
 
         self.app.push_screen(
             PromptScreen(
