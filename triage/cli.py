@@ -315,6 +315,11 @@ def _open_store(
         raise CliError(str(exc)) from exc
     if new:
         _fail(f"note: {path}: a new cache")
+    if getattr(conn, "backend", "") == "postgresql":
+        # a wait on another session's lock (a row held in an open transaction, the write lock)
+        # is said after a second or two, not sat through in silence as if hung
+        pg = conn
+        pg.on_lock_wait(lambda wait: _fail(pg.waiting_line(wait)))  # type: ignore[attr-defined]
     if writes:
         _restore_triggers(conn, path)
     return conn, path
@@ -760,6 +765,8 @@ def _workflow(
 
     conn, _path = _open_store(ctx, db_opt, create=False, writes=True)
     who = current_login()
+    if hasattr(conn, "lock_subject"):  # (PostgreSQL's: a wait names the cable's row)
+        conn.lock_subject = ref.strip().upper()
     try:
         cable_id = wf.find_cable(conn, ref)
         before = wf.state(conn, cable_id).officer
@@ -778,7 +785,12 @@ def _workflow(
     except wf.WorkflowError as exc:
         raise CliError(str(exc)) from exc
     except sqlite3.Error as exc:
-        raise CliError(f"could not change {ref}: {exc}{_role_hint(conn, exc)}") from exc
+        from .store.trouble import passing, server_gone
+
+        todo = ""
+        if passing(exc) and not server_gone(exc):  # a lock waited on too long
+            todo = "; nothing was changed: run the command again"
+        raise CliError(f"could not change {ref}: {exc}{_role_hint(conn, exc)}{todo}") from exc
     # taken from someone: say whom (their Mine lost it)
     was = f" (was {before}'s)" if before and st.officer != before else ""
     note = ""
