@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from .store.ingest import Summary
     from .store.views import Filter, View
+    from .store.watch import Watcher
 
 
 def _read_cable_file(path: str) -> tuple[bytes | None, str | None]:
@@ -314,6 +315,11 @@ def _open_store(
         raise CliError(str(exc)) from exc
     if new:
         _fail(f"note: {path}: a new cache")
+    if getattr(conn, "backend", "") == "postgresql":
+        # a wait on another session's lock (a row held in an open transaction, the write lock)
+        # is said after a second or two, not sat through in silence as if hung
+        pg = conn
+        pg.on_lock_wait(lambda wait: _fail(pg.waiting_line(wait)))  # type: ignore[attr-defined]
     if writes:
         _restore_triggers(conn, path)
     return conn, path
@@ -483,15 +489,18 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
 @click.pass_context
 def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) -> None:
     """Ingest files as they appear in FOLDER (skipping dot-files and *.tmp) until interrupted."""
+    from .store.stopping import Stopped, stop_on_signals
     from .store.watch import Watcher
 
     conn, path = _open_store(ctx, db_opt, writes=True)
     click.echo(f"watching {folder} into {path} (ctrl+c to stop)")
 
     def report(summary: Summary) -> None:
-        for ref in summary.stored:
-            click.echo(f"ingested {visible(ref, one_line=True)}")
         click.echo(summary.line())
+        sys.stdout.flush()
+
+    def stored(ref: str) -> None:  # said once its batch is committed
+        click.echo(f"ingested {visible(ref, one_line=True)}")
         sys.stdout.flush()
 
     import time
@@ -500,38 +509,89 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
 
     watcher = Watcher(conn, Path(folder), interval)
     pause = 1.0
-    try:
-        while True:
-            try:
-                watcher.run(
-                    report,
-                    on_reject=lambda s, r: _fail(f"{s}: rejected: {r}"),
-                    # a cable stored with warnings (damaged, repaired, a new version, or a
-                    # file with no cable in it) is named with its file, as ingest names it
-                    on_note=lambda s, m: _fail(f"{s}: {m}"),
-                )
-                return
-            except sqlite3.OperationalError as exc:
-                # a database server restarting or failing over, the write lock held too long:
-                # traffic must not stop for that; the files are read again on the next poll
-                if not passing(exc):
-                    raise
-                _fail(retried(explain(path, exc), pause))
+    # ctrl+c and a supervisor's SIGTERM stop it the same way, between batches or rolling one
+    # back, never between a batch's COMMIT and its count: the summary is what the cache holds
+    with stop_on_signals():
+        try:
             while True:
-                time.sleep(pause)
-                # at most 5 s between tries: a FLASH dropped during an outage was stored 22 s
-                # after the server came back, with 30 (a try costs one connection attempt)
-                pause = min(pause * 2, WATCH_RETRY_MAX_S)
                 try:
-                    if getattr(watcher.conn, "closed", False):
-                        watcher.conn = _open_store(ctx, db_opt, writes=True)[0]
-                    break
-                except CliError as exc:
-                    _fail(retried(exc.message, pause))
-            pause = 1.0
-            click.echo(f"watching {folder} into {path} again")
-    except KeyboardInterrupt:
-        click.echo("stopped")
+                    watcher.run(
+                        report,
+                        on_reject=lambda s, r: _fail(f"{s}: rejected: {r}"),
+                        # a cable stored with warnings (damaged, repaired, a new version, or a
+                        # file with no cable in it) is named with its file, as ingest names it
+                        on_note=lambda s, m: _fail(f"{s}: {m}"),
+                        on_stored=stored,
+                    )
+                    return
+                except sqlite3.OperationalError as exc:
+                    # a database server restarting or failing over, the write lock held too
+                    # long: traffic must not stop for that; what was not committed is read
+                    # again on the next poll
+                    if not passing(exc):
+                        raise
+                    _fail(retried(explain(path, exc), pause))
+                while True:
+                    time.sleep(pause)
+                    # at most 5 s between tries: a FLASH dropped during an outage was stored
+                    # 22 s after the server came back, with 30 (a try costs one connection
+                    # attempt)
+                    pause = min(pause * 2, WATCH_RETRY_MAX_S)
+                    try:
+                        if getattr(watcher.conn, "closed", False):
+                            watcher.conn = _open_store(ctx, db_opt, writes=True)[0]
+                        break
+                    except CliError as exc:
+                        _fail(retried(exc.message, pause))
+                pause = 1.0
+                click.echo(f"watching {folder} into {path} again")
+        except Stopped as stop:
+            _watch_stopped(watcher, folder, stop.name)
+        except KeyboardInterrupt:  # (raised by something else than the signal handler)
+            _watch_stopped(watcher, folder, "ctrl+c")
+
+
+def _watch_stopped(watcher: Watcher, folder: str, how: str) -> None:
+    """What a stopped watch did, counted as its batches committed, so it is what the cache
+    holds; and every file it leaves to the next watch, named."""
+    for cut in watcher.not_stored:
+        if cut.unknown:
+            _fail(
+                f"{cut.path}: picked up; whether it was stored is not known (stopped during "
+                "its commit): watch reads it again when it runs next"
+            )
+        elif cut.rows_stored:
+            n = cut.rows_stored
+            _fail(
+                f"{cut.path}: {n:,} of its rows stored, the rest not (stopped first): watch "
+                "reads it again when it runs next (stored rows count as unchanged)"
+            )
+        else:
+            _fail(
+                f"{cut.path}: picked up, not stored (stopped first): watch reads it again "
+                "when it runs next"
+            )
+    try:
+        waiting = watcher.waiting()
+    except OSError:
+        waiting = []
+    for p in waiting:
+        _fail(
+            f"{p}: not read yet (it arrived, or was still changing): watch reads it when it runs next"
+        )
+    t = watcher.totals
+    line = (
+        f"stopped ({how}): since it started, added {t.added}, updated {t.updated}, "
+        f"unchanged {t.unchanged}, rejected {t.rejected}"
+    )
+    left = []
+    if watcher.not_stored:
+        left.append(f"{len(watcher.not_stored):,} picked up and not stored")
+    if waiting:
+        left.append(f"{len(waiting):,} not read yet")
+    if left:
+        line += f"; left in {folder} for the next watch: {', '.join(left)} (named above)"
+    click.echo(line)
 
 
 @main.command()
@@ -705,6 +765,8 @@ def _workflow(
 
     conn, _path = _open_store(ctx, db_opt, create=False, writes=True)
     who = current_login()
+    if hasattr(conn, "lock_subject"):  # (PostgreSQL's: a wait names the cable's row)
+        conn.lock_subject = ref.strip().upper()
     try:
         cable_id = wf.find_cable(conn, ref)
         before = wf.state(conn, cable_id).officer
@@ -723,7 +785,12 @@ def _workflow(
     except wf.WorkflowError as exc:
         raise CliError(str(exc)) from exc
     except sqlite3.Error as exc:
-        raise CliError(f"could not change {ref}: {exc}{_role_hint(conn, exc)}") from exc
+        from .store.trouble import passing, server_gone
+
+        todo = ""
+        if passing(exc) and not server_gone(exc):  # a lock waited on too long
+            todo = "; nothing was changed: run the command again"
+        raise CliError(f"could not change {ref}: {exc}{_role_hint(conn, exc)}{todo}") from exc
     # taken from someone: say whom (their Mine lost it)
     was = f" (was {before}'s)" if before and st.officer != before else ""
     note = ""

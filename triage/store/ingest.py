@@ -26,6 +26,7 @@ from .clock import utcnow
 from .inputs import Item
 from .levels import stored_level_rank
 from .schema import FTS_WITH_PREFIXES, drop_indexes, ensure_indexes
+from .stopping import counted_commit
 from .threads import Link, links_of, relink, store_links, store_new_links
 from .txn import rollback
 
@@ -47,6 +48,35 @@ class Summary:
             f"added {self.added}, updated {self.updated}, "
             f"unchanged {self.unchanged}, rejected {self.rejected}"
         )
+
+    def add(self, other: Summary) -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+        self.rejects.extend(other.rejects)
+        self.stored.extend(other.stored)
+
+
+@dataclass(slots=True)
+class Committed:
+    """One batch, as its transaction committed it: its inputs' names, in order, and what
+    became of them (the part of the run's Summary that is now in the cache)."""
+
+    sources: list[str]
+    summary: Summary
+
+
+def _committed(
+    summary: Summary,
+    part: Summary,
+    chunk: list[tuple[Item, Prepared | None]],
+    on_commit: Callable[[Committed], None] | None,
+) -> None:
+    """Count a batch its COMMIT has just stored (inside `counted_commit()`)."""
+    summary.add(part)
+    if on_commit is not None:
+        on_commit(Committed([item.source for item, _ in chunk], part))
 
 
 # -- storing ----------------------------------------------------------------------------------
@@ -627,6 +657,9 @@ def _produce(items: Iterator[Item], first: list[Item], chunk: int, ahead: int, o
 
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    # and a SIGTERM ends this process as it ends any (the writer then parses what is left), not
+    # by the writer's handler inherited at the fork (`stopping.stop_on_signals`)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=ahead)
 
     def send() -> None:
@@ -735,12 +768,14 @@ def ingest(
     on_reject: Callable[[str, str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_note: Callable[[str, str], None] | None = None,
+    on_commit: Callable[[Committed], None] | None = None,
     batch: int = BATCH,
     parser_process: bool = True,
     bulk_after: int = BULK_AFTER,
 ) -> Summary:
     """Store items in short BEGIN IMMEDIATE batches, so readers keep reading and a killed run
-    leaves a consistent cache that the same ingest completes.
+    leaves a consistent cache that the same ingest completes. `on_commit` is told of each batch
+    once it is committed (`on_reject` and `on_note` speak before: their batch may yet roll back).
 
     A bulk load (this run has stored `bulk_after` cables and more than the cache held when it
     started) drops the indexes whose keys arrive in random order and builds them once, sorted,
@@ -753,6 +788,7 @@ def ingest(
             on_reject=on_reject,
             on_progress=on_progress,
             on_note=on_note,
+            on_commit=on_commit,
             batch=batch,
             parser_process=parser_process,
             bulk_after=bulk_after,
@@ -774,22 +810,28 @@ def ingest(
             size += len(item.data) if item.data is not None else 0
             if len(chunk) < batch and size < FtsWrites.MAX_BYTES:
                 continue
-            _store_batch(conn, chunk, summary, fts, on_reject, on_note, on_progress)
-            chunk, size = [], 0
-            stored = len(summary.stored)
+            part = Summary()
+            _store_batch(conn, chunk, part, fts, on_reject, on_note, on_progress)
+            stored = len(summary.stored) + len(part.stored)
             if not bulk and stored >= bulk_after and stored > at_start:
                 drop_indexes(conn)
                 bulk = True
             fts.run(conn)
-            conn.execute("COMMIT")
+            with counted_commit():
+                conn.execute("COMMIT")
+                _committed(summary, part, chunk, on_commit)
+            chunk, size = [], 0
             if checkpoints.start():
                 checkpoints.committed()
             conn.execute("BEGIN IMMEDIATE")
-        _store_batch(conn, chunk, summary, fts, on_reject, on_note, on_progress)
+        part = Summary()
+        _store_batch(conn, chunk, part, fts, on_reject, on_note, on_progress)
         fts.run(conn)
         if bulk:
             ensure_indexes(conn)
-        conn.execute("COMMIT")
+        with counted_commit():
+            conn.execute("COMMIT")
+            _committed(summary, part, chunk, on_commit)
     except BaseException:
         rollback(conn)
         raise

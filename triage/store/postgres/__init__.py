@@ -12,6 +12,7 @@ The connection string is handed to libpq as it is, so everything libpq documents
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
@@ -35,6 +36,158 @@ CLOSE_WAIT_S = 2.0
 
 # a busy timeout this short is a "try, and give up if busy" (the heartbeat's 200 ms)
 SHORT_WAIT_MS = 1000
+
+# a statement waiting this long on another session's lock is said to (`on_lock_wait`), as a
+# person starts to wonder whether it hangs; and how often the wait is asked after that
+LOCK_NOTICE_S = 1.5
+LOCK_RECHECK_S = 1.0
+
+
+class LockWait:
+    """What a statement waits for, as the server's pg_locks and pg_blocking_pids() say: the
+    cache's write lock (another triage writing), a row (a cable another session changes or holds
+    FOR UPDATE in an open transaction), a table, or another lock; and who holds it."""
+
+    def __init__(self, kind: str, table: str | None, holders: list[tuple[int, str, str]]) -> None:
+        self.kind = kind  # "write lock", "row", "table" or the server's lock type
+        self.table = table
+        self.holders = holders  # (pid, role, application name)
+
+    def what(self, cable: str | None = None) -> str:
+        """`another session holding ...`, in words (`cable`: the reference a row is of)."""
+        if self.kind == "write lock":
+            thing = "the cache's write lock"
+        elif self.kind == "row":
+            thing = f"{cable}'s row" if cable else "the row it changes"
+        elif self.kind == "table" and self.table:
+            thing = f"a lock on the cache's {self.table} table"
+        else:
+            thing = f"a lock ({self.kind})"
+        who = "; ".join(
+            f"pid {pid}" + (f", role {role}" if role else "") + (f", {app}" if app else "")
+            for pid, role, app in self.holders[:3]
+        )
+        session = "another session" if len(self.holders) <= 1 else "other sessions"
+        return f"{session} holding {thing}" + (f" ({who})" if who else "")
+
+
+class _LockWatch:
+    """Says when a statement on its connection has waited LOCK_NOTICE_S on another session's
+    lock. A daemon thread sleeps while statements are short; when one outlasts LOCK_NOTICE_S it
+    asks the server, on a connection of its own opened then (the waiting one is busy), whether
+    the statement waits on a lock and who holds it, every LOCK_RECHECK_S until it does or the
+    statement ends, and tells `report` once a statement. A statement that is merely slow is
+    never reported."""
+
+    def __init__(self, conn: PgConnection, report: Callable[[LockWait], None]) -> None:
+        self.conn = conn
+        self.report = report
+        self.last: LockWait | None = None  # what the last reported wait was for
+        self._cond = threading.Condition()
+        self._statement = 0  # counts statements; the one running, when _since is set
+        self._since: float | None = None
+        self._side: Any = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def begin(self) -> None:
+        with self._cond:
+            self._statement += 1
+            self._since = time.monotonic()
+            self.last = None
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="triage-pg-lock-wait", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify_all()
+
+    def end(self) -> None:
+        with self._cond:
+            self._since = None
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """The thread ends, and closes its connection itself (closing a psycopg connection
+        another thread is using frees it under that thread: see PgConnection.close)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def _drop_side(self) -> None:
+        side, self._side = self._side, None
+        if side is not None:
+            with contextlib.suppress(Exception):
+                side.close()
+
+    def _running(self, statement: int) -> bool:
+        return self._since is not None and self._statement == statement
+
+    def _run(self) -> None:
+        try:
+            self._watch()
+        finally:
+            self._drop_side()
+
+    def _watch(self) -> None:
+        while not self._closed:
+            with self._cond:
+                while self._since is None and not self._closed:
+                    self._cond.wait()
+                if self._since is None:
+                    return
+                statement, at = self._statement, self._since + LOCK_NOTICE_S
+                while self._running(statement) and time.monotonic() < at:
+                    self._cond.wait(max(0.0, at - time.monotonic()))
+                if not self._running(statement):
+                    continue
+            while True:
+                wait = self._ask()
+                with self._cond:
+                    if not self._running(statement) or self._closed:
+                        break
+                    if wait is not None:
+                        self.last = wait
+                        with contextlib.suppress(Exception):  # (a message, not the work)
+                            self.report(wait)
+                        while self._running(statement) and not self._closed:  # once
+                            self._cond.wait()
+                        break
+                    self._cond.wait(LOCK_RECHECK_S)
+
+    def _ask(self) -> LockWait | None:
+        """What the connection's statement waits for now (None: no lock, or no answer)."""
+        try:
+            import psycopg
+
+            if self._side is None or self._side.closed:
+                self._side = psycopg.connect(self.conn.target, autocommit=True, connect_timeout=5)
+            row = self._side.execute(_LOCK_WAIT_SQL, (self.conn.backend_pid,)).fetchone()
+        except Exception:
+            self._drop_side()
+            return None
+        if row is None:
+            return None
+        locktype, table, key, holders = row
+        if locktype == "advisory" and key == WRITE_LOCK_KEY:
+            kind = "write lock"
+        elif locktype in ("transactionid", "tuple"):
+            kind = "row"
+        elif locktype == "relation":
+            kind = "table"
+        else:
+            kind = str(locktype)
+        return LockWait(kind, table, [(int(p), r or "", a or "") for p, r, a in holders or []])
+
+
+# the lock a backend waits for (the first not granted) and who holds it: pg_locks shows an
+# advisory lock's bigint key as its high half (classid) and low half (objid)
+_LOCK_WAIT_SQL = """
+SELECT l.locktype, l.relation::regclass::text, (l.classid::bigint << 32) | l.objid::bigint,
+       (SELECT json_agg(json_build_array(a.pid, a.usename, a.application_name) ORDER BY a.pid)
+          FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids(l.pid)))
+  FROM pg_locks l WHERE l.pid = %s AND NOT l.granted LIMIT 1
+"""
 
 
 class Error(sqlite3.DatabaseError):
@@ -155,6 +308,30 @@ class PgConnection:
         self._lock_wait_ms: int | None = None  # the busy timeout last set (None: the server's)
         self._changes = 0
         self._cancelled_at = 0.0
+        self._lock_watch: _LockWatch | None = None
+        self._lock_bound_ms = 0  # lock_timeout as set (0: none, the server waits for ever)
+        self.lock_subject: str | None = None  # the cable a command changes (for the words)
+        self.backend_pid = 0
+
+    def on_lock_wait(self, report: Callable[[LockWait], None] | None) -> None:
+        """Tell `report` (from another thread) when a statement has waited LOCK_NOTICE_S on
+        another session's lock, and on what: a command says so rather than seem to hang."""
+        if self._lock_watch is not None:
+            self._lock_watch.close()
+        self._lock_watch = _LockWatch(self, report) if report is not None else None
+        self.backend_pid = int(self.raw.info.backend_pid)
+
+    @contextlib.contextmanager
+    def _statement(self) -> Iterator[None]:
+        watch = self._lock_watch
+        if watch is None:
+            yield
+            return
+        watch.begin()
+        try:
+            yield
+        finally:
+            watch.end()
 
     # -- sqlite3.Connection's surface --------------------------------------------------------
 
@@ -177,12 +354,13 @@ class PgConnection:
         values = _clean(st.params(params or ()) if st.params else params)
         try:
             cur = self._cursor()
-            if st.no_seqscan:
-                self._execute_without_seqscan(cur, st.sql, values)
-            else:
-                cur.execute(st.sql, values)
-            if st.begin:
-                self._write_lock(cur)
+            with self._statement():
+                if st.no_seqscan:
+                    self._execute_without_seqscan(cur, st.sql, values)
+                else:
+                    cur.execute(st.sql, values)
+                if st.begin:
+                    self._write_lock(cur)
             lastrowid = None
             if st.returning_id:
                 lastrowid = int(cur.fetchone()[0] if self.row_factory is None else 0)
@@ -236,7 +414,8 @@ class PgConnection:
         try:
             cur = self._cursor()
             if rows:
-                cur.executemany(st.sql, rows)
+                with self._statement():
+                    cur.executemany(st.sql, rows)
             return PgCursor(cur)
         except Exception as exc:
             raise self._error(exc) from exc
@@ -286,6 +465,8 @@ class PgConnection:
         import contextlib
 
         _WATCH.remove(self)  # (no cancel is sent for it from now on)
+        if self._lock_watch is not None:
+            self._lock_watch.close()
         lock = getattr(self.raw, "lock", None)
         if lock is None:
             with contextlib.suppress(Exception):
@@ -381,7 +562,7 @@ class PgConnection:
             if value:
                 ms = max(1, int(value))  # (0 is "never wait" on SQLite, "for ever" here)
                 self.raw.execute(f"SET lock_timeout = {ms}")
-                self._lock_wait_ms = ms
+                self._lock_wait_ms = self._lock_bound_ms = ms
                 return _Rows([(ms,)])
             got = self.raw.execute("SHOW lock_timeout").fetchone()[0]
             return _Rows([(_milliseconds(str(got)),)])
@@ -428,7 +609,41 @@ class PgConnection:
         return self.raw.cursor()
 
     def _error(self, exc: Exception) -> sqlite3.Error:
+        import psycopg
+
+        if isinstance(exc, psycopg.errors.LockNotAvailable):  # lock_timeout: given up
+            return OperationalError(self.gave_up())
         return _wrap(exc, self.target)
+
+    def waiting_line(self, wait: LockWait) -> str:
+        """The line a command says while it waits on `wait`."""
+        ms = self._lock_bound_ms
+        bound = f"; it gives up after {ms / 1000:g} s" if ms else ""
+        return f"waiting for {wait.what(self.lock_subject)}{bound}"
+
+    def gave_up(self) -> str:
+        """Why a statement ended at lock_timeout, in words: 'database is locked' as SQLite
+        says it (what retries a busy cache retries this too), how long, and for what."""
+        ms = self._lock_bound_ms
+        waited = f" after {ms / 1000:g} s" if ms else ""
+        last = self._lock_watch.last if self._lock_watch is not None else None
+        what = last.what(self.lock_subject) if last is not None else "another session's lock"
+        return f"database is locked: gave up{waited} waiting for {what}"
+
+    def bound_lock_waits(self) -> None:
+        """As SQLite's busy timeout bounds a wait for the write lock, a statement here waits at
+        most BUSY_TIMEOUT_MS for another session's lock (lock_timeout), then ends with
+        'database is locked'; unless the role, the database, the server or PGOPTIONS set a
+        wait of their own, which is kept. (The server's default, 0, waits for ever: a command
+        seemed to hang behind a session that held a cable's row.)"""
+        from ..schema import BUSY_TIMEOUT_MS
+
+        got = self.raw.execute(
+            "SELECT set_config('lock_timeout', CASE WHEN current_setting('lock_timeout') "
+            "IN ('0', '0ms') THEN %s ELSE current_setting('lock_timeout') END, false)",
+            (f"{BUSY_TIMEOUT_MS}ms",),
+        ).fetchone()[0]
+        self._lock_bound_ms = _milliseconds(str(got))
 
 
 # how often the watch thread asks a running view's stop check
@@ -530,6 +745,7 @@ def connect(target: str, *, create: bool = True, migrate_schema: bool = True) ->
     try:
         if migrate_schema:
             migrate(conn, create=create)
+        conn.bound_lock_waits()
     except StoreError:
         conn.close()
         raise

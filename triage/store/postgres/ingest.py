@@ -29,13 +29,16 @@ from ..clock import utcnow
 from ..ingest import (
     BATCH,
     BULK_AFTER,
+    Committed,
     Item,
     Prepared,
     Summary,
+    _committed,
     _Parsed,
     ready_inputs,
     store_item,
 )
+from ..stopping import counted_commit
 from .dialect import _clean
 from .search import document_parts
 
@@ -52,11 +55,12 @@ def ingest(
     on_reject: Callable[[str, str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_note: Callable[[str, str], None] | None = None,
+    on_commit: Callable[[Committed], None] | None = None,
     batch: int = BATCH,
     parser_process: bool = True,
     bulk_after: int = BULK_AFTER,
 ) -> Summary:
-    from ..txn import write
+    from ..txn import rollback, write
 
     tx = cast(sqlite3.Connection, conn)
     summary = Summary()
@@ -67,14 +71,22 @@ def ingest(
     bulk = [False]
 
     def store(chunk: list[tuple[Item, Prepared | None]]) -> None:
-        with write(tx):
+        part = Summary()
+        tx.execute("BEGIN IMMEDIATE")
+        try:
             if bulk[0]:
                 conn.execute("SET LOCAL synchronous_commit = off")
-            _store_batch(conn, chunk, summary, on_reject, on_note)
-            stored = len(summary.stored)
+            _store_batch(conn, chunk, part, on_reject, on_note)
+            stored = len(summary.stored) + len(part.stored)
             if not bulk[0] and stored >= bulk_after and stored > at_start and _owns(conn):
                 drop_indexes(conn)
                 bulk[0] = True
+        except BaseException:
+            rollback(tx)
+            raise
+        with counted_commit():  # a stop waits until the batch is stored and counted
+            tx.execute("COMMIT")
+            _committed(summary, part, chunk, on_commit)
         if on_progress:
             on_progress(len(chunk))
 

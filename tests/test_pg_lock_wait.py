@@ -1,0 +1,167 @@
+"""On PostgreSQL, a command that waits on a lock another session holds (a cable's row held in an
+open transaction, the cache's write lock) says so after a second or two, waits a bounded time
+(lock_timeout: 30 s, as SQLite's busy timeout, unless the role, database or PGOPTIONS set one),
+and when it gives up says so in words, exit 1, no traceback. Real processes: the command runs
+as the installed `triage`, the holder is another connection to the test's private server."""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from triage.store import connect
+from triage.store import workflow as wf
+from triage.store.api import as_target
+from triage.store.ingest import ingest
+from triage.store.inputs import iter_paths
+from triage.store.postgres.dialect import WRITE_LOCK_KEY
+
+from .shared.procs import SAMPLES, TRIAGE, env_for
+
+REF = "26STATE104233"
+HANG = 60  # a command not done by then hangs
+
+
+@pytest.fixture
+def cache(pg_url: str) -> Iterator[str]:
+    conn = connect(as_target(pg_url))
+    ingest(conn, iter_paths([str(SAMPLES)]))
+    wf.assign(conn, wf.find_cable(conn, REF), "kwalker", "setup")
+    conn.close()
+    yield pg_url
+
+
+def _holding(url: str, what: str):  # type: ignore[no-untyped-def]
+    """Another session, in an open transaction, holding the cable's workflow row (FOR UPDATE,
+    as a psql session or a slow writer would) or the cache's write lock."""
+    import psycopg
+
+    holder = psycopg.connect(url)
+    if what == "row":
+        holder.execute(
+            "SELECT w.status FROM workflow w JOIN cables c ON c.id = w.cable_id "
+            "WHERE c.reference_id = %s FOR UPDATE",
+            (REF,),
+        )
+    else:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+    return holder
+
+
+def _start(tmp_path: Path, url: str, *args: str, **env: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [TRIAGE, args[0], "--db", url, *args[1:]],
+        env={**env_for(tmp_path / "home"), **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _read_until(fd: int, want: str, deadline: float) -> str:
+    """What the process wrote to this pipe until `want` was seen (or the deadline, or its end)."""
+    seen = b""
+    while want.encode() not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            break
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        seen += chunk
+    return seen.decode()
+
+
+def _state(url: str) -> wf.State:
+    conn = connect(as_target(url))
+    try:
+        return wf.state(conn, wf.find_cable(conn, REF))
+    finally:
+        conn.close()
+
+
+def test_a_command_behind_a_held_row_says_so_and_goes_on_when_it_is_free(
+    cache: str, tmp_path: Path
+) -> None:
+    holder = _holding(cache, "row")
+    proc = _start(tmp_path, cache, "assign", REF, "jsmith", "--new")
+    assert proc.stderr is not None
+    try:
+        said = _read_until(proc.stderr.fileno(), "it gives up after 30 s", time.monotonic() + HANG)
+        pid = holder.info.backend_pid
+        assert (
+            f"triage: waiting for another session holding {REF}'s row (pid {pid}, role "
+        ) in said, said
+        assert proc.poll() is None  # still waiting, not given up
+        holder.commit()  # the other session lets go
+        out, err = proc.communicate(timeout=HANG)
+    finally:
+        holder.close()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, said + err.decode()
+    assert f"{REF}: officer jsmith (was kwalker's)" in out.decode()
+    assert "Traceback" not in said + err.decode()
+    assert _state(cache).officer == "jsmith"
+
+
+@pytest.mark.parametrize(
+    ("what", "named"),
+    [("row", f"{REF}'s row"), ("write lock", "the cache's write lock")],
+)
+def test_a_command_that_gives_up_on_a_lock_says_so_in_words(
+    cache: str, tmp_path: Path, what: str, named: str
+) -> None:
+    holder = _holding(cache, what)
+    try:
+        proc = _start(
+            tmp_path,
+            cache,
+            "status",
+            REF,
+            "IN PROGRESS",
+            PGOPTIONS="-c lock_timeout=3s",  # (an administrator's bound, kept)
+        )
+        out, err = proc.communicate(timeout=HANG)
+        pid = holder.info.backend_pid
+    finally:
+        holder.close()
+    said = err.decode()
+    assert proc.returncode == 1, said
+    assert "Traceback" not in said and out == b""
+    lines = said.splitlines()
+    waiting = f"triage: waiting for another session holding {named} (pid {pid}, role "
+    assert lines[0].startswith(waiting) and lines[0].endswith("; it gives up after 3 s"), said
+    assert lines[1].startswith(
+        f"triage: could not change {REF}: database is locked: gave up after 3 s waiting for "
+        f"another session holding {named} (pid {pid}, role "
+    ), said
+    assert lines[1].endswith("; nothing was changed: run the command again"), said
+    assert len(lines) == 2, said
+    assert _state(cache).status == "ASSIGNED"  # nothing changed
+
+
+def test_a_wait_is_bounded_as_on_sqlite_unless_the_server_sets_a_bound(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's default lock_timeout (0) waits for ever: triage bounds it at SQLite's busy
+    timeout, and keeps a bound the administrator set (the role, the database, PGOPTIONS)."""
+    from triage.store.schema import BUSY_TIMEOUT_MS
+
+    conn = connect(as_target(pg_url))
+    try:
+        got = conn.raw.execute("SHOW lock_timeout").fetchone()[0]  # type: ignore[attr-defined]
+    finally:
+        conn.close()
+    assert got == f"{BUSY_TIMEOUT_MS // 1000}s"
+    monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=7s")
+    conn = connect(as_target(pg_url))
+    got = conn.raw.execute("SHOW lock_timeout").fetchone()[0]  # type: ignore[attr-defined]
+    conn.close()
+    assert got == "7s"
