@@ -1289,7 +1289,12 @@ def audit(
     show_default=True,
     help="text fits 80 columns; markdown pastes into a ticket or mail; json for other tools.",
 )
-@click.option("--limit", type=int, default=None, help="Cables listed per section (0: all).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Cables listed per section (0: all).",
+)
 @click.option(
     "-o", "--output", default="-", show_default=True, help="File to write, or - for stdout."
 )
