@@ -208,8 +208,9 @@ def test_the_handover(day: Path) -> None:
         ("26STATE112", "kwalker", "jsmith"),
         ("26STATE118", None, "kwalker"),
     ]
-    # a FLASH closed without acknowledgement in the window stays in "Not acknowledged" (the
-    # time-to-acknowledge table's "not yet" counts it; a supervisor must find it)
+    # a FLASH closed without acknowledgement in the window is listed apart, marked closed with
+    # its status: "Not acknowledged" counts the open ones, as the summary and its Inbox do (the
+    # closed one was listed among them, and the section's count was the summary's plus one)
     recent = next(
         s
         for s in SPECS
@@ -219,26 +220,117 @@ def test_the_handover(day: Path) -> None:
 
     wf.set_status(conn, wf.find_cable(conn, recent.ref), "DONE", "kwalker")
     h = handover(conn, ctx(), since, NOW, limit=None)
-    assert h.unacknowledged.total == len(unacked)
-    closed = [c for c in h.unacknowledged.cables if c.reference_id == recent.ref]
-    assert closed and closed[0].status == "DONE"
-    # the two lists in the console hold every cable of the section, and only those: the Inbox
-    # the open ones, the second the one closed meanwhile (the report named the Inbox alone,
-    # which does not hold it)
-    listed = {c.reference_id for c in h.unacknowledged.cables}
-    assert refs(conn, h.unacknowledged.view) == listed - {recent.ref}
-    assert h.unacknowledged.also is not None
-    assert refs(conn, h.unacknowledged.also) == {recent.ref}
-    assert h.unacknowledged.also_title == f"1 closed since {since:%H:%M}Z"
-    from triage.store.report_render import render_json, render_text
+    fig = overview(conn, ctx())
+    still_open = unacked - {recent.ref}
+    assert h.unacknowledged.total == fig.unacked_open == len(still_open)
+    assert {c.reference_id for c in h.unacknowledged.cables} == still_open
+    assert refs(conn, h.unacknowledged.view) == still_open
+    closed = h.closed_unacknowledged
+    assert closed.total == 1 and [(c.reference_id, c.status) for c in closed.cables] == [
+        (recent.ref, "DONE")
+    ]
+    assert refs(conn, closed.view) == {recent.ref}
+    assert closed.title == f"Closed unacknowledged since {since:%H:%M}Z"
 
-    text = render_text(overview(conn, ctx()), h, str(day))
-    assert f"  (and 1 closed since {since:%H:%M}Z, in the console:\n" in text, text
-    line = next(ln for ln in text.splitlines() if ln.startswith("   All: ack:no received:>="))
-    assert line.endswith('status:DONE status:"NO ACTION")') and len(line) <= 80, line
-    assert json.loads(render_json(overview(conn, ctx()), h, str(day)))["handover"][
-        "not_acknowledged"
-    ]["closed_list"].startswith("All: ack:no received:>=")
+
+def test_the_report_lists_a_flash_closed_unacknowledged_apart(day: Path, frozen: None) -> None:
+    """Text, markdown and JSON: the "Not acknowledged" section holds what the summary counts
+    and its Inbox list holds; a FLASH closed unacknowledged since the start is listed under
+    a section of its own, with its status and the list that holds it."""
+    import triage.cli as cli
+
+    conn = connect(day)
+    since = NOW - 2 * H
+    recent = next(
+        s
+        for s in SPECS
+        if needs_ack(s) and s.ack_after is None and not s.closed and s.arrived >= since
+    )
+    res = CliRunner().invoke(
+        cli.main, ["status", "--db", str(day), recent.ref, "no action", "--no-ack"]
+    )
+    assert res.exit_code == 0, res.output
+    still_open = {s.ref for s in SPECS if needs_ack(s) and s.ack_after is None and not s.closed} - {
+        recent.ref
+    }
+    assert refs(conn, Figures.unacked_view()) == still_open
+
+    lines = run_report(day, "--since", "2h").splitlines()
+    assert max(len(line) for line in lines) <= 80
+    summary = next(ln for ln in lines if ln.strip().startswith("Not acknowledged "))
+    assert summary.split()[2] == str(len(still_open)), summary
+    assert any(ln.split()[:3] == ["Closed", "unacknowledged", "1"] for ln in lines), lines
+    start = lines.index(f"Not acknowledged ({len(still_open)})")
+    end = lines.index("", start)
+    section = lines[start:end]
+    assert not any(recent.ref in ln for ln in section), section
+    assert section[-1] == "  (in the console: Inbox: ack:no)"
+    start = lines.index(f"Closed unacknowledged since {since:%H:%M}Z (1)")
+    closed = lines[start : lines.index("", start)]
+    row = next(ln for ln in closed if recent.ref in ln)
+    assert " NO ACT " in row, row
+    assert closed[-2:] == [
+        "  (in the console:",
+        f'   All: ack:no received:>={since:%Y-%m-%dT%H:%M} status:DONE status:"NO ACTION")',
+    ]
+
+    out = run_report(day, "--since", "2h", "--format", "markdown")
+    part = out[out.index(f"### Not acknowledged ({len(still_open)})") :]
+    part = part[: part.index("###", 4)]
+    assert recent.ref not in part and "In the console: Inbox: ack:no" in part
+    part = out[out.index(f"### Closed unacknowledged since {since:%H:%M}Z (1)") :]
+    part = part[: part.index("###", 4)]
+    assert f"| {recent.ref} |" in part and "| NO ACTION |" in part
+    assert "In the console: All: ack:no" in part
+    assert f"| Not acknowledged | {len(still_open)} |" in out
+
+    data = json.loads(run_report(day, "--since", "2h", "--format", "json"))
+    shift = data["handover"]
+    assert shift["not_acknowledged"]["total"] == data["unacknowledged_open"] == len(still_open)
+    assert {c["reference_id"] for c in shift["not_acknowledged"]["cables"]} == still_open
+    assert shift["not_acknowledged"]["list"] == "Inbox: ack:no"
+    got = shift["closed_unacknowledged"]
+    assert got["total"] == 1
+    assert [(c["reference_id"], c["status"]) for c in got["cables"]] == [(recent.ref, "NO ACTION")]
+    assert got["list"].startswith("All: ack:no received:>=")
+
+
+def test_report_limit_holds_for_every_section(day: Path, frozen: None) -> None:
+    """`--limit N` lists N cables in every section of text and markdown, changed hands too
+    (it printed every change while "Arrived" said "... and 46 more"); JSON lists them all
+    unless given a limit, and says how many there are."""
+    import triage.cli as cli
+
+    for s in SPECS[:6]:
+        res = CliRunner().invoke(cli.main, ["assign", "--db", str(day), s.ref, "ahall", "--new"])
+        assert res.exit_code == 0, res.output
+    changes = 2 + 6  # the fixture's two within 2 hours, and these
+    lines = run_report(day, "--since", "2h", "--limit", "3").splitlines()
+    start = lines.index(f"Changed hands ({changes})")
+    section = lines[start : lines.index("", start)]
+    assert len(section) == 1 + 3 + 1, section
+    assert section[-1] == f"  ... and {changes - 3} more"
+    for k, line in enumerate(lines):  # every section: at most 3 rows before its "more"
+        if line.strip().startswith("... and"):
+            rows = 0
+            for above in reversed(lines[:k]):
+                if not re.match(r"^ +[A-Z]{4,5} |^  \d\d-\d\d ", above):
+                    break
+                rows += 1
+            assert rows == 3, lines[k - 5 : k + 1]
+
+    out = run_report(day, "--since", "2h", "--limit", "3", "--format", "markdown")
+    part = out[out.index(f"### Changed hands ({changes})") :]
+    assert part.count("\n| ") == 1 + 3 and f"... and {changes - 3} more." in part
+
+    data = json.loads(run_report(day, "--since", "2h", "--format", "json"))["handover"]
+    assert len(data["changed_hands"]) == data["changed_hands_total"] == changes
+    data = json.loads(run_report(day, "--since", "2h", "--limit", "3", "--format", "json"))
+    assert len(data["handover"]["changed_hands"]) == 3
+    assert data["handover"]["changed_hands_total"] == changes
+
+    res = CliRunner().invoke(cli.main, ["report", "--db", str(day), "--limit", "-1"])
+    assert res.exit_code != 0 and "--limit" in res.output and "Traceback" not in res.output
 
 
 def test_since_reads_what_people_write() -> None:

@@ -1070,7 +1070,11 @@ def ack(ctx: click.Context, db_opt: str | None, ref: str) -> None:
 )
 @click.option("--status", "status_opt", multiple=True, help="Only this status (repeatable).")
 @click.option("--officer", help="Only this officer ('me' for yourself, 'none' for unassigned).")
-@click.option("--precedence", help="Only this precedence, or a range such as '>=IMMED'.")
+@click.option(
+    "--precedence",
+    help="Only this precedence, as the CSV prints it ('NIACT IMMEDIATE') or short (NIACT), "
+    "or a range such as '>=IMMED'.",
+)
 @click.option(
     "--since",
     metavar="WHEN",
@@ -1116,6 +1120,7 @@ def export(
         FilterError,
         View,
         _check,
+        check_view,
         custom_views,
     )
     from .store.workflow import WorkflowError, normalise_status
@@ -1162,6 +1167,10 @@ def export(
             filters.append(Filter(key, value))
     context = Context.of(cfg, who, custom)
     view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
+    try:  # before a row is written: a view that cannot be read is said, not an empty file
+        check_view(conn, view, context)
+    except FilterError as exc:
+        raise CliError(f"--view {view.tab}: {visible_line(str(exc))}") from exc
     # read as it is written (one server-side cursor on PostgreSQL): memory stays the same
     ids = ViewRows(view, context)
     try:
@@ -1178,6 +1187,8 @@ def export(
             )
     except ExportError as exc:
         raise CliError(str(exc)) from exc
+    except FilterError as exc:  # (a ValueError too: not a file name's NUL)
+        raise CliError(f"--view {view.tab}: {visible_line(str(exc))}") from exc
     except ValueError as exc:  # a NUL byte in the file name
         raise CliError(f"{output}: {NUL_IN_NAME}") from exc
     click.echo(exported_line(n, target, top), err=True)
@@ -1356,7 +1367,12 @@ def audit(
     show_default=True,
     help="text fits 80 columns; markdown pastes into a ticket or mail; json for other tools.",
 )
-@click.option("--limit", type=int, default=None, help="Cables listed per section (0: all).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Cables listed per section (0: all).",
+)
 @click.option(
     "-o", "--output", default="-", show_default=True, help="File to write, or - for stdout."
 )

@@ -70,6 +70,11 @@ def parse_iso(s: str) -> dt.datetime:
     return dt.datetime.strptime(s[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.UTC)
 
 
+def zulu_minute(t: dt.datetime) -> str:
+    """`19:03Z`."""
+    return t.astimezone(dt.UTC).strftime("%H:%MZ")
+
+
 def prec_label(rank: int) -> str:
     for label, r, _ in PREC_ROWS:
         if r == rank:
@@ -557,10 +562,6 @@ class Section:
     view: View
     total: int = 0
     cables: list[CableLine] = field(default_factory=list)
-    # a second list that holds the rest, when one list cannot hold them all (the cables closed
-    # unacknowledged since the report's start are in no Inbox)
-    also: View | None = None
-    also_title: str = ""
 
 
 @dataclass
@@ -569,8 +570,15 @@ class Handover:
     now: dt.datetime
     arrived: Section
     per_officer: list[tuple[str | None, Section]]
+    # the open EMERGENCY, FLASH and NIACT nobody acknowledged: the summary's count, and what
+    # the Inbox's `ack:no` holds
     unacknowledged: Section
+    # those closed unacknowledged since `since` (the time-to-acknowledge table's "not yet"
+    # counts them; a supervisor must find them), apart: no Inbox holds them
+    closed_unacknowledged: Section
+    # the first `limit` officer changes since `since`, of `changed_hands_total`
     changed_hands: list[HandOff]
+    changed_hands_total: int
     arrived_by_rank: dict[int, int] = field(default_factory=dict)
 
 
@@ -681,36 +689,42 @@ def handover(
         conn,
         ctx,
         now,
-        # the open ones, and those closed unacknowledged since the window opened: the "not
-        # yet" of the time-to-acknowledge table counts them, and a supervisor must find them
-        f"w.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL "
-        f"AND (w.status IN ({opened}) OR w.received_at >= ?)",
-        [iso(minute)],
+        f"w.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL AND w.status IN ({opened})",
+        [],
         "w.prec_rank, w.received_at, w.cable_id",
         limit,
     )
     closed = ", ".join(f"'{s}'" for s in CLOSED)
-    (closed_n,) = conn.execute(
-        f"SELECT count(*) FROM workflow w WHERE w.prec_rank <= {ACK_MAX_RANK} "
-        f"AND w.ack_at IS NULL AND w.status IN ({closed}) AND w.received_at >= ?",
-        [iso(minute)],
-    ).fetchone()
-    if closed_n:
-        # the Inbox holds the open ones only: those closed meanwhile are named apart
-        unacked.also = View(
+    closed_unacked = Section(
+        f"Closed unacknowledged since {zulu_minute(minute)}",
+        View(
             tab="All",
             filters=(
                 Filter("ack", "no"),
-                Filter("received", ">=" + iso(minute)[:16]),
+                Filter("received", ">=" + stamp),
                 *(Filter("status", s) for s in CLOSED),
             ),
-        )
-        unacked.also_title = f"{int(closed_n):,} closed since {iso(minute)[11:16]}Z"
+        ),
+    )
+    closed_unacked.total, closed_unacked.cables = _lines(
+        conn,
+        ctx,
+        now,
+        f"w.prec_rank <= {ACK_MAX_RANK} AND w.ack_at IS NULL AND w.status IN ({closed}) "
+        "AND w.received_at >= ?",
+        [iso(minute)],
+        "w.prec_rank, w.received_at, w.cable_id",
+        limit,
+    )
+    (hands_n,) = conn.execute(
+        "SELECT count(*) FROM audit WHERE field = 'officer' AND at >= ?", (iso(minute),)
+    ).fetchone()
     hands = [
         HandOff(str(at), str(ref or "?"), old, new, str(who))
         for at, ref, old, new, who in conn.execute(
             "SELECT at, reference_id, old, new, who FROM audit "
-            "WHERE field = 'officer' AND at >= ? ORDER BY id",
+            "WHERE field = 'officer' AND at >= ? ORDER BY id"
+            + (f" LIMIT {int(limit)}" if limit is not None else ""),
             (iso(minute),),
         )
     ]
@@ -722,4 +736,14 @@ def handover(
     ):
         by_rank[int(rank)] = by_rank.get(int(rank), 0) + 1
     by_rank = dict(sorted(by_rank.items()))
-    return Handover(minute, now, arrived, per_officer, unacked, hands, by_rank)
+    return Handover(
+        minute,
+        now,
+        arrived,
+        per_officer,
+        unacked,
+        closed_unacked,
+        hands,
+        int(hands_n),
+        by_rank,
+    )

@@ -48,6 +48,7 @@ def highest(handover: Handover) -> str:
 
 def _all_lines(h: Handover) -> list[CableLine]:
     out = list(h.arrived.cables) + list(h.unacknowledged.cables)
+    out.extend(h.closed_unacknowledged.cables)
     for _, sec in h.per_officer:
         out.extend(sec.cables)
     return out
@@ -127,6 +128,7 @@ def render_text(fig: Figures, h: Handover, cache: str) -> str:
         ("Open", fig.open_total, statuses),
         ("Overdue", fig.overdue_total, "past the handling objective or due"),
         ("Not acknowledged", fig.unacked_open, "EMERGENCY, FLASH and NIACT still open"),
+        *_closed_unacked_summary(h),
     ):
         out.extend(
             textwrap.wrap(
@@ -184,6 +186,9 @@ def render_text(fig: Figures, h: Handover, cache: str) -> str:
             f"Not acknowledged ({h.unacknowledged.total:,})", h.unacknowledged, h, "arrived"
         )
     )
+    closed = h.closed_unacknowledged
+    if closed.total:
+        out.extend(_section_text(f"{closed.title} ({closed.total:,})", closed, h, "closed"))
     add("Open per officer, with due times")
     if not h.per_officer:
         add("  nothing open")
@@ -191,7 +196,7 @@ def render_text(fig: Figures, h: Handover, cache: str) -> str:
     for officer, sec in h.per_officer:
         shown = _safe(officer) if officer else "(not assigned)"
         out.extend(_section_text(f"  {shown} ({sec.total:,} open)", sec, h, "due", indent=2))
-    add(f"Changed hands ({len(h.changed_hands)})")
+    add(f"Changed hands ({h.changed_hands_total:,})")
     for c in h.changed_hands:
         add(
             _cut(
@@ -202,9 +207,26 @@ def render_text(fig: Figures, h: Handover, cache: str) -> str:
         )
     if not h.changed_hands:
         add("  none")
+    if h.changed_hands_total > len(h.changed_hands):
+        add(f"  ... and {h.changed_hands_total - len(h.changed_hands):,} more")
     add("")
     add(_centre(top))
     return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def _closed_unacked_summary(h: Handover) -> list[tuple[str, int, str]]:
+    """The summary's line for the cables closed unacknowledged since the handover's start,
+    when there are any (the "Not acknowledged" line counts the open ones only)."""
+    n = h.closed_unacknowledged.total
+    if not n:
+        return []
+    return [
+        (
+            "Closed unacknowledged",
+            n,
+            "EMERGENCY, FLASH and NIACT since " + zulu(h.since, True).replace(" ", "\xa0"),
+        )
+    ]
 
 
 def _centre(text: str) -> str:
@@ -245,7 +267,7 @@ def _line_text(c: CableLine, h: Handover, when: str, indent: int) -> str:
         f"{' ' * indent}  {c.precedence:<5} {_safe(c.badge):<7} {_safe(c.reference_id):<18} "
         f"{t:<12}{mark}"
     )
-    if when == "due":
+    if when in ("due", "closed"):
         head += f" {status.get(c.status, c.status):<8} "
     else:
         head += f" {who:<8} "
@@ -262,10 +284,13 @@ def _section_text(title: str, sec: Section, h: Handover, when: str, indent: int 
     more = sec.total - len(sec.cables)
     if more > 0:
         lines.append(" " * indent + f"  ... and {more:,} more")
-    lines.append(_cut(" " * indent + f"  (in the console: {_safe(view_text(sec.view))})", WIDTH))
-    if sec.also is not None:  # (two lines: the list's words whole within 80 columns)
-        lines.append(" " * indent + f"  (and {_safe(sec.also_title)}, in the console:")
-        lines.append(_cut(" " * indent + f"   {_safe(view_text(sec.also))})", WIDTH))
+    where = _safe(view_text(sec.view))
+    one = " " * indent + f"  (in the console: {where})"
+    if len(one) <= WIDTH:
+        lines.append(one)
+    else:  # (two lines: the list's words whole within 80 columns)
+        lines.append(" " * indent + "  (in the console:")
+        lines.append(_cut(" " * indent + f"   {where})", WIDTH))
     lines.append("")
     return lines
 
@@ -318,6 +343,7 @@ def render_markdown(fig: Figures, h: Handover, cache: str) -> str:
                     f"{fig.unacked_open:,}",
                     "EMERGENCY, FLASH and NIACT still open",
                 ],
+                *([label, f"{n:,}", detail] for label, n, detail in _closed_unacked_summary(h)),
             ],
         )
     )
@@ -420,6 +446,9 @@ def render_markdown(fig: Figures, h: Handover, cache: str) -> str:
     out.extend(
         _section_md(f"Not acknowledged ({h.unacknowledged.total:,})", h.unacknowledged, "arrived")
     )
+    closed = h.closed_unacknowledged
+    if closed.total:
+        out.extend(_section_md(f"{closed.title} ({closed.total:,})", closed, "arrived"))
     add("")
     add("### Open per officer, with due times")
     if not h.per_officer:
@@ -429,7 +458,7 @@ def render_markdown(fig: Figures, h: Handover, cache: str) -> str:
         who = md(name) if name else "(not assigned)"
         out.extend(_section_md(f"{who} ({sec.total:,} open)", sec, "due", level="####"))
     add("")
-    add(f"### Changed hands ({len(h.changed_hands)})")
+    add(f"### Changed hands ({h.changed_hands_total:,})")
     add("")
     if h.changed_hands:
         out.extend(
@@ -443,6 +472,9 @@ def render_markdown(fig: Figures, h: Handover, cache: str) -> str:
         )
     else:
         add("None.")
+    if h.changed_hands_total > len(h.changed_hands):
+        add("")
+        add(f"... and {h.changed_hands_total - len(h.changed_hands):,} more.")
     add("")
     add(f"**{md(top)}**")
     return "\n".join(out) + "\n"
@@ -481,9 +513,6 @@ def _section_md(title: str, sec: Section, when: str, level: str = "###") -> list
         lines.append(f"... and {more:,} more.")
     lines.append("")
     lines.append(f"In the console: {md(view_text(sec.view))}")
-    if sec.also is not None:
-        lines.append("")
-        lines.append(f"{md(sec.also_title)}: {md(view_text(sec.also))}")
     return lines
 
 
@@ -510,7 +539,6 @@ def _section_json(sec: Section, holes: dict[int, str] | None = None) -> dict[str
     return {
         "total": sec.total,
         "list": view_text(sec.view),
-        **({"closed_list": view_text(sec.also)} if sec.also is not None else {}),
         # (iter_json writes the cables where their hole is)
         "cables": holes[id(sec)] if holes else [_line_json(c) for c in sec.cables],
     }
@@ -584,9 +612,11 @@ def report_data(
         "handover": {
             "arrived": _section_json(h.arrived, holes),
             "not_acknowledged": _section_json(h.unacknowledged, holes),
+            "closed_unacknowledged": _section_json(h.closed_unacknowledged, holes),
             "open_per_officer": [
                 {"officer": name, **_section_json(sec, holes)} for name, sec in h.per_officer
             ],
+            "changed_hands_total": h.changed_hands_total,
             "changed_hands": [
                 {
                     "at_utc": c.at,
@@ -606,7 +636,8 @@ def iter_json(fig: Figures, h: Handover, cache: str) -> Iterator[str]:
     listed cable one object a line (at 250,000 cables the handover lists tens of thousands;
     `json.dumps` with an indent encodes in Python, one object at a time it runs in C). Every
     non-ASCII character is escaped: C1 controls in a subject reach no terminal raw."""
-    sections = [h.arrived, h.unacknowledged] + [sec for _, sec in h.per_officer]
+    sections = [h.arrived, h.unacknowledged, h.closed_unacknowledged]
+    sections += [sec for _, sec in h.per_officer]
     token = secrets.token_hex(16)  # where a section's cables go; no cable text can guess it
     holes = {id(sec): f"{token}:{k}" for k, sec in enumerate(sections)}
     skeleton = json.dumps(report_data(fig, h, cache, holes), indent=2, ensure_ascii=True).split(

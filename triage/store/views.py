@@ -109,6 +109,7 @@ PREC_WORDS = {
     "FLASH": "FLASH",
     "Z": "FLASH",
     "NIACT": "NIACT IMMEDIATE",
+    "NIACT IMMEDIATE": "NIACT IMMEDIATE",
     "IMMED": "IMMEDIATE",
     "IMMEDIATE": "IMMEDIATE",
     "O": "IMMEDIATE",
@@ -119,6 +120,16 @@ PREC_WORDS = {
     "ROUTINE": "ROUTINE",
     "R": "ROUTINE",
 }
+
+
+def precedence_word(word: str) -> str | None:
+    """The precedence a word names, as the product prints it anywhere (`NIACT IMMEDIATE` in
+    the CSV and the split view, `NIACT` on a badge and in the report, `NIACT_IMMEDIATE` in the
+    config) or as the filter box abbreviates it (`IMMED`, a prosign `O`): any case, the words
+    parted by spaces, hyphens or underscores. None when it names none."""
+    return PREC_WORDS.get(re.sub(r"[\s_-]+", " ", word.strip().upper()))
+
+
 LEVEL_WORDS = {
     "U": 0,
     "UNCLASSIFIED": 0,
@@ -179,6 +190,8 @@ class Context:
     objectives_min: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_OBJECTIVES_MIN))
     custom_tabs: dict[str, list[Filter]] = field(default_factory=dict)
     now: dt.datetime | None = None
+    # the config file the office is set in (named when `action` or `info` needs it)
+    config_path: str | None = None
 
     def clock(self) -> dt.datetime:
         return self.now or dt.datetime.now(dt.UTC)
@@ -193,6 +206,8 @@ class Context:
     ) -> Context:
         """The context the config gives this login: its office, its objectives, its views
         (the console, export and report each read the same config so)."""
+        from ..config import user_config_path
+
         return cls(
             login=login,
             office_ris=config.office_ris,
@@ -200,6 +215,7 @@ class Context:
             objectives_min=dict(config.objectives_min),
             custom_tabs=custom_tabs or {},
             now=now,
+            config_path=str(config.path or user_config_path()),
         )
 
 
@@ -236,6 +252,18 @@ def parse_filters(text: str) -> list[Filter]:
             out.append(Filter("overdue", "yes"))
             continue
         if key not in FILTER_KEYS:
+            if (
+                out
+                and out[-1].key == "precedence"
+                and not m.group(2)
+                and precedence_word(f"{_cmp(out[-1].value)[1]} {m.group(1)}") is not None
+            ):
+                # `prec:NIACT IMMEDIATE`: the precedence's second word read as a filter
+                said = f"{out[-1].value} {m.group(1)}"
+                raise FilterError(
+                    f"prec:{said} ends at the space: for a precedence of two words type "
+                    f'prec:"{said}" (or prec:{said.replace(" ", "-")})'
+                )
             if out and out[-1].key in ("thread", "cites", "citedby") and not m.group(2):
                 # `cites:BERLIN 1167`: the reference's second word read as a filter
                 words = [out[-1].value]
@@ -284,13 +312,18 @@ def _check(key: str, value: str) -> None:
             + " ".join(f"tag:{t}" for t in tags)
         )
     # one comparison at most (`>=IMMED`), read the way _filter_sql reads it
-    if key == "precedence" and _cmp(v)[1] not in PREC_WORDS and v != "NONE":
+    if key == "precedence" and precedence_word(_cmp(v.strip())[1]) is None and v.strip() != "NONE":
         raise FilterError(
-            f"unknown precedence {value!r}: EMERG, FLASH, NIACT, IMMED, PRIOR, ROUTN (or none), after "
-            "one of >=, <=, >, <, = at most"
+            f"unknown precedence {value!r}: EMERGENCY, FLASH, NIACT IMMEDIATE, IMMEDIATE, "
+            "PRIORITY, ROUTINE (or EMERG, NIACT, IMMED, PRIOR, ROUTN; or none), after one of "
+            ">=, <=, >, <, = at most"
         )
     if key == "classification" and v not in UNMARKED_WORDS:
         base = _cmp(v)[1].split("//")[0]
+        if base == "TOP":  # `class:TOP SECRET`: the filter ends at the space
+            raise FilterError(
+                f'class:{value} ends at the space: type class:"{value} SECRET" (or class:TS)'
+            )
         if base not in LEVEL_WORDS:
             raise FilterError(
                 f"unknown classification {value!r}: U, C, S, TS (with //NF), after one of "
@@ -324,12 +357,39 @@ def filter_day(key: str, value: str, now: dt.datetime) -> str:
         ) from None
 
 
+def office_unset(filters: tuple[Filter, ...] | list[Filter], ctx: Context) -> str | None:
+    """Why `action` or `info` among these filters cannot match a cable: no office is
+    configured (no routing indicator or address to find among a cable's addressees), said
+    with where to set one, rather than shown as a quietly empty list. None when they can."""
+    if ctx.office_ris or ctx.office_names:
+        return None
+    used = [f.value for f in filters if f.key == "addressed"]
+    if not used:
+        return None
+    where = ctx.config_path or "the config file"
+    return (
+        f"{used[0]}: the office's routing indicators and addresses are not configured, so no "
+        f'cable is marked ACTION or INFO for it: set routing_indicators = ["RUEHFR"] or '
+        f'addresses = ["AMEMBASSY PARIS"] (your office\'s) under [office] in {where}'
+    )
+
+
+def check_view(conn: sqlite3.Connection, view: View, ctx: Context) -> None:
+    """Raises FilterError when the view cannot be read as _filter_sql would read it (a
+    `thread:` naming no held cable, `action` with no office configured), before anything is
+    written for it."""
+    _resolved(conn, view, ctx)
+
+
 def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View, Context]:
     """The view and the context's saved views as _filter_sql reads them: `since:yesterday` as
     the day it is now, `thread:PARIS2002` checked to name one held cable (FilterError when it
     names cables of two years); then the search as the backend's query (_searchable)."""
 
     def fix(filters: tuple[Filter, ...] | list[Filter], strict: bool = True) -> list[Filter]:
+        unset = office_unset(filters, ctx)
+        if strict and unset:
+            raise FilterError(unset)
         out = []
         for f in filters:
             if f.key in ("since", "until"):
@@ -678,10 +738,13 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
             return "w.officer = ?", [ctx.login]
         return "w.officer = ?", [v]
     if f.key == "precedence":
-        if v.upper() == "NONE":
+        if v.strip().upper() == "NONE":
             return "c.prec_rank = ?", [NO_PRECEDENCE_RANK]
-        op, word = _cmp(v.upper())
-        rank = Precedence(PREC_WORDS[word]).rank
+        op, word = _cmp(v.strip().upper())
+        named = precedence_word(word)
+        if named is None:
+            raise FilterError(f"unknown precedence {v!r}")
+        rank = Precedence(named).rank
         # "higher" precedence means a smaller rank
         sql_op = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "=": "="}[op]
         return f"c.prec_rank {sql_op} ?", [rank]

@@ -43,6 +43,7 @@ from ...store.views import (
     View,
     counts_and_level,
     filters_text,
+    office_unset,
     parse_filters,
     view_ids,
 )
@@ -956,10 +957,11 @@ class ListScreen(WorkflowActions):
 
         def check(text: str) -> str | None:
             try:
-                parse_filters(text)
+                filters = parse_filters(text)
             except FilterError as exc:
                 return str(exc)
-            return None
+            # `action` with no office configured: said here, not as a quietly empty list
+            return office_unset(filters, self.tapp.ctx)
 
         def done(value: str | None) -> None:
             if not value or not value.strip():
