@@ -220,6 +220,33 @@ async def test_u_undoes_a_bulk_assign_and_says_what(db: Path) -> None:
         assert "kwalker" not in "\n".join(list_lines(app))
 
 
+async def test_u_undoes_this_consoles_changes_not_the_same_logins_from_a_shell(db: Path) -> None:
+    """eyes17: kwalker's console `u` undid a note he had written from a shell (`triage note`),
+    a change never made there; an editor's undo is its own."""
+    app = make_app(db, officers=["kwalker"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        ref = lst.row_at(0).reference_id  # type: ignore[union-attr]
+        await pilot.press("a", *"kwalker", "enter")
+        await pilot.pause()
+        await pilot.press("y")  # kwalker is new here
+        await settle(pilot)
+        assert state(db, ref).officer == "kwalker"
+        # the same login, from a shell, afterwards
+        conn = connect(db)
+        wf.set_note(conn, wf.find_cable(conn, ref), "from the shell", app.login)
+        conn.close()
+        await pilot.press("u")
+        await settle(pilot)
+        st = state(db, ref)
+        assert (st.officer, st.note) == (None, "from the shell"), (st.officer, st.note)
+        await pilot.press("u")
+        await settle(pilot)
+        assert "nothing to undo: no change made in this console stands" in messages(app)
+        assert state(db, ref).note == "from the shell"
+
+
 # -- assigned to you, unseen by you ------------------------------------------------------------
 
 

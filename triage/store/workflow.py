@@ -123,9 +123,11 @@ def normalise_status(value: str) -> str:
     return v
 
 
-def new_batch() -> str:
-    """One key press's changes (over one cable or many) share a batch: `u` undoes them whole."""
-    return uuid.uuid4().hex
+def new_batch(scope: str = "") -> str:
+    """One key press's changes (over one cable or many) share a batch: `u` undoes them whole.
+    `scope`: a console's own prefix, so that its `u` undoes its own changes only (see
+    undo_last)."""
+    return scope + uuid.uuid4().hex
 
 
 # fields that change together (an assignment sets the status): a change to one is a change to
@@ -347,7 +349,9 @@ class Undone:
     conflicts: list[str]
 
 
-def _next_step(conn: sqlite3.Connection, who: str, redo: bool) -> tuple[str, str, set[str]] | None:
+def _next_step(
+    conn: sqlite3.Connection, who: str, redo: bool, scope: str = ""
+) -> tuple[str, str, set[str]] | None:
     """(the batch to reverse, the change it is about, `who`'s batches newer than it) for
     `who`'s next undo or redo.
 
@@ -358,6 +362,7 @@ def _next_step(conn: sqlite3.Connection, who: str, redo: bool) -> tuple[str, str
     until found."""
     decided: set[str] = set()
     seen: set[str] = set()
+    mine: set[str] = set()  # the batches in `scope` (another session's are not stepped over)
     before = None
     while True:
         rows = conn.execute(
@@ -376,11 +381,14 @@ def _next_step(conn: sqlite3.Connection, who: str, redo: bool) -> tuple[str, str
             seen.add(batch)
             kind = batch[:5] if batch[:5] in (UNDO, REDO) else ""
             change = batch[5:] if kind else batch
+            if scope and not change.startswith(scope):
+                continue
+            mine.add(batch)
             if change in decided:
                 continue
             decided.add(change)
             if (kind == UNDO) == redo and _puts_back(conn, batch):
-                return batch, change, seen - {batch}
+                return batch, change, mine - {batch}
 
 
 def _puts_back(conn: sqlite3.Connection, batch: str) -> bool:
@@ -396,20 +404,21 @@ def _puts_back(conn: sqlite3.Connection, batch: str) -> bool:
     )
 
 
-def undo_last(conn: sqlite3.Connection, who: str) -> Undone | None:
+def undo_last(conn: sqlite3.Connection, who: str, scope: str = "") -> Undone | None:
     """Undo `who`'s last change that stands (one key press: a status, a bulk assign, DONE) as
     a new change, recorded in the audit log like any other and checked against the row version
     the change produced: a cable someone else changed since is left alone and named. Pressed
     again, it steps further back (as vim's `u`); `redo_last` takes an undo back. None when
-    `who` has nothing left to undo."""
-    step = _next_step(conn, who, redo=False)
+    `who` has nothing left to undo. With `scope` (a console's), only the changes made with
+    batches of that scope: a console's `u` undid a note its officer wrote from a shell."""
+    step = _next_step(conn, who, redo=False, scope=scope)
     return None if step is None else _reverse(conn, who, step[0], UNDO + step[1], step[2])
 
 
-def redo_last(conn: sqlite3.Connection, who: str) -> Undone | None:
+def redo_last(conn: sqlite3.Connection, who: str, scope: str = "") -> Undone | None:
     """Take back `who`'s last undo that still stands (vim's ctrl+r), checked as an undo is.
     None when there is nothing to redo."""
-    step = _next_step(conn, who, redo=True)
+    step = _next_step(conn, who, redo=True, scope=scope)
     return None if step is None else _reverse(conn, who, step[0], REDO + step[1], step[2])
 
 

@@ -12,6 +12,7 @@ import sqlite3
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,6 +131,9 @@ class TriageApp(App[None]):
         self._first_page = first_page
         self.started_up = False  # see list_shown
         self.login = login or current_login()
+        # this console's changes carry it in their batch: its `u` undoes them, not what the same
+        # login did from a shell or another console (as an editor's undo is its own)
+        self.undo_scope = f"c{uuid.uuid4().hex[:8]}."
         # a view whose filter cannot be read is left out, and said so once the screen is up
         self.config_problems: list[str] = list(keymap_problems)
         self.ctx = console_context(config, self.login, self.config_problems.append)

@@ -579,7 +579,7 @@ class WorkflowActions(TriageScreen):
         outcome = Outcome(label)
         try:
             with app.cache.borrow() as conn:
-                change(conn, target, app.login, wf.new_batch())
+                change(conn, target, app.login, wf.new_batch(app.undo_scope))
             outcome.done.append(target.reference_id)
         except wf.Conflict as exc:
             if exc.current is not None:
@@ -682,15 +682,15 @@ class WorkflowActions(TriageScreen):
         outcome = Outcome(word)
         try:
             with app.cache.borrow() as conn:
-                undone = (wf.redo_last if redo else wf.undo_last)(conn, app.login)
+                undone = (wf.redo_last if redo else wf.undo_last)(conn, app.login, app.undo_scope)
         except (sqlite3.Error, StoreError, wf.WorkflowError) as exc:
             outcome.errors.append(f"not {word}: {exc}")
         else:
             if undone is None:
                 outcome.unchanged.append(
-                    "nothing to redo: no undo of yours stands"
+                    "nothing to redo: no undo made in this console stands"
                     if redo
-                    else "nothing to undo: no change of yours stands"
+                    else "nothing to undo: no change made in this console stands"
                 )
             else:
                 outcome.label = f"{word} ({undone.label})" if undone.label else word
@@ -715,7 +715,7 @@ class WorkflowActions(TriageScreen):
     ) -> None:
         app = self.tapp
         outcome = Outcome(label)
-        batch = wf.new_batch()  # one key press, one batch: `u` undoes it whole
+        batch = wf.new_batch(app.undo_scope)  # one key press, one batch: `u` undoes it whole
         try:
             with app.cache.borrow() as conn:
                 for t in targets:
