@@ -360,3 +360,20 @@ async def test_the_filter_bar_shows_filters_as_they_are_typed(db: Path) -> None:
         bar = static_text(app, "#filters")
         assert 'status:"no action"' in bar.lower(), bar
         assert "addressed" not in bar, bar
+
+
+async def test_e_on_an_empty_view_says_why_and_writes_nothing(db: Path) -> None:
+    """eyes16: e on a view a filter left empty asked for a file name and wrote a file of no rows,
+    its toast naming no view."""
+    from triage.tui.screens.dialogs import PromptScreen
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"tag:ZZZZ", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        said = messages(app)[-1]
+        assert said.startswith("nothing to export: No cable in Inbox matches this filter"), said

@@ -411,6 +411,10 @@ class ListScreen(WorkflowActions):
         if self._still_counting():
             return
         lst = self.query_one(CableList)
+        if not lst.ids and not lst.tagged:
+            # (it asked for a file name, then wrote a file of no rows saying nothing of why)
+            self.notify(f"nothing to export: {self._empty_text()}", markup=False, timeout=8)
+            return
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         proposed = str(Path.home() / f"triage-actions-{stamp}.csv")
         what = (
