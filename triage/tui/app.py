@@ -660,7 +660,9 @@ class TriageApp(App[None]):
                     rows.append(
                         (
                             keys.replace("question_mark", "?").replace("slash", "/"),
-                            binding.description,
+                            # (the help's words where the key line's are too short to
+                            # tell n's two meanings apart)
+                            binding.tooltip or binding.description,
                             binding.id,
                         )
                     )

@@ -42,16 +42,41 @@ class CableScreen(WorkflowActions):
         # while a find has matches, n and N move between them and esc ends the find, as in less
         # and vi (checked first: check_action passes them over when no find is shown, and the
         # key goes to the binding after)
-        Binding("escape", "end_find", "End find", id="cable.end_find"),
-        Binding("n", "find_next", "Next match", id="cable.match_next"),
-        Binding("escape,q", "back", "Back", id="cable.back"),
-        Binding("n", "step(1)", "Next", id="cable.next"),
-        Binding("p", "step(-1)", "Prev", id="cable.prev"),
+        Binding(
+            "escape",
+            "end_find",
+            "End find",
+            id="cable.end_find",
+            tooltip="End the find (while finding)",
+        ),
+        Binding(
+            "n",
+            "find_next",
+            "Next match",
+            id="cable.match_next",
+            tooltip="Next match (while finding)",
+        ),
+        Binding("escape,q", "back", "Back", id="cable.back", tooltip="Back to the list"),
+        Binding("n", "step(1)", "Next", id="cable.next", tooltip="Next cable (no find open)"),
+        Binding("p", "step(-1)", "Prev", id="cable.prev", tooltip="Previous cable in the list"),
         Binding("v", "toggle_raw", "Raw", id="cable.raw"),
         Binding("slash", "find", "Find", id="cable.find"),
-        Binding("ctrl+g", "find_next", "Find next", show=False, id="cable.find_next"),
+        Binding(
+            "ctrl+g",
+            "find_next",
+            "Find next",
+            show=False,
+            id="cable.find_next",
+            tooltip="Next match, after the find ended too",
+        ),
         # ctrl+shift+g (a browser's) reaches few terminals apart from ctrl+g; N is less's and vi's
-        Binding("N", "find_previous", "Prev match", id="cable.find_previous"),
+        Binding(
+            "N",
+            "find_previous",
+            "Prev match",
+            id="cable.find_previous",
+            tooltip="Previous match (while finding)",
+        ),
         Binding("r", "open_reference", "Open ref", id="cable.open_ref"),
         Binding("t", "toggle_thread", "Thread", id="cable.thread"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="cable.down"),
