@@ -290,6 +290,16 @@ def test_the_export_carries_nodis_and_exdis_with_the_classification(db: Path) ->
     assert r.exit_code == 0 and "NODIS" not in r.stderr and "EXDIS" not in r.stderr, r.stderr
 
 
+def test_the_report_is_marked_with_nodis_and_exdis_as_the_export_is(db: Path) -> None:
+    """eyes16: the export's line said TOP SECRET//NOFORN//NODIS//EXDIS and the report of the
+    same cables was marked TOP SECRET//NOFORN, top and bottom."""
+    r = CliRunner().invoke(main, ["report", "--db", str(db), "--since", "3000d"])
+    assert r.exit_code == 0, r.output
+    lines = [ln.strip() for ln in r.stdout.splitlines() if ln.strip()]
+    assert lines[0] == "TOP SECRET//NOFORN//NODIS//EXDIS", lines[:2]
+    assert lines[-1] == "TOP SECRET//NOFORN//NODIS//EXDIS", lines[-2:]
+
+
 # -- 10: the status at 80 columns ----------------------------------------------------------------
 
 

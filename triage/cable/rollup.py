@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from .model import Level, level_word, marking_controls, marking_rank
 
 _U_CONTROLS = {"FOUO", "SBU", "LOU"}
+# State's distribution captions: who may see a cable beyond its level. They travel with the
+# classification on paper, after its controls (`TOP SECRET//NOFORN//NODIS`)
+CAPTIONS = ("NODIS", "EXDIS", "LIMDIS", "STADIS")
+
+
+def captions_of(caveats: object) -> list[str]:
+    """The distribution captions among a cable's caveats (space-separated)."""
+    words = str(caveats or "").upper().split()
+    return [c for c in CAPTIONS if c in words]
 
 
 @dataclass
@@ -20,6 +29,12 @@ class Rollup:
     noforn: bool = False
     fouo: bool = False
     unmarked: int = 0  # cables whose level could not be read
+    captions: frozenset[str] = frozenset()  # NODIS, EXDIS... on any cable (add_captions)
+
+    def add_captions(self, caveats: object) -> None:
+        found = captions_of(caveats)
+        if found:
+            self.captions = self.captions | frozenset(found)
 
     def add(self, level: int | None, noforn: bool = False, fouo: bool = False) -> None:
         if level is None or level < 0:
@@ -35,6 +50,7 @@ class Rollup:
         self.noforn = self.noforn or other.noforn
         self.fouo = self.fouo or other.fouo
         self.unmarked += other.unmarked
+        self.captions = self.captions | other.captions
 
     def add_marking(self, marking: str | None) -> None:
         """A badge (`S//NF`, `U//FOUO`, `?`: read as model reads portion marks) or a written
@@ -61,7 +77,7 @@ class Rollup:
         word = level_word(self.level) or "UNCLASSIFIED"
         if self.control:
             word += "//NOFORN" if self.level > 0 else "//FOUO"
-        return word
+        return word + "".join(f"//{c}" for c in CAPTIONS if c in self.captions)
 
     def said(self) -> str:
         """For a message: `SECRET//NOFORN`, `SECRET//NOFORN (2 without a readable

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ..cable.rollup import Rollup
+from ..cable.rollup import Rollup, captions_of
 from ..visible import visible
 from .place import file_kind
 from .txn import rollback
@@ -64,15 +64,9 @@ _COLUMNS_SQL = (
     "w.changed_by, c.level_rank, c.caveats"
 )
 
-# State's distribution captions: who may see a cable beyond its level. They travel with the
-# classification on paper (a NODIS row read "TOP SECRET" in the export, and the export's
-# "highest classification" line left them out)
-CAPTIONS = ("NODIS", "EXDIS", "LIMDIS", "STADIS")
-
-
-def _captions(caveats: object) -> list[str]:
-    words = str(caveats or "").upper().split()
-    return [c for c in CAPTIONS if c in words]
+# (a NODIS row read "TOP SECRET" in the export, and the export's "highest classification"
+# line left the captions out: cable/rollup.py carries them now)
+_captions = captions_of
 
 
 _SQL = (
@@ -231,20 +225,15 @@ def write_csv(
     w.writerow(COLUMNS)
     n = 0
     marking = Rollup()
-    captions: set[str] = set()
     for values, _level, badge, row_captions in _rows(conn, ids):
         w.writerow([shown(v) for v in values] if shown else values)
         n += 1
         marking.add_marking(badge)
-        captions.update(row_captions)
+        marking.add_captions(" ".join(row_captions))
     if not n:
         return n, None
     # the union of the rows' captions, as of their controls (`TOP SECRET//NOFORN//NODIS`)
-    said = marking.said()
-    if captions and said != "none":
-        words, sep, rest = said.partition(" (")
-        said = words + "".join(f"//{c}" for c in CAPTIONS if c in captions) + sep + rest
-    return n, said
+    return n, marking.said()
 
 
 class ExportError(Exception):

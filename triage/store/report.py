@@ -537,6 +537,7 @@ class CableLine:
     ack_by: str | None
     ack_at: str | None
     overdue: bool
+    caveats: str = ""  # (its distribution captions, NODIS..., go into the report's marking)
 
     @property
     def precedence(self) -> str:
@@ -584,7 +585,7 @@ class Handover:
 
 LINE_COLUMNS = (
     "c.id, c.reference_id, c.prec_rank, coalesce(c.badge, '?'), coalesce(c.subject, ''), "
-    "w.officer, w.status, w.due_at, c.received_at, w.ack_by, w.ack_at"
+    "w.officer, w.status, w.due_at, c.received_at, w.ack_by, w.ack_at, c.caveats"
 )
 
 
@@ -614,7 +615,7 @@ def _lines(
         f"JOIN cables c ON c.id = pick.id JOIN workflow w ON w.cable_id = pick.id ORDER BY {order}"
     )
     lines = [
-        CableLine(*r[:11], overdue=bool(r[11]))  # type: ignore[misc]
+        CableLine(*r[:11], overdue=bool(r[12]), caveats=str(r[11] or ""))  # type: ignore[misc]
         for r in conn.execute(sql, [*params, *od_params])
     ]
     return total, lines

@@ -41,6 +41,7 @@ def highest(handover: Handover) -> str:
     marking = Rollup()
     for line in _all_lines(handover):
         marking.add_marking(line.badge)
+        marking.add_captions(line.caveats)
     if marking.level < 0 and not marking.unmarked:
         return "NO CABLES LISTED"
     return marking.said()
