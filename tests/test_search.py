@@ -205,3 +205,13 @@ def test_an_unknown_column_before_a_phrase_is_said() -> None:
 
 def test_search_columns_and_times_are_not_taken_for_filters() -> None:
     parse("subject:tanker tags:PREL 10:30 http://example")
+
+
+@pytest.mark.parametrize(
+    ("typed", "same_as"),
+    [("-france export", "export -france"), ("NOT france export", "export NOT france")],
+)
+def test_a_word_left_out_may_come_first(typed: str, same_as: str) -> None:
+    """eyes17: `/-france export` was refused (NOT needs a search before it), though words side by
+    side are all wanted, in any order."""
+    assert render_fts5(parse(typed)) == render_fts5(parse(same_as))

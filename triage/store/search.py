@@ -163,9 +163,26 @@ def _tokens(query: str) -> list[tuple[str, str | Term]]:
     ]
 
 
+def _leading_not_last(toks: list[tuple[str, str | Term]]) -> list[tuple[str, str | Term]]:
+    """`-france export` is `export -france`: words side by side are all wanted, in any order
+    (it was refused: NOT needs a search before it). Only for a plain run of words: with OR or
+    brackets the order says what goes with what."""
+    if any(k in ("(", ")") or (k == "op" and t != "NOT") for k, t in toks):
+        return toks
+    drops: list[tuple[str, str | Term]] = []
+    k = 0
+    while k + 1 < len(toks) and toks[k] == ("op", "NOT") and toks[k + 1][0] == "term":
+        drops += toks[k : k + 2]
+        k += 2
+    rest = toks[k:]
+    if not drops or not rest or rest[0][0] != "term":
+        return toks
+    return rest + drops
+
+
 def parse(query: str) -> Node:
     """The tree of a typed search; SearchError says what cannot be read and what to type."""
-    toks = _tokens(query)
+    toks = _leading_not_last(_tokens(query))
     pos = 0
 
     def peek() -> tuple[str, str | Term] | None:
