@@ -22,7 +22,7 @@ from triage.store.views import (
 from triage.tui.screens.dialogs import PromptScreen
 from triage.tui.widgets.cable_list import CableList
 
-from .test_console import make_app, settle
+from .test_console import list_lines, make_app, settle
 
 
 def refs(conn: object, view: View, ctx: Context | None = None) -> set[str]:
@@ -154,3 +154,18 @@ async def test_the_filter_box_says_action_needs_an_office(db: Path) -> None:
         await pilot.press("f", *"action", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
+
+
+async def test_a_saved_views_tab_that_cannot_be_read_shows_no_other_tabs_rows(db: Path) -> None:
+    """fix17: a saved view whose filter cannot be read (a thread: naming no cable) said so in a
+    toast, and the Inbox's rows stayed on screen under the tab's name."""
+    app = make_app(db, views=[{"name": "Ghost", "filter": "thread:26NOWHERE1"}])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        assert len(lst.ids) > 0
+        app.screen.select_tab("Ghost")  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert len(lst.ids) == 0
+        shown = "\n".join(list_lines(app))
+        assert "Ghost cannot be read: thread:26NOWHERE1" in shown, shown

@@ -721,6 +721,16 @@ class ListScreen(WorkflowActions):
             return
         self.notify(msg.error, severity="error", markup=False, timeout=8)
         if msg.generation == self.generation:
+            if self.view != self._view_shown:
+                # another view (a saved view's tab) that cannot be read: the rows of the view
+                # before it stayed on screen under its name
+                lst = self.query_one(CableList)
+                lst.empty_text = f"{self.view.tab} cannot be read: {msg.error}"
+                lst.set_ids(array("q"), None)
+                self._view_shown = self.view
+                self.partial = False
+                self.loaded = True
+                self._draw_filters()
             self._settle()
 
     @on(TabBar.Clicked)
