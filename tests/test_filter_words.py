@@ -169,3 +169,22 @@ async def test_a_saved_views_tab_that_cannot_be_read_shows_no_other_tabs_rows(db
         assert len(lst.ids) == 0
         shown = "\n".join(list_lines(app))
         assert "Ghost cannot be read: thread:26NOWHERE1" in shown, shown
+
+
+def test_a_classification_as_the_export_prints_it_is_a_filter(db: Path) -> None:
+    """fix17: `class:"TOP SECRET//NOFORN//NODIS"`, the export's highest-classification line,
+    matched nothing: the whole tail after the level was looked for as one word."""
+    conn = connect(db)
+    nodis = refs(conn, View(tab="All", filters=(Filter("classification", "TS//NODIS"),)))
+    assert "26STATE50112" in nodis
+    typed = parse_filters('class:"TOP SECRET//NODIS"') + parse_filters("class:>=S//NF//SIPDIS")
+    assert refs(conn, View(tab="All", filters=(typed[0],))) == nodis
+    both = refs(conn, View(tab="All", filters=(typed[1],)))
+    assert "26STATE104233" in both  # SECRET//NOFORN, SIPDIS
+    assert both == refs(
+        conn,
+        View(
+            tab="All",
+            filters=(Filter("classification", ">=S//NF"), Filter("classification", ">=S//SIPDIS")),
+        ),
+    )

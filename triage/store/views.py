@@ -758,9 +758,12 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
         if op in ("<", "<="):  # (an unmarked cable ranks -1: below, yet not vouched for)
             sql += " AND c.level_rank >= 0"
         params: list[Any] = [rank]
-        if cav:
-            sql += " AND (' ' || c.caveats || ' ') LIKE ?"
-            params.append("% NOFORN %" if cav in ("NF", "NOFORN") else f"% {cav} %")
+        # each control after the level (`TOP SECRET//NOFORN//NODIS`, as the export's highest-
+        # classification line prints it; the whole tail was one word no cable carries)
+        for control in (c.strip() for c in cav.split("//")):
+            if control:
+                sql += " AND (' ' || c.caveats || ' ') LIKE ?"
+                params.append("% NOFORN %" if control in ("NF", "NOFORN") else f"% {control} %")
         return sql, params
     if f.key == "tag":
         return "c.id IN (SELECT cable_id FROM cable_tags WHERE tag = ?)", [v.upper()]
