@@ -165,3 +165,30 @@ def test_a_wait_is_bounded_as_on_sqlite_unless_the_server_sets_a_bound(
     got = conn.raw.execute("SHOW lock_timeout").fetchone()[0]  # type: ignore[attr-defined]
     conn.close()
     assert got == "7s"
+
+
+def test_on_sqlite_a_command_behind_the_write_lock_says_so_and_goes_on(tmp_path: Path) -> None:
+    """The same on SQLite: another process's write (an ingest's batch) held the cache's write
+    lock, and `triage assign` sat through it in silence, as if hung."""
+    import sqlite3
+
+    db = tmp_path / "cache.db"
+    conn = connect(db)
+    ingest(conn, iter_paths([str(SAMPLES)]))
+    conn.close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, as a writer in its transaction holds it
+    proc = _start(tmp_path, str(db), "assign", REF, "jsmith", "--new")
+    assert proc.stderr is not None
+    try:
+        said = _read_until(proc.stderr.fileno(), "it gives up after 30 s", time.monotonic() + HANG)
+        assert "triage: waiting for the cache's write lock: another triage is writing" in said
+        assert proc.poll() is None  # still waiting
+        holder.execute("COMMIT")
+        out, err = proc.communicate(timeout=HANG)
+    finally:
+        holder.close()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, said + err.decode()
+    assert f"{REF}: officer jsmith" in out.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from .start import NUL_IN_NAME
 from .visible import visible, visible_line
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from .store.ingest import Summary
     from .store.views import Filter, View
@@ -747,6 +748,32 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
 # -- the workflow from the shell ---------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _said_if_waiting(conn: sqlite3.Connection, after: float = 1.5) -> Iterator[None]:
+    """On SQLite, a change still waiting after `after` seconds says why on stderr: another
+    triage holds the cache's write lock (an ingest's batch, a reindex, a long export), and the
+    command sat through up to 30 s of it in silence, as if hung. (PostgreSQL's connection says
+    its own, naming the session it waits for: see _open_store.)"""
+    if getattr(conn, "backend", "sqlite") != "sqlite":
+        yield
+        return
+    import threading
+
+    timer = threading.Timer(
+        after,
+        lambda: _fail(
+            "waiting for the cache's write lock: another triage is writing (an ingest, a "
+            "reindex, a colleague's change); it gives up after 30 s"
+        ),
+    )
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 def _workflow(
     ctx: click.Context,
     db_opt: str | None,
@@ -775,13 +802,15 @@ def _workflow(
             args = (value_of(conn, cable_id), *args[1:])
         if ack_first is not False and _ack_before_closing(conn, cable_id, args[0], ack_first):
             batch = wf.new_batch()  # one change to undo, as the console's
-            try:
-                version = wf.acknowledge(conn, cable_id, who, None, batch).row_version
-            except wf.WorkflowError as exc:  # acknowledged by someone else meanwhile
-                raise CliError(f"{exc}; it was NOT set to {args[0]}") from exc
-            st = fn(conn, cable_id, *args, who, version, batch)
+            with _said_if_waiting(conn):
+                try:
+                    version = wf.acknowledge(conn, cable_id, who, None, batch).row_version
+                except wf.WorkflowError as exc:  # acknowledged by someone else meanwhile
+                    raise CliError(f"{exc}; it was NOT set to {args[0]}") from exc
+                st = fn(conn, cable_id, *args, who, version, batch)
         else:
-            st = fn(conn, cable_id, *args, who)
+            with _said_if_waiting(conn):
+                st = fn(conn, cable_id, *args, who)
     except wf.WorkflowError as exc:
         raise CliError(str(exc)) from exc
     except sqlite3.Error as exc:
