@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,6 +67,7 @@ POLL_SECONDS = 0.5
 STARTED_LATEST_S = 2.0
 NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LIVE box
 TTY_CHECK_SECONDS = 1.0
+LEAVE_WAIT_S = 1.0  # how long a quitting console waits to take its presence row away
 
 
 # toasts for urgent arrivals in sight at once; the rest are counted in one more
@@ -275,8 +277,19 @@ class TriageApp(App[None]):
             page.rest.close()
         if self._unwatch_silence is not None:
             self._unwatch_silence()
-        if not self._lost:
+        if self._lost:
+            return
+        if not self.cache.remote:
             self.feed.leave()
+            return
+        # a server that stopped answering must not hold the quit: the row expires by itself
+        # (GONE_AFTER_S), and cutting the connections ends the workers waiting on it, whose
+        # threads the process's exit waits for
+        leaving = threading.Thread(target=self.feed.leave, name="triage-leave", daemon=True)
+        leaving.start()
+        leaving.join(LEAVE_WAIT_S)
+        if leaving.is_alive():
+            self.cache.mark_lost("the console quit while the database server did not answer")
 
     def check_terminal(self) -> None:
         """Exit when the terminal has hung up. A hang-up normally comes with SIGHUP, but not to
@@ -328,8 +341,20 @@ class TriageApp(App[None]):
 
     @work(thread=True, exclusive=True, group="reconnect", exit_on_error=False)
     def _reconnect(self) -> None:
-        """A database server that went away: try again at each poll (off the UI thread, a
-        connection attempt can take seconds); the console is live again when it answers."""
+        """A database server that went away: try again at each poll, off the UI thread (an
+        attempt on a server that does not answer waits out libpq's connect_timeout); the
+        console is live again when it answers. The attempt runs in a daemon thread this worker
+        waits on: quitting (q on the NOT LIVE box) cancels the worker and does not wait for
+        the attempt to give up (the process's exit waits for its workers' threads)."""
+        from textual.worker import get_current_worker
+
+        attempt = threading.Thread(target=self._try_server, name="triage-reconnect", daemon=True)
+        attempt.start()
+        worker = get_current_worker()
+        while attempt.is_alive() and not worker.is_cancelled:
+            attempt.join(0.1)
+
+    def _try_server(self) -> None:
         try:
             self.cache.reopen()
             self.feed.start()
@@ -338,7 +363,8 @@ class TriageApp(App[None]):
             # changed, rights taken) is not one that does not answer, and waiting will not
             # mend it (it was said only when the officer pressed r)
             self._reconnecting = False
-            self.call_from_thread(self._still_lost, str(exc))
+            with suppress(RuntimeError):  # (the console has quit meanwhile)
+                self.call_from_thread(self._still_lost, str(exc))
             return
         except BaseException:
             self._reconnecting = False
