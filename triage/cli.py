@@ -495,6 +495,11 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
 
     conn, path = _open_store(ctx, db_opt, writes=True)
     click.echo(f"watching {folder} into {path} (ctrl+c to stop)")
+    from .store.api import watch_for_silence
+
+    # a server that stops answering cuts the batch in hand (rolled back, read again) and is
+    # said, instead of the watch waiting on it for ever
+    watch_for_silence(path)
 
     def report(summary: Summary) -> None:
         click.echo(summary.line())

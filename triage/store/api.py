@@ -13,6 +13,7 @@ A target is a PostgreSQL one when it is a `postgresql://` (or `postgres://`) URL
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path, PosixPath
 from typing import Any, cast
 
@@ -20,7 +21,16 @@ from typing import Any, cast
 from .dsn import display, is_postgres
 from .txn import write
 
-__all__ = ["DbUrl", "as_target", "backend", "is_url", "open_store", "url_of", "write"]
+__all__ = [
+    "DbUrl",
+    "as_target",
+    "backend",
+    "is_url",
+    "open_store",
+    "url_of",
+    "watch_for_silence",
+    "write",
+]
 
 
 class DbUrl(PosixPath):
@@ -71,18 +81,53 @@ def backend(conn: object) -> str:
 
 
 def open_store(
-    target: Path | str, *, group: str | None = None, create: bool = True
+    target: Path | str,
+    *,
+    group: str | None = None,
+    create: bool = True,
+    connect_timeout: int | None = None,
 ) -> sqlite3.Connection:
     """A connection to the cache at `target` (created and migrated as needed when `create`).
 
     On PostgreSQL it is a postgres.PgConnection, which offers the part of sqlite3.Connection's
     interface the store uses (execute, executemany, in_transaction, row_factory, close) and
     raises sqlite3's error classes; it is typed as sqlite3.Connection so that the store's
-    functions take either."""
+    functions take either. `connect_timeout` (seconds) bounds the wait for a server that does
+    not answer (libpq's default for triage otherwise)."""
     if is_url(target):
         from .postgres import connect as pg_connect
 
+        if connect_timeout is not None:
+            return cast(
+                sqlite3.Connection,
+                pg_connect(url_of(target), create=create, connect_timeout=connect_timeout),
+            )
         return cast(sqlite3.Connection, pg_connect(url_of(target), create=create))
     from .schema import connect
 
     return connect(target, group=group, create=create)
+
+
+def watch_for_silence(
+    target: Path | str, hook: Callable[[str], None] | None = None
+) -> Callable[[], None]:
+    """On a database server: one that stops answering without closing the connection (its
+    processes stopped, a network that drops everything) is found within a few seconds; `hook`
+    is told why (from another thread), then every connection to it is cut and what waited on
+    one raises sqlite3.OperationalError saying so. Returns what stops telling `hook`. Nothing
+    for a cache file (SQLite's waits are bounded by its busy timeout)."""
+    if not is_url(target):
+        return lambda: None
+    from .postgres import stop_watching_for_silence
+    from .postgres import watch_for_silence as pg_watch
+
+    if hook is None:
+        pg_watch(None)
+        return lambda: None
+    told = hook
+
+    def tell(where: str, why: str) -> None:
+        told(f"{display(where)}: {why}")
+
+    pg_watch(tell)
+    return lambda: stop_watching_for_silence(tell)

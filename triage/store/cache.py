@@ -27,6 +27,10 @@ from .place import DELETED, Identity, cache_descriptors, identity, lost_because,
 from .schema import StoreError
 from .txn import rollback
 
+# how long the UI thread's connection attempt waits for a database server that does not
+# answer (each other connection is opened off the UI thread, and waits libpq's longer bound)
+UI_CONNECT_TIMEOUT_S = 3
+
 # how long the change feed waits for the connection `warm` is opening before opening its own
 WARM_WAIT_S = 15.0
 
@@ -70,15 +74,15 @@ class Cache:
         if c is not None and getattr(c, "closed", False):  # its database server went away
             c = None
         if c is None:
-            c = self._open()
+            c = self._open(UI_CONNECT_TIMEOUT_S)
             self._local.conn = c
         return c
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self, connect_timeout: int | None = None) -> sqlite3.Connection:
         if self._lost:
             raise StoreError(self._lost)
         # never create: a console whose cache was deleted must not make an empty one
-        c = connect(self.path, group=self.group, create=False)
+        c = connect(self.path, group=self.group, create=False, connect_timeout=connect_timeout)
         if self.remote:
             with self._lock:
                 self._all.append(c)

@@ -5,6 +5,7 @@ from __future__ import annotations
 # a PostgreSQL server that went away or cannot be reached (libpq's and the server's words)
 _SERVER_GONE = (
     "terminating connection",
+    "has not answered",  # a server that stopped answering (postgres.watch_for_silence)
     "server closed the connection",
     "connection refused",
     "could not connect",

@@ -13,7 +13,8 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from ..config import Config, current_login
 from ..private_file import write_private
 from ..store import audit as audit_log
 from ..store import presence
+from ..store.api import watch_for_silence
 from ..store.cache import Cache
 from ..store.feed import ChangeFeed
 from ..store.first_page import FirstPage, console_context
@@ -65,6 +67,7 @@ POLL_SECONDS = 0.5
 STARTED_LATEST_S = 2.0
 NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LIVE box
 TTY_CHECK_SECONDS = 1.0
+LEAVE_WAIT_S = 1.0  # how long a quitting console waits to take its presence row away
 
 
 # toasts for urgent arrivals in sight at once; the rest are counted in one more
@@ -148,6 +151,8 @@ class TriageApp(App[None]):
         self._audit_problems: list[str] = []
         self.start_on_overview = False
         self._poll_lock = threading.Lock()
+        self._reconnecting = False  # one attempt at a time (see _reconnect)
+        self._unwatch_silence: Callable[[], None] | None = None
         self._polling = False
         self._poll_again = False
         self.present: list[presence.Present] = []  # the other consoles on this cache
@@ -186,6 +191,9 @@ class TriageApp(App[None]):
             self.push_screen(OverviewScreen())
         self.set_timer(STARTED_LATEST_S, self.list_shown)
         if self.cache.remote:
+            # a server that stops answering (stopped, or a network dropping everything) is
+            # said within seconds, and what waits on it is cut, the UI thread's reads included
+            self._unwatch_silence = watch_for_silence(self.cache.path, self._server_silent)
             self._baseline()
         else:
             try:
@@ -212,6 +220,12 @@ class TriageApp(App[None]):
                     self.feed.set_baseline(presence.fingerprint(conn))
             except (sqlite3.Error, StoreError) as exc:
                 self.report_cache_error(exc)
+
+    def _server_silent(self, why: str) -> None:
+        """(The silence watch's thread.) The cache is lost from now on (no read on the UI
+        thread opens a new connection to wait on), and the NOT LIVE box says why."""
+        self.cache.mark_lost(why)
+        self.post_message(CacheLost(why))
 
     def take_first_page(self, view: View) -> FirstPage | None:
         """The page read ahead for the first list, once, when it is for this view and user."""
@@ -261,8 +275,21 @@ class TriageApp(App[None]):
         page, self._first_page = self._first_page, None
         if page is not None and page.rest is not None:
             page.rest.close()
-        if not self._lost:
+        if self._unwatch_silence is not None:
+            self._unwatch_silence()
+        if self._lost:
+            return
+        if not self.cache.remote:
             self.feed.leave()
+            return
+        # a server that stopped answering must not hold the quit: the row expires by itself
+        # (GONE_AFTER_S), and cutting the connections ends the workers waiting on it, whose
+        # threads the process's exit waits for
+        leaving = threading.Thread(target=self.feed.leave, name="triage-leave", daemon=True)
+        leaving.start()
+        leaving.join(LEAVE_WAIT_S)
+        if leaving.is_alive():
+            self.cache.mark_lost("the console quit while the database server did not answer")
 
     def check_terminal(self) -> None:
         """Exit when the terminal has hung up. A hang-up normally comes with SIGHUP, but not to
@@ -288,7 +315,10 @@ class TriageApp(App[None]):
         """Look now (the interval calls this; so do the screens after a change of their own).
         One look runs at a time; a request made meanwhile is taken by the running one."""
         if self._lost:
-            if self._server_gone:  # a database server gone: try it again
+            # a database server gone: try it again (one attempt at a time: to a server that
+            # does not answer, each waits out its connect_timeout)
+            if self._server_gone and not self._reconnecting:
+                self._reconnecting = True
                 self._reconnect()
             return
         if not self.feed.started:
@@ -303,10 +333,28 @@ class TriageApp(App[None]):
             self._polling = True
         self._check()
 
+    def try_server_now(self) -> None:
+        """r on the NOT LIVE box of a server gone: an attempt now (unless one is running)."""
+        if self._lost and self._server_gone and not self._reconnecting:
+            self._reconnecting = True
+            self._reconnect()
+
     @work(thread=True, exclusive=True, group="reconnect", exit_on_error=False)
     def _reconnect(self) -> None:
-        """A database server that went away: try again at each poll (off the UI thread, a
-        connection attempt can take seconds); the console is live again when it answers."""
+        """A database server that went away: try again at each poll, off the UI thread (an
+        attempt on a server that does not answer waits out libpq's connect_timeout); the
+        console is live again when it answers. The attempt runs in a daemon thread this worker
+        waits on: quitting (q on the NOT LIVE box) cancels the worker and does not wait for
+        the attempt to give up (the process's exit waits for its workers' threads)."""
+        from textual.worker import get_current_worker
+
+        attempt = threading.Thread(target=self._try_server, name="triage-reconnect", daemon=True)
+        attempt.start()
+        worker = get_current_worker()
+        while attempt.is_alive() and not worker.is_cancelled:
+            attempt.join(0.1)
+
+    def _try_server(self) -> None:
         try:
             self.cache.reopen()
             self.feed.start()
@@ -314,8 +362,14 @@ class TriageApp(App[None]):
             # said in the box as it happens: a server that answers and refuses (a password
             # changed, rights taken) is not one that does not answer, and waiting will not
             # mend it (it was said only when the officer pressed r)
-            self.call_from_thread(self._still_lost, str(exc))
+            self._reconnecting = False
+            with suppress(RuntimeError):  # (the console has quit meanwhile)
+                self.call_from_thread(self._still_lost, str(exc))
             return
+        except BaseException:
+            self._reconnecting = False
+            raise
+        self._reconnecting = False
         self.post_message(ServerBack())
 
     def _still_lost(self, why: str) -> None:

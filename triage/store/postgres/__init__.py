@@ -17,6 +17,7 @@ import re
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -31,11 +32,39 @@ INSTALL_HINT = (
     "pip install '.[postgres]'"
 )
 
+# how long a connection attempt waits for a host that does not answer (libpq's connect_timeout)
+CONNECT_TIMEOUT_S = 10
+
 # how long closing a connection waits for the thread using it to let go (see close)
 CLOSE_WAIT_S = 2.0
 
 # a busy timeout this short is a "try, and give up if busy" (the heartbeat's 200 ms)
 SHORT_WAIT_MS = 1000
+
+# A server that stops answering without closing the connection (its processes stopped, a
+# network that drops packets) would leave a statement waiting for ever: nothing on the client
+# bounds it (statement_timeout is the server's, and a server that does not run cannot enforce
+# it; TCP keepalives and tcp_user_timeout do not apply to a Unix socket, nor to a host whose
+# kernel still acknowledges). So the process that asks (`watch_for_silence`: the console,
+# `triage watch`) has a thread look at its connections: one busy SILENT_BUSY_S makes it ask
+# the server on a connection of its own; when that gets no answer in SILENT_PROBE_S, the
+# server is said silent, and every connection to it is cut (its waits end at once, with
+# SILENT's words).
+SILENT_BUSY_S = 1.5
+SILENT_PROBE_S = 2.5
+SILENT_LOOK_S = 0.25
+SILENT_REPROBE_S = 3.0  # after an answer, a connection still busy is asked about again then
+
+# on TCP, libpq's own bounds on a peer that went away (ignored on a Unix socket), unless the
+# connection string sets them: keepalives on an idle connection, and how long data sent may
+# stay unacknowledged (tcp_user_timeout, milliseconds) before the kernel gives up
+TCP_BOUNDS = {
+    "keepalives": "1",
+    "keepalives_idle": "10",
+    "keepalives_interval": "5",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "15000",
+}
 
 # a statement waiting this long on another session's lock is said to (`on_lock_wait`), as a
 # person starts to wonder whether it hangs; and how often the wait is asked after that
@@ -312,6 +341,14 @@ class PgConnection:
         self._lock_bound_ms = 0  # lock_timeout as set (0: none, the server waits for ever)
         self.lock_subject: str | None = None  # the cable a command changes (for the words)
         self.backend_pid = 0
+        self.silent: str | None = None  # why it was cut: its server did not answer (abandon)
+        _SILENCE.add(self)
+
+    def abandon(self, why: str) -> None:
+        """Its server does not answer: cut the connection (from any thread), so whoever waits
+        on it stops waiting, and is told `why`. The descriptor stays libpq's (see close)."""
+        self.silent = why
+        self._shut_socket()
 
     def on_lock_wait(self, report: Callable[[LockWait], None] | None) -> None:
         """Tell `report` (from another thread) when a statement has waited LOCK_NOTICE_S on
@@ -536,13 +573,18 @@ class PgConnection:
         """Cancel what this connection runs now (from another thread); nothing if it is idle."""
         import contextlib
 
-        cancel = getattr(self.raw, "cancel_safe", None) or self.raw.cancel
+        # bounded: a server that does not answer takes the cancel's connection too, and this
+        # runs under the stop watch's lock (which close() waits for)
+        cancel_safe = getattr(self.raw, "cancel_safe", None)
         with contextlib.suppress(Exception):
-            cancel()
+            if cancel_safe is not None:
+                cancel_safe(timeout=2.0)
+            else:
+                self.raw.cancel()
 
     @property
     def closed(self) -> bool:
-        return bool(self.raw.closed)
+        return self.silent is not None or bool(self.raw.closed)
 
     # -- what only makes sense on SQLite ---------------------------------------------------
 
@@ -610,6 +652,9 @@ class PgConnection:
 
     def _error(self, exc: Exception) -> sqlite3.Error:
         import psycopg
+
+        if self.silent is not None:  # cut by the silence watch: the server did not answer
+            return OperationalError(f"{display(self.target)}: {self.silent}")
 
         if isinstance(exc, psycopg.errors.LockNotAvailable):  # lock_timeout: given up
             return OperationalError(self.gave_up())
@@ -697,6 +742,146 @@ class _Watch:
 _WATCH = _Watch()
 
 
+class _SilenceWatch:
+    """Every PgConnection of the process (weakly), and, once `enable`d, the daemon thread that
+    tells a server that does not answer from one that is busy (see SILENT_BUSY_S). A
+    connection counts as busy while psycopg's own lock on it is held (a statement, a commit, a
+    fetch): looked at every SILENT_LOOK_S, one seen busy at every look for SILENT_BUSY_S
+    makes it ask the server. A statement that is merely slow, or waits on another session's
+    lock, is never cut: the server answers the question."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._conns: weakref.WeakSet[PgConnection] = weakref.WeakSet()
+        self._hooks: list[Callable[[str, str], None]] = []
+        self._thread: threading.Thread | None = None
+        self._busy_since: dict[int, float] = {}
+
+    def add(self, conn: PgConnection) -> None:
+        with self._lock:
+            self._conns.add(conn)
+
+    def enable(self, hook: Callable[[str, str], None] | None) -> None:
+        with self._lock:
+            if hook is not None and hook not in self._hooks:
+                self._hooks.append(hook)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="triage-pg-silence", daemon=True
+                )
+                self._thread.start()
+
+    def disable(self, hook: Callable[[str, str], None]) -> None:
+        with self._lock:
+            if hook in self._hooks:
+                self._hooks.remove(hook)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(SILENT_LOOK_S)
+            with contextlib.suppress(Exception):  # (a look that failed: the next one)
+                self._look()
+
+    def _look(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            conns = [c for c in self._conns if c.silent is None]
+        suspects: dict[str, list[PgConnection]] = {}
+        seen = set()
+        for c in conns:
+            lock = getattr(c.raw, "lock", None)
+            key = id(c)
+            seen.add(key)
+            if lock is None or not lock.locked() or c.raw.closed:
+                self._busy_since.pop(key, None)
+                continue
+            since = self._busy_since.setdefault(key, now)
+            if now - since >= SILENT_BUSY_S:
+                suspects.setdefault(c.target, []).append(c)
+        for key in list(self._busy_since):
+            if key not in seen:
+                del self._busy_since[key]
+        for target, busy in suspects.items():
+            waited = now - min(self._busy_since[id(c)] for c in busy)
+            if _answers(target, SILENT_PROBE_S):
+                for c in busy:  # busy, not silent: asked about again later
+                    self._busy_since[id(c)] = time.monotonic() - SILENT_BUSY_S + SILENT_REPROBE_S
+                continue
+            waited += SILENT_PROBE_S
+            self.silent(target, waited)
+
+    def silent(self, target: str, waited: float) -> None:
+        """The server at `target` does not answer: say so (the hooks), then cut every
+        connection to it."""
+        why = (
+            f"the database server has not answered for {waited:.0f} s (its processes stopped "
+            "or overloaded, or the network between dropping everything)"
+        )
+        with self._lock:
+            hooks = list(self._hooks)
+            doomed = [c for c in self._conns if c.target == target and c.silent is None]
+        for c in doomed:  # (closed from now on: nobody hands it out again)
+            c.silent = why
+        for hook in hooks:
+            with contextlib.suppress(Exception):
+                hook(target, why)
+        for c in doomed:
+            c.abandon(why)
+            self._busy_since.pop(id(c), None)
+
+
+def _answers(target: str, within: float) -> bool:
+    """Does the server at `target` answer a question within `within` seconds? An error is an
+    answer too (a refusal, too many clients): only silence is not. Asked from a thread of its
+    own, left behind when it does not come back in time (libpq's connect_timeout ends it)."""
+    got = threading.Event()
+
+    def ask() -> None:
+        try:
+            import psycopg
+
+            with psycopg.connect(
+                _tcp_bounded(target), autocommit=True, connect_timeout=max(2, int(within) + 1)
+            ) as c:
+                c.execute("SELECT 1").fetchone()
+        except Exception as exc:
+            from ..trouble import server_gone
+
+            if server_gone(exc):  # (a timeout, a connection cut: no answer)
+                return
+        got.set()
+
+    threading.Thread(target=ask, name="triage-pg-ask", daemon=True).start()
+    return got.wait(within)
+
+
+_SILENCE = _SilenceWatch()
+
+
+def watch_for_silence(hook: Callable[[str, str], None] | None = None) -> None:
+    """From now on, a server of this process's connections that stops answering is found
+    within a few seconds (see SILENT_BUSY_S): `hook(target, why)` is told first, then every
+    connection to it is cut, and what waited on one raises OperationalError with `why`."""
+    _SILENCE.enable(hook)
+
+
+def stop_watching_for_silence(hook: Callable[[str, str], None]) -> None:
+    _SILENCE.disable(hook)
+
+
+def _tcp_bounded(target: str) -> str:
+    """The connection string with the TCP_BOUNDS it does not set itself (those it sets are
+    kept as given)."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        given = conninfo_to_dict(target)
+        extra = {k: v for k, v in TCP_BOUNDS.items() if k not in given}
+        return make_conninfo(target, **extra) if extra else target
+    except Exception:
+        return target
+
+
 def _milliseconds(setting: str) -> int:
     """A time setting as SHOW gives it (`0`, `200ms`, `30s`, `1min`) in milliseconds."""
     m = re.fullmatch(r"(\d+)\s*(ms|s|min|h|d)?", setting.strip())
@@ -725,14 +910,24 @@ def schema_version(conn: PgConnection) -> int:
     return int(got[0]) if got else 0
 
 
-def connect(target: str, *, create: bool = True, migrate_schema: bool = True) -> PgConnection:
-    """Open the database (creating the schema when it has none and `create`)."""
+def connect(
+    target: str,
+    *,
+    create: bool = True,
+    migrate_schema: bool = True,
+    connect_timeout: int = CONNECT_TIMEOUT_S,
+) -> PgConnection:
+    """Open the database (creating the schema when it has none and `create`); an attempt on
+    a host that does not answer gives up after `connect_timeout` seconds (libpq's, per host;
+    at least 2)."""
     try:
         import psycopg
     except ImportError as exc:
         raise StoreError(f"{display(target)}: {INSTALL_HINT}") from exc
     try:
-        raw = psycopg.connect(target, autocommit=True, connect_timeout=10)
+        raw = psycopg.connect(
+            _tcp_bounded(target), autocommit=True, connect_timeout=max(2, connect_timeout)
+        )
     except psycopg.Error as exc:
         from ..trouble import server_todo
 

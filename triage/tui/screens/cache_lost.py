@@ -76,6 +76,14 @@ class CacheLostScreen(ModalScreen[None]):
             retry.first(Static).update(text)
 
     def action_reopen(self) -> None:
+        if self.server:
+            # off the UI thread: an attempt on a server that does not answer waits out its
+            # connect_timeout, and the keys (q) must still work meanwhile
+            try_now = getattr(self.app, "try_server_now", None)
+            if try_now is not None:
+                try_now()
+                self.query_one("#lost-retry", Static).update(Text("Trying to connect…"))
+                return
         reopen = getattr(self.app, "reopen_cache", None)
         if reopen is None:
             return
