@@ -613,9 +613,18 @@ def _watch_stopped(watcher: Watcher, folder: str, how: str) -> None:
 @click.pass_context
 def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -> None:
     """Print cable REF exactly as it was received, byte for byte."""
+    from .store import workflow as wf
     from .store.ingest import raw_bytes
 
     conn, path = _open_store(ctx, db_opt, create=False)
+    try:  # (`PARIS 1877`, without its year, as assign and thread take it)
+        cid = wf.find_cable(conn, ref)
+    except wf.WorkflowError as exc:
+        if "ambiguous" in str(exc):
+            raise CliError(str(exc)) from exc
+    else:
+        row = conn.execute("SELECT reference_id FROM cables WHERE id = ?", (cid,)).fetchone()
+        ref = str(row[0]) if row else ref
     data = raw_bytes(conn, ref.strip().upper(), version)
     if data is None:
         data = raw_bytes(conn, ref.strip(), version)
@@ -951,21 +960,31 @@ def unassign(ctx: click.Context, db_opt: str | None, ref: str) -> None:
 @click.argument("ref")
 @click.argument("status", nargs=-1, required=True)
 @click.option(
-    "--ack/--no-ack",
-    "ack",
-    default=None,
-    help="An EMERGENCY, FLASH or NIACT IMMEDIATE nobody acknowledged: acknowledge it first (--ack), or "
-    "close it unacknowledged (--no-ack). Without either, closing one asks on a terminal and "
-    "is refused elsewhere.",
+    "--ack",
+    "ack_yes",
+    is_flag=True,
+    help="An EMERGENCY, FLASH or NIACT IMMEDIATE nobody acknowledged: acknowledge it first. "
+    "Without --ack or --no-ack, closing one asks on a terminal and is refused elsewhere.",
 )
+@click.option("--no-ack", "ack_no", is_flag=True, help="Or close it unacknowledged.")
 @click.pass_context
 def status(
-    ctx: click.Context, db_opt: str | None, ref: str, status: tuple[str, ...], ack: bool | None
+    ctx: click.Context,
+    db_opt: str | None,
+    ref: str,
+    status: tuple[str, ...],
+    ack_yes: bool,
+    ack_no: bool,
 ) -> None:
     """Set the follow-up STATUS of cable REF (NEW, ASSIGNED, IN PROGRESS, AWAITING REPLY,
     DONE, NO ACTION)."""
     from .cable.model import CLOSED_STATUSES
     from .store import workflow as wf
+
+    if ack_yes and ack_no:
+        # (one flag pair, the last won: --ack --no-ack closed a FLASH unacknowledged)
+        raise CliError("--ack and --no-ack ask for opposite things: give one; nothing was changed")
+    ack = True if ack_yes else (False if ack_no else None)
 
     try:
         value = wf.normalise_status(" ".join(status))
@@ -1016,6 +1035,9 @@ def due(ctx: click.Context, db_opt: str | None, ref: str, when: tuple[str, ...])
     '2026-12-01', '2026-12-01T09:00Z' (UTC, as export prints it), 'none'."""
     from .store.workflow import WorkflowError, is_past, parse_when
 
+    if not " ".join(when).strip():
+        # (an empty variable in a script cleared the due date; the console's box keeps it)
+        raise CliError("no due time given: type one ('tomorrow noon', '+2d'), or none to clear it")
     try:
         at = parse_when(" ".join(when))
     except WorkflowError as exc:
@@ -1042,28 +1064,31 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
 
     # bytes as cables are read: UTF-8, else cp1252 (a Latin-1 terminal's `café`), never a
     # lone surrogate that SQLite refuses
+    if text == "-" and sys.stdin.isatty():
+        # (it sat waiting in silence, as if hung)
+        _fail("reading the note from the terminal: type it, then ctrl+d on a line of its own")
     data = sys.stdin.buffer.read() if text == "-" else text.encode("utf-8", "surrogateescape")
     from_stdin, text = text == "-", decode(data)[0]
     if from_stdin:
         # a script whose pipe failed must not wipe a note: nothing read clears nothing
         if not text.strip():
             raise CliError(
-                f"note: {ref}: nothing read from standard input; the note is unchanged "
+                f"{ref}: nothing read from standard input; the note is unchanged "
                 f"(to clear it: triage note {ref} '')"
             )
         text = text.removesuffix("\n").removesuffix("\r")  # (echo's and a file's last newline)
     if append and not text.strip():
-        raise CliError(f"note: {ref}: nothing to append; the note is unchanged")
+        raise CliError(f"{ref}: nothing to append; the note is unchanged")
 
     def new_note(conn: sqlite3.Connection, cable_id: int) -> str:
         old = wf.state(conn, cable_id).note or ""
         if append:
             longer = f"{old.rstrip()}\n{text}" if old.strip() else text
             if why := wf.note_too_long(longer):
-                raise CliError(f"note: {ref}: nothing appended: with it, {why}")
+                raise CliError(f"{ref}: nothing appended to the note: with it, {why}")
             return longer
         if why := wf.note_too_long(text):
-            raise CliError(f"note: {ref}: not saved: {why}")
+            raise CliError(f"{ref}: the note was not saved: {why}")
         if old.strip() and old != text:
             by = next(
                 (
@@ -1103,11 +1128,18 @@ def ack(ctx: click.Context, db_opt: str | None, ref: str) -> None:
     help="Inbox, New, Mine, Overdue, Due, All, or a view from the config.",
 )
 @click.option("--status", "status_opt", multiple=True, help="Only this status (repeatable).")
-@click.option("--officer", help="Only this officer ('me' for yourself, 'none' for unassigned).")
+@click.option(
+    "--officer",
+    "officer_opt",
+    multiple=True,
+    help="Only this officer ('me' for yourself, 'none' for unassigned; repeatable: either).",
+)
 @click.option(
     "--precedence",
+    "precedence_opt",
+    multiple=True,
     help="Only this precedence, as the CSV prints it ('NIACT IMMEDIATE') or short (NIACT), "
-    "or a range such as '>=IMMED'.",
+    "or a range such as '>=IMMED' (repeatable: either of two precedences, both ranges).",
 )
 @click.option(
     "--since",
@@ -1128,8 +1160,8 @@ def export(
     db_opt: str | None,
     view_name: str,
     status_opt: tuple[str, ...],
-    officer: str | None,
-    precedence: str | None,
+    officer_opt: tuple[str, ...],
+    precedence_opt: tuple[str, ...],
     since: str | None,
     dated_since: str | None,
     output: str,
@@ -1179,16 +1211,16 @@ def export(
         except SinceError as exc:
             raise CliError(str(exc)) from exc
         filters.append(Filter("received", ">=" + start.strftime("%Y-%m-%dT%H:%M")))
-    if officer:
-        officer = _officer_as_known(conn, officer)
+    # (repeated, each was kept but the last, silently: `--officer a --officer b` listed b's)
+    officers = [_officer_as_known(conn, o) for o in officer_opt if o]
     try:
         for st in status_opt:
             filters.append(Filter("status", normalise_status(st)))
     except WorkflowError as exc:
         raise CliError(f"--status: {exc}") from exc
     for key, value, option in (
-        ("officer", officer, "--officer"),
-        ("precedence", precedence, "--precedence"),
+        *(("officer", o, "--officer") for o in officers),
+        *(("precedence", p, "--precedence") for p in precedence_opt),
         ("since", dated_since, "--dated-since"),
     ):
         if value:

@@ -697,7 +697,13 @@ def handover(
     )
     closed = ", ".join(f"'{s}'" for s in CLOSED)
     closed_unacked = Section(
-        f"Closed unacknowledged since {zulu_minute(minute)}",
+        # (the day too when it is not today's: `since 20:22Z` read as minutes ago)
+        "Closed unacknowledged since "
+        + (
+            zulu_minute(minute)
+            if minute.astimezone(dt.UTC).date() == now.astimezone(dt.UTC).date()
+            else minute.astimezone(dt.UTC).strftime("%m-%d %H:%MZ")
+        ),
         View(
             tab="All",
             filters=(

@@ -96,6 +96,18 @@ def find_cable(conn: sqlite3.Connection, reference_id: str) -> int:
             "SELECT id FROM cables WHERE reference_id = ?", (ref.upper(),)
         ).fetchone()
     if row is None:
+        # as typed in a REF line or `triage thread` (`PARIS 1877`, `26 paris 1877`, without its
+        # year when one year's is held): raw and audit said no such cable
+        from .threads import held_years, normalise_ref
+
+        held = held_years(conn, ref) or [normalise_ref(ref)]
+        if len(held) > 1:
+            raise WorkflowError(
+                f"{reference_id} is ambiguous: it may be {', '.join(held)}; type the year "
+                f"({held[-1]})"
+            )
+        row = conn.execute("SELECT id FROM cables WHERE reference_id = ?", (held[0],)).fetchone()
+    if row is None:
         raise WorkflowError(f"no cable {reference_id} in the cache")
     return int(row[0])
 
