@@ -362,7 +362,7 @@ async def test_the_filter_bar_shows_filters_as_they_are_typed(db: Path) -> None:
     filter box is two words (and an unknown filter); `action` read `addressed:action`."""
     from .test_console import static_text
 
-    app = make_app(db)
+    app = make_app(db, office_ris=["RUEHFR"])  # (action needs the office's routing)
     async with app.run_test(size=(160, 30)) as pilot:
         await settle(pilot)
         await pilot.press("f", *'status:"no action" action', "enter")
