@@ -148,11 +148,11 @@ async def test_a_narrow_list_keeps_officer_and_status_on_screen(db: Path, width:
         row = line_of(app, "26PARIS1877")
         assert len(row.rstrip()) <= width
         assert cell(app, row, "officer").strip() in ("kwalker", "kwa…ker", "kwa…er"), row
-        assert cell(app, row, "status").strip() == "ASGN", row
+        assert cell(app, row, "status").strip() == "ASG", row
         assert "ACK?" in line_of(app, "26STATE104233")  # FLASH, nobody acknowledged it
 
 
-@pytest.mark.parametrize(("width", "status"), [(80, "ASG!"), (120, "ASGN")])
+@pytest.mark.parametrize(("width", "status"), [(80, "ASG!"), (120, "ASG")])
 async def test_an_overdue_cable_says_so_when_the_age_column_gives_way(
     db: Path, width: int, status: str
 ) -> None:
@@ -177,7 +177,8 @@ async def test_an_overdue_cable_says_so_when_the_age_column_gives_way(
 async def test_an_overdue_flash_nobody_acknowledged_says_late_where_age_gave_way(
     db: Path, width: int
 ) -> None:
-    # it read `ACK?` alone: nothing on the row said it was past its objective
+    # it read `ACK?` alone: nothing on the row said it was past its objective (then `LATE` alone:
+    # nothing said it was not acknowledged either); `?!` both
     conn = connect(db)
     wf.set_due(conn, wf.find_cable(conn, "26STATE104233"), "2020-01-01T09:00:00Z", "lead")
     conn.close()
@@ -185,7 +186,7 @@ async def test_an_overdue_flash_nobody_acknowledged_says_late_where_age_gave_way
     async with app.run_test(size=(width, 30)) as pilot:
         await settle(pilot)
         row = line_of(app, "26STATE104233")
-        assert cell(app, row, "status").strip() == "LATE", row
+        assert cell(app, row, "status").strip() == "NE?!", row
         assert "ACK?" in line_of(app, "26ANKARA3401")  # (a FLASH not yet late)
 
 
@@ -587,3 +588,107 @@ async def test_top_secret_and_secret_read_apart_on_16_colours(db: Path, sixteen_
             return int(bg.rich_color.downgrade(ColorSystem.STANDARD).number or 0)
 
         assert await banner_colour("26JCS911") != await banner_colour("26STATE104233")
+
+
+# -- fix18: the top of the list, column widths, one spelling per status, the arrivals strip -------
+
+
+WIDTHS = (80, 100, 120, 140, 160, 200)
+
+
+@pytest.mark.parametrize("show_addressed", [False, True])
+@pytest.mark.parametrize("officer_width", [7, 10, 12, 16])
+def test_a_wider_terminal_never_narrows_a_column(show_addressed: bool, officer_width: int) -> None:
+    """OFFICER shrank to 8 cells before ORIGIN went, then grew back from the room ORIGIN left:
+    `mrodriguez` whole at 100 columns, `mrod…uez` at 120. Every column but the subject (which
+    takes what a dropped column frees) is at least as wide on a wider terminal."""
+    before: dict[str, int] = {}
+    for width in range(60, 221):
+        cols = layout_columns(width, show_addressed, officer_width)
+        widths = {c.key: c.width for c in cols}
+        assert sum(widths.values()) + len(cols) - 1 <= width, (width, widths)
+        if width >= 80:
+            assert widths["subject"] >= 30, (width, widths)
+        for key, was in before.items():
+            if key != "subject":
+                assert widths.get(key, 0) >= was, (width, key, was, widths)
+        before = widths
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+async def test_officer_names_are_no_shorter_on_a_wider_terminal(db: Path, width: int) -> None:
+    set_officer(db, "26STATE104233", "mrodriguez")
+    app = make_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        shown = cell(app, line_of(app, "26STATE104233"), "officer").strip()
+        assert shown == ("mrod…guez" if width == 80 else "mrodriguez"), (width, shown)
+
+
+def status_cells(app: TriageApp) -> dict[str, str]:
+    return {
+        ref: cell(app, line_of(app, ref), "status").strip()
+        for ref in ("26STATE104233", "26ANKARA3401", "26STATE98412", "26PARIS1877", "26ROME1301")
+    }
+
+
+@pytest.mark.parametrize(
+    ("width", "expected"),
+    [
+        # FLASH AWAITING REPLY, FLASH NEW, NIACT ASSIGNED (unacknowledged), ASSIGNED, IN PROGRESS
+        (80, ["AWT?", "ACK?", "ASG?", "ASG", "PRG"]),
+        (100, ["AWT ACK?", "NEW ACK?", "ASG ACK?", "ASG", "PRG"]),
+        (120, ["AWT ACK?", "NEW ACK?", "ASG ACK?", "ASG", "PRG"]),
+        (200, ["AWAITING REPLY", "NEW", "ASSIGNED", "ASSIGNED", "IN PROGRESS"]),
+    ],
+)
+async def test_one_spelling_for_each_status_in_a_list(
+    db: Path, width: int, expected: list[str]
+) -> None:
+    """`ASG ACK?` beside `ASGN`, `PRG?` beside `PROG`: two spellings of one status."""
+    conn = connect(db)
+    for ref, officer in (("26STATE104233", "jsmith"), ("26STATE98412", "kwalker")):
+        wf.assign(conn, wf.find_cable(conn, ref), officer, "lead")
+    wf.assign(conn, wf.find_cable(conn, "26PARIS1877"), "kwalker", "lead")
+    wf.assign(conn, wf.find_cable(conn, "26ROME1301"), "jsmith", "lead")
+    wf.set_status(conn, wf.find_cable(conn, "26ROME1301"), "IN PROGRESS", "jsmith")
+    wf.set_status(conn, wf.find_cable(conn, "26STATE104233"), "AWAITING REPLY", "jsmith")
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        assert list(status_cells(app).values()) == expected
+
+
+async def test_a_late_flash_nobody_acknowledged_says_both_at_80(db: Path) -> None:
+    """A NEW FLASH overdue and not acknowledged said LATE alone at 80 columns."""
+    conn = connect(db)
+    wf.set_due(conn, wf.find_cable(conn, "26STATE104233"), "2020-01-01T09:00:00Z", "lead")
+    wf.assign(conn, wf.find_cable(conn, "26STATE98412"), "kwalker", "lead")
+    wf.set_due(conn, wf.find_cable(conn, "26STATE98412"), "2020-01-01T09:00:00Z", "lead")
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        assert cell(app, line_of(app, "26STATE104233"), "status").strip() == "NE?!"
+        assert cell(app, line_of(app, "26STATE98412"), "status").strip() == "AS?!"
+
+
+async def test_the_thread_tree_spells_a_status_as_the_list_does(db: Path) -> None:
+    conn = connect(db)
+    cid = wf.find_cable(conn, "26PARIS2002")
+    wf.assign(conn, cid, "jsmith", "lead")
+    wf.set_status(conn, cid, "AWAITING REPLY", "jsmith")
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        assert cell(app, line_of(app, "26PARIS2002"), "status").strip() == "AWT"
+        await pilot.press("slash", *"26PARIS2002", "enter")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, CableScreen)
+        tree = static_text(app, "#thread-text")
+        assert "26PARIS2002" in tree, tree
+        assert "AWT" in tree and "WAIT" not in tree, tree

@@ -31,14 +31,13 @@ from ..messages import CursorMoved
 from ..safe import PREC_STYLES, alarm_style, class_style, visible
 from ..text import (
     SHORT_TITLES,
-    STATUS_SHORT,
     Column,
     age_text,
     cut_middle,
     cut_subject,
     dtg_short,
     layout_columns,
-    status_with,
+    status_cell,
     suggested_name,
 )
 
@@ -426,18 +425,12 @@ class CableList(Widget, can_focus=True):
                 value = suggested_name(visible(row.suggested, one_line=True), w)
                 style = Style(dim=True, italic=True)
         elif c.key == "status":
-            value = row.status if w >= 14 else STATUS_SHORT.get(row.status, row.status)
-            late = overdue and not age_column  # (the AGE column and its `!` gave way)
-            if late:
-                # the status says it; first, for a FLASH nobody acknowledged too: its
-                # acknowledgement is past the objective (and where AGE gave way, STATUS has 4
-                # cells)
-                value = status_with(row.status or "NEW", "LATE", w)
-                style = alarm_style()
-            elif not ack_column and needs_ack(row.prec_rank, row.ack_by, row.status):
-                # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow (where
-                # the list has an ACK column, that column says it)
-                value = status_with(row.status or "NEW", "ACK?", w)
+            # the alarms: where AGE (and its `!`) gave way, an overdue cable says LATE here; where
+            # there is no ACK column, an unacknowledged FLASH or NIACT IMMEDIATE says ACK? here
+            late = overdue and not age_column
+            unacked = not ack_column and needs_ack(row.prec_rank, row.ack_by, row.status)
+            value = status_cell(row.status or "NEW", w, unacked=unacked, late=late)
+            if late or unacked:
                 style = alarm_style()
         elif c.key == "ack":
             if row.ack_by:
