@@ -593,6 +593,80 @@ async def test_top_secret_and_secret_read_apart_on_16_colours(db: Path, sixteen_
 # -- fix18: the top of the list, column widths, one spelling per status, the arrivals strip -------
 
 
+def top_rows_and_position(app: TriageApp) -> tuple[list[str], str]:
+    return list_lines(app)[1:5], static_text(app, "#filters")
+
+
+async def test_cables_coming_back_above_the_cursor_push_it_down_not_off_screen(db: Path) -> None:
+    """The four most urgent cables tagged, closed (they leave the Inbox) and the change undone:
+    they came back above the screen (`8 of 48`, first row the 5th cable) with no sign."""
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "V", "j", "j", "j", "V", "6")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Acknowledge, then set NO ACTION
+        await settle(pilot)
+        assert "26JCS911" not in "\n".join(list_lines(app))  # (they left the Inbox)
+        await pilot.press("u")
+        await settle(pilot)
+        rows, where = top_rows_and_position(app)
+        assert position(app) == (8, N_SAMPLES), where
+        assert "26JCS911" in rows[0] and "EMERG" in rows[0], rows
+        assert "26STATE104233" in rows[1] and "FLASH" in rows[1], rows
+        assert "above" not in where, where
+        assert line_of(app, "26STATE99001").startswith(">")  # the cursor stayed on its cable
+
+
+async def test_an_arrival_above_the_cursor_leaves_the_top_in_sight(db: Path, samples: Path) -> None:
+    app = make_app(db)
+    app.bell = lambda: None  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"jjjjjj")
+        app.check_for_changes()
+        await settle(pilot)
+        other = connect(db)
+        niact = (samples / "03_niact_evacuation.txt").read_bytes()
+        ingest(other, [Item("in.txt", niact.replace(b"98412", b"103511"))])
+        other.close()
+        assert app.feed.wait(5)
+        app.check_for_changes()
+        await settle(pilot)
+        rows, where = top_rows_and_position(app)
+        assert position(app) == (8, N_SAMPLES + 1), where
+        assert "26JCS911" in rows[0], rows  # the EMERGENCY cable scrolled off the top
+        assert "above" not in where, where
+
+
+async def test_clearing_a_search_shows_the_top_of_the_list(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"embassy", "enter")
+        await settle(pilot)
+        await pilot.press("j", "j", "j")
+        await pilot.press("escape")
+        await settle(pilot)
+        rows, where = top_rows_and_position(app)
+        assert "26JCS911" in rows[0], (rows, where)
+        assert "above" not in where, where
+
+
+async def test_rows_above_the_screen_are_counted_in_the_position(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "above" not in static_text(app, "#filters")
+        await pilot.press("G")
+        lst = app.screen.query_one(CableList)
+        hidden = N_SAMPLES - lst.page_height
+        assert hidden > 0
+        assert f"{N_SAMPLES} of {N_SAMPLES}   ↑ {hidden} above" in static_text(app, "#filters")
+        await pilot.press("g")
+        assert "above" not in static_text(app, "#filters")
+
+
 WIDTHS = (80, 100, 120, 140, 160, 200)
 
 

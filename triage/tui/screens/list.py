@@ -879,6 +879,9 @@ class ListScreen(WorkflowActions):
         where = Text(f"{lst.cursor + 1:,} of {n:,}" if n else "0 of 0", end="")
         if self.partial:
             where.append("+ (counting…)")
+        if lst.top > 0 and n:
+            # rows above the screen (the most urgent, in the default sort) say they are there
+            where.append(f"   ↑ {lst.top:,} above", style="bold")
         if lst.tagged:
             where.append(f"   {len(lst.tagged)} tagged", style="bold")
         start = self.range_start()

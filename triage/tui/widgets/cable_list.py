@@ -134,7 +134,8 @@ class CableList(Widget, can_focus=True):
         rows_current: bool = False,
     ) -> None:
         """New contents. With `keep_id` (the list read again) the cursor stays on that cable if
-        it is still in the view, keeping its place on the screen, or else at the same index.
+        it is still in the view, or else at the same index; the top of the list stays in sight
+        while the cursor's row fits on the first screen, and below that the row keeps its place.
         Without (a new search, filter or view) the cursor goes to the first row: the most
         urgent match, with the top of the list in view. `first_rows`: the rows of the first
         page (ids[:PAGE]), read with the ids. `rows_current`: the rows read for the ids before
@@ -161,8 +162,13 @@ class CableList(Widget, can_focus=True):
                 index = ids.index(keep_id)
             except ValueError:
                 index = min(old_cursor, max(0, len(ids) - 1))
-            offset = old_cursor - old_top
-            self.top = max(0, index - offset)
+            if index < self.page_height:
+                # the cursor's row fits on the first screen: the top of the list is shown, and
+                # rows that came above the cursor push it down (as mutt and k9s do) rather than
+                # scroll the most urgent rows off the top with no sign
+                self.top = 0
+            else:  # further down: the cursor's row keeps its place on the screen
+                self.top = max(0, index - (old_cursor - old_top))
             self.cursor = index
         self._clamp()
         self.refresh()
@@ -265,7 +271,10 @@ class CableList(Widget, can_focus=True):
         self.move_to(self.cursor + step)
 
     def on_resize(self) -> None:
+        top = self.top
         self._clamp()
+        if self.top != top:  # (the position line says how many rows are above the screen)
+            self.post_message(self.CursorMoved(self.cursor))
 
     # -- the mouse: a click selects, a double click opens, the wheel scrolls -------------------
 
