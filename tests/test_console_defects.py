@@ -766,3 +766,63 @@ async def test_the_thread_tree_spells_a_status_as_the_list_does(db: Path) -> Non
         tree = static_text(app, "#thread-text")
         assert "26PARIS2002" in tree, tree
         assert "AWT" in tree and "WAIT" not in tree, tree
+
+
+def arrival_strip(app: TriageApp) -> str:
+    strip = app.screen.query_one("#arrivals", Static)
+    return static_text(app, "#arrivals") if strip.display else ""
+
+
+async def arrive_outside_the_view(pilot, app: TriageApp, db: Path, samples: Path) -> None:  # type: ignore[no-untyped-def]
+    app.bell = lambda: None  # type: ignore[method-assign]
+    await pilot.press("f", *"prec:PRIORITY", "enter")
+    await settle(pilot)
+    app.check_for_changes()
+    await settle(pilot)
+    other = connect(db)
+    niact = (samples / "03_niact_evacuation.txt").read_bytes()
+    ingest(other, [Item("in.txt", niact.replace(b"98412", b"103511"))])
+    other.close()
+    assert app.feed.wait(5)
+    app.check_for_changes()
+    await settle(pilot)
+    assert "26STATE103511 arrived outside this view" in arrival_strip(app)
+
+
+@pytest.mark.parametrize("how", ["acknowledged", "closed"])
+async def test_the_arrivals_strip_goes_when_a_colleague_handles_the_cable(
+    db: Path, samples: Path, how: str
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await arrive_outside_the_view(pilot, app, db, samples)
+        other = connect(db)
+        cid = wf.find_cable(other, "26STATE103511")
+        if how == "acknowledged":
+            wf.acknowledge(other, cid, "jsmith")
+        else:
+            wf.set_status(other, cid, "NO ACTION", "jsmith")
+        other.close()
+        assert app.feed.wait(5)
+        app.check_for_changes()
+        await settle(pilot)
+        assert arrival_strip(app) == ""
+
+
+async def test_the_arrivals_strip_goes_when_this_officer_closes_the_cable(
+    db: Path, samples: Path
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await arrive_outside_the_view(pilot, app, db, samples)
+        await pilot.press("escape")  # the Inbox, where it is: tagged (the cursor never on it)
+        await settle(pilot)
+        await pilot.press("g", "V", "ctrl+d", "V")
+        lst = app.screen.query_one(CableList)
+        with connect(db) as conn:
+            assert wf.find_cable(conn, "26STATE103511") in lst.tagged
+        await pilot.press("K")  # acknowledged with the rest
+        await settle(pilot)
+        await pilot.press("f", *"prec:PRIORITY", "enter")
+        await settle(pilot)
+        assert arrival_strip(app) == ""
