@@ -316,7 +316,7 @@ async def test_at_100_columns_a_new_status_shows_beside_ack(db: Path) -> None:
         await pilot.press("K")
         await settle(pilot)
         row = line_of(app, "26STATE98412")
-        assert "ACK?" not in row and "PROG" in row, row
+        assert "ACK?" not in row and "PRG" in row, row
 
 
 # -- H: a new user's trips ---------------------------------------------------------------------

@@ -319,7 +319,7 @@ async def test_at_80_columns_a_status_shows_beside_its_alarm(db: Path) -> None:
         assert line_of(app, "26STATE98412").rstrip().endswith("PRG?")
         await pilot.press("K")
         await settle(pilot)
-        assert line_of(app, "26STATE98412").rstrip().endswith("PROG")
+        assert line_of(app, "26STATE98412").rstrip().endswith("PRG")
 
 
 # -- eyes16: a change to tagged cables that some refuse ------------------------------------------

@@ -131,5 +131,5 @@ def test_a_status_set_by_someone_else_meanwhile_is_shown_not_overwritten(
     console.wait_for("to DONE; pick yours, esc keeps theirs", timeout=10)
     assert officer_and_status(db, "26ROME1301", env).endswith(" DONE")
     console.keys("3")  # deciding, having seen theirs
-    console.wait_for(" PROG ", timeout=10)
+    console.wait_for(" PRG ", timeout=10)
     assert officer_and_status(db, "26ROME1301", env).endswith(" IN PROGRESS")

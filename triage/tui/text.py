@@ -26,40 +26,54 @@ from .safe import PREC_STYLES, alarm_style, class_style, visible
 
 SHORT_TITLES = {"OFFICER": "OFCR", "STATUS": "STAT", "REFERENCE": "REF", "ORIGIN": "FROM"}
 
+# a status in 8 cells or fewer (the list below ~160 columns, the thread tree when narrow): one
+# spelling per status, whatever the row's alarms. The open statuses have three letters, so that an
+# alarm fits beside them in the list's 8 cells (`PRG ACK?`, `ASG LATE`) and a mark in its 4
+# (`PRG?`, `ASG!`): a list that wrote `ASGN` on one row and `ASG ACK?` on the next read as two
+# statuses. DONE and NO ACTION never carry an alarm (closed), and keep four.
 STATUS_SHORT = {
-    "NEW": "NEW",
-    "ASSIGNED": "ASGN",
-    "IN PROGRESS": "PROG",
-    "AWAITING REPLY": "WAIT",
-    "DONE": "DONE",
-    "NO ACTION": "NOAC",
-}
-# three letters, beside a four-letter alarm in the list's 8-cell STATUS (`PRG ACK?`, `ASG LATE`):
-# the alarm hid the status, so a status set on an unacknowledged FLASH did not show
-STATUS_TINY = {
     "NEW": "NEW",
     "ASSIGNED": "ASG",
     "IN PROGRESS": "PRG",
     "AWAITING REPLY": "AWT",
-    "DONE": "DNE",
-    "NO ACTION": "NOA",
+    "DONE": "DONE",
+    "NO ACTION": "NOAC",
 }
 
+ACK_ALARM, LATE_ALARM = "ACK?", "LATE"
 
-def status_with(status: str, alarm: str, width: int) -> str:
-    """The status and a four-letter alarm (`ACK?`, `LATE`) in `width` cells. Below 8 (the
-    80-column list's 4), the alarm alone for a NEW cable, and for any other the status's three
-    letters with the alarm's mark, as mutt's flags (`PRG?`: not acknowledged, `ASG!`: late):
-    the alarm alone hid a status set on an unacknowledged FLASH."""
-    room = width - len(alarm) - 1
-    if room < 3:
-        if status in ("", "NEW") or width < 4:
-            return alarm
-        return STATUS_TINY.get(status, status[:3]) + ("!" if alarm == "LATE" else "?")
-    for shown in (status, STATUS_SHORT.get(status, status), STATUS_TINY.get(status, status)):
-        if len(shown) <= room:
-            return f"{shown} {alarm}"
-    return f"{status[:room]} {alarm}"
+
+def status_short(status: str) -> str:
+    return STATUS_SHORT.get(status, status[:4])
+
+
+def status_cell(status: str, width: int, *, unacked: bool = False, late: bool = False) -> str:
+    """A status and its alarms in `width` cells, one spelling per status at each width.
+
+    14 cells and more: the status in full. 8: its short spelling, and beside it the alarm
+    (`PRG ACK?`, `ASG LATE`; `LATE ACK?` for both on a NEW cable, whose status is implied).
+    4 (the 80-column list): a NEW cable shows the alarm itself (`ACK?`, `LATE`), any other its
+    three letters and a mark as mutt's flags (`ASG?`: not acknowledged, `ASG!`: late); both
+    alarms at once are `?!` after the first two letters (`AS?!`, and `NE?!` for a NEW cable):
+    LATE alone hid that a FLASH was not acknowledged either."""
+    status = status or "NEW"
+    if not unacked and not late:
+        return status if width >= 14 else status_short(status)
+    alarms = [a for a, on in ((LATE_ALARM, late), (ACK_ALARM, unacked)) if on]
+    words = " ".join(alarms)
+    for shown in (status, status_short(status)):
+        if len(shown) + 1 + len(words) <= width:
+            return f"{shown} {words}"
+    if status == "NEW" and len(words) <= width:
+        return words  # (NEW is what an unhandled cable is: the alarms say it)
+    if width < 4:
+        return ("?" if unacked else "") + ("!" if late else "")
+    short = status_short(status)
+    if unacked and late:
+        return short + "?!" if len(short) + 2 <= width else (short[:2] + "?!")[:width]
+    if status == "NEW":
+        return (ACK_ALARM if unacked else LATE_ALARM)[:width]
+    return short[: width - 1] + ("?" if unacked else "!")
 
 
 @dataclass
@@ -86,11 +100,17 @@ def sections_shown(section: str) -> str:
 
 def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) -> list[Column]:
     """Columns that fit the width; the subject keeps at least 30 cells down to 80 columns.
-    ORIGIN and TAGS go first, then the DTG, then OFFICER and STATUS shorten; the reference keeps
-    its 18 cells (the longest cablegate ids, `05RIODEJANEIRO1238`) down to 60 columns: narrower
-    (a split pane, a phone's ssh), the subject gives way first, down to 12 cells, so that the
-    reference, OFFICER and STATUS stay whole on screen down to 60 columns. OFFICER is as wide as the
-    longest name the view holds (7 to 16) while the subject keeps its 30 cells."""
+    STATUS shortens and TAGS, ORIGIN, ACK and the DTG go first, then AGE, then OFFICER narrows;
+    the reference keeps its 18 cells (the longest cablegate ids, `05RIODEJANEIRO1238`) down to
+    60 columns: narrower (a split pane, a phone's ssh), the subject gives way first, down to 12
+    cells, so that the reference, OFFICER and STATUS stay whole on screen down to 60 columns.
+
+    OFFICER starts as wide as the longest name the view holds (7 to 16) and narrows only as far
+    as the width needs; what a dropped column frees goes to the subject alone. Every column but
+    the subject is so never narrower on a wider terminal: OFFICER shrank to 8 cells before ORIGIN
+    went and grew back from the room ORIGIN left, so `mrodriguez` was whole at 100 columns and
+    cut (`mrod…uez`) at 120."""
+    want = max(7, min(16, officer_width))
     cols = [
         Column("mark", "", 1),
         Column("prec", "PREC", 5),
@@ -101,7 +121,7 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
         Column("origin", "ORIGIN", 20),
         Column("subject", "SUBJECT", 30),
         Column("tags", "TAGS", 14),
-        Column("officer", "OFFICER", 12),  # `↩ mrodriguez`: cites a cable they hold
+        Column("officer", "OFFICER", want),
         Column("status", "STATUS", 14),
     ]
     cols.append(Column("ack", "ACK", 13))
@@ -119,28 +139,29 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
             if c.key == key:
                 c.width = min(c.width, to)
 
-    def narrow_subject(least: int) -> None:
+    def narrow(key: str, least: int) -> None:
+        """Only as far as the width needs, down to `least` (so on a wider terminal, less)."""
         for c in cols:
-            if c.key == "subject":
-                c.width = max(least, c.width - (used() - width))
+            if c.key == key and c.width > least:
+                c.width = max(least, c.width - max(0, used() - width))
 
     steps: list[Callable[[], None]] = [
         lambda: shrink("status", 8),
-        lambda: shrink("officer", 10),
+        lambda: narrow("officer", 10),
         lambda: drop("tags"),
         lambda: shrink("origin", 16),
-        lambda: shrink("officer", 8),
         lambda: shrink("origin", 15),
         lambda: drop("ack"),
         lambda: drop("origin"),
         lambda: shrink("addressed", 3),
         lambda: drop("dtg"),
         lambda: shrink("status", 4),
-        lambda: shrink("officer", 6),
         lambda: drop("addressed"),
         lambda: drop("age"),
+        lambda: narrow("officer", 7),
         # in a narrow pane the officer and the status stay on screen, the subject gives way
-        lambda: narrow_subject(12),
+        lambda: narrow("subject", 12),
+        lambda: narrow("officer", 6),
         # a reference is what an officer quotes and searches for: the last thing to cut
         lambda: shrink("ref", 16),
     ]
@@ -148,20 +169,9 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
         if used() <= width:
             break
         step()
-    spare = width - used()
-    officer = next((c for c in cols if c.key == "officer"), None)
-    if officer is not None:
-        want = max(7, min(16, officer_width))
-        if want < officer.width:
-            spare += officer.width - want
-            officer.width = want
-        else:  # wider, from what the subject has beyond its 30 cells
-            grow = min(want - officer.width, max(0, spare))
-            spare -= grow
-            officer.width += grow
     for c in cols:
         if c.key == "subject":
-            c.width += max(0, spare)
+            c.width += max(0, width - used())
     return cols
 
 

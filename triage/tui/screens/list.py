@@ -28,7 +28,7 @@ from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...cable.model import Precedence, is_overdue
+from ...cable.model import Precedence, is_closed, is_overdue
 from ...cable.rollup import Rollup
 from ...config import ConfigError, remove_view, save_view
 from ...store.first_page import FIRST_ROWS, FirstPage, read_rows
@@ -666,6 +666,7 @@ class ListScreen(WorkflowActions):
         self.partial = False
         self.loaded = True
         self._first_shown = self._shown = msg.data.generation
+        self._forget_handled_arrivals()
         self._draw_filters()
         self._draw_arrivals()
         self._load_counts(self.view, msg.data.generation)
@@ -762,6 +763,30 @@ class ListScreen(WorkflowActions):
     def note_arrivals(self, arrivals: list[Arrival]) -> None:
         for a in arrivals:
             self.urgent[a.cable_id] = a
+
+    def _forget_handled_arrivals(self) -> None:
+        """The urgent arrivals someone has acknowledged or closed since (this officer with a bulk
+        status, a colleague) no longer need this officer's attention: their strip (`arrived
+        outside this view`, `F jumps to it`) goes. Read each time the list is read again, which
+        any change to the cache brings."""
+        if not self.urgent:
+            return
+        ids = list(self.urgent)
+        marks = ", ".join("?" for _ in ids)
+        try:
+            rows = (
+                self.tapp.cache.conn()
+                .execute(
+                    f"SELECT cable_id, status, ack_by FROM workflow WHERE cable_id IN ({marks})",
+                    ids,
+                )
+                .fetchall()
+            )
+        except (sqlite3.Error, StoreError):
+            return  # (the cache cannot be read now: the strip stays until it can)
+        for cable_id, status, ack_by in rows:
+            if ack_by or is_closed(status):
+                self.urgent.pop(int(cable_id), None)
 
     def _urgent_out_of_sight(self) -> list[tuple[int, Arrival]]:
         """The pending urgent arrivals in this view that are not on screen: (index, arrival),
@@ -893,6 +918,9 @@ class ListScreen(WorkflowActions):
         where = Text(f"{lst.cursor + 1:,} of {n:,}" if n else "0 of 0", end="")
         if self.partial:
             where.append("+ (counting…)")
+        if lst.top > 0 and n:
+            # rows above the screen (the most urgent, in the default sort) say they are there
+            where.append(f"   ↑ {lst.top:,} above", style="bold")
         if lst.tagged:
             where.append(f"   {len(lst.tagged)} tagged", style="bold")
         start = self.range_start()

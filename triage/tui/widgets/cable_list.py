@@ -31,14 +31,13 @@ from ..messages import CursorMoved
 from ..safe import PREC_STYLES, alarm_style, class_style, visible
 from ..text import (
     SHORT_TITLES,
-    STATUS_SHORT,
     Column,
     age_text,
     cut_middle,
     cut_subject,
     dtg_short,
     layout_columns,
-    status_with,
+    status_cell,
     suggested_name,
 )
 
@@ -135,7 +134,8 @@ class CableList(Widget, can_focus=True):
         rows_current: bool = False,
     ) -> None:
         """New contents. With `keep_id` (the list read again) the cursor stays on that cable if
-        it is still in the view, keeping its place on the screen, or else at the same index.
+        it is still in the view, or else at the same index; the top of the list stays in sight
+        while the cursor's row fits on the first screen, and below that the row keeps its place.
         Without (a new search, filter or view) the cursor goes to the first row: the most
         urgent match, with the top of the list in view. `first_rows`: the rows of the first
         page (ids[:PAGE]), read with the ids. `rows_current`: the rows read for the ids before
@@ -162,8 +162,13 @@ class CableList(Widget, can_focus=True):
                 index = ids.index(keep_id)
             except ValueError:
                 index = min(old_cursor, max(0, len(ids) - 1))
-            offset = old_cursor - old_top
-            self.top = max(0, index - offset)
+            if index < self.page_height:
+                # the cursor's row fits on the first screen: the top of the list is shown, and
+                # rows that came above the cursor push it down (as mutt and k9s do) rather than
+                # scroll the most urgent rows off the top with no sign
+                self.top = 0
+            else:  # further down: the cursor's row keeps its place on the screen
+                self.top = max(0, index - (old_cursor - old_top))
             self.cursor = index
         self._clamp()
         self.refresh()
@@ -266,7 +271,10 @@ class CableList(Widget, can_focus=True):
         self.move_to(self.cursor + step)
 
     def on_resize(self) -> None:
+        top = self.top
         self._clamp()
+        if self.top != top:  # (the position line says how many rows are above the screen)
+            self.post_message(self.CursorMoved(self.cursor))
 
     # -- the mouse: a click selects, a double click opens, the wheel scrolls -------------------
 
@@ -426,18 +434,12 @@ class CableList(Widget, can_focus=True):
                 value = suggested_name(visible(row.suggested, one_line=True), w)
                 style = Style(dim=True, italic=True)
         elif c.key == "status":
-            value = row.status if w >= 14 else STATUS_SHORT.get(row.status, row.status)
-            late = overdue and not age_column  # (the AGE column and its `!` gave way)
-            if late:
-                # the status says it; first, for a FLASH nobody acknowledged too: its
-                # acknowledgement is past the objective (and where AGE gave way, STATUS has 4
-                # cells)
-                value = status_with(row.status or "NEW", "LATE", w)
-                style = alarm_style()
-            elif not ack_column and needs_ack(row.prec_rank, row.ack_by, row.status):
-                # an unacknowledged FLASH or NIACT IMMEDIATE says so even when narrow (where
-                # the list has an ACK column, that column says it)
-                value = status_with(row.status or "NEW", "ACK?", w)
+            # the alarms: where AGE (and its `!`) gave way, an overdue cable says LATE here; where
+            # there is no ACK column, an unacknowledged FLASH or NIACT IMMEDIATE says ACK? here
+            late = overdue and not age_column
+            unacked = not ack_column and needs_ack(row.prec_rank, row.ack_by, row.status)
+            value = status_cell(row.status or "NEW", w, unacked=unacked, late=late)
+            if late or unacked:
                 style = alarm_style()
         elif c.key == "ack":
             if row.ack_by:

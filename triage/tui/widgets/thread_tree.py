@@ -25,7 +25,7 @@ from ...cable.rollup import Rollup
 from ...store import threads as th
 from ...store.schema import StoreError
 from ..safe import PREC_STYLES, class_style, visible
-from ..text import STATUS_SHORT, cut_middle
+from ..text import cut_middle, status_short
 
 if TYPE_CHECKING:
     from ...store.cache import Cache
@@ -309,7 +309,7 @@ class ThreadTree(VerticalScroll, can_focus=True):
         officer = visible(f.get("officer") or "-", one_line=True)
         status = f.get("status") or "NEW"
         if narrow:  # as the list shows them in a narrow pane
-            officer, status = cut_middle(officer, 8), STATUS_SHORT.get(status, status)
+            officer, status = cut_middle(officer, 8), status_short(status)
         t.append(officer, style="italic")
         t.append(gap)
         t.append(status, style="dim")
