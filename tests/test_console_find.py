@@ -227,3 +227,24 @@ async def test_the_title_keeps_the_focus_mark_during_a_find(tmp_path: Path, widt
             .rstrip()
             .endswith("1 of 2 in Inbox")
         )
+
+
+async def test_a_find_that_fails_leaves_no_count_of_the_last(tmp_path: Path) -> None:
+    """eyes18: after `found 1 of 1`, a find of words the cable lacks said `not found`, yet the
+    title still read `found 1 of 1` while n had gone back to the next cable."""
+    db = tmp_path / "cache.db"
+    conn = connect(db)
+    ingest(conn, [Item("summit.txt", summit_cable())])
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("slash", *"signed the", "enter")
+        await settle(pilot)
+        assert "found 1 of 1" in static_text(app, "#title")
+        await pilot.press("slash", "ctrl+u", *"management has approved", "enter")
+        await settle(pilot)
+        assert "found" not in static_text(app, "#title"), static_text(app, "#title")
+        assert any("not found: management has approved" in n.message for n in app._notifications)

@@ -443,7 +443,9 @@ class CableScreen(WorkflowActions):
                 self.show_thread = False
                 self._show_thread()
             self.find_text = value or None
-            self.find_pos = -1
+            # (the last find's matches, until the text is searched again: a find that failed
+            # left the title at the last one's `found 1 of 1`)
+            self.find_hits, self.find_pos = [], -1
             self.draw()
             if self.find_text and not self.find_hits:
                 self.notify(f"not found: {visible(value, one_line=True)}", markup=False)
