@@ -87,3 +87,15 @@ def test_closed_unacknowledged_since_another_day_names_the_day(db: Path) -> None
     heading = next(ln for ln in r.stdout.splitlines() if "Closed unacknowledged since" in ln)
     # `since 11-28 20:22Z`, not `since 20:22Z` (read as minutes ago)
     assert heading.split("since ", 1)[1][:5].count("-") == 1, heading
+
+
+def test_audit_until_a_minute_takes_in_that_minute_and_a_range_backwards_is_said(
+    db: Path,
+) -> None:
+    assert run(db, "assign", "26PARIS1877", "jsmith", "--new").exit_code == 0
+    last = run(db, "audit").stdout.strip().splitlines()[-1].split()
+    minute = f"{last[1]}T{last[2]}"  # `2026-11-30T20:22Z`, as the log prints it
+    r = run(db, "audit", "--since", minute, "--until", minute)
+    assert r.exit_code == 0 and "26PARIS1877  status  NEW -> ASSIGNED" in r.stdout, r.output
+    r = run(db, "audit", "--since", "2026-11-30", "--until", "2026-11-29")
+    assert r.exit_code == 1 and "is not before --until" in r.output, r.output

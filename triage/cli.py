@@ -1321,6 +1321,10 @@ def _audit_time(option: str, value: str, end: bool) -> str:
             t += dt.timedelta(days=1)
         except OverflowError:
             return "9999-12-31T23:59:59.999999Z~"  # after every time the log can hold
+    elif end and re.search(r"[T ]\d{1,2}:\d{2}Z?$", value.strip()):
+        # to the minute, as the log prints its times: that minute is in (`--until 20:22Z` left
+        # out the rows printed `20:22Z`)
+        t += dt.timedelta(minutes=1)
     return t.isoformat(timespec="seconds")
 
 
@@ -1401,6 +1405,8 @@ def audit(
         )
     lo = _audit_time("--since", since, end=False) if since else None
     hi = _audit_time("--until", until, end=True) if until else None
+    if lo is not None and hi is not None and lo >= hi:
+        raise CliError(f"--since {since} is not before --until {until}: no time is in between")
     n = 0
     for e in al.entries(conn, reference_id=ref, who=who, since=lo, until=hi):
         n += 1
