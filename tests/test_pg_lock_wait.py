@@ -192,3 +192,27 @@ def test_on_sqlite_a_command_behind_the_write_lock_says_so_and_goes_on(tmp_path:
             proc.kill()
     assert proc.returncode == 0, said + err.decode()
     assert f"{REF}: officer jsmith" in out.decode()
+
+
+def test_commands_run_in_one_process_leave_no_connection_open(cache: str) -> None:
+    """The lock watch's thread held each command's connection, so a command run in-process (as
+    the tests and any wrapper run them) left it open for good: the CI's server ran out of its
+    200 clients."""
+    import psycopg
+    from click.testing import CliRunner
+
+    from triage.cli import main
+
+    def open_sessions() -> int:
+        with psycopg.connect(cache, autocommit=True) as c:
+            row = c.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            ).fetchone()
+            return int(row[0]) if row else 0
+
+    before = open_sessions()
+    for n in range(12):
+        r = CliRunner().invoke(main, ["note", "--db", cache, REF, f"note {n}"])
+        assert r.exit_code == 0, r.output
+    assert open_sessions() <= before

@@ -316,6 +316,10 @@ def _open_store(
         raise CliError(str(exc)) from exc
     if new:
         _fail(f"note: {path}: a new cache")
+    # closed when the command ends (a process's exit did it, but not a command run in-process:
+    # a PostgreSQL connection whose lock watch holds it was never collected, and the tests ran
+    # the server out of clients)
+    ctx.call_on_close(lambda: _close_quietly(conn))
     if getattr(conn, "backend", "") == "postgresql":
         # a wait on another session's lock (a row held in an open transaction, the write lock)
         # is said after a second or two, not sat through in silence as if hung
@@ -324,6 +328,11 @@ def _open_store(
     if writes:
         _restore_triggers(conn, path)
     return conn, path
+
+
+def _close_quietly(conn: sqlite3.Connection) -> None:
+    with contextlib.suppress(Exception):
+        conn.close()
 
 
 def _restore_triggers(conn: sqlite3.Connection, path: Path) -> None:

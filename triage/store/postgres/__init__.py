@@ -183,6 +183,9 @@ class _LockWatch:
                             self._cond.wait()
                         break
                     self._cond.wait(LOCK_RECHECK_S)
+            # its own connection goes with the statement: kept for the connection's life, one
+            # per slow statement's connection ran the test server out of its 200 (CI under load)
+            self._drop_side()
 
     def _ask(self) -> LockWait | None:
         """What the connection's statement waits for now (None: no lock, or no answer)."""
