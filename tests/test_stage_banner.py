@@ -38,6 +38,18 @@ def _read(text: str, security_level: str | None = None) -> Banner:
             {"level": "CONFIDENTIAL", "glued_tail": "SIPDIS E.O. 12958: DECL: 11/27/2036"},
             (),
         ),
+        # `UNCLAS EFTO` (spaced or not) is the designation's, not the station's
+        (
+            "UNCLAS EFTO SECTION 01 OF 02 SAN VALDORIA 000123",
+            {"level": "UNCLASSIFIED", "section": "1 of 2", "station": "SAN VALDORIA"},
+            (),
+        ),
+        (
+            "UNCLAS E F T O HILLTOWN 000042",
+            {"level": "UNCLASSIFIED", "station": "HILLTOWN", "serial": "000042"},
+            (),
+        ),
+        ("UNCLAS EFTOVILLE 000042", {"station": "EFTOVILLE"}, ()),
         # no banner: the security line's level, said
         ("E.O. 12958: N/A\nTAGS: PREL", {"level": "SECRET"}, ("security line",)),
         # a copied page's CLASSIFICATION line

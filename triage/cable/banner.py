@@ -41,6 +41,9 @@ BANNER_LINES = 40
 CORRECTED_LINES = 60
 
 RE_NOFORN = re.compile(r"\bNOFORN\b", re.I)
+# `UNCLAS EFTO` ("encrypted for transmission only", 5 FAH-2 H-222), spaced or not: a word of
+# the designation, not of the station (`UNCLAS E F T O SECTION 01 OF 02 PORT OF SPAIN 000123`)
+RE_EFTO = re.compile(r"^E ?F ?T ?O\b[\s/]*", re.I)
 RE_COPIED_CLASSIFICATION = re.compile(r"^\s*CLASSIFICATION:\s*(.+)$", re.I)
 RE_NOT_LETTER = re.compile(r"[^A-Z]")
 # `CORRECTED` or `C O R R E C T E D` in any case: only ASCII letters upper-case to these
@@ -76,7 +79,8 @@ def caveats_in(text: str) -> list[str]:
 def glued_banner_tail(rest: str) -> str | None:
     """What follows a banner's station and serial on its own line, when the caption, E.O.,
     TAGS or SUBJECT lines were run onto it; None when the banner names no station/serial."""
-    rest = RE_SECTION.sub("", RE_NOFORN.sub("", rest).strip(" /")).strip()
+    rest = RE_NOFORN.sub("", rest).strip(" /")
+    rest = RE_SECTION.sub("", RE_EFTO.sub("", rest)).strip()
     up = rest.upper()
     mt = RE_STATION_SERIAL.match(up)
     if not mt:
@@ -128,7 +132,7 @@ def read_banner(
             lvl, rest = got
             level = lvl
             banner_idx = k
-            rest = RE_NOFORN.sub("", rest).strip(" /")
+            rest = RE_EFTO.sub("", RE_NOFORN.sub("", rest).strip(" /"))
             ms = RE_SECTION.match(rest)
             if ms:
                 section = f"{int(ms.group(1))} of {int(ms.group(2))}"

@@ -4,8 +4,12 @@ from the banner's station and serial (a year written before the station stays: `
 1895` sent in 1975 is 7575LIBREVILLE1895), else the DE line's serial and the FM line's post;
 else an id standing alone on a line near the top. A caption that names another post and
 another serial than the FM and DE lines (a release's text under another cable's caption) gives
-way to them, with a warning: two cables must not share an id. The origin is the FM line's post as
-cablegate names it (`AMEMBASSY PARIS` -> Embassy Paris), else the banner station's.
+way to them, with a warning: two cables must not share an id. A caption naming another post than
+the FM line's, with no header serial to say which of the FM post's cables this is, builds no id
+(its serial is another post's: a quoted or repeated cable, another cable's text), and says so.
+An id whose year is only estimated (no date-time group) says so, naming the id. The origin is
+the FM line's post as cablegate names it (`AMEMBASSY PARIS` -> Embassy Paris), else the banner
+station's.
 """
 
 from __future__ import annotations
@@ -85,26 +89,53 @@ def origin_from_station(station: str) -> str | None:
     return "Embassy " + title_place(s)
 
 
-def _caption_of_another_cable(
-    from_: str | None, station: str | None, serial: str | None, de_serial: str | None
-) -> str | None:
-    """The FM line's post when the caption's station and serial are both another's than the
-    header's (FM AMEMBASSY CHISINAU, DE RUEHCH #0694, caption ULAANBAATAR 000234: a release's
-    text under another cable's caption); None when they agree, or either is missing."""
-    if not (from_ and station and serial and de_serial):
-        return None
-    fm = from_.upper().strip()
-    post = RE_POST_WORDS.sub("", fm, count=1)
-    if post == fm or not serial.isdigit() or not de_serial.isdigit():
-        return None  # (not an embassy's, consulate's or mission's FM line)
-    post = clean(RE_FM_TAIL.sub("", post))
-    if not RE_POST_NAME.fullmatch(post) or RE_NOT_ID.sub("", post) == RE_NOT_ID.sub(
-        "", station.upper()
-    ):  # (a place's name alone: an FM line run into its TO line is no post to trust)
-        return None
-    if int(serial) == int(de_serial):
+# the FM line's words before the post a cable's id is built from (`USINT HAVANA`: HAVANA)
+RE_FM_POST = re.compile(
+    r"^(?:AM\s*EMBASSY|AM\s*CONSUL(?:ATE)?(?:\s+GENERAL)?|US\s*MISSION|USINT|USOFFICE|USLO|USEU"
+    r"|AIT)\s+"
+)
+
+
+def fm_post(from_: str) -> str | None:
+    """The post an FM line names (`AMEMBASSY PARIS` -> PARIS, `USINT HAVANA` -> HAVANA,
+    `SECSTATE WASHDC` -> STATE); None for an FM line that names no post (`JOINT STAFF WASHDC`)
+    or is more than a place's name (an FM line run into its TO line is no post to trust)."""
+    fm = clean(RE_FM_TAIL.sub("", RE_ROUTING_PREFIX.sub("", from_.upper().strip())))
+    if RE_SECSTATE.match(fm):
+        return "STATE"
+    post = RE_FM_POST.sub("", fm, count=1)
+    if post == fm or not RE_POST_NAME.fullmatch(post):
         return None
     return post
+
+
+def same_post(post: str, station: str) -> bool:
+    """Does a caption's station name the FM line's post? Either holds the other, spaces and
+    marks aside (`USEU BRUSSELS` and BRUSSELS, `USUN NEW YORK`, STATE and SECSTATE)."""
+    a, b = RE_NOT_ID.sub("", post), RE_NOT_ID.sub("", station.upper())
+    return bool(a and b) and (a in b or b in a)
+
+
+def _caption_of_another_post(
+    from_: str | None, station: str | None, serial: str | None, de_serial: str | None
+) -> tuple[str, str | None] | None:
+    """(the FM line's post, the header's serial or None) when the caption names another post
+    than the FM line (FM AMEMBASSY CHISINAU, DE RUEHCH #0694, caption ULAANBAATAR 000234: a
+    release's text under another cable's caption; FM USINT HAVANA with no DE line, caption
+    MOSCOW 000512: another post's cable copied or repeated). None when they agree, when the DE
+    line's serial is the caption's (it vouches for the caption), or either is missing."""
+    if not (from_ and station and serial) or not serial.isdigit() or "XXX" in station.upper():
+        return None
+    if RE_NOT_ID.sub("", station.upper()) in RE_NOT_ID.sub("", from_.upper()):
+        return None  # the FM line names the caption's post (most cables: one test)
+    post = fm_post(from_)
+    if post is None or same_post(post, station):
+        return None
+    if de_serial is None or not de_serial.isdigit():
+        return post, None
+    if int(serial) == int(de_serial):
+        return None
+    return post, de_serial
 
 
 def read_identity(
@@ -116,12 +147,15 @@ def read_identity(
     dtg_year: int | None,
     de_serial: str | None,
     telegram: bool = False,
+    year_estimated: bool = False,
 ) -> Identity:
     """The reference id, sender and origin; never raises on text.
 
     `station`, `serial` and `banner_year` are the banner's, `dtg_year` the dating stage's
     year, `telegram` whether the date came from a TELEGRAM printout (whose From line names
-    the sender, station and serial when the header and banner do not)."""
+    the sender, station and serial when the header and banner do not), `year_estimated`
+    whether that year is only an estimate (no DTG: years before declassification, a date in
+    the text)."""
     warnings: list[str] = []
     if telegram:
         got = telegram_from(lines)
@@ -131,16 +165,29 @@ def read_identity(
             if t_station is not None and (station is None or serial is None):
                 station, serial = t_station, t_serial
     year = dtg_year or banner_year
-    other = _caption_of_another_cable(from_, station, serial, de_serial)
-    if other is not None:
+    if year_estimated and banner_year is not None:
+        # the banner's year (`75 HILLTOWN 1895`) is read, the date's only estimated
+        year, year_estimated = banner_year, False
+    unbuilt = None  # why no id is built, when the caption's is refused
+    other = _caption_of_another_post(from_, station, serial, de_serial)
+    if other is not None and other[1] is not None:
         # the caption names another post and serial than the header's routing does: the
         # header's id, said (two cables would otherwise share one id, the second stored as a
         # "correction" of the first)
         warnings.append(
-            f"the caption reads {station} {serial}, the header {other} #{de_serial}: "
+            f"the caption reads {station} {serial}, the header {other[0]} #{other[1]}: "
             "the id is the header's"
         )
-        station, serial, banner_year = other, de_serial, None
+        station, serial, banner_year = other[0], other[1], None
+    elif other is not None:
+        # another post's caption and no serial of the FM post's own: the caption's id is
+        # another cable's (the one quoted, repeated or copied in), so none is built
+        unbuilt = (
+            f"could not build a reference id: the caption reads {station} {serial}, but the "
+            f"cable is FM {clean(from_ or '')} and no header serial gives that post's own: "
+            "the caption's id would be another cable's"
+        )
+        station, serial, banner_year = other[0], None, None
     if (serial is None or station is None) and de_serial is not None:
         serial = de_serial
     if (station is None or "XXX" in station) and from_:
@@ -156,11 +203,31 @@ def read_identity(
             # (`75 LIBREVILLE 1895` sent in 1975 is 7575LIBREVILLE1895)
             compact = f"{banner_year % 100:02d}{compact}"
         reference_id = f"{year % 100:02d}{compact}{int(serial)}"
+        if year_estimated:
+            # a copied record's line that lists the id gives its year (looked for only
+            # where the station and serial stand in the first lines)
+            top = "\n".join(lines[:200])
+            listed = listed_reference(lines, None) if reference_id[2:] in top else None
+            if listed is not None and listed.strip()[2:] == reference_id[2:]:
+                reference_id = listed  # the year a copied record lists, not a guess
+            else:
+                warnings.append(
+                    f"reference id {reference_id}: its year ({year % 100:02d}) is estimated, "
+                    "not read (no date-time group dates the cable): it may be another year's"
+                )
     else:
         listed = listed_reference(lines, year)
         if listed:
             reference_id = listed
             warnings.append(f"reference id {listed} taken from a line that lists it")
+        elif unbuilt is not None:
+            warnings.append(unbuilt)
+        elif year is None and station and serial:
+            warnings.append(
+                f"could not build a reference id for {station} {serial}: nothing dates the "
+                "cable (no date-time group, declassification date or dated line) to give the "
+                "id its year"
+            )
         else:
             warnings.append("could not build a reference id")
 

@@ -137,6 +137,7 @@ def _read(text: str) -> Cable:
         dating.year,
         header.de_serial,
         dating.telegram,
+        dating.estimated,
     )
     warnings.extend(identity.warnings)
     citing_year = int(dating.dtg[:4]) if dating.dtg and dating.dtg[:4].isdigit() else None

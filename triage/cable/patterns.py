@@ -450,6 +450,7 @@ SPECIAL_ORIGINS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^USMISSION\s+(?:UN\s+)?ROME\b|^UNROME\b|^USUN ROME\b"), "UN Rome"),
     (re.compile(r"^USEU\s+BRUSSELS\b|^USEU\b"), "USEU Brussels"),
     (re.compile(r"^USINT\s+HAVANA\b"), "US Interests Section Havana"),
+    (re.compile(r"^USINT\s+(.+)$"), "US Interests Section {0}"),
     (re.compile(r"^(?:IRAN\s+)?RPO\s+DUBAI\b"), "Iran RPO Dubai"),
     (re.compile(r"^USOFFICE\s+(.+)$"), "US Office {0}"),
     (re.compile(r"^AIT\s+TAIPEI\b"), "American Institute Taiwan, Taipei"),
