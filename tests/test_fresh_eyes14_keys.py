@@ -344,3 +344,42 @@ async def test_a_view_saved_where_the_officer_cannot_write_says_so_in_words(
         assert "you may not write in the folder" in said and "XDG_CONFIG_HOME" in said, said
         assert "Errno" not in said and ".tmp" not in said, said
         assert "flash" not in static_text(app, "#tabs").lower()  # (not added: not saved)
+
+
+async def test_a_key_typed_behind_a_searchs_enter_acts_on_the_new_lists_cable(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """eyes19: `g`, then `/berlin 705`, enter, `K` in one burst acknowledged 26JCS911 (EMERGENCY,
+    under the old list's cursor), which the new list did not show. (Here a FLASH is searched
+    for, so that K acknowledges the cable the new list shows.)"""
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        first = ref_at(app, 0)
+        assert first == "26JCS911"
+        # the search's reading held until the keys have been answered (a big cache's search
+        # takes seconds): the race made certain, not left to the machine's speed
+        import threading
+
+        import triage.tui.screens.list as list_screen
+
+        release = threading.Event()
+        read = list_screen.view_ids
+
+        def slow_search(conn, view, *args, **kw):  # type: ignore[no-untyped-def]
+            if view.search:
+                release.wait(30)
+            return read(conn, view, *args, **kw)
+
+        monkeypatch.setattr(list_screen, "view_ids", slow_search)
+        burst(app, ["slash", *"northern star", "enter", "K"])
+        for _ in range(40):
+            await pilot.pause()
+        release.set()
+        await settle(pilot)
+        conn = connect(db)
+        try:
+            assert wf.state(conn, wf.find_cable(conn, first)).ack_by is None, first
+            assert wf.state(conn, wf.find_cable(conn, "26STATE104233")).ack_by is not None
+        finally:
+            conn.close()

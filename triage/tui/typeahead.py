@@ -46,6 +46,18 @@ def is_box(screen: object) -> bool:
     return hasattr(screen, "typeahead_opening")
 
 
+def busy(screen: object) -> bool:
+    """A screen reading what its keys act on (the list reading a new view after a search or a
+    filter): keys wait for it, as they wait for a box that is opening. Sent on, `a` typed behind
+    a search's enter assigned the cable under the old list's cursor, which the new list did not
+    show (and `K` acknowledged it)."""
+    return bool(getattr(screen, "typeahead_busy", False))
+
+
+# keys that go on while a screen is busy: a way out is never held behind a slow read
+NEVER_HELD = {"escape", "ctrl+c", "ctrl+q"}
+
+
 class TypedAhead(Message):
     """Sent to the widget a held key went to, right behind it: back at the app (the way the key
     went, after it), the key has been answered, its binding too, and the next one can go. A
@@ -75,12 +87,15 @@ class TypeAhead:
             or self._in_flight is not None
             or opening(self.app.screen)
             or is_box(self.app.screen)
+            or busy(self.app.screen)
         )
 
     async def arrived(self, event: events.Key) -> bool:
         """A key just read (not yet sent on). True: held, behind keys typed before it that
         are still on their way to a box (or for a box that is opening)."""
-        if self._holding():
+        if self._holding() and not (
+            event.key in NEVER_HELD and busy(self.app.screen) and not self.held
+        ):
             self.held.append(event)
             await self.pump()
             return True
@@ -140,7 +155,12 @@ class TypeAhead:
         """The oldest held key, as if read now, then a marker behind it."""
         from textual.app import App
 
-        if self._in_flight is not None or opening(self.app.screen) or not self.held:
+        if (
+            self._in_flight is not None
+            or opening(self.app.screen)
+            or busy(self.app.screen)
+            or not self.held
+        ):
             return
         self.held.sort(key=lambda e: e.time)
         event = self.held.pop(0)

@@ -156,6 +156,7 @@ class ListScreen(WorkflowActions):
         self.generation = 0
         self._whole_view = False
         self._moves_from: int | None = None  # see reload
+        self.typeahead_busy = False
         self._view_shown: View | None = None
         self.kept_tagged: dict[int, int] = {}
         # the cable a range of tags starts from (V, or the last cable tagged with space): a
@@ -517,6 +518,11 @@ class ListScreen(WorkflowActions):
         # its rows, so a j typed meanwhile moves from where its cursor lands, not to a row of the
         # old list (which the new one may not hold: the cursor fell back to its top)
         self._moves_from = lst.cursor if self.view != self._view_shown else None
+        # keys typed meanwhile wait for the new view's rows (typeahead.busy)
+        if self._moves_from is not None:
+            self.typeahead_busy = True
+        else:
+            self._not_busy()
         # the first list's first page, when a helper process read it (store/first_page.py):
         # shown at once, so the screen's first frame is drawn with it
         page = self.tapp.take_first_page(self.view) if keep is None else None
@@ -636,6 +642,7 @@ class ListScreen(WorkflowActions):
         if msg.partial:
             lst.set_ids(msg.data.ids, None, first_rows=msg.data.first_rows)
             self._moves_from = None  # (its first page is shown: keys move in it)
+            self._not_busy()
             self.partial = True
             self.loaded = True
             self._first_shown = msg.data.generation
@@ -661,6 +668,7 @@ class ListScreen(WorkflowActions):
             lst.move_to(lst.cursor + moved)
         self._moves_from = None
         self._view_shown = self.view
+        self._not_busy()
         if self._reader is not None and self._reader.is_current:
             self._reader.list_changed()  # its `3 of 54`, and where n and p go from here
         self.partial = False
@@ -702,8 +710,17 @@ class ListScreen(WorkflowActions):
             self._changed_meanwhile = False
             self.cache_changed()
 
+    def _not_busy(self) -> None:
+        """The keys held while a new view was read go now, to its rows."""
+        if self.typeahead_busy:
+            self.typeahead_busy = False
+            self.app.call_later(self.tapp.typeahead.pump)
+
     @on(ViewFailed)
     def _failed(self, msg: ViewFailed) -> None:
+        if msg.generation == self.generation:
+            self._moves_from = None
+            self._not_busy()
         if self.view.search and msg.error.startswith("search"):
             # the search box again, with what was typed and why it cannot be read; the list
             # goes back to the search it showed before
