@@ -247,6 +247,9 @@ async def test_conflict_in_the_console_names_who_and_keeps_their_change(
         assert "(officer jsmith, ASSIGNED); enter assigns yours" in str(
             app.screen.query_one(Label).content
         )
+        # eyes19: "yours" is the officer picked, in the box again (it was empty, and enter gave
+        # the cable to the list's first officer)
+        assert app.screen.query_one(Input).value == "kwalker"
         await pilot.press("escape")
         await settle(pilot)
         assert state(db, "26JCS911").officer == "jsmith"
@@ -550,3 +553,22 @@ async def test_the_split_view_gives_due_and_ack_times_one_way(db: Path) -> None:
         assert "2026-12-01 09:00Z" in header and "2026-12-01T09:00" not in header
         assert f"kwalker {ack_at[:10]} {ack_at[11:16]}Z" in header, header
         assert ack_at not in header
+
+
+async def test_enter_on_an_empty_officer_box_assigns_nobody(db: Path) -> None:
+    """eyes19: `a` then enter gave the cable to the list's first known officer, highlighted as
+    the list came up."""
+    app = make_app(db, officers=["kwalker", "jsmith"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        row = app.screen.query_one(CableList).row_at(0)
+        assert row is not None
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, OfficerPicker)
+        app.screen.query_one(Input).value = ""  # (no suggestion for this cable)
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, OfficerPicker)
+        assert state(db, row.reference_id).officer is None

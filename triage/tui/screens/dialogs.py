@@ -306,6 +306,11 @@ class OfficerPicker(Modal[str | None]):
         if typed.lower() in known and not self._chosen_by_arrows:
             self.dismiss(known[typed.lower()])
             return
+        if not typed and not self._chosen_by_arrows:
+            # enter on an empty box is no choice (the list's first officer, highlighted as
+            # the list came up, was given the cable)
+            self.dismiss(None)
+            return
         if ol.highlighted is not None and ol.display:
             option = ol.get_option_at_index(ol.highlighted)
             self.dismiss(option.id)

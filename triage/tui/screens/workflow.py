@@ -153,7 +153,7 @@ class WorkflowActions(TriageScreen):
         if targets:
             self._ask_officer(targets, f"Assign {self.which(targets)}")
 
-    def _ask_officer(self, targets: list[Target], title: str) -> None:
+    def _ask_officer(self, targets: list[Target], title: str, picked: str | None = None) -> None:
         from .dialogs import OfficerPicker
 
         app = self.tapp
@@ -162,12 +162,15 @@ class WorkflowActions(TriageScreen):
         except (sqlite3.Error, StoreError):
             officers = list(app.config.officers)
 
+        chose: list[str] = []  # the officer picked, put in the box again after a conflict
+
         def ask_again(t: Target, theirs: wf.State) -> None:
             self._ask_officer(
                 [t],
                 f"Assign {visible(t.reference_id, one_line=True)}: {self._who_when(theirs)} "
                 f"(officer {visible(theirs.officer or 'none', one_line=True)}, "
                 f"{theirs.status}); enter assigns yours, esc keeps theirs",
+                chose[-1] if chose else None,
             )
 
         def run(officer: str) -> None:
@@ -185,6 +188,7 @@ class WorkflowActions(TriageScreen):
         def chosen(officer: str | None) -> None:
             if not officer:
                 return
+            chose.append(officer)
             held = self._colleagues_cable(targets)
             if (
                 held is None
@@ -209,7 +213,7 @@ class WorkflowActions(TriageScreen):
                 lambda ok: run(officer) if ok else None,
             )
 
-        app.push_screen(OfficerPicker(title, officers, self.suggested_officer()), chosen)
+        app.push_screen(OfficerPicker(title, officers, picked or self.suggested_officer()), chosen)
 
     def _colleagues_cable(self, targets: list[Target]) -> wf.State | None:
         """The state of the one cable a key acts on when a colleague holds it (not for tagged
