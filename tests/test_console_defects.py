@@ -118,6 +118,9 @@ async def test_a_flash_arriving_above_the_viewport_shows_and_F_jumps_to_it(
         assert "26STATE104299" in line_of(app, "26STATE104299")
         assert line_of(app, "26STATE104299").startswith(">")
         assert not app.screen.query_one("#arrivals", Static).display
+        # eyes19: it fits on the first screen, so the rows above it (the EMERGENCY) stay in
+        # sight; F scrolled them off the top
+        assert lst.top == 0 and "26JCS911" in "\n".join(list_lines(app))
 
 
 # -- names, suggestions and subjects that read alike ---------------------------------------------

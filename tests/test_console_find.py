@@ -113,7 +113,7 @@ async def test_find_previous_is_in_the_help(tmp_path: Path) -> None:
         n_rows = [ln for ln in lines if ln.startswith("n ")]
         assert any("Next match (while finding)" in ln for ln in n_rows), n_rows
         assert any("Next cable (no find open)" in ln for ln in n_rows), n_rows
-        assert any("after the find ended too" in ln and ln.startswith("ctrl+g") for ln in lines)
+        assert any("(while finding, as n)" in ln and ln.startswith("ctrl+g") for ln in lines)
 
 
 def other_cable() -> bytes:

@@ -67,7 +67,7 @@ class CableScreen(WorkflowActions):
             "Find next",
             show=False,
             id="cable.find_next",
-            tooltip="Next match, after the find ended too",
+            tooltip="Next match (while finding, as n)",
         ),
         # ctrl+shift+g (a browser's) reaches few terminals apart from ctrl+g; N is less's and vi's
         Binding(

@@ -855,7 +855,10 @@ class ListScreen(WorkflowActions):
             return
         k, a = hidden[0]
         self.urgent.pop(a.cable_id, None)
-        self.query_one(CableList).move_to(k)
+        lst = self.query_one(CableList)
+        if k < lst.page_height:
+            lst.top = 0  # (it fits on the first screen: the rows above it stay in sight)
+        lst.move_to(k)
 
     def _urgent_elsewhere(self) -> list[Arrival]:
         """The urgent arrivals this view's search or filters leave out, the newest first."""
