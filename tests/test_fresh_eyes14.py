@@ -387,3 +387,20 @@ async def test_e_on_an_empty_view_says_why_and_writes_nothing(db: Path) -> None:
         assert not isinstance(app.screen, PromptScreen)
         said = messages(app)[-1]
         assert said.startswith("nothing to export: No cable in Inbox matches this filter"), said
+
+
+async def test_a_status_key_on_a_cable_at_that_status_says_so(db: Path) -> None:
+    """eyes19: `3` on a cable already IN PROGRESS toasted `status set to IN PROGRESS` (no audit
+    row), and a bulk `2` counted a cable already ASSIGNED among the cables changed."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, "26STATE104233")
+        change(db, "assign", "26STATE104233", "kwalker", "other")
+        change(db, "set_status", "26STATE104233", "IN PROGRESS", "other")
+        await fresh(pilot, app)
+        await pilot.press("3")
+        await settle(pilot)
+        said = messages(app)
+        assert "26STATE104233 is IN PROGRESS already" in said, said
+        assert not any("status set to" in m for m in said), said

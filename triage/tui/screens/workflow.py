@@ -326,7 +326,7 @@ class WorkflowActions(TriageScreen):
             lambda: self._apply_as_asked(
                 targets,
                 f"status set to {status}",
-                lambda c, t, who, b: wf.set_status(c, t.cable_id, status, who, t.row_version, b),
+                lambda c, t, who, b: _status_unless_had(c, t, status, who, b),
                 ask_again,
             ),
             targets,
@@ -585,6 +585,8 @@ class WorkflowActions(TriageScreen):
             with app.cache.borrow() as conn:
                 change(conn, target, app.login, wf.new_batch(app.undo_scope))
             outcome.done.append(target.reference_id)
+        except Unchanged as exc:
+            outcome.unchanged.append(str(exc))
         except wf.Conflict as exc:
             if exc.current is not None:
                 current = exc.current
@@ -781,6 +783,16 @@ class WorkflowActions(TriageScreen):
             what = o.done[0] if len(o.done) == 1 else f"{len(o.done)} cables"
             self.notify(f"{what}: {o.label}", markup=False, timeout=4)
         self.refresh_after_change()
+
+
+def _status_unless_had(
+    conn: sqlite3.Connection, t: Target, status: str, who: str, batch: str
+) -> object:
+    """A status key on a cable that has that status already changes nothing, and says so: the
+    toast said `status set`, and a bulk change counted it among the cables changed."""
+    if wf.state(conn, t.cable_id).status == status:
+        raise Unchanged(f"{t.reference_id} is {status} already")
+    return wf.set_status(conn, t.cable_id, status, who, t.row_version, batch)
 
 
 def local_due(due_at: str) -> str:
