@@ -252,3 +252,21 @@ async def test_a_search_of_one_reference_puts_the_cursor_on_that_cable(
         assert len(lst.ids) >= 2  # the cable, and the one citing it
         row = lst.row_at(lst.cursor)
         assert row is not None and row.reference_id == "26BERLIN702", row
+
+
+async def test_a_search_of_a_reference_the_view_does_not_hold_says_so(db: Path) -> None:
+    """eyes19: `/PARIS1877` on the Inbox with 26PARIS1877 closed put the cursor on 26PARIS2001
+    (which cites it), saying nothing."""
+    from triage.store import workflow as wf
+
+    conn = connect(db)
+    wf.set_status(conn, wf.find_cable(conn, "26PARIS1877"), "DONE", "other")
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"PARIS1877", "enter")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any("26PARIS1877 (DONE) is not in Inbox" in m for m in said), said
+        assert app.screen.query_one(CableList).cursor == 0

@@ -156,6 +156,7 @@ class ListScreen(WorkflowActions):
         self.generation = 0
         self._whole_view = False
         self._moves_from: int | None = None  # see reload
+        self._named: int | None = None  # the cable a search of one reference names
         self.typeahead_busy = False
         self._view_shown: View | None = None
         self.kept_tagged: dict[int, int] = {}
@@ -666,6 +667,9 @@ class ListScreen(WorkflowActions):
         lst.set_ids(msg.data.ids, keep, first_rows=msg.data.first_rows, rows_current=self.partial)
         if moved:
             lst.move_to(lst.cursor + moved)
+        named, self._named = self._named, None
+        if named is not None and lst.position(named) is None:
+            self._named_elsewhere(named)
         self._moves_from = None
         self._view_shown = self.view
         self._not_busy()
@@ -709,6 +713,32 @@ class ListScreen(WorkflowActions):
         if self._changed_meanwhile:
             self._changed_meanwhile = False
             self.cache_changed()
+
+    def _named_elsewhere(self, cid: int) -> None:
+        """`/PARIS1877` when the view does not hold that cable (closed, say): said, and the
+        cursor on the first row, not on a cable citing it as if it were the one."""
+        try:
+            row = (
+                self.tapp.cache.conn()
+                .execute(
+                    "SELECT c.reference_id, w.status FROM cables c JOIN workflow w "
+                    "ON w.cable_id = c.id WHERE c.id = ?",
+                    (cid,),
+                )
+                .fetchone()
+            )
+        except (sqlite3.Error, StoreError):
+            return
+        if row is None:
+            return
+        self.query_one(CableList).move_to(0)
+        ref = visible(str(row[0]), one_line=True)
+        self.notify(
+            f"{ref} ({row[1]}) is not in {self.view.tab}: these cables mention it; the All tab "
+            "holds it",
+            markup=False,
+            timeout=8,
+        )
 
     def _not_busy(self) -> None:
         """The keys held while a new view was read go now, to its rows."""
@@ -1003,7 +1033,9 @@ class ListScreen(WorkflowActions):
             self.view = replace(self.view, search=text.strip() or None)
             # `/BERLIN702`: the cursor on that cable, not on the first of those citing it (an
             # officer who searches a number and presses a acts on the cable named)
-            self.reload(keep_current=False, keep_id=self._cable_named(text))
+            named = self._cable_named(text)
+            self._named = named
+            self.reload(keep_current=False, keep_id=named)
 
         self.app.push_screen(
             PromptScreen(
