@@ -404,3 +404,21 @@ async def test_a_status_key_on_a_cable_at_that_status_says_so(db: Path) -> None:
         said = messages(app)
         assert "26STATE104233 is IN PROGRESS already" in said, said
         assert not any("status set to" in m for m in said), said
+
+
+async def test_a_bulk_assign_says_how_many_are_colleagues_cables(db: Path) -> None:
+    """eyes19: tagged cables, one of them a colleague's, were asked only `Assign 2 tagged
+    cables to root?`; a single cable's a asks whose it is."""
+    app = make_app(db, officers=["kwalker", "jsmith"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        first = lst.row_at(0).reference_id  # type: ignore[union-attr]
+        change(db, "assign", first, "jsmith", "other")
+        await fresh(pilot, app)
+        await pilot.press("space", "space", "a")
+        await settle(pilot)
+        await pilot.press(*"kwalker", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "(1 held by a colleague, who is told)?" in app.screen._question

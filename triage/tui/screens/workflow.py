@@ -174,8 +174,17 @@ class WorkflowActions(TriageScreen):
             )
 
         def run(officer: str) -> None:
+            held = self._held_by_colleagues(targets, officer) if self.bulk() else 0
+            # (tagged cables of colleagues were given away with no word of them: asked as a
+            # single cable's a asks)
+            also = (
+                f" ({held:,} held by {'a colleague, who is' if held == 1 else 'colleagues, who are'}"
+                " told)"
+                if held
+                else ""
+            )
             self._confirm_then(
-                "Assign {which} to " + visible(officer, one_line=True),
+                "Assign {which} to " + visible(officer, one_line=True) + also,
                 lambda: self._apply_as_asked(
                     targets,
                     f"assigned to {visible(officer, one_line=True)}",
@@ -214,6 +223,18 @@ class WorkflowActions(TriageScreen):
             )
 
         app.push_screen(OfficerPicker(title, officers, picked or self.suggested_officer()), chosen)
+
+    def _held_by_colleagues(self, targets: list[Target], officer: str) -> int:
+        """How many of these cables officers other than this one and `officer` hold."""
+        try:
+            conn = self.tapp.cache.conn()
+            return sum(
+                1
+                for t in targets[:500]
+                if (o := wf.state(conn, t.cable_id).officer) and o not in (self.tapp.login, officer)
+            )
+        except (sqlite3.Error, StoreError, wf.WorkflowError):
+            return 0
 
     def _colleagues_cable(self, targets: list[Target]) -> wf.State | None:
         """The state of the one cable a key acts on when a colleague holds it (not for tagged
