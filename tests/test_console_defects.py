@@ -830,3 +830,18 @@ async def test_the_arrivals_strip_goes_when_this_officer_closes_the_cable(
         await pilot.press("f", *"prec:PRIORITY", "enter")
         await settle(pilot)
         assert arrival_strip(app) == ""
+
+
+async def test_the_position_and_the_tags_stay_whole_beside_long_filters(db: Path) -> None:
+    """eyes19: at 80 columns `precedence:>=PRIOR  status:new  status:"in progress"  22 of 36
+    ↑ 8 above   1`: the tag count was cut at the edge, the filters whole."""
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *'prec:>=PRIOR status:new status:"in progress" tag:PREL', "enter")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        bar = static_text(app, "#filters")
+        assert "   1 tagged   range from" in bar and bar.rstrip().endswith("V tags to here"), bar
+        assert "…" in bar and bar.startswith("precedence:"), bar

@@ -986,6 +986,12 @@ class ListScreen(WorkflowActions):
             fit = room - 3 - filters.cell_len - len(sort) - where.cell_len
             if len(search) > fit:
                 search = search[: max(fit - 1, 11)] + "…"
+        # then the filters shorten: the position, the tags and the range stay whole (they were
+        # cut at the edge, `22 of 36   ↑ 8 above   1`, where the filters are on screen as typed)
+        fit = room - (len(search) + 3 if search else 0) - len(sort) - where.cell_len
+        if filters.cell_len > fit:
+            filters.truncate(max(fit - 2, 1), overflow="ellipsis")
+            filters.append("  ")
         t = Text(end="", no_wrap=True, overflow="ellipsis")
         if search:
             t.append("/", style="bold")
