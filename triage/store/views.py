@@ -1003,9 +1003,9 @@ def counts_and_level(
         + " OR ".join(_CAVEAT.format(w) for w in ("FOUO", "SBU", "LOU"))
         + "))",
         f"count(*) FILTER (WHERE {own_sql} AND c.level_rank < 0)",
-        *(f"count(*) FILTER (WHERE {own_sql} AND {c})" for c in _CAPTION_SQL),
+        *(f"count(*) FILTER (WHERE {own_sql} AND {c})" for c in _caption_sql(conn)),
     ]
-    params += own_params * (4 + len(_CAPTION_SQL))
+    params += own_params * (4 + len(CAPTIONS))
     sql = f"SELECT {', '.join(columns)} FROM cables c JOIN workflow w ON w.cable_id = c.id"
     if shared:
         sql += " WHERE " + " AND ".join(shared)
@@ -1028,10 +1028,15 @@ def counts_and_level(
 
 # a caveat among the cable's caveats (space-separated)
 _CAVEAT = "(' ' || c.caveats || ' ') LIKE '% {} %'"
+
+
 # State's distribution captions (NODIS, EXDIS...: cable/rollup.py) in a view. No caption's name
-# is part of another caveat word (SIPDIS is not), so a plain LIKE finds it: the word-bounded
-# test of _CAVEAT cost a concatenation a row
-_CAPTION_SQL = tuple(f"c.caveats LIKE '%{c}%'" for c in CAPTIONS)
+# is part of another caveat word (SIPDIS is not), so a substring test finds it: on PostgreSQL
+# `strpos` (the LIKE the dialect makes ILIKE added 20-30 ms to a view's counts at 20,000
+# cables, strpos 0-4 ms), on SQLite `instr`
+def _caption_sql(conn: object) -> tuple[str, ...]:
+    find = "strpos" if _postgres(conn) else "instr"
+    return tuple(f"{find}(c.caveats, '{c}') > 0" for c in CAPTIONS)
 
 
 def _captions_counted(counts: Sequence[Any]) -> frozenset[str]:
@@ -1084,7 +1089,7 @@ def max_level(conn: sqlite3.Connection, view: View, ctx: Context, stop: Stop = N
     except sqlite3.OperationalError:
         return Rollup()
     if indexed is None:  # (no index yet, or PostgreSQL: counted in the one pass)
-        head += ", " + ", ".join(f"count(*) FILTER (WHERE {c})" for c in _CAPTION_SQL)
+        head += ", " + ", ".join(f"count(*) FILTER (WHERE {c})" for c in _caption_sql(conn))
         sql = head + sql[sql.index(" FROM cables c") :]
     try:
         with _stoppable(conn, stop):
