@@ -23,6 +23,13 @@ def captions_of(caveats: object) -> list[str]:
     return [c for c in CAPTIONS if c in words]
 
 
+def with_captions(marking: str, caveats: object) -> str:
+    """A cable's marking (its badge `TS`, `S//NF`, or its classification in words) with its
+    distribution captions after it, as paper carries them: `TS//NODIS`, `SECRET//EXDIS`."""
+    have = set(marking.upper().split("//"))
+    return marking + "".join(f"//{c}" for c in captions_of(caveats) if c not in have)
+
+
 @dataclass
 class Rollup:
     level: int = -1  # -1: no cable of a known level yet

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ..cable.rollup import Rollup, captions_of
+from ..cable.rollup import Rollup, captions_of, with_captions
 from ..visible import visible
 from .place import file_kind
 from .txn import rollback
@@ -151,10 +151,7 @@ def safe_cell(value: object) -> str:
 def _row(r: Any) -> tuple[list[str], int, str | None, list[str]]:
     tags = " ".join((r[7] or "").split("|"))
     captions = _captions(r[17])
-    classification = r[4]
-    if captions and classification:
-        have = str(classification).upper()
-        classification += "".join(f"//{c}" for c in captions if c not in have)
+    classification = with_captions(r[4], r[17]) if captions and r[4] else r[4]
     values = [
         r[1],
         utc_seconds(r[2]),

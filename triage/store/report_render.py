@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Iterator
 from typing import Any
 
-from ..cable.rollup import Rollup
+from ..cable.rollup import Rollup, with_captions
 from ..visible import visible
 from .report import (
     PREC_ROWS,
@@ -45,6 +45,19 @@ def highest(handover: Handover) -> str:
     if marking.level < 0 and not marking.unmarked:
         return "NO CABLES LISTED"
     return marking.said()
+
+
+def class_of(c: CableLine) -> str:
+    """A listed cable's badge with its distribution captions (`TS//NODIS`, `S//NF//EXDIS`): a
+    NODIS cable read `TS` in the report's rows, as if anyone cleared for TOP SECRET might see
+    it."""
+    return with_captions(c.badge, c.caveats) if c.caveats else c.badge
+
+
+def class_width(h: Handover) -> int:
+    """The text rows' CLASS column: 7 (`TS//NF`), wider when a listed cable carries a caption
+    (the whole marking is shown, every row of the report aligned on the widest)."""
+    return max([7, *(len(class_of(c)) for c in _all_lines(h))])
 
 
 def _all_lines(h: Handover) -> list[CableLine]:
@@ -181,22 +194,23 @@ def render_text(fig: Figures, h: Handover, cache: str) -> str:
     add("")
     add(f"HANDOVER SINCE {zulu(h.since)}")
     add("")
-    out.extend(_section_text(f"Arrived ({h.arrived.total:,})", h.arrived, h, "arrived"))
+    w = class_width(h)
+    out.extend(_section_text(f"Arrived ({h.arrived.total:,})", h.arrived, h, "arrived", 0, w))
     out.extend(
         _section_text(
-            f"Not acknowledged ({h.unacknowledged.total:,})", h.unacknowledged, h, "arrived"
+            f"Not acknowledged ({h.unacknowledged.total:,})", h.unacknowledged, h, "arrived", 0, w
         )
     )
     closed = h.closed_unacknowledged
     if closed.total:
-        out.extend(_section_text(f"{closed.title} ({closed.total:,})", closed, h, "closed"))
+        out.extend(_section_text(f"{closed.title} ({closed.total:,})", closed, h, "closed", 0, w))
     add("Open per officer, with due times")
     if not h.per_officer:
         add("  nothing open")
         add("")
     for officer, sec in h.per_officer:
         shown = _safe(officer) if officer else "(not assigned)"
-        out.extend(_section_text(f"  {shown} ({sec.total:,} open)", sec, h, "due", indent=2))
+        out.extend(_section_text(f"  {shown} ({sec.total:,} open)", sec, h, "due", 2, w))
     add(f"Changed hands ({h.changed_hands_total:,})")
     for c in h.changed_hands:
         add(
@@ -256,7 +270,7 @@ def _ack_text(a: AckStats) -> str:
     )
 
 
-def _line_text(c: CableLine, h: Handover, when: str, indent: int) -> str:
+def _line_text(c: CableLine, h: Handover, when: str, indent: int, cls_w: int = 7) -> str:
     if when == "due":
         t = zulu(c.due_at, True) if c.due_at else "no due date"
     else:
@@ -265,7 +279,8 @@ def _line_text(c: CableLine, h: Handover, when: str, indent: int) -> str:
     who = _cut(_safe(c.officer) if c.officer else "-", 8)
     status = {"IN PROGRESS": "IN PROG", "AWAITING REPLY": "AWAITING", "NO ACTION": "NO ACT"}
     head = (
-        f"{' ' * indent}  {c.precedence:<5} {_safe(c.badge):<7} {_safe(c.reference_id):<18} "
+        f"{' ' * indent}  {c.precedence:<5} {_safe(class_of(c)):<{cls_w}} "
+        f"{_safe(c.reference_id):<18} "
         f"{t:<12}{mark}"
     )
     if when in ("due", "closed"):
@@ -276,10 +291,12 @@ def _line_text(c: CableLine, h: Handover, when: str, indent: int) -> str:
     return _cut(head + subject, WIDTH)
 
 
-def _section_text(title: str, sec: Section, h: Handover, when: str, indent: int = 0) -> list[str]:
+def _section_text(
+    title: str, sec: Section, h: Handover, when: str, indent: int = 0, cls_w: int = 7
+) -> list[str]:
     lines = [title]
     for c in sec.cables:
-        lines.append(_line_text(c, h, when, indent))
+        lines.append(_line_text(c, h, when, indent, cls_w))
     if not sec.cables:
         lines.append(" " * indent + "  none")
     more = sec.total - len(sec.cables)
@@ -498,7 +515,7 @@ def _section_md(title: str, sec: Section, when: str, level: str = "###") -> list
         rows = [
             [
                 c.precedence,
-                md(c.badge),
+                md(class_of(c)),
                 md(c.reference_id),
                 (zulu(c.due_at) if c.due_at else "-") if when == "due" else zulu(c.received_at),
                 md(c.officer) if c.officer else "-",
@@ -524,7 +541,7 @@ def _line_json(c: CableLine) -> dict[str, Any]:
     return {
         "reference_id": c.reference_id,
         "precedence": c.precedence,
-        "classification": c.badge,
+        "classification": class_of(c),  # with its captions: `TS//NODIS`
         "subject": c.subject,
         "officer": c.officer,
         "status": c.status,

@@ -310,6 +310,9 @@ MIGRATIONS: dict[int, list[Migration]] = {
     9: [UNKNOWN_LEVEL],
 }
 
+CAPTIONED_INDEX = "cables_captioned"
+CAPTIONED = "caveats GLOB '*[OXMA]DIS*'"  # NODIS, EXDIS, LIMDIS, STADIS, not SIPDIS
+
 # Indexes whose keys arrive in random order (dates, precedence, tags): every batch of inserts
 # dirties pages all over them. A bulk load (see ingest) drops them and builds each once at its
 # end, sorted, which is how databases load in bulk; `ensure_indexes` puts back any that a bulk
@@ -326,6 +329,12 @@ DEFERRABLE_INDEXES = {
     "WHERE cited_id IS NOT NULL",
     # the Overview's (schema 8): not read while storing
     **OPEN_WORK_INDEXES,
+    # the cables with a distribution caption (NODIS, EXDIS, LIMDIS, STADIS: few), so that the
+    # list's banner finds a view's captions without reading every cable of it (views.max_level;
+    # SIPDIS is the only other caveat ending in DIS). Built by the next ingest on a cache made
+    # before it; until then the banner reads the captions in its scan of the view
+    CAPTIONED_INDEX: "CREATE INDEX IF NOT EXISTS cables_captioned ON cables (caveats) "
+    f"WHERE {CAPTIONED}",
 }
 
 

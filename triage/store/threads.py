@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..cable.references import cable_ids
-from ..cable.rollup import Rollup
+from ..cable.rollup import Rollup, with_captions
 
 LINKS_SCHEMA = [
     """
@@ -290,7 +290,7 @@ class Thread:
 
 NODE_COLUMNS = (
     "c.id, c.reference_id, c.dtg, c.dtg_raw, c.precedence, c.badge, c.level_rank, c.subject, "
-    "c.origin, w.officer, w.status"
+    "c.origin, w.officer, w.status, c.caveats"
 )
 
 
@@ -316,6 +316,9 @@ def _fields(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, dict[str,
                 "origin": r[8],
                 "officer": r[9],
                 "status": r[10],
+                # (its distribution captions, NODIS..., go into the thread's marking: a TOP
+                # SECRET//NODIS thread was marked TOP SECRET)
+                "caveats": r[11] or "",
             }
     return out
 
@@ -746,9 +749,11 @@ def marking(t: Thread) -> Rollup:
         for n in nodes:
             if n.cable_id is not None and n.seen is None:
                 out.add_marking(n.fields.get("badge") or "?")
+                out.add_captions(n.fields.get("caveats"))
             walk(n.children)
 
     out.add_marking(t.root.fields.get("badge") or "?")
+    out.add_captions(t.root.fields.get("caveats"))
     walk(t.cites)
     walk(t.cited_by)
     walk(t.others)
@@ -770,7 +775,7 @@ def to_json(t: Thread) -> dict[str, Any]:
             "current": current,
             "dtg": f.get("dtg"),
             "precedence": f.get("precedence"),
-            "classification": f.get("badge"),
+            "classification": node_class(f) if n.cable_id is not None else None,
             "subject": f.get("subject"),
             "officer": f.get("officer"),
             "status": f.get("status"),
@@ -831,6 +836,11 @@ PREC_SHORT = {
 }
 
 
+def node_class(f: dict[str, Any]) -> str:
+    """A held cable's badge with its distribution captions (`TS//NODIS`)."""
+    return with_captions(f.get("badge") or "?", f.get("caveats"))
+
+
 def node_words(n: Node) -> list[str]:
     """A held cable's line as its parts: DTG, precedence, classification, reference, subject,
     officer, status; a reference not held as its letter, id and text."""
@@ -847,7 +857,7 @@ def node_words(n: Node) -> list[str]:
     return [
         f"{n.letter}. {short_dtg(f)}" if n.letter and not n.citing else short_dtg(f),
         PREC_SHORT.get(f.get("precedence") or "", "-----"),
-        f.get("badge") or "?",
+        node_class(f),
         n.reference_id,
         f.get("subject") or "(no subject)",
         f.get("officer") or "-",

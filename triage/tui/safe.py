@@ -7,10 +7,13 @@ Every string that came from a cable goes through `visible()` and into `rich.text
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.style import Style
 from rich.text import Text
 
 from ..cable.model import level_word
+from ..cable.rollup import CAPTIONS
 from ..visible import visible
 
 
@@ -76,18 +79,40 @@ def class_style(level_rank: int) -> Style:
     return Style(color=LEVEL_TEXT_COLOURS.get(level_rank, "white"), bold=level_rank >= 2)
 
 
-def banner_text(level_rank: int, control: bool, unmarked: bool = False) -> str:
+def banner_text(
+    level_rank: int,
+    control: bool,
+    unmarked: bool = False,
+    captions: Iterable[str] = (),
+    width: int = 0,
+) -> str:
     """The whole marking, the level always in words: `S E C R E T // N O F O R N`,
     `U N C L A S S I F I E D // F O U O`. `control`: the level carries NOFORN (classified)
-    or FOUO (unclassified). `unmarked`: a cable shown has no readable classification (then
-    no level is vouched for it: `CLASSIFICATION UNKNOWN`, or the highest known level
-    `+ UNMARKED`)."""
+    or FOUO (unclassified). `captions`: State's distribution captions after the controls, as
+    paper carries them (`T O P  S E C R E T // N O F O R N // N O D I S`). `unmarked`: a
+    cable shown has no readable classification (then no level is vouched for it:
+    `CLASSIFICATION UNKNOWN`, or the highest known level `+ UNMARKED`). Wider than `width`
+    (when given), the letters are not spaced out (`TOP SECRET//NOFORN//NODIS//EXDIS`): the
+    whole marking is shown rather than cut."""
+    if level_rank < 0 and not unmarked:
+        return "NO CABLES IN VIEW"
+    shown = [c for c in CAPTIONS if c in set(captions)]
     if level_rank < 0:
-        return "C L A S S I F I C A T I O N   U N K N O W N" if unmarked else "NO CABLES IN VIEW"
-    if unmarked:
-        return banner_text(level_rank, control) + "  +  U N M A R K E D"
-    word = level_word(level_rank) or "UNCLASSIFIED"
-    spaced = "  ".join(" ".join(w) for w in word.split())
-    if control:
-        spaced += " // N O F O R N" if level_rank > 0 else " // F O U O"
-    return spaced
+        parts = ["CLASSIFICATION UNKNOWN", *shown]
+    else:
+        parts = [level_word(level_rank) or "UNCLASSIFIED"]
+        if control:
+            parts.append("NOFORN" if level_rank > 0 else "FOUO")
+        parts += shown
+    spaced = " // ".join(_spaced(p) for p in parts)
+    if unmarked and level_rank >= 0:
+        spaced += "  +  U N M A R K E D"
+    if not width or len(spaced) <= width:
+        return spaced
+    return "//".join(parts) + (" + UNMARKED" if unmarked and level_rank >= 0 else "")
+
+
+def _spaced(words: str) -> str:
+    # `TOP SECRET` -> `T O P  S E C R E T`; the unknown level's words three apart, as ever
+    gap = "   " if words == "CLASSIFICATION UNKNOWN" else "  "
+    return gap.join(" ".join(w) for w in words.split())

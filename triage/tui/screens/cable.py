@@ -422,10 +422,13 @@ class CableScreen(WorkflowActions):
         # classified level, FOUO over UNCLASSIFIED, as add() reads each)
         readable = bool((d.classification or "").strip("?/ "))
         marking.add(d.level_rank if readable else None, d.banner_control, d.banner_control)
+        # (its distribution captions: a TOP SECRET NODIS cable's banner read TOP SECRET while
+        # its header said NODIS)
+        marking.add_captions(" ".join(d.caveats))
         if self.show_thread:
             marking.merge(self.query_one(ThreadTree).marking())
         for b in self.query(Banner):
-            b.show_level(marking.level, marking.control, bool(marking.unmarked))
+            b.show_marking(marking)
 
     def on_thread_tree_marking_changed(self, msg: ThreadTree.MarkingChanged) -> None:
         msg.stop()

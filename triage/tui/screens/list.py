@@ -925,8 +925,7 @@ class ListScreen(WorkflowActions):
 
     def _draw_banner(self) -> None:
         for b in self.query(Banner):
-            m = self.marking
-            b.show_level(m.level, m.control, bool(m.unmarked))
+            b.show_marking(self.marking)
 
     def _draw_tabs(self) -> None:
         room = (self.size.width or self.app.size.width) - 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from rich.style import Style
@@ -12,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ...cable.rollup import Rollup
 from ..safe import LEVEL_COLOURS, banner_text
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "esc", "enter": "enter"}
@@ -82,12 +84,35 @@ class Banner(Static):
     Banner { width: 100%; height: 1; content-align: center middle; text-style: bold; }
     """
 
-    def show_level(self, level_rank: int, noforn: bool, unmarked: bool = False) -> None:
+    _shown: tuple[int, bool, bool, frozenset[str]] | None = None
+
+    def show_level(
+        self,
+        level_rank: int,
+        noforn: bool,
+        unmarked: bool = False,
+        captions: Iterable[str] = (),
+    ) -> None:
         colour = LEVEL_COLOURS.get(level_rank, "#808080")
         self.styles.background = colour
         self.styles.color = "black" if level_rank in (0, 3) else "white"
-        text = banner_text(level_rank, noforn, unmarked)
+        self._shown = (level_rank, noforn, unmarked, frozenset(captions))
+        self._draw()
+
+    def show_marking(self, marking: Rollup) -> None:
+        """A roll-up's marking (cable/rollup.py): level, control, captions, unmarked cables."""
+        self.show_level(marking.level, marking.control, bool(marking.unmarked), marking.captions)
+
+    def _draw(self) -> None:
+        if self._shown is None:
+            return
+        level_rank, noforn, unmarked, captions = self._shown
+        text = banner_text(level_rank, noforn, unmarked, captions, self.size.width)
         self.update(Text(text, style=Style(reverse=self.app.no_color)))
+
+    def on_resize(self) -> None:
+        # (a marking with captions is spaced out where it fits, written close where it does not)
+        self._draw()
 
 
 # the hints a line keeps whatever its width: how to get help, and how to leave

@@ -164,6 +164,7 @@ class ThreadTree(VerticalScroll, can_focus=True):
     def _shown(self, fields: dict[str, Any]) -> None:
         badge = str(fields.get("badge") or "?")
         self._marking_now.add_marking(badge)
+        self._marking_now.add_captions(fields.get("caveats"))
 
     def draw(self, keep: int | None = None) -> None:
         self._marking_now = Rollup()
@@ -299,7 +300,7 @@ class ThreadTree(VerticalScroll, can_focus=True):
         t.append(prec, style=PREC_STYLES.get(prec, Style()))
         t.append(gap)
         t.append(
-            visible(f.get("badge") or "?", one_line=True),
+            visible(th.node_class(f), one_line=True),
             style=class_style(int(f.get("level_rank") or 0)),
         )
         t.append(gap)
