@@ -422,7 +422,8 @@ async def test_F_opens_a_flash_that_arrived_outside_the_filter(db: Path, samples
         assert isinstance(app.screen, CableScreen)
         assert "26STATE104299" in static_text(app, "#title")
         said = messages(app)[-1]
-        assert "26STATE104299 (FLASH) is not in Inbox with this search and filters" in said
+        # (one filter and no search: said as it is; eyes19 read "search and filters")
+        assert "26STATE104299 (FLASH) is not in Inbox with this filter:" in said, said
         assert "esc comes back" in said
         await pilot.press("escape")
         await settle(pilot)

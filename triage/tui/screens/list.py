@@ -911,8 +911,15 @@ class ListScreen(WorkflowActions):
         a = elsewhere[0]
         self.urgent.pop(a.cable_id, None)
         self._draw_arrivals()
-        where = self.view.tab + (
-            " with this search and filters" if self.view.search or self.view.filters else ""
+        v = self.view
+        where = v.tab + (
+            " with this search and filters"
+            if v.search and v.filters
+            else " with this search"
+            if v.search
+            else (" with this filter" if len(v.filters) == 1 else " with these filters")
+            if v.filters
+            else ""
         )
         more = f"; {len(elsewhere) - 1:,} more outside it (F again)" if len(elsewhere) > 1 else ""
         self.notify(
