@@ -58,6 +58,8 @@ async def test_s_then_enter_changes_nothing(db: Path) -> None:
         assert isinstance(app.screen, PickScreen)
         labels = [str(app.screen._choices[k][1]) for k in range(len(app.screen._choices))]
         assert "2  ASSIGNED  (now)" in labels, labels
+        # (NEW is refused on a held cable: the box says what to do instead; eyes19)
+        assert "1  NEW  (remove the officer: A)" in labels, labels
         await pilot.press("enter")
         await settle(pilot)
         st = state_of(db, "26STATE104233")

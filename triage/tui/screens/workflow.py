@@ -304,8 +304,15 @@ class WorkflowActions(TriageScreen):
         if current is None:
             now = self._statuses_now(targets)
             current = now.pop() if len(now) == 1 and len(targets) <= 500 else None
+        # NEW on a held cable is refused (NEW is a cable nobody holds): the box says how instead
+        held = current in wf.OWNED_STATUSES
         choices = [
-            (s, f"{k + 1}  {s}" + ("  (now)" if s == current else ""))
+            (
+                s,
+                f"{k + 1}  {s}"
+                + ("  (now)" if s == current else "")
+                + ("  (remove the officer: A)" if s == "NEW" and held else ""),
+            )
             for k, s in enumerate(wf.STATUSES)
         ]
 
