@@ -707,3 +707,14 @@ async def test_urgent_arrivals_commit_by_commit_stack_no_more_toasts_than_a_burs
             "1 more FLASH, NIACT and EMERGENCY cables arrived; the Inbox lists them first"
         ], toasts
         assert app._urgent_toasts.pending == 4
+
+
+async def test_an_empty_views_words_wrap_at_80_columns(db: Path) -> None:
+    """eyes19: at 80 columns the words ended `tab shows other view`, cut at the edge."""
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *'status:"no action" status:done tag:ZZZZ', "enter")
+        await settle(pilot)
+        said = " ".join(ln.strip() for ln in list_lines(app)[2:6] if ln.strip())
+        assert said.endswith("esc clears them; tab shows other views."), said

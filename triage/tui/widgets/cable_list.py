@@ -321,8 +321,13 @@ class CableList(Widget, can_focus=True):
             return self._header_strip(cols, width)
         index = self.top + y - 1
         if index >= len(self.ids):
-            if not self.ids and y == 2 and self.empty_text:
-                return _strip(Text("  " + self.empty_text, style="dim"), self.app.console, width)
+            if not self.ids and y >= 2 and self.empty_text:
+                # wrapped, not cut at the edge (`... tab shows other view` at 80 columns)
+                import textwrap
+
+                lines = textwrap.wrap(self.empty_text, max(20, width - 4))
+                if y - 2 < len(lines):
+                    return _strip(Text("  " + lines[y - 2], style="dim"), self.app.console, width)
             return Strip.blank(width, _PLAIN)
         row = self.row_at(index)
         if row is None:
