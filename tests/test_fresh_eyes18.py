@@ -99,3 +99,9 @@ def test_audit_until_a_minute_takes_in_that_minute_and_a_range_backwards_is_said
     assert r.exit_code == 0 and "26PARIS1877  status  NEW -> ASSIGNED" in r.stdout, r.output
     r = run(db, "audit", "--since", "2026-11-30", "--until", "2026-11-29")
     assert r.exit_code == 1 and "is not before --until" in r.output, r.output
+
+
+def test_audit_until_the_last_minute_there_is(db: Path) -> None:
+    """The minute taken in went past the last time a date can hold: an internal error."""
+    r = run(db, "audit", "--until", "9999-12-31 23:59")
+    assert r.exit_code == 0 and "internal error" not in r.output, r.output

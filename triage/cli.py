@@ -1333,7 +1333,10 @@ def _audit_time(option: str, value: str, end: bool) -> str:
     elif end and re.search(r"[T ]\d{1,2}:\d{2}Z?$", value.strip()):
         # to the minute, as the log prints its times: that minute is in (`--until 20:22Z` left
         # out the rows printed `20:22Z`)
-        t += dt.timedelta(minutes=1)
+        try:
+            t += dt.timedelta(minutes=1)
+        except OverflowError:
+            return "9999-12-31T23:59:59.999999Z~"  # after every time the log can hold
     return t.isoformat(timespec="seconds")
 
 
