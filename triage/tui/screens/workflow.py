@@ -224,17 +224,22 @@ class WorkflowActions(TriageScreen):
 
         app.push_screen(OfficerPicker(title, officers, picked or self.suggested_officer()), chosen)
 
-    def _held_by_colleagues(self, targets: list[Target], officer: str) -> int:
-        """How many of these cables officers other than this one and `officer` hold."""
+    def _states_now(self, targets: list[Target]) -> list[wf.State]:
+        """The workflow of the first 500 of these cables as it is now, for a question put
+        before a change ([] when it cannot be read: the change itself will say what is wrong)."""
         try:
             conn = self.tapp.cache.conn()
-            return sum(
-                1
-                for t in targets[:500]
-                if (o := wf.state(conn, t.cable_id).officer) and o not in (self.tapp.login, officer)
-            )
+            return [wf.state(conn, t.cable_id) for t in targets[:500]]
         except (sqlite3.Error, StoreError, wf.WorkflowError):
-            return 0
+            return []
+
+    def _held_by_colleagues(self, targets: list[Target], officer: str) -> int:
+        """How many of these cables officers other than this one and `officer` hold."""
+        return sum(
+            1
+            for st in self._states_now(targets)
+            if st.officer and st.officer not in (self.tapp.login, officer)
+        )
 
     def _colleagues_cable(self, targets: list[Target]) -> wf.State | None:
         """The state of the one cable a key acts on when a colleague holds it (not for tagged
@@ -288,11 +293,7 @@ class WorkflowActions(TriageScreen):
             self._ask_status(targets, f"Status of {self.which(targets)} (1-6)")
 
     def _statuses_now(self, targets: list[Target]) -> set[str]:
-        try:
-            conn = self.tapp.cache.conn()
-            return {wf.state(conn, t.cable_id).status for t in targets[:500]}
-        except (sqlite3.Error, StoreError, wf.WorkflowError):
-            return set()  # (the change itself will say what is wrong)
+        return {st.status for st in self._states_now(targets)}
 
     def _ask_status(self, targets: list[Target], title: str, current: str | None = None) -> None:
         """The box opens on the status the cable has (the cables have, when they share one),
