@@ -628,9 +628,10 @@ def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -
     conn, path = _open_store(ctx, db_opt, create=False)
     try:  # (`PARIS 1877`, without its year, as assign and thread take it)
         cid = wf.find_cable(conn, ref)
-    except wf.WorkflowError as exc:
-        if "ambiguous" in str(exc):
-            raise CliError(str(exc)) from exc
+    except wf.Ambiguous as exc:
+        raise CliError(str(exc)) from exc
+    except wf.WorkflowError:
+        pass  # (said below, with the cache's name)
     else:
         row = conn.execute("SELECT reference_id FROM cables WHERE id = ?", (cid,)).fetchone()
         ref = str(row[0]) if row else ref
@@ -675,20 +676,20 @@ def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -
 def thread(ctx: click.Context, db_opt: str | None, as_json: bool, ref: str) -> None:
     """The thread of cable REF: what it cites and what cites it, as an indented tree."""
     from .store import threads
+    from .store import workflow as wf
 
     conn, path = _open_store(ctx, db_opt, create=False)
-    wanted = threads.normalise_ref(ref)
     # a reference without its year (`BERLIN 1167`, `BERLIN1167`) as the thread: filter takes it
-    held = threads.held_years(conn, ref)
-    if len(held) > 1:
+    try:
+        cid: int | None = wf.find_cable(conn, ref)
+    except wf.Ambiguous as exc:
         raise CliError(
-            f"{visible(ref, one_line=True)} is ambiguous: it may be {', '.join(held)}; type "
-            f"the year (triage thread {held[-1]})"
-        )
-    if held:
-        wanted = held[0]
-    row = conn.execute("SELECT id FROM cables WHERE reference_id = ?", (wanted,)).fetchone()
-    t = threads.thread(conn, int(row[0])) if row else None
+            f"{visible(ref, one_line=True)} is ambiguous: it may be {', '.join(exc.held)}; type "
+            f"the year (triage thread {exc.held[-1]})"
+        ) from exc
+    except wf.WorkflowError:
+        cid = None
+    t = threads.thread(conn, cid) if cid is not None else None
     if t is None:
         raise CliError(f"no cable {visible(ref, one_line=True)} in {path}")
     if as_json:

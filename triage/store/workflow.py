@@ -35,6 +35,16 @@ class WorkflowError(Exception):
     """A change that cannot be made; the message says why."""
 
 
+class Ambiguous(WorkflowError):
+    """A reference typed without its year (`PARIS 1877`) that cables of several years have."""
+
+    def __init__(self, typed: str, held: list[str]) -> None:
+        self.held = held
+        super().__init__(
+            f"{typed} is ambiguous: it may be {', '.join(held)}; type the year ({held[-1]})"
+        )
+
+
 class Conflict(WorkflowError):
     """Someone else changed the cable after this user read it."""
 
@@ -102,10 +112,7 @@ def find_cable(conn: sqlite3.Connection, reference_id: str) -> int:
 
         held = held_years(conn, ref) or [normalise_ref(ref)]
         if len(held) > 1:
-            raise WorkflowError(
-                f"{reference_id} is ambiguous: it may be {', '.join(held)}; type the year "
-                f"({held[-1]})"
-            )
+            raise Ambiguous(reference_id, held)
         row = conn.execute("SELECT id FROM cables WHERE reference_id = ?", (held[0],)).fetchone()
     if row is None:
         raise WorkflowError(f"no cable {reference_id} in the cache")
