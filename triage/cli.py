@@ -65,6 +65,13 @@ class CliError(click.ClickException):
         click.echo(f"triage: {self.format_message()}", err=True)
 
 
+class UsageProblem(CliError):
+    """An option's value that cannot be read (`--since 2026-13-45`): exit 2, as click's own
+    usage errors, in triage's one line."""
+
+    exit_code = 2
+
+
 def _describe(cable: Cable) -> str:
     lines = []
 
@@ -1219,8 +1226,22 @@ def export(
         try:
             start = parse_since(since, dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         except SinceError as exc:
-            raise CliError(str(exc)) from exc
-        filters.append(Filter("received", ">=" + start.strftime("%Y-%m-%dT%H:%M")))
+            raise UsageProblem(str(exc)) from exc
+        # (isoformat: `%Y` wrote the year 1 as `1`, which the filter then refused)
+        filters.append(
+            Filter("received", ">=" + start.replace(tzinfo=None).isoformat("T", "minutes"))
+        )
+    if dated_since:
+        # the cables' own dates, refused as --since is when still to come or no day there is
+        import datetime as dt
+
+        from .store.since import SinceError, parse_start_day
+
+        try:
+            parse_start_day(dated_since, dt.datetime.now(dt.UTC), "--dated-since")
+        except SinceError as exc:
+            if not exc.form:
+                raise UsageProblem(str(exc)) from exc
     # (repeated, each was kept but the last, silently: `--officer a --officer b` listed b's)
     officers = [_officer_as_known(conn, o) for o in officer_opt if o]
     try:
@@ -1239,7 +1260,8 @@ def export(
             except FilterError as exc:
                 # (said as the console's filter says it, `since: ...`: the option typed here)
                 said = str(exc).removeprefix(f"{key}: ")
-                raise CliError(f"{option}: {said}") from exc
+                bad = UsageProblem if option == "--dated-since" else CliError  # (as --since)
+                raise bad(f"{option}: {said}") from exc
             filters.append(Filter(key, value))
     context = Context.of(cfg, who, custom)
     view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
@@ -1308,16 +1330,19 @@ def _audit_time(option: str, value: str, end: bool) -> str:
     of a range given as a day takes in the whole day."""
     import datetime as dt
 
+    from .store.since import SinceError, parse_since
+
+    now = dt.datetime.now(dt.UTC)
     try:
         t = dt.datetime.fromisoformat(value.strip().replace("Z", ""))
     except ValueError as exc:
         # the words `triage report --since` reads: 8h, 2d, today, yesterday 18:00 (local)
-        from .store.report import SinceError, parse_since
-
         try:
-            t = parse_since(value, dt.datetime.now(dt.UTC))
-        except SinceError:
-            raise CliError(
+            t = parse_since(value, now, option)
+        except SinceError as bad:
+            if not bad.form:  # a time that is none (2026-13-45, 99999999h): said as such
+                raise UsageProblem(str(bad)) from exc
+            raise UsageProblem(
                 f"{option}: wants a UTC date like 2026-11-29 or 2026-11-29 10:00, or a time "
                 f"like 8h, 2d, today, yesterday 18:00; not {value!r}"
             ) from exc
@@ -1489,7 +1514,7 @@ def report(
     try:
         since = parse_since(since_opt, now)
     except SinceError as exc:
-        raise CliError(str(exc)) from exc
+        raise UsageProblem(str(exc)) from exc
     if limit is None:
         limit = 0 if fmt == "json" else 50
     context = Context.of(cfg, current_login(), now=now)
