@@ -1327,10 +1327,11 @@ def _nothing_matched(view: View, who: str, custom: dict[str, list[Filter]]) -> s
 
 def _audit_time(option: str, value: str, end: bool) -> str:
     """A UTC day (`2026-11-29`) or time (`2026-11-29 10:00`) as the log stores times; the end
-    of a range given as a day takes in the whole day."""
+    of a range given as a day takes in the whole day. A start still to come is refused as
+    `report --since` refuses it; an end still to come is the log as it is."""
     import datetime as dt
 
-    from .store.since import SinceError, parse_since
+    from .store.since import SinceError, parse_since, still_to_come
 
     now = dt.datetime.now(dt.UTC)
     try:
@@ -1340,6 +1341,10 @@ def _audit_time(option: str, value: str, end: bool) -> str:
         try:
             t = parse_since(value, now, option)
         except SinceError as bad:
+            if bad.future:
+                if end:  # (`--until tomorrow`: up to now)
+                    return "9999-12-31T23:59:59.999999Z~"
+                raise UsageProblem(str(bad)) from exc
             if not bad.form:  # a time that is none (2026-13-45, 99999999h): said as such
                 raise UsageProblem(str(bad)) from exc
             raise UsageProblem(
@@ -1351,6 +1356,9 @@ def _audit_time(option: str, value: str, end: bool) -> str:
         return t.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
     if t.tzinfo is not None:
         t = t.astimezone(dt.UTC).replace(tzinfo=None)
+    if not end and t > now.replace(tzinfo=None):
+        shown = t.isoformat(" ", "minutes") if len(value.strip()) > 10 else t.date().isoformat()
+        raise UsageProblem(str(still_to_come(option, value, f"{shown} UTC"))) from None
     if end and len(value.strip()) <= 10:
         try:
             t += dt.timedelta(days=1)

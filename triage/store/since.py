@@ -139,7 +139,8 @@ def _day(d: dt.date) -> str:
 
 def parse_start_day(text: str, now: dt.datetime, option: str) -> dt.date:
     """A UTC day that starts a range of the cables' own dates (`export --dated-since`): a date
-    (2026-11-27), or the words parse_since reads as the UTC day they fall on."""
+    (2026-11-27), or the words parse_since reads as the UTC day they fall on; one after today
+    (UTC) refused as parse_since refuses a start to come."""
     s = text.strip()
     m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", s)
     if m:
@@ -150,4 +151,7 @@ def parse_start_day(text: str, now: dt.datetime, option: str) -> dt.date:
         day = dt.date(y, mo, d)
     else:
         day = parse_since(text, now, option).astimezone(dt.UTC).date()
+    today = now.astimezone(dt.UTC).date()
+    if day > today:
+        raise still_to_come(option, text, f"{_day(day)} (today is {_day(today)} UTC)")
     return day
