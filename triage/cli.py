@@ -304,12 +304,18 @@ def _new_cache_file(path: Path) -> bool:
 
 
 def _open_store(
-    ctx: click.Context, db_opt: str | None, create: bool = True, writes: bool = False
+    ctx: click.Context,
+    db_opt: str | None,
+    create: bool = True,
+    writes: bool = False,
+    long_job: bool = False,
 ) -> tuple[sqlite3.Connection, Path]:
     """Open the cache named by --db (here or on the group), $TRIAGE_DB, the config, the default.
 
     A command that writes (`writes`) first puts back the audit log's append-only triggers if
-    someone dropped or altered them, and says so."""
+    someone dropped or altered them, and says so. A `long_job` (ingest, watch, reindex) on
+    PostgreSQL waits behind another session's lock as long as it is held, saying so now and
+    then, where a command typed by a person gives up after 30 s."""
     from .store import StoreError, connect
 
     cfg = _config()
@@ -332,6 +338,13 @@ def _open_store(
         # is said after a second or two, not sat through in silence as if hung
         pg = conn
         pg.on_lock_wait(lambda wait: _fail(pg.waiting_line(wait)))  # type: ignore[attr-defined]
+        if long_job:
+            try:
+                pg.wait_for_locks()  # type: ignore[attr-defined]
+            except Exception as exc:  # (the server's error, as any statement's)
+                from .store.trouble import explain
+
+                raise CliError(explain(path, exc)) from exc
     if writes:
         _restore_triggers(conn, path)
     return conn, path
@@ -391,10 +404,11 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
 
     Each rejected input gets a line on stderr naming it and why; so does each cable stored with
     warnings (damaged, repaired, or a new version of a reference already held), unless -q."""
+    from .store.ingest import Committed
     from .store.ingest import ingest as run_ingest
-    from .store.inputs import cache_files, iter_paths
+    from .store.inputs import Item, cache_files, iter_paths
 
-    conn, path = _open_store(ctx, db_opt, writes=True)
+    conn, path = _open_store(ctx, db_opt, writes=True, long_job=True)
 
     def on_reject(source: str, reason: str) -> None:
         _fail(f"{source}: rejected: {reason}")
@@ -414,7 +428,42 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
     def on_skip(source: str) -> None:
         _fail(f"{source}: skipped: it is the cache being stored into (its -wal and -shm too)")
 
-    items = iter_paths(named, cache_files(conn), on_skip)
+    # what was read and what committed: a run that stops names each input it read and did not
+    # store (its batch rolled back, or read ahead), so nothing is lost without a word
+    picked: list[str] = []
+    kept: set[str] = set()
+    said_rejected: set[str] = set()
+
+    def tracked(items: Iterator[Item]) -> Iterator[Item]:
+        for it in items:
+            picked.append(it.source)
+            yield it
+        picked_all[0] = True
+
+    picked_all = [False]
+
+    def on_commit(batch: Committed) -> None:
+        kept.update(batch.sources)
+
+    def rejected(source: str, reason: str) -> None:
+        said_rejected.add(source)
+        on_reject(source, reason)
+
+    def name_not_stored() -> str:
+        """Each input read and not stored, named on its line; what is left, in words."""
+        lost = [p for p in dict.fromkeys(picked) if p not in kept and p not in said_rejected]
+        for p in lost:
+            _fail(f"{visible_line(p)}: read, not stored (its batch was not committed)")
+        given = ", ".join(visible_line(p) for p in named[:3]) + (", ..." if len(named) > 3 else "")
+        if not picked:
+            return f"no input of {given} was read, none is stored"
+        rest = "" if picked_all[0] else f", and the rest of {given} not read"
+        if not lost:
+            return f"every input read is stored{rest}"
+        n = len(lost)
+        return f"{n:,} input{'s' if n != 1 else ''} read and not stored (named above){rest}"
+
+    items = tracked(iter_paths(named, cache_files(conn), on_skip))
     read = [0]  # inputs handled, for the message if the run is stopped
     try:
         if sys.stderr.isatty():
@@ -447,7 +496,12 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
                         progress.update(task, rate=f"{t.speed:,.0f}/s")
 
                 summary = run_ingest(
-                    conn, items, on_reject=on_reject, on_progress=advance, on_note=on_note
+                    conn,
+                    items,
+                    on_reject=rejected,
+                    on_progress=advance,
+                    on_note=on_note,
+                    on_commit=on_commit,
                 )
         else:
 
@@ -455,32 +509,42 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
                 read[0] += n
 
             summary = run_ingest(
-                conn, items, on_reject=on_reject, on_progress=count, on_note=on_note
+                conn,
+                items,
+                on_reject=rejected,
+                on_progress=count,
+                on_note=on_note,
+                on_commit=on_commit,
             )
     except KeyboardInterrupt:
         # (click would print only "Aborted!")
+        left = name_not_stored()
         _fail(
             f"ingest stopped (ctrl+c) after {read[0]:,} input{'s' if read[0] != 1 else ''}: "
-            f"{path}: every batch committed is kept; run the same ingest again to go on "
-            "(cables already stored count as unchanged)"
+            f"{path}: every batch committed is kept; {left}; run the same ingest again to go "
+            "on (cables already stored count as unchanged)"
         )
         sys.exit(130)
     except OSError as exc:
-        raise CliError(f"ingest stopped: {exc}") from exc
+        left = name_not_stored()
+        raise CliError(f"ingest stopped: {exc}; what was committed is kept; {left}") from exc
     except Exception as exc:  # sqlite3 errors: a full disk, a write lock held too long
         from .store.dsn import is_postgres
 
+        left = name_not_stored()
         if is_postgres(path) and isinstance(exc, sqlite3.Error):
             from .store.trouble import explain
 
             # the server's error names the database, and says whose work it is
             raise CliError(
-                f"ingest stopped: {explain(path, exc)}; what was committed is kept"
+                f"ingest stopped: {explain(path, exc)}; what was committed is kept; {left}"
             ) from exc
         why = str(exc)
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in why or "busy" in why):
             why += " (another process held the cache's write lock for 30 s)"
-        raise CliError(f"ingest stopped: {path}: {why}; what was committed is kept") from exc
+        raise CliError(
+            f"ingest stopped: {path}: {why}; what was committed is kept; {left}"
+        ) from exc
     summary.rejected += len(paths) - len(named)
     click.echo(summary.line())
     sys.exit(1 if summary.rejected else 0)
@@ -509,7 +573,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
     from .store.stopping import Stopped, stop_on_signals
     from .store.watch import Watcher
 
-    conn, path = _open_store(ctx, db_opt, writes=True)
+    conn, path = _open_store(ctx, db_opt, writes=True, long_job=True)
     click.echo(f"watching {folder} into {path} (ctrl+c to stop)")
     from .store.api import watch_for_silence
 
@@ -551,7 +615,10 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
                     # long: traffic must not stop for that; what was not committed is read
                     # again on the next poll
                     if not passing(exc):
-                        raise
+                        # given up for good (a role that may not add cables, a full disk):
+                        # what it picked up and did not store is named, as a stop names it
+                        _watch_stopped(watcher, folder, "an error")
+                        raise CliError(f"watch stopped: {explain(path, exc)}") from exc
                     _fail(retried(explain(path, exc), pause))
                 while True:
                     time.sleep(pause)
@@ -561,7 +628,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
                     pause = min(pause * 2, WATCH_RETRY_MAX_S)
                     try:
                         if getattr(watcher.conn, "closed", False):
-                            watcher.conn = _open_store(ctx, db_opt, writes=True)[0]
+                            watcher.conn = _open_store(ctx, db_opt, writes=True, long_job=True)[0]
                         break
                     except CliError as exc:
                         _fail(retried(exc.message, pause))
@@ -728,7 +795,7 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     from .store.ingest import old_index_left, reindexed_so_far
     from .store.ingest import reindex as rebuild
 
-    conn, path = _open_store(ctx, db_opt, create=False, writes=True)
+    conn, path = _open_store(ctx, db_opt, create=False, writes=True, long_job=True)
     started = time.monotonic()
     last = [started]
     counted = [0, 0]  # how far it got, for the message when it is stopped
