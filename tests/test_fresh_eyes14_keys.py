@@ -313,6 +313,8 @@ def test_an_empty_export_of_a_view_names_the_view_and_what_it_holds(db: Path) ->
 def test_a_bad_option_value_is_named_by_the_option_typed(db: Path) -> None:
     """`--dated-since 2026-13-01` answered "since: wants a date...", the console's filter."""
     code, said = export(db, "--dated-since", "2026-13-01")
+    assert code != 0 and said.startswith("triage: --dated-since '2026-13-01': there is no month")
+    code, said = export(db, "--dated-since", "blue moon")
     assert code != 0 and said.startswith("triage: --dated-since: wants a date"), said
     assert "since: wants" not in said.replace("--dated-since: wants", "")
     code, said = export(db, "--precedence", ">=ZZZ")

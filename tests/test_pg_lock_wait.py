@@ -216,3 +216,134 @@ def test_commands_run_in_one_process_leave_no_connection_open(cache: str) -> Non
         r = CliRunner().invoke(main, ["note", "--db", cache, REF, f"note {n}"])
         assert r.exit_code == 0, r.output
     assert open_sessions() <= before
+
+
+# a long job run with a person's bound of 2 s (BUSY_TIMEOUT_MS, where the server sets none) and
+# its notice said again every second, so a wait past the bound takes seconds, not 30
+SHORT_BOUND = (
+    "import sys; import triage.store.schema as s; s.BUSY_TIMEOUT_MS = 2000; "
+    "import triage.store.postgres as p; p.LOCK_REPEAT_S = 1.0; "
+    "from triage.cli import main; main(sys.argv[1:], prog_name='triage')"
+)
+
+
+def _start_bounded(tmp_path: Path, url: str, *args: str, **env: str) -> subprocess.Popen[bytes]:
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-c", SHORT_BOUND, args[0], "--db", url, *args[1:]],
+        env={**env_for(tmp_path / "home"), **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.fixture
+def empty(pg_url: str) -> str:
+    connect(as_target(pg_url)).close()  # the schema, no cable
+    return pg_url
+
+
+def test_an_ingest_behind_a_held_lock_waits_past_a_persons_bound_and_stores_all(
+    empty: str, tmp_path: Path
+) -> None:
+    """The 30 s bound set for a person's command applied to ingest, watch and reindex too: an
+    ingest of 100,000 cables stopped part-way because a session held the write lock 31 s."""
+    from .conftest import N_SAMPLES
+
+    holder = _holding(empty, "write lock")
+    pid = holder.info.backend_pid
+    proc = _start_bounded(tmp_path, empty, "ingest", str(SAMPLES))
+    assert proc.stderr is not None
+    still = "triage: still waiting for another session holding the cache's write lock"
+    try:
+        said = _read_until(proc.stderr.fileno(), still, time.monotonic() + HANG)
+        said += _read_until(proc.stderr.fileno(), still, time.monotonic() + HANG)
+        assert said.count(still) >= 2, said  # 3.5 s at least: past the 2 s bound
+        assert proc.poll() is None, said  # still waiting, not given up
+        holder.commit()  # the other session lets go
+        out, err = proc.communicate(timeout=HANG)
+    finally:
+        holder.close()
+        if proc.poll() is None:
+            proc.kill()
+    said += err.decode()
+    first = said.splitlines()[0]
+    assert first.startswith(
+        f"triage: waiting for another session holding the cache's write lock (pid {pid}, role "
+    ), said
+    assert first.endswith("; it waits until the lock is let go (ctrl+c stops it)"), said
+    assert f"{still} (pid {pid}, role " in said and " s so far)" in said
+    assert "gave up" not in said and "Traceback" not in said
+    assert f"added {N_SAMPLES}," in out.decode(), out.decode() + said
+
+
+def test_a_persons_command_keeps_its_bound_beside_the_long_jobs(cache: str, tmp_path: Path) -> None:
+    holder = _holding(cache, "row")
+    try:
+        proc = _start_bounded(tmp_path, cache, "status", REF, "IN PROGRESS")
+        out, err = proc.communicate(timeout=HANG)
+    finally:
+        holder.close()
+    said = err.decode()
+    assert proc.returncode == 1, said
+    assert "; it gives up after 2 s" in said.splitlines()[0], said
+    assert f"triage: could not change {REF}: database is locked: gave up after 2 s" in said
+    assert _state(cache).status == "ASSIGNED"
+
+
+def test_an_ingest_that_gives_up_names_every_file_it_did_not_store(
+    empty: str, tmp_path: Path
+) -> None:
+    """An administrator's bound (kept for a long job too) ends the ingest: it said 'what was
+    committed is kept', and not which of the files it read were not. (A SHARE lock on the
+    cables table, an administrator's, lets the ingest read and begin, and holds its INSERT.)"""
+    import psycopg
+
+    holder = psycopg.connect(empty)
+    holder.execute("LOCK TABLE cables IN SHARE MODE")
+    try:
+        proc = _start_bounded(
+            tmp_path, empty, "ingest", str(SAMPLES), PGOPTIONS="-c lock_timeout=2s"
+        )
+        out, err = proc.communicate(timeout=HANG)
+    finally:
+        holder.close()
+    said = err.decode()
+    assert proc.returncode == 1, said
+    assert "Traceback" not in said
+    lines = said.splitlines()
+    assert lines[0].startswith(
+        "triage: waiting for another session holding a lock on the cache's cables table"
+    ), said
+    assert lines[0].endswith("; it gives up after 2 s"), said
+    samples = sorted(str(p) for p in SAMPLES.glob("*.txt"))
+    tail = ": read, not stored (its batch was not committed)"
+    named = sorted(
+        ln.removeprefix("triage: ").removesuffix(tail) for ln in lines if ln.endswith(tail)
+    )
+    assert named == samples, said
+    assert lines[-1].startswith("triage: ingest stopped: "), said
+    assert "database is locked: gave up after 2 s waiting for another session holding" in said
+    assert lines[-1].endswith(
+        f"what was committed is kept; {len(samples)} inputs read and not stored (named above)"
+    ), said
+
+
+def test_an_ingest_that_gives_up_before_reading_says_nothing_is_stored(
+    empty: str, tmp_path: Path
+) -> None:
+    holder = _holding(empty, "write lock")
+    try:
+        proc = _start_bounded(
+            tmp_path, empty, "ingest", str(SAMPLES), PGOPTIONS="-c lock_timeout=2s"
+        )
+        out, err = proc.communicate(timeout=HANG)
+    finally:
+        holder.close()
+    said = err.decode()
+    assert proc.returncode == 1 and "Traceback" not in said, said
+    assert said.splitlines()[-1].endswith(
+        f"what was committed is kept; no input of {SAMPLES} was read, none is stored"
+    ), said

@@ -65,6 +65,13 @@ class CliError(click.ClickException):
         click.echo(f"triage: {self.format_message()}", err=True)
 
 
+class UsageProblem(CliError):
+    """An option's value that cannot be read (`--since 2026-13-45`): exit 2, as click's own
+    usage errors, in triage's one line."""
+
+    exit_code = 2
+
+
 def _describe(cable: Cable) -> str:
     lines = []
 
@@ -297,12 +304,18 @@ def _new_cache_file(path: Path) -> bool:
 
 
 def _open_store(
-    ctx: click.Context, db_opt: str | None, create: bool = True, writes: bool = False
+    ctx: click.Context,
+    db_opt: str | None,
+    create: bool = True,
+    writes: bool = False,
+    long_job: bool = False,
 ) -> tuple[sqlite3.Connection, Path]:
     """Open the cache named by --db (here or on the group), $TRIAGE_DB, the config, the default.
 
     A command that writes (`writes`) first puts back the audit log's append-only triggers if
-    someone dropped or altered them, and says so."""
+    someone dropped or altered them, and says so. A `long_job` (ingest, watch, reindex) on
+    PostgreSQL waits behind another session's lock as long as it is held, saying so now and
+    then, where a command typed by a person gives up after 30 s."""
     from .store import StoreError, connect
 
     cfg = _config()
@@ -325,6 +338,13 @@ def _open_store(
         # is said after a second or two, not sat through in silence as if hung
         pg = conn
         pg.on_lock_wait(lambda wait: _fail(pg.waiting_line(wait)))  # type: ignore[attr-defined]
+        if long_job:
+            try:
+                pg.wait_for_locks()  # type: ignore[attr-defined]
+            except Exception as exc:  # (the server's error, as any statement's)
+                from .store.trouble import explain
+
+                raise CliError(explain(path, exc)) from exc
     if writes:
         _restore_triggers(conn, path)
     return conn, path
@@ -384,10 +404,11 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
 
     Each rejected input gets a line on stderr naming it and why; so does each cable stored with
     warnings (damaged, repaired, or a new version of a reference already held), unless -q."""
+    from .store.ingest import Committed
     from .store.ingest import ingest as run_ingest
-    from .store.inputs import cache_files, iter_paths
+    from .store.inputs import Item, cache_files, iter_paths
 
-    conn, path = _open_store(ctx, db_opt, writes=True)
+    conn, path = _open_store(ctx, db_opt, writes=True, long_job=True)
 
     def on_reject(source: str, reason: str) -> None:
         _fail(f"{source}: rejected: {reason}")
@@ -407,7 +428,42 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
     def on_skip(source: str) -> None:
         _fail(f"{source}: skipped: it is the cache being stored into (its -wal and -shm too)")
 
-    items = iter_paths(named, cache_files(conn), on_skip)
+    # what was read and what committed: a run that stops names each input it read and did not
+    # store (its batch rolled back, or read ahead), so nothing is lost without a word
+    picked: list[str] = []
+    kept: set[str] = set()
+    said_rejected: set[str] = set()
+
+    def tracked(items: Iterator[Item]) -> Iterator[Item]:
+        for it in items:
+            picked.append(it.source)
+            yield it
+        picked_all[0] = True
+
+    picked_all = [False]
+
+    def on_commit(batch: Committed) -> None:
+        kept.update(batch.sources)
+
+    def rejected(source: str, reason: str) -> None:
+        said_rejected.add(source)
+        on_reject(source, reason)
+
+    def name_not_stored() -> str:
+        """Each input read and not stored, named on its line; what is left, in words."""
+        lost = [p for p in dict.fromkeys(picked) if p not in kept and p not in said_rejected]
+        for p in lost:
+            _fail(f"{visible_line(p)}: read, not stored (its batch was not committed)")
+        given = ", ".join(visible_line(p) for p in named[:3]) + (", ..." if len(named) > 3 else "")
+        if not picked:
+            return f"no input of {given} was read, none is stored"
+        rest = "" if picked_all[0] else f", and the rest of {given} not read"
+        if not lost:
+            return f"every input read is stored{rest}"
+        n = len(lost)
+        return f"{n:,} input{'s' if n != 1 else ''} read and not stored (named above){rest}"
+
+    items = tracked(iter_paths(named, cache_files(conn), on_skip))
     read = [0]  # inputs handled, for the message if the run is stopped
     try:
         if sys.stderr.isatty():
@@ -440,7 +496,12 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
                         progress.update(task, rate=f"{t.speed:,.0f}/s")
 
                 summary = run_ingest(
-                    conn, items, on_reject=on_reject, on_progress=advance, on_note=on_note
+                    conn,
+                    items,
+                    on_reject=rejected,
+                    on_progress=advance,
+                    on_note=on_note,
+                    on_commit=on_commit,
                 )
         else:
 
@@ -448,32 +509,42 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
                 read[0] += n
 
             summary = run_ingest(
-                conn, items, on_reject=on_reject, on_progress=count, on_note=on_note
+                conn,
+                items,
+                on_reject=rejected,
+                on_progress=count,
+                on_note=on_note,
+                on_commit=on_commit,
             )
     except KeyboardInterrupt:
         # (click would print only "Aborted!")
+        left = name_not_stored()
         _fail(
             f"ingest stopped (ctrl+c) after {read[0]:,} input{'s' if read[0] != 1 else ''}: "
-            f"{path}: every batch committed is kept; run the same ingest again to go on "
-            "(cables already stored count as unchanged)"
+            f"{path}: every batch committed is kept; {left}; run the same ingest again to go "
+            "on (cables already stored count as unchanged)"
         )
         sys.exit(130)
     except OSError as exc:
-        raise CliError(f"ingest stopped: {exc}") from exc
+        left = name_not_stored()
+        raise CliError(f"ingest stopped: {exc}; what was committed is kept; {left}") from exc
     except Exception as exc:  # sqlite3 errors: a full disk, a write lock held too long
         from .store.dsn import is_postgres
 
+        left = name_not_stored()
         if is_postgres(path) and isinstance(exc, sqlite3.Error):
             from .store.trouble import explain
 
             # the server's error names the database, and says whose work it is
             raise CliError(
-                f"ingest stopped: {explain(path, exc)}; what was committed is kept"
+                f"ingest stopped: {explain(path, exc)}; what was committed is kept; {left}"
             ) from exc
         why = str(exc)
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in why or "busy" in why):
             why += " (another process held the cache's write lock for 30 s)"
-        raise CliError(f"ingest stopped: {path}: {why}; what was committed is kept") from exc
+        raise CliError(
+            f"ingest stopped: {path}: {why}; what was committed is kept; {left}"
+        ) from exc
     summary.rejected += len(paths) - len(named)
     click.echo(summary.line())
     sys.exit(1 if summary.rejected else 0)
@@ -502,7 +573,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
     from .store.stopping import Stopped, stop_on_signals
     from .store.watch import Watcher
 
-    conn, path = _open_store(ctx, db_opt, writes=True)
+    conn, path = _open_store(ctx, db_opt, writes=True, long_job=True)
     click.echo(f"watching {folder} into {path} (ctrl+c to stop)")
     from .store.api import watch_for_silence
 
@@ -544,7 +615,10 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
                     # long: traffic must not stop for that; what was not committed is read
                     # again on the next poll
                     if not passing(exc):
-                        raise
+                        # given up for good (a role that may not add cables, a full disk):
+                        # what it picked up and did not store is named, as a stop names it
+                        _watch_stopped(watcher, folder, "an error")
+                        raise CliError(f"watch stopped: {explain(path, exc)}") from exc
                     _fail(retried(explain(path, exc), pause))
                 while True:
                     time.sleep(pause)
@@ -554,7 +628,7 @@ def watch(ctx: click.Context, db_opt: str | None, interval: float, folder: str) 
                     pause = min(pause * 2, WATCH_RETRY_MAX_S)
                     try:
                         if getattr(watcher.conn, "closed", False):
-                            watcher.conn = _open_store(ctx, db_opt, writes=True)[0]
+                            watcher.conn = _open_store(ctx, db_opt, writes=True, long_job=True)[0]
                         break
                     except CliError as exc:
                         _fail(retried(exc.message, pause))
@@ -721,7 +795,7 @@ def reindex(ctx: click.Context, db_opt: str | None) -> None:
     from .store.ingest import old_index_left, reindexed_so_far
     from .store.ingest import reindex as rebuild
 
-    conn, path = _open_store(ctx, db_opt, create=False, writes=True)
+    conn, path = _open_store(ctx, db_opt, create=False, writes=True, long_job=True)
     started = time.monotonic()
     last = [started]
     counted = [0, 0]  # how far it got, for the message when it is stopped
@@ -1219,8 +1293,22 @@ def export(
         try:
             start = parse_since(since, dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
         except SinceError as exc:
-            raise CliError(str(exc)) from exc
-        filters.append(Filter("received", ">=" + start.strftime("%Y-%m-%dT%H:%M")))
+            raise UsageProblem(str(exc)) from exc
+        # (isoformat: `%Y` wrote the year 1 as `1`, which the filter then refused)
+        filters.append(
+            Filter("received", ">=" + start.replace(tzinfo=None).isoformat("T", "minutes"))
+        )
+    if dated_since:
+        # the cables' own dates, refused as --since is when still to come or no day there is
+        import datetime as dt
+
+        from .store.since import SinceError, parse_start_day
+
+        try:
+            parse_start_day(dated_since, dt.datetime.now(dt.UTC), "--dated-since")
+        except SinceError as exc:
+            if not exc.form:
+                raise UsageProblem(str(exc)) from exc
     # (repeated, each was kept but the last, silently: `--officer a --officer b` listed b's)
     officers = [_officer_as_known(conn, o) for o in officer_opt if o]
     try:
@@ -1239,7 +1327,8 @@ def export(
             except FilterError as exc:
                 # (said as the console's filter says it, `since: ...`: the option typed here)
                 said = str(exc).removeprefix(f"{key}: ")
-                raise CliError(f"{option}: {said}") from exc
+                bad = UsageProblem if option == "--dated-since" else CliError  # (as --since)
+                raise bad(f"{option}: {said}") from exc
             filters.append(Filter(key, value))
     context = Context.of(cfg, who, custom)
     view = View(tab=tabs[view_name.lower()], filters=tuple(filters))
@@ -1305,19 +1394,27 @@ def _nothing_matched(view: View, who: str, custom: dict[str, list[Filter]]) -> s
 
 def _audit_time(option: str, value: str, end: bool) -> str:
     """A UTC day (`2026-11-29`) or time (`2026-11-29 10:00`) as the log stores times; the end
-    of a range given as a day takes in the whole day."""
+    of a range given as a day takes in the whole day. A start still to come is refused as
+    `report --since` refuses it; an end still to come is the log as it is."""
     import datetime as dt
 
+    from .store.since import SinceError, parse_since, still_to_come
+
+    now = dt.datetime.now(dt.UTC)
     try:
         t = dt.datetime.fromisoformat(value.strip().replace("Z", ""))
     except ValueError as exc:
         # the words `triage report --since` reads: 8h, 2d, today, yesterday 18:00 (local)
-        from .store.report import SinceError, parse_since
-
         try:
-            t = parse_since(value, dt.datetime.now(dt.UTC))
-        except SinceError:
-            raise CliError(
+            t = parse_since(value, now, option)
+        except SinceError as bad:
+            if bad.future:
+                if end:  # (`--until tomorrow`: up to now)
+                    return "9999-12-31T23:59:59.999999Z~"
+                raise UsageProblem(str(bad)) from exc
+            if not bad.form:  # a time that is none (2026-13-45, 99999999h): said as such
+                raise UsageProblem(str(bad)) from exc
+            raise UsageProblem(
                 f"{option}: wants a UTC date like 2026-11-29 or 2026-11-29 10:00, or a time "
                 f"like 8h, 2d, today, yesterday 18:00; not {value!r}"
             ) from exc
@@ -1326,6 +1423,9 @@ def _audit_time(option: str, value: str, end: bool) -> str:
         return t.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
     if t.tzinfo is not None:
         t = t.astimezone(dt.UTC).replace(tzinfo=None)
+    if not end and t > now.replace(tzinfo=None):
+        shown = t.isoformat(" ", "minutes") if len(value.strip()) > 10 else t.date().isoformat()
+        raise UsageProblem(str(still_to_come(option, value, f"{shown} UTC"))) from None
     if end and len(value.strip()) <= 10:
         try:
             t += dt.timedelta(days=1)
@@ -1489,7 +1589,7 @@ def report(
     try:
         since = parse_since(since_opt, now)
     except SinceError as exc:
-        raise CliError(str(exc)) from exc
+        raise UsageProblem(str(exc)) from exc
     if limit is None:
         limit = 0 if fmt == "json" else 50
     context = Context.of(cfg, current_login(), now=now)

@@ -70,6 +70,8 @@ TCP_BOUNDS = {
 # person starts to wonder whether it hangs; and how often the wait is asked after that
 LOCK_NOTICE_S = 1.5
 LOCK_RECHECK_S = 1.0
+# how often a long job (ingest, watch, reindex: `wait_for_locks`) says again that it still waits
+LOCK_REPEAT_S = 30.0
 
 
 class LockWait:
@@ -81,6 +83,8 @@ class LockWait:
         self.kind = kind  # "write lock", "row", "table" or the server's lock type
         self.table = table
         self.holders = holders  # (pid, role, application name)
+        self.waited = 0.0  # seconds the statement had waited when this was asked
+        self.again = False  # said before for this statement: a long job's repeated notice
 
     def what(self, cable: str | None = None) -> str:
         """`another session holding ...`, in words (`cable`: the reference a row is of)."""
@@ -176,12 +180,20 @@ class _LockWatch:
                     if not self._running(statement) or self._closed:
                         break
                     if wait is not None:
+                        wait.waited = time.monotonic() - (self._since or time.monotonic())
+                        wait.again = self.last is not None
                         self.last = wait
                         with contextlib.suppress(Exception):  # (a message, not the work)
                             self.report(wait)
-                        while self._running(statement) and not self._closed:  # once
-                            self._cond.wait()
-                        break
+                        if not self.conn.patient:
+                            while self._running(statement) and not self._closed:  # once
+                                self._cond.wait()
+                            break
+                        # a long job waits for as long as it takes, and says so every so often
+                        again = time.monotonic() + LOCK_REPEAT_S
+                        while self._running(statement) and time.monotonic() < again:
+                            self._cond.wait(max(0.0, again - time.monotonic()))
+                        continue
                     self._cond.wait(LOCK_RECHECK_S)
             # its own connection goes with the statement: kept for the connection's life, one
             # per slow statement's connection ran the test server out of its 200 (CI under load)
@@ -343,6 +355,8 @@ class PgConnection:
         self._lock_watch: _LockWatch | None = None
         self._lock_bound_ms = 0  # lock_timeout as set (0: none, the server waits for ever)
         self.lock_subject: str | None = None  # the cable a command changes (for the words)
+        self._lock_bound_ours = False  # lock_timeout is the bound bound_lock_waits set
+        self.patient = False  # a long job's: waits on a lock as long as it is held (see below)
         self.backend_pid = 0
         self.silent: str | None = None  # why it was cut: its server did not answer (abandon)
         _SILENCE.add(self)
@@ -664,10 +678,27 @@ class PgConnection:
         return _wrap(exc, self.target)
 
     def waiting_line(self, wait: LockWait) -> str:
-        """The line a command says while it waits on `wait`."""
+        """The line a command says while it waits on `wait` (a long job: again, every
+        LOCK_REPEAT_S, with how long it has waited)."""
         ms = self._lock_bound_ms
         bound = f"; it gives up after {ms / 1000:g} s" if ms else ""
+        if self.patient:
+            if not ms:
+                bound = "; it waits until the lock is let go (ctrl+c stops it)"
+            if wait.again:
+                return f"still waiting for {wait.what(self.lock_subject)} ({_took(wait.waited)})"
         return f"waiting for {wait.what(self.lock_subject)}{bound}"
+
+    def wait_for_locks(self) -> None:
+        """A long job (ingest, watch, reindex) waits behind another session's lock for as long
+        as it is held, saying so every LOCK_REPEAT_S, rather than give up at the 30 s
+        bound_lock_waits sets for a command typed by a person: an ingest of 100,000 cables is
+        not to stop part-way because a console or an administrator held a lock 31 s. A bound the
+        administrator set (the role, the database, PGOPTIONS) is kept."""
+        self.patient = True
+        if self._lock_bound_ours:
+            self.raw.execute("SET lock_timeout = 0")
+            self._lock_bound_ms = 0
 
     def gave_up(self) -> str:
         """Why a statement ended at lock_timeout, in words: 'database is locked' as SQLite
@@ -686,12 +717,24 @@ class PgConnection:
         seemed to hang behind a session that held a cable's row.)"""
         from ..schema import BUSY_TIMEOUT_MS
 
-        got = self.raw.execute(
-            "SELECT set_config('lock_timeout', CASE WHEN current_setting('lock_timeout') "
-            "IN ('0', '0ms') THEN %s ELSE current_setting('lock_timeout') END, false)",
+        was, got = self.raw.execute(
+            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', "
+            "CASE WHEN current_setting('lock_timeout') IN ('0', '0ms') THEN %s "
+            "ELSE current_setting('lock_timeout') END, false)",
             (f"{BUSY_TIMEOUT_MS}ms",),
-        ).fetchone()[0]
+        ).fetchone()
         self._lock_bound_ms = _milliseconds(str(got))
+        self._lock_bound_ours = str(was) in ("0", "0ms")
+
+
+def _took(seconds: float) -> str:
+    """`45 s so far`, `3 min 20 s so far`, `1 h 5 min so far`."""
+    n = int(seconds)
+    if n < 60:
+        return f"{n} s so far"
+    if n < 3600:
+        return f"{n // 60} min {n % 60} s so far"
+    return f"{n // 3600} h {n % 3600 // 60} min so far"
 
 
 # how often the watch thread asks a running view's stop check

@@ -205,29 +205,33 @@ def _copy_new(
         now = utcnow()
         cols = list(new[0][1].row)
         all_cols = ["id", *cols, "version", "source", "received_at", "updated_at"]
-        cur = raw.cursor()
-        with cur.copy(f"COPY cables ({', '.join(all_cols)}) FROM STDIN") as copy:
-            for cid, (item, p) in zip(ids, new, strict=True):
-                copy.write_row(_clean([cid, *(p.row[c] for c in cols), 1, item.source, now, now]))
-        with cur.copy(
-            "COPY cable_versions (cable_id, version, sha256, raw, source, received_at) FROM STDIN"
-        ) as copy:
-            for cid, (item, p) in zip(ids, new, strict=True):
-                copy.write_row(_clean([cid, 1, p.sha, item.data, item.source, now]))
-        with cur.copy("COPY cable_tags (cable_id, tag) FROM STDIN") as copy:
-            for cid, (_item, p) in zip(ids, new, strict=True):
-                for t in p.tags:
-                    copy.write_row(_clean([cid, t]))
-        with cur.copy(
-            "COPY addressees (cable_id, kind, seq, ri, name, precedence, niact, mcn) FROM STDIN"
-        ) as copy:
-            for cid, (_item, p) in zip(ids, new, strict=True):
-                for a in p.addressees:
-                    copy.write_row(_clean([cid, *a]))
-        with cur.copy("COPY workflow (cable_id, status, row_version) FROM STDIN") as copy:
-            for cid in ids:
-                copy.write_row([cid, "NEW", 1])
-        _copy_links(cur, ids, new)
+        # (watched as a statement is: a COPY held by another session's lock says so)
+        with conn._statement():
+            cur = raw.cursor()
+            with cur.copy(f"COPY cables ({', '.join(all_cols)}) FROM STDIN") as copy:
+                for cid, (item, p) in zip(ids, new, strict=True):
+                    copy.write_row(
+                        _clean([cid, *(p.row[c] for c in cols), 1, item.source, now, now])
+                    )
+            with cur.copy(
+                "COPY cable_versions (cable_id, version, sha256, raw, source, received_at) FROM STDIN"
+            ) as copy:
+                for cid, (item, p) in zip(ids, new, strict=True):
+                    copy.write_row(_clean([cid, 1, p.sha, item.data, item.source, now]))
+            with cur.copy("COPY cable_tags (cable_id, tag) FROM STDIN") as copy:
+                for cid, (_item, p) in zip(ids, new, strict=True):
+                    for t in p.tags:
+                        copy.write_row(_clean([cid, t]))
+            with cur.copy(
+                "COPY addressees (cable_id, kind, seq, ri, name, precedence, niact, mcn) FROM STDIN"
+            ) as copy:
+                for cid, (_item, p) in zip(ids, new, strict=True):
+                    for a in p.addressees:
+                        copy.write_row(_clean([cid, *a]))
+            with cur.copy("COPY workflow (cable_id, status, row_version) FROM STDIN") as copy:
+                for cid in ids:
+                    copy.write_row([cid, "NEW", 1])
+            _copy_links(cur, ids, new)
         docs: list[list[Any]] = [[], [], [], [], []]
         from ...cable.parse import decode
 
