@@ -103,6 +103,7 @@ class CommitUnknown(sqlite3.OperationalError):
         self.reference_id: str | None = None
         self.row_version: int | None = None
         self.what = ""  # the change in words (`status IN PROGRESS`)
+        self.server_pid: int | None = None  # the server's process that had the transaction
 
 
 def _outcome_unknown(conn: sqlite3.Connection) -> bool:
@@ -114,6 +115,15 @@ def _outcome_unknown(conn: sqlite3.Connection) -> bool:
     )
 
 
+def _server_pid(conn: sqlite3.Connection) -> int | None:
+    """The server process of a connection to a server (libpq knows it: no round trip)."""
+    raw = getattr(conn, "raw", None)
+    try:
+        return int(raw.info.backend_pid) if raw is not None else None
+    except Exception:
+        return None
+
+
 @contextmanager
 def _write(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
@@ -122,12 +132,15 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
     except BaseException:
         rollback(conn)
         raise
+    pid = _server_pid(conn)
     try:
         conn.execute("COMMIT")  # a COMMIT that fails (a full disk) is rolled back too
     except sqlite3.Error as exc:
         rollback(conn)
         if _outcome_unknown(conn):
-            raise CommitUnknown(str(exc)) from exc
+            unknown = CommitUnknown(str(exc))
+            unknown.server_pid = pid
+            raise unknown from exc
         raise
     except BaseException:
         rollback(conn)
@@ -230,7 +243,8 @@ def _change(
             raise sqlite3.OperationalError(exc.why) from exc
         exc.batch, exc.cable_id = batch, cable_id
         exc.reference_id, exc.row_version, done = made[-1]
-        exc.what = change_words(done)
+        kind = {UNDO: "undone: ", REDO: "redone: "}.get(batch[: len(UNDO)], "")
+        exc.what = kind + change_words(done)
         raise
 
 
@@ -307,13 +321,22 @@ def _change_in(
         return after
 
 
-def was_saved(conn: sqlite3.Connection, unsure: CommitUnknown) -> bool:
+def was_saved(conn: sqlite3.Connection, unsure: CommitUnknown) -> bool | None:
     """Whether the change whose COMMIT's outcome was unknown is in the cache: its audit rows
     (its batch, on its cable, at the version it made) are there exactly when it was committed.
     Ask on another connection, once the server answers (the one the change was made on is
-    lost)."""
+    lost). None: not known yet (the server process that had the transaction is still at it:
+    a server just woken may not have read the COMMIT yet)."""
     if unsure.batch is None or unsure.cable_id is None:
         return False
+    if unsure.server_pid is not None and getattr(conn, "backend", "") == "postgresql":
+        busy = conn.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = ? AND state IN ('active', "
+            "'idle in transaction', 'idle in transaction (aborted)')",
+            (unsure.server_pid,),
+        ).fetchone()
+        if busy is not None:
+            return None
     row = conn.execute(
         "SELECT 1 FROM audit WHERE cable_id = ? AND batch = ? AND row_version = ? LIMIT 1",
         (unsure.cable_id, unsure.batch, unsure.row_version),

@@ -16,7 +16,7 @@ from ...cable.model import CLOSED_STATUSES
 from ...store import workflow as wf
 from ...store.schema import StoreError
 from ...store.views import load_cable
-from ..messages import ChangesApplied, Outcome
+from ..messages import ChangesApplied, Outcome, Unsure
 from ..safe import visible
 from ..text import header_text
 from .base import TriageScreen
@@ -395,6 +395,9 @@ class WorkflowActions(TriageScreen):
             if t.cable_id in ids:
                 try:
                     version = wf.acknowledge(c, t.cable_id, who, version, b).row_version
+                except wf.CommitUnknown as exc:  # (whether acknowledged is found out later)
+                    exc.what += f" (NOT set to {status} yet: set it once this is known)"
+                    raise
                 except wf.WorkflowError as exc:
                     # acknowledged (or changed) by someone else meanwhile: the close is not
                     # made on a cable changed under the officer, and the message says so
@@ -614,6 +617,9 @@ class WorkflowActions(TriageScreen):
             with app.cache.borrow() as conn:
                 change(conn, target, app.login, wf.new_batch(app.undo_scope))
             outcome.done.append(target.reference_id)
+        except wf.CommitUnknown as exc:
+            # (neither saved nor NOT SAVED until it is looked up: typed again, it was made twice)
+            outcome.unsure.append(Unsure(exc, on_failure))
         except Unchanged as exc:
             outcome.unchanged.append(str(exc))
         except wf.Conflict as exc:
@@ -718,6 +724,11 @@ class WorkflowActions(TriageScreen):
         try:
             with app.cache.borrow() as conn:
                 undone = (wf.redo_last if redo else wf.undo_last)(conn, app.login, app.undo_scope)
+        except wf.CommitUnknown as exc:
+            if exc.batch is not None:
+                outcome.unsure.append(Unsure(exc))
+            else:  # (only its refusals were being noted: nothing it changed is in doubt)
+                outcome.errors.append(f"not {word}: {exc}")
         except (sqlite3.Error, StoreError, wf.WorkflowError) as exc:
             outcome.errors.append(f"not {word}: {exc}")
         else:
@@ -766,6 +777,9 @@ class WorkflowActions(TriageScreen):
                     except wf.WorkflowError as exc:
                         outcome.errors.append(str(exc))
                         outcome.kept[t.cable_id] = t.row_version or 0
+                    except wf.CommitUnknown as exc:
+                        outcome.unsure.append(Unsure(exc))
+                        outcome.kept[t.cable_id] = t.row_version or 0
                     except sqlite3.Error as exc:
                         outcome.errors.append(f"{t.reference_id}: not saved: {exc}")
                         outcome.kept[t.cable_id] = t.row_version or 0
@@ -805,6 +819,9 @@ class WorkflowActions(TriageScreen):
         note = getattr(self.app, "note_not_saved", None)
         if o.errors and note is not None:
             note([t for t in o.errors if "not saved" in t])
+        unsure = getattr(self.app, "note_unsure", None)
+        if o.unsure and unsure is not None:
+            unsure(o.unsure)
         if o.unchanged:
             more = f" (and {len(o.unchanged) - 1} more)" if len(o.unchanged) > 1 else ""
             self.notify(o.unchanged[0] + more, markup=False, timeout=4)
