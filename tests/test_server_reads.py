@@ -48,3 +48,34 @@ async def test_a_cable_read_from_a_silent_server_leaves_the_keys_answering(
         assert isinstance(app.screen, CableScreen)
         title = static_text(app, "#title")
         assert "reading" not in title and "Header" in title, title
+
+
+async def test_the_assign_box_reads_its_officers_off_the_ui_thread(
+    pg_db: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from triage.store import workflow as wf
+    from triage.tui.screens.dialogs import OfficerPicker
+    from triage.tui.widgets.cable_list import CableList
+
+    app = make_app(pg_db, officers=["kwalker"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        answer = threading.Event()
+        real = wf.known_officers
+
+        def silent(*a: Any, **kw: Any) -> Any:
+            answer.wait(5)
+            return real(*a, **kw)
+
+        monkeypatch.setattr(wf, "known_officers", silent)
+        await pilot.press("a")
+        await pilot.pause()
+        assert not isinstance(app.screen, OfficerPicker)
+        assert any("reading the officers" in n.message for n in app._notifications)
+        await pilot.press("j")  # the keys answer meanwhile
+        await pilot.pause()
+        assert app.screen.query_one(CableList).cursor == 1
+        answer.set()
+        await settle(pilot)
+        assert isinstance(app.screen, OfficerPicker)

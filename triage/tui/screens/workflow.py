@@ -154,14 +154,44 @@ class WorkflowActions(TriageScreen):
             self._ask_officer(targets, f"Assign {self.which(targets)}")
 
     def _ask_officer(self, targets: list[Target], title: str, picked: str | None = None) -> None:
-        from .dialogs import OfficerPicker
-
         app = self.tapp
+        if app.cache.remote:
+            # read off the UI thread: a server that stops answering held every key for
+            # seconds as the box opened, before the NOT LIVE box came
+            self.notify("reading the officers from the server…", markup=False, timeout=2)
+            self._read_officers(targets, title, picked)
+            return
         try:
             officers = wf.known_officers(app.cache.conn(), app.config.officers)
         except (sqlite3.Error, StoreError):
             officers = list(app.config.officers)
+        self._pick_officer(targets, title, picked, officers)
 
+    @work(thread=True, exclusive=True, group="officers", exit_on_error=False)
+    def _read_officers(self, targets: list[Target], title: str, picked: str | None) -> None:
+        app = self.tapp
+        try:
+            with app.cache.borrow() as conn:
+                officers = wf.known_officers(conn, app.config.officers)
+        except (sqlite3.Error, StoreError):
+            if app.cache.lost:
+                return  # (the NOT LIVE box says why; no box opens over it)
+            officers = list(app.config.officers)
+        self.app.call_from_thread(self._pick_officer, targets, title, picked, officers, True)
+
+    def _pick_officer(
+        self,
+        targets: list[Target],
+        title: str,
+        picked: str | None,
+        officers: list[str],
+        late: bool = False,
+    ) -> None:
+        from .dialogs import OfficerPicker
+
+        app = self.tapp
+        if late and app.screen is not self:
+            return  # (read off the UI thread: the officer has gone elsewhere meanwhile)
         chose: list[str] = []  # the officer picked, put in the box again after a conflict
 
         def ask_again(t: Target, theirs: wf.State) -> None:
