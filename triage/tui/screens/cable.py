@@ -246,16 +246,17 @@ class CableScreen(WorkflowActions):
         except (sqlite3.Error, StoreError) as exc:
             self.app.call_from_thread(self.tapp.report_cache_error, exc)
             return
-        self.app.call_from_thread(self._loaded, cable_id, detail, hint)
+        self.app.call_from_thread(self._loaded, cable_id, detail, hint, True)
 
     def _loaded(
         self,
         cable_id: int,
         detail: CableDetail | None,
         hint: tuple[int, tuple[str, str] | None] | None = None,
+        late: bool = False,
     ) -> None:
-        if cable_id != self.cable_id or not self.is_mounted:
-            return  # (another cable was asked for since, or the screen was left)
+        if cable_id != self.cable_id or (late and not self.is_mounted):
+            return  # (read late: another cable was asked for since, or the screen was left)
         self.detail = detail
         self._hint = hint
         self.find_hits, self.find_pos = [], -1
