@@ -87,12 +87,61 @@ class State:
     changed_by: str | None
 
 
+class CommitUnknown(sqlite3.OperationalError):
+    """The connection to a database server was lost while its COMMIT was on the way: the
+    server may have committed the change (a stopped server does, once it runs again) or not,
+    and no one can tell until it answers. Saying "not saved" had the officer type it again, and
+    a change made twice (a note appended twice). Whoever made the change asks `was_saved` once
+    the server answers: the audit log holds the change's batch, cable and row version exactly
+    when it was committed."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+        self.batch: str | None = None
+        self.cable_id: int | None = None
+        self.reference_id: str | None = None
+        self.row_version: int | None = None
+        self.what = ""  # the change in words (`status IN PROGRESS`)
+        self.server_pid: int | None = None  # the server's process that had the transaction
+
+
+def _outcome_unknown(conn: sqlite3.Connection) -> bool:
+    """After a failed COMMIT: was the connection lost (on a server), so that whether the
+    server committed is unknown? A COMMIT the server answered with an error was rolled back;
+    SQLite's COMMIT is in this process, its failure a rollback."""
+    return getattr(conn, "backend", "sqlite") == "postgresql" and bool(
+        getattr(conn, "closed", False)
+    )
+
+
+def _server_pid(conn: sqlite3.Connection) -> int | None:
+    """The server process of a connection to a server (libpq knows it: no round trip)."""
+    raw = getattr(conn, "raw", None)
+    try:
+        return int(raw.info.backend_pid) if raw is not None else None
+    except Exception:
+        return None
+
+
 @contextmanager
 def _write(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+    except BaseException:
+        rollback(conn)
+        raise
+    pid = _server_pid(conn)
+    try:
         conn.execute("COMMIT")  # a COMMIT that fails (a full disk) is rolled back too
+    except sqlite3.Error as exc:
+        rollback(conn)
+        if _outcome_unknown(conn):
+            unknown = CommitUnknown(str(exc))
+            unknown.server_pid = pid
+            raise unknown from exc
+        raise
     except BaseException:
         rollback(conn)
         raise
@@ -186,6 +235,30 @@ def _change(
     merge: it leaves a cable anyone changed since as it is."""
     now = utcnow()
     batch = batch or new_batch()
+    made: list[tuple[str, int, dict[str, Any]]] = []  # (reference, version, changes) to commit
+    try:
+        return _change_in(conn, cable_id, who, expected_version, changes, batch, merge, now, made)
+    except CommitUnknown as exc:
+        if not made:  # (nothing to change: nothing was written, whatever the server did)
+            raise sqlite3.OperationalError(exc.why) from exc
+        exc.batch, exc.cable_id = batch, cable_id
+        exc.reference_id, exc.row_version, done = made[-1]
+        kind = {UNDO: "undone: ", REDO: "redone: "}.get(batch[: len(UNDO)], "")
+        exc.what = kind + change_words(done)
+        raise
+
+
+def _change_in(
+    conn: sqlite3.Connection,
+    cable_id: int,
+    who: str,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    batch: str,
+    merge: bool,
+    now: str,
+    made: list[tuple[str, int, dict[str, Any]]],
+) -> State:
     with _write(conn):
         st = state(conn, cable_id)
         if (
@@ -243,7 +316,50 @@ def _change(
                 "INSERT OR IGNORE INTO officers (login, added_at) VALUES (?, ?)",
                 (changes["officer"], now),
             )
-        return state(conn, cable_id)
+        after = state(conn, cable_id)
+        made.append((st.reference_id, st.row_version + 1, changes))
+        return after
+
+
+def was_saved(conn: sqlite3.Connection, unsure: CommitUnknown) -> bool | None:
+    """Whether the change whose COMMIT's outcome was unknown is in the cache: its audit rows
+    (its batch, on its cable, at the version it made) are there exactly when it was committed.
+    Ask on another connection, once the server answers (the one the change was made on is
+    lost). None: not known yet (the server process that had the transaction is still at it:
+    a server just woken may not have read the COMMIT yet)."""
+    if unsure.batch is None or unsure.cable_id is None:
+        return False
+    if unsure.server_pid is not None and getattr(conn, "backend", "") == "postgresql":
+        busy = conn.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = ? AND state IN ('active', "
+            "'idle in transaction', 'idle in transaction (aborted)')",
+            (unsure.server_pid,),
+        ).fetchone()
+        if busy is not None:
+            return None
+    row = conn.execute(
+        "SELECT 1 FROM audit WHERE cable_id = ? AND batch = ? AND row_version = ? LIMIT 1",
+        (unsure.cable_id, unsure.batch, unsure.row_version),
+    ).fetchone()
+    return row is not None
+
+
+def change_words(changes: dict[str, Any]) -> str:
+    """A change as a desk officer would say it: `status IN PROGRESS`, `officer kwalker`,
+    `note "seen by RSO…"`, `acknowledged`."""
+    words = []
+    for field, value in changes.items():
+        if field == "ack_at":
+            continue
+        if field == "ack_by":
+            words.append("acknowledged")
+        elif field == "officer" and value is None:
+            words.append("officer removed")
+        elif field == "note":
+            words.append(f'note "{_short_value(value)}"' if value else "note cleared")
+        else:
+            words.append(f"{FIELD_WORDS.get(field, field)} {_short_value(value)}")
+    return ", ".join(words)
 
 
 def assign(

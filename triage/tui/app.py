@@ -27,6 +27,7 @@ from ..config import Config, current_login
 from ..private_file import write_private
 from ..store import audit as audit_log
 from ..store import presence
+from ..store import workflow as wf
 from ..store.api import watch_for_silence
 from ..store.cache import Cache
 from ..store.feed import ChangeFeed
@@ -35,7 +36,7 @@ from ..store.schema import StoreError
 from ..store.trouble import server_gone, server_todo
 from ..store.views import BUILTIN_TABS, Filter, View
 from . import clipboard, safe
-from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack
+from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack, Unsure, UnsureChecked
 from .safe import visible
 from .screens.base import TriageScreen
 from .screens.cache_lost import CacheLostScreen
@@ -66,6 +67,7 @@ POLL_SECONDS = 0.5
 # the garbage collector (system.pause_gc)
 STARTED_LATEST_S = 2.0
 NOT_SAVED_RECENT_S = 10  # a change refused this recently is named on the NOT LIVE box
+UNSURE_AGAIN_S = 1.0  # a change whose outcome is unknown, not yet found out: asked again then
 TTY_CHECK_SECONDS = 1.0
 LEAVE_WAIT_S = 1.0  # how long a quitting console waits to take its presence row away
 
@@ -147,6 +149,7 @@ class TriageApp(App[None]):
         self._lost = False
         self._server_gone = False  # (lost because the database server went away)
         self._not_saved: list[tuple[float, str]] = []  # (when, what): changes refused
+        self._unsure: list[Unsure] = []  # changes lost as they were committed: saved or not?
         self._chain = audit_log.ChainWatch()
         self._audit_problems: list[str] = []
         self.start_on_overview = False
@@ -387,6 +390,7 @@ class TriageApp(App[None]):
             if isinstance(s, TriageScreen):
                 s.cache_reopened()
         self.notify("Reconnected to the database server; the list is live again.", timeout=8)
+        self.check_unsure()
 
     @work(thread=True, group="poll", exit_on_error=False)
     def _check(self) -> None:
@@ -588,7 +592,8 @@ class TriageApp(App[None]):
         self.cache.mark_lost(why)
         self.bell()
         recent = [t for at, t in self._not_saved if time.monotonic() - at < NOT_SAVED_RECENT_S]
-        self.push_screen(CacheLostScreen(why, recent, server=self._server_gone))
+        unsure = [u.words() for u in self._unsure]
+        self.push_screen(CacheLostScreen(why, recent, server=self._server_gone, unsure=unsure))
 
     def note_not_saved(self, texts: list[str]) -> None:
         """Changes refused by the cache: also named on the NOT LIVE box, up now or coming (the
@@ -597,6 +602,78 @@ class TriageApp(App[None]):
         for s in self.screen_stack:
             if isinstance(s, CacheLostScreen):
                 s.note_not_saved(texts)
+
+    def note_unsure(self, items: list[Unsure]) -> None:
+        """Changes whose connection was lost as they were committed: the server may have taken
+        them. Saying NOT SAVED had the officer type them again (a note added twice); they are
+        looked up by their batch once the server answers, and the officer told which."""
+        self._unsure += items
+        for s in self.screen_stack:
+            if isinstance(s, CacheLostScreen):
+                s.note_unsure([u.words() for u in items])
+        if self._lost:
+            self._tell_unsure(items)
+        else:  # (told only if a look now cannot find it out: a server that answers says at once)
+            self.check_unsure()
+
+    def _tell_unsure(self, items: list[Unsure]) -> None:
+        for u in items:
+            if u.told:
+                continue
+            u.told = True
+            self.notify(
+                f"{u.words()}: MAY NOT HAVE BEEN SAVED: the connection to the server was lost "
+                "as it was being saved. Do not type it again yet: triage checks when the server "
+                "answers and tells you.",
+                title="Not known yet",
+                severity="warning",
+                markup=False,
+                timeout=20,
+            )
+
+    def check_unsure(self) -> None:
+        """Look up the changes whose outcome is unknown, if the server may answer now."""
+        if self._unsure and not self._lost:
+            self._check_unsure(list(self._unsure))
+
+    @work(thread=True, group="unsure", exit_on_error=False)
+    def _check_unsure(self, items: list[Unsure]) -> None:
+        for u in items:
+            try:
+                with self.cache.borrow() as conn:
+                    saved = wf.was_saved(conn, u.change)
+            except (sqlite3.Error, StoreError):
+                # (no answer yet: asked again when the server is back, or in a moment)
+                saved = None
+            self.post_message(UnsureChecked(u, saved))
+
+    def on_unsure_checked(self, msg: UnsureChecked) -> None:
+        u = msg.unsure
+        if u not in self._unsure:  # (found out by an earlier look)
+            return
+        if msg.saved is None:
+            self._tell_unsure([u])
+            if not self._lost:  # (when lost, the server's coming back asks again)
+                self.set_timer(UNSURE_AGAIN_S, self.check_unsure)
+            return
+        self._unsure.remove(u)
+        if msg.saved:
+            self.notify(
+                f"{u.words()}: saved (checked now the server answers: the connection had been "
+                "lost as it was saved)",
+                markup=False,
+                timeout=10,
+            )
+        else:
+            self.notify(
+                f"NOT SAVED: {u.words()}: type it again (checked now the server answers: it "
+                "never reached the cache)",
+                severity="error",
+                markup=False,
+                timeout=30,
+            )
+            if u.on_absent is not None:
+                u.on_absent(u.change.why)
 
     def reopen_cache(self) -> str | None:
         """Reopen after a loss; None when the console is live again, else why not."""

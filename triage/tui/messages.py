@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from textual.message import Message
@@ -15,6 +16,7 @@ from ..store.views import Row
 
 __all__ = ["Arrival"]  # (re-exported: the feed's type, carried by CacheChanged)
 from ..store.presence import Assignment, Present
+from ..store.workflow import CommitUnknown
 
 
 @dataclass
@@ -106,6 +108,32 @@ class Outcome:
     # cables not changed (a conflict, a refusal, an error): id -> the version to stay tagged at
     # (the cable's version now after a conflict, which was told: a second try applies)
     kept: dict[int, int] = field(default_factory=dict)
+    # changes whose connection was lost as they were committed: saved or not, asked once the
+    # server answers (neither "saved" nor "NOT SAVED" until then)
+    unsure: list[Unsure] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Unsure:
+    """A change whose COMMIT's outcome is unknown (see workflow.CommitUnknown). `on_absent`:
+    what to do when it turns out not saved (the note editor put back with the note typed)."""
+
+    change: CommitUnknown
+    on_absent: Callable[[str], None] | None = None
+    told: bool = False  # the officer was told it may not have been saved
+
+    def words(self) -> str:
+        return f"{self.change.reference_id}: {self.change.what}"
+
+
+class UnsureChecked(Message):
+    """A change whose outcome was unknown was looked up: `saved` or not (None: not yet known,
+    ask again soon)."""
+
+    def __init__(self, unsure: Unsure, saved: bool | None) -> None:
+        self.unsure = unsure
+        self.saved = saved
+        super().__init__()
 
 
 class ChangesApplied(Message):

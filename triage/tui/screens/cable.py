@@ -111,6 +111,8 @@ class CableScreen(WorkflowActions):
         self.find_hits: list[int] = []
         self.find_pos = -1
         self._drawn_width = -1
+        # on a server: the thread's suggestion read with the cable (cable id, suggestion)
+        self._hint: tuple[int, tuple[str, str] | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Banner(id="banner-top")
@@ -215,11 +217,48 @@ class CableScreen(WorkflowActions):
                 self.cable_id = cid
         if self.cable_id is None:
             return
+        if self.tapp.cache.remote:
+            # read off the UI thread: a server that stops answering held the keys (esc, q)
+            # for seconds before the NOT LIVE box came; meanwhile the title says so
+            self.query_one("#title", Static).update(Text("reading the cable from the server…"))
+            self._read_cable(self.cable_id)
+            return
         try:
-            self.detail = load_cable(self.tapp.cache.conn(), self.cable_id, bounds.READ_BYTES)
+            detail = load_cable(self.tapp.cache.conn(), self.cable_id, bounds.READ_BYTES)
         except (sqlite3.Error, StoreError) as exc:
             self.tapp.report_cache_error(exc)
             return
+        self._loaded(self.cable_id, detail)
+
+    @work(thread=True, exclusive=True, group="cable-read", exit_on_error=False)
+    def _read_cable(self, cable_id: int) -> None:
+        """The cable and its thread's suggestion, read on a server (see load)."""
+        hint: tuple[int, tuple[str, str] | None] | None = None
+        try:
+            with self.tapp.cache.borrow() as conn:
+                detail = load_cable(conn, cable_id, bounds.READ_BYTES)
+                if (
+                    detail is not None
+                    and not detail.state.officer
+                    and self.tapp.config.route_by_thread
+                ):
+                    hint = (cable_id, thread_suggestion(conn, cable_id))
+        except (sqlite3.Error, StoreError) as exc:
+            self.app.call_from_thread(self.tapp.report_cache_error, exc)
+            return
+        self.app.call_from_thread(self._loaded, cable_id, detail, hint, True)
+
+    def _loaded(
+        self,
+        cable_id: int,
+        detail: CableDetail | None,
+        hint: tuple[int, tuple[str, str] | None] | None = None,
+        late: bool = False,
+    ) -> None:
+        if cable_id != self.cable_id or (late and not self.is_mounted):
+            return  # (read late: another cable was asked for since, or the screen was left)
+        self.detail = detail
+        self._hint = hint
         self.find_hits, self.find_pos = [], -1
         self.tapp.set_reading(self.cable_id)
         self._mark_seen(self.cable_id)
@@ -307,10 +346,13 @@ class CableScreen(WorkflowActions):
         if d is None or d.state.officer:
             return None, None
         if self.tapp.config.route_by_thread:
-            try:
-                by_thread = thread_suggestion(self.tapp.cache.conn(), d.id)
-            except (sqlite3.Error, StoreError):
-                by_thread = None
+            if self._hint is not None and self._hint[0] == d.id:
+                by_thread = self._hint[1]  # (read with the cable, off the UI thread)
+            else:
+                try:
+                    by_thread = thread_suggestion(self.tapp.cache.conn(), d.id)
+                except (sqlite3.Error, StoreError):
+                    by_thread = None
             if by_thread:
                 return by_thread
         if not self.tapp.config.routes:

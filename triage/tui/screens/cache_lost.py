@@ -30,10 +30,18 @@ class CacheLostScreen(ModalScreen[None]):
         Binding("q", "quit_console", "Quit", id="lost.quit"),
     ]
 
-    def __init__(self, why: str, not_saved: list[str] | None = None, server: bool = False) -> None:
+    def __init__(
+        self,
+        why: str,
+        not_saved: list[str] | None = None,
+        server: bool = False,
+        unsure: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self.why = why
         self.not_saved: list[str] = list(not_saved or [])
+        # changes whose connection was lost as they were saved: checked when the server answers
+        self.unsure: list[str] = list(unsure or [])
         self.server = server  # a database server gone (it comes back), not a file replaced
 
     def compose(self) -> ComposeResult:
@@ -57,16 +65,30 @@ class CacheLostScreen(ModalScreen[None]):
             yield Label(Text(keys, style="bold"))
 
     def _not_saved_text(self) -> Text:
-        if not self.not_saved:
-            return Text("")
         lines = [f"NOT SAVED: {visible(t)}" for t in self.not_saved[-5:]]
+        lines += [
+            f"MAY NOT HAVE BEEN SAVED: {visible(t)} (do not type it again yet: checked when "
+            "the server answers, and you are told)"
+            for t in self.unsure[-5:]
+        ]
         return Text("\n".join(lines), style="bold")
 
     def note_not_saved(self, texts: list[str]) -> None:
         """A change that failed as the cache was lost: said here, where the officer is looking
         (a toast under this box is easily missed); type it again once the cache is back."""
         self.not_saved += texts
-        self.query_one("#lost-unsaved", Static).update(self._not_saved_text())
+        self._show_not_saved()
+
+    def _show_not_saved(self) -> None:
+        for shown in self.query("#lost-unsaved"):  # (none yet: pushed, not yet composed)
+            if isinstance(shown, Static):
+                shown.update(self._not_saved_text())
+
+    def note_unsure(self, texts: list[str]) -> None:
+        """A change whose connection was lost as it was saved: neither saved nor NOT SAVED is
+        said until the server answers and it is looked up."""
+        self.unsure += texts
+        self._show_not_saved()
 
     def still_failing(self, why: str) -> None:
         """What the last attempt to reconnect was told (a refusal is not a silence)."""

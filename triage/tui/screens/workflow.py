@@ -16,7 +16,7 @@ from ...cable.model import CLOSED_STATUSES
 from ...store import workflow as wf
 from ...store.schema import StoreError
 from ...store.views import load_cable
-from ..messages import ChangesApplied, Outcome
+from ..messages import ChangesApplied, Outcome, Unsure
 from ..safe import visible
 from ..text import header_text
 from .base import TriageScreen
@@ -154,14 +154,44 @@ class WorkflowActions(TriageScreen):
             self._ask_officer(targets, f"Assign {self.which(targets)}")
 
     def _ask_officer(self, targets: list[Target], title: str, picked: str | None = None) -> None:
-        from .dialogs import OfficerPicker
-
         app = self.tapp
+        if app.cache.remote:
+            # read off the UI thread: a server that stops answering held every key for
+            # seconds as the box opened, before the NOT LIVE box came
+            self.notify("reading the officers from the server…", markup=False, timeout=2)
+            self._read_officers(targets, title, picked)
+            return
         try:
             officers = wf.known_officers(app.cache.conn(), app.config.officers)
         except (sqlite3.Error, StoreError):
             officers = list(app.config.officers)
+        self._pick_officer(targets, title, picked, officers)
 
+    @work(thread=True, exclusive=True, group="officers", exit_on_error=False)
+    def _read_officers(self, targets: list[Target], title: str, picked: str | None) -> None:
+        app = self.tapp
+        try:
+            with app.cache.borrow() as conn:
+                officers = wf.known_officers(conn, app.config.officers)
+        except (sqlite3.Error, StoreError):
+            if app.cache.lost:
+                return  # (the NOT LIVE box says why; no box opens over it)
+            officers = list(app.config.officers)
+        self.app.call_from_thread(self._pick_officer, targets, title, picked, officers, True)
+
+    def _pick_officer(
+        self,
+        targets: list[Target],
+        title: str,
+        picked: str | None,
+        officers: list[str],
+        late: bool = False,
+    ) -> None:
+        from .dialogs import OfficerPicker
+
+        app = self.tapp
+        if late and app.screen is not self:
+            return  # (read off the UI thread: the officer has gone elsewhere meanwhile)
         chose: list[str] = []  # the officer picked, put in the box again after a conflict
 
         def ask_again(t: Target, theirs: wf.State) -> None:
@@ -395,6 +425,9 @@ class WorkflowActions(TriageScreen):
             if t.cable_id in ids:
                 try:
                     version = wf.acknowledge(c, t.cable_id, who, version, b).row_version
+                except wf.CommitUnknown as exc:  # (whether acknowledged is found out later)
+                    exc.what += f" (NOT set to {status} yet: set it once this is known)"
+                    raise
                 except wf.WorkflowError as exc:
                     # acknowledged (or changed) by someone else meanwhile: the close is not
                     # made on a cable changed under the officer, and the message says so
@@ -614,6 +647,9 @@ class WorkflowActions(TriageScreen):
             with app.cache.borrow() as conn:
                 change(conn, target, app.login, wf.new_batch(app.undo_scope))
             outcome.done.append(target.reference_id)
+        except wf.CommitUnknown as exc:
+            # (neither saved nor NOT SAVED until it is looked up: typed again, it was made twice)
+            outcome.unsure.append(Unsure(exc, on_failure))
         except Unchanged as exc:
             outcome.unchanged.append(str(exc))
         except wf.Conflict as exc:
@@ -718,6 +754,11 @@ class WorkflowActions(TriageScreen):
         try:
             with app.cache.borrow() as conn:
                 undone = (wf.redo_last if redo else wf.undo_last)(conn, app.login, app.undo_scope)
+        except wf.CommitUnknown as exc:
+            if exc.batch is not None:
+                outcome.unsure.append(Unsure(exc))
+            else:  # (only its refusals were being noted: nothing it changed is in doubt)
+                outcome.errors.append(f"not {word}: {exc}")
         except (sqlite3.Error, StoreError, wf.WorkflowError) as exc:
             outcome.errors.append(f"not {word}: {exc}")
         else:
@@ -766,6 +807,9 @@ class WorkflowActions(TriageScreen):
                     except wf.WorkflowError as exc:
                         outcome.errors.append(str(exc))
                         outcome.kept[t.cable_id] = t.row_version or 0
+                    except wf.CommitUnknown as exc:
+                        outcome.unsure.append(Unsure(exc))
+                        outcome.kept[t.cable_id] = t.row_version or 0
                     except sqlite3.Error as exc:
                         outcome.errors.append(f"{t.reference_id}: not saved: {exc}")
                         outcome.kept[t.cable_id] = t.row_version or 0
@@ -805,6 +849,9 @@ class WorkflowActions(TriageScreen):
         note = getattr(self.app, "note_not_saved", None)
         if o.errors and note is not None:
             note([t for t in o.errors if "not saved" in t])
+        unsure = getattr(self.app, "note_unsure", None)
+        if o.unsure and unsure is not None:
+            unsure(o.unsure)
         if o.unchanged:
             more = f" (and {len(o.unchanged) - 1} more)" if len(o.unchanged) > 1 else ""
             self.notify(o.unchanged[0] + more, markup=False, timeout=4)
