@@ -1,0 +1,78 @@
+"""What a tester found in the console (fix22), each as the officer sees it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from triage.store import connect
+from triage.store.ingest import Item, ingest
+from triage.tui.app import TriageApp
+from triage.tui.widgets.cable_list import CableList
+
+from .test_console import list_lines, make_app, settle, static_text
+
+
+def messages(app: TriageApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def arrival_strip(app: TriageApp) -> str:
+    strip = app.screen.query_one("#arrivals", Static)
+    return static_text(app, "#arrivals") if strip.display else ""
+
+
+def watch_frames(app: TriageApp) -> list[tuple[bool, list[str]]]:
+    """Each frame the screen paints from now on: (the cursor's row is on screen, the list's
+    lines), taken as the screen is drawn (before the messages that follow it are handled)."""
+    frames: list[tuple[bool, list[str]]] = []
+    screen = app.screen
+    paint = screen._compositor_refresh
+
+    def painted() -> None:
+        lines = list_lines(app)
+        frames.append((any(ln.startswith(">") for ln in lines[1:]), lines))
+        paint()
+
+    screen._compositor_refresh = painted  # type: ignore[method-assign]
+    return frames
+
+
+async def flash_arrives(pilot: Pilot, app: TriageApp, db: Path, samples: Path) -> None:  # type: ignore[type-arg]
+    other = connect(db)
+    flash = (samples / "01_flash_hijack.txt").read_bytes()
+    ingest(other, [Item("in.txt", flash.replace(b"104233", b"104299"))])
+    other.close()
+    assert app.feed.wait(5)
+    app.check_for_changes()
+    await settle(pilot)
+
+
+# -- 1. the arrivals strip takes a line from the list: the cursor's row stays on screen ---------
+
+
+async def test_the_cursor_row_stays_on_screen_when_the_arrivals_strip_comes_and_goes(
+    db: Path, samples: Path
+) -> None:
+    app = make_app(db)
+    app.bell = lambda: None  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")  # the cursor on the bottom row of the screen
+        app.check_for_changes()
+        await settle(pilot)
+        frames = watch_frames(app)
+        await flash_arrives(pilot, app, db, samples)
+        assert "26STATE104299" in arrival_strip(app)  # (above the screen: the strip says so)
+        assert frames
+        gone = [lines for shown, lines in frames if not shown]
+        assert not gone, "a frame without the cursor's row:\n" + "\n".join(gone[0])
+        frames.clear()
+        await pilot.press("F")  # to it: the strip goes, the list has its line back
+        await settle(pilot)
+        assert arrival_strip(app) == ""
+        assert frames and all(shown for shown, _ in frames)
+        assert app.screen.query_one(CableList).current_id is not None
+
