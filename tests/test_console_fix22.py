@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from triage.store import connect
+from triage.store import workflow as wf
 from triage.store.ingest import Item, ingest
 from triage.tui.app import TriageApp
 from triage.tui.widgets.cable_list import CableList
@@ -76,3 +77,32 @@ async def test_the_cursor_row_stays_on_screen_when_the_arrivals_strip_comes_and_
         assert frames and all(shown for shown, _ in frames)
         assert app.screen.query_one(CableList).current_id is not None
 
+
+# -- 2. an undo's words describe the cables it put back, not one it left -----------------------
+
+
+async def test_an_undo_that_leaves_a_cable_describes_only_those_it_put_back(db: Path) -> None:
+    """Two tagged cables (ASSIGNED, IN PROGRESS) set DONE; a colleague then takes one: `u` put
+    the other back to ASSIGNED and said `status DONE -> as each was`, counting the one left."""
+    conn = connect(db)
+    for ref in ("26STATE104233", "26ANKARA3401"):
+        wf.assign(conn, wf.find_cable(conn, ref), "kwalker", "x")
+    wf.set_status(conn, wf.find_cable(conn, "26ANKARA3401"), "IN PROGRESS", "x")
+    conn.close()
+    app = make_app(db, officers=["kwalker"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "space", "space", "5")  # DONE: they are not acknowledged
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # set DONE without acknowledging
+        await settle(pilot)
+        assert "2 cables: status set to DONE" in messages(app)
+        conn = connect(db)
+        wf.assign(conn, wf.find_cable(conn, "26ANKARA3401"), "jsmith", "jsmith")
+        conn.close()
+        await pilot.press("u")
+        await settle(pilot)
+        said = messages(app)
+        assert "26STATE104233: undone (status DONE -> ASSIGNED)" in said, said
+        assert not [m for m in said if "as each was" in m], said
+        assert any(m.startswith("26ANKARA3401 was changed by jsmith") for m in said), said
