@@ -106,3 +106,40 @@ async def test_an_undo_that_leaves_a_cable_describes_only_those_it_put_back(db: 
         assert "26STATE104233: undone (status DONE -> ASSIGNED)" in said, said
         assert not [m for m in said if "as each was" in m], said
         assert any(m.startswith("26ANKARA3401 was changed by jsmith") for m in said), said
+
+
+# -- 3. arrivals out of this view say how many more, as those out of sight do ------------------
+
+
+async def test_the_strip_for_arrivals_outside_the_view_says_how_many_more(
+    db: Path, samples: Path
+) -> None:
+    app = make_app(db)
+    app.bell = lambda: None  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"prec:PRIORITY", "enter")
+        await settle(pilot)
+        app.check_for_changes()
+        await settle(pilot)
+        other = connect(db)
+        niact = (samples / "03_niact_evacuation.txt").read_bytes()
+        ingest(
+            other,
+            [
+                Item(f"in{k}.txt", niact.replace(b"98412", ref))
+                for k, ref in enumerate((b"103511", b"103512", b"103513"))
+            ],
+        )
+        other.close()
+        assert app.feed.wait(5)
+        app.check_for_changes()
+        await settle(pilot)
+        strip = arrival_strip(app)
+        assert "26STATE103513 (+2 more) arrived outside this view  F opens it" in strip, strip
+        await pilot.press("F")  # the newest opens over the list; esc comes back to it
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        strip = arrival_strip(app)
+        assert "26STATE103512 (+1 more) arrived outside this view" in strip, strip
