@@ -10,8 +10,9 @@ from textual.widgets import Static
 from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.ingest import Item, ingest
-from triage.tui.app import TriageApp
+from triage.tui.app import CableScreen, TriageApp
 from triage.tui.widgets.cable_list import CableList
+from triage.tui.widgets.thread_tree import ThreadTree
 
 from .test_console import list_lines, make_app, settle, static_text
 
@@ -143,3 +144,27 @@ async def test_the_strip_for_arrivals_outside_the_view_says_how_many_more(
         await settle(pilot)
         strip = arrival_strip(app)
         assert "26STATE103512 (+1 more) arrived outside this view" in strip, strip
+
+
+# -- 4. a find that fails on the Thread tab leaves the tab ---------------------------------------
+
+
+async def test_a_failed_find_on_the_thread_tab_says_so_and_leaves_the_tab(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")  # the first cable's Thread tab
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CableScreen)
+        assert "[Header|▸Thread]" in static_text(app, "#title")
+        await pilot.press("slash", *"zqxwv", "enter")
+        await settle(pilot)
+        assert "not found: zqxwv" in messages(app)
+        assert "[Header|▸Thread]" in static_text(app, "#title")
+        assert screen.query_one(ThreadTree).display
+        # a find the text holds brings the text, as before
+        await pilot.press("slash", *"exercise", "enter")
+        await settle(pilot)
+        title = static_text(app, "#title")
+        assert "[Header|▸Paragraphs]" in title and "found 1 of" in title, title
