@@ -168,3 +168,27 @@ async def test_a_failed_find_on_the_thread_tab_says_so_and_leaves_the_tab(db: Pa
         await settle(pilot)
         title = static_text(app, "#title")
         assert "[Header|▸Paragraphs]" in title and "found 1 of" in title, title
+
+
+# -- 5. the Thread tab's narrow date carries the year --------------------------------------------
+
+
+async def test_a_narrow_thread_tab_tells_the_years_of_its_cables_apart(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"thread:26london2850", "enter")
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        rows = [lst.row_at(k) for k in range(len(lst.ids))]
+        lst.move_to(next(k for k, r in enumerate(rows) if r and r.reference_id == "26LONDON2850"))
+        await pilot.press("t")
+        await settle(pilot)
+        tree = app.screen.query_one(ThreadTree)
+        assert 0 < tree.scrollable_content_region.width < ThreadTree.NARROW
+        lines = static_text(app, "#thread-text").splitlines()
+        # what it cites: a cable of October 2025 and one of November 2026
+        cited = next(ln for ln in lines if "25LONDON2768" in ln)
+        assert "B. 18OCT25 PRIOR" in cited, cited
+        this = next(ln for ln in lines if "26LONDON2850" in ln and "this cable" in ln)
+        assert "21NOV26 " in this, this
