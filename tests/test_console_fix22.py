@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -11,10 +12,12 @@ from triage.store import connect
 from triage.store import workflow as wf
 from triage.store.ingest import Item, ingest
 from triage.tui.app import CableScreen, TriageApp
+from triage.tui.text import layout_columns
 from triage.tui.widgets.cable_list import CableList
 from triage.tui.widgets.thread_tree import ThreadTree
 
 from .test_console import list_lines, make_app, settle, static_text
+from .test_console_defects import cell, line_of
 
 
 def messages(app: TriageApp) -> list[str]:
@@ -192,3 +195,30 @@ async def test_a_narrow_thread_tab_tells_the_years_of_its_cables_apart(db: Path)
         assert "B. 18OCT25 PRIOR" in cited, cited
         this = next(ln for ln in lines if "26LONDON2850" in ln and "this cable" in ln)
         assert "21NOV26 " in this, this
+
+
+# -- 6. the CLASS column names a distribution caption, as the banner does -----------------------
+
+
+@pytest.mark.parametrize(
+    ("width", "nodis", "exdis"),
+    [(160, "TS//NODIS", "S//EXDIS"), (80, "TS//NO…", "S//EXD…")],
+)
+async def test_the_class_column_carries_a_cables_caption_where_there_is_room(
+    db: Path, width: int, nodis: str, exdis: str
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        assert cell(app, line_of(app, "26JCS911"), "class").strip() == nodis
+        assert cell(app, line_of(app, "26ANKARA3401"), "class").strip() == "TS//NF"
+        await pilot.press("slash", *"26ANKARA3388", "enter")
+        await settle(pilot)
+        assert cell(app, line_of(app, "26ANKARA3388"), "class").strip() == exdis, list_lines(app)
+
+
+def test_the_80_column_list_keeps_its_columns() -> None:
+    cols = {c.key: c.width for c in layout_columns(80, False, 10)}
+    assert cols == {
+        "mark": 1, "prec": 5, "class": 7, "ref": 18, "subject": 30, "officer": 9, "status": 4
+    }  # fmt: skip

@@ -33,6 +33,7 @@ from ..text import (
     SHORT_TITLES,
     Column,
     age_text,
+    class_cell,
     cut_middle,
     cut_subject,
     dtg_short,
@@ -425,7 +426,7 @@ class CableList(Widget, can_focus=True):
             value = row.prec_badge
             style = PREC_STYLES.get(value, Style())
         elif c.key == "class":
-            value = row.badge or "?"
+            value = class_cell(row.badge, row.caveats)
             style = class_style(row.level_rank)
         elif c.key == "dtg":
             value = dtg_short(row)
