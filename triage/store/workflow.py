@@ -566,8 +566,7 @@ def _reverse(
     one anybody else changed in the same fields since (or a change outside the log) is left and
     named."""
     per_cable: dict[int, tuple[str, int, dict[str, str | None]]] = {}
-    fields_seen: list[tuple[str, str | None, str | None]] = []
-    olds: dict[str, set[str | None]] = {}
+    changes: list[tuple[int, str, str | None, str | None]] = []  # (cable, field, old, new)
     for cid, ref, field, old, new, version in conn.execute(
         "SELECT cable_id, reference_id, field, old, new, row_version FROM audit "
         "WHERE batch = ? ORDER BY id",
@@ -579,16 +578,9 @@ def _reverse(
         back.setdefault(field, old)  # the value before the batch's first change of it
         if int(version) > seen_v:  # a batch that changed the cable twice (acknowledge, DONE)
             per_cable[int(cid)] = (str(ref), int(version), back)
-        if len(fields_seen) < 3 and field not in [f for f, _, _ in fields_seen]:
-            fields_seen.append((field, new, old))
-        olds.setdefault(field, set()).add(old)
-    # `status NO ACTION -> NEW`; cables that had different values before: `-> as each was`
-    label = ", ".join(
-        f"{FIELD_WORDS.get(f, f)} {_short_value(n)} -> "
-        + (_short_value(o) if len(olds.get(f, ())) <= 1 else "as each was")
-        for f, n, o in fields_seen
-    )
+        changes.append((int(cid), str(field), old, new))
     done: list[str] = []
+    put_back: set[int] = set()
     refused: list[tuple[int, str, str]] = []  # (cable, reference, why)
     for cid, (ref, version, back) in per_cable.items():
         later = conn.execute(
@@ -603,6 +595,7 @@ def _reverse(
             # assignment or status does
             _change(conn, cid, who, version, dict(back), again)
             done.append(ref)
+            put_back.add(cid)
         except Conflict as exc:
             refused.append((cid, ref, str(_who_is_in_the_way(conn, exc, cid, version, back, who))))
         except WorkflowError as exc:  # (what is put back is no longer allowed)
@@ -618,7 +611,27 @@ def _reverse(
                 [(now, who, cid, ref, what, None, f"refused: {why}") for cid, ref, why in refused],
                 batch=again,
             )
-    return Undone(label, done, [why for _cid, _ref, why in refused])
+    return Undone(_undo_label(changes, put_back), done, [why for _cid, _ref, why in refused])
+
+
+def _undo_label(changes: list[tuple[int, str, str | None, str | None]], cables: set[int]) -> str:
+    """What an undo put back, in words, from the changes of the cables it did put back:
+    `status NO ACTION -> NEW`; cables that had different values before: `-> as each was`. (A
+    cable the undo left, someone having changed it since, is named apart: it said `as each
+    was` for the one cable put back.)"""
+    fields_seen: list[tuple[str, str | None, str | None]] = []
+    olds: dict[str, set[str | None]] = {}
+    for cid, field, old, new in changes:
+        if cid not in cables:
+            continue
+        if len(fields_seen) < 3 and field not in [f for f, _, _ in fields_seen]:
+            fields_seen.append((field, new, old))
+        olds.setdefault(field, set()).add(old)
+    return ", ".join(
+        f"{FIELD_WORDS.get(f, f)} {_short_value(n)} -> "
+        + (_short_value(o) if len(olds.get(f, ())) <= 1 else "as each was")
+        for f, n, o in fields_seen
+    )
 
 
 def _who_is_in_the_way(

@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..cable.model import is_acknowledged_precedence, marking_rank
+from ..cable.rollup import with_captions
 from ..store.presence import Present
 from ..store.views import CableDetail, Row
 from . import bounds
@@ -114,7 +115,8 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
     cols = [
         Column("mark", "", 1),
         Column("prec", "PREC", 5),
-        Column("class", "CLASS", 7),
+        # wide enough for a caption after the badge (`TS//NF//NODIS`); 7 when room is short
+        Column("class", "CLASS", 13),
         Column("dtg", "DTG", 14),
         Column("age", "AGE", 5),
         Column("ref", "REFERENCE", 18),
@@ -152,6 +154,8 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
         lambda: shrink("origin", 16),
         lambda: shrink("origin", 15),
         lambda: drop("ack"),
+        # (a caption in the CLASS column gives way before ORIGIN, DTG and AGE do)
+        lambda: narrow("class", 7),
         lambda: drop("origin"),
         lambda: shrink("addressed", 3),
         lambda: drop("dtg"),
@@ -173,6 +177,13 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
         if c.key == "subject":
             c.width += max(0, width - used())
     return cols
+
+
+def class_cell(badge: str, caveats: str) -> str:
+    """The CLASS column's text: the badge with the cable's distribution captions after it, as
+    the banner, the report and the Thread tab write them (`TS//NODIS`, `S//NF//EXDIS`); cut to
+    a narrow column it keeps the badge and ends in `…` (`S//NF/…`), the sign of more."""
+    return with_captions(badge or "?", caveats)
 
 
 def cut_middle(value: str, width: int) -> str:

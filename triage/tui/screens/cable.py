@@ -484,7 +484,20 @@ class CableScreen(WorkflowActions):
             if value is None:
                 return
             if value and self.show_thread:
-                # a find is in the text: `/` on the Thread tab brings the text back to find in
+                # a find is in the text: `/` on the Thread tab brings the text back to find in,
+                # when the text holds it (a failed find closed the tab, and found nothing)
+                if (
+                    self.detail is not None
+                    and not body_text(
+                        self.detail,
+                        self._pane_width("#body-pane"),
+                        self.app.console,
+                        raw=self.raw,
+                        find=value,
+                    )[1]
+                ):
+                    self.notify(f"not found: {visible(value, one_line=True)}", markup=False)
+                    return
                 self.show_thread = False
                 self._show_thread()
             self.find_text = value or None

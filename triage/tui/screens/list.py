@@ -869,11 +869,13 @@ class ListScreen(WorkflowActions):
         t.append(("↑ " if hidden[0][0] < lst.top else "↓ ") if hidden else "⇥ ", style="bold")
         t.append(f" {badge} ", style=PREC_STYLES.get(badge, Style(bold=True)))
         t.append(" " + visible(a.reference_id, one_line=True), style="bold")
+        # (+2 more) either way: the strip for arrivals out of this view named one of three
+        others = len(hidden or elsewhere) - 1
+        more = f" (+{others:,} more)" if others else ""
         if hidden:
-            more = f" (+{len(hidden) - 1} more)" if len(hidden) > 1 else ""
             t.append(f"{more}  F jumps to it   ")
         else:
-            t.append(" arrived outside this view  F opens it   ")
+            t.append(f"{more} arrived outside this view  F opens it   ")
         t.append(visible(a.subject, one_line=True))
         strip.update(t)
         strip.display = True

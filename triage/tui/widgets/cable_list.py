@@ -33,6 +33,7 @@ from ..text import (
     SHORT_TITLES,
     Column,
     age_text,
+    class_cell,
     cut_middle,
     cut_subject,
     dtg_short,
@@ -270,6 +271,18 @@ class CableList(Widget, can_focus=True):
         self.top = max(0, self.top + step)
         self.move_to(self.cursor + step)
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """The list's new height is taken in before the screen is drawn at it: Textual sets the
+        size, paints, and only then delivers the Resize event, so a list that lost a line (the
+        arrivals strip appearing above it) was drawn once with the cursor's row below its
+        bottom edge. (Textual 8's hook, called by the screen's layout for each widget.)"""
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed:
+            self.on_resize()
+        return changed
+
     def on_resize(self) -> None:
         top = self.top
         self._clamp()
@@ -413,7 +426,7 @@ class CableList(Widget, can_focus=True):
             value = row.prec_badge
             style = PREC_STYLES.get(value, Style())
         elif c.key == "class":
-            value = row.badge or "?"
+            value = class_cell(row.badge, row.caveats)
             style = class_style(row.level_rank)
         elif c.key == "dtg":
             value = dtg_short(row)

@@ -291,9 +291,10 @@ class ThreadTree(VerticalScroll, can_focus=True):
         gap = " " if narrow else "  "
         t = Text("  " * depth)
         dtg = th.short_dtg(f)
-        # narrow: the day and month (`18 NOV`); the year is in the reference beside it
+        # narrow: the date as a DTG writes it, day, month, year (`18NOV26`): without the year
+        # (`18 NOV`) a reply and the cable of a year before it read as the same day
         if narrow:
-            dtg = f"{dtg[:2]} {dtg[8:11]}" if dtg[0] != "-" else "-" * 6
+            dtg = f"{dtg[:2]}{dtg[8:11]}{dtg[12:14]}" if dtg[0] != "-" else "-" * 7
         t.append(dtg)
         t.append(gap)
         prec = th.PREC_SHORT.get(f.get("precedence") or "", "-----")
