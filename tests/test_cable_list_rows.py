@@ -27,7 +27,7 @@ from .test_console import make_app, settle
 
 def rich_strip(lst: CableList, row: Row, index: int, width: int) -> list[Segment]:
     """The row as the list drew it before: one rich Text of the cells, rendered."""
-    cols = layout_columns(width, lst.show_addressed, lst.officer_width)
+    cols = layout_columns(width, lst.show_addressed, lst.officer_width, lst.class_width)
     overdue = lst._overdue(row)
     ack_column = any(c.key == "ack" for c in cols)
     age_column = any(c.key == "age" for c in cols)
@@ -82,7 +82,9 @@ async def test_rows_are_drawn_as_rich_drew_them(db: Path, width: int, colours: s
                 lst.show_addressed = show_addressed
                 for index, row in enumerate(odd_rows(rows)):
                     lst.cursor = index % 7
-                    cols = layout_columns(width, lst.show_addressed, lst.officer_width)
+                    cols = layout_columns(
+                        width, lst.show_addressed, lst.officer_width, lst.class_width
+                    )
                     extra = []
                     if row.id in lst.tagged or not row.seen:
                         extra.append(Style(bold=True))

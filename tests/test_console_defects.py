@@ -50,7 +50,7 @@ def set_officer(db: Path, ref: str, officer: str) -> None:
 def cell(app: TriageApp, line: str, key: str) -> str:
     lst = app.screen.query_one(CableList)
     x = 0
-    for c in layout_columns(lst.size.width, lst.show_addressed, lst.officer_width):
+    for c in layout_columns(lst.size.width, lst.show_addressed, lst.officer_width, lst.class_width):
         if c.key == key:
             return line[x : x + c.width]
         x += c.width + 1
@@ -561,7 +561,9 @@ async def test_top_secret_and_secret_read_apart_on_16_colours(db: Path, sixteen_
         await settle(pilot)
         assert app.console.color_system == "standard"
         lst = app.screen.query_one(CableList)
-        cols = layout_columns(lst.size.width, lst.show_addressed, lst.officer_width)
+        cols = layout_columns(
+            lst.size.width, lst.show_addressed, lst.officer_width, lst.class_width
+        )
         x = 0
         for c in cols:
             if c.key == "class":
@@ -676,13 +678,16 @@ WIDTHS = (80, 100, 120, 140, 160, 200)
 
 @pytest.mark.parametrize("show_addressed", [False, True])
 @pytest.mark.parametrize("officer_width", [7, 10, 12, 16])
-def test_a_wider_terminal_never_narrows_a_column(show_addressed: bool, officer_width: int) -> None:
+@pytest.mark.parametrize("class_width", [7, 13])
+def test_a_wider_terminal_never_narrows_a_column(
+    show_addressed: bool, officer_width: int, class_width: int
+) -> None:
     """OFFICER shrank to 8 cells before ORIGIN went, then grew back from the room ORIGIN left:
     `mrodriguez` whole at 100 columns, `mrod…uez` at 120. Every column but the subject (which
     takes what a dropped column frees) is at least as wide on a wider terminal."""
     before: dict[str, int] = {}
     for width in range(60, 221):
-        cols = layout_columns(width, show_addressed, officer_width)
+        cols = layout_columns(width, show_addressed, officer_width, class_width)
         widths = {c.key: c.width for c in cols}
         assert sum(widths.values()) + len(cols) - 1 <= width, (width, widths)
         if width >= 80:

@@ -222,3 +222,28 @@ def test_the_80_column_list_keeps_its_columns() -> None:
     assert cols == {
         "mark": 1, "prec": 5, "class": 7, "ref": 18, "subject": 30, "officer": 9, "status": 4
     }  # fmt: skip
+
+
+async def test_the_class_column_stays_narrow_in_a_view_without_a_caption(db: Path) -> None:
+    """A caption widens CLASS only where the view holds a captioned cable: elsewhere the
+    subject keeps the six cells (and ACK and TAGS stay on screen as early as before)."""
+    app = make_app(db)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        assert len(cell(app, line_of(app, "26JCS911"), "class")) == 13
+        await pilot.press("f", *"class:C", "enter")
+        await settle(pilot)
+        assert lst.class_width == 7
+        line = list_lines(app)[1]
+        assert len(cell(app, line, "class")) == 7
+        narrow = layout_columns(160, False, lst.officer_width, 7)
+        header = list_lines(app)[0].rstrip()
+        assert header == lst._header_strip(narrow, 160).text.rstrip()
+        # the six cells go back to the other columns (TAGS, STATUS or the subject)
+        assert (
+            header
+            != lst._header_strip(
+                layout_columns(160, False, lst.officer_width, 13), 160
+            ).text.rstrip()
+        )

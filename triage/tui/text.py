@@ -99,7 +99,9 @@ def sections_shown(section: str) -> str:
     return f"{section} ({', '.join(missing)} not in this text)"
 
 
-def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) -> list[Column]:
+def layout_columns(
+    width: int, show_addressed: bool, officer_width: int = 10, class_width: int = 7
+) -> list[Column]:
     """Columns that fit the width; the subject keeps at least 30 cells down to 80 columns.
     STATUS shortens and TAGS, ORIGIN, ACK and the DTG go first, then AGE, then OFFICER narrows;
     the reference keeps its 18 cells (the longest cablegate ids, `05RIODEJANEIRO1238`) down to
@@ -110,13 +112,16 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
     as the width needs; what a dropped column frees goes to the subject alone. Every column but
     the subject is so never narrower on a wider terminal: OFFICER shrank to 8 cells before ORIGIN
     went and grew back from the room ORIGIN left, so `mrodriguez` was whole at 100 columns and
-    cut (`mrod…uez`) at 120."""
+    cut (`mrod…uez`) at 120.
+
+    CLASS is 7 cells (`TS//NF`), or up to 13 (`TS//NF//NODIS`) in a view that holds a cable
+    with a distribution caption, which narrows back to 7 before ORIGIN goes."""
     want = max(7, min(16, officer_width))
     cols = [
         Column("mark", "", 1),
         Column("prec", "PREC", 5),
-        # wide enough for a caption after the badge (`TS//NF//NODIS`); 7 when room is short
-        Column("class", "CLASS", 13),
+        # wide enough for a caption after the badge (`TS//NF//NODIS`) where the view holds one
+        Column("class", "CLASS", max(7, min(13, class_width))),
         Column("dtg", "DTG", 14),
         Column("age", "AGE", 5),
         Column("ref", "REFERENCE", 18),

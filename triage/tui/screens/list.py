@@ -705,6 +705,13 @@ class ListScreen(WorkflowActions):
         if msg.counts is not None:
             self.counts = msg.counts
             self.marking = msg.marking
+            # CLASS widens for a caption (`TS//NODIS`) only where the view holds one: the
+            # subject keeps those cells in every other view
+            lst = self.query_one(CableList)
+            wide = 13 if msg.marking.captions else 7
+            if lst.class_width != wide:
+                lst.class_width = wide
+                lst.refresh()
         self._settle()
 
     def _settle(self) -> None:

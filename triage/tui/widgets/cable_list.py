@@ -117,6 +117,8 @@ class CableList(Widget, can_focus=True):
         self.open_elsewhere: set[int] = set()  # cables open in other officers' consoles
         # the longest officer name (or suggestion) the view holds: OFFICER is that wide
         self.officer_width = 10
+        # 13 where the view holds a captioned cable (`TS//NF//NODIS`), else the badge's 7
+        self.class_width = 7
         # what an empty view says (set with its contents): why it is empty and the way out
         self.empty_text = ""
         self.now = dt.datetime.now(dt.UTC)
@@ -326,7 +328,7 @@ class CableList(Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        key = (width, self.show_addressed, self.officer_width)
+        key = (width, self.show_addressed, self.officer_width, self.class_width)
         cols = self._columns.get(key)
         if cols is None:  # (once for a width, not for each line)
             cols = self._columns[key] = layout_columns(*key)
