@@ -124,7 +124,7 @@ class CableList(Widget, can_focus=True):
         self.now = dt.datetime.now(dt.UTC)
         # (a cell's style combined with the row's bold and reverse, made once for each pair)
         self._styles: dict[tuple[Style | str, Style], Style] = {}
-        self._columns: dict[tuple[int, bool, int], list[Column]] = {}
+        self._columns: dict[tuple[int, bool, int, int], list[Column]] = {}
 
     # -- data -------------------------------------------------------------------------------
 
