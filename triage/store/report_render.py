@@ -304,7 +304,14 @@ def _section_text(
         lines.append(" " * indent + f"  ... and {more:,} more")
     where = _safe(view_text(sec.view))
     one = " " * indent + f"  (in the console: {where})"
-    if len(one) <= WIDTH:
+    if sec.unlisted:  # (an officer named `none`: officer:none is another list)
+        lines += textwrap.wrap(
+            f"(in the console, {_safe(sec.unlisted)})",
+            WIDTH,
+            initial_indent=" " * (indent + 2),
+            subsequent_indent=" " * (indent + 3),
+        )
+    elif len(one) <= WIDTH:
         lines.append(one)
     else:  # (two lines: the list's words whole within 80 columns)
         lines.append(" " * indent + "  (in the console:")
@@ -530,7 +537,10 @@ def _section_md(title: str, sec: Section, when: str, level: str = "###") -> list
         lines.append("")
         lines.append(f"... and {more:,} more.")
     lines.append("")
-    lines.append(f"In the console: {md(view_text(sec.view))}")
+    if sec.unlisted:
+        lines.append(f"In the console, {md(sec.unlisted)}")
+    else:
+        lines.append(f"In the console: {md(view_text(sec.view))}")
     return lines
 
 
@@ -556,7 +566,8 @@ def _line_json(c: CableLine) -> dict[str, Any]:
 def _section_json(sec: Section, holes: dict[int, str] | None = None) -> dict[str, Any]:
     return {
         "total": sec.total,
-        "list": view_text(sec.view),
+        "list": None if sec.unlisted else view_text(sec.view),
+        **({"unlisted": sec.unlisted} if sec.unlisted else {}),
         # (iter_json writes the cables where their hole is)
         "cables": holes[id(sec)] if holes else [_line_json(c) for c in sec.cables],
     }
@@ -596,7 +607,8 @@ def report_data(
                 "overdue": o.overdue,
                 "oldest_open": o.oldest_ref,
                 "oldest_received_utc": o.oldest_received,
-                "list": view_text(o.view()),
+                "list": None if o.unlisted else view_text(o.view()),
+                **({"unlisted": o.unlisted} if o.unlisted else {}),
             }
             for o in fig.officers
         ],
