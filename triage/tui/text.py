@@ -19,6 +19,7 @@ from rich.text import Text
 from ..cable.model import is_acknowledged_precedence, marking_rank
 from ..store.presence import Present
 from ..store.views import CableDetail, Row
+from ..visible import cut_middle as cut_middle  # (the list's and the thread's, and report's)
 from . import bounds
 from .safe import PREC_STYLES, alarm_style, class_style, visible
 
@@ -173,18 +174,6 @@ def layout_columns(width: int, show_addressed: bool, officer_width: int = 10) ->
         if c.key == "subject":
             c.width += max(0, width - used())
     return cols
-
-
-def cut_middle(value: str, width: int) -> str:
-    """`mrodriguez` -> `mrod…uez`: names that share a prefix (and so many logins do) keep their
-    ends, which tell them apart."""
-    if len(value) <= width:
-        return value
-    if width <= 1:
-        return value[:width]
-    head = width // 2
-    tail = width - 1 - head
-    return value[:head] + "…" + (value[-tail:] if tail else "")
 
 
 # a series marker at a subject's end (`PART II`, `SECTION 3`, `NO. 4`, `(2 OF 3)`, `UPDATE 5`):
