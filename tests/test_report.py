@@ -473,3 +473,35 @@ def test_report_json_written_in_pieces_is_the_whole_report(day: Path) -> None:
         len(sec.cables)
         for sec in [shift.arrived, shift.unacknowledged] + [s for _, s in shift.per_officer]
     )
+
+
+def test_the_text_reports_officer_column_tells_names_sharing_a_prefix_apart(db: Path) -> None:
+    """fix25: the Arrived and Not acknowledged rows gave OFFICER 8 cells, so triage-test-a and
+    triage-test-b both read `triage-…`, and the README's own mrodriguez was cut."""
+    from triage.cli import main
+
+    for ref, who in (
+        ("26JCS911", "triage-test-a"),
+        ("26STATE104233", "triage-test-b"),
+        ("26ANKARA3401", "mrodriguez"),
+        ("26STATE98412", "triage-test-officer-b2"),
+    ):
+        r = CliRunner().invoke(main, ["assign", "--db", str(db), ref, who, "--new"])
+        assert r.exit_code == 0, r.output
+    text = CliRunner().invoke(main, ["report", "--db", str(db)]).output
+    for title in ("Arrived", "Not acknowledged"):
+        part = text[text.index(f"\n{title} (") :]
+        part = part[: part.index("\n\n")]
+        rows = {line.split()[2]: line for line in part.splitlines()[1:] if "11-" in line}
+        assert " triage-test-a " in rows["26JCS911"], part
+        assert " triage-test-b " in rows["26STATE104233"], part
+        assert " mrodriguez " in rows["26ANKARA3401"], part
+        # longer than the column's 14 cells: cut in the middle, its end kept
+        assert " triage-…cer-b2 " in rows["26STATE98412"], part
+        assert all(len(line) <= 80 for line in part.splitlines())
+        # the subjects start in one column
+        ours = [rows[r] for r in ("26JCS911", "26STATE104233", "26ANKARA3401", "26STATE98412")]
+        assert len({line.index(line.split()[6]) for line in ours}) == 1, part
+    # the OPEN BY OFFICER table's 16 cells keep the name's end too
+    table = text[text.index("OPEN BY OFFICER") :]
+    assert "  triage-t…icer-b2 " in table[: table.index("\n\n")], table

@@ -976,11 +976,15 @@ def assign(
     typo would take the cable out of its officer's Mine), that is a choice: asked on a terminal,
     refused elsewhere without --new."""
     from .config import current_login
+    from .store.filter_words import OFFICER_ME, OFFICER_NOBODY
+    from .store.workflow import reserved_officer
 
     name = officer.strip()
     if not name:
         raise CliError("no officer given: to remove the assignment, use triage unassign")
-    if name.lower() == "me":  # as `--officer me` and `officer:me` read it
+    if name.lower() in OFFICER_NOBODY:  # (`none` made an officer `officer:none` never lists)
+        raise CliError(reserved_officer(name, f"run triage unassign {ref.strip()}"))
+    if name.lower() in OFFICER_ME:  # as `--officer me` and `officer:me` read it
         name = current_login()
 
     def who_is_it(conn: sqlite3.Connection, _cable_id: int) -> str:

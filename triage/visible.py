@@ -52,3 +52,15 @@ def os_name(s: str) -> str:
     except UnicodeEncodeError:
         return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return s
+
+
+def cut_middle(value: str, width: int) -> str:
+    """`mrodriguez` -> `mrod…uez`: names that share a prefix (and so many logins do) keep their
+    ends, which tell them apart."""
+    if len(value) <= width:
+        return value
+    if width <= 1:
+        return value[:width]
+    head = width // 2
+    tail = width - 1 - head
+    return value[:head] + "…" + (value[-tail:] if tail else "")

@@ -47,3 +47,26 @@ ADDRESSED = frozenset({"action", "info"})
 # the words `officer:` reads as no officer, and as the officer at the console
 OFFICER_NOBODY = frozenset({"none", "-", "nobody"})
 OFFICER_ME = frozenset({"me", "mine"})
+
+# what `class:` takes after the level (`class:S//NF//EXDIS`) -> the word the cache keeps among a
+# cable's caveats: the dissemination controls banners, captions and portion marks carry
+# (cable.patterns.CAVEAT_WORDS, the portion marks' FOUO, SBU and LOU, and ORCON and PROPIN),
+# State's distribution captions, and the spellings the product prints (NF, FOR OFFICIAL USE ONLY)
+CLASS_CONTROLS = {
+    "NF": "NOFORN",
+    "NOFORN": "NOFORN",
+    "FOUO": "FOUO",
+    "FOR OFFICIAL USE ONLY": "FOUO",
+    "SBU": "SBU",
+    "SENSITIVE BUT UNCLASSIFIED": "SBU",
+    "LOU": "LOU",
+    "ORCON": "ORCON",
+    "PROPIN": "PROPIN",
+    "SIPDIS": "SIPDIS",
+    "ROGER": "ROGER",
+    "SPECAT": "SPECAT",
+    "NODIS": "NODIS",
+    "EXDIS": "EXDIS",
+    "LIMDIS": "LIMDIS",
+    "STADIS": "STADIS",
+}

@@ -30,6 +30,7 @@ from ..cable.model import (
 )
 from ..cable.model import CLOSED_STATUSES as CLOSED
 from ..config import DEFAULT_OBJECTIVES_MIN
+from .filter_words import OFFICER_ME, OFFICER_NOBODY
 from .since import SinceError as SinceError  # (report --since reads them: the CLI's import)
 from .since import parse_since as parse_since
 from .views import (
@@ -96,6 +97,17 @@ def objective_min(ctx: Context, rank: int) -> int:
     return int(handling_objective(name, objectives).total_seconds() // 60)
 
 
+def unlisted_officer(name: str | None) -> str | None:
+    """Why no list holds an officer's cables apart when the officer's name is a word filters
+    read otherwise (`none`, `nobody`, `-`: nobody; `me`, `mine`: the one reading), assigned
+    before such names were refused: said in place of a list that would hold other cables.
+    None for any other officer, and for the cables nobody holds (None)."""
+    if name is None or name.lower() not in OFFICER_NOBODY | OFFICER_ME:
+        return None
+    means = "the cables nobody holds" if name.lower() in OFFICER_NOBODY else "your own cables"
+    return f"no list holds these apart: officer:{name} lists {means}; give them to an officer"
+
+
 def view_text(view: View) -> str:
     """How a way in reads: `All: received:2026-11-28T14 prec:FLASH` (what the list shows)."""
     parts = [view.tab + ":"]
@@ -143,6 +155,11 @@ class OfficerLoad:
 
     def _who(self) -> Filter:
         return Filter("officer", self.officer if self.officer is not None else "none")
+
+    @property
+    def unlisted(self) -> str | None:
+        """Why no list holds this officer's cables (see unlisted_officer); None when one does."""
+        return unlisted_officer(self.officer)
 
     def view(self) -> View:
         return View(tab="Inbox", filters=(self._who(),))
@@ -563,6 +580,8 @@ class Section:
     view: View
     total: int = 0
     cables: list[CableLine] = field(default_factory=list)
+    # said in place of the view when no list holds these cables apart (unlisted_officer)
+    unlisted: str | None = None
 
 
 @dataclass
@@ -662,7 +681,11 @@ def handover(
         )
     ]
     for name in names:
-        sec = Section(name, View(tab="Inbox", filters=(Filter("officer", name),), sort="due"))
+        sec = Section(
+            name,
+            View(tab="Inbox", filters=(Filter("officer", name),), sort="due"),
+            unlisted=unlisted_officer(name),
+        )
         sec.total, sec.cables = _lines(
             conn,
             ctx,

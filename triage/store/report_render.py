@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..cable.rollup import Rollup, with_captions
-from ..visible import visible
+from ..visible import cut_middle, visible
 from .report import (
     PREC_ROWS,
     AckStats,
@@ -58,6 +58,19 @@ def class_width(h: Handover) -> int:
     """The text rows' CLASS column: 7 (`TS//NF`), wider when a listed cable carries a caption
     (the whole marking is shown, every row of the report aligned on the widest)."""
     return max([7, *(len(class_of(c)) for c in _all_lines(h))])
+
+
+# the OFFICER column of the text rows that have one (Arrived, Not acknowledged): as wide as the
+# longest name listed, from 8 (the STATUS column in its place in the other sections) to 14 (the
+# subject keeps 14 cells of 80 beside a TS//NODIS)
+OFFICER_MIN, OFFICER_MAX = 8, 14
+
+
+def officer_width(h: Handover) -> int:
+    """The text rows' OFFICER column: `triage-test-a` and `triage-test-b` both read `triage-…`
+    in 8 cells."""
+    names = [c.officer for c in [*h.arrived.cables, *h.unacknowledged.cables] if c.officer]
+    return min(OFFICER_MAX, max([OFFICER_MIN, *(len(_safe(n)) for n in names)]))
 
 
 def _all_lines(h: Handover) -> list[CableLine]:
@@ -168,7 +181,7 @@ def render_text(fig: Figures, h: Handover, cache: str) -> str:
     add("OPEN BY OFFICER")
     add(f"  {'officer':<16} {'open':>7} {'overdue':>7}  {'oldest open':<18} {'age':>7}")
     for o in fig.officers:
-        name = _cut(_safe(o.officer) if o.officer else "(not assigned)", 16)
+        name = cut_middle(_safe(o.officer), 16) if o.officer else "(not assigned)"
         add(
             f"  {name:<16} {o.open:>7,} {o.overdue:>7,}  {_safe(o.oldest_ref):<18} "
             f"{age(o.oldest_received, fig.now):>7}"
@@ -194,11 +207,17 @@ def render_text(fig: Figures, h: Handover, cache: str) -> str:
     add("")
     add(f"HANDOVER SINCE {zulu(h.since)}")
     add("")
-    w = class_width(h)
-    out.extend(_section_text(f"Arrived ({h.arrived.total:,})", h.arrived, h, "arrived", 0, w))
+    w, ow = class_width(h), officer_width(h)
+    out.extend(_section_text(f"Arrived ({h.arrived.total:,})", h.arrived, h, "arrived", 0, w, ow))
     out.extend(
         _section_text(
-            f"Not acknowledged ({h.unacknowledged.total:,})", h.unacknowledged, h, "arrived", 0, w
+            f"Not acknowledged ({h.unacknowledged.total:,})",
+            h.unacknowledged,
+            h,
+            "arrived",
+            0,
+            w,
+            ow,
         )
     )
     closed = h.closed_unacknowledged
@@ -270,13 +289,16 @@ def _ack_text(a: AckStats) -> str:
     )
 
 
-def _line_text(c: CableLine, h: Handover, when: str, indent: int, cls_w: int = 7) -> str:
+def _line_text(
+    c: CableLine, h: Handover, when: str, indent: int, cls_w: int = 7, who_w: int = OFFICER_MIN
+) -> str:
     if when == "due":
         t = zulu(c.due_at, True) if c.due_at else "no due date"
     else:
         t = zulu(c.received_at, True)
     mark = "!" if c.overdue else " "
-    who = _cut(_safe(c.officer) if c.officer else "-", 8)
+    # (cut in the middle: names sharing a prefix keep the ends that tell them apart)
+    who = cut_middle(_safe(c.officer) if c.officer else "-", who_w)
     status = {"IN PROGRESS": "IN PROG", "AWAITING REPLY": "AWAITING", "NO ACTION": "NO ACT"}
     head = (
         f"{' ' * indent}  {c.precedence:<5} {_safe(class_of(c)):<{cls_w}} "
@@ -286,17 +308,23 @@ def _line_text(c: CableLine, h: Handover, when: str, indent: int, cls_w: int = 7
     if when in ("due", "closed"):
         head += f" {status.get(c.status, c.status):<8} "
     else:
-        head += f" {who:<8} "
+        head += f" {who:<{who_w}} "
     subject = _safe(c.subject) or "(no subject)"
     return _cut(head + subject, WIDTH)
 
 
 def _section_text(
-    title: str, sec: Section, h: Handover, when: str, indent: int = 0, cls_w: int = 7
+    title: str,
+    sec: Section,
+    h: Handover,
+    when: str,
+    indent: int = 0,
+    cls_w: int = 7,
+    who_w: int = OFFICER_MIN,
 ) -> list[str]:
     lines = [title]
     for c in sec.cables:
-        lines.append(_line_text(c, h, when, indent, cls_w))
+        lines.append(_line_text(c, h, when, indent, cls_w, who_w))
     if not sec.cables:
         lines.append(" " * indent + "  none")
     more = sec.total - len(sec.cables)
@@ -304,7 +332,14 @@ def _section_text(
         lines.append(" " * indent + f"  ... and {more:,} more")
     where = _safe(view_text(sec.view))
     one = " " * indent + f"  (in the console: {where})"
-    if len(one) <= WIDTH:
+    if sec.unlisted:  # (an officer named `none`: officer:none is another list)
+        lines += textwrap.wrap(
+            f"(in the console, {_safe(sec.unlisted)})",
+            WIDTH,
+            initial_indent=" " * (indent + 2),
+            subsequent_indent=" " * (indent + 3),
+        )
+    elif len(one) <= WIDTH:
         lines.append(one)
     else:  # (two lines: the list's words whole within 80 columns)
         lines.append(" " * indent + "  (in the console:")
@@ -530,7 +565,10 @@ def _section_md(title: str, sec: Section, when: str, level: str = "###") -> list
         lines.append("")
         lines.append(f"... and {more:,} more.")
     lines.append("")
-    lines.append(f"In the console: {md(view_text(sec.view))}")
+    if sec.unlisted:
+        lines.append(f"In the console, {md(sec.unlisted)}")
+    else:
+        lines.append(f"In the console: {md(view_text(sec.view))}")
     return lines
 
 
@@ -556,7 +594,8 @@ def _line_json(c: CableLine) -> dict[str, Any]:
 def _section_json(sec: Section, holes: dict[int, str] | None = None) -> dict[str, Any]:
     return {
         "total": sec.total,
-        "list": view_text(sec.view),
+        "list": None if sec.unlisted else view_text(sec.view),
+        **({"unlisted": sec.unlisted} if sec.unlisted else {}),
         # (iter_json writes the cables where their hole is)
         "cables": holes[id(sec)] if holes else [_line_json(c) for c in sec.cables],
     }
@@ -596,7 +635,8 @@ def report_data(
                 "overdue": o.overdue,
                 "oldest_open": o.oldest_ref,
                 "oldest_received_utc": o.oldest_received,
-                "list": view_text(o.view()),
+                "list": None if o.unlisted else view_text(o.view()),
+                **({"unlisted": o.unlisted} if o.unlisted else {}),
             }
             for o in fig.officers
         ],

@@ -34,8 +34,8 @@ from ..cable.rollup import CAPTIONS, Rollup, captions_of
 from ..config import DEFAULT_OBJECTIVES_MIN, Config
 from .filter_words import ADDRESSED as FILTER_ADDRESSED
 from .filter_words import ALIASES as FILTER_ALIASES
+from .filter_words import CLASS_CONTROLS, OFFICER_ME, OFFICER_NOBODY
 from .filter_words import KEYS as FILTER_KEYS
-from .filter_words import OFFICER_ME, OFFICER_NOBODY
 from .presence import seen_among
 from .schema import CAPTIONED, CAPTIONED_INDEX
 from .search import SearchError, to_fts5
@@ -291,7 +291,25 @@ def parse_filters(text: str) -> list[Filter]:
         out.append(Filter(key, value))
     if not out:
         raise FilterError("no filter given")
+    backwards = days_backwards(out, dt.datetime.now(dt.UTC))
+    if backwards:
+        raise FilterError(backwards)
     return out
+
+
+def days_backwards(filters: tuple[Filter, ...] | list[Filter], now: dt.datetime) -> str | None:
+    """What to say when the `since:` days among these filters start after an `until:` day
+    ends (`since:2026-11-30 until:2026-11-01`: no cable can be dated in it, and the list was
+    quietly empty); None when they leave a day between them, or are not both there."""
+    since = [(filter_day("since", f.value, now), f.value) for f in filters if f.key == "since"]
+    until = [(filter_day("until", f.value, now), f.value) for f in filters if f.key == "until"]
+    if not since or not until or max(since)[0] <= min(until)[0]:
+        return None
+    (first, s), (last, u) = max(since), min(until)
+    return (
+        f"since:{s} is after until:{u}: the range is backwards, no day is in it (for the days "
+        f"from {last} to {first}, type since:{last} until:{first})"
+    )
 
 
 def _check(key: str, value: str) -> None:
@@ -330,6 +348,18 @@ def _check(key: str, value: str) -> None:
                 f"unknown classification {value!r}: U, C, S, TS (with //NF), after one of "
                 ">=, <=, >, <, = at most; or unmarked (no readable classification)"
             )
+        for control in _controls(v):
+            if control not in CLASS_CONTROLS:
+                # (`class:S//NOFRN` was an empty list, read as no such traffic)
+                import difflib
+
+                near = difflib.get_close_matches(control, list(CLASS_CONTROLS), n=1)
+                raise FilterError(
+                    f"unknown control {control!r} in class:{value}"
+                    + (f" (did you mean {near[0]}?)" if near else "")
+                    + ": after the level, NF (NOFORN), FOUO, SBU, LOU, ORCON, PROPIN, SIPDIS, "
+                    "ROGER, SPECAT, or a caption: NODIS, EXDIS, LIMDIS, STADIS (class:S//NF//EXDIS)"
+                )
     if key in ("since", "until"):
         filter_day(key, value, dt.datetime.now(dt.UTC))
     if key == "received":
@@ -338,6 +368,13 @@ def _check(key: str, value: str) -> None:
         raise FilterError(f"ack:{value}: one of yes, no, late")
     if key == "overdue" and v not in ("YES", "NO"):
         raise FilterError(f"overdue:{value}: yes or no (or plain `overdue`)")
+
+
+def _controls(value: str) -> list[str]:
+    """The controls and captions a `class:` value names after its level (`S//NF//EXDIS`), upper
+    case, blanks as one space."""
+    tail = _cmp(value.upper())[1].partition("//")[2]
+    return [c for c in (" ".join(part.split()) for part in tail.split("//")) if c]
 
 
 def filter_day(key: str, value: str, now: dt.datetime) -> str:
@@ -391,6 +428,9 @@ def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View,
         unset = office_unset(filters, ctx)
         if strict and unset:
             raise FilterError(unset)
+        backwards = days_backwards(filters, ctx.clock())
+        if strict and backwards:  # (added to a view's since: later, or a saved view's)
+            raise FilterError(backwards)
         out = []
         for f in filters:
             if f.key in ("since", "until"):
@@ -761,10 +801,9 @@ def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
         params: list[Any] = [rank]
         # each control after the level (`TOP SECRET//NOFORN//NODIS`, as the export's highest-
         # classification line prints it; the whole tail was one word no cable carries)
-        for control in (c.strip() for c in cav.split("//")):
-            if control:
-                sql += " AND (' ' || c.caveats || ' ') LIKE ?"
-                params.append("% NOFORN %" if control in ("NF", "NOFORN") else f"% {control} %")
+        for control in _controls(v):
+            sql += " AND (' ' || c.caveats || ' ') LIKE ?"
+            params.append(f"% {CLASS_CONTROLS.get(control, control)} %")
         return sql, params
     if f.key == "tag":
         return "c.id IN (SELECT cable_id FROM cable_tags WHERE tag = ?)", [v.upper()]

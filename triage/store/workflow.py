@@ -373,11 +373,22 @@ def assign(
     officer = officer.strip()
     if not officer or any(ord(ch) < 32 for ch in officer) or len(officer) > 64:
         raise WorkflowError("an officer is a login or name of 1 to 64 printable characters")
+    if officer.lower() in OFFICER_NOBODY:
+        raise WorkflowError(reserved_officer(officer))
     st = state(conn, cable_id)
     changes: dict[str, Any] = {"officer": officer}
     if st.status == "NEW":
         changes["status"] = "ASSIGNED"
     return _change(conn, cable_id, who, expected_version, changes, batch)
+
+
+def reserved_officer(name: str, unassign: str = "unassign the cable") -> str:
+    """Why `name` (none, nobody, -) cannot be an officer: filters read it as nobody, so the
+    officer's cables would be listed as nobody's, and theirs left out."""
+    return (
+        f"{name} cannot be an officer's name: officer:{name} means nobody in a filter (the "
+        f"cables nobody holds); nothing assigned. To remove the officer, {unassign}"
+    )
 
 
 def unassign(
@@ -686,9 +697,12 @@ def officer_filtered(conn: sqlite3.Connection, name: str, configured: list[str])
     """The officer an `officer:` filter names, as `assign` reads a name (in any case), and ""
     or what to tell the user when no officer of that name is known (a filter of nobody would
     read as an officer with nothing to do): `jsmth is not a known officer (did you mean
-    jsmith?)`. `me` and `none` are taken as they are."""
-    if name.lower() in OFFICER_ME | OFFICER_NOBODY:
+    jsmith?)`. `me` and `none` are taken as they are; `none` with a word when an officer of
+    that name holds cables (assigned before the word was refused as a name): not among them."""
+    if name.lower() in OFFICER_ME:
         return name, ""
+    if name.lower() in OFFICER_NOBODY:
+        return name, reserved_holder(conn, name)
     officers = known_officers(conn, configured)
     known = {o.lower(): o for o in officers}
     if name.lower() in known:
@@ -698,6 +712,36 @@ def officer_filtered(conn: sqlite3.Connection, name: str, configured: list[str])
     if close:
         said += " (did you mean " + " or ".join(close) + "?)"
     return name, said
+
+
+def reserved_holders(conn: sqlite3.Connection) -> dict[str, int]:
+    """The officers named as filters read nobody or oneself (none, -, me: assigned before such
+    names were refused) and how many open or closed cables each holds."""
+    words = sorted(OFFICER_NOBODY | OFFICER_ME)
+    marks = ", ".join("?" for _ in words)
+    return {
+        str(r[0]): int(r[1])
+        for r in conn.execute(
+            f"SELECT officer, count(*) FROM workflow WHERE lower(officer) IN ({marks}) "
+            "GROUP BY officer ORDER BY officer",
+            words,
+        )
+    }
+
+
+def reserved_holder(conn: sqlite3.Connection, name: str) -> str:
+    """What to say of `officer:none` when an officer named `none` (any case) holds cables:
+    the filter lists the cables nobody holds, never theirs. "" when none does."""
+    held = {k: n for k, n in reserved_holders(conn).items() if k.lower() == name.lower()}
+    if not held:
+        return ""
+    who, n = next(iter(held.items()))
+    return (
+        f"officer:{name} lists the cables nobody holds; the {n:,} cable{'s' if n != 1 else ''} "
+        f"of the officer named {who!r} (assigned before that was refused as a name) "
+        f"{'are' if n != 1 else 'is'} not among them: give {'them' if n != 1 else 'it'} "
+        "to an officer (triage assign REF OFFICER)"
+    )
 
 
 def near_officers(name: str, known: list[str]) -> list[str]:

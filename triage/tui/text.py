@@ -20,6 +20,7 @@ from ..cable.model import is_acknowledged_precedence, marking_rank
 from ..cable.rollup import with_captions
 from ..store.presence import Present
 from ..store.views import CableDetail, Row
+from ..visible import cut_middle as cut_middle  # (the list's and the thread's, and report's)
 from . import bounds
 from .safe import PREC_STYLES, alarm_style, class_style, visible
 
@@ -189,18 +190,6 @@ def class_cell(badge: str, caveats: str) -> str:
     the banner, the report and the Thread tab write them (`TS//NODIS`, `S//NF//EXDIS`); cut to
     a narrow column it keeps the badge and ends in `…` (`S//NF/…`), the sign of more."""
     return with_captions(badge or "?", caveats)
-
-
-def cut_middle(value: str, width: int) -> str:
-    """`mrodriguez` -> `mrod…uez`: names that share a prefix (and so many logins do) keep their
-    ends, which tell them apart."""
-    if len(value) <= width:
-        return value
-    if width <= 1:
-        return value[:width]
-    head = width // 2
-    tail = width - 1 - head
-    return value[:head] + "…" + (value[-tail:] if tail else "")
 
 
 # a series marker at a subject's end (`PART II`, `SECTION 3`, `NO. 4`, `(2 OF 3)`, `UPDATE 5`):

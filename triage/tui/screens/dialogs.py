@@ -296,6 +296,15 @@ class OfficerPicker(Modal[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         ol = self.query_one(OptionList)
         typed = event.value.strip()
+        from ...store.filter_words import OFFICER_NOBODY
+
+        if typed.lower() in OFFICER_NOBODY:
+            # (`none` made an officer whose cables officer:none lists as nobody's)
+            from ...store.workflow import reserved_officer
+
+            why = reserved_officer(typed, "esc, then A (unassign)")
+            self.app.notify(visible(why, one_line=True), severity="error", markup=False)
+            return
         if typed.lower() == "me" and "me" not in self._officers:
             # as `officer:me` filters: yourself, never a new officer called "me"
             self.dismiss(str(getattr(self.app, "login", typed)))

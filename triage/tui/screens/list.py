@@ -55,8 +55,9 @@ from ..widgets.bars import Banner, KeyHints, TabBar, hint_bindings
 from ..widgets.cable_list import PAGE, CableList
 from .workflow import WORKFLOW_BINDINGS, Target, WorkflowActions
 
-# the filters whose message comes from the cache (views._resolved): a reference of two years
-REFERENCE_FILTERS = ("thread:", "cites:", "citedby:")
+# the filters whose message comes from the cache (views._resolved): a reference of two years,
+# or a since: after an until: the view already had
+REFERENCE_FILTERS = ("thread:", "cites:", "citedby:", "since:")
 
 if TYPE_CHECKING:
     # (imported when first opened: the split view and the Overview are not part of the

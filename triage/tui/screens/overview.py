@@ -214,16 +214,18 @@ def _officer_line(o: OfficerLoad, fig: Figures, name_w: int, bar: int, most: int
         late.stylize(_alarm())
     age = age_of(o.oldest_received, fig.now) if o.oldest_received else ""
     oldest = cell(f"{visible(o.oldest_ref, one_line=True)} {age}", width=26)
+    # (an officer named `none` from before: officer:none would open the cables nobody holds)
+    listed = not o.unlisted
     return (
         Line()
         .add(cell(who, width=name_w - 1) + " ")
-        .add(open_t, o.view(), f"{who} · {_cables(o.open, 'open cable')}")
+        .add(open_t, o.view() if listed else None, f"{who} · {_cables(o.open, 'open cable')}")
         .add("  ")
-        .add(late, o.overdue_view(), f"{who} · {_n(o.overdue)} overdue")
+        .add(late, o.overdue_view() if listed else None, f"{who} · {_n(o.overdue)} overdue")
         .add("  ")
         .add(
             oldest,
-            o.oldest_view(),
+            o.oldest_view() if listed else None,
             f"{who} · oldest open {visible(o.oldest_ref, one_line=True)}, {age} old",
         )
     )
