@@ -594,3 +594,32 @@ async def test_the_copy_saved_in_a_file_is_safe_to_print(
         assert "Read ␛]52;c;aGk=␇ and ␛]0;owned␇ here." in text
         said = messages(app)[-1]
         assert str(saved) in said and "control characters as symbols" in said, said
+
+
+async def test_a_colleague_in_your_own_unread_cable_shows_at_80_columns(db: Path) -> None:
+    """fix26: `@` (yours, not opened yet) took the mark cell, so `◆` (a colleague has it open)
+    never showed on the officer's own cables, where it matters most. Now ◆ shows there, and
+    that the cable is theirs and unread still does: their name, the row bold."""
+    conn = connect(db)
+    wf.assign(conn, wf.find_cable(conn, "26STATE104233"), "tester", "lead")
+    wf.assign(conn, wf.find_cable(conn, "26ANKARA3401"), "tester", "lead")
+    conn.close()
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        other_console(db, "kwalker", "26STATE104233")
+        app.check_for_changes()
+        await settle(pilot)
+        lines = list_lines(app)
+        line = next(ln for ln in lines if "26STATE104233" in ln)
+        assert line[0] == "◆" and "tester" in line, line
+        mine = next(ln for ln in lines if "26ANKARA3401" in ln)
+        assert mine[0] == "@", mine  # (nobody else has it open)
+        assert len(line) <= 80 and line.rstrip().endswith(("ACK?", "AS?!", "ASG?")), line
+        lst = app.screen.query_one(CableList)
+        row = next(
+            lst.row_at(i)
+            for i in range(len(lst.ids))
+            if lst.row_at(i).reference_id == "26STATE104233"  # type: ignore[union-attr]
+        )
+        assert row is not None and not row.seen

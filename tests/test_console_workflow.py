@@ -572,3 +572,111 @@ async def test_enter_on_an_empty_officer_box_assigns_nobody(db: Path) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, OfficerPicker)
         assert state(db, row.reference_id).officer is None
+
+
+def _assign_from_a_shell(db: Path, ref: str, officer: str) -> None:
+    """Another officer's `triage assign REF OFFICER` from a shell (another connection)."""
+    other = connect(db)
+    try:
+        wf.assign(other, wf.find_cable(other, ref), officer, officer)
+    finally:
+        other.close()
+
+
+async def test_a_bulk_assign_goes_through_over_a_change_its_question_showed(db: Path) -> None:
+    """fix26: a colleague took a tagged cable, the question said `1 held by a colleague, who is
+    told`, and y was refused as `Changed by someone else ... (still tagged)`: the check used
+    the version of when the cable was tagged, not the one the question was read from."""
+    app = make_app(db, officers=["kwalker", "jsmith"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        refs = [lst.row_at(i).reference_id for i in (0, 1)]  # type: ignore[union-attr]
+        await pilot.press("space", "space")
+        _assign_from_a_shell(db, refs[0], "jsmith")
+        app.check_for_changes()
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"tester", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert (
+            app.screen._question
+            == "Assign 2 tagged cables to tester (1 held by a colleague, who is told)?"
+        )
+        await pilot.press("y")
+        await settle(pilot)
+        said = messages(app)
+        assert not any("changed by" in m for m in said), said
+        assert "2 cables: assigned to tester" in said, said
+        assert [state(db, r).officer for r in refs] == ["tester", "tester"]
+        assert not lst.tagged
+
+
+async def test_a_bulk_assign_refuses_a_change_made_after_its_question_was_read(db: Path) -> None:
+    """The question's versions are the ones checked: a colleague who takes a tagged cable
+    while the question is open is not overwritten, and the cable stays tagged."""
+    app = make_app(db, officers=["kwalker", "jsmith"])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        refs = [lst.row_at(i).reference_id for i in (0, 1)]  # type: ignore[union-attr]
+        await pilot.press("space", "space", "a")
+        await settle(pilot)
+        await pilot.press(*"tester", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen._question == "Assign 2 tagged cables to tester?"
+        _assign_from_a_shell(db, refs[0], "jsmith")  # (after the question was read)
+        await pilot.press("y")
+        await settle(pilot)
+        said = " ".join(messages(app))
+        assert f"{refs[0]} was changed by jsmith" in said and "(still tagged)" in said, said
+        assert [state(db, r).officer for r in refs] == ["jsmith", "tester"]
+        assert lst.tagged
+
+
+async def test_a_bulk_status_goes_through_over_a_status_its_box_showed(db: Path) -> None:
+    """fix26: the status box read the tagged cables' status now (`IN PROGRESS  (now)`), and
+    the change was refused over the colleague's status it had just shown. Whose the cables
+    are it does not show: a cable a colleague took meanwhile is still refused, by name."""
+    app = make_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        lst = app.screen.query_one(CableList)
+        refs = [lst.row_at(i).reference_id for i in (0, 1, 2)]  # type: ignore[union-attr]
+        for ref in refs:
+            _assign_from_a_shell(db, ref, "tester")
+        other = connect(db)
+        wf.set_status(other, wf.find_cable(other, refs[1]), "IN PROGRESS", "tester")
+        app.check_for_changes()
+        await settle(pilot)
+        await pilot.press("g", "space", "space", "space")
+        assert len(lst.tagged) == 3
+        # the lead moves one on; a colleague takes another
+        wf.set_status(other, wf.find_cable(other, refs[0]), "IN PROGRESS", "lead")
+        wf.assign(other, wf.find_cable(other, refs[2]), "jsmith", "jsmith")
+        wf.set_status(other, wf.find_cable(other, refs[2]), "IN PROGRESS", "jsmith")
+        other.close()
+        app.check_for_changes()
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PickScreen)
+        assert "3  IN PROGRESS  (now)" in " ".join(shown_lines(app.screen.query_one(OptionList)))
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen._question == "Set status AWAITING REPLY for 3 tagged cables?"
+        await pilot.press("y")
+        await settle(pilot)
+        said = " ".join(messages(app))
+        assert [state(db, r).status for r in refs] == [
+            "AWAITING REPLY",
+            "AWAITING REPLY",
+            "IN PROGRESS",
+        ], said
+        assert f"{refs[0]} was changed" not in said, said
+        assert f"{refs[2]} was changed by jsmith" in said and "(still tagged)" in said, said
+        assert "2 cables: status set to AWAITING REPLY" in said, said

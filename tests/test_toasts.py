@@ -13,41 +13,41 @@ class Clock:
         return self.now
 
 
-def test_a_burst_is_three_toasts_and_one_count() -> None:
-    t = UrgentToasts(3, 15, Clock())
-    assert t.take(40) == (3, 37)
+def test_a_burst_is_one_toast() -> None:
+    t: UrgentToasts[int] = UrgentToasts(2, 15, Clock())
+    assert t.take(list(range(40))) == list(range(40))
     assert t.due() is None
 
 
-def test_arrivals_while_the_count_is_in_sight_wait_for_it_to_go() -> None:
+def test_arrivals_while_the_toasts_are_in_sight_wait_and_are_told_together() -> None:
     clock = Clock()
-    t = UrgentToasts(3, 15, clock)
-    assert t.take(1) == (1, 0)
-    assert t.take(2) == (2, 0)
-    assert t.take(1) == (0, 1)  # the fourth: counted at once
+    t: UrgentToasts[str] = UrgentToasts(2, 15, clock)
+    assert t.take(["a"]) == ["a"]
     clock.now += 5
-    assert t.take(2) == (0, 0)  # a count is in sight: these wait
+    assert t.take(["b", "c"]) == ["b", "c"]
+    assert t.take(["d"]) == []  # two in sight: it waits
+    assert t.take(["e"]) == []
     assert t.due() == 10
     clock.now += 10
-    assert t.flush() == 2
+    assert t.flush() == ["d", "e"]
     assert t.due() is None
 
 
-def test_toasts_that_left_sight_make_room_for_new_ones() -> None:
-    clock = Clock()
-    t = UrgentToasts(3, 15, clock)
-    assert t.take(3) == (3, 0)
-    clock.now += 15
-    assert t.take(2) == (2, 0)
-    clock.now += 1
-    assert t.take(2) == (1, 1)
+def test_arrivals_during_a_dialog_wait_for_it_to_close() -> None:
+    t: UrgentToasts[str] = UrgentToasts(2, 15, Clock())
+    assert t.take(["a"], hold=True) == []
+    assert t.due() is None  # (not a timer: the dialog's closing tells them)
+    assert t.flush(hold=True) == []
+    assert t.take(["b"], hold=True) == []
+    assert t.flush() == ["a", "b"]
 
 
 def test_a_timer_that_fires_early_posts_nothing_and_says_when_again() -> None:
     clock = Clock()
-    t = UrgentToasts(3, 15, clock)
-    t.take(5)
-    t.take(1)
+    t: UrgentToasts[int] = UrgentToasts(1, 15, clock)
+    t.take([1])
+    t.take([2])
     clock.now += 14.99
-    assert t.flush() == 0
-    assert t.due() is not None and t.due() < 0.02
+    assert t.flush() == []
+    due = t.due()
+    assert due is not None and due < 0.02

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from ..config import Config, current_login
 from ..private_file import write_private
@@ -36,7 +36,15 @@ from ..store.schema import StoreError
 from ..store.trouble import server_gone, server_todo
 from ..store.views import BUILTIN_TABS, Filter, View
 from . import clipboard, safe
-from .messages import CacheChanged, CacheLost, PresenceRead, ServerBack, Unsure, UnsureChecked
+from .messages import (
+    Arrival,
+    CacheChanged,
+    CacheLost,
+    PresenceRead,
+    ServerBack,
+    Unsure,
+    UnsureChecked,
+)
 from .safe import visible
 from .screens.base import TriageScreen
 from .screens.cache_lost import CacheLostScreen
@@ -72,8 +80,9 @@ TTY_CHECK_SECONDS = 1.0
 LEAVE_WAIT_S = 1.0  # how long a quitting console waits to take its presence row away
 
 
-# toasts for urgent arrivals in sight at once; the rest are counted in one more
-URGENT_TOASTS_MAX = 3
+# toasts for urgent arrivals in sight at once, each naming one commit's; the rest wait, and
+# are told together in the next (tui/toasts.py)
+URGENT_TOASTS_MAX = 2
 URGENT_TOAST_S = 15
 
 
@@ -159,7 +168,10 @@ class TriageApp(App[None]):
         self._polling = False
         self._poll_again = False
         self.present: list[presence.Present] = []  # the other consoles on this cache
-        self._urgent_toasts = UrgentToasts(URGENT_TOASTS_MAX, URGENT_TOAST_S)
+        self._urgent_toasts: UrgentToasts[Arrival] = UrgentToasts(URGENT_TOASTS_MAX, URGENT_TOAST_S)
+        # toasts of other officers' doings that came while a dialog was open: told when it
+        # closes (a toast over a dialog hid its choices, and ran its time out unseen)
+        self._held_toasts: list[tuple[str, str, str, float]] = []
         self._urgent_flush_set = False
         self.typeahead = TypeAhead(self)  # keys typed ahead of a box that is opening
 
@@ -447,27 +459,16 @@ class TriageApp(App[None]):
     def on_cache_changed(self, msg: CacheChanged) -> None:
         if msg.urgent:
             self.bell()
-        # a toast for each of the first few; a burst (500 FLASH in one ingest) is one more
-        # toast with the count, not 500 toasts to lay out while the officer's keys wait; and
-        # arrivals commit by commit (`triage watch`) do not stack more than that (tui/toasts.py)
-        singles, count = self._urgent_toasts.take(len(msg.urgent))
-        for a in msg.urgent[:singles]:
-            self.notify(
-                # portion-marked: the subject may be more classified than the screen under it
-                f"({visible(a.badge, one_line=True)}) {visible(a.reference_id, one_line=True)}:"
-                f" {visible(a.subject, one_line=True)}",
-                title=f"{visible(a.precedence, one_line=True)} traffic",
-                severity="warning",
-                markup=False,
-                timeout=URGENT_TOAST_S,
-            )
-        self._urgent_count(count)
+        # one toast a commit, naming what it brought (500 FLASH in one ingest is one toast,
+        # not 500 to lay out while the officer's keys wait); a few in sight at once, the rest
+        # told together as one goes; none over an open dialog (tui/toasts.py)
+        self._urgent_toast(self._urgent_toasts.take(msg.urgent, hold=self._dialog_open()))
         # a new version of a cable this officer holds: the text they act on changed
         again = list(dict.fromkeys(g.reference_id for g in msg.assigned if g.version))
         if again:
             what = ", ".join(visible(r, one_line=True) for r in again[:3])
             what += f" and {len(again) - 3:,} more" if len(again) > 3 else ""
-            self.notify(
+            self._traffic_toast(
                 f"{what}, which you hold, came again with other text "
                 "(h in the split view: its history; triage raw --version N: each text)",
                 title="New version",
@@ -499,7 +500,7 @@ class TriageApp(App[None]):
                 )
             else:
                 said = f"took {len(cables):,} cables ({visible(ref, one_line=True)}, …) from you"
-            self.notify(
+            self._traffic_toast(
                 f"{visible(who, one_line=True)} {said}",
                 title="No longer yours",
                 severity="warning",
@@ -512,7 +513,7 @@ class TriageApp(App[None]):
                 if len(refs) == 1
                 else f"{len(refs):,} cables ({visible(refs[0], one_line=True)}, …)"
             )
-            self.notify(
+            self._traffic_toast(
                 f"{visible(who, one_line=True)} assigned {what} to you",
                 title="Assigned to you",
                 markup=False,
@@ -526,13 +527,62 @@ class TriageApp(App[None]):
                 s.cache_changed()
         self.check_audit()
 
-    def _urgent_count(self, count: int) -> None:
-        """The toast that counts urgent arrivals beyond those shown one by one; when one is
-        still in sight, what arrived meanwhile is counted by the next, as that one goes."""
-        if count:
+    def _dialog_open(self) -> bool:
+        """A dialog (or the NOT LIVE box) is on top: a toast now would cover its choices."""
+        try:
+            return isinstance(self.screen, ModalScreen)
+        except Exception:  # (no screen yet)
+            return False
+
+    def _traffic_toast(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: str = "information",
+        markup: bool = False,
+        timeout: float = 12,
+    ) -> None:
+        """A toast of what other officers or the feed did: kept while a dialog is open, and
+        told when it closes, its time counted from then."""
+        if self._dialog_open():
+            self._held_toasts.append((message, title, severity, timeout))
+        else:
+            self.notify(message, title=title, severity=severity, markup=markup, timeout=timeout)  # type: ignore[arg-type]
+
+    def dialog_closed(self) -> None:
+        """A screen under the dialogs is back on top: what waited for them is told."""
+        if self._dialog_open():
+            return
+        held, self._held_toasts = self._held_toasts, []
+        for message, title, severity, timeout in held:
+            self.notify(message, title=title, severity=severity, markup=False, timeout=timeout)  # type: ignore[arg-type]
+        self._urgent_toast(self._urgent_toasts.flush())
+
+    def _urgent_toast(self, arrivals: list[Arrival]) -> None:
+        """One toast for these urgent arrivals: one is named with its subject, several are
+        counted by precedence with their references (`8 FLASH cables arrived: ...`)."""
+        if len(arrivals) == 1:
+            a = arrivals[0]
             self.notify(
-                f"{count:,} more FLASH, NIACT and EMERGENCY cables arrived; the Inbox lists "
-                "them first",
+                # portion-marked: the subject may be more classified than the screen under it
+                f"({visible(a.badge, one_line=True)}) {visible(a.reference_id, one_line=True)}:"
+                f" {visible(a.subject, one_line=True)}",
+                title=f"{visible(a.precedence, one_line=True)} traffic",
+                severity="warning",
+                markup=False,
+                timeout=URGENT_TOAST_S,
+            )
+        elif arrivals:
+            by: dict[str, int] = {}
+            for a in arrivals:
+                by[a.precedence] = by.get(a.precedence, 0) + 1
+            kinds = [f"{n:,} {visible(p, one_line=True)}" for p, n in by.items()]
+            what = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+            refs = ", ".join(visible(a.reference_id, one_line=True) for a in arrivals[:3])
+            more = f" and {len(arrivals) - 3:,} more" if len(arrivals) > 3 else ""
+            self.notify(
+                f"{what} cables arrived: {refs}{more}; the Inbox lists them first",
                 title="Urgent traffic",
                 severity="warning",
                 markup=False,
@@ -545,7 +595,7 @@ class TriageApp(App[None]):
 
     def _urgent_flush(self) -> None:
         self._urgent_flush_set = False
-        self._urgent_count(self._urgent_toasts.flush())
+        self._urgent_toast(self._urgent_toasts.flush(hold=self._dialog_open()))
 
     @work(thread=True, group="audit", exit_on_error=False)
     def check_audit(self, mend: bool = False) -> None:

@@ -33,6 +33,9 @@ class TriageScreen(Screen[None]):
         for s in self.app.screen_stack:
             if isinstance(s, TriageScreen):
                 s.uncovered()
+        closed = getattr(self.app, "dialog_closed", None)
+        if closed is not None:
+            closed()  # (toasts kept while a dialog was open)
 
     def uncovered(self) -> None:
         """The screen may be in sight again: read what changed while it was covered."""

@@ -96,9 +96,7 @@ class WorkflowActions(TriageScreen):
         if not targets:
             return
         under = self.cursor_target()
-        if self.bulk() and (
-            len(targets) > 1 or under is None or under.cable_id != targets[0].cable_id
-        ):
+        if self._asks_first(targets):
             # (one tagged cable away from the cursor too: a status key changed it, not the
             # row the officer was looking at, and asked nothing)
             which = (
@@ -123,6 +121,32 @@ class WorkflowActions(TriageScreen):
             )
         else:
             run()
+
+    def _asks_first(self, targets: list[Target]) -> bool:
+        """Whether `_confirm_then` puts a question before changing these cables: several
+        tagged cables, or one tagged cable away from the cursor."""
+        if not self.bulk() or not targets:
+            return False
+        under = self.cursor_target()
+        return len(targets) > 1 or under is None or under.cable_id != targets[0].cable_id
+
+    @staticmethod
+    def _as_read(
+        targets: list[Target], states: list[wf.State], mine: str | None = None
+    ) -> list[Target]:
+        """The cables at the versions a question was built from: what the question showed
+        the officer (a colleague's assignment it counted) and they answered yes to is not
+        refused as a change made behind their back; only one made after it was read is.
+        `mine`: only cables held by this login or by nobody (a question that did not say
+        whose they are); the others, and those not read, keep the version they had."""
+        now = {
+            st.cable_id: st.row_version
+            for st in states
+            if mine is None or st.officer in (None, mine)
+        }
+        return [
+            Target(t.cable_id, now.get(t.cable_id, t.row_version), t.reference_id) for t in targets
+        ]
 
     def _apply_as_asked(
         self,
@@ -204,7 +228,11 @@ class WorkflowActions(TriageScreen):
             )
 
         def run(officer: str) -> None:
-            held = self._held_by_colleagues(targets, officer) if self.bulk() else 0
+            states = self._states_now(targets) if self.bulk() else []
+            held = sum(1 for st in states if st.officer and st.officer not in (app.login, officer))
+            # y answers the question as read now: a colleague's cable it counts is given
+            # away as asked (the versions of when the cables were tagged refused it)
+            asked = self._as_read(targets, states) if self._asks_first(targets) else targets
             # (tagged cables of colleagues were given away with no word of them: asked as a
             # single cable's a asks)
             also = (
@@ -216,7 +244,7 @@ class WorkflowActions(TriageScreen):
             self._confirm_then(
                 "Assign {which} to " + visible(officer, one_line=True) + also,
                 lambda: self._apply_as_asked(
-                    targets,
+                    asked,
                     f"assigned to {visible(officer, one_line=True)}",
                     lambda c, t, who, b: wf.assign(c, t.cable_id, officer, who, t.row_version, b),
                     ask_again,
@@ -262,14 +290,6 @@ class WorkflowActions(TriageScreen):
             return [wf.state(conn, t.cable_id) for t in targets[:500]]
         except (sqlite3.Error, StoreError, wf.WorkflowError):
             return []
-
-    def _held_by_colleagues(self, targets: list[Target], officer: str) -> int:
-        """How many of these cables officers other than this one and `officer` hold."""
-        return sum(
-            1
-            for st in self._states_now(targets)
-            if st.officer and st.officer not in (self.tapp.login, officer)
-        )
 
     def _colleagues_cable(self, targets: list[Target]) -> wf.State | None:
         """The state of the one cable a key acts on when a colleague holds it (not for tagged
@@ -322,9 +342,6 @@ class WorkflowActions(TriageScreen):
         if targets:
             self._ask_status(targets, f"Status of {self.which(targets)} (1-6)")
 
-    def _statuses_now(self, targets: list[Target]) -> set[str]:
-        return {st.status for st in self._states_now(targets)}
-
     def _ask_status(self, targets: list[Target], title: str, current: str | None = None) -> None:
         """The box opens on the status the cable has (the cables have, when they share one),
         marked `(now)`: enter on it changes nothing. It opened on NEW, and s then enter set an
@@ -332,9 +349,16 @@ class WorkflowActions(TriageScreen):
         highlighted, and enter on nothing is no."""
         from .dialogs import PickScreen
 
+        asked = targets
         if current is None:
-            now = self._statuses_now(targets)
+            states = self._states_now(targets)
+            now = {st.status for st in states}
             current = now.pop() if len(now) == 1 and len(targets) <= 500 else None
+            if current is not None and self._asks_first(targets):
+                # the box shows their status now: a colleague's status it showed is not
+                # refused as a change behind the officer's back (whose the cables are it does
+                # not say: a cable a colleague holds keeps the version it was tagged at)
+                asked = self._as_read(targets, states, mine=self.tapp.login)
         # NEW on a held cable is refused (NEW is a cable nobody holds): the box says how instead
         held = current in wf.OWNED_STATUSES
         choices = [
@@ -351,7 +375,7 @@ class WorkflowActions(TriageScreen):
             if status and status == current:
                 self.notify(f"status unchanged: {status}", markup=False, timeout=3)
             elif status:
-                self._set_status(status, targets)
+                self._set_status(status, asked)
 
         self.app.push_screen(
             PickScreen(

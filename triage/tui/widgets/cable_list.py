@@ -412,15 +412,17 @@ class CableList(Widget, can_focus=True):
         w = c.width
         style: Style | str = ""
         if c.key == "mark":
-            # a tag; else the officer's own marks: @ assigned to them and not yet opened, ◆
-            # open in another officer's console; else the cursor (which reverse video shows
-            # too, under NO_COLOR as well)
+            # a tag; else ◆ open in another officer's console; else @ assigned to them and
+            # not yet opened; else the cursor (which reverse video shows too, under NO_COLOR as
+            # well). ◆ before @: a colleague in the officer's own cable is what most needs
+            # seeing (@ hid it there), and that it is theirs and unread still shows: their
+            # name under OFFICER, the row bold
             if row.id in self.tagged:
                 value = "*"
-            elif row.officer and row.officer == self.login and not row.seen:
-                value = "@"
             elif row.id in self.open_elsewhere:
                 value = "◆"
+            elif row.officer and row.officer == self.login and not row.seen:
+                value = "@"
             else:
                 value = ">" if index == self.cursor else " "
             style = Style(bold=True)
