@@ -385,7 +385,8 @@ def check_view(conn: sqlite3.Connection, view: View, ctx: Context) -> None:
 def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View, Context]:
     """The view and the context's saved views as _filter_sql reads them: `since:yesterday` as
     the day it is now, `thread:PARIS2002` checked to name one held cable (FilterError when it
-    names cables of two years); then the search as the backend's query (_searchable)."""
+    names cables of two years); then each search, typed or saved, as the backend's query
+    (_rendered_search)."""
 
     def fix(filters: tuple[Filter, ...] | list[Filter], strict: bool = True) -> list[Filter]:
         unset = office_unset(filters, ctx)
@@ -393,7 +394,9 @@ def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View,
             raise FilterError(unset)
         out = []
         for f in filters:
-            if f.key in ("since", "until"):
+            if f.key == "search":  # a saved view's search, read as the typed one is
+                f = Filter(f.key, _rendered_search(conn, f.value))
+            elif f.key in ("since", "until"):
                 f = Filter(f.key, filter_day(f.key, f.value, ctx.clock()))
             elif f.key in ("thread", "cites", "citedby"):
                 from .threads import held_years
@@ -593,19 +596,24 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
             params.extend(p)
         where.append(sqls[0] if len(sqls) == 1 else "(" + " OR ".join(f"({s})" for s in sqls) + ")")
     if view.search:
-        if probe:  # asked of each row as the list's index is scanned in order
-            # (naming the workflow row's cable_id, equal to c.id, makes SQLite test the row's
-            # status and the filters first and the index only for rows that pass them: named
-            # c.id, the lookup ran for every cable walked, closed ones too, and the Inbox's
-            # first page of a search took 280 ms of CPU at 250,000 cables, not 25)
-            where.append(
-                "EXISTS (SELECT 1 FROM cables_fts f "
-                "WHERE f.rowid = w.cable_id AND cables_fts MATCH ?)"
-            )
-        else:  # the whole match set, collected first
-            where.append("c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)")
+        where.append(_search_sql(probe))
         params.append(view.search)
     return where, params
+
+
+def _search_sql(probe: bool = False) -> str:
+    """A search (typed, or a saved view's), as _rendered_search wrote it, matched: `probe`
+    asks it of each row as the list's index is scanned in order, else the whole match set is
+    collected first."""
+    if probe:
+        # (naming the workflow row's cable_id, equal to c.id, makes SQLite test the row's
+        # status and the filters first and the index only for rows that pass them: named
+        # c.id, the lookup ran for every cable walked, closed ones too, and the Inbox's
+        # first page of a search took 280 ms of CPU at 250,000 cables, not 25)
+        return (
+            "EXISTS (SELECT 1 FROM cables_fts f WHERE f.rowid = w.cable_id AND cables_fts MATCH ?)"
+        )
+    return "c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)"
 
 
 # -- prefix searches ---------------------------------------------------------------------------
@@ -688,18 +696,26 @@ def expand_prefixes(conn: sqlite3.Connection, search: str) -> str:
 def _searchable(conn: sqlite3.Connection, view: View) -> View:
     if not view.search:
         return view
+    search = _rendered_search(conn, view.search)
+    return view if search == view.search else replace(view, search=search)
+
+
+def _rendered_search(conn: sqlite3.Connection, search: str) -> str:
+    """A search in the search language (store/search.py) as the backend's full-text query:
+    FTS5's MATCH text, PostgreSQL's tsquery. Typed or saved in a view, every search is read
+    here (a saved one went to the index as written: `"cargo vessel"` a tsquery syntax error,
+    `U.S.` an FTS5 one). Raises FilterError for a search the language cannot read."""
     if getattr(conn, "backend", "sqlite") == "postgresql":  # the search as a tsquery
         from .postgres.search import render_query
 
         try:
-            return replace(view, search=render_query(view.search))
+            return render_query(search)
         except SearchError as exc:
             raise FilterError(str(exc)) from exc
     try:
-        search = expand_prefixes(conn, view.search)
+        return expand_prefixes(conn, search)
     except sqlite3.OperationalError as exc:
-        raise FilterError(f"search {view.search!r} cannot be read: {exc}") from exc
-    return view if search == view.search else replace(view, search=search)
+        raise FilterError(f"search {search!r} cannot be read: {exc}") from exc
 
 
 def overdue_sql(ctx: Context, now: dt.datetime) -> tuple[str, list[Any]]:
@@ -728,8 +744,9 @@ def _iso(t: dt.datetime) -> str:
 
 def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
     v = f.value
-    if f.key == "search":  # a saved view's search (never typed as a filter)
-        return "c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)", [v]
+    if f.key == "search":  # a saved view's search (never typed as a filter), as _resolved
+        # rendered it
+        return _search_sql(), [v]
     if f.key == "status":
         return "w.status = ?", [v.upper().replace("_", " ").replace("-", " ")]
     if f.key == "officer":
