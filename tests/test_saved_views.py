@@ -8,6 +8,7 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from textual.pilot import Pilot
 
@@ -16,8 +17,10 @@ from triage.config import load_config, user_config_path
 from triage.store import connect
 from triage.store.views import Context, View, parse_filters, view_ids
 from triage.tui.app import ListScreen, TriageApp
+from triage.tui.widgets.bars import Banner
 from triage.tui.widgets.cable_list import CableList
 
+from .conftest import N_SAMPLES
 from .test_console import list_lines, settle, static_text
 
 BACKENDS = ("sqlite", "postgresql")
@@ -145,3 +148,81 @@ async def _shows_view(pilot: Pilot, name: str, want: int) -> None:
     assert "cannot be read" not in shown, shown
     assert len(screen.query_one(CableList).ids) == want
     assert f"{name} {want}" in static_text(app, "#tabs")  # type: ignore[arg-type]
+
+
+# -- a view that cannot be read ------------------------------------------------------------------
+
+
+def tab_label(app: TriageApp, name: str) -> str:
+    """A tab's label in the tab bar (`Inbox 48`)."""
+    import re
+
+    bar = static_text(app, "#tabs")
+    m = re.search(rf"(?<!\S){re.escape(name)} (\S+)", bar)
+    assert m, bar
+    return m.group(0)
+
+
+async def _the_other_tabs_are_whole(pilot: Pilot, broken: str) -> None:
+    """Inbox listed with its rows, counts and marking; the broken view's tab claims no count."""
+    app = pilot.app
+    assert isinstance(app, TriageApp)
+    screen = app.screen
+    assert isinstance(screen, ListScreen) and screen.view.tab == "Inbox"
+    assert len(screen.query_one(CableList).ids) == N_SAMPLES
+    assert "cannot be read" not in "\n".join(list_lines(app))
+    for tab, n in (("Inbox", N_SAMPLES), ("New", N_SAMPLES), ("All", N_SAMPLES), ("cargo", 1)):
+        assert tab_label(app, tab) == f"{tab} {n}", static_text(app, "#tabs")
+    assert tab_label(app, broken) == f"{broken} ?", static_text(app, "#tabs")
+    banner = str(screen.query_one("#banner-top", Banner).content)
+    assert "NO CABLES IN VIEW" not in banner and "S E C R E T" in banner, banner
+    assert not screen.query_one("#empty").display  # (not "The cache is empty")
+
+
+async def test_a_view_whose_search_cannot_be_read_leaves_the_other_tabs_alone(db: Path) -> None:
+    """After a saved view that could not be read, Inbox said NO CABLES IN VIEW, every tab 0 and
+    "The cache is empty" above its rows, after a restart too, until the view was removed from
+    the config. Now that view's own tab says why, and only there."""
+    write_views([("cargo", "", '"cargo vessel"'), ("broken", "", "-embassy")])
+    for _start in range(2):  # (and started again)
+        app = TriageApp(db, load_config(user_config_path()), login="tester")
+        async with app.run_test(size=(160, 30)) as pilot:
+            await settle(pilot)
+            await _the_other_tabs_are_whole(pilot, "broken")
+            app.screen.select_tab("broken")  # type: ignore[attr-defined]
+            await settle(pilot)
+            shown = "\n".join(list_lines(app))
+            assert "broken cannot be read: search '-embassy' cannot be read: NOT" in shown, shown
+            assert tab_label(app, "All") == f"All {N_SAMPLES}"
+            app.screen.select_tab("Inbox")  # type: ignore[attr-defined]
+            await settle(pilot)
+            await _the_other_tabs_are_whole(pilot, "broken")
+
+
+async def test_a_view_the_server_refuses_leaves_the_other_tabs_counts_alone(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL every tab's count is read in one statement: a view whose query the server
+    refused zeroed them all (and the banner: NO CABLES IN VIEW, "The cache is empty"). Here a
+    filter is made to write SQL no cache can run, as a view the server cannot read would."""
+    from triage.store import views
+
+    real = views._filter_sql
+
+    def refused(f: views.Filter, ctx: views.Context) -> tuple[str, list[object]]:
+        if f.key == "tag" and f.value.upper() == "BROKEN":
+            return "c.no_such_column = ?", [1]
+        return real(f, ctx)
+
+    monkeypatch.setattr(views, "_filter_sql", refused)
+    write_views([("cargo", "", '"cargo vessel"'), ("refused", "tag:BROKEN", "")])
+    app = TriageApp(db, load_config(user_config_path()), login="tester")
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await _the_other_tabs_are_whole(pilot, "refused")
+        app.screen.select_tab("refused")  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert "refused cannot be read" in "\n".join(list_lines(app))
+        app.screen.select_tab("Inbox")  # type: ignore[attr-defined]
+        await settle(pilot)
+        await _the_other_tabs_are_whole(pilot, "refused")

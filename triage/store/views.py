@@ -193,6 +193,9 @@ class Context:
     now: dt.datetime | None = None
     # the config file the office is set in (named when `action` or `info` needs it)
     config_path: str | None = None
+    # saved views that cannot be read now, and why (_resolved finds them): counted for no tab,
+    # so that one never takes the others' counts with it
+    unreadable: dict[str, str] = field(default_factory=dict)
 
     def clock(self) -> dt.datetime:
         return self.now or dt.datetime.now(dt.UTC)
@@ -419,9 +422,19 @@ def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View,
         return out
 
     # (a saved view's thread: of two years, counted beside another tab, takes both)
-    custom = {tab: fix(fs, strict=tab == view.tab) for tab, fs in ctx.custom_tabs.items()}
+    custom: dict[str, list[Filter]] = {}
+    unreadable: dict[str, str] = {}
+    for tab, fs in ctx.custom_tabs.items():
+        try:
+            custom[tab] = fix(fs, strict=tab == view.tab)
+        except FilterError as exc:
+            if tab == view.tab:
+                raise
+            # another view (its search, say) that cannot be read: said in its own tab, and
+            # left out of this one's counts (it made every tab's count fail with it)
+            unreadable[tab] = str(exc)
     return _searchable(conn, replace(view, filters=tuple(fix(view.filters)))), replace(
-        ctx, custom_tabs=custom
+        ctx, custom_tabs=custom, unreadable=unreadable
     )
 
 
@@ -575,6 +588,8 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
         params.extend(p)
     elif tab == "Due":
         where.append("w.due_at IS NOT NULL AND " + OPEN_SQL)
+    elif tab in ctx.unreadable:
+        raise FilterError(ctx.unreadable[tab])
     elif tab in ctx.custom_tabs:
         for f in ctx.custom_tabs[tab]:
             s, p = _filter_sql(f, ctx)
@@ -969,10 +984,13 @@ def _first_matches(
 def tab_counts(
     conn: sqlite3.Connection, view: View, ctx: Context, tabs: list[str], stop: Stop = None
 ) -> dict[str, int]:
-    """Live counts for each tab, with the view's search and filters applied."""
+    """Live counts for each tab, with the view's search and filters applied. A saved view that
+    cannot be read (its search, or a query the cache refuses) is left out: it has no count."""
     out = {}
     view, ctx = _resolved(conn, view, ctx)
     for tab in tabs:
+        if tab in ctx.unreadable:
+            continue
         where, params = _where(replace(view, tab=tab), ctx)
         # a tab that asks only the workflow (Inbox, New, Mine, Due, All without a search or a
         # filter on the cable) counts its rows alone: every workflow row has its cable (a
@@ -988,7 +1006,7 @@ def tab_counts(
             with _stoppable(conn, stop):
                 out[tab] = int(conn.execute(sql, params).fetchone()[0])
         except sqlite3.OperationalError:
-            out[tab] = 0
+            continue  # (not 0: the view is not known to be empty)
     return out
 
 
@@ -1003,7 +1021,9 @@ def counts_and_level(
     seven times (at 250,000 cables `government`'s took 2.9 s, a phrase's 25 s)."""
     if getattr(conn, "backend", "sqlite") != "postgresql":
         return tab_counts(conn, view, ctx, tabs, stop), max_level(conn, view, ctx, stop)
+    asked, asked_ctx = view, ctx
     view, ctx = _resolved(conn, view, ctx)
+    tabs = [t for t in tabs if t not in ctx.unreadable]
     shared, shared_params = _where(replace(view, tab="All"), ctx)
     own, own_params = _where(replace(view, filters=(), search=None), ctx)
     own_sql = " AND ".join(own) or "true"
@@ -1032,7 +1052,12 @@ def counts_and_level(
     except sqlite3.OperationalError:
         if stop is not None and stop():
             raise Cancelled() from None
-        return dict.fromkeys(tabs, 0), Rollup()
+        # one tab's query the server refused fails the statement, and so every tab's count
+        # and the banner (every count 0: "The cache is empty"): each read on its own, the
+        # others are counted
+        return tab_counts(conn, asked, asked_ctx, tabs, stop), max_level(
+            conn, asked, asked_ctx, stop
+        )
     counts = {tab: int(n) for tab, n in zip(tabs, row, strict=False)}
     top, top_noforn, fouo, unmarked = row[len(tabs) : len(tabs) + 4]
     # (NOFORN on any classified cable marks a classified view: cable/rollup.py, max_level)
