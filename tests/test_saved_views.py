@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from triage.cli import main
 from triage.config import load_config, user_config_path
 from triage.store import connect
+from triage.store import workflow as wf
 from triage.store.views import Context, View, parse_filters, view_ids
 from triage.tui.app import ListScreen, TriageApp
 from triage.tui.widgets.bars import Banner
@@ -226,3 +227,51 @@ async def test_a_view_the_server_refuses_leaves_the_other_tabs_counts_alone(
         app.screen.select_tab("Inbox")  # type: ignore[attr-defined]
         await settle(pilot)
         await _the_other_tabs_are_whole(pilot, "refused")
+
+
+# -- two values of one field ---------------------------------------------------------------------
+
+
+def test_a_saved_view_of_two_values_of_one_field_exports_either(db: Path) -> None:
+    """`origin:paris origin:rome` in a view exported 0 rows (both at once), where typed it
+    lists the cables from either."""
+    conn = connect(db)
+    wf.assign(conn, wf.find_cable(conn, "26PARIS1877"), "jsmith", "lead")
+    conn.close()
+    views = [
+        ("places", "origin:paris origin:rome", ""),
+        ("twostat", "status:NEW status:ASSIGNED", ""),
+        ("flashes", "prec:FLASH prec:NIACT", "embassy"),
+    ]
+    write_views(views)
+    for name, filters, search in views:
+        want = typed(db, search or None, filters)
+        assert want, name
+        assert exported(db, "--view", name) == want, name
+    assert len(typed(db, None, "status:NEW status:ASSIGNED")) == N_SAMPLES
+
+
+async def test_a_filter_of_two_statuses_saved_with_W_lists_either(db: Path) -> None:
+    """`f status:NEW status:ASSIGNED` listed 311; `W twostat` then showed `twostat 0`."""
+    conn = connect(db)
+    wf.assign(conn, wf.find_cable(conn, "26PARIS1877"), "jsmith", "lead")
+    conn.close()
+    cfg_path = user_config_path()
+    cfg_path.parent.mkdir(parents=True)
+    cfg_path.write_text("", encoding="utf-8")
+    app = TriageApp(db, load_config(cfg_path), login="tester")
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", *"status:NEW status:ASSIGNED", "enter")
+        await settle(pilot)
+        assert len(app.screen.query_one(CableList).ids) == N_SAMPLES
+        await pilot.press("W", *"twostat", "enter")
+        await settle(pilot)
+        assert app.screen.view.tab == "twostat"  # type: ignore[attr-defined]
+        assert len(app.screen.query_one(CableList).ids) == N_SAMPLES
+        assert tab_label(app, "twostat") == f"twostat {N_SAMPLES}"
+        await pilot.press("f", *"origin:paris origin:rome", "enter")
+        await settle(pilot)
+        assert len(app.screen.query_one(CableList).ids) == len(
+            typed(db, None, "origin:paris origin:rome")
+        )

@@ -590,13 +590,31 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
         where.append("w.due_at IS NOT NULL AND " + OPEN_SQL)
     elif tab in ctx.unreadable:
         raise FilterError(ctx.unreadable[tab])
-    elif tab in ctx.custom_tabs:
-        for f in ctx.custom_tabs[tab]:
-            s, p = _filter_sql(f, ctx)
-            where.append(s)
-            params.extend(p)
+    elif tab in ctx.custom_tabs:  # a saved view: its filters and search as typed ones
+        _add_filters(where, params, ctx.custom_tabs[tab], ctx, probe)
+    typed = [*view.filters, *([Filter("search", view.search)] if view.search else [])]
+    _add_filters(where, params, typed, ctx, probe)
+    return where, params
+
+
+def _add_filters(
+    where: list[str],
+    params: list[Any],
+    filters: Sequence[Filter],
+    ctx: Context,
+    probe: bool = False,
+) -> None:
+    """One set of filters (typed, or a saved view's) as conditions: two values of one field
+    mean either (_one_value), the rest all apply, the search last. A saved view's filters are
+    one set and the filters typed over it another: `status:NEW` typed in a view of
+    `status:NEW status:ASSIGNED` narrows it. (The saved view's were each a condition of their
+    own: `status:NEW status:ASSIGNED` saved held no cable.)"""
     either: dict[str, list[Filter]] = {}
-    for f in view.filters:
+    searches: list[str] = []
+    for f in filters:
+        if f.key == "search":
+            searches.append(f.value)
+            continue
         if _one_value(f):
             either.setdefault(f.key, []).append(f)
             continue
@@ -610,10 +628,9 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
             sqls.append(s)
             params.extend(p)
         where.append(sqls[0] if len(sqls) == 1 else "(" + " OR ".join(f"({s})" for s in sqls) + ")")
-    if view.search:
+    for search in searches:
         where.append(_search_sql(probe))
-        params.append(view.search)
-    return where, params
+        params.append(search)
 
 
 def _search_sql(probe: bool = False) -> str:
@@ -759,9 +776,6 @@ def _iso(t: dt.datetime) -> str:
 
 def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
     v = f.value
-    if f.key == "search":  # a saved view's search (never typed as a filter), as _resolved
-        # rendered it
-        return _search_sql(), [v]
     if f.key == "status":
         return "w.status = ?", [v.upper().replace("_", " ").replace("-", " ")]
     if f.key == "officer":
