@@ -193,6 +193,9 @@ class Context:
     now: dt.datetime | None = None
     # the config file the office is set in (named when `action` or `info` needs it)
     config_path: str | None = None
+    # saved views that cannot be read now, and why (_resolved finds them): counted for no tab,
+    # so that one never takes the others' counts with it
+    unreadable: dict[str, str] = field(default_factory=dict)
 
     def clock(self) -> dt.datetime:
         return self.now or dt.datetime.now(dt.UTC)
@@ -422,7 +425,8 @@ def check_view(conn: sqlite3.Connection, view: View, ctx: Context) -> None:
 def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View, Context]:
     """The view and the context's saved views as _filter_sql reads them: `since:yesterday` as
     the day it is now, `thread:PARIS2002` checked to name one held cable (FilterError when it
-    names cables of two years); then the search as the backend's query (_searchable)."""
+    names cables of two years); then each search, typed or saved, as the backend's query
+    (_rendered_search)."""
 
     def fix(filters: tuple[Filter, ...] | list[Filter], strict: bool = True) -> list[Filter]:
         unset = office_unset(filters, ctx)
@@ -433,7 +437,9 @@ def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View,
             raise FilterError(backwards)
         out = []
         for f in filters:
-            if f.key in ("since", "until"):
+            if f.key == "search":  # a saved view's search, read as the typed one is
+                f = Filter(f.key, _rendered_search(conn, f.value))
+            elif f.key in ("since", "until"):
                 f = Filter(f.key, filter_day(f.key, f.value, ctx.clock()))
             elif f.key in ("thread", "cites", "citedby"):
                 from .threads import held_years
@@ -456,9 +462,19 @@ def _resolved(conn: sqlite3.Connection, view: View, ctx: Context) -> tuple[View,
         return out
 
     # (a saved view's thread: of two years, counted beside another tab, takes both)
-    custom = {tab: fix(fs, strict=tab == view.tab) for tab, fs in ctx.custom_tabs.items()}
+    custom: dict[str, list[Filter]] = {}
+    unreadable: dict[str, str] = {}
+    for tab, fs in ctx.custom_tabs.items():
+        try:
+            custom[tab] = fix(fs, strict=tab == view.tab)
+        except FilterError as exc:
+            if tab == view.tab:
+                raise
+            # another view (its search, say) that cannot be read: said in its own tab, and
+            # left out of this one's counts (it made every tab's count fail with it)
+            unreadable[tab] = str(exc)
     return _searchable(conn, replace(view, filters=tuple(fix(view.filters)))), replace(
-        ctx, custom_tabs=custom
+        ctx, custom_tabs=custom, unreadable=unreadable
     )
 
 
@@ -612,13 +628,33 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
         params.extend(p)
     elif tab == "Due":
         where.append("w.due_at IS NOT NULL AND " + OPEN_SQL)
-    elif tab in ctx.custom_tabs:
-        for f in ctx.custom_tabs[tab]:
-            s, p = _filter_sql(f, ctx)
-            where.append(s)
-            params.extend(p)
+    elif tab in ctx.unreadable:
+        raise FilterError(ctx.unreadable[tab])
+    elif tab in ctx.custom_tabs:  # a saved view: its filters and search as typed ones
+        _add_filters(where, params, ctx.custom_tabs[tab], ctx, probe)
+    typed = [*view.filters, *([Filter("search", view.search)] if view.search else [])]
+    _add_filters(where, params, typed, ctx, probe)
+    return where, params
+
+
+def _add_filters(
+    where: list[str],
+    params: list[Any],
+    filters: Sequence[Filter],
+    ctx: Context,
+    probe: bool = False,
+) -> None:
+    """One set of filters (typed, or a saved view's) as conditions: two values of one field
+    mean either (_one_value), the rest all apply, the search last. A saved view's filters are
+    one set and the filters typed over it another: `status:NEW` typed in a view of
+    `status:NEW status:ASSIGNED` narrows it. (The saved view's were each a condition of their
+    own: `status:NEW status:ASSIGNED` saved held no cable.)"""
     either: dict[str, list[Filter]] = {}
-    for f in view.filters:
+    searches: list[str] = []
+    for f in filters:
+        if f.key == "search":
+            searches.append(f.value)
+            continue
         if _one_value(f):
             either.setdefault(f.key, []).append(f)
             continue
@@ -632,20 +668,24 @@ def _where(view: View, ctx: Context, probe: bool = False) -> tuple[list[str], li
             sqls.append(s)
             params.extend(p)
         where.append(sqls[0] if len(sqls) == 1 else "(" + " OR ".join(f"({s})" for s in sqls) + ")")
-    if view.search:
-        if probe:  # asked of each row as the list's index is scanned in order
-            # (naming the workflow row's cable_id, equal to c.id, makes SQLite test the row's
-            # status and the filters first and the index only for rows that pass them: named
-            # c.id, the lookup ran for every cable walked, closed ones too, and the Inbox's
-            # first page of a search took 280 ms of CPU at 250,000 cables, not 25)
-            where.append(
-                "EXISTS (SELECT 1 FROM cables_fts f "
-                "WHERE f.rowid = w.cable_id AND cables_fts MATCH ?)"
-            )
-        else:  # the whole match set, collected first
-            where.append("c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)")
-        params.append(view.search)
-    return where, params
+    for search in searches:
+        where.append(_search_sql(probe))
+        params.append(search)
+
+
+def _search_sql(probe: bool = False) -> str:
+    """A search (typed, or a saved view's), as _rendered_search wrote it, matched: `probe`
+    asks it of each row as the list's index is scanned in order, else the whole match set is
+    collected first."""
+    if probe:
+        # (naming the workflow row's cable_id, equal to c.id, makes SQLite test the row's
+        # status and the filters first and the index only for rows that pass them: named
+        # c.id, the lookup ran for every cable walked, closed ones too, and the Inbox's
+        # first page of a search took 280 ms of CPU at 250,000 cables, not 25)
+        return (
+            "EXISTS (SELECT 1 FROM cables_fts f WHERE f.rowid = w.cable_id AND cables_fts MATCH ?)"
+        )
+    return "c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)"
 
 
 # -- prefix searches ---------------------------------------------------------------------------
@@ -728,18 +768,26 @@ def expand_prefixes(conn: sqlite3.Connection, search: str) -> str:
 def _searchable(conn: sqlite3.Connection, view: View) -> View:
     if not view.search:
         return view
+    search = _rendered_search(conn, view.search)
+    return view if search == view.search else replace(view, search=search)
+
+
+def _rendered_search(conn: sqlite3.Connection, search: str) -> str:
+    """A search in the search language (store/search.py) as the backend's full-text query:
+    FTS5's MATCH text, PostgreSQL's tsquery. Typed or saved in a view, every search is read
+    here (a saved one went to the index as written: `"cargo vessel"` a tsquery syntax error,
+    `U.S.` an FTS5 one). Raises FilterError for a search the language cannot read."""
     if getattr(conn, "backend", "sqlite") == "postgresql":  # the search as a tsquery
         from .postgres.search import render_query
 
         try:
-            return replace(view, search=render_query(view.search))
+            return render_query(search)
         except SearchError as exc:
             raise FilterError(str(exc)) from exc
     try:
-        search = expand_prefixes(conn, view.search)
+        return expand_prefixes(conn, search)
     except sqlite3.OperationalError as exc:
-        raise FilterError(f"search {view.search!r} cannot be read: {exc}") from exc
-    return view if search == view.search else replace(view, search=search)
+        raise FilterError(f"search {search!r} cannot be read: {exc}") from exc
 
 
 def overdue_sql(ctx: Context, now: dt.datetime) -> tuple[str, list[Any]]:
@@ -768,8 +816,6 @@ def _iso(t: dt.datetime) -> str:
 
 def _filter_sql(f: Filter, ctx: Context) -> tuple[str, list[Any]]:
     v = f.value
-    if f.key == "search":  # a saved view's search (never typed as a filter)
-        return "c.id IN (SELECT rowid FROM cables_fts WHERE cables_fts MATCH ?)", [v]
     if f.key == "status":
         return "w.status = ?", [v.upper().replace("_", " ").replace("-", " ")]
     if f.key == "officer":
@@ -991,10 +1037,13 @@ def _first_matches(
 def tab_counts(
     conn: sqlite3.Connection, view: View, ctx: Context, tabs: list[str], stop: Stop = None
 ) -> dict[str, int]:
-    """Live counts for each tab, with the view's search and filters applied."""
+    """Live counts for each tab, with the view's search and filters applied. A saved view that
+    cannot be read (its search, or a query the cache refuses) is left out: it has no count."""
     out = {}
     view, ctx = _resolved(conn, view, ctx)
     for tab in tabs:
+        if tab in ctx.unreadable:
+            continue
         where, params = _where(replace(view, tab=tab), ctx)
         # a tab that asks only the workflow (Inbox, New, Mine, Due, All without a search or a
         # filter on the cable) counts its rows alone: every workflow row has its cable (a
@@ -1010,7 +1059,7 @@ def tab_counts(
             with _stoppable(conn, stop):
                 out[tab] = int(conn.execute(sql, params).fetchone()[0])
         except sqlite3.OperationalError:
-            out[tab] = 0
+            continue  # (not 0: the view is not known to be empty)
     return out
 
 
@@ -1025,7 +1074,9 @@ def counts_and_level(
     seven times (at 250,000 cables `government`'s took 2.9 s, a phrase's 25 s)."""
     if getattr(conn, "backend", "sqlite") != "postgresql":
         return tab_counts(conn, view, ctx, tabs, stop), max_level(conn, view, ctx, stop)
+    asked, asked_ctx = view, ctx
     view, ctx = _resolved(conn, view, ctx)
+    tabs = [t for t in tabs if t not in ctx.unreadable]
     shared, shared_params = _where(replace(view, tab="All"), ctx)
     own, own_params = _where(replace(view, filters=(), search=None), ctx)
     own_sql = " AND ".join(own) or "true"
@@ -1054,7 +1105,12 @@ def counts_and_level(
     except sqlite3.OperationalError:
         if stop is not None and stop():
             raise Cancelled() from None
-        return dict.fromkeys(tabs, 0), Rollup()
+        # one tab's query the server refused fails the statement, and so every tab's count
+        # and the banner (every count 0: "The cache is empty"): each read on its own, the
+        # others are counted
+        return tab_counts(conn, asked, asked_ctx, tabs, stop), max_level(
+            conn, asked, asked_ctx, stop
+        )
     counts = {tab: int(n) for tab, n in zip(tabs, row, strict=False)}
     top, top_noforn, fouo, unmarked = row[len(tabs) : len(tabs) + 4]
     # (NOFORN on any classified cable marks a classified view: cable/rollup.py, max_level)

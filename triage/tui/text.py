@@ -254,9 +254,10 @@ def dtg_short(row: Row) -> str:
 
 
 def tab_bar(
-    tabs: list[str], counts: dict[str, int], current: str, room: int
+    tabs: list[str], counts: dict[str, int | None], current: str, room: int
 ) -> tuple[Text, list[tuple[int, int, str]]]:
-    """The views with their counts, the current one in reverse. When they do not fit `room`,
+    """The views with their counts (`…` while not counted yet, `?` for a saved view that cannot
+    be read), the current one in reverse. When they do not fit `room`,
     the gaps narrow, then the other views' long names shorten, then the bar scrolls to keep
     the current view whole with `‹ n` / `n ›` saying how many are off each side. Also where
     each view's label is, (start, end, view), for a mouse click."""
@@ -264,6 +265,8 @@ def tab_bar(
     def label(tab: str, short: bool) -> str:
         n = counts.get(tab)
         name = tab if not short or tab == current or len(tab) <= 7 else tab[:6] + "…"
+        if tab in counts and n is None:
+            return f"{name} ?"
         return f"{name} {n:,}" if n is not None else f"{name} …"
 
     for gap, pad, short in (("  ", " ", False), (" ", " ", False), (" ", " ", True)):

@@ -142,7 +142,8 @@ class ListScreen(WorkflowActions):
 
     # the screen's state; the watchers below redraw what depends on each
     view: var[View] = var(View(), init=False)
-    counts: var[dict[str, int]] = var(dict, init=False)
+    # each tab's count; None for a saved view that cannot be read (no tab yet: not counted)
+    counts: var[dict[str, int | None]] = var(dict, init=False)
     marking: var[Rollup] = var(Rollup, init=False)  # the banner's
     loaded: var[bool] = var(False, init=False)
     partial: var[bool] = var(False, init=False)
@@ -704,7 +705,8 @@ class ListScreen(WorkflowActions):
         if msg.generation != self.generation:
             return
         if msg.counts is not None:
-            self.counts = msg.counts
+            # (a saved view left out cannot be read: its tab says so, the others keep theirs)
+            self.counts = {tab: msg.counts.get(tab) for tab in self.tapp.tabs}
             self.marking = msg.marking
             # CLASS widens for a caption (`TS//NODIS`) only where the view holds one: the
             # subject keeps those cells in every other view
