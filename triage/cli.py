@@ -1145,6 +1145,7 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
     from .cable.text import decode
     from .config import current_login
     from .store import workflow as wf
+    from .store.storable import storable
 
     # bytes as cables are read: UTF-8, else cp1252 (a Latin-1 terminal's `café`), never a
     # lone surrogate that SQLite refuses
@@ -1152,7 +1153,8 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
         # (it sat waiting in silence, as if hung)
         _fail("reading the note from the terminal: type it, then ctrl+d on a line of its own")
     data = sys.stdin.buffer.read() if text == "-" else text.encode("utf-8", "surrogateescape")
-    from_stdin, text = text == "-", decode(data)[0]
+    # (a NUL as the store holds it, its symbol: compared below with the note as stored)
+    from_stdin, text = text == "-", storable(decode(data)[0])
     if from_stdin:
         # a script whose pipe failed must not wipe a note: nothing read clears nothing
         if not text.strip():
