@@ -8,6 +8,7 @@ and tries again by itself."""
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import psycopg
@@ -33,7 +34,7 @@ def officer_db(pg_url: str, samples: Path, limit: int) -> tuple[str, Path]:
     conn = connect(as_target(pg_url))
     ingest(conn, iter_paths([str(samples)]))
     conn.close()
-    role = f"officer{pg_url.rsplit('/', 1)[1].split('?')[0]}_{next(_names)}"
+    role = f"officer{os.getpid()}_{next(_names)}"
     with psycopg.connect(pg_url, autocommit=True) as c:
         c.execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT {limit} IN ROLE triage_officer")
     return role, as_target(pg_url.replace("triage_admin@", f"{role}@"))
