@@ -180,12 +180,15 @@ def _not_utf8_argument(exc: Exception) -> str | None:
     return next((os_name(a) for a in sys.argv[1:] if os_name(a) != a), None)
 
 
+# --db's help: a cache file, or a database server's URL
+DB_HELP = "The cache: a file, or a postgresql:// URL."
+
 # the exit status of a bug in triage (sysexits' EX_SOFTWARE): tests check it never happens
 INTERNAL_ERROR = 70
 
 
 @click.group(cls=TriageGroup, invoke_without_command=True)
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), metavar="FILE|URL", help=DB_HELP)
 @click.option("--overview", is_flag=True, help="Start on the Overview screen.")
 @click.pass_context
 def main(ctx: click.Context, db_path: str | None, overview: bool) -> None:
@@ -395,7 +398,7 @@ def _named_once(msg: str) -> str:
 
 
 @main.command()
-@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), metavar="FILE|URL", help=DB_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="Do not list cables stored with warnings.")
 @click.argument("paths", nargs=-1, required=True)
 @click.pass_context
@@ -564,7 +567,7 @@ def _count_inputs(paths: tuple[str, ...]) -> int | None:
 
 
 @main.command()
-@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), metavar="FILE|URL", help=DB_HELP)
 @click.option("--interval", default=0.5, show_default=True, help="Seconds between looks.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.pass_context
@@ -684,7 +687,7 @@ def _watch_stopped(watcher: Watcher, folder: str, how: str) -> None:
 
 
 @main.command()
-@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), metavar="FILE|URL", help=DB_HELP)
 @click.option(
     "--version",
     "version",
@@ -743,7 +746,7 @@ def raw(ctx: click.Context, db_opt: str | None, version: int | None, ref: str) -
 
 
 @main.command()
-@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), metavar="FILE|URL", help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Nodes and links as one JSON object.")
 @click.argument("ref")
 @click.pass_context
@@ -778,7 +781,7 @@ def thread(ctx: click.Context, db_opt: str | None, as_json: bool, ref: str) -> N
 
 
 @main.command()
-@click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+@click.option("--db", "db_opt", type=click.Path(dir_okay=False), metavar="FILE|URL", help=DB_HELP)
 @click.pass_context
 def reindex(ctx: click.Context, db_opt: str | None) -> None:
     """Build the search index again from the stored cable texts.
@@ -951,7 +954,9 @@ def _role_hint(conn: sqlite3.Connection, exc: Exception) -> str:
     )
 
 
-_db_option = click.option("--db", "db_opt", type=click.Path(dir_okay=False), help="The cache file.")
+_db_option = click.option(
+    "--db", "db_opt", type=click.Path(dir_okay=False), metavar="FILE|URL", help=DB_HELP
+)
 
 
 @main.command()
@@ -1149,6 +1154,7 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
     from .cable.text import decode
     from .config import current_login
     from .store import workflow as wf
+    from .store.storable import storable
 
     # bytes as cables are read: UTF-8, else cp1252 (a Latin-1 terminal's `café`), never a
     # lone surrogate that SQLite refuses
@@ -1156,7 +1162,8 @@ def note(ctx: click.Context, db_opt: str | None, ref: str, text: str, append: bo
         # (it sat waiting in silence, as if hung)
         _fail("reading the note from the terminal: type it, then ctrl+d on a line of its own")
     data = sys.stdin.buffer.read() if text == "-" else text.encode("utf-8", "surrogateescape")
-    from_stdin, text = text == "-", decode(data)[0]
+    # (a NUL as the store holds it, its symbol: compared below with the note as stored)
+    from_stdin, text = text == "-", storable(decode(data)[0])
     if from_stdin:
         # a script whose pipe failed must not wipe a note: nothing read clears nothing
         if not text.strip():

@@ -38,6 +38,7 @@ def register(
         _say_roles(done, str(path), conn)
         if done.owner is not None:
             return  # (what follows is for the administrator who set it up)
+        db = conn.execute("SELECT quote_ident(current_database())").fetchone()[0]
         click.echo(
             f"""
   {pg.OFFICER_ROLE}: reads cables, changes the workflow (assign, status, due, note, ack)
@@ -49,8 +50,8 @@ Give each person and service a login role of their own (a password, or the host'
 authentication in pg_hba.conf), for example:
   CREATE ROLE kwalker LOGIN PASSWORD '...'; GRANT {pg.OFFICER_ROLE} TO kwalker;
   CREATE ROLE triage_feed LOGIN PASSWORD '...'; GRANT {pg.INGEST_ROLE} TO triage_feed;
-and keep other roles out: REVOKE CONNECT ON DATABASE <this database> FROM PUBLIC;
-  GRANT CONNECT ON DATABASE <this database> TO {pg.OFFICER_ROLE}, {pg.INGEST_ROLE};"""
+and keep other roles out: REVOKE CONNECT ON DATABASE {db} FROM PUBLIC;
+  GRANT CONNECT ON DATABASE {db} TO {pg.OFFICER_ROLE}, {pg.INGEST_ROLE};"""
         )
 
     @main.command()
@@ -97,6 +98,14 @@ and keep other roles out: REVOKE CONNECT ON DATABASE <this database> FROM PUBLIC
                 f"{dst_t}: migrate stopped{how_far()}; run the same command again to go on"
             ) from None
         except sqlite3.Error as exc:
+            if "permission denied" in str(exc).lower():
+                # (running it again as the same role is refused again)
+                raise cli_error(
+                    f"{dst_t}: migrate stopped ({exc}): migrate writes every table, the audit "
+                    "log's and the schema's own included, so it runs as the role that owns "
+                    f"the tables (the one that ran `triage init`{_owner(dst)}), not as an "
+                    "officer's or the ingest role"
+                ) from exc
             raise cli_error(
                 f"{dst_t}: migrate stopped ({exc}); run the same command again to go on"
             ) from exc
@@ -116,6 +125,18 @@ and keep other roles out: REVOKE CONNECT ON DATABASE <this database> FROM PUBLIC
             from .store.postgres import roles
 
             _say_roles(roles.set_up(dst), str(dst_t), dst)
+
+
+def _owner(conn: sqlite3.Connection) -> str:
+    """`: NAME`, the owner of the triage tables on a database server ('' when not known)."""
+    try:
+        row = conn.execute(
+            "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename = 'meta'"
+        ).fetchone()
+    except sqlite3.Error:
+        return ""
+    return f": {row[0]}" if row else ""
 
 
 def _say_roles(done: RolesSetUp, path: str, conn: sqlite3.Connection) -> None:

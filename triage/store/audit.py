@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .storable import NUL, NUL_SYMBOL, storable
 from .txn import rollback
 
 GENESIS = "0" * 64
@@ -76,7 +77,10 @@ def append(
     if not conn.in_transaction:
         raise RuntimeError("audit.append runs inside a BEGIN IMMEDIATE transaction")
     last_id, prev = _head(conn)
-    for values in rows:
+    for row in rows:
+        # hashed as stored: PostgreSQL stores a NUL as its symbol, and a row hashed over the NUL
+        # no longer matched its own fields there (every console showed a tamper alarm)
+        values = tuple(storable(v) for v in row)
         last_id += 1
         h = row_hash(last_id, values, prev)
         conn.execute(
@@ -221,7 +225,9 @@ def _walk(
         brk = None
         if stored is None or stored == "":
             why = "it has no hash (inserted outside triage, or by a triage older than schema 4)"
-        elif row_hash(rid, values, prev) == stored:
+        elif row_hash(rid, values, prev) == stored or _hashed_before_stored(
+            rid, values, prev, stored
+        ):
             why = ""  # (a gap in the ids that still chains was there before the chain began)
         elif rid != expected_id:
             gone = (
@@ -242,6 +248,17 @@ def _walk(
             return
         prev = stored
         expected_id = rid + 1
+
+
+def _hashed_before_stored(rid: int, values: tuple[object, ...], prev: str, stored: str) -> bool:
+    """A row with a NUL in it that an earlier triage wrote on PostgreSQL (or that was copied
+    there, or back, from SQLite): its hash covers the NUL, the server stored the symbol. Read
+    back as NULs, the symbols hash to the row's hash. (Only NUL and its symbol are told apart
+    this way: any other change still breaks the chain.)"""
+    if not any(isinstance(v, str) and NUL_SYMBOL in v for v in values):
+        return False
+    back = [v.replace(NUL_SYMBOL, NUL) if isinstance(v, str) else v for v in values]
+    return row_hash(rid, back, prev) == stored
 
 
 def verify(conn: sqlite3.Connection) -> Verdict:

@@ -17,7 +17,8 @@ import os
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 from .api import open_store as connect
 from .place import DELETED, Identity, cache_descriptors, identity, lost_because, resolve
 from .schema import StoreError
+from .trouble import CONSOLE_CONNECTIONS, no_slot
 from .txn import rollback
 
 # how long the UI thread's connection attempt waits for a database server that does not
@@ -33,6 +35,14 @@ UI_CONNECT_TIMEOUT_S = 3
 
 # how long the change feed waits for the connection `warm` is opening before opening its own
 WARM_WAIT_S = 15.0
+
+# on a database server, the workers share at most this many connections (besides the change
+# feed's and the UI thread's): a worker finding them all in use waits for one. A pool that grew
+# with every worker at once met a role's CONNECTION LIMIT, and the workers refused a connection
+# failed in silence (a list of `…` counts, NO CABLES IN VIEW, for good).
+POOL_MAX = CONSOLE_CONNECTIONS - 2
+# how long a worker waits for a connection of the pool to come free
+POOL_WAIT_S = 30.0
 
 
 class Cache:
@@ -54,6 +64,13 @@ class Cache:
         # the -wal and -shm files of a cache that was lost (see reopen)
         self._old_side_files: set[Identity] = set()
         self._warm: list[Future[sqlite3.Connection]] = []  # see warm()
+        # on a server: the pool's connections (in it or lent), and how many it may have (fewer
+        # once the server refused one: as many as it allowed)
+        self._pooled = 0
+        self._pool_cap = POOL_MAX
+        # told (from a worker's thread) when the server refused a connection and none of the
+        # pool's is open to wait for: the console cannot read, and says why
+        self.on_refused: Callable[[str], None] | None = None
 
     @property
     def lost(self) -> str | None:
@@ -111,6 +128,7 @@ class Cache:
             return
         with self._lock:
             self._all.append(c)
+            self._pooled += 1
         self._pool.put(c)
 
     def _set_aside(self, c: sqlite3.Connection) -> None:
@@ -122,18 +140,69 @@ class Cache:
         """A connection for one worker's job, returned to the pool afterwards."""
         if self._lost:
             raise StoreError(self._lost)
-        try:
-            c = self._pool.get_nowait()
-            while getattr(c, "closed", False):  # its database server went away
-                c = self._pool.get_nowait()
-        except queue.Empty:
-            c = self._open()
+        c = self._lend()
         try:
             yield c
         finally:
             rollback(c)
             if not self._lost and not getattr(c, "closed", False):
                 self._pool.put(c)
+            elif self.remote:
+                with self._lock:
+                    self._pooled = max(0, self._pooled - 1)
+
+    def _lend(self) -> sqlite3.Connection:
+        """A connection of the pool: one free, else a new one (on a server, while the pool has
+        fewer than it may), else the first of those lent to come back."""
+        while True:
+            try:
+                c = self._pool.get_nowait()
+            except queue.Empty:
+                break
+            if not getattr(c, "closed", False):
+                return c
+            if self.remote:  # its database server went away
+                with self._lock:
+                    self._pooled = max(0, self._pooled - 1)
+        if not self.remote:
+            return self._open()
+        with self._lock:
+            may_open = self._pooled < self._pool_cap
+            if may_open:
+                self._pooled += 1
+        if may_open:
+            try:
+                return self._open()
+            except StoreError as exc:
+                with self._lock:
+                    self._pooled -= 1
+                    lent = self._pooled
+                    if no_slot(exc) and lent:
+                        self._pool_cap = lent  # as many as the server allows this console
+                if not (no_slot(exc) and lent):
+                    if no_slot(exc) and self.on_refused is not None:
+                        self.on_refused(str(exc))
+                    raise
+        return self._wait_for_one()
+
+    def _wait_for_one(self) -> sqlite3.Connection:
+        deadline = time.monotonic() + POOL_WAIT_S
+        while time.monotonic() < deadline:
+            if self._lost:
+                raise StoreError(self._lost)
+            try:
+                c = self._pool.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if not getattr(c, "closed", False):
+                return c
+            with self._lock:
+                self._pooled = max(0, self._pooled - 1)
+            return self._lend()
+        raise StoreError(
+            f"{self.path}: no connection to the database server came free in "
+            f"{POOL_WAIT_S:.0f} s (the console's others were all in use)"
+        )
 
     def watch_connection(self) -> sqlite3.Connection:
         """A connection of its own for the change feed (PRAGMA data_version counts the commits
@@ -168,6 +237,8 @@ class Cache:
 
     def _pool_spare(self, f: Future[sqlite3.Connection]) -> None:
         if f.exception() is None and not self._lost:
+            with self._lock:
+                self._pooled += 1
             self._pool.put(f.result())
 
     def check(self) -> str | None:
@@ -203,6 +274,7 @@ class Cache:
                         self._pool.get_nowait()
                     except queue.Empty:
                         break
+                self._pooled, self._pool_cap = 0, POOL_MAX
             for c in doomed:
                 c.close()
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # a PostgreSQL server that went away or cannot be reached (libpq's and the server's words)
 _SERVER_GONE = (
     "terminating connection",
@@ -19,6 +21,36 @@ _SERVER_GONE = (
     "could not translate host name",
     "no such file or directory",  # a Unix socket that is not there: the server is down
 )
+
+
+# how many connections a console holds on a database server at most: the change feed's, the UI
+# thread's, and a pool of three its workers share (store/cache.py). The first-page helper holds
+# one more for a moment as the console starts.
+CONSOLE_CONNECTIONS = 5
+
+# the server's refusals of a connection for want of a slot (a role's or database's CONNECTION
+# LIMIT, max_connections): a refusal that passes when other sessions end
+_NO_SLOT = re.compile(
+    r"(too many connections for (?:role|database) \S+|sorry, too many clients already"
+    r"|remaining connection slots are reserved[^\n;]*)",
+    re.I,
+)
+
+
+def no_slot(exc: BaseException | str) -> str | None:
+    """The server's words when it refused a connection for want of a slot, or None."""
+    m = _NO_SLOT.search(str(exc))
+    return m.group(1).replace('"', "") if m else None
+
+
+def no_slot_words(refusal: str) -> str:
+    """What a refusal for want of a slot means, and what to do about it."""
+    return (
+        f"the server refused a connection: {refusal}; each console uses up to "
+        f"{CONSOLE_CONNECTIONS} connections (each command 1), against the role's CONNECTION "
+        "LIMIT and the server's max_connections: close a console, or ask the database's "
+        "administrator to raise the limit (see the README's PostgreSQL section)"
+    )
 
 
 def _gone(low: str) -> bool:
@@ -58,6 +90,8 @@ def retried(line: str, pause: float, who: str = "watch") -> str:
 def server_todo(why: str) -> str | None:
     """What to do about a database server's error, when triage knows (None: it does not)."""
     low = why.lower()
+    if no_slot(why):
+        return None  # (said by no_slot_words, in place of the server's words)
     if _gone(low):
         return f"the database server is down, restarting or unreachable; {RUN_AGAIN_SERVER}"
     if "permission denied" in low or "must be owner" in low:

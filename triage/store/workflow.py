@@ -22,6 +22,7 @@ from .audit import append as append_audit
 from .clock import utcnow
 from .filter_words import OFFICER_ME, OFFICER_NOBODY
 from .since import span
+from .storable import storable
 from .txn import rollback
 
 STATUSES = [s.value for s in Status]
@@ -235,6 +236,10 @@ def _change(
     merge: it leaves a cable anyone changed since as it is."""
     now = utcnow()
     batch = batch or new_batch()
+    # what a user typed, as both backends store it (a NUL as its symbol): compared, written
+    # and hashed into the audit log as it will be read back
+    changes = {k: storable(v) for k, v in changes.items()}
+    who = storable(who)
     made: list[tuple[str, int, dict[str, Any]]] = []  # (reference, version, changes) to commit
     try:
         return _change_in(conn, cable_id, who, expected_version, changes, batch, merge, now, made)

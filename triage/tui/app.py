@@ -33,7 +33,7 @@ from ..store.cache import Cache
 from ..store.feed import ChangeFeed
 from ..store.first_page import FirstPage, console_context
 from ..store.schema import StoreError
-from ..store.trouble import server_gone, server_todo
+from ..store.trouble import no_slot, server_gone, server_todo
 from ..store.views import BUILTIN_TABS, Filter, View
 from . import clipboard, safe
 from .messages import (
@@ -139,6 +139,9 @@ class TriageApp(App[None]):
             config = replace(config, keymap=kept)
         self.config = config
         self.cache = Cache(db_path, config.group)
+        # a worker refused a connection (the role's CONNECTION LIMIT, max_connections) with
+        # none of the console's own to wait for: said, not a list of `…` for good
+        self.cache.on_refused = self._refused
         if conn is not None:  # the one `triage` checked the database with (see Cache.adopt)
             self.cache.adopt(conn)
         # the first list's first page, read by a helper process (store/first_page.py)
@@ -235,6 +238,10 @@ class TriageApp(App[None]):
                     self.feed.set_baseline(presence.fingerprint(conn))
             except (sqlite3.Error, StoreError) as exc:
                 self.report_cache_error(exc)
+
+    def _refused(self, why: str) -> None:
+        """(A worker's thread.) The server refused the console a connection it needs."""
+        self.post_message(CacheLost(why))
 
     def _server_silent(self, why: str) -> None:
         """(The silence watch's thread.) The cache is lost from now on (no read on the UI
@@ -630,8 +637,15 @@ class TriageApp(App[None]):
         # a server that went away comes back, and the console tries it again by itself; a
         # refusal (a role's rights taken away) would only come back to be refused again, the
         # box flipping between 'unreachable' and 'reconnected': it waits for r
-        self._server_gone = self.cache.remote and server_gone(why)
-        if self._server_gone:
+        refused = self.cache.remote and bool(no_slot(why))
+        # (a refusal for want of a connection slot passes as other sessions end: tried again)
+        self._server_gone = self.cache.remote and (server_gone(why) or refused)
+        if refused:
+            why = (
+                f"{why}. The console tries again by itself, and is live again when the server "
+                "lets it connect."
+            )
+        elif self._server_gone:
             why = (
                 f"Database server unreachable: {why}. The console reconnects by itself when "
                 "the server answers again."
@@ -643,7 +657,15 @@ class TriageApp(App[None]):
         self.bell()
         recent = [t for at, t in self._not_saved if time.monotonic() - at < NOT_SAVED_RECENT_S]
         unsure = [u.words() for u in self._unsure]
-        self.push_screen(CacheLostScreen(why, recent, server=self._server_gone, unsure=unsure))
+        self.push_screen(
+            CacheLostScreen(
+                why,
+                recent,
+                server=self._server_gone,
+                unsure=unsure,
+                title="NOT LIVE: the database server refused a connection" if refused else None,
+            )
+        )
 
     def note_not_saved(self, texts: list[str]) -> None:
         """Changes refused by the cache: also named on the NOT LIVE box, up now or coming (the

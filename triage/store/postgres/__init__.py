@@ -975,9 +975,12 @@ def connect(
             _tcp_bounded(target), autocommit=True, connect_timeout=max(2, connect_timeout)
         )
     except psycopg.Error as exc:
-        from ..trouble import server_todo
+        from ..trouble import no_slot, no_slot_words, server_todo
 
         why = _message(exc)
+        refusal = no_slot(why)
+        if refusal:  # (libpq's words name the socket and say FATAL: the server's are enough)
+            raise StoreError(f"{display(target)}: {no_slot_words(refusal)}") from exc
         todo = server_todo(why)
         raise StoreError(
             f"{display(target)}: cannot connect: {why}" + (f"; {todo}" if todo else "")

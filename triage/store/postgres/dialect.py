@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..storable import storable
+
 # one writer at a time: the key of the advisory lock every write transaction takes
 WRITE_LOCK_KEY = 0x7472_6961_6765  # "triage"
 
@@ -159,6 +161,4 @@ def _clean(params: Sequence[Any] | None) -> Sequence[Any]:
     (the raw bytes keep the real one)."""
     if not params:
         return ()
-    return [
-        p.replace("\x00", "\u2400") if isinstance(p, str) and "\x00" in p else p for p in params
-    ]
+    return [storable(p) for p in params]

@@ -36,8 +36,10 @@ class CacheLostScreen(ModalScreen[None]):
         not_saved: list[str] | None = None,
         server: bool = False,
         unsure: list[str] | None = None,
+        title: str | None = None,
     ) -> None:
         super().__init__()
+        self.title_text = title
         self.why = why
         self.not_saved: list[str] = list(not_saved or [])
         # changes whose connection was lost as they were saved: checked when the server answers
@@ -45,7 +47,7 @@ class CacheLostScreen(ModalScreen[None]):
         self.server = server  # a database server gone (it comes back), not a file replaced
 
     def compose(self) -> ComposeResult:
-        title = (
+        title = self.title_text or (
             "NOT LIVE: the database server does not answer"
             if self.server
             else "NOT LIVE: the cache can no longer be trusted"

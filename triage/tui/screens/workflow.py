@@ -5,8 +5,10 @@ notice naming who changed the cable and when."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console
 from textual import work
@@ -646,6 +648,40 @@ class WorkflowActions(TriageScreen):
         when = (st.changed_at or "?")[:16].replace("T", " ")
         return f"{visible(st.changed_by or 'someone', one_line=True)} changed it at {when}Z"
 
+    @contextmanager
+    def _saying_lock_waits(self, conn: sqlite3.Connection) -> Iterator[Callable[[str], None]]:
+        """On a database server, a change held up by another session's lock (a psql session
+        holding the cable's row FOR UPDATE) says so after LOCK_NOTICE_S, naming that session,
+        as the command line does; and when it gives up, names it too (`gave up after 30 s
+        waiting for another session holding 26ROME1301's row (pid 6149, role postgres,
+        psql)`). It sat 30 s without a sign and then named no one. Yields a function that
+        names the cable being changed (for the words)."""
+        pg: Any = conn
+        if getattr(conn, "backend", "") != "postgresql":
+            yield lambda _ref: None
+            return
+
+        def report(wait: Any) -> None:  # (the lock watch's thread)
+            with suppress(RuntimeError):  # (the console has quit meanwhile)
+                self.app.call_from_thread(
+                    self.notify,
+                    pg.waiting_line(wait),
+                    title="Waiting",
+                    severity="warning",
+                    markup=False,
+                    timeout=30,
+                )
+
+        def subject(ref: str) -> None:
+            pg.lock_subject = ref
+
+        pg.on_lock_wait(report)
+        try:
+            yield subject
+        finally:
+            pg.on_lock_wait(None)
+            pg.lock_subject = None
+
     def _save_versioned(
         self,
         label: str,
@@ -668,7 +704,8 @@ class WorkflowActions(TriageScreen):
         app = self.tapp
         outcome = Outcome(label)
         try:
-            with app.cache.borrow() as conn:
+            with app.cache.borrow() as conn, self._saying_lock_waits(conn) as subject:
+                subject(target.reference_id)
                 change(conn, target, app.login, wf.new_batch(app.undo_scope))
             outcome.done.append(target.reference_id)
         except wf.CommitUnknown as exc:
@@ -776,7 +813,7 @@ class WorkflowActions(TriageScreen):
         word = "redone" if redo else "undone"
         outcome = Outcome(word)
         try:
-            with app.cache.borrow() as conn:
+            with app.cache.borrow() as conn, self._saying_lock_waits(conn):
                 undone = (wf.redo_last if redo else wf.undo_last)(conn, app.login, app.undo_scope)
         except wf.CommitUnknown as exc:
             if exc.batch is not None:
@@ -817,9 +854,10 @@ class WorkflowActions(TriageScreen):
         outcome = Outcome(label)
         batch = wf.new_batch(app.undo_scope)  # one key press, one batch: `u` undoes it whole
         try:
-            with app.cache.borrow() as conn:
+            with app.cache.borrow() as conn, self._saying_lock_waits(conn) as subject:
                 for t in targets:
                     try:
+                        subject(t.reference_id)
                         change(conn, t, app.login, batch)
                         outcome.done.append(t.reference_id)
                     except Unchanged as exc:
