@@ -57,3 +57,37 @@ async def test_a_change_held_up_by_a_locked_row_says_who_holds_it(pg_url: str, d
             ) in said, said
     finally:
         holder.close()
+
+
+async def test_the_waiting_notice_goes_once_the_change_is_saved(pg_url: str, db: Path) -> None:
+    """The notice said "waiting" for its 30 s after the lock was let go and the change saved."""
+    holder = psycopg.connect(pg_url, application_name="psql")
+    holder.execute(
+        "SELECT w.status FROM workflow w JOIN cables c ON c.id = w.cable_id "
+        "WHERE c.reference_id = %s FOR UPDATE",
+        (REF,),
+    )
+    app = make_app(db)
+    try:
+        async with app.run_test(size=(140, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("j", "j", "j", "j", "s")
+            await pilot.pause()
+            await pilot.press("6")
+            waiting = f"waiting for another session holding {REF}'s row"
+            for _ in range(100):  # (the notice comes after 1.5 s, while the change waits)
+                if any(waiting in m for m in messages(app)):
+                    break
+                await pilot.pause(0.05)
+            assert any(waiting in m for m in messages(app)), messages(app)
+            holder.rollback()  # the lock is let go: the change goes through
+            for _ in range(100):
+                if any("status set" in m or "DONE" in m for m in messages(app)):
+                    break
+                await pilot.pause(0.05)
+            await settle(pilot)
+            said = messages(app)
+            assert not any(waiting in m for m in said), said
+            assert any(REF in m for m in said), said
+    finally:
+        holder.close()

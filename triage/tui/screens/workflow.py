@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from textual import work
 from textual.binding import Binding
+from textual.notifications import Notification, Notify
 
 from ...cable.model import CLOSED_STATUSES
 from ...store import workflow as wf
@@ -661,16 +662,16 @@ class WorkflowActions(TriageScreen):
             yield lambda _ref: None
             return
 
+        shown: list[Notification] = []
+
         def report(wait: Any) -> None:  # (the lock watch's thread)
-            with suppress(RuntimeError):  # (the console has quit meanwhile)
-                self.app.call_from_thread(
-                    self.notify,
-                    pg.waiting_line(wait),
-                    title="Waiting",
-                    severity="warning",
-                    markup=False,
-                    timeout=30,
-                )
+            # (withdrawn when the change ends: it said "waiting" for its 30 s after the lock
+            # was let go and the change had been saved)
+            toast = Notification(
+                pg.waiting_line(wait), "Waiting", "warning", timeout=30, markup=False
+            )
+            shown.append(toast)
+            self.app.post_message(Notify(toast))
 
         def subject(ref: str) -> None:
             pg.lock_subject = ref
@@ -681,6 +682,9 @@ class WorkflowActions(TriageScreen):
         finally:
             pg.on_lock_wait(None)
             pg.lock_subject = None
+            for toast in shown:
+                with suppress(RuntimeError):  # (the console has quit meanwhile)
+                    self.app.call_from_thread(self.app._unnotify, toast)
 
     def _save_versioned(
         self,
