@@ -73,8 +73,12 @@ def test_corrected_copy_updates_and_keeps_triage_state(tmp_path: Path, samples: 
 
     assert hits('"embassy recommends"') == 1
     assert hits('"post recommends"') == 0
-    # the old text again is not a new version
-    assert ingest(conn, [Item("a.txt", original)]).unchanged == 1
+    # the current text again is unchanged; the old text again is current again, a new version
+    assert ingest(conn, [Item("b.txt", corrected)]).unchanged == 1
+    assert ingest(conn, [Item("a.txt", original)]).updated == 1
+    assert raw_bytes(conn, ref) == original
+    assert hits('"post recommends"') == 1
+    assert hits('"embassy recommends"') == 0
 
 
 def _write_cablegate_csv(path: Path, samples: Path, broken_row: int | None = None) -> list[str]:

@@ -479,11 +479,17 @@ def store_item(
         cable_id, old_sha, version, old_subject, old_tags = row
         if old_sha == p.sha:
             return "unchanged", ref
-        seen = conn.execute(
-            "SELECT 1 FROM cable_versions WHERE cable_id = ? AND sha256 = ?", (cable_id, p.sha)
-        ).fetchone()
-        if seen:
-            return "unchanged", ref
+        # the newest delivery is the current text: an earlier version's text delivered again
+        # (a file written in place in two steps, its cut first half stored, then the whole) is
+        # made current again as a new version, said as such, never passed over as "unchanged"
+        again = [
+            int(v)
+            for (v,) in conn.execute(
+                "SELECT version FROM cable_versions WHERE cable_id = ? AND sha256 = ? "
+                "ORDER BY version",
+                (cable_id, p.sha),
+            )
+        ]
         old_raw = conn.execute(
             "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?", (cable_id, version)
         ).fetchone()
@@ -521,14 +527,21 @@ def store_item(
                 str(p.row["tags"]),
                 item.data,
             )
-        if on_note:
+        if on_note and again:
+            on_note(
+                item.source,
+                f"{ref} came again with the text of its {_versions(again)}: that text is "
+                f"current again, as version {version + 1} (it replaces version {version}; "
+                f"each text: triage raw --version N {ref})",
+            )
+        elif on_note:
             on_note(
                 item.source,
                 f"{ref} was already in the cache with other text; this is now version "
                 f"{version + 1} (earlier versions: triage raw --version N {ref})",
             )
-            if p.warnings:
-                on_note(item.source, f"{ref} stored with warnings: " + "; ".join(p.warnings))
+        if on_note and p.warnings:
+            on_note(item.source, f"{ref} stored with warnings: " + "; ".join(p.warnings))
         return "updated", ref
     cable_id = _write_cable(conn, p, item, received_at, None, 1, fts)
     if on_note and p.warnings:
@@ -539,6 +552,13 @@ def store_item(
         (cable_id, p.row["prec_rank"], received_at),
     )
     return "added", ref
+
+
+def _versions(numbers: list[int]) -> str:
+    """`version 1`, `versions 1 and 3`, `versions 1, 3 and 4`."""
+    if len(numbers) == 1:
+        return f"version {numbers[0]}"
+    return f"versions {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
 
 
 def _write_cable(
