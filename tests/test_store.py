@@ -669,7 +669,13 @@ def test_ingest_stopped_by_ctrl_c_says_what_is_kept_and_what_to_do(
     stopped = CliRunner().invoke(main, ["ingest", "--db", str(db), str(samples)])
     assert stopped.exit_code == 130
     assert "Aborted" not in stopped.output
-    assert "ingest stopped (ctrl+c) after 19 inputs" in stopped.output
+    # every sample was read (fewer than a parser chunk: read at once) into the one batch the
+    # stop rolled back: each is named, and the count is what was read, not what was parsed
+    assert (
+        f"ingest stopped (ctrl+c) after {N_SAMPLES} inputs: {db}: every batch committed is kept; "
+        f"{N_SAMPLES} inputs read and not stored (named above); run the same ingest again"
+    ) in stopped.output
+    assert stopped.output.count(": read, not stored (its batch was not committed)") == N_SAMPLES
     assert "run the same ingest again to go on" in stopped.output
     monkeypatch.setattr(store_ingest, "prepare", real)
     again = CliRunner().invoke(main, ["ingest", "--db", str(db), str(samples)])
