@@ -73,8 +73,12 @@ def test_corrected_copy_updates_and_keeps_triage_state(tmp_path: Path, samples: 
 
     assert hits('"embassy recommends"') == 1
     assert hits('"post recommends"') == 0
-    # the old text again is not a new version
-    assert ingest(conn, [Item("a.txt", original)]).unchanged == 1
+    # the current text again is unchanged; the old text again is current again, a new version
+    assert ingest(conn, [Item("b.txt", corrected)]).unchanged == 1
+    assert ingest(conn, [Item("a.txt", original)]).updated == 1
+    assert raw_bytes(conn, ref) == original
+    assert hits('"post recommends"') == 1
+    assert hits('"embassy recommends"') == 0
 
 
 def _write_cablegate_csv(path: Path, samples: Path, broken_row: int | None = None) -> list[str]:
@@ -665,7 +669,13 @@ def test_ingest_stopped_by_ctrl_c_says_what_is_kept_and_what_to_do(
     stopped = CliRunner().invoke(main, ["ingest", "--db", str(db), str(samples)])
     assert stopped.exit_code == 130
     assert "Aborted" not in stopped.output
-    assert "ingest stopped (ctrl+c) after 19 inputs" in stopped.output
+    # every sample was read (fewer than a parser chunk: read at once) into the one batch the
+    # stop rolled back: each is named, and the count is what was read, not what was parsed
+    assert (
+        f"ingest stopped (ctrl+c) after {N_SAMPLES} inputs: {db}: every batch committed is kept; "
+        f"{N_SAMPLES} inputs read and not stored (named above); run the same ingest again"
+    ) in stopped.output
+    assert stopped.output.count(": read, not stored (its batch was not committed)") == N_SAMPLES
     assert "run the same ingest again to go on" in stopped.output
     monkeypatch.setattr(store_ingest, "prepare", real)
     again = CliRunner().invoke(main, ["ingest", "--db", str(db), str(samples)])

@@ -407,9 +407,10 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
 
     Each rejected input gets a line on stderr naming it and why; so does each cable stored with
     warnings (damaged, repaired, or a new version of a reference already held), unless -q."""
-    from .store.ingest import Committed
+    from .store.ingest import Committed, Taken
     from .store.ingest import ingest as run_ingest
-    from .store.inputs import Item, cache_files, iter_paths
+    from .store.inputs import cache_files, iter_paths
+    from .store.stopping import stop_on_signals
 
     conn, path = _open_store(ctx, db_opt, writes=True, long_job=True)
 
@@ -432,18 +433,13 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
         _fail(f"{source}: skipped: it is the cache being stored into (its -wal and -shm too)")
 
     # what was read and what committed: a run that stops names each input it read and did not
-    # store (its batch rolled back, or read ahead), so nothing is lost without a word
-    picked: list[str] = []
+    # store (its batch rolled back), so nothing is lost without a word. What was read is counted
+    # as the writer takes it in (`taken`), in this process: the inputs themselves are read in
+    # the parser process, a few thousand ahead, and a count kept there never reaches this one
+    # (it said "every input read is stored" of a batch of 200 rolled back)
+    taken = Taken()
     kept: set[str] = set()
     said_rejected: set[str] = set()
-
-    def tracked(items: Iterator[Item]) -> Iterator[Item]:
-        for it in items:
-            picked.append(it.source)
-            yield it
-        picked_all[0] = True
-
-    picked_all = [False]
 
     def on_commit(batch: Committed) -> None:
         kept.update(batch.sources)
@@ -452,23 +448,41 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
         said_rejected.add(source)
         on_reject(source, reason)
 
-    def name_not_stored() -> str:
-        """Each input read and not stored, named on its line; what is left, in words."""
-        lost = [p for p in dict.fromkeys(picked) if p not in kept and p not in said_rejected]
+    def name_not_stored(during_commit: bool = False) -> str:
+        """Each input read and not stored, named on its line; what is left, in words. Stopped
+        during a COMMIT (a second ctrl+c while it hung), the batch in hand may or may not be
+        stored: said so, not said lost."""
+        lost = [p for p in dict.fromkeys(taken.sources) if p not in kept and p not in said_rejected]
         for p in lost:
-            _fail(f"{visible_line(p)}: read, not stored (its batch was not committed)")
+            if during_commit:
+                _fail(
+                    f"{visible_line(p)}: read; whether it is stored is not known (stopped "
+                    "during its batch's commit)"
+                )
+            else:
+                _fail(f"{visible_line(p)}: read, not stored (its batch was not committed)")
         given = ", ".join(visible_line(p) for p in named[:3]) + (", ..." if len(named) > 3 else "")
-        if not picked:
+        if not taken.sources:
             return f"no input of {given} was read, none is stored"
-        rest = "" if picked_all[0] else f", and the rest of {given} not read"
+        rest = "" if taken.all else f", and the rest of {given} not reached (none of it stored)"
         if not lost:
             return f"every input read is stored{rest}"
         n = len(lost)
+        if during_commit:
+            return (
+                f"{n:,} input{'s' if n != 1 else ''} read and perhaps not stored (named above)"
+                f"{rest}"
+            )
         return f"{n:,} input{'s' if n != 1 else ''} read and not stored (named above){rest}"
 
-    items = tracked(iter_paths(named, cache_files(conn), on_skip))
-    read = [0]  # inputs handled, for the message if the run is stopped
-    try:
+    def stopped_after() -> str:
+        n = len(set(taken.sources))
+        return f"{n:,} input{'s' if n != 1 else ''}"
+
+    items = iter_paths(named, cache_files(conn), on_skip)
+    read = [0]  # inputs handled, for the progress bar
+
+    def run() -> Summary:
         if sys.stderr.isatty():
             from rich.progress import (
                 BarColumn,
@@ -498,34 +512,42 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
                     if t.speed:
                         progress.update(task, rate=f"{t.speed:,.0f}/s")
 
-                summary = run_ingest(
+                return run_ingest(
                     conn,
                     items,
                     on_reject=rejected,
                     on_progress=advance,
                     on_note=on_note,
                     on_commit=on_commit,
+                    taken=taken,
                 )
         else:
 
             def count(n: int) -> None:
                 read[0] += n
 
-            summary = run_ingest(
+            return run_ingest(
                 conn,
                 items,
                 on_reject=rejected,
                 on_progress=count,
                 on_note=on_note,
                 on_commit=on_commit,
+                taken=taken,
             )
-    except KeyboardInterrupt:
+
+    try:
+        # ctrl+c never falls between a batch's COMMIT and its count (it would name inputs the
+        # cache holds as not stored): it waits for the count, or else rolls the batch back
+        with stop_on_signals((signal.SIGINT,)):
+            summary = run()
+    except KeyboardInterrupt as stop:
         # (click would print only "Aborted!")
-        left = name_not_stored()
+        left = name_not_stored(bool(getattr(stop, "during_commit", False)))
         _fail(
-            f"ingest stopped (ctrl+c) after {read[0]:,} input{'s' if read[0] != 1 else ''}: "
-            f"{path}: every batch committed is kept; {left}; run the same ingest again to go "
-            "on (cables already stored count as unchanged)"
+            f"ingest stopped (ctrl+c) after {stopped_after()}: {path}: every batch committed "
+            f"is kept; {left}; run the same ingest again to go on (cables already stored count "
+            "as unchanged)"
         )
         sys.exit(130)
     except OSError as exc:

@@ -59,6 +59,17 @@ class Summary:
 
 
 @dataclass(slots=True)
+class Taken:
+    """The inputs the writer has taken in so far, in order (`sources`), and whether it has
+    taken the last one (`all`): what a run that stops has read, known in the writer's process.
+    The parser process reads a few thousand inputs ahead; what it read and did not hand over
+    was never this run's to store, and is the rest a stop leaves."""
+
+    sources: list[str] = field(default_factory=list)
+    all: bool = False
+
+
+@dataclass(slots=True)
 class Committed:
     """One batch, as its transaction committed it: its inputs' names, in order, and what
     became of them (the part of the run's Summary that is now in the cache)."""
@@ -479,11 +490,17 @@ def store_item(
         cable_id, old_sha, version, old_subject, old_tags = row
         if old_sha == p.sha:
             return "unchanged", ref
-        seen = conn.execute(
-            "SELECT 1 FROM cable_versions WHERE cable_id = ? AND sha256 = ?", (cable_id, p.sha)
-        ).fetchone()
-        if seen:
-            return "unchanged", ref
+        # the newest delivery is the current text: an earlier version's text delivered again
+        # (a file written in place in two steps, its cut first half stored, then the whole) is
+        # made current again as a new version, said as such, never passed over as "unchanged"
+        again = [
+            int(v)
+            for (v,) in conn.execute(
+                "SELECT version FROM cable_versions WHERE cable_id = ? AND sha256 = ? "
+                "ORDER BY version",
+                (cable_id, p.sha),
+            )
+        ]
         old_raw = conn.execute(
             "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?", (cable_id, version)
         ).fetchone()
@@ -521,14 +538,21 @@ def store_item(
                 str(p.row["tags"]),
                 item.data,
             )
-        if on_note:
+        if on_note and again:
+            on_note(
+                item.source,
+                f"{ref} came again with the text of its {_versions(again)}: that text is "
+                f"current again, as version {version + 1} (it replaces version {version}; "
+                f"each text: triage raw --version N {ref})",
+            )
+        elif on_note:
             on_note(
                 item.source,
                 f"{ref} was already in the cache with other text; this is now version "
                 f"{version + 1} (earlier versions: triage raw --version N {ref})",
             )
-            if p.warnings:
-                on_note(item.source, f"{ref} stored with warnings: " + "; ".join(p.warnings))
+        if on_note and p.warnings:
+            on_note(item.source, f"{ref} stored with warnings: " + "; ".join(p.warnings))
         return "updated", ref
     cable_id = _write_cable(conn, p, item, received_at, None, 1, fts)
     if on_note and p.warnings:
@@ -539,6 +563,13 @@ def store_item(
         (cable_id, p.row["prec_rank"], received_at),
     )
     return "added", ref
+
+
+def _versions(numbers: list[int]) -> str:
+    """`version 1`, `versions 1 and 3`, `versions 1, 3 and 4`."""
+    if len(numbers) == 1:
+        return f"version {numbers[0]}"
+    return f"versions {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
 
 
 def _write_cable(
@@ -702,14 +733,31 @@ class _Parsed:
     dies, the items it did not deliver are read and parsed here."""
 
     def __init__(
-        self, items: Iterable[Item], chunk: int = 128, ahead: int = 64, parser_process: bool = True
+        self,
+        items: Iterable[Item],
+        chunk: int = 128,
+        ahead: int = 64,
+        parser_process: bool = True,
+        taken: Taken | None = None,
     ) -> None:
         self.items = iter(items)
         self.chunk = chunk
         self.ahead = ahead
         self.parser_process = parser_process
+        self.taken = taken
 
     def __iter__(self) -> Iterator[tuple[Item, Prepared | None]]:
+        """Each item as the writer takes it, counted in `taken` (here, in the writer's process:
+        the inputs are read in the parser process, which a count kept there never leaves)."""
+        if self.taken is None:
+            yield from self._pairs()
+            return
+        for it, p in self._pairs():
+            self.taken.sources.append(it.source)
+            yield it, p
+        self.taken.all = True
+
+    def _pairs(self) -> Iterator[tuple[Item, Prepared | None]]:
         import multiprocessing
 
         first = _fill([], self.items, self.chunk)
@@ -772,10 +820,13 @@ def ingest(
     batch: int = BATCH,
     parser_process: bool = True,
     bulk_after: int = BULK_AFTER,
+    taken: Taken | None = None,
 ) -> Summary:
     """Store items in short BEGIN IMMEDIATE batches, so readers keep reading and a killed run
     leaves a consistent cache that the same ingest completes. `on_commit` is told of each batch
-    once it is committed (`on_reject` and `on_note` speak before: their batch may yet roll back).
+    once it is committed (`on_reject` and `on_note` speak before: their batch may yet roll back);
+    `taken` is kept up to date with the inputs the writer has taken in, so a run that stops can
+    name those it read and did not store.
 
     A bulk load (this run has stored `bulk_after` cables and more than the cache held when it
     started) drops the indexes whose keys arrive in random order and builds them once, sorted,
@@ -792,6 +843,7 @@ def ingest(
             batch=batch,
             parser_process=parser_process,
             bulk_after=bulk_after,
+            taken=taken,
         )
     summary = Summary()
     bulk = False
@@ -805,7 +857,7 @@ def ingest(
         at_start = conn.execute("SELECT max(id) FROM cables").fetchone()[0] or 0
         chunk: list[tuple[Item, Prepared | None]] = []
         size = 0
-        for item, prepared in _Parsed(items, parser_process=parser_process):
+        for item, prepared in _Parsed(items, parser_process=parser_process, taken=taken):
             chunk.append((item, prepared))
             size += len(item.data) if item.data is not None else 0
             if len(chunk) < batch and size < FtsWrites.MAX_BYTES:

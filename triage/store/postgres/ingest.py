@@ -33,6 +33,7 @@ from ..ingest import (
     Item,
     Prepared,
     Summary,
+    Taken,
     _committed,
     _Parsed,
     ready_inputs,
@@ -59,6 +60,7 @@ def ingest(
     batch: int = BATCH,
     parser_process: bool = True,
     bulk_after: int = BULK_AFTER,
+    taken: Taken | None = None,
 ) -> Summary:
     from ..txn import rollback, write
 
@@ -91,7 +93,7 @@ def ingest(
             on_progress(len(chunk))
 
     try:
-        for item, prepared in _Parsed(items, parser_process=parser_process):
+        for item, prepared in _Parsed(items, parser_process=parser_process, taken=taken):
             pending.append((item, prepared))
             if len(pending) >= batch:
                 store(pending)
