@@ -135,3 +135,33 @@ def test_watch_puts_the_whole_text_over_a_cut_one_written_in_place(
         [TRIAGE, "raw", "--db", arg(target), REF], capture_output=True, env=env, check=True
     )
     assert raw.stdout == whole
+
+
+def test_the_same_folder_ingested_again_makes_no_new_version(target: Path, tmp_path: Path) -> None:
+    """A folder holding a cable's original and its corrected copy, ingested again: both inputs
+    are as they were when last stored, so nothing is delivered anew and the corrected copy (the
+    last stored) stays current; each run made two new versions before."""
+    env = env_for(tmp_path / "home")
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "1-original.txt").write_bytes(TOKYO.read_bytes())
+    (folder / "2-corrected.txt").write_text(
+        TOKYO.read_text().replace("SUBJECT: ", "SUBJECT: CORRECTED ", 1)
+    )
+    first = triage(target, "ingest", str(folder), env=env)
+    assert "added 1, updated 1, unchanged 0, rejected 0" in first.stdout, first.stderr
+    for _ in range(2):
+        again = triage(target, "ingest", str(folder), env=env)
+        assert "added 0, updated 0, unchanged 2, rejected 0" in again.stdout, again.stderr
+    raw = triage(target, "raw", REF, env=env).stdout
+    assert "SUBJECT: CORRECTED " in raw
+    conn = connect(target)
+    try:
+        versions = conn.execute(
+            "SELECT count(*) FROM cable_versions v JOIN cables c ON c.id = v.cable_id "
+            "WHERE c.reference_id = ?",
+            (REF,),
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert versions == 2

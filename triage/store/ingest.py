@@ -501,6 +501,18 @@ def store_item(
                 (cable_id, p.sha),
             )
         ]
+        if again:
+            # ... but the same input read again, unchanged since it was last stored (the same
+            # folder ingested again, holding a cable's original and its corrected copy), is
+            # "unchanged": it is not a new delivery, and taking it as one made two new
+            # versions, their audit rows and the holder's notices at every run
+            last = conn.execute(
+                "SELECT sha256 FROM cable_versions WHERE cable_id = ? AND source = ? "
+                "ORDER BY version DESC LIMIT 1",
+                (cable_id, item.source),
+            ).fetchone()
+            if last is not None and last[0] == p.sha:
+                return "unchanged", ref
         old_raw = conn.execute(
             "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?", (cable_id, version)
         ).fetchone()
