@@ -102,9 +102,14 @@ def pg_url(pg_server: Server) -> str:
 
 @pytest.fixture
 def target(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path:
-    """An empty cache of the test's backend, as the --db value triage keeps it."""
+    """An empty cache of the test's backend, as the --db value triage keeps it: a cache file
+    not made yet (any command that may make one does), or a database `triage init` set up (on a
+    server only init makes the tables: tests/test_pg_no_cache_yet.py)."""
+    from triage.store import connect
     from triage.store.api import as_target
 
     if backend == "postgresql":
-        return as_target(request.getfixturevalue("pg_url"))
+        url = as_target(request.getfixturevalue("pg_url"))
+        connect(url).close()
+        return url
     return tmp_path / "cache.db"

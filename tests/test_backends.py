@@ -460,12 +460,13 @@ def test_a_newer_schema_is_refused_with_a_reason(pg_url: str) -> None:
 def test_no_schema_yet_says_to_run_init(pg_url: str) -> None:
     r = run("raw", "--db", pg_url, "26X1")
     assert r.exit_code != 0
-    assert "run `triage init --db" in r.output
+    assert "no triage cache yet: the owner runs `triage init --db" in r.output
 
 
 def test_the_database_can_come_from_the_environment_or_the_config(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, samples: Path
 ) -> None:
+    assert run("init", "--db", pg_url).exit_code == 0
     monkeypatch.setenv("TRIAGE_DB", pg_url)
     r = run("ingest", str(samples / "01_flash_hijack.txt"))
     assert r.exit_code == 0, r.output
@@ -723,6 +724,7 @@ def test_libpq_finds_the_server_by_service_and_by_a_multi_host_string(
         f"host=/nonexistent-triage-host,{pg_server.sock} user=triage_admin dbname={dbname} "
         "target_session_attrs=read-write"
     )
+    assert run("init", "--db", pg_url).exit_code == 0
     r = run("ingest", "--db", multi, str(samples / "04_immediate_paris.txt"))
     assert r.exit_code == 0, r.output
     assert "added 1" in r.output
@@ -895,6 +897,7 @@ def test_a_bulk_load_on_postgresql_builds_its_indexes_once_at_the_end(
 def test_audit_verify_on_postgresql_sees_a_disabled_trigger_and_a_rewritten_row(
     pg_url: str, samples: Path
 ) -> None:
+    assert run("init", "--db", pg_url).exit_code == 0
     assert run("ingest", "--db", pg_url, str(samples)).exit_code == 0
     r = run("assign", "--db", pg_url, "26STATE104233", "kwalker")
     assert r.exit_code == 0, r.output

@@ -312,14 +312,21 @@ def _open_store(
     create: bool = True,
     writes: bool = False,
     long_job: bool = False,
+    makes_schema: bool = False,
 ) -> tuple[sqlite3.Connection, Path]:
     """Open the cache named by --db (here or on the group), $TRIAGE_DB, the config, the default.
 
     A command that writes (`writes`) first puts back the audit log's append-only triggers if
     someone dropped or altered them, and says so. A `long_job` (ingest, watch, reindex) on
     PostgreSQL waits behind another session's lock as long as it is held, saying so now and
-    then, where a command typed by a person gives up after 30 s."""
+    then, where a command typed by a person gives up after 30 s.
+
+    On a database server only `triage init` (`makes_schema`) creates triage's tables: it grants
+    the officers' and the ingest roles their rights with them, and tables an ingest made would
+    have none (officers were then refused, and told to ask for a GRANT they had). A cache file
+    is made by any command that may create one, as before."""
     from .store import StoreError, connect
+    from .store.api import is_url
 
     cfg = _config()
     path = _cache_path(db_opt or (ctx.obj or {}).get("db"), cfg)
@@ -327,7 +334,7 @@ def _open_store(
     ctx.obj["path"] = path  # for the message of an error met on it later
     new = create and _new_cache_file(path)
     try:
-        conn = connect(path, group=cfg.group, create=create)
+        conn = connect(path, group=cfg.group, create=create and (makes_schema or not is_url(path)))
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     if new:

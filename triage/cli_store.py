@@ -23,7 +23,7 @@ def register(
         PostgreSQL, the roles officers and the ingest service are given."""
         from .store.api import backend
 
-        conn, path = open_store_for(ctx, db_opt)  # type: ignore[operator]
+        conn, path = open_store_for(ctx, db_opt, makes_schema=True)  # type: ignore[operator]
         if backend(conn) != "postgresql":
             click.echo(f"{path}: cache ready")
             return

@@ -64,6 +64,7 @@ def test_the_console_answers_and_says_a_stalled_server_does_not_answer(
     require("tmux")
     db = as_target(server.new_database())
     env = env_for(tmp_path / "cli")
+    triage(db, "init", env=env)
     triage(db, "ingest", str(SAMPLES), env=env)
     # the list's second cable, held by this login: IN PROGRESS (3) is a change it may make
     ref = "26STATE104233"

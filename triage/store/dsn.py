@@ -19,3 +19,24 @@ def display(target: str) -> str:
     """The connection string as it may be shown: without its password."""
     s = re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1:***@", str(target))
     return re.sub(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", s)
+
+
+_URL = re.compile(r"^(postgres(?:ql)?://)([^/?#]*)(.*)$", re.S)
+_USER_OR_PASSWORD = re.compile(r"\b(?:user|password)\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S+)\s*")
+
+
+def with_user(target: str, user: str) -> str:
+    """The connection string connecting as `user` instead (without the other role's password):
+    what another role, the database's owner, types to reach the same database."""
+    from urllib.parse import quote
+
+    url = _URL.match(target)
+    if url:
+        scheme, netloc, rest = url.groups()
+        return f"{scheme}{quote(user, safe='')}@{netloc.rpartition('@')[2]}{rest}"
+    quoted = (
+        user
+        if re.fullmatch(r"[A-Za-z0-9_.-]+", user)
+        else "'" + user.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    )
+    return f"user={quoted} " + _USER_OR_PASSWORD.sub("", target).strip()

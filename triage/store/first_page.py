@@ -138,9 +138,9 @@ def start_console(target: Path, config: Config, login: str | None = None) -> _Ch
     reader = Reader.start(target, config, login or current_login(), View())
     if reader is not None:
         return reader
-    from .api import open_store
+    from .api import is_url, open_store
 
-    conn = open_store(target, group=config.group)
+    conn = open_store(target, group=config.group, create=not is_url(target))
     # a database server's connection goes on into the console (its first view is read on it,
     # not on a new one); a cache file's is closed here, as before
     if getattr(conn, "backend", "sqlite") != "postgresql":
@@ -221,9 +221,9 @@ class Reader:
             return None, page
         if kind == "error":
             raise StoreError(str(value))
-        from .api import open_store
+        from .api import is_url, open_store
 
-        return open_store(self._target, group=self._group), None
+        return open_store(self._target, group=self._group, create=not is_url(self._target)), None
 
     def whole(self) -> tuple[array[int], int] | None:
         """The whole ordered list of the first page's view and the longest officer name in the
@@ -280,10 +280,10 @@ def _child(fd: int, go: int, target: Path, config: Config, login: str, view: Vie
 
     try:
         try:
-            from .api import open_store
+            from .api import is_url, open_store
             from .views import view_ids
 
-            conn = open_store(target, group=config.group)
+            conn = open_store(target, group=config.group, create=not is_url(target))
             _console_role(conn)
             ctx = console_context(config, login)
             send(("page", read_first_page(conn, view, ctx, config)))

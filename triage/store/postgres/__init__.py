@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from ..dsn import display
+from ..dsn import display, with_user
 from ..dsn import is_postgres as is_postgres  # (where the rest of triage asks)
 from ..errors import StoreError
 from .dialect import WRITE_LOCK_KEY, _clean, translate
@@ -1048,10 +1048,7 @@ def migrate(conn: PgConnection, create: bool = True) -> None:
     if current == SCHEMA_VERSION:
         return
     if current == 0 and not create:
-        raise StoreError(
-            f"{display(conn.target)}: no triage cache in this database; run "
-            f"`triage init --db {display(conn.target)}` first"
-        )
+        raise StoreError(no_cache_yet(conn))
     import psycopg
 
     raw = conn.raw
@@ -1070,14 +1067,37 @@ def migrate(conn: PgConnection, create: bool = True) -> None:
                     (str(version),),
                 )
     except psycopg.errors.InsufficientPrivilege as exc:
-        if current == 0:
-            raise
+        if current == 0:  # (an officer's `triage init`: the tables are the owner's to make)
+            raise StoreError(f"{no_cache_yet(conn)} ({_message(exc)})") from exc
         # officers and the ingest role may not change tables: the owner upgrades, once
         raise StoreError(
             f"{display(conn.target)}: this database has triage schema {current} and this "
             f"triage needs {SCHEMA_VERSION}; the database's owner upgrades it once with "
             f"`triage init --db {display(conn.target)}` ({_message(exc)})"
         ) from exc
+
+
+def no_cache_yet(conn: PgConnection) -> str:
+    """What a database without triage's tables is told, whoever opens it: only `triage init`
+    (or `migrate`) makes them, run by the role that is to own them, because init also grants the
+    officers' and the ingest roles their rights; tables an ingest made would have none. An
+    officer is told whose command it is, with the string that role would type, not their own."""
+    target = display(conn.target)
+    line = f"{target}: this database has no triage cache yet: the owner runs "
+    try:
+        me, owner, is_owner = conn.raw.execute(
+            "SELECT current_user, pg_get_userbyid(datdba), "
+            "pg_has_role(current_user, datdba, 'MEMBER') "
+            "FROM pg_database WHERE datname = current_database()"
+        ).fetchone()
+    except Exception:  # (the server's answer only names the role: the line holds without it)
+        return f"{line}`triage init --db {target}` first"
+    if is_owner:
+        return f"{line}`triage init --db {target}` first"
+    return (
+        f"{line}`triage init --db {display(with_user(conn.target, owner))}` first (as the "
+        f"database's owner, {owner}, not as {me})"
+    )
 
 
 def _fill_links(conn: PgConnection) -> None:
