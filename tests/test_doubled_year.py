@@ -157,3 +157,23 @@ def test_the_thread_filters_take_either_id(held75: Path) -> None:
         assert view(conn, f"cites:{ref}") == {"75LONDON2210", "75ROME3301"}, ref
     assert view(conn, "citedby:75LONDON2210") == {"7575PARIS1895"}
     conn.close()
+
+
+async def test_r_opens_the_doubled_year_cable_a_reference_names(held75: Path) -> None:
+    from triage.tui.app import CableScreen
+
+    from .test_console import make_app, settle, static_text
+
+    app = make_app(held75)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"75LONDON2210", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "75LONDON2210" in static_text(app, "#title")
+        await pilot.press("r")
+        await settle(pilot)
+        # its one held reference opens at once (it said none of them is in the cache)
+        assert isinstance(app.screen, CableScreen)
+        assert "7575PARIS1895" in static_text(app, "#title")
