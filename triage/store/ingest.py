@@ -27,7 +27,7 @@ from .inputs import Item
 from .levels import stored_level_rank
 from .schema import FTS_WITH_PREFIXES, drop_indexes, ensure_indexes
 from .stopping import counted_commit
-from .threads import Link, links_of, relink, store_links, store_new_links
+from .threads import Link, doubled_year, links_of, relink, store_links, store_new_links
 from .txn import rollback
 
 BATCH = 200
@@ -1004,7 +1004,7 @@ def _insert_new(
     tags: list[tuple[int, str]] = []
     addressees: list[tuple[object, ...]] = []
     workflow: list[tuple[int, object, str]] = []
-    links: list[tuple[int, int, str | None, str, str, str]] = []
+    links: list[tuple[int, int, str | None, str, str, str, str | None]] = []
     resolve: list[tuple[int, str]] = []
     for cable_id, (item, p) in enumerate(new, start=base + 1):
         row = p.row
@@ -1015,7 +1015,8 @@ def _insert_new(
         addressees.extend((cable_id, *a) for a in p.addressees)
         workflow.append((cable_id, row["prec_rank"], at))
         links.extend(
-            (cable_id, k, letter, ref, text, ref) for k, (letter, ref, text) in enumerate(p.links)
+            (cable_id, k, letter, ref, text, ref, doubled_year(ref))
+            for k, (letter, ref, text) in enumerate(p.links)
         )
         resolve.append((cable_id, p.ref))
         assert item.data is not None

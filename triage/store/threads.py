@@ -55,6 +55,34 @@ MAX_NODES = 250
 
 Link = tuple[str | None, str, str]  # (letter, cited cablegate id, the reference's text)
 
+# cablegate keeps a year written before the station in a cable's id (`75 LIBREVILLE 1895` sent
+# in 1975 is 7575LIBREVILLE1895: cable/identity.py), while a cable citing it names
+# 75LIBREVILLE1895. A link names what the citation names; it resolves to the cable of that id,
+# else to the cable of its doubled-year id.
+RE_ONE_YEAR = re.compile(r"^(\d\d)[A-Z]+\d+$")
+RE_DOUBLED_YEAR = re.compile(r"^(\d\d)\1([A-Z]+\d+)$")
+
+
+def doubled_year(ref: str) -> str | None:
+    """The doubled-year id a cable named `ref` by its citations may be held under
+    (75LIBREVILLE1895 -> 7575LIBREVILLE1895); None for an id of another form."""
+    m = RE_ONE_YEAR.match(ref)
+    return f"{m.group(1)}{ref}" if m else None
+
+
+def single_year(ref: str) -> str | None:
+    """The id citations name a doubled-year cable by (7575LIBREVILLE1895 -> 75LIBREVILLE1895);
+    None for an id of another form."""
+    m = RE_DOUBLED_YEAR.match(ref)
+    return ref[2:] if m else None
+
+
+# a link's cited cable: the one of the id it names, else the one of its doubled-year id
+CITED_ID_SQL = (
+    "COALESCE((SELECT id FROM cables WHERE reference_id = ?), "
+    "(SELECT id FROM cables WHERE reference_id = ?))"
+)
+
 
 # -- storing ---------------------------------------------------------------------------------
 
@@ -79,34 +107,51 @@ def store_links(
     if links:
         conn.executemany(
             "INSERT INTO cable_links (cable_id, seq, letter, cited_ref, text, cited_id) "
-            "VALUES (?, ?, ?, ?, ?, (SELECT id FROM cables WHERE reference_id = ?))",
-            [(cable_id, k, letter, ref, text, ref) for k, (letter, ref, text) in enumerate(links)],
+            f"VALUES (?, ?, ?, ?, ?, {CITED_ID_SQL})",
+            [
+                (cable_id, k, letter, ref, text, ref, doubled_year(ref))
+                for k, (letter, ref, text) in enumerate(links)
+            ],
         )
     if new:
-        conn.execute(
+        resolve_arrivals(conn, [(cable_id, reference_id)])
+
+
+def resolve_arrivals(conn: sqlite3.Connection, arrived: Sequence[tuple[int, str]]) -> None:
+    """Inside the caller's write transaction: the links naming cables new to the cache, given
+    as (cable_id, reference_id), resolved to them: those naming the id (taken from a
+    doubled-year cable they had resolved to), and, for a doubled-year cable, those naming its
+    single-year id that no cable resolved. An index lookup each."""
+    conn.executemany(
+        "UPDATE cable_links SET cited_id = ? WHERE cited_ref = ? "
+        "AND (cited_id IS NULL OR cited_id != ?)",
+        [(cid, ref, cid) for cid, ref in arrived],
+    )
+    aliases = [(cid, one) for cid, ref in arrived if (one := single_year(ref)) is not None]
+    if aliases:
+        conn.executemany(
             "UPDATE cable_links SET cited_id = ? WHERE cited_ref = ? AND cited_id IS NULL",
-            (cable_id, reference_id),
+            aliases,
         )
 
 
 def store_new_links(
     conn: sqlite3.Connection,
-    links: Sequence[tuple[int, int, str | None, str, str, str]],
+    links: Sequence[tuple[int, int, str | None, str, str, str, str | None]],
     arrived: Sequence[tuple[int, str]],
 ) -> None:
     """store_links for many cables new to the cache at once (ingest's batches), after their
-    `cables` rows: `links` as (cable_id, seq, letter, cited ref, text, cited ref), `arrived` as
-    (cable_id, reference_id). Each link resolves to the cited cable if held (one of the batch
-    too), and every earlier link that named an arrival now resolves to it."""
+    `cables` rows: `links` as (cable_id, seq, letter, cited ref, text, cited ref, its
+    doubled-year id or None), `arrived` as (cable_id, reference_id). Each link resolves to the
+    cited cable if held (one of the batch too), and every earlier link that named an arrival
+    now resolves to it."""
     if links:
         conn.executemany(
             "INSERT INTO cable_links (cable_id, seq, letter, cited_ref, text, cited_id) "
-            "VALUES (?, ?, ?, ?, ?, (SELECT id FROM cables WHERE reference_id = ?))",
+            f"VALUES (?, ?, ?, ?, ?, {CITED_ID_SQL})",
             links,
         )
-    conn.executemany(
-        "UPDATE cable_links SET cited_id = ? WHERE cited_ref = ? AND cited_id IS NULL", arrived
-    )
+    resolve_arrivals(conn, arrived)
 
 
 def _station_of(reference_id: str) -> str | None:
@@ -161,6 +206,13 @@ def relink(conn: sqlite3.Connection, cable_ids_: Sequence[int]) -> None:
         f"(SELECT reference_id FROM cables WHERE id IN ({marks}))",
         list(cable_ids_),
     )
+    # and to the doubled-year ones among them from links naming their single-year id
+    aliases = [(cid, one) for cid, ref, _d, _r in rows if ref and (one := single_year(ref))]
+    if aliases:
+        conn.executemany(
+            "UPDATE cable_links SET cited_id = ? WHERE cited_ref = ? AND cited_id IS NULL",
+            aliases,
+        )
 
 
 def create_links(conn: sqlite3.Connection) -> None:
@@ -184,8 +236,9 @@ def create_links(conn: sqlite3.Connection) -> None:
             rows,
         )
     conn.execute(
-        "UPDATE cable_links SET cited_id = (SELECT c.id FROM cables c "
-        "WHERE c.reference_id = cable_links.cited_ref)"
+        "UPDATE cable_links SET cited_id = COALESCE((SELECT c.id FROM cables c "
+        "WHERE c.reference_id = cable_links.cited_ref), (SELECT c.id FROM cables c "
+        "WHERE c.reference_id = substr(cable_links.cited_ref, 1, 2) || cable_links.cited_ref))"
     )
 
 
@@ -211,12 +264,23 @@ def any_year(ref: str) -> list[str]:
 
 
 def held_years(conn: Any, ref: str) -> list[str]:
-    """The held cables' reference ids a reference typed without its year may be (an indexed
-    lookup of each year's id, no scan); [] for a reference with its year."""
+    """The held cables' reference ids a reference typed without its year may be, each year's
+    id or its doubled-year one (an indexed lookup of each, no scan); for a reference with its
+    year, the doubled-year id of a cable held under it alone (75LIBREVILLE1895 for a held
+    7575LIBREVILLE1895, as a REF line names it), else []."""
     ref = normalise_ref(ref)
     if not RE_NO_YEAR.match(ref):
-        return []
-    ids = any_year(ref)
+        doubled = doubled_year(ref)
+        if doubled is None:
+            return []
+        got = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT reference_id FROM cables WHERE reference_id IN (?, ?)", (ref, doubled)
+            )
+        ]
+        return [doubled] if got == [doubled] else []
+    ids = [i for one in any_year(ref) for i in (one, doubled_year(one) or one)]
     marks = ", ".join("?" for _ in ids)
     return sorted(
         str(r[0])
@@ -232,7 +296,10 @@ def filter_sql(key: str, ref: str) -> tuple[str, list[Any]]:
     refs = any_year(normalise_ref(ref))
     marks = ", ".join("?" for _ in refs)
     if key == "cites":
-        return f"c.id IN (SELECT cable_id FROM cable_links WHERE cited_ref IN ({marks}))", refs
+        # a doubled-year cable is cited by its single-year id (7575LIBREVILLE1895: 75LIB...)
+        cited = [*refs, *(one for r in refs if (one := single_year(r)) is not None)]
+        marks = ", ".join("?" for _ in cited)
+        return f"c.id IN (SELECT cable_id FROM cable_links WHERE cited_ref IN ({marks}))", cited
     if key == "citedby":
         return (
             "c.id IN (SELECT l.cited_id FROM cable_links l JOIN cables s ON s.id = l.cable_id "
@@ -433,7 +500,9 @@ def _links(
         marks = ", ".join("?" for _ in part)
         if direction == "up":
             inner = (
-                f"SELECT l.cable_id AS owner, l.letter, l.cited_ref AS ref, l.text, "
+                f"SELECT l.cable_id AS owner, l.letter, "
+                # (a held cable by its own id: a doubled-year one's citation names another)
+                f"COALESCE(c.reference_id, l.cited_ref) AS ref, l.text, "
                 f"l.cited_id AS other, ROW_NUMBER() OVER (PARTITION BY l.cable_id "
                 f"ORDER BY l.cited_id IS NULL, c.dtg, l.seq) AS rn, "
                 f"COUNT(*) OVER (PARTITION BY l.cable_id) AS total "
@@ -903,8 +972,9 @@ def held_references(
     return [
         (int(r[0]), r[1], str(r[2]), str(r[3]))
         for r in conn.execute(
-            "SELECT cited_id, letter, cited_ref, text FROM cable_links "
-            "WHERE cable_id = ? AND cited_id IS NOT NULL AND cited_id != cable_id ORDER BY seq",
+            "SELECT l.cited_id, l.letter, c.reference_id, l.text FROM cable_links l "
+            "JOIN cables c ON c.id = l.cited_id "
+            "WHERE l.cable_id = ? AND l.cited_id != l.cable_id ORDER BY l.seq",
             (cable_id,),
         )
     ]

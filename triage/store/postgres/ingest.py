@@ -40,6 +40,7 @@ from ..ingest import (
     store_item,
 )
 from ..stopping import counted_commit
+from ..threads import doubled_year, single_year
 from .dialect import _clean
 from .search import document_parts
 
@@ -277,11 +278,40 @@ def _copy_links(cur: Any, ids: list[int], new: list[tuple[Item, Prepared]]) -> N
             "WHERE l.cable_id = ANY(%s) AND c.reference_id = l.cited_ref",
             (ids,),
         )
+        # a link naming no held cable: the cable of its doubled-year id (75LIBREVILLE1895 is
+        # held as 7575LIBREVILLE1895: threads.doubled_year), looked up for those links alone
+        doubled = [
+            (cid, k, d)
+            for cid, k, _letter, ref, _text in rows
+            if (d := doubled_year(ref)) is not None
+        ]
+        if doubled:
+            cur.execute(
+                "UPDATE cable_links l SET cited_id = c.id "
+                "FROM unnest(%s::bigint[], %s::int[], %s::text[]) AS d(cable_id, seq, ref) "
+                "JOIN cables c ON c.reference_id = d.ref "
+                "WHERE l.cable_id = d.cable_id AND l.seq = d.seq AND l.cited_id IS NULL",
+                [list(col) for col in zip(*doubled, strict=True)],
+            )
+    # (a link that had resolved to a doubled-year cable takes the cable of the id it names)
     cur.execute(
         "UPDATE cable_links l SET cited_id = c.id FROM cables c "
-        "WHERE c.id = ANY(%s) AND l.cited_ref = c.reference_id AND l.cited_id IS NULL",
+        "WHERE c.id = ANY(%s) AND l.cited_ref = c.reference_id "
+        "AND l.cited_id IS DISTINCT FROM c.id",
         (ids,),
     )
+    aliases = [
+        (cid, one)
+        for cid, (_item, p) in zip(ids, new, strict=True)
+        if (one := single_year(p.ref)) is not None
+    ]
+    if aliases:
+        cur.execute(
+            "UPDATE cable_links l SET cited_id = a.cable_id "
+            "FROM unnest(%s::bigint[], %s::text[]) AS a(cable_id, ref) "
+            "WHERE l.cited_ref = a.ref AND l.cited_id IS NULL",
+            [list(col) for col in zip(*aliases, strict=True)],
+        )
 
 
 def _count_added(
