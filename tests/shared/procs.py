@@ -29,7 +29,11 @@ def shared_cache(tmp: Path, backend: str, request: Any) -> Path:
     if backend == "postgresql":
         from triage.store.api import as_target
 
-        return as_target(request.getfixturevalue("pg_url"))
+        url = request.getfixturevalue("pg_url")
+        # (on a server only `triage init` makes the tables and their grants, as the README has
+        # the owner do before anyone ingests)
+        subprocess.run([TRIAGE, "init", "--db", url], check=True, capture_output=True)
+        return as_target(url)
     (tmp / "desk").mkdir(exist_ok=True)
     return tmp / "desk" / "cache.db"
 

@@ -66,6 +66,7 @@ def test_a_console_survives_a_server_restart_and_loses_nothing(
 ) -> None:
     db = as_target(server.new_database())
     env = env_for(tmp_path / "cli")
+    triage(db, "init", env=env)
     triage(db, "ingest", str(SAMPLES), env=env)
     console = Console(db, tmp_path / "home", login="kwalker")
     try:
