@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from textual.widgets import Label
 
 from triage.cli import main
 from triage.store import connect
@@ -57,10 +58,14 @@ async def test_the_console_box_refuses_none_and_says_how_to_unassign(db: Path) -
         await pilot.press(*"none", "enter")
         await settle(pilot)
         assert isinstance(app.screen, OfficerPicker)  # no "new officer 'none'?" question
-        toasts = [n.message for n in app._notifications]
-        assert any(
-            "none cannot be an officer's name" in t and "A (unassign)" in t for t in toasts
-        ), toasts
+        # said in the box: a toast waits under a dialog until it closes, and so said nothing
+        error = app.screen.query_one("#officer-error", Label)
+        said = str(error.render())
+        assert error.display and error.region.height > 0, said
+        assert "none cannot be an officer's name" in said and "A (unassign)" in said, said
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert not error.display  # typing again clears it
     assert officer_of(db, "26JCS911") is None
 
 

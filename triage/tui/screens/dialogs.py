@@ -273,9 +273,12 @@ class OfficerPicker(Modal[str | None]):
                 id="officer-input",
             )
             yield OptionList(*[Option(Text(o), id=o) for o in self._officers], id="officer-list")
+            # why enter was refused, in the box (a toast waits under a dialog till it closes)
+            yield Label("", id="officer-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.query_one("#officer-error", Label).display = False
         # no empty box under the input when no known officer matches (or none is known yet)
         self.query_one(OptionList).display = bool(self._officers)
 
@@ -284,6 +287,7 @@ class OfficerPicker(Modal[str | None]):
         return [o for o in self._officers if t in o.lower()] if t else list(self._officers)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#officer-error", Label).display = False
         ol = self.query_one(OptionList)
         ol.clear_options()
         matches = self._matches(event.value)
@@ -303,7 +307,9 @@ class OfficerPicker(Modal[str | None]):
             from ...store.workflow import reserved_officer
 
             why = reserved_officer(typed, "esc, then A (unassign)")
-            self.app.notify(visible(why, one_line=True), severity="error", markup=False)
+            error = self.query_one("#officer-error", Label)
+            error.update(Text(visible(why, one_line=True), style="bold red"))
+            error.display = True
             return
         if typed.lower() == "me" and "me" not in self._officers:
             # as `officer:me` filters: yourself, never a new officer called "me"
