@@ -165,3 +165,32 @@ def test_the_same_folder_ingested_again_makes_no_new_version(target: Path, tmp_p
     finally:
         conn.close()
     assert versions == 2
+
+
+def test_an_input_read_again_unchanged_says_which_text_stays_and_again_makes_it_current(
+    target: Path, tmp_path: Path
+) -> None:
+    """The original file ingested again after its correction: unchanged (it is as it was when
+    stored), but never silently, for its text is not the current one; `--again` takes it as
+    delivered anew and makes it current."""
+    env = env_for(tmp_path / "home")
+    original = tmp_path / "original.txt"
+    original.write_bytes(TOKYO.read_bytes())
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(TOKYO.read_text().replace("SUBJECT: ", "SUBJECT: CORRECTED ", 1))
+    triage(target, "ingest", str(original), env=env)
+    triage(target, "ingest", str(corrected), env=env)
+
+    same = triage(target, "ingest", str(original), env=env)
+    assert "added 0, updated 0, unchanged 1, rejected 0" in same.stdout
+    assert (
+        f"{original}: {REF}: this input is as it was when stored as version 1; version 2, "
+        "another input's text, stays current (to make this text current again: triage ingest "
+        f"--again {original})"
+    ) in " ".join(same.stderr.split()), same.stderr
+    assert "SUBJECT: CORRECTED " in triage(target, "raw", REF, env=env).stdout
+
+    again = triage(target, "ingest", "--again", str(original), env=env)
+    assert "added 0, updated 1, unchanged 0, rejected 0" in again.stdout, again.stderr
+    assert f"{REF} came again with the text of its version 1" in again.stderr
+    assert "SUBJECT: CORRECTED " not in triage(target, "raw", REF, env=env).stdout

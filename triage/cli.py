@@ -407,13 +407,23 @@ def _named_once(msg: str) -> str:
 @main.command()
 @click.option("--db", "db_opt", type=click.Path(dir_okay=False), metavar="FILE|URL", help=DB_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="Do not list cables stored with warnings.")
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Take each input as delivered anew: an earlier version's text becomes current again "
+    "even from the file it was last stored from.",
+)
 @click.argument("paths", nargs=-1, required=True)
 @click.pass_context
-def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str, ...]) -> None:
+def ingest(
+    ctx: click.Context, db_opt: str | None, quiet: bool, again: bool, paths: tuple[str, ...]
+) -> None:
     """Store cable files, folders, - (stdin) and cablegate CSV exports in the cache.
 
     Each rejected input gets a line on stderr naming it and why; so does each cable stored with
     warnings (damaged, repaired, or a new version of a reference already held), unless -q."""
+    from dataclasses import replace
+
     from .store.ingest import Committed, Taken
     from .store.ingest import ingest as run_ingest
     from .store.inputs import cache_files, iter_paths
@@ -487,6 +497,8 @@ def ingest(ctx: click.Context, db_opt: str | None, quiet: bool, paths: tuple[str
         return f"{n:,} input{'s' if n != 1 else ''}"
 
     items = iter_paths(named, cache_files(conn), on_skip)
+    if again:
+        items = (replace(it, again=True) for it in items)
     read = [0]  # inputs handled, for the progress bar
 
     def run() -> Summary:

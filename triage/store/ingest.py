@@ -511,7 +511,14 @@ def store_item(
                 "ORDER BY version DESC LIMIT 1",
                 (cable_id, item.source),
             ).fetchone()
-            if last is not None and last[0] == p.sha:
+            if last is not None and last[0] == p.sha and not item.again:
+                if on_note:  # (never silent: the current text is another input's)
+                    on_note(
+                        item.source,
+                        f"{ref}: this input is as it was when stored as {_versions(again)}; "
+                        f"version {version}, another input's text, stays current (to make "
+                        f"this text current again: triage ingest --again {item.source})",
+                    )
                 return "unchanged", ref
         old_raw = conn.execute(
             "SELECT raw FROM cable_versions WHERE cable_id = ? AND version = ?", (cable_id, version)

@@ -27,6 +27,9 @@ class Item:
     data: bytes | None
     problem: str | None = None
     meta: dict[str, str] | None = None
+    # a delivery made again on purpose (`ingest --again`): an earlier version's text is made
+    # current even from the input it was last stored from
+    again: bool = False
 
     def __post_init__(self) -> None:
         # a file named in bytes that are not UTF-8 (`05\xe9t\xe9.txt`): stored and said so
