@@ -87,6 +87,8 @@ def test_ctrl_c_names_what_was_read_and_not_stored(
     # what it says it read is what it stored and what it names as not stored, nothing else
     assert not stored & set(not_stored)
     assert stored | set(not_stored) == set(names[:read]), (read, len(stored), len(not_stored))
+    # the cache's share of this run, on the line a whole run ends with
+    assert f"added {len(stored)}, updated 0, unchanged 0, rejected 0" in out, out
     left = m[2]
     if not_stored:
         assert left.startswith(f"{len(not_stored):,} inputs read and not stored (named above)")

@@ -424,7 +424,7 @@ def ingest(
     warnings (damaged, repaired, or a new version of a reference already held), unless -q."""
     from dataclasses import replace
 
-    from .store.ingest import Committed, Taken
+    from .store.ingest import Committed, Summary, Taken
     from .store.ingest import ingest as run_ingest
     from .store.inputs import cache_files, iter_paths
     from .store.stopping import stop_on_signals
@@ -458,8 +458,15 @@ def ingest(
     kept: set[str] = set()
     said_rejected: set[str] = set()
 
+    stored = Summary()  # what the committed batches hold: the line a stopped run prints
+
     def on_commit(batch: Committed) -> None:
         kept.update(batch.sources)
+        part = batch.summary
+        stored.added += part.added
+        stored.updated += part.updated
+        stored.unchanged += part.unchanged
+        stored.rejected += part.rejected
 
     def rejected(source: str, reason: str) -> None:
         said_rejected.add(source)
@@ -568,6 +575,8 @@ def ingest(
             f"is kept; {left}; run the same ingest again to go on (cables already stored count "
             "as unchanged)"
         )
+        # what is in the cache of this run, on the line a whole run ends with
+        click.echo(stored.line())
         sys.exit(130)
     except OSError as exc:
         left = name_not_stored()
