@@ -373,7 +373,10 @@ class PgConnection:
         if self._lock_watch is not None:
             self._lock_watch.close()
         self._lock_watch = _LockWatch(self, report) if report is not None else None
-        self.backend_pid = int(self.raw.info.backend_pid)
+        if report is not None:
+            # (not when the watch is taken off: the connection may be gone by then, cut as
+            # its COMMIT was sent, and asking it its pid raised over the change's own error)
+            self.backend_pid = int(self.raw.info.backend_pid)
 
     @contextlib.contextmanager
     def _statement(self) -> Iterator[None]:

@@ -680,7 +680,10 @@ class WorkflowActions(TriageScreen):
         try:
             yield subject
         finally:
-            pg.on_lock_wait(None)
+            # (never raising over the change's own outcome: a CommitUnknown must reach the
+            # worker, which looks the change up, or the change was said neither saved nor not)
+            with suppress(Exception):
+                pg.on_lock_wait(None)
             pg.lock_subject = None
             for toast in shown:
                 with suppress(RuntimeError):  # (the console has quit meanwhile)
