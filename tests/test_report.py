@@ -492,7 +492,12 @@ def test_the_text_reports_officer_column_tells_names_sharing_a_prefix_apart(db: 
     for title in ("Arrived", "Not acknowledged"):
         part = text[text.index(f"\n{title} (") :]
         part = part[: part.index("\n\n")]
-        rows = {line.split()[2]: line for line in part.splitlines()[1:] if "11-" in line}
+        # (a row has its arrival's `MM-DD HH:MMZ`: `11-` matched only in November)
+        rows = {
+            line.split()[2]: line
+            for line in part.splitlines()[1:]
+            if re.search(r" \d\d-\d\d \d\d:\d\dZ ", line)
+        }
         assert " triage-test-a " in rows["26JCS911"], part
         assert " triage-test-b " in rows["26STATE104233"], part
         assert " mrodriguez " in rows["26ANKARA3401"], part

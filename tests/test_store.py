@@ -75,7 +75,10 @@ def test_corrected_copy_updates_and_keeps_triage_state(tmp_path: Path, samples: 
     assert hits('"post recommends"') == 0
     # the current text again is unchanged; the old text again is current again, a new version
     assert ingest(conn, [Item("b.txt", corrected)]).unchanged == 1
-    assert ingest(conn, [Item("a.txt", original)]).updated == 1
+    # (the same input, as it was when stored, is no new delivery: `ingest --again` makes it one)
+    assert ingest(conn, [Item("a.txt", original)]).unchanged == 1
+    assert raw_bytes(conn, ref) == corrected
+    assert ingest(conn, [Item("a.txt", original, again=True)]).updated == 1
     assert raw_bytes(conn, ref) == original
     assert hits('"post recommends"') == 1
     assert hits('"embassy recommends"') == 0
