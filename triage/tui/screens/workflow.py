@@ -743,6 +743,8 @@ class WorkflowActions(TriageScreen):
             if on_failure is not None:
                 # (the server went as it was saved: what was typed is put back, not lost)
                 self.app.call_from_thread(on_failure, str(exc))
+        except Exception as exc:  # (a worker that dies says nothing: the change said neither)
+            outcome.errors.append(_internal(target.reference_id, exc))
         self.post_message(ChangesApplied(outcome))
 
     def action_acknowledge(self) -> None:
@@ -829,6 +831,8 @@ class WorkflowActions(TriageScreen):
                 outcome.errors.append(f"not {word}: {exc}")
         except (sqlite3.Error, StoreError, wf.WorkflowError) as exc:
             outcome.errors.append(f"not {word}: {exc}")
+        except Exception as exc:  # (a worker that dies says nothing)
+            outcome.errors.append(_internal(f"the {'redo' if redo else 'undo'}", exc))
         else:
             if undone is None:
                 outcome.unchanged.append(
@@ -887,6 +891,11 @@ class WorkflowActions(TriageScreen):
             for t in targets:
                 if t.reference_id not in outcome.done:
                     outcome.kept.setdefault(t.cable_id, t.row_version or 0)
+        except Exception as exc:  # (a worker that dies says nothing)
+            rest = [t for t in targets if t.reference_id not in outcome.done]
+            outcome.errors.append(_internal(rest[0].reference_id if rest else "the change", exc))
+            for t in rest:
+                outcome.kept.setdefault(t.cable_id, t.row_version or 0)
         self.post_message(ChangesApplied(outcome))
 
     def on_changes_applied(self, msg: ChangesApplied) -> None:
@@ -952,3 +961,13 @@ def local_due(due_at: str) -> str:
     if at.tzinfo is None:
         at = at.replace(tzinfo=dt.UTC)
     return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _internal(what: str, exc: BaseException) -> str:
+    """A change's worker met an error triage does not expect: said, never swallowed (a worker
+    that dies is silent), and not called "not saved", which it may have been."""
+    return (
+        f"{visible(what, one_line=True)}: may not have been saved: an internal error "
+        f"({type(exc).__name__}: {visible(str(exc), one_line=True)}); look at the cable "
+        "before making the change again"
+    )
