@@ -271,6 +271,15 @@ async def test_the_not_live_box_says_may_not_have_been_saved_then_the_truth_is_t
     it was."""
     from triage.tui.screens.cache_lost import CacheLostScreen
 
+    shown: list[str] = []  # each text the box's unsaved line was given
+    real_show = CacheLostScreen._not_saved_text
+
+    def recorded(self: CacheLostScreen) -> Any:
+        text = real_show(self)
+        shown.append(str(text))
+        return text
+
+    monkeypatch.setattr(CacheLostScreen, "_not_saved_text", recorded)
     app = make_app(pg_db)
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
@@ -287,13 +296,22 @@ async def test_the_not_live_box_says_may_not_have_been_saved_then_the_truth_is_t
         monkeypatch.setattr(wf, "set_status", set_status)
         await pilot.press("j", "3")
         await settle(pilot)
-        assert isinstance(app.screen, CacheLostScreen), app.screen
-        box = str(app.screen.query_one("#lost-unsaved").render())
+        # (the box comes as the change's worker, in its COMMIT, has the server said silent; the
+        # change's outcome after it, once the worker has met the lost connection. The server
+        # answers all along, so on a loaded machine the console's own retry may have closed
+        # the box again before the test looks: what the box said is what is asserted)
+        for _ in range(400):
+            if any("MAY NOT HAVE BEEN SAVED" in b for b in shown):
+                break
+            await pilot.pause(0.05)
+            await settle(pilot)
+        box = " | ".join(shown)
         assert f"MAY NOT HAVE BEEN SAVED: {REF}: status IN PROGRESS" in box, box
-        assert "NOT SAVED" not in box, box
+        assert "NOT SAVED:" not in box.replace("MAY NOT HAVE BEEN SAVED:", ""), box
         said = " | ".join(messages(app))
         assert "NOT SAVED" not in said and "not saved" not in said, said
-        await pilot.press("r")  # (the server answers again: as the console's own retry does)
+        if isinstance(app.screen, CacheLostScreen):
+            await pilot.press("r")  # (the server answers again: as the console's own retry does)
         await found_out(pilot)
         assert not isinstance(app.screen, CacheLostScreen)
         said = " | ".join(messages(app))
