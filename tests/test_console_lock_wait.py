@@ -19,6 +19,17 @@ BACKENDS = ("postgresql",)
 REF = "26VALLETTA140"  # the fifth row of the Inbox: j j j j
 
 
+def _hold_row(pg_url: str) -> psycopg.Connection:
+    """A psql-named session holding REF's workflow row FOR UPDATE, its transaction open."""
+    holder = psycopg.connect(pg_url, application_name="psql")
+    holder.execute(
+        "SELECT w.status FROM workflow w JOIN cables c ON c.id = w.cable_id "
+        "WHERE c.reference_id = %s FOR UPDATE",
+        (REF,),
+    )
+    return holder
+
+
 def messages(app: TriageApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -28,12 +39,7 @@ async def test_a_change_held_up_by_a_locked_row_says_who_holds_it(pg_url: str, d
     with psycopg.connect(pg_url, autocommit=True) as c:
         name = c.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
         c.execute(f"ALTER DATABASE {name} SET lock_timeout = '3s'")
-    holder = psycopg.connect(pg_url, application_name="psql")
-    holder.execute(
-        "SELECT w.status FROM workflow w JOIN cables c ON c.id = w.cable_id "
-        "WHERE c.reference_id = %s FOR UPDATE",
-        (REF,),
-    )
+    holder = _hold_row(pg_url)
     pid = holder.info.backend_pid
     app = make_app(db)
     try:
@@ -61,12 +67,7 @@ async def test_a_change_held_up_by_a_locked_row_says_who_holds_it(pg_url: str, d
 
 async def test_the_waiting_notice_goes_once_the_change_is_saved(pg_url: str, db: Path) -> None:
     """The notice said "waiting" for its 30 s after the lock was let go and the change saved."""
-    holder = psycopg.connect(pg_url, application_name="psql")
-    holder.execute(
-        "SELECT w.status FROM workflow w JOIN cables c ON c.id = w.cable_id "
-        "WHERE c.reference_id = %s FOR UPDATE",
-        (REF,),
-    )
+    holder = _hold_row(pg_url)
     app = make_app(db)
     try:
         async with app.run_test(size=(140, 30)) as pilot:

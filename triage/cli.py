@@ -462,11 +462,7 @@ def ingest(
 
     def on_commit(batch: Committed) -> None:
         kept.update(batch.sources)
-        part = batch.summary
-        stored.added += part.added
-        stored.updated += part.updated
-        stored.unchanged += part.unchanged
-        stored.rejected += part.rejected
+        stored.add(batch.summary)
 
     def rejected(source: str, reason: str) -> None:
         said_rejected.add(source)
